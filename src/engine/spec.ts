@@ -1,0 +1,173 @@
+import { LIMITS } from './limits';
+
+export const ACTIVATIONS = ['tanh', 'relu', 'leaky_relu', 'sigmoid', 'softplus', 'linear'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+/** Softmax exists only as the output of softmax cross-entropy. */
+export type OutputActivation = Activation | 'softmax';
+
+export const LOSSES = ['mse', 'bce', 'ce'] as const;
+export type Loss = (typeof LOSSES)[number];
+
+export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam'] as const;
+export type Optimizer = (typeof OPTIMIZERS)[number];
+
+export interface LayerSpec {
+  units: number;
+  activation: OutputActivation;
+  /** Negative slope of leaky_relu. */
+  slope: number;
+}
+
+/** A dense network: `layers[l]` maps the previous representation (the input for l = 0) to `units` values. */
+export interface NetworkSpec {
+  inputSize: number;
+  layers: LayerSpec[];
+  loss: Loss;
+}
+
+export interface OptimizerSpec {
+  kind: Optimizer;
+  learningRate: number;
+  /** Momentum coefficient (momentum), decay of the squared-gradient average (rmsprop). */
+  momentum: number;
+  rho: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  l1: number;
+  l2: number;
+}
+
+export const DEFAULT_SLOPE = 0.01;
+
+export function defaultOptimizer(kind: Optimizer, learningRate: number): OptimizerSpec {
+  return { kind, learningRate, momentum: 0.9, rho: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l1: 0, l2: 0 };
+}
+
+export class SpecError extends Error {
+  override name = 'SpecError';
+}
+
+/** The output activation a loss implies when none is given: sigmoid for BCE, softmax for CE,
+ *  sigmoid for MSE on 0/1 labels (as the seeds do), linear for regression. */
+export function outputActivationFor(loss: Loss, regression: boolean): OutputActivation {
+  if (loss === 'ce') return 'softmax';
+  if (loss === 'bce') return 'sigmoid';
+  return regression ? 'linear' : 'sigmoid';
+}
+
+/** Parses "2-3-2-1" into unit counts, input first. */
+export function parseArch(text: string): number[] {
+  const parts = text.trim().split(/[-x,\s]+/);
+  const sizes = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
+  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
+    throw new SpecError(`architecture "${text}" must be sizes from input to output joined by dashes, e.g. 2-3-2-1`);
+  }
+  return sizes;
+}
+
+export function isActivation(name: string): name is Activation {
+  return (ACTIVATIONS as readonly string[]).includes(name);
+}
+
+/**
+ * Builds a spec from sizes (input first) and activations: one name for all hidden layers, or one per
+ * layer, output included. The output activation follows the loss unless given.
+ */
+export function buildSpec(
+  sizes: number[],
+  activations: string | string[],
+  loss: Loss,
+  options: { regression?: boolean; slope?: number } = {},
+): NetworkSpec {
+  const layerCount = sizes.length - 1;
+  const list = typeof activations === 'string' ? activations.split(',').map((s) => s.trim()) : activations;
+  if (list.length !== 1 && list.length !== layerCount) {
+    throw new SpecError(
+      `activation: give one name for the hidden layers or ${layerCount} (one per layer, output included); got ${list.length}`,
+    );
+  }
+  const slope = options.slope ?? DEFAULT_SLOPE;
+  const layers: LayerSpec[] = [];
+  for (let l = 0; l < layerCount; l++) {
+    const last = l === layerCount - 1;
+    let act: string;
+    if (list.length === layerCount) act = list[l];
+    else act = last ? outputActivationFor(loss, options.regression ?? false) : list[0];
+    layers.push({ units: sizes[l + 1], activation: act as OutputActivation, slope });
+  }
+  const spec = { inputSize: sizes[0], layers, loss };
+  checkSpec(spec);
+  return spec;
+}
+
+/** Throws a SpecError naming the first thing outside the limits or inconsistent. */
+export function checkSpec(spec: NetworkSpec): void {
+  const { inputSize, layers, loss } = spec;
+  if (!Number.isInteger(inputSize) || inputSize < LIMITS.minInput || inputSize > LIMITS.maxInput) {
+    throw new SpecError(`input size must be ${LIMITS.minInput} to ${LIMITS.maxInput}; got ${inputSize}`);
+  }
+  if (layers.length < 1 || layers.length > LIMITS.maxLayers) {
+    throw new SpecError(`a network has 1 to ${LIMITS.maxLayers} dense layers; got ${layers.length}`);
+  }
+  if (!(LOSSES as readonly string[]).includes(loss)) {
+    throw new SpecError(`loss must be one of ${LOSSES.join(', ')}; got "${loss}"`);
+  }
+  layers.forEach((layer, l) => {
+    const last = l === layers.length - 1;
+    if (!Number.isInteger(layer.units) || layer.units < 1 || layer.units > LIMITS.maxWidth) {
+      throw new SpecError(`layer ${l + 1} must have 1 to ${LIMITS.maxWidth} units; got ${layer.units}`);
+    }
+    const softmax = layer.activation === 'softmax';
+    if (!isActivation(layer.activation) && !softmax) {
+      throw new SpecError(
+        `layer ${l + 1}: unknown activation "${layer.activation}"; use one of ${ACTIVATIONS.join(', ')}`,
+      );
+    }
+    if (softmax && !(last && loss === 'ce')) {
+      throw new SpecError('softmax is only the output of cross-entropy (loss ce)');
+    }
+    if (last && loss === 'ce' && !softmax) {
+      throw new SpecError('cross-entropy (loss ce) needs a softmax output');
+    }
+    if (last && loss === 'ce' && layer.units < 2) {
+      throw new SpecError('cross-entropy (loss ce) needs at least 2 output units; use bce for one');
+    }
+    if (last && loss === 'bce' && (layer.activation !== 'sigmoid' || layer.units !== 1)) {
+      throw new SpecError('binary cross-entropy (loss bce) needs one sigmoid output unit');
+    }
+    if (!Number.isFinite(layer.slope) || layer.slope < 0 || layer.slope >= 1) {
+      throw new SpecError(`layer ${l + 1}: leaky_relu slope must be in [0, 1); got ${layer.slope}`);
+    }
+  });
+}
+
+/** Widths of every representation, the input first. */
+export function widths(spec: NetworkSpec): number[] {
+  return [spec.inputSize, ...spec.layers.map((l) => l.units)];
+}
+
+export function outputUnits(spec: NetworkSpec): number {
+  return spec.layers[spec.layers.length - 1].units;
+}
+
+/** Offsets of each layer's W (units x inputs, row-major) and b in the flat parameter array. */
+export interface ParamLayout {
+  weight: number[];
+  bias: number[];
+  count: number;
+}
+
+export function paramLayout(spec: NetworkSpec): ParamLayout {
+  const w = widths(spec);
+  const weight: number[] = [];
+  const bias: number[] = [];
+  let offset = 0;
+  for (let l = 0; l < spec.layers.length; l++) {
+    weight.push(offset);
+    offset += w[l + 1] * w[l];
+    bias.push(offset);
+    offset += w[l + 1];
+  }
+  return { weight, bias, count: offset };
+}

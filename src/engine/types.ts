@@ -1,0 +1,49 @@
+import type { NetworkSpec, OptimizerSpec } from './spec';
+
+export type KernelKind = 'fused' | 'general';
+
+export interface TrainOptions {
+  seed: number;
+  batchSize: number;
+  /** Which training kernel to use; 'auto' takes the fused one where the shape fits. */
+  kernel?: 'auto' | KernelKind;
+  /** Training steps run inside one fused dispatch. */
+  stepsPerDispatch?: number;
+  /** Use subgroup operations where the device has them (default true). */
+  subgroups?: boolean;
+}
+
+export interface SetStats {
+  loss: number;
+  /** Fraction classified correctly; null for regression. */
+  accuracy: number | null;
+  count: number;
+}
+
+export interface Stats {
+  step: number;
+  epoch: number;
+  train: SetStats;
+  test: SetStats | null;
+  /** The step whose loss was first NaN or infinite, or null. Training stops there. */
+  divergedAtStep: number | null;
+}
+
+/**
+ * Where every representation of the grid lives in the engine's layer buffer.
+ * Representation 0 is the input; then for each layer l: its pre-activation z_l = W_l a_{l-1} + b_l,
+ * then its activation a_l. Representation r holds `capacity * width[r]` floats starting at
+ * `offset[r]` (in floats): value of unit u at vertex v is at offset[r] + v * width[r] + u.
+ */
+export interface LayerBufferLayout {
+  capacity: number;
+  width: number[];
+  offset: number[];
+  totalFloats: number;
+}
+
+export interface EngineConfig {
+  spec: NetworkSpec;
+  optimizer: OptimizerSpec;
+  train: TrainOptions;
+}
