@@ -11,6 +11,8 @@ export interface TrainOptions {
   stepsPerDispatch?: number;
   /** Use subgroup operations where the device has them (default true). */
   subgroups?: boolean;
+  /** Subgroup size to generate the fused kernel for, when the device does not report a fixed one. */
+  subgroupSize?: number | null;
 }
 
 export interface SetStats {
@@ -27,6 +29,8 @@ export interface Stats {
   test: SetStats | null;
   /** The step whose loss was first NaN or infinite, or null. Training stops there. */
   divergedAtStep: number | null;
+  /** Mean loss of the last training batch. */
+  lastBatchLoss?: number;
 }
 
 /**

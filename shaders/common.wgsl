@@ -1,0 +1,110 @@
+// Shared by every kernel: the batch schedule (twin: src/engine/permutation.ts) and the activations
+// (twin: src/engine/activations.ts). Activation codes: 0 linear, 1 tanh, 2 relu, 3 leaky_relu,
+// 4 sigmoid, 5 softplus (6 softmax is handled by the loss).
+
+const NONE: u32 = 0xffffffffu;
+
+fn hash32(v: u32) -> u32 {
+  var x = v;
+  x = x ^ (x >> 16u);
+  x = x * 0x7feb352du;
+  x = x ^ (x >> 15u);
+  x = x * 0x846ca68bu;
+  return x ^ (x >> 16u);
+}
+
+fn epoch_key(seed: u32, epoch: u32) -> u32 {
+  return hash32(seed * 0x9e3779b9u + hash32(epoch));
+}
+
+// A keyed bijection of [0, n): 4 Feistel rounds over 2·half_bits bits, cycle-walked into range.
+fn permute(slot: u32, n: u32, key: u32, half_bits: u32) -> u32 {
+  let mask = (1u << half_bits) - 1u;
+  var x = slot;
+  loop {
+    var left = x >> half_bits;
+    var right = x & mask;
+    for (var round = 0u; round < 4u; round++) {
+      let f = hash32(right ^ (key + round * 0x85ebca6bu)) & mask;
+      let next = left ^ f;
+      left = right;
+      right = next;
+    }
+    x = (left << half_bits) | right;
+    if (x < n) { break; }
+  }
+  return x;
+}
+
+// True when the float is NaN or ±infinity. Tested on the bits so no compiler can assume it away.
+fn is_not_finite(v: f32) -> bool {
+  return (bitcast<u32>(v) & 0x7f800000u) == 0x7f800000u;
+}
+
+// tanh and the logistic function through exp(−|z|): exact at both tails, never NaN.
+fn tanh_(z: f32) -> f32 {
+  let e = exp(-2.0 * abs(z));
+  let t = (1.0 - e) / (1.0 + e);
+  return select(-t, t, z >= 0.0);
+}
+
+fn sigmoid_(z: f32) -> f32 {
+  let e = exp(-abs(z));
+  let r = 1.0 / (1.0 + e);
+  return select(e * r, r, z >= 0.0);
+}
+
+fn softplus_(z: f32) -> f32 {
+  return max(z, 0.0) + log(1.0 + exp(-abs(z)));
+}
+
+fn activate(kind: u32, z: f32, slope: f32) -> f32 {
+  switch kind {
+    case 1u: { return tanh_(z); }
+    case 2u: { return max(z, 0.0); }
+    case 3u: { return select(slope * z, z, z > 0.0); }
+    case 4u: { return sigmoid_(z); }
+    case 5u: { return softplus_(z); }
+    default: { return z; }
+  }
+}
+
+// d act / dz, from the pre-activation z and the value a = act(z).
+fn activate_grad(kind: u32, z: f32, a: f32, slope: f32) -> f32 {
+  switch kind {
+    case 1u: { return 1.0 - a * a; }
+    case 2u: { return select(0.0, 1.0, z > 0.0); }
+    case 3u: { return select(slope, 1.0, z > 0.0); }
+    case 4u: { return a * (1.0 - a); }
+    case 5u: { return sigmoid_(z); }
+    default: { return 1.0; }
+  }
+}
+
+// Training settings, written by the engine when they change (twin: OptimizerSpec, TrainOptions).
+struct TrainUniforms {
+  n_train: u32,
+  batch: u32,
+  steps_per_epoch: u32,
+  seed: u32,
+  steps_per_dispatch: u32,
+  half_bits: u32,
+  optimizer: u32,   // 0 sgd, 1 momentum, 2 rmsprop, 3 adam
+  chunk: u32,       // samples per gradient partial (general path)
+  lr: f32,
+  momentum: f32,
+  rho: f32,
+  beta1: f32,
+  beta2: f32,
+  epsilon: f32,
+  l1: f32,
+  l2: f32,
+}
+
+// The training position, kept on the GPU so that many steps can be queued without the CPU.
+struct State {
+  step: u32,
+  target_step: u32,
+  diverged_step: u32,  // NONE while the loss stays finite
+  last_loss: f32,      // mean loss of the last batch
+}

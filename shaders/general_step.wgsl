@@ -1,0 +1,170 @@
+// The general training path: any shape within the limits, four dispatches per step
+// (forward_backward, gradient, update, advance), all reading the position from `state` so that
+// any number of steps can be queued at once. Twin: TwinTrainer.train() in src/engine/twin.ts.
+//
+// scratch, per batch slot (stride = value_count + unit_count + 1):
+//   [0, value_count)                  every representation a_l of the sample (input first)
+//   [value_count, +unit_count)        dL/dz of every layer's units
+//   [value_count + unit_count]        the sample's loss
+
+@group(0) @binding(0) var<uniform> net: Net;
+@group(0) @binding(1) var<uniform> u: TrainUniforms;
+@group(0) @binding(2) var<storage, read> xs: array<f32>;               // (N, input_size)
+@group(0) @binding(3) var<storage, read> ys: array<f32>;               // (N)
+@group(0) @binding(4) var<storage, read_write> params: array<f32>;     // (P)
+@group(0) @binding(5) var<storage, read_write> moments: array<f32>;    // (2, P)
+@group(0) @binding(6) var<storage, read_write> state: State;
+@group(0) @binding(7) var<storage, read_write> scratch: array<f32>;    // (batch, stride)
+@group(0) @binding(8) var<storage, read_write> partials: array<f32>;   // (chunks, P + 1)
+
+struct BatchRange { lo: u32, count: u32 }
+
+fn current_batch() -> BatchRange {
+  let epoch = state.step / u.steps_per_epoch;
+  let j = state.step - epoch * u.steps_per_epoch;
+  let lo = j * u.batch;
+  return BatchRange(lo, min(u.n_train, lo + u.batch) - lo);
+}
+
+fn stride() -> u32 { return net.value_count + net.unit_count + 1u; }
+
+@compute @workgroup_size(64)
+fn forward_backward(@builtin(global_invocation_id) id: vec3<u32>) {
+  let slot = id.x;
+  let batch = current_batch();
+  if (slot >= batch.count || state.diverged_step != NONE) { return; }
+  let epoch = state.step / u.steps_per_epoch;
+  let idx = permute(batch.lo + slot, u.n_train, epoch_key(u.seed, epoch), u.half_bits);
+  var pre: array<f32, MAX_VALUES>;
+  var post: array<f32, MAX_VALUES>;
+  var dz: array<f32, 32>;
+  forward_values(idx * net.input_size, &pre, &post);
+  let loss = sample_loss(ys[idx], &pre, &post, &dz);
+  let base = slot * stride();
+  for (var k = 0u; k < net.value_count; k++) { scratch[base + k] = post[k]; }
+  scratch[base + net.value_count + net.unit_count] = loss;
+  let deltas = base + net.value_count;
+  for (var l = i32(net.layer_count) - 1; l >= 0; l--) {
+    let layer = net.layers[l];
+    let unit_offset = layer.out_offset - net.input_size;
+    for (var j = 0u; j < layer.units; j++) { scratch[deltas + unit_offset + j] = dz[j]; }
+    if (l == 0) { break; }
+    let below = net.layers[l - 1];
+    var next: array<f32, 32>;
+    for (var i = 0u; i < layer.inputs; i++) {
+      var sum = 0.0;
+      for (var j = 0u; j < layer.units; j++) {
+        sum += params[layer.weight + j * layer.inputs + i] * dz[j];
+      }
+      let k = below.out_offset + i;
+      next[i] = sum * activate_grad(below.act, pre[k], post[k], below.slope);
+    }
+    dz = next;
+  }
+}
+
+// Which layer owns parameter p, and whether it is a weight.
+struct ParamRole { layer: u32, is_weight: bool, unit: u32, input: u32 }
+
+fn role_of(p: u32) -> ParamRole {
+  var role = ParamRole(0u, false, 0u, 0u);
+  for (var l = 0u; l < net.layer_count; l++) {
+    let layer = net.layers[l];
+    if (p >= layer.weight && p < layer.bias) {
+      let k = p - layer.weight;
+      return ParamRole(l, true, k / layer.inputs, k % layer.inputs);
+    }
+    if (p >= layer.bias && p < layer.bias + layer.units) {
+      return ParamRole(l, false, p - layer.bias, 0u);
+    }
+  }
+  return role;
+}
+
+// partials[c][p] = Σ over the chunk's slots of dL/dp; partials[c][P] = Σ of the slots' losses.
+@compute @workgroup_size(64)
+fn gradient(@builtin(global_invocation_id) id: vec3<u32>) {
+  let p = id.x;
+  let c = id.y;
+  let P = net.param_count;
+  if (p > P || state.diverged_step != NONE) { return; }
+  let batch = current_batch();
+  let first = c * u.chunk;
+  let last = min(batch.count, first + u.chunk);
+  let st = stride();
+  var sum = 0.0;
+  if (p == P) {
+    for (var s = first; s < last; s++) { sum += scratch[s * st + net.value_count + net.unit_count]; }
+  } else {
+    let role = role_of(p);
+    let layer = net.layers[role.layer];
+    let delta = net.value_count + layer.out_offset - net.input_size + role.unit;
+    if (role.is_weight) {
+      let input = layer.in_offset + role.input;
+      for (var s = first; s < last; s++) { sum += scratch[s * st + delta] * scratch[s * st + input]; }
+    } else {
+      for (var s = first; s < last; s++) { sum += scratch[s * st + delta]; }
+    }
+  }
+  partials[c * (P + 1u) + p] = sum;
+}
+
+fn chunk_sum(p: u32, chunks: u32) -> f32 {
+  var sum = 0.0;
+  for (var c = 0u; c < chunks; c++) { sum += partials[c * (net.param_count + 1u) + p]; }
+  return sum;
+}
+
+// One optimiser update per parameter (twin: applyOptimizer); skipped when the batch loss is not finite.
+@compute @workgroup_size(64)
+fn update(@builtin(global_invocation_id) id: vec3<u32>) {
+  let p = id.x;
+  let P = net.param_count;
+  if (p >= P || state.diverged_step != NONE) { return; }
+  let batch = current_batch();
+  let chunks = (batch.count + u.chunk - 1u) / u.chunk;
+  let count = f32(batch.count);
+  if (is_not_finite(chunk_sum(P, chunks) / count)) { return; }
+  var w = params[p];
+  var g = chunk_sum(p, chunks) / count;
+  if (role_of(p).is_weight) { g += u.l1 * sign(w) + u.l2 * w; }
+  let t = f32(state.step + 1u);
+  switch u.optimizer {
+    case 1u: {
+      let v = u.momentum * moments[p] + g;
+      moments[p] = v;
+      w -= u.lr * v;
+    }
+    case 2u: {
+      let s = u.rho * moments[P + p] + (1.0 - u.rho) * g * g;
+      moments[P + p] = s;
+      w -= u.lr * g / (sqrt(s) + u.epsilon);
+    }
+    case 3u: {
+      let m = u.beta1 * moments[p] + (1.0 - u.beta1) * g;
+      let v = u.beta2 * moments[P + p] + (1.0 - u.beta2) * g * g;
+      moments[p] = m;
+      moments[P + p] = v;
+      let m_hat = m / (1.0 - pow(u.beta1, t));
+      let v_hat = v / (1.0 - pow(u.beta2, t));
+      w -= u.lr * m_hat / (sqrt(v_hat) + u.epsilon);
+    }
+    default: { w -= u.lr * g; }
+  }
+  params[p] = w;
+}
+
+// Moves to the next step, or records the step whose loss was not finite and stops there.
+@compute @workgroup_size(1)
+fn advance() {
+  if (state.diverged_step != NONE || state.step >= state.target_step) { return; }
+  let batch = current_batch();
+  let chunks = (batch.count + u.chunk - 1u) / u.chunk;
+  let loss = chunk_sum(net.param_count, chunks) / f32(batch.count);
+  state.last_loss = loss;
+  if (is_not_finite(loss)) {
+    state.diverged_step = state.step;
+  } else {
+    state.step += 1u;
+  }
+}

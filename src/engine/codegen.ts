@@ -1,0 +1,268 @@
+/**
+ * Straight-line WGSL for one network shape. Small networks train and transform fastest when every
+ * weight is a named scalar and every layer is spelled out: dynamically indexed private arrays are many
+ * times slower on some GPUs (see README, "Performance"). The templates (shaders/train_fused.wgsl,
+ * shaders/grid_fused.wgsl) hold the structure; this module writes only the lines marked `//@`.
+ * Names: p<k> parameter k, g<k> its gradient, m<k>/v<k> its optimiser moments,
+ * a<l>_<j> / z<l>_<j> activation / pre-activation of unit j of layer l (a0 is the input), d<l>_<j> dL/dz.
+ */
+import type { Activation, LayerSpec, NetworkSpec, Optimizer } from './spec';
+import { paramLayout, widths } from './spec';
+
+/** Largest network (in parameters) that the fused kernels take; beyond it the general path runs. */
+export const FUSED_MAX_PARAMS = 320;
+/** Workgroup memory budget of the fused kernel's reduction, in floats (16 KiB, WebGPU's minimum limit). */
+const REDUCTION_FLOATS = 4096;
+
+export function fitsFused(spec: NetworkSpec): boolean {
+  return paramLayout(spec).count <= FUSED_MAX_PARAMS;
+}
+
+export interface FusedTrainOptions {
+  optimizer: Optimizer;
+  /** Subgroup size when the workgroup is exactly one subgroup and reduces with subgroupAdd; null to reduce
+   *  through workgroup memory with barriers. */
+  subgroupSize: number | null;
+}
+
+/** A float literal WGSL accepts (always with a decimal point or exponent). */
+export function f32(x: number): string {
+  const s = String(x);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+function activationExpr(layer: LayerSpec, z: string): string {
+  switch (layer.activation as Activation) {
+    case 'tanh':
+      return `tanh_(${z})`;
+    case 'relu':
+      return `max(${z}, 0.0)`;
+    case 'leaky_relu':
+      return `select(${f32(layer.slope)} * ${z}, ${z}, ${z} > 0.0)`;
+    case 'sigmoid':
+      return `sigmoid_(${z})`;
+    case 'softplus':
+      return `softplus_(${z})`;
+    case 'linear':
+      return z;
+  }
+}
+
+function derivativeExpr(layer: LayerSpec, z: string, a: string): string {
+  switch (layer.activation as Activation) {
+    case 'tanh':
+      return `(1.0 - ${a} * ${a})`;
+    case 'relu':
+      return `select(0.0, 1.0, ${z} > 0.0)`;
+    case 'leaky_relu':
+      return `select(${f32(layer.slope)}, 1.0, ${z} > 0.0)`;
+    case 'sigmoid':
+      return `(${a} * (1.0 - ${a}))`;
+    case 'softplus':
+      return `sigmoid_(${z})`;
+    case 'linear':
+      return '1.0';
+  }
+}
+
+/** Forward pass of one sample from inputs a0_*, with parameter k read as `param(k)`. */
+function forwardLines(spec: NetworkSpec, param: (k: number) => string): string[] {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const lines: string[] = [];
+  spec.layers.forEach((layer, index) => {
+    const l = index + 1;
+    for (let j = 0; j < w[l]; j++) {
+      const terms = [param(layout.bias[index] + j)];
+      for (let i = 0; i < w[l - 1]; i++) terms.push(`${param(layout.weight[index] + j * w[l - 1] + i)} * a${l - 1}_${i}`);
+      lines.push(`let z${l}_${j} = ${terms.join(' + ')};`);
+    }
+    if (layer.activation === 'softmax') {
+      const z = Array.from({ length: w[l] }, (_, j) => `z${l}_${j}`);
+      lines.push(`let zmax${l} = ${z.reduce((acc, v) => `max(${acc}, ${v})`)};`);
+      z.forEach((v, j) => lines.push(`let e${l}_${j} = exp(${v} - zmax${l});`));
+      lines.push(`let esum${l} = ${z.map((_, j) => `e${l}_${j}`).join(' + ')};`);
+      z.forEach((_, j) => lines.push(`let a${l}_${j} = e${l}_${j} / esum${l};`));
+    } else {
+      for (let j = 0; j < w[l]; j++) lines.push(`let a${l}_${j} = ${activationExpr(layer, `z${l}_${j}`)};`);
+    }
+  });
+  return lines;
+}
+
+function inputLines(spec: NetworkSpec, index: string): string[] {
+  return Array.from({ length: spec.inputSize }, (_, i) => `let a0_${i} = xs[${index} * ${spec.inputSize}u + ${i}u];`);
+}
+
+/** Loss of the sample into loss_sum and dL/dz of the output layer into d<L>_*. Twin: sampleLoss(). */
+function lossLines(spec: NetworkSpec): string[] {
+  const L = spec.layers.length;
+  const out = spec.layers[L - 1];
+  const k = out.units;
+  const lines = ['let label = ys[idx];', 'let y = u32(round(label));'];
+  const target = (j: number): string => (k === 1 ? 'label' : `select(0.0, 1.0, y == ${j}u)`);
+  if (spec.loss === 'mse') {
+    for (let j = 0; j < k; j++) {
+      lines.push(`let e${j} = a${L}_${j} - ${target(j)};`);
+      lines.push(`loss_sum += 0.5 * e${j} * e${j};`);
+      lines.push(`let d${L}_${j} = e${j} * ${derivativeExpr(out, `z${L}_${j}`, `a${L}_${j}`)};`);
+    }
+  } else if (spec.loss === 'bce') {
+    lines.push(`loss_sum += softplus_(z${L}_0) - label * z${L}_0;`);
+    lines.push(`let d${L}_0 = a${L}_0 - label;`);
+  } else {
+    const zy = Array.from({ length: k }, (_, j) => `select(0.0, z${L}_${j}, y == ${j}u)`).join(' + ');
+    lines.push(`loss_sum += zmax${L} + log(esum${L}) - (${zy});`);
+    for (let j = 0; j < k; j++) lines.push(`let d${L}_${j} = a${L}_${j} - ${target(j)};`);
+  }
+  return lines;
+}
+
+/** Back-propagation through the hidden layers and gradient accumulation. Twin: backward(). */
+function backwardLines(spec: NetworkSpec): string[] {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const L = spec.layers.length;
+  const lines: string[] = [];
+  for (let l = L - 1; l >= 1; l--) {
+    const layer = spec.layers[l - 1];
+    for (let i = 0; i < w[l]; i++) {
+      const terms = Array.from({ length: w[l + 1] }, (_, j) => `p${layout.weight[l] + j * w[l] + i} * d${l + 1}_${j}`);
+      lines.push(`let d${l}_${i} = (${terms.join(' + ')}) * ${derivativeExpr(layer, `z${l}_${i}`, `a${l}_${i}`)};`);
+    }
+  }
+  for (let l = 1; l <= L; l++) {
+    for (let j = 0; j < w[l]; j++) {
+      lines.push(`g${layout.bias[l - 1] + j} += d${l}_${j};`);
+      for (let i = 0; i < w[l - 1]; i++) lines.push(`g${layout.weight[l - 1] + j * w[l - 1] + i} += d${l}_${j} * a${l - 1}_${i};`);
+    }
+  }
+  return lines;
+}
+
+function isWeight(spec: NetworkSpec): boolean[] {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const flags = new Array<boolean>(layout.count).fill(false);
+  for (let l = 0; l < spec.layers.length; l++) {
+    for (let k = 0; k < w[l] * w[l + 1]; k++) flags[layout.weight[l] + k] = true;
+  }
+  return flags;
+}
+
+/** One optimiser update per parameter, kept when `live` (no divergence yet). Twin: applyOptimizer(). */
+function updateLines(spec: NetworkSpec, optimizer: Optimizer): string[] {
+  const weights = isWeight(spec);
+  const lines: string[] = [];
+  weights.forEach((weight, k) => {
+    const p = `p${k}`;
+    const body = [`var g = g${k} / count;`];
+    if (weight) body.push(`g += u.l1 * sign(${p}) + u.l2 * ${p};`);
+    switch (optimizer) {
+      case 'sgd':
+        body.push(`${p} = select(${p}, ${p} - u.lr * g, live);`);
+        break;
+      case 'momentum':
+        body.push(`let v = u.momentum * m${k} + g;`, `m${k} = select(m${k}, v, live);`);
+        body.push(`${p} = select(${p}, ${p} - u.lr * v, live);`);
+        break;
+      case 'rmsprop':
+        body.push(`let s = u.rho * v${k} + (1.0 - u.rho) * g * g;`, `v${k} = select(v${k}, s, live);`);
+        body.push(`${p} = select(${p}, ${p} - u.lr * g / (sqrt(s) + u.epsilon), live);`);
+        break;
+      case 'adam':
+        body.push(`let m = u.beta1 * m${k} + (1.0 - u.beta1) * g;`, `let v = u.beta2 * v${k} + (1.0 - u.beta2) * g * g;`);
+        body.push(`m${k} = select(m${k}, m, live);`, `v${k} = select(v${k}, v, live);`);
+        body.push(`${p} = select(${p}, ${p} - u.lr * (m * bias1) / (sqrt(v * bias2) + u.epsilon), live);`);
+        break;
+    }
+    lines.push(`{ ${body.join(' ')} }`);
+  });
+  return lines;
+}
+
+function usesFirstMoment(o: Optimizer): boolean {
+  return o === 'momentum' || o === 'adam';
+}
+function usesSecondMoment(o: Optimizer): boolean {
+  return o === 'rmsprop' || o === 'adam';
+}
+
+function fill(template: string, blocks: Record<string, string[]>, indent = '    '): string {
+  return template.replace(/^(\s*)\/\/@ (.+)$/gm, (_line, space: string, name: string) => {
+    const lines = blocks[name.trim()];
+    if (!lines) throw new Error(`codegen: no block for "//@ ${name}"`);
+    return lines.map((l) => `${space || indent}${l}`).join('\n');
+  });
+}
+
+/** The whole fused training kernel for one shape and optimiser: common.wgsl + filled train_fused.wgsl. */
+export function fusedTrainWgsl(spec: NetworkSpec, options: FusedTrainOptions, common: string, template: string): string {
+  const P = paramLayout(spec).count;
+  const range = Array.from({ length: P }, (_, k) => k);
+  const sub = options.subgroupSize;
+  const size = sub ?? Math.max(1, Math.min(64, 2 ** Math.floor(Math.log2(REDUCTION_FLOATS / (P + 1)))));
+  const decls = [`const WORKGROUP_SIZE: u32 = ${size}u;`];
+  let reduce: string[];
+  if (sub) {
+    reduce = [...range.map((k) => `g${k} = subgroupAdd(g${k});`), 'loss_sum = subgroupAdd(loss_sum);'];
+  } else {
+    const stride = P + 1;
+    decls.push(`var<workgroup> red: array<f32, ${size * stride}>;`);
+    reduce = [
+      `let mine = lid * ${stride}u;`,
+      ...range.map((k) => `red[mine + ${k}u] = g${k};`),
+      `red[mine + ${P}u] = loss_sum;`,
+      'workgroupBarrier();',
+      'for (var span = WORKGROUP_SIZE / 2u; span > 0u; span = span / 2u) {',
+      `  if (lid < span) { for (var k = 0u; k < ${stride}u; k++) { red[mine + k] += red[mine + span * ${stride}u + k]; } }`,
+      '  workgroupBarrier();',
+      '}',
+      ...range.map((k) => `g${k} = red[${k}u];`),
+      `loss_sum = red[${P}u];`,
+      'workgroupBarrier();',
+    ];
+  }
+  const o = options.optimizer;
+  const load = range.map((k) => `var p${k} = params[${k}u];`);
+  if (usesFirstMoment(o)) load.push(...range.map((k) => `var m${k} = moments[${k}u];`));
+  if (usesSecondMoment(o)) load.push(...range.map((k) => `var v${k} = moments[${P + k}u];`));
+  const store = range.map((k) => `params[${k}u] = p${k};`);
+  if (usesFirstMoment(o)) store.push(...range.map((k) => `moments[${k}u] = m${k};`));
+  if (usesSecondMoment(o)) store.push(...range.map((k) => `moments[${P + k}u] = v${k};`));
+  const body = fill(template, {
+    'workgroup declarations': decls,
+    'load parameters': load,
+    'zero gradients': range.map((k) => `var g${k} = 0.0;`),
+    'one sample: forward, loss, backward, accumulate': [
+      ...inputLines(spec, 'idx'),
+      ...forwardLines(spec, (k) => `p${k}`),
+      ...lossLines(spec),
+      ...backwardLines(spec),
+    ],
+    'reduce over the workgroup': reduce,
+    'optimiser update': updateLines(spec, o),
+    'store parameters': store,
+  });
+  return `${sub ? 'enable subgroups;\n' : ''}${common}\n${body}`;
+}
+
+/** The grid transform for one shape: common.wgsl + filled grid_fused.wgsl. */
+export function fusedGridWgsl(spec: NetworkSpec, common: string, template: string): string {
+  const P = paramLayout(spec).count;
+  const w = widths(spec);
+  const lines = Array.from({ length: P }, (_, k) => `let p${k} = params[${k}u];`);
+  lines.push(...inputLines(spec, 'v'));
+  lines.push(...forwardLines(spec, (k) => `p${k}`));
+  let cumulative = 0;
+  const write = (width: number, name: (j: number) => string): void => {
+    for (let j = 0; j < width; j++) lines.push(`layers[${cumulative}u * cap + v * ${width}u + ${j}u] = ${name(j)};`);
+    cumulative += width;
+  };
+  write(w[0], (j) => `a0_${j}`);
+  for (let l = 1; l < w.length; l++) {
+    write(w[l], (j) => `z${l}_${j}`);
+    write(w[l], (j) => `a${l}_${j}`);
+  }
+  return `${common}\n${fill(template, { 'transform one point': lines })}`;
+}

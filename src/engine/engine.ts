@@ -1,0 +1,550 @@
+/**
+ * The GPU training engine. It owns every buffer and pipeline of one network shape, creates them once,
+ * and frees them in dispose(). Training is queued without any CPU readback; statistics come back
+ * asynchronously through a small ring of staging buffers. The same code runs in the browser and in Node:
+ * the caller passes the GPUDevice.
+ */
+import type { Dataset } from '../data/types';
+import { fitsFused, fusedTrainWgsl } from './codegen';
+import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
+import { LIMITS } from './limits';
+import { stepsPerEpoch } from './permutation';
+import { SHADERS, withNetwork } from './shaders';
+import type { NetworkSpec, Optimizer, OptimizerSpec } from './spec';
+import { checkSpec, paramLayout, widths } from './spec';
+import { NET_BYTES, TRAIN_UNIFORM_BYTES, netTable, trainUniforms } from './tables';
+import { initParams } from './twin';
+import type { EngineConfig, KernelKind, SetStats, Stats, TrainOptions } from './types';
+
+const NONE = 0xffffffff;
+const STATE_BYTES = 16;
+const RESULT_BYTES = 16; // two vec2<f32>: (loss sum, correct) of train and test
+const STAGING_RING = 4;
+/** Largest batch the fused kernel takes: one workgroup does the whole batch. */
+export const FUSED_MAX_BATCH = 4096;
+
+interface DataBuffers {
+  x: GPUBuffer;
+  y: GPUBuffer;
+  count: number;
+  partials: GPUBuffer;
+  groups: [number, number];
+  evalUniform: GPUBuffer;
+  reduceUniform: GPUBuffer;
+  evalGroup: GPUBindGroup | null;
+  reduceGroup: GPUBindGroup | null;
+}
+
+interface Staging {
+  buffer: GPUBuffer;
+  busy: Promise<Stats> | null;
+}
+
+export class Engine {
+  readonly device: GPUDevice;
+  readonly spec: NetworkSpec;
+  readonly paramCount: number;
+  readonly paramBuffer: GPUBuffer;
+  readonly momentBuffer: GPUBuffer;
+  readonly stateBuffer: GPUBuffer;
+  readonly netBuffer: GPUBuffer;
+  private readonly trainUniformBuffer: GPUBuffer;
+  private readonly resultBuffer: GPUBuffer;
+  private readonly staging: Staging[] = [];
+  private readonly paramStaging: GPUBuffer;
+  private readonly evalPipeline: GPUComputePipeline;
+  private readonly reducePipeline: GPUComputePipeline;
+  private readonly fusedPipelines = new Map<Optimizer, GPUComputePipeline>();
+  private generalPipelines: Record<'forward_backward' | 'gradient' | 'update' | 'advance', GPUComputePipeline> | null =
+    null;
+  private trainData: DataBuffers | null = null;
+  private testData: DataBuffers | null = null;
+  private trainGroup: GPUBindGroup | null = null;
+  private generalScratch: { scratch: GPUBuffer; partials: GPUBuffer; group: GPUBindGroup; chunks: number } | null =
+    null;
+  private optimizer: OptimizerSpec;
+  private options: Required<TrainOptions>;
+  private subgroupSize: number | null;
+  private queued = 0;
+  private paramRead: Promise<Float32Array> = Promise.resolve(new Float32Array(0));
+  private disposed = false;
+  kernel: KernelKind = 'fused';
+
+  private constructor(device: GPUDevice, config: EngineConfig, subgroupSize: number | null) {
+    checkSpec(config.spec);
+    this.device = device;
+    this.spec = config.spec;
+    this.optimizer = config.optimizer;
+    this.options = {
+      kernel: 'auto',
+      stepsPerDispatch: 256,
+      subgroups: true,
+      ...config.train,
+    } as Required<TrainOptions>;
+    this.subgroupSize = this.options.subgroups ? subgroupSize : null;
+    this.paramCount = paramLayout(this.spec).count;
+    const P = this.paramCount;
+    this.paramBuffer = storageBuffer(device, 'Engine.paramBuffer', P * 4);
+    this.momentBuffer = storageBuffer(device, 'Engine.momentBuffer', 2 * P * 4);
+    this.stateBuffer = storageBuffer(device, 'Engine.stateBuffer', STATE_BYTES);
+    this.netBuffer = uniformBuffer(device, 'Engine.netBuffer', NET_BYTES);
+    this.trainUniformBuffer = uniformBuffer(device, 'Engine.trainUniformBuffer', TRAIN_UNIFORM_BYTES);
+    this.resultBuffer = storageBuffer(device, 'Engine.resultBuffer', RESULT_BYTES);
+    for (let i = 0; i < STAGING_RING; i++) {
+      this.staging.push({
+        buffer: device.createBuffer({
+          label: `Engine.staging[${i}]`,
+          size: RESULT_BYTES + STATE_BYTES,
+          usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+        }),
+        busy: null,
+      });
+    }
+    this.paramStaging = device.createBuffer({
+      label: 'Engine.paramStaging',
+      size: Math.max(16, 3 * P * 4),
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
+    device.queue.writeBuffer(this.netBuffer, 0, netTable(this.spec));
+    this.evalPipeline = this.pipeline('Engine.evalPipeline', withNetwork(SHADERS.evaluate), 'main');
+    this.reducePipeline = this.pipeline('Engine.reducePipeline', SHADERS.reduceStats, 'main');
+    this.reset(this.options.seed);
+  }
+
+  /**
+   * Creates the engine for one network shape. Throws a clear error if the spec is out of limits or a
+   * kernel does not compile on this device.
+   */
+  static async create(device: GPUDevice, config: EngineConfig): Promise<Engine> {
+    const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    const fixed = info && info.subgroupMinSize === info.subgroupMaxSize ? info.subgroupMinSize : null;
+    const size = config.train.subgroupSize ?? (device.features.has('subgroups') ? fixed : null);
+    return checked(device, 'creating the training engine', () => {
+      const engine = new Engine(device, config, size && size <= 64 ? size : null);
+      engine.selectKernel();
+      return engine;
+    });
+  }
+
+  get kernelInfo(): { kernel: KernelKind; subgroupSize: number | null } {
+    return { kernel: this.kernel, subgroupSize: this.kernel === 'fused' ? this.subgroupSize : null };
+  }
+
+  /** Steps queued so far (the GPU may still be working on them). */
+  get step(): number {
+    return this.queued;
+  }
+
+  get batchSize(): number {
+    return Math.min(this.options.batchSize, this.trainData?.count ?? this.options.batchSize);
+  }
+
+  private pipeline(label: string, code: string, entryPoint: string): GPUComputePipeline {
+    const module = this.device.createShaderModule({ label: `${label}.module`, code });
+    return this.device.createComputePipeline({ label, layout: 'auto', compute: { module, entryPoint } });
+  }
+
+  /** New initial weights from a seed, zero optimiser state, step 0. */
+  reset(seed: number): void {
+    this.options.seed = seed;
+    write(this.device, this.paramBuffer, initParams(this.spec, seed));
+    this.device.queue.writeBuffer(this.momentBuffer, 0, new Float32Array(2 * this.paramCount));
+    this.queued = 0;
+    this.device.queue.writeBuffer(this.stateBuffer, 0, new Uint32Array([0, 0, NONE, 0]));
+    this.writeUniforms();
+  }
+
+  /** Uploads the data once; every batch is then drawn on the GPU. */
+  setData(train: Dataset, test: Dataset | null): void {
+    if (train.inputSize !== this.spec.inputSize) {
+      throw new Error(`data has ${train.inputSize} inputs but the network takes ${this.spec.inputSize}`);
+    }
+    const n = train.y.length;
+    if (n < 1) throw new Error('the training set is empty');
+    if (n > LIMITS.maxSamples) throw new Error(`at most ${LIMITS.maxSamples} training samples; got ${n}`);
+    this.destroyData();
+    this.classification = train.classes > 0;
+    this.trainData = this.upload('train', train, 0);
+    this.testData = test && test.y.length > 0 ? this.upload('test', test, 1) : null;
+    this.selectKernel();
+  }
+
+  private upload(name: string, data: Dataset, slot: number): DataBuffers {
+    const device = this.device;
+    const count = data.y.length;
+    const x = storageBuffer(device, `Engine.${name}.x`, data.x.byteLength);
+    const y = storageBuffer(device, `Engine.${name}.y`, data.y.byteLength);
+    write(device, x, data.x);
+    write(device, y, data.y);
+    const groups = dispatchSize(device, Math.ceil(count / 64));
+    const partialCount = groups[0] * groups[1];
+    const partials = storageBuffer(device, `Engine.${name}.partials`, partialCount * 8);
+    const evalUniform = uniformBuffer(device, `Engine.${name}.evalUniform`, 16);
+    const reduceUniform = uniformBuffer(device, `Engine.${name}.reduceUniform`, 16);
+    device.queue.writeBuffer(evalUniform, 0, new Uint32Array([count, slot, 0, 0]));
+    device.queue.writeBuffer(reduceUniform, 0, new Uint32Array([partialCount, slot, 0, 0]));
+    const buffers: DataBuffers = { x, y, count, partials, groups, evalUniform, reduceUniform, evalGroup: null, reduceGroup: null };
+    buffers.evalGroup = bindGroup(device, `Engine.${name}.evalGroup`, this.evalPipeline, [
+      this.netBuffer,
+      x,
+      y,
+      this.paramBuffer,
+      partials,
+      evalUniform,
+    ]);
+    buffers.reduceGroup = bindGroup(device, `Engine.${name}.reduceGroup`, this.reducePipeline, [
+      partials,
+      this.resultBuffer,
+      reduceUniform,
+    ]);
+    return buffers;
+  }
+
+  setOptimizer(optimizer: OptimizerSpec): void {
+    const kindChanged = optimizer.kind !== this.optimizer.kind;
+    this.optimizer = optimizer;
+    if (kindChanged) this.selectKernel();
+    this.writeUniforms();
+  }
+
+  setBatchSize(batchSize: number): void {
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > LIMITS.maxBatch) {
+      throw new Error(`batch size must be an integer from 1 to ${LIMITS.maxBatch}; got ${batchSize}`);
+    }
+    this.options.batchSize = batchSize;
+    this.selectKernel();
+  }
+
+  /** Picks the fused kernel where the shape and batch fit it, else the general one. */
+  private selectKernel(): void {
+    const wanted = this.options.kernel;
+    const fits = fitsFused(this.spec) && this.batchSize <= FUSED_MAX_BATCH;
+    if (wanted === 'fused' && !fitsFused(this.spec)) {
+      throw new Error(`the fused kernel takes networks of at most ${paramLayout(this.spec).count} parameters`);
+    }
+    this.kernel = wanted === 'auto' ? (fits ? 'fused' : 'general') : wanted;
+    this.trainGroup = null;
+    if (this.kernel === 'general') this.prepareGeneral();
+    else this.prepareFused();
+    this.writeUniforms();
+  }
+
+  private prepareFused(): void {
+    const kind = this.optimizer.kind;
+    let pipeline = this.fusedPipelines.get(kind);
+    if (!pipeline) {
+      const code = fusedTrainWgsl(
+        this.spec,
+        { optimizer: kind, subgroupSize: this.subgroupSize },
+        SHADERS.common,
+        SHADERS.trainFused,
+      );
+      const module = this.device.createShaderModule({ label: `Engine.fused.${kind}.module`, code });
+      pipeline = this.device.createComputePipeline({
+        label: `Engine.fused.${kind}`,
+        layout: this.fusedLayout().pipeline,
+        compute: { module, entryPoint: 'main' },
+      });
+      this.fusedPipelines.set(kind, pipeline);
+    }
+    if (!this.trainData) return;
+    this.trainGroup = this.device.createBindGroup({
+      label: 'Engine.fusedGroup',
+      layout: this.fusedLayout().group,
+      entries: [
+        this.trainUniformBuffer,
+        this.trainData.x,
+        this.trainData.y,
+        this.paramBuffer,
+        this.momentBuffer,
+        this.stateBuffer,
+      ].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+  }
+
+  private chunkSize(): number {
+    return Math.max(256, Math.ceil(this.batchSize / 1024));
+  }
+
+  private prepareGeneral(): void {
+    if (!this.generalPipelines) {
+      const code = withNetwork(SHADERS.generalStep);
+      const module = this.device.createShaderModule({ label: 'Engine.general.module', code });
+      const make = (entryPoint: string): GPUComputePipeline =>
+        this.device.createComputePipeline({
+          label: `Engine.general.${entryPoint}`,
+          layout: this.generalLayout().pipeline,
+          compute: { module, entryPoint },
+        });
+      this.generalPipelines = {
+        forward_backward: make('forward_backward'),
+        gradient: make('gradient'),
+        update: make('update'),
+        advance: make('advance'),
+      };
+    }
+    if (!this.trainData) return;
+    const w = widths(this.spec);
+    const values = w.reduce((a, b) => a + b, 0);
+    const stride = values + (values - this.spec.inputSize) + 1;
+    const batch = this.batchSize;
+    const chunks = Math.ceil(batch / this.chunkSize());
+    const scratchBytes = batch * stride * 4;
+    const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
+    if (scratchBytes > limit) {
+      const most = Math.floor(limit / (stride * 4));
+      throw new Error(`batch ${batch} needs ${scratchBytes} bytes of scratch for this network; this device allows batch ≤ ${most}`);
+    }
+    const old = this.generalScratch;
+    if (old && old.scratch.size >= scratchBytes && old.chunks >= chunks) return;
+    old?.scratch.destroy();
+    old?.partials.destroy();
+    const scratch = storageBuffer(this.device, 'Engine.general.scratch', scratchBytes);
+    const partials = storageBuffer(this.device, 'Engine.general.partials', chunks * (this.paramCount + 1) * 4);
+    const group = this.device.createBindGroup({
+      label: 'Engine.general.group',
+      layout: this.generalLayout().group,
+      entries: [
+        this.netBuffer,
+        this.trainUniformBuffer,
+        this.trainData.x,
+        this.trainData.y,
+        this.paramBuffer,
+        this.momentBuffer,
+        this.stateBuffer,
+        scratch,
+        partials,
+      ].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
+    this.generalScratch = { scratch, partials, group, chunks };
+  }
+
+  private layouts = new Map<string, { pipeline: GPUPipelineLayout; group: GPUBindGroupLayout }>();
+
+  /**
+   * Explicit layouts: a kernel that leaves a binding unused (SGD has no moments; each general entry point
+   * uses a subset) still shares one bind group.
+   */
+  private explicitLayout(name: string, types: GPUBufferBindingType[]): { pipeline: GPUPipelineLayout; group: GPUBindGroupLayout } {
+    let layout = this.layouts.get(name);
+    if (!layout) {
+      const group = this.device.createBindGroupLayout({
+        label: `Engine.${name}.bindGroupLayout`,
+        entries: types.map((type, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } })),
+      });
+      const pipeline = this.device.createPipelineLayout({ label: `Engine.${name}.layout`, bindGroupLayouts: [group] });
+      layout = { pipeline, group };
+      this.layouts.set(name, layout);
+    }
+    return layout;
+  }
+
+  private fusedLayout() {
+    return this.explicitLayout('fused', ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage']);
+  }
+
+  private generalLayout() {
+    return this.explicitLayout('general', [
+      'uniform',
+      'uniform',
+      'read-only-storage',
+      'read-only-storage',
+      'storage',
+      'storage',
+      'storage',
+      'storage',
+      'storage',
+    ]);
+  }
+
+  private writeUniforms(): void {
+    const n = this.trainData?.count ?? 1;
+    const schedule = {
+      trainCount: n,
+      batch: this.options.batchSize,
+      seed: this.options.seed,
+      stepsPerDispatch: Math.min(LIMITS.maxStepsPerDispatch, Math.max(1, this.options.stepsPerDispatch)),
+      chunk: this.chunkSize(),
+    };
+    this.device.queue.writeBuffer(this.trainUniformBuffer, 0, trainUniforms(schedule, this.optimizer));
+  }
+
+  /** Queues `steps` training steps and submits them. Never waits for the GPU. */
+  train(steps: number): void {
+    if (this.disposed) throw new Error('Engine.train: the engine was disposed');
+    if (!this.trainData) throw new Error('Engine.train: no data; call setData first');
+    if (!(steps > 0)) return;
+    steps = Math.floor(steps);
+    this.queued += steps;
+    this.device.queue.writeBuffer(this.stateBuffer, 4, new Uint32Array([this.queued]));
+    const encoder = this.device.createCommandEncoder({ label: 'Engine.train' });
+    const pass = encoder.beginComputePass({ label: 'Engine.train.pass' });
+    if (this.kernel === 'fused') {
+      const perDispatch = Math.min(LIMITS.maxStepsPerDispatch, Math.max(1, this.options.stepsPerDispatch));
+      pass.setPipeline(this.fusedPipelines.get(this.optimizer.kind)!);
+      pass.setBindGroup(0, this.trainGroup!);
+      for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
+    } else {
+      const p = this.generalPipelines!;
+      const g = this.generalScratch!;
+      pass.setBindGroup(0, g.group);
+      const batch = this.batchSize;
+      const paramGroups = Math.ceil((this.paramCount + 1) / 64);
+      for (let s = 0; s < steps; s++) {
+        pass.setPipeline(p.forward_backward);
+        pass.dispatchWorkgroups(Math.ceil(batch / 64));
+        pass.setPipeline(p.gradient);
+        pass.dispatchWorkgroups(paramGroups, g.chunks);
+        pass.setPipeline(p.update);
+        pass.dispatchWorkgroups(Math.ceil(this.paramCount / 64));
+        pass.setPipeline(p.advance);
+        pass.dispatchWorkgroups(1);
+      }
+    }
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  private encodeEvaluation(encoder: GPUCommandEncoder): void {
+    const pass = encoder.beginComputePass({ label: 'Engine.evaluate.pass' });
+    for (const data of [this.trainData, this.testData]) {
+      if (!data) continue;
+      pass.setPipeline(this.evalPipeline);
+      pass.setBindGroup(0, data.evalGroup!);
+      pass.dispatchWorkgroups(...data.groups);
+      pass.setPipeline(this.reducePipeline);
+      pass.setBindGroup(0, data.reduceGroup!);
+      pass.dispatchWorkgroups(1);
+    }
+    pass.end();
+  }
+
+  /**
+   * Loss and accuracy over the whole training and test sets at the current position, read back
+   * asynchronously. Several calls in flight share the ring; when it is full, the newest pending result
+   * is shared instead of allocating.
+   */
+  stats(): Promise<Stats> {
+    if (!this.trainData) return Promise.reject(new Error('Engine.stats: no data; call setData first'));
+    const free = this.staging.find((s) => !s.busy);
+    if (!free) return this.staging.reduce((a, b) => (a.busy && b.busy ? b : a)).busy!;
+    const encoder = this.device.createCommandEncoder({ label: 'Engine.stats' });
+    this.encodeEvaluation(encoder);
+    encoder.copyBufferToBuffer(this.resultBuffer, 0, free.buffer, 0, RESULT_BYTES);
+    encoder.copyBufferToBuffer(this.stateBuffer, 0, free.buffer, RESULT_BYTES, STATE_BYTES);
+    this.device.queue.submit([encoder.finish()]);
+    const trainCount = this.trainData.count;
+    const testCount = this.testData?.count ?? 0;
+    const classification = this.classification;
+    free.busy = free.buffer.mapAsync(GPUMapMode.READ).then(
+      () => {
+        const bytes = free.buffer.getMappedRange().slice(0);
+        free.buffer.unmap();
+        free.busy = null;
+        const f = new Float32Array(bytes);
+        const u = new Uint32Array(bytes);
+        const set = (loss: number, correct: number, count: number): SetStats => ({
+          loss: loss / count,
+          accuracy: classification ? correct / count : null,
+          count,
+        });
+        const step = u[4];
+        return {
+          step,
+          epoch: Math.floor(step / stepsPerEpoch(trainCount, this.batchSize)),
+          train: set(f[0], f[1], trainCount),
+          test: testCount ? set(f[2], f[3], testCount) : null,
+          divergedAtStep: u[6] === NONE ? null : u[6],
+          lastBatchLoss: f[7],
+        } as Stats;
+      },
+      (error: unknown) => {
+        free.busy = null;
+        throw error;
+      },
+    );
+    return free.busy;
+  }
+
+  /** Whether the data has class labels (accuracy is then reported). */
+  private classification = true;
+
+  /** A snapshot of the parameters and optimiser moments (for export, and to survive a lost device). */
+  readState(): Promise<{ params: Float32Array; moments: Float32Array; step: number }> {
+    const P = this.paramCount;
+    const step = this.queued;
+    const previous = this.paramRead;
+    const next = previous.then(async () => {
+      const encoder = this.device.createCommandEncoder({ label: 'Engine.readState' });
+      encoder.copyBufferToBuffer(this.paramBuffer, 0, this.paramStaging, 0, P * 4);
+      encoder.copyBufferToBuffer(this.momentBuffer, 0, this.paramStaging, P * 4, 2 * P * 4);
+      this.device.queue.submit([encoder.finish()]);
+      await this.paramStaging.mapAsync(GPUMapMode.READ);
+      const all = new Float32Array(this.paramStaging.getMappedRange().slice(0, 3 * P * 4));
+      this.paramStaging.unmap();
+      return all;
+    });
+    this.paramRead = next.catch(() => new Float32Array(0));
+    return next.then((all) => ({ params: all.slice(0, P), moments: all.slice(P), step }));
+  }
+
+  async readParams(): Promise<Float32Array> {
+    return (await this.readState()).params;
+  }
+
+  writeParams(params: Float32Array): void {
+    if (params.length !== this.paramCount) {
+      throw new Error(`expected ${this.paramCount} parameters for this network; got ${params.length}`);
+    }
+    write(this.device, this.paramBuffer, params);
+  }
+
+  /** Restores a snapshot taken by readState (parameters, optimiser moments and position). */
+  restore(snapshot: { params: Float32Array; moments?: Float32Array; step: number }): void {
+    this.writeParams(snapshot.params);
+    const moments = snapshot.moments ?? new Float32Array(2 * this.paramCount);
+    if (moments.length !== 2 * this.paramCount) throw new Error('optimiser state does not match this network');
+    write(this.device, this.momentBuffer, moments);
+    this.queued = snapshot.step;
+    this.device.queue.writeBuffer(this.stateBuffer, 0, new Uint32Array([snapshot.step, snapshot.step, NONE, 0]));
+  }
+
+  /** Clears a divergence so training can go on (for example after lowering the learning rate). */
+  clearDivergence(atStep: number): void {
+    this.queued = atStep;
+    this.device.queue.writeBuffer(this.stateBuffer, 0, new Uint32Array([atStep, atStep, NONE, 0]));
+  }
+
+  private destroyData(): void {
+    for (const d of [this.trainData, this.testData]) {
+      if (!d) continue;
+      d.x.destroy();
+      d.y.destroy();
+      d.partials.destroy();
+      d.evalUniform.destroy();
+      d.reduceUniform.destroy();
+    }
+    this.trainData = this.testData = null;
+    this.generalScratch?.scratch.destroy();
+    this.generalScratch?.partials.destroy();
+    this.generalScratch = null;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.destroyData();
+    for (const b of [
+      this.paramBuffer,
+      this.momentBuffer,
+      this.stateBuffer,
+      this.netBuffer,
+      this.trainUniformBuffer,
+      this.resultBuffer,
+      this.paramStaging,
+      ...this.staging.map((s) => s.buffer),
+    ]) {
+      b.destroy();
+    }
+  }
+}

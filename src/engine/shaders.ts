@@ -1,0 +1,16 @@
+/** Every WGSL source of the engine, as text. The same files run in the browser and in Node. */
+import common from '../../shaders/common.wgsl?raw';
+import network from '../../shaders/network.wgsl?raw';
+import evaluate from '../../shaders/evaluate.wgsl?raw';
+import reduceStats from '../../shaders/reduce_stats.wgsl?raw';
+import gridGeneral from '../../shaders/grid_general.wgsl?raw';
+import gridFused from '../../shaders/grid_fused.wgsl?raw';
+import generalStep from '../../shaders/general_step.wgsl?raw';
+import trainFused from '../../shaders/train_fused.wgsl?raw';
+
+export const SHADERS = { common, network, evaluate, reduceStats, gridGeneral, gridFused, generalStep, trainFused };
+
+/** A kernel that loops over the network table: common + network + the kernel. */
+export function withNetwork(kernel: string): string {
+  return `${common}\n${network}\n${kernel}`;
+}

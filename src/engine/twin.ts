@@ -1,0 +1,382 @@
+/**
+ * The TypeScript twin of every kernel: the readable specification of what the WGSL computes and the
+ * oracle of its tests. It works in float64. Shapes follow the kernels: W of layer l is (units, inputs),
+ * row-major, followed by b (units), all in one flat parameter array (see paramLayout).
+ */
+import type { Dataset } from '../data/types';
+import { Random } from '../random';
+import { ACTIVATION_FNS } from './activations';
+import { batchOfStep, epochKey, feistelHalfBits, permute, stepsPerEpoch } from './permutation';
+import type { LayerSpec, NetworkSpec, OptimizerSpec } from './spec';
+import { outputUnits, paramLayout, widths } from './spec';
+import type { EngineConfig, LayerBufferLayout, SetStats, Stats } from './types';
+
+type Vec = Float64Array;
+
+/** Every representation of one sample: `pre[l]` = z_l, `post[l]` = a_l; post[0] is the input. */
+export interface ForwardTrace {
+  pre: Vec[];
+  post: Vec[];
+}
+
+function activate(layer: LayerSpec, z: Vec): Vec {
+  const a = new Float64Array(z.length);
+  if (layer.activation === 'softmax') {
+    let max = -Infinity;
+    for (const v of z) max = Math.max(max, v);
+    let sum = 0;
+    for (let j = 0; j < z.length; j++) sum += a[j] = Math.exp(z[j] - max);
+    for (let j = 0; j < z.length; j++) a[j] /= sum;
+    return a;
+  }
+  const f = ACTIVATION_FNS[layer.activation];
+  for (let j = 0; j < z.length; j++) a[j] = f.value(z[j], layer.slope);
+  return a;
+}
+
+/** z_l = W_l a_{l-1} + b_l,  a_l = f_l(z_l). */
+export function forward(spec: NetworkSpec, params: ArrayLike<number>, input: ArrayLike<number>): ForwardTrace {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const post: Vec[] = [Float64Array.from(input)];
+  const pre: Vec[] = [Float64Array.from(input)];
+  spec.layers.forEach((layer, l) => {
+    const inputs = post[l];
+    const z = new Float64Array(w[l + 1]);
+    for (let j = 0; j < z.length; j++) {
+      let sum = params[layout.bias[l] + j];
+      const row = layout.weight[l] + j * w[l];
+      for (let i = 0; i < w[l]; i++) sum += params[row + i] * inputs[i];
+      z[j] = sum;
+    }
+    pre.push(z);
+    post.push(activate(layer, z));
+  });
+  return { pre, post };
+}
+
+/** The regression or one-hot target vector of a label. */
+function targetVector(spec: NetworkSpec, label: number): Vec {
+  const k = outputUnits(spec);
+  if (k === 1) return Float64Array.of(label);
+  const t = new Float64Array(k);
+  t[Math.round(label)] = 1;
+  return t;
+}
+
+const softplus = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+
+/**
+ * Loss of one sample and dL/dz of the output layer.
+ *  mse: ½ Σ_k (a_k − t_k)²        dL/dz_k = (a_k − t_k) f'(z_k)
+ *  bce: softplus(z) − y z          dL/dz = σ(z) − y     (= −y log σ(z) − (1−y) log(1−σ(z)), computed stably)
+ *  ce:  logsumexp(z) − z_y         dL/dz_k = softmax(z)_k − [k = y]
+ */
+export function sampleLoss(spec: NetworkSpec, trace: ForwardTrace, label: number): { loss: number; dz: Vec } {
+  const L = spec.layers.length;
+  const z = trace.pre[L];
+  const a = trace.post[L];
+  const out = spec.layers[L - 1];
+  const dz = new Float64Array(z.length);
+  if (spec.loss === 'mse') {
+    const t = targetVector(spec, label);
+    let loss = 0;
+    for (let k = 0; k < z.length; k++) {
+      const e = a[k] - t[k];
+      loss += 0.5 * e * e;
+      if (out.activation === 'softmax') throw new Error('mse with softmax output is not supported');
+      dz[k] = e * ACTIVATION_FNS[out.activation].derivative(z[k], a[k], out.slope);
+    }
+    return { loss, dz };
+  }
+  if (spec.loss === 'bce') {
+    dz[0] = a[0] - label;
+    return { loss: softplus(z[0]) - label * z[0], dz };
+  }
+  const y = Math.round(label);
+  let max = -Infinity;
+  for (const v of z) max = Math.max(max, v);
+  let sum = 0;
+  for (const v of z) sum += Math.exp(v - max);
+  for (let k = 0; k < z.length; k++) dz[k] = a[k] - (k === y ? 1 : 0);
+  return { loss: max + Math.log(sum) - z[y], dz };
+}
+
+/** Whether the prediction matches the class label: a > ½ for one output, argmax otherwise. */
+export function isCorrect(spec: NetworkSpec, output: Vec, label: number): boolean {
+  if (output.length === 1) return (output[0] > 0.5 ? 1 : 0) === Math.round(label);
+  let best = 0;
+  for (let k = 1; k < output.length; k++) if (output[k] > output[best]) best = k;
+  return best === Math.round(label);
+}
+
+/** Back-propagates dL/dz of the output layer and adds dL/dparams into `grad`. */
+export function backward(spec: NetworkSpec, params: ArrayLike<number>, trace: ForwardTrace, dzOut: Vec, grad: Vec): void {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  let dz = dzOut;
+  for (let l = spec.layers.length - 1; l >= 0; l--) {
+    const inputs = trace.post[l];
+    for (let j = 0; j < w[l + 1]; j++) {
+      grad[layout.bias[l] + j] += dz[j];
+      const row = layout.weight[l] + j * w[l];
+      for (let i = 0; i < w[l]; i++) grad[row + i] += dz[j] * inputs[i];
+    }
+    if (l === 0) break;
+    const below = spec.layers[l - 1];
+    const f = below.activation === 'softmax' ? null : ACTIVATION_FNS[below.activation];
+    const next = new Float64Array(w[l]);
+    for (let i = 0; i < w[l]; i++) {
+      let sum = 0;
+      for (let j = 0; j < w[l + 1]; j++) sum += params[layout.weight[l] + j * w[l] + i] * dz[j];
+      next[i] = sum * f!.derivative(trace.pre[l][i], trace.post[l][i], below.slope);
+    }
+    dz = next;
+  }
+}
+
+/**
+ * Mean data loss and gradient over a batch of samples, plus the weight penalties
+ * l1·Σ|w| + ½·l2·Σw² over weights (not biases), whose gradient is added to `grad` but whose value is not
+ * part of the reported loss.
+ */
+export function batchGradient(
+  spec: NetworkSpec,
+  params: ArrayLike<number>,
+  data: Dataset,
+  indices: ArrayLike<number>,
+  penalty: { l1: number; l2: number } = { l1: 0, l2: 0 },
+): { loss: number; grad: Vec } {
+  const layout = paramLayout(spec);
+  const grad = new Float64Array(layout.count);
+  const n = indices.length;
+  let loss = 0;
+  const inSize = spec.inputSize;
+  for (let s = 0; s < n; s++) {
+    const idx = indices[s];
+    const trace = forward(spec, params, data.x.subarray(idx * inSize, idx * inSize + inSize));
+    const { loss: l, dz } = sampleLoss(spec, trace, data.y[idx]);
+    loss += l;
+    backward(spec, params, trace, dz, grad);
+  }
+  for (let p = 0; p < grad.length; p++) grad[p] /= n;
+  if (penalty.l1 !== 0 || penalty.l2 !== 0) {
+    forEachWeight(spec, (p) => {
+      grad[p] += penalty.l1 * Math.sign(params[p]) + penalty.l2 * params[p];
+    });
+  }
+  return { loss: loss / n, grad };
+}
+
+export function forEachWeight(spec: NetworkSpec, visit: (index: number) => void): void {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  for (let l = 0; l < spec.layers.length; l++) {
+    for (let p = layout.weight[l]; p < layout.weight[l] + w[l] * w[l + 1]; p++) visit(p);
+  }
+}
+
+/** Optimiser state: two slots per parameter (velocity / mean square / Adam's m and v). */
+export function createOptimizerState(paramCount: number): Float64Array {
+  return new Float64Array(2 * paramCount);
+}
+
+/**
+ * One optimiser update; `step` counts from 0 (Adam's bias correction uses step + 1).
+ *  sgd:      w −= lr·g
+ *  momentum: v = μ·v + g;  w −= lr·v
+ *  rmsprop:  s = ρ·s + (1−ρ)·g²;  w −= lr·g / (√s + ε)
+ *  adam:     m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;  w −= lr·m̂ / (√v̂ + ε),  m̂ = m/(1−β1^t), v̂ = v/(1−β2^t)
+ */
+export function applyOptimizer(
+  opt: OptimizerSpec,
+  params: Float64Array | Float32Array,
+  grad: ArrayLike<number>,
+  state: Float64Array,
+  step: number,
+): void {
+  const n = params.length;
+  const lr = opt.learningRate;
+  for (let p = 0; p < n; p++) {
+    const g = grad[p];
+    switch (opt.kind) {
+      case 'sgd':
+        params[p] -= lr * g;
+        break;
+      case 'momentum':
+        state[p] = opt.momentum * state[p] + g;
+        params[p] -= lr * state[p];
+        break;
+      case 'rmsprop':
+        state[n + p] = opt.rho * state[n + p] + (1 - opt.rho) * g * g;
+        params[p] -= (lr * g) / (Math.sqrt(state[n + p]) + opt.epsilon);
+        break;
+      case 'adam': {
+        const t = step + 1;
+        state[p] = opt.beta1 * state[p] + (1 - opt.beta1) * g;
+        state[n + p] = opt.beta2 * state[n + p] + (1 - opt.beta2) * g * g;
+        const mHat = state[p] / (1 - opt.beta1 ** t);
+        const vHat = state[n + p] / (1 - opt.beta2 ** t);
+        params[p] -= (lr * mHat) / (Math.sqrt(vHat) + opt.epsilon);
+        break;
+      }
+    }
+  }
+}
+
+/**
+ * Initial weights from a seeded stream: Glorot uniform (±√(6/(fan_in+fan_out))) for saturating and linear
+ * units, He uniform (±√(6/fan_in)) for relu and leaky_relu; biases zero.
+ */
+export function initParams(spec: NetworkSpec, seed: number): Float32Array {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const params = new Float32Array(layout.count);
+  const random = new Random(seed);
+  spec.layers.forEach((layer, l) => {
+    const fanIn = w[l];
+    const fanOut = w[l + 1];
+    const he = layer.activation === 'relu' || layer.activation === 'leaky_relu';
+    const limit = he ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
+    for (let k = 0; k < fanIn * fanOut; k++) params[layout.weight[l] + k] = random.uniform(-limit, limit);
+  });
+  return params;
+}
+
+/** Loss and accuracy of the network over a whole set. */
+export function evaluate(spec: NetworkSpec, params: ArrayLike<number>, data: Dataset, classification: boolean): SetStats {
+  const n = data.y.length;
+  let loss = 0;
+  let correct = 0;
+  const inSize = spec.inputSize;
+  for (let s = 0; s < n; s++) {
+    const trace = forward(spec, params, data.x.subarray(s * inSize, s * inSize + inSize));
+    loss += sampleLoss(spec, trace, data.y[s]).loss;
+    if (classification && isCorrect(spec, trace.post[spec.layers.length], data.y[s])) correct++;
+  }
+  return { loss: n ? loss / n : 0, accuracy: classification && n ? correct / n : null, count: n };
+}
+
+/** The layer-buffer layout the grid transform writes (see LayerBufferLayout). */
+export function layerBufferLayout(spec: NetworkSpec, capacity: number): LayerBufferLayout {
+  const w = widths(spec);
+  const width = [w[0]];
+  for (let l = 1; l < w.length; l++) width.push(w[l], w[l]);
+  const offset: number[] = [];
+  let total = 0;
+  for (const u of width) {
+    offset.push(total);
+    total += capacity * u;
+  }
+  return { capacity, width, offset, totalFloats: total };
+}
+
+/** The grid transform: every representation of every point, laid out as the GPU kernel writes it. */
+export function transformPoints(
+  spec: NetworkSpec,
+  params: ArrayLike<number>,
+  points: Float32Array,
+  count: number,
+): { layout: LayerBufferLayout; data: Float32Array } {
+  const layout = layerBufferLayout(spec, count);
+  const data = new Float32Array(layout.totalFloats);
+  const inSize = spec.inputSize;
+  for (let v = 0; v < count; v++) {
+    const trace = forward(spec, params, points.subarray(v * inSize, v * inSize + inSize));
+    layout.width.forEach((width, r) => {
+      const rep = r === 0 ? trace.post[0] : r % 2 === 1 ? trace.pre[(r + 1) / 2] : trace.post[r / 2];
+      for (let u = 0; u < width; u++) data[layout.offset[r] + v * width + u] = rep[u];
+    });
+  }
+  return { layout, data };
+}
+
+/** The indices of the samples in the batch of a step, in the order the kernels visit them. */
+export function batchIndices(step: number, n: number, batch: number, seed: number): Uint32Array {
+  const slice = batchOfStep(step, n, batch);
+  const key = epochKey(seed, slice.epoch);
+  const half = feistelHalfBits(n);
+  const out = new Uint32Array(slice.end - slice.start);
+  for (let i = slice.start; i < slice.end; i++) out[i - slice.start] = permute(i, n, key, half);
+  return out;
+}
+
+/**
+ * Trains on the CPU with exactly the schedule of the GPU engine: same init, same batches, same updates.
+ * It is the reference of the engine's tests and the trainer of the WebGL2 fallback.
+ */
+export class TwinTrainer {
+  readonly spec: NetworkSpec;
+  params: Float32Array;
+  step = 0;
+  divergedAtStep: number | null = null;
+  private optimizer: OptimizerSpec;
+  private batchSize: number;
+  private readonly seed: number;
+  private readonly state: Float64Array;
+  private params64: Float64Array;
+  private trainSet: Dataset | null = null;
+  private testSet: Dataset | null = null;
+
+  constructor(config: EngineConfig) {
+    this.spec = config.spec;
+    this.optimizer = config.optimizer;
+    this.batchSize = config.train.batchSize;
+    this.seed = config.train.seed;
+    this.params = initParams(this.spec, this.seed);
+    this.params64 = Float64Array.from(this.params);
+    this.state = createOptimizerState(this.params.length);
+  }
+
+  setData(train: Dataset, test: Dataset | null): void {
+    this.trainSet = train;
+    this.testSet = test;
+  }
+
+  setOptimizer(optimizer: OptimizerSpec): void {
+    this.optimizer = optimizer;
+  }
+
+  setBatchSize(batchSize: number): void {
+    this.batchSize = batchSize;
+  }
+
+  setParams(params: Float32Array): void {
+    this.params = Float32Array.from(params);
+    this.params64 = Float64Array.from(params);
+  }
+
+  train(steps: number): void {
+    const data = this.trainSet;
+    if (!data) throw new Error('TwinTrainer.train: no data; call setData first');
+    const n = data.y.length;
+    for (let k = 0; k < steps && this.divergedAtStep === null; k++) {
+      const indices = batchIndices(this.step, n, this.batchSize, this.seed);
+      const { loss, grad } = batchGradient(this.spec, this.params64, data, indices, this.optimizer);
+      if (!Number.isFinite(loss)) {
+        this.divergedAtStep = this.step;
+        break;
+      }
+      applyOptimizer(this.optimizer, this.params64, grad, this.state, this.step);
+      this.step++;
+    }
+    this.params = Float32Array.from(this.params64);
+  }
+
+  get epoch(): number {
+    const n = this.trainSet?.y.length ?? 1;
+    return Math.floor(this.step / stepsPerEpoch(n, this.batchSize));
+  }
+
+  stats(): Stats {
+    if (!this.trainSet) throw new Error('TwinTrainer.stats: no data');
+    const classification = this.trainSet.classes > 0;
+    return {
+      step: this.step,
+      epoch: this.epoch,
+      train: evaluate(this.spec, this.params64, this.trainSet, classification),
+      test: this.testSet ? evaluate(this.spec, this.params64, this.testSet, classification) : null,
+      divergedAtStep: this.divergedAtStep,
+    };
+  }
+}
