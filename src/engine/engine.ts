@@ -75,12 +75,8 @@ export class Engine {
     this.device = device;
     this.spec = config.spec;
     this.optimizer = config.optimizer;
-    this.options = {
-      kernel: 'auto',
-      stepsPerDispatch: 256,
-      subgroups: true,
-      ...config.train,
-    } as Required<TrainOptions>;
+    const given = Object.fromEntries(Object.entries(config.train).filter(([, v]) => v !== undefined));
+    this.options = { kernel: 'auto', stepsPerDispatch: 256, subgroups: true, ...given } as Required<TrainOptions>;
     this.subgroupSize = this.options.subgroups ? subgroupSize : null;
     this.paramCount = paramLayout(this.spec).count;
     const P = this.paramCount;

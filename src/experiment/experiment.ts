@@ -1,0 +1,113 @@
+/**
+ * An experiment: everything that decides a training run (data, network, loss, optimiser, schedule,
+ * seed). Plain data, shared by the CLI, the app and links; `prepare` turns it into what the engine takes.
+ */
+import { makeDataset } from '../data/registry';
+import { splitDataset } from '../data/split';
+import type { Dataset } from '../data/types';
+import type { Preset } from '../data/presets';
+import type { Loss, NetworkSpec, Optimizer, OptimizerSpec } from '../engine/spec';
+import { DEFAULT_SLOPE, LOSSES, OPTIMIZERS, SpecError, buildSpec, defaultOptimizer } from '../engine/spec';
+
+export interface Experiment {
+  dataset: string;
+  /** Dataset parameters that differ from its defaults. */
+  params: Record<string, number>;
+  /** Layer sizes, input first, e.g. [2, 3, 2, 1]. */
+  arch: number[];
+  /** One activation for the hidden layers, or a comma-separated list, one per layer, output included. */
+  activation: string;
+  loss: Loss;
+  optimizer: Optimizer;
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  testSplit: number;
+  seed: number;
+  l1: number;
+  l2: number;
+  /** Negative slope of leaky_relu layers. */
+  slope: number;
+}
+
+export const DEFAULT_EXPERIMENT: Experiment = {
+  dataset: 'rings',
+  params: { samples: 4000 },
+  arch: [2, 3, 2, 1],
+  activation: 'tanh',
+  loss: 'mse',
+  optimizer: 'sgd',
+  learningRate: 0.1,
+  batchSize: 32,
+  epochs: 20,
+  testSplit: 0.2,
+  seed: 1,
+  l1: 0,
+  l2: 0,
+  slope: DEFAULT_SLOPE,
+};
+
+export function experimentFromPreset(preset: Preset): Experiment {
+  return {
+    ...DEFAULT_EXPERIMENT,
+    dataset: preset.dataset,
+    params: { ...preset.params },
+    arch: [...preset.arch],
+    activation: preset.activation,
+    loss: preset.loss,
+    optimizer: preset.optimizer,
+    learningRate: preset.learningRate,
+    batchSize: preset.batchSize,
+    epochs: preset.epochs,
+    testSplit: preset.testSplit,
+    seed: preset.seed,
+  };
+}
+
+export interface PreparedRun {
+  spec: NetworkSpec;
+  optimizer: OptimizerSpec;
+  train: Dataset;
+  test: Dataset | null;
+  regression: boolean;
+}
+
+/**
+ * Makes the data and checks that data, architecture and loss fit together. `data` replaces the generated
+ * set (a CSV). Throws an Error whose message says what does not fit.
+ */
+export function prepare(exp: Experiment, data?: Dataset): PreparedRun {
+  if (!(LOSSES as readonly string[]).includes(exp.loss)) {
+    throw new SpecError(`loss must be one of ${LOSSES.join(', ')}; got "${exp.loss}"`);
+  }
+  if (!(OPTIMIZERS as readonly string[]).includes(exp.optimizer)) {
+    throw new SpecError(`optimizer must be one of ${OPTIMIZERS.join(', ')}; got "${exp.optimizer}"`);
+  }
+  if (!(exp.learningRate > 0) || !Number.isFinite(exp.learningRate)) {
+    throw new SpecError(`learning rate must be a positive number; got ${exp.learningRate}`);
+  }
+  const all = data ?? makeDataset(exp.dataset, exp.params, exp.seed);
+  const regression = all.classes === 0;
+  const spec = buildSpec(exp.arch, exp.activation, exp.loss, { regression, slope: exp.slope });
+  if (spec.inputSize !== all.inputSize) {
+    throw new SpecError(
+      `the data has ${all.inputSize} input${all.inputSize > 1 ? 's' : ''} but the architecture starts with ${spec.inputSize}`,
+    );
+  }
+  const outputs = exp.arch[exp.arch.length - 1];
+  if (regression && exp.loss !== 'mse') throw new SpecError('regression data needs the mse loss');
+  if (!regression && outputs === 1 && all.classes > 2) {
+    throw new SpecError(`the data has ${all.classes} classes: use ${all.classes} outputs and loss ce`);
+  }
+  if (!regression && outputs > 1 && outputs < all.classes) {
+    throw new SpecError(`the data has ${all.classes} classes but the network has ${outputs} outputs`);
+  }
+  const { train, test } = exp.testSplit > 0 ? splitDataset(all, exp.testSplit, exp.seed) : { train: all, test: null };
+  const optimizer = { ...defaultOptimizer(exp.optimizer, exp.learningRate), l1: exp.l1, l2: exp.l2 };
+  return { spec, optimizer, train, test, regression };
+}
+
+/** "2-3-2-1". */
+export function archText(arch: number[]): string {
+  return arch.join('-');
+}
