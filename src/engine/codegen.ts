@@ -266,3 +266,24 @@ export function fusedGridWgsl(spec: NetworkSpec, common: string, template: strin
   }
   return `${common}\n${fill(template, { 'transform one point': lines })}`;
 }
+
+/** Whether the prediction is right, into `correct`: a > ½ for one output, argmax otherwise. Twin: isCorrect(). */
+function correctLines(spec: NetworkSpec): string[] {
+  const L = spec.layers.length;
+  const k = spec.layers[L - 1].units;
+  if (k === 1) return [`correct = select(0.0, 1.0, select(0u, 1u, a${L}_0 > 0.5) == y);`];
+  const lines = ['var best = 0u;', `var best_value = a${L}_0;`];
+  for (let j = 1; j < k; j++) {
+    lines.push(`if (a${L}_${j} > best_value) { best = ${j}u; best_value = a${L}_${j}; }`);
+  }
+  lines.push('correct = select(0.0, 1.0, best == y);');
+  return lines;
+}
+
+/** The evaluation kernel for one shape: common.wgsl + filled evaluate_fused.wgsl. */
+export function fusedEvaluateWgsl(spec: NetworkSpec, common: string, template: string): string {
+  const P = paramLayout(spec).count;
+  const lines = Array.from({ length: P }, (_, k) => `let p${k} = params[${k}u];`);
+  lines.push(...inputLines(spec, 'idx'), ...forwardLines(spec, (k) => `p${k}`), ...lossLines(spec), ...correctLines(spec));
+  return `${common}\n${fill(template, { 'one sample: forward, loss, correct': lines })}`;
+}

@@ -5,7 +5,7 @@
  * the caller passes the GPUDevice.
  */
 import type { Dataset } from '../data/types';
-import { fitsFused, fusedTrainWgsl } from './codegen';
+import { fitsFused, fusedEvaluateWgsl, fusedTrainWgsl } from './codegen';
 import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
 import { LIMITS } from './limits';
 import { stepsPerEpoch } from './permutation';
@@ -53,6 +53,8 @@ export class Engine {
   private readonly staging: Staging[] = [];
   private readonly paramStaging: GPUBuffer;
   private readonly evalPipeline: GPUComputePipeline;
+  /** Whether evaluation runs the straight-line kernel (small networks) or the looped one. */
+  private readonly evalFused: boolean;
   private readonly reducePipeline: GPUComputePipeline;
   private readonly fusedPipelines = new Map<Optimizer, GPUComputePipeline>();
   private generalPipelines: Record<'forward_backward' | 'gradient' | 'update' | 'advance', GPUComputePipeline> | null =
@@ -102,7 +104,10 @@ export class Engine {
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     device.queue.writeBuffer(this.netBuffer, 0, netTable(this.spec));
-    this.evalPipeline = this.pipeline('Engine.evalPipeline', withNetwork(SHADERS.evaluate), 'main');
+    this.evalFused = fitsFused(this.spec);
+    this.evalPipeline = this.evalFused
+      ? this.pipeline('Engine.evalPipeline', fusedEvaluateWgsl(this.spec, SHADERS.common, SHADERS.evaluateFused), 'main')
+      : this.pipeline('Engine.evalPipeline', withNetwork(SHADERS.evaluate), 'main');
     this.reducePipeline = this.pipeline('Engine.reducePipeline', SHADERS.reduceStats, 'main');
     this.reset(this.options.seed);
   }
@@ -180,14 +185,13 @@ export class Engine {
     device.queue.writeBuffer(evalUniform, 0, new Uint32Array([count, slot, 0, 0]));
     device.queue.writeBuffer(reduceUniform, 0, new Uint32Array([partialCount, slot, 0, 0]));
     const buffers: DataBuffers = { x, y, count, partials, groups, evalUniform, reduceUniform, evalGroup: null, reduceGroup: null };
-    buffers.evalGroup = bindGroup(device, `Engine.${name}.evalGroup`, this.evalPipeline, [
-      this.netBuffer,
-      x,
-      y,
-      this.paramBuffer,
-      partials,
-      evalUniform,
-    ]);
+    const evalBuffers = [x, y, this.paramBuffer, partials, evalUniform];
+    buffers.evalGroup = bindGroup(
+      device,
+      `Engine.${name}.evalGroup`,
+      this.evalPipeline,
+      this.evalFused ? evalBuffers : [this.netBuffer, ...evalBuffers],
+    );
     buffers.reduceGroup = bindGroup(device, `Engine.${name}.reduceGroup`, this.reducePipeline, [
       partials,
       this.resultBuffer,

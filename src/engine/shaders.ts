@@ -2,13 +2,14 @@
 import common from '../../shaders/common.wgsl?raw';
 import network from '../../shaders/network.wgsl?raw';
 import evaluate from '../../shaders/evaluate.wgsl?raw';
+import evaluateFused from '../../shaders/evaluate_fused.wgsl?raw';
 import reduceStats from '../../shaders/reduce_stats.wgsl?raw';
 import gridGeneral from '../../shaders/grid_general.wgsl?raw';
 import gridFused from '../../shaders/grid_fused.wgsl?raw';
 import generalStep from '../../shaders/general_step.wgsl?raw';
 import trainFused from '../../shaders/train_fused.wgsl?raw';
 
-export const SHADERS = { common, network, evaluate, reduceStats, gridGeneral, gridFused, generalStep, trainFused };
+export const SHADERS = { common, network, evaluate, evaluateFused, reduceStats, gridGeneral, gridFused, generalStep, trainFused };
 
 /** A kernel that loops over the network table: common + network + the kernel. */
 export function withNetwork(kernel: string): string {
