@@ -74,7 +74,8 @@ function forwardLines(spec: NetworkSpec, param: (k: number) => string): string[]
     const l = index + 1;
     for (let j = 0; j < w[l]; j++) {
       const terms = [param(layout.bias[index] + j)];
-      for (let i = 0; i < w[l - 1]; i++) terms.push(`${param(layout.weight[index] + j * w[l - 1] + i)} * a${l - 1}_${i}`);
+      for (let i = 0; i < w[l - 1]; i++)
+        terms.push(`${param(layout.weight[index] + j * w[l - 1] + i)} * a${l - 1}_${i}`);
       lines.push(`let z${l}_${j} = ${terms.join(' + ')};`);
     }
     if (layer.activation === 'softmax') {
@@ -91,7 +92,10 @@ function forwardLines(spec: NetworkSpec, param: (k: number) => string): string[]
 }
 
 function inputLines(spec: NetworkSpec, index: string): string[] {
-  return Array.from({ length: spec.inputSize }, (_, i) => `let a0_${i} = xs[${index} * ${spec.inputSize}u + ${i}u];`);
+  return Array.from(
+    { length: spec.inputSize },
+    (_, i) => `let a0_${i} = xs[${index} * ${spec.inputSize}u + ${i}u];`,
+  );
 }
 
 /** Loss of the sample into loss_sum and dL/dz of the output layer into d<L>_*. Twin: sampleLoss(). */
@@ -127,14 +131,20 @@ function backwardLines(spec: NetworkSpec): string[] {
   for (let l = L - 1; l >= 1; l--) {
     const layer = spec.layers[l - 1];
     for (let i = 0; i < w[l]; i++) {
-      const terms = Array.from({ length: w[l + 1] }, (_, j) => `p${layout.weight[l] + j * w[l] + i} * d${l + 1}_${j}`);
-      lines.push(`let d${l}_${i} = (${terms.join(' + ')}) * ${derivativeExpr(layer, `z${l}_${i}`, `a${l}_${i}`)};`);
+      const terms = Array.from(
+        { length: w[l + 1] },
+        (_, j) => `p${layout.weight[l] + j * w[l] + i} * d${l + 1}_${j}`,
+      );
+      lines.push(
+        `let d${l}_${i} = (${terms.join(' + ')}) * ${derivativeExpr(layer, `z${l}_${i}`, `a${l}_${i}`)};`,
+      );
     }
   }
   for (let l = 1; l <= L; l++) {
     for (let j = 0; j < w[l]; j++) {
       lines.push(`g${layout.bias[l - 1] + j} += d${l}_${j};`);
-      for (let i = 0; i < w[l - 1]; i++) lines.push(`g${layout.weight[l - 1] + j * w[l - 1] + i} += d${l}_${j} * a${l - 1}_${i};`);
+      for (let i = 0; i < w[l - 1]; i++)
+        lines.push(`g${layout.weight[l - 1] + j * w[l - 1] + i} += d${l}_${j} * a${l - 1}_${i};`);
     }
   }
   return lines;
@@ -171,7 +181,10 @@ function updateLines(spec: NetworkSpec, optimizer: Optimizer): string[] {
         body.push(`${p} = select(${p}, ${p} - u.lr * g / (sqrt(s) + u.epsilon), live);`);
         break;
       case 'adam':
-        body.push(`let m = u.beta1 * m${k} + (1.0 - u.beta1) * g;`, `let v = u.beta2 * v${k} + (1.0 - u.beta2) * g * g;`);
+        body.push(
+          `let m = u.beta1 * m${k} + (1.0 - u.beta1) * g;`,
+          `let v = u.beta2 * v${k} + (1.0 - u.beta2) * g * g;`,
+        );
         body.push(`m${k} = select(m${k}, m, live);`, `v${k} = select(v${k}, v, live);`);
         body.push(`${p} = select(${p}, ${p} - u.lr * (m * bias1) / (sqrt(v * bias2) + u.epsilon), live);`);
         break;
@@ -197,7 +210,12 @@ function fill(template: string, blocks: Record<string, string[]>, indent = '    
 }
 
 /** The whole fused training kernel for one shape and optimiser: common.wgsl + filled train_fused.wgsl. */
-export function fusedTrainWgsl(spec: NetworkSpec, options: FusedTrainOptions, common: string, template: string): string {
+export function fusedTrainWgsl(
+  spec: NetworkSpec,
+  options: FusedTrainOptions,
+  common: string,
+  template: string,
+): string {
   const P = paramLayout(spec).count;
   const range = Array.from({ length: P }, (_, k) => k);
   const sub = options.subgroupSize;
@@ -256,7 +274,8 @@ export function fusedGridWgsl(spec: NetworkSpec, common: string, template: strin
   lines.push(...forwardLines(spec, (k) => `p${k}`));
   let cumulative = 0;
   const write = (width: number, name: (j: number) => string): void => {
-    for (let j = 0; j < width; j++) lines.push(`layers[${cumulative}u * cap + v * ${width}u + ${j}u] = ${name(j)};`);
+    for (let j = 0; j < width; j++)
+      lines.push(`layers[${cumulative}u * cap + v * ${width}u + ${j}u] = ${name(j)};`);
     cumulative += width;
   };
   write(w[0], (j) => `a0_${j}`);
@@ -284,6 +303,11 @@ function correctLines(spec: NetworkSpec): string[] {
 export function fusedEvaluateWgsl(spec: NetworkSpec, common: string, template: string): string {
   const P = paramLayout(spec).count;
   const lines = Array.from({ length: P }, (_, k) => `let p${k} = params[${k}u];`);
-  lines.push(...inputLines(spec, 'idx'), ...forwardLines(spec, (k) => `p${k}`), ...lossLines(spec), ...correctLines(spec));
+  lines.push(
+    ...inputLines(spec, 'idx'),
+    ...forwardLines(spec, (k) => `p${k}`),
+    ...lossLines(spec),
+    ...correctLines(spec),
+  );
   return `${common}\n${fill(template, { 'one sample: forward, loss, correct': lines })}`;
 }

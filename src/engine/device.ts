@@ -1,8 +1,11 @@
 /** Asks an adapter for a device with what the engine can use: subgroups where offered, and the adapter's
  *  largest buffer limits (so big grids and data sets fit). */
-export async function requestEngineDevice(adapter: GPUAdapter, label = 'Detangle device'): Promise<GPUDevice> {
+export async function requestEngineDevice(
+  adapter: GPUAdapter,
+  label = 'Detangle device',
+): Promise<GPUDevice> {
   const requiredFeatures: GPUFeatureName[] = [];
-  if (adapter.features.has('subgroups')) requiredFeatures.push('subgroups');
+  if (adapter.features.has('subgroups')) requiredFeatures.push('subgroups' as GPUFeatureName);
   if (adapter.features.has('timestamp-query')) requiredFeatures.push('timestamp-query');
   const l = adapter.limits;
   return adapter.requestDevice({

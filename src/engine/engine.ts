@@ -5,7 +5,7 @@
  * the caller passes the GPUDevice.
  */
 import type { Dataset } from '../data/types';
-import { fitsFused, fusedEvaluateWgsl, fusedTrainWgsl } from './codegen';
+import { FUSED_MAX_PARAMS, fitsFused, fusedEvaluateWgsl, fusedTrainWgsl } from './codegen';
 import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
 import { LIMITS } from './limits';
 import { stepsPerEpoch } from './permutation';
@@ -40,6 +40,12 @@ interface Staging {
   busy: Promise<Stats> | null;
 }
 
+function checkBatchSize(batchSize: number): void {
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > LIMITS.maxBatch) {
+    throw new Error(`batch size must be an integer from 1 to ${LIMITS.maxBatch}; got ${batchSize}`);
+  }
+}
+
 export class Engine {
   readonly device: GPUDevice;
   readonly spec: NetworkSpec;
@@ -57,13 +63,19 @@ export class Engine {
   private readonly evalFused: boolean;
   private readonly reducePipeline: GPUComputePipeline;
   private readonly fusedPipelines = new Map<Optimizer, GPUComputePipeline>();
-  private generalPipelines: Record<'forward_backward' | 'gradient' | 'update' | 'advance', GPUComputePipeline> | null =
-    null;
+  private generalPipelines: Record<
+    'forward_backward' | 'gradient' | 'update' | 'advance',
+    GPUComputePipeline
+  > | null = null;
   private trainData: DataBuffers | null = null;
   private testData: DataBuffers | null = null;
   private trainGroup: GPUBindGroup | null = null;
-  private generalScratch: { scratch: GPUBuffer; partials: GPUBuffer; group: GPUBindGroup; chunks: number } | null =
-    null;
+  private generalScratch: {
+    scratch: GPUBuffer;
+    partials: GPUBuffer;
+    group: GPUBindGroup;
+    chunks: number;
+  } | null = null;
   private optimizer: OptimizerSpec;
   private options: Required<TrainOptions>;
   private subgroupSize: number | null;
@@ -78,7 +90,12 @@ export class Engine {
     this.spec = config.spec;
     this.optimizer = config.optimizer;
     const given = Object.fromEntries(Object.entries(config.train).filter(([, v]) => v !== undefined));
-    this.options = { kernel: 'auto', stepsPerDispatch: 256, subgroups: true, ...given } as Required<TrainOptions>;
+    this.options = {
+      kernel: 'auto',
+      stepsPerDispatch: 256,
+      subgroups: true,
+      ...given,
+    } as Required<TrainOptions>;
     this.subgroupSize = this.options.subgroups ? subgroupSize : null;
     this.paramCount = paramLayout(this.spec).count;
     const P = this.paramCount;
@@ -106,7 +123,11 @@ export class Engine {
     device.queue.writeBuffer(this.netBuffer, 0, netTable(this.spec));
     this.evalFused = fitsFused(this.spec);
     this.evalPipeline = this.evalFused
-      ? this.pipeline('Engine.evalPipeline', fusedEvaluateWgsl(this.spec, SHADERS.common, SHADERS.evaluateFused), 'main')
+      ? this.pipeline(
+          'Engine.evalPipeline',
+          fusedEvaluateWgsl(this.spec, SHADERS.common, SHADERS.evaluateFused),
+          'main',
+        )
       : this.pipeline('Engine.evalPipeline', withNetwork(SHADERS.evaluate), 'main');
     this.reducePipeline = this.pipeline('Engine.reducePipeline', SHADERS.reduceStats, 'main');
     this.reset(this.options.seed);
@@ -120,11 +141,19 @@ export class Engine {
     const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
     const fixed = info && info.subgroupMinSize === info.subgroupMaxSize ? info.subgroupMinSize : null;
     const size = config.train.subgroupSize ?? (device.features.has('subgroups') ? fixed : null);
-    return checked(device, 'creating the training engine', () => {
-      const engine = new Engine(device, config, size && size <= 64 ? size : null);
-      engine.selectKernel();
-      return engine;
-    });
+    checkBatchSize(config.train.batchSize);
+    let engine: Engine | null = null;
+    try {
+      return await checked(device, 'creating the training engine', () => {
+        engine = new Engine(device, config, size && size <= 64 ? size : null);
+        engine.selectKernel();
+        return engine;
+      });
+    } catch (error) {
+      // A half-built engine never reaches the caller: free what it allocated here.
+      (engine as Engine | null)?.dispose();
+      throw error;
+    }
   }
 
   get kernelInfo(): { kernel: KernelKind; subgroupSize: number | null } {
@@ -184,7 +213,17 @@ export class Engine {
     const reduceUniform = uniformBuffer(device, `Engine.${name}.reduceUniform`, 16);
     device.queue.writeBuffer(evalUniform, 0, new Uint32Array([count, slot, 0, 0]));
     device.queue.writeBuffer(reduceUniform, 0, new Uint32Array([partialCount, slot, 0, 0]));
-    const buffers: DataBuffers = { x, y, count, partials, groups, evalUniform, reduceUniform, evalGroup: null, reduceGroup: null };
+    const buffers: DataBuffers = {
+      x,
+      y,
+      count,
+      partials,
+      groups,
+      evalUniform,
+      reduceUniform,
+      evalGroup: null,
+      reduceGroup: null,
+    };
     const evalBuffers = [x, y, this.paramBuffer, partials, evalUniform];
     buffers.evalGroup = bindGroup(
       device,
@@ -208,9 +247,7 @@ export class Engine {
   }
 
   setBatchSize(batchSize: number): void {
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > LIMITS.maxBatch) {
-      throw new Error(`batch size must be an integer from 1 to ${LIMITS.maxBatch}; got ${batchSize}`);
-    }
+    checkBatchSize(batchSize);
     this.options.batchSize = batchSize;
     this.selectKernel();
   }
@@ -220,7 +257,9 @@ export class Engine {
     const wanted = this.options.kernel;
     const fits = fitsFused(this.spec) && this.batchSize <= FUSED_MAX_BATCH;
     if (wanted === 'fused' && !fitsFused(this.spec)) {
-      throw new Error(`the fused kernel takes networks of at most ${paramLayout(this.spec).count} parameters`);
+      throw new Error(
+        `the fused kernel takes networks of at most ${FUSED_MAX_PARAMS} parameters; this one has ${paramLayout(this.spec).count}`,
+      );
     }
     this.kernel = wanted === 'auto' ? (fits ? 'fused' : 'general') : wanted;
     this.trainGroup = null;
@@ -293,14 +332,20 @@ export class Engine {
     const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
     if (scratchBytes > limit) {
       const most = Math.floor(limit / (stride * 4));
-      throw new Error(`batch ${batch} needs ${scratchBytes} bytes of scratch for this network; this device allows batch ≤ ${most}`);
+      throw new Error(
+        `batch ${batch} needs ${scratchBytes} bytes of scratch for this network; this device allows batch ≤ ${most}`,
+      );
     }
     const old = this.generalScratch;
     if (old && old.scratch.size >= scratchBytes && old.chunks >= chunks) return;
     old?.scratch.destroy();
     old?.partials.destroy();
     const scratch = storageBuffer(this.device, 'Engine.general.scratch', scratchBytes);
-    const partials = storageBuffer(this.device, 'Engine.general.partials', chunks * (this.paramCount + 1) * 4);
+    const partials = storageBuffer(
+      this.device,
+      'Engine.general.partials',
+      chunks * (this.paramCount + 1) * 4,
+    );
     const group = this.device.createBindGroup({
       label: 'Engine.general.group',
       layout: this.generalLayout().group,
@@ -325,14 +370,24 @@ export class Engine {
    * Explicit layouts: a kernel that leaves a binding unused (SGD has no moments; each general entry point
    * uses a subset) still shares one bind group.
    */
-  private explicitLayout(name: string, types: GPUBufferBindingType[]): { pipeline: GPUPipelineLayout; group: GPUBindGroupLayout } {
+  private explicitLayout(
+    name: string,
+    types: GPUBufferBindingType[],
+  ): { pipeline: GPUPipelineLayout; group: GPUBindGroupLayout } {
     let layout = this.layouts.get(name);
     if (!layout) {
       const group = this.device.createBindGroupLayout({
         label: `Engine.${name}.bindGroupLayout`,
-        entries: types.map((type, binding) => ({ binding, visibility: GPUShaderStage.COMPUTE, buffer: { type } })),
+        entries: types.map((type, binding) => ({
+          binding,
+          visibility: GPUShaderStage.COMPUTE,
+          buffer: { type },
+        })),
       });
-      const pipeline = this.device.createPipelineLayout({ label: `Engine.${name}.layout`, bindGroupLayouts: [group] });
+      const pipeline = this.device.createPipelineLayout({
+        label: `Engine.${name}.layout`,
+        bindGroupLayouts: [group],
+      });
       layout = { pipeline, group };
       this.layouts.set(name, layout);
     }
@@ -340,7 +395,14 @@ export class Engine {
   }
 
   private fusedLayout() {
-    return this.explicitLayout('fused', ['uniform', 'read-only-storage', 'read-only-storage', 'storage', 'storage', 'storage']);
+    return this.explicitLayout('fused', [
+      'uniform',
+      'read-only-storage',
+      'read-only-storage',
+      'storage',
+      'storage',
+      'storage',
+    ]);
   }
 
   private generalLayout() {
@@ -373,8 +435,9 @@ export class Engine {
   train(steps: number): void {
     if (this.disposed) throw new Error('Engine.train: the engine was disposed');
     if (!this.trainData) throw new Error('Engine.train: no data; call setData first');
-    if (!(steps > 0)) return;
+    if (!Number.isFinite(steps)) throw new Error(`Engine.train: steps must be a finite number; got ${steps}`);
     steps = Math.floor(steps);
+    if (steps <= 0) return;
     this.queued += steps;
     this.device.queue.writeBuffer(this.stateBuffer, 4, new Uint32Array([this.queued]));
     const encoder = this.device.createCommandEncoder({ label: 'Engine.train' });
@@ -501,12 +564,17 @@ export class Engine {
 
   /** Restores a snapshot taken by readState (parameters, optimiser moments and position). */
   restore(snapshot: { params: Float32Array; moments?: Float32Array; step: number }): void {
-    this.writeParams(snapshot.params);
     const moments = snapshot.moments ?? new Float32Array(2 * this.paramCount);
-    if (moments.length !== 2 * this.paramCount) throw new Error('optimiser state does not match this network');
+    if (moments.length !== 2 * this.paramCount)
+      throw new Error('optimiser state does not match this network');
+    this.writeParams(snapshot.params);
     write(this.device, this.momentBuffer, moments);
     this.queued = snapshot.step;
-    this.device.queue.writeBuffer(this.stateBuffer, 0, new Uint32Array([snapshot.step, snapshot.step, NONE, 0]));
+    this.device.queue.writeBuffer(
+      this.stateBuffer,
+      0,
+      new Uint32Array([snapshot.step, snapshot.step, NONE, 0]),
+    );
   }
 
   /** Clears a divergence so training can go on (for example after lowering the learning rate). */

@@ -1,11 +1,26 @@
 /** Small helpers over the WebGPU API shared by the engine's stages. */
 
-export function createBuffer(device: GPUDevice, label: string, size: number, usage: GPUBufferUsageFlags): GPUBuffer {
+export function createBuffer(
+  device: GPUDevice,
+  label: string,
+  size: number,
+  usage: GPUBufferUsageFlags,
+): GPUBuffer {
   return device.createBuffer({ label, size: Math.max(16, Math.ceil(size / 4) * 4), usage });
 }
 
-export function storageBuffer(device: GPUDevice, label: string, bytes: number, extra: GPUBufferUsageFlags = 0): GPUBuffer {
-  return createBuffer(device, label, bytes, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC | extra);
+export function storageBuffer(
+  device: GPUDevice,
+  label: string,
+  bytes: number,
+  extra: GPUBufferUsageFlags = 0,
+): GPUBuffer {
+  return createBuffer(
+    device,
+    label,
+    bytes,
+    GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC | extra,
+  );
 }
 
 export function uniformBuffer(device: GPUDevice, label: string, bytes: number): GPUBuffer {

@@ -73,7 +73,8 @@ export class GridTransform {
 
   /** Uploads `count` points, (count, inputSize) floats. */
   setPoints(points: Float32Array, count = points.length / this.inputSize): void {
-    if (count > this.capacity) throw new Error(`GridTransform: ${count} points exceed the capacity ${this.capacity}`);
+    if (count > this.capacity)
+      throw new Error(`GridTransform: ${count} points exceed the capacity ${this.capacity}`);
     write(this.device, this.inputBuffer, points.subarray(0, count * this.inputSize));
   }
 
@@ -81,7 +82,11 @@ export class GridTransform {
   encode(encoder: GPUCommandEncoder, count = this.capacity): void {
     const [x, y] = dispatchSize(this.device, Math.ceil(count / WORKGROUP));
     if (count !== this.lastCount) {
-      this.device.queue.writeBuffer(this.uniform, 0, new Uint32Array([count, this.capacity, x * WORKGROUP, 0]));
+      this.device.queue.writeBuffer(
+        this.uniform,
+        0,
+        new Uint32Array([count, this.capacity, x * WORKGROUP, 0]),
+      );
       this.lastCount = count;
     }
     const pass = encoder.beginComputePass({ label: 'GridTransform.pass' });

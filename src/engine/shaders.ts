@@ -9,7 +9,17 @@ import gridFused from '../../shaders/grid_fused.wgsl?raw';
 import generalStep from '../../shaders/general_step.wgsl?raw';
 import trainFused from '../../shaders/train_fused.wgsl?raw';
 
-export const SHADERS = { common, network, evaluate, evaluateFused, reduceStats, gridGeneral, gridFused, generalStep, trainFused };
+export const SHADERS = {
+  common,
+  network,
+  evaluate,
+  evaluateFused,
+  reduceStats,
+  gridGeneral,
+  gridFused,
+  generalStep,
+  trainFused,
+};
 
 /** A kernel that loops over the network table: common + network + the kernel. */
 export function withNetwork(kernel: string): string {

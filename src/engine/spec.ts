@@ -41,7 +41,17 @@ export interface OptimizerSpec {
 export const DEFAULT_SLOPE = 0.01;
 
 export function defaultOptimizer(kind: Optimizer, learningRate: number): OptimizerSpec {
-  return { kind, learningRate, momentum: 0.9, rho: 0.9, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, l1: 0, l2: 0 };
+  return {
+    kind,
+    learningRate,
+    momentum: 0.9,
+    rho: 0.9,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-7,
+    l1: 0,
+    l2: 0,
+  };
 }
 
 export class SpecError extends Error {
@@ -61,7 +71,9 @@ export function parseArch(text: string): number[] {
   const parts = text.trim().split(/[-x,\s]+/);
   const sizes = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
   if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s < 1)) {
-    throw new SpecError(`architecture "${text}" must be sizes from input to output joined by dashes, e.g. 2-3-2-1`);
+    throw new SpecError(
+      `architecture "${text}" must be sizes from input to output joined by dashes, e.g. 2-3-2-1`,
+    );
   }
   return sizes;
 }
@@ -92,7 +104,11 @@ export function buildSpec(
   for (let l = 0; l < layerCount; l++) {
     const last = l === layerCount - 1;
     let act: string;
-    if (list.length === layerCount) act = list[l];
+    // One name means the hidden layers (the output follows the loss), even when there are none.
+    const perLayer =
+      list.length === layerCount &&
+      !(typeof activations === 'string' && list.length === 1 && layerCount === 1);
+    if (perLayer) act = list[l];
     else act = last ? outputActivationFor(loss, options.regression ?? false) : list[0];
     layers.push({ units: sizes[l + 1], activation: act as OutputActivation, slope });
   }

@@ -14,7 +14,14 @@ export function netTable(spec: NetworkSpec): ArrayBuffer {
   const layout = paramLayout(spec);
   const w = widths(spec);
   const valueCount = w.reduce((a, b) => a + b, 0);
-  u.set([spec.layers.length, spec.inputSize, w[w.length - 1], LOSSES.indexOf(spec.loss), layout.count, valueCount]);
+  u.set([
+    spec.layers.length,
+    spec.inputSize,
+    w[w.length - 1],
+    LOSSES.indexOf(spec.loss),
+    layout.count,
+    valueCount,
+  ]);
   u[6] = valueCount - spec.inputSize;
   let offset = 0;
   spec.layers.forEach((layer, l) => {

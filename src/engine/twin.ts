@@ -35,7 +35,11 @@ function activate(layer: LayerSpec, z: Vec): Vec {
 }
 
 /** z_l = W_l a_{l-1} + b_l,  a_l = f_l(z_l). */
-export function forward(spec: NetworkSpec, params: ArrayLike<number>, input: ArrayLike<number>): ForwardTrace {
+export function forward(
+  spec: NetworkSpec,
+  params: ArrayLike<number>,
+  input: ArrayLike<number>,
+): ForwardTrace {
   const layout = paramLayout(spec);
   const w = widths(spec);
   const post: Vec[] = [Float64Array.from(input)];
@@ -111,7 +115,13 @@ export function isCorrect(spec: NetworkSpec, output: Vec, label: number): boolea
 }
 
 /** Back-propagates dL/dz of the output layer and adds dL/dparams into `grad`. */
-export function backward(spec: NetworkSpec, params: ArrayLike<number>, trace: ForwardTrace, dzOut: Vec, grad: Vec): void {
+export function backward(
+  spec: NetworkSpec,
+  params: ArrayLike<number>,
+  trace: ForwardTrace,
+  dzOut: Vec,
+  grad: Vec,
+): void {
   const layout = paramLayout(spec);
   const w = widths(spec);
   let dz = dzOut;
@@ -244,7 +254,12 @@ export function initParams(spec: NetworkSpec, seed: number): Float32Array {
 }
 
 /** Loss and accuracy of the network over a whole set. */
-export function evaluate(spec: NetworkSpec, params: ArrayLike<number>, data: Dataset, classification: boolean): SetStats {
+export function evaluate(
+  spec: NetworkSpec,
+  params: ArrayLike<number>,
+  data: Dataset,
+  classification: boolean,
+): SetStats {
   const n = data.y.length;
   let loss = 0;
   let correct = 0;
