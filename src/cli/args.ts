@@ -22,7 +22,8 @@ export function parseFlags(argv: string[], spec: FlagSpec, extraValues: readonly
   const known = spec.values ? new Set([...spec.values, ...extraValues]) : null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (!arg.startsWith('--') || arg.length < 3) throw new UsageError(`unexpected argument "${arg}": flags start with --`);
+    if (!arg.startsWith('--') || arg.length < 3)
+      throw new UsageError(`unexpected argument "${arg}": flags start with --`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq < 0 ? undefined : eq);
     if (spec.switches.includes(name)) {
@@ -35,7 +36,8 @@ export function parseFlags(argv: string[], spec: FlagSpec, extraValues: readonly
       throw new UsageError(`unknown option --${name}; accepted: ${all}`);
     }
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    if (value === undefined || (eq < 0 && value.startsWith('--')))
+      throw new UsageError(`--${name} needs a value`);
     if (values.has(name)) throw new UsageError(`--${name} is given twice`);
     values.set(name, value);
   }
@@ -67,7 +69,11 @@ export function numberFlag(
   return value;
 }
 
-export function choiceFlag<T extends string>(flags: ParsedFlags, name: string, choices: readonly T[]): T | undefined {
+export function choiceFlag<T extends string>(
+  flags: ParsedFlags,
+  name: string,
+  choices: readonly T[],
+): T | undefined {
   const text = flags.values.get(name);
   if (text === undefined) return undefined;
   if (!(choices as readonly string[]).includes(text)) {

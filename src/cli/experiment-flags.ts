@@ -32,7 +32,9 @@ export const EXPERIMENT_FLAGS = [
 ] as const;
 
 /** Every parameter name of every dataset (`--samples`, `--noise`, `--factor`, ...). */
-export const DATASET_FLAGS: string[] = [...new Set(Object.values(DATASETS).flatMap((d) => Object.keys(d.params)))];
+export const DATASET_FLAGS: string[] = [
+  ...new Set(Object.values(DATASETS).flatMap((d) => Object.keys(d.params))),
+];
 
 export function experimentFromFlags(flags: ParsedFlags): { exp: Experiment; data?: Dataset } {
   const presetId = flags.values.get('preset');
@@ -76,7 +78,8 @@ export function experimentFromFlags(flags: ParsedFlags): { exp: Experiment; data
   exp.loss = choiceFlag(flags, 'loss', LOSSES) ?? exp.loss;
   exp.optimizer = choiceFlag(flags, 'optimizer', OPTIMIZERS) ?? exp.optimizer;
   exp.learningRate = numberFlag(flags, 'lr', { min: 1e-12, max: 1e6 }) ?? exp.learningRate;
-  exp.batchSize = numberFlag(flags, 'batch', { min: 1, max: LIMITS.maxBatch, integer: true }) ?? exp.batchSize;
+  exp.batchSize =
+    numberFlag(flags, 'batch', { min: 1, max: LIMITS.maxBatch, integer: true }) ?? exp.batchSize;
   exp.epochs = numberFlag(flags, 'epochs', { min: 1, max: 1e6, integer: true }) ?? exp.epochs;
   exp.seed = numberFlag(flags, 'seed', { min: 0, max: 2 ** 32 - 1, integer: true }) ?? exp.seed;
   exp.testSplit = numberFlag(flags, 'test-split', { min: 0, max: 0.9 }) ?? exp.testSplit;

@@ -25,7 +25,8 @@ function median(values: number[]): number | null {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-const cell = (x: number | null, digits: number): string => (x === null || !Number.isFinite(x) ? '—' : x.toFixed(digits));
+const cell = (x: number | null, digits: number): string =>
+  x === null || !Number.isFinite(x) ? '—' : x.toFixed(digits);
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
@@ -33,8 +34,13 @@ async function main(): Promise<number> {
     for (const p of PRESETS) console.log(`${p.id.padEnd(34)} ${p.title}`);
     return 0;
   }
-  const flags = parseFlags(argv, { switches: ['json', 'quiet'], values: [...EXPERIMENT_FLAGS, 'seeds'] }, DATASET_FLAGS);
-  if (!flags.values.has('preset')) throw new UsageError('--preset ID is required (npm run experiment -- --list lists them)');
+  const flags = parseFlags(
+    argv,
+    { switches: ['json', 'quiet'], values: [...EXPERIMENT_FLAGS, 'seeds'] },
+    DATASET_FLAGS,
+  );
+  if (!flags.values.has('preset'))
+    throw new UsageError('--preset ID is required (npm run experiment -- --list lists them)');
   const preset = findPreset(flags.values.get('preset')!);
   const seeds = numberFlag(flags, 'seeds', { min: 1, max: 100, integer: true }) ?? 3;
   const kernel = choiceFlag(flags, 'kernel', ['auto', 'fused', 'general'] as const);
@@ -54,10 +60,13 @@ async function main(): Promise<number> {
       seconds: r.seconds,
     });
     if (!flags.switches.has('quiet')) {
-      console.error(`seed ${seed}: test loss ${cell(rows.at(-1)!.testLoss, 4)} acc ${cell(rows.at(-1)!.testAccuracy, 3)}`);
+      console.error(
+        `seed ${seed}: test loss ${cell(rows.at(-1)!.testLoss, 4)} acc ${cell(rows.at(-1)!.testAccuracy, 3)}`,
+      );
     }
   }
-  const finite = (xs: (number | null)[]): number[] => xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  const finite = (xs: (number | null)[]): number[] =>
+    xs.filter((x): x is number => x !== null && Number.isFinite(x));
   const losses = finite(rows.map((r) => r.testLoss));
   const accs = finite(rows.map((r) => r.testAccuracy));
   const summary = {
@@ -76,7 +85,9 @@ async function main(): Promise<number> {
   if (flags.switches.has('json')) {
     console.log(JSON.stringify(summary));
   } else {
-    console.log(`### ${preset.title} (\`${preset.id}\`, ${base.dataset} ${archText(base.arch)}, ${gpu.adapterName})\n`);
+    console.log(
+      `### ${preset.title} (\`${preset.id}\`, ${base.dataset} ${archText(base.arch)}, ${gpu.adapterName})\n`,
+    );
     console.log('| seed | test loss | test accuracy | train accuracy | seconds |');
     console.log('|---:|---:|---:|---:|---:|');
     for (const r of rows) {
@@ -85,8 +96,12 @@ async function main(): Promise<number> {
         `| ${r.seed} | ${cell(r.testLoss, 4)}${div} | ${cell(r.testAccuracy, 3)} | ${cell(r.trainAccuracy, 3)} | ${r.seconds.toFixed(1)} |`,
       );
     }
-    console.log(`| **median** | ${cell(summary.median.testLoss, 4)} | ${cell(summary.median.testAccuracy, 3)} | | |`);
-    console.log(`| **best** | ${cell(summary.best.testLoss, 4)} | ${cell(summary.best.testAccuracy, 3)} | | |`);
+    console.log(
+      `| **median** | ${cell(summary.median.testLoss, 4)} | ${cell(summary.median.testAccuracy, 3)} | | |`,
+    );
+    console.log(
+      `| **best** | ${cell(summary.best.testLoss, 4)} | ${cell(summary.best.testAccuracy, 3)} | | |`,
+    );
   }
   gpu.device.destroy();
   return 0;
@@ -96,7 +111,8 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     const e = error as Error;
-    const usage = error instanceof UsageError || ['DataError', 'SpecError'].includes(e.name) || /preset/.test(e.message);
+    const usage =
+      error instanceof UsageError || ['DataError', 'SpecError'].includes(e.name) || /preset/.test(e.message);
     console.error(`error: ${e.message ?? error}`);
     process.exit(usage ? 2 : 1);
   },

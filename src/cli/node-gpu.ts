@@ -19,8 +19,8 @@ export async function openNodeGpu(): Promise<NodeGpu> {
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) {
     throw new Error(
-      'no WebGPU adapter found: Node needs a Vulkan driver (install Debian\'s chromium for SwiftShader, ' +
-        'or set VK_ICD_FILENAMES to your GPU driver\'s ICD file)',
+      "no WebGPU adapter found: Node needs a Vulkan driver (install Debian's chromium for SwiftShader, " +
+        "or set VK_ICD_FILENAMES to your GPU driver's ICD file)",
     );
   }
   const device = await requestEngineDevice(adapter, 'Detangle (Node)');

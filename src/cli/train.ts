@@ -27,7 +27,11 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const flags = parseFlags(argv, { switches: ['json', 'url', 'quiet'], values: EXPERIMENT_FLAGS }, DATASET_FLAGS);
+  const flags = parseFlags(
+    argv,
+    { switches: ['json', 'url', 'quiet'], values: EXPERIMENT_FLAGS },
+    DATASET_FLAGS,
+  );
   const { exp, data } = experimentFromFlags(flags);
   const kernel = choiceFlag(flags, 'kernel', ['auto', 'fused', 'general'] as const);
   const stepsPerDispatch = numberFlag(flags, 'steps-per-dispatch', { min: 1, max: 4096, integer: true });
@@ -55,7 +59,9 @@ async function main(): Promise<number> {
   const s = result.final;
   const diverged = s.divergedAtStep !== null;
   if (diverged) {
-    console.error(`diverged: the loss became NaN or infinite at step ${s.divergedAtStep}; training stopped there`);
+    console.error(
+      `diverged: the loss became NaN or infinite at step ${s.divergedAtStep}; training stopped there`,
+    );
   }
   const summary = {
     dataset: exp.dataset,
@@ -98,7 +104,11 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof UsageError || (error as Error).name === 'DataError' || (error as Error).name === 'SpecError') {
+    if (
+      error instanceof UsageError ||
+      (error as Error).name === 'DataError' ||
+      (error as Error).name === 'SpecError'
+    ) {
       console.error(`error: ${(error as Error).message}`);
       process.exit(2);
     }

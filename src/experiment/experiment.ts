@@ -102,7 +102,8 @@ export function prepare(exp: Experiment, data?: Dataset): PreparedRun {
   if (!regression && outputs > 1 && outputs < all.classes) {
     throw new SpecError(`the data has ${all.classes} classes but the network has ${outputs} outputs`);
   }
-  const { train, test } = exp.testSplit > 0 ? splitDataset(all, exp.testSplit, exp.seed) : { train: all, test: null };
+  const { train, test } =
+    exp.testSplit > 0 ? splitDataset(all, exp.testSplit, exp.seed) : { train: all, test: null };
   const optimizer = { ...defaultOptimizer(exp.optimizer, exp.learningRate), l1: exp.l1, l2: exp.l2 };
   return { spec, optimizer, train, test, regression };
 }

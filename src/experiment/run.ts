@@ -26,7 +26,11 @@ export interface RunResult {
 /** Statistics requests in flight at once (the engine's staging ring holds four). */
 const IN_FLIGHT = 2;
 
-export async function runExperiment(device: GPUDevice, exp: Experiment, options: RunOptions = {}): Promise<RunResult> {
+export async function runExperiment(
+  device: GPUDevice,
+  exp: Experiment,
+  options: RunOptions = {},
+): Promise<RunResult> {
   const run = prepare(exp, options.data);
   const engine = await Engine.create(device, {
     spec: run.spec,
