@@ -1,0 +1,81 @@
+/** Words for what is on screen: layer names, the slider's phase, swaps and projections. DOM-free. */
+import type { NetworkSpec } from '../engine/spec';
+import type { DisplayPath } from '../view/display';
+import { phaseAt } from '../view/path';
+
+export function layerNames(spec: NetworkSpec): string[] {
+  const L = spec.layers.length;
+  return ['input', ...spec.layers.map((_, l) => (l === L - 1 ? 'output' : `hidden ${l + 1}`))];
+}
+
+function describeRep(spec: NetworkSpec, path: DisplayPath, r: number): string {
+  const w = path.repWidth[r];
+  const units = `${w} unit${w === 1 ? '' : 's'}`;
+  if (r === 0) return `${units}`;
+  return `${units}, ${spec.layers[r - 1].activation}`;
+}
+
+function axes(path: DisplayPath, r: number): string {
+  const w = path.repWidth[r];
+  const labels = path.axisLabels(r);
+  if (w <= 3 && labels.every((l, i) => l === `unit ${i + 1}`)) return '';
+  return ` · axes: ${labels.join(', ')}${w > 3 ? ` of ${w}` : ''}`;
+}
+
+function swapNote(path: DisplayPath, r: number): string {
+  return r > 0 && path.swapped[r - 1]
+    ? ` · <span class="warn">units 1 and 2 swapped on screen (det W${sub(r)} &lt; 0)</span>`
+    : '';
+}
+
+const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
+export function sub(n: number): string {
+  return String(n)
+    .split('')
+    .map((d) => SUBSCRIPT[Number(d)])
+    .join('');
+}
+
+const PHASE_WORDS = { linear: 'linear map', bias: 'bias', activation: 'activation' } as const;
+
+export interface PositionText {
+  title: string;
+  detail: string;
+  /** Short, for the slider. */
+  phase: string;
+}
+
+export function describePosition(spec: NetworkSpec, path: DisplayPath, t: number): PositionText {
+  const names = layerNames(spec);
+  const L = spec.layers.length;
+  const atLayer = Math.abs(t - Math.round(t)) < 1e-6;
+  if (atLayer) {
+    const r = Math.round(t);
+    return {
+      title: names[r],
+      detail: `${describeRep(spec, path, r)}${axes(path, r)}${swapNote(path, r)}`,
+      phase: `${names[r]}`,
+    };
+  }
+  const { k, u } = path.locate(t);
+  const c = phaseAt(u);
+  const layer = spec.layers[k];
+  const what =
+    c.phase === 'linear'
+      ? `applying W${sub(k + 1)} (${path.repWidth[k]}→${path.repWidth[k + 1]}, ${path.linearPath(k).kind === 'polar' ? 'invertible path' : 'straight path'})`
+      : c.phase === 'bias'
+        ? `adding b${sub(k + 1)}`
+        : `applying ${layer.activation} pointwise`;
+  return {
+    title: `${names[k]} → ${names[k + 1]}`,
+    detail: `${what}${swapNote(path, k + 1)}`,
+    phase: `${PHASE_WORDS[c.phase]} ${Math.round(c.s * 100)}% · ${names[k]} → ${names[Math.min(L, k + 1)]}`,
+  };
+}
+
+export function stripLabel(spec: NetworkSpec, path: DisplayPath, r: number): string {
+  const names = layerNames(spec);
+  const swap = r > 0 && path.swapped[r - 1] ? ' · <span class="warn">1↔2</span>' : '';
+  const proj = path.repWidth[r] > 3 ? ` · ${path.axisLabels(r).join(', ')}` : '';
+  return `${names[r]} <span class="sub">${describeRep(spec, path, r)}${proj}</span>${swap}`;
+}

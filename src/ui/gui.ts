@@ -1,0 +1,320 @@
+/**
+ * The control panel (lil-gui): data, network, training and view settings. It edits the settings object
+ * in place and tells the app what changed; the app decides what to rebuild.
+ */
+import GUI, { type Controller } from 'lil-gui';
+import { ACTIVATIONS, LOSSES, OPTIMIZERS } from '../engine/spec';
+import { LIMITS } from '../engine/limits';
+import { DATASET_NAMES, getDataset } from '../data/registry';
+import { PRESETS } from '../data/presets';
+import type { Settings } from '../app/settings';
+
+export type Change = 'data' | 'network' | 'optimizer' | 'batch' | 'view' | 'projection' | 'grid' | 'points';
+
+export interface GuiHandlers {
+  changed(what: Change): void;
+  applyPreset(id: string): void;
+  uploadCsv(file: File): void;
+  togglePlay(): void;
+  stepOnce(): void;
+  reset(): void;
+  resetCamera(): void;
+  setPosition(t: number): void;
+  toggleAnimation(): void;
+}
+
+export class ControlPanel {
+  readonly gui: GUI;
+  private readonly settings: Settings;
+  private readonly handlers: GuiHandlers;
+  private dataParams: GUI | null = null;
+  private network: GUI | null = null;
+  private readonly viewFolder: GUI;
+  private readonly positionController: Controller;
+  private readonly layerController: { layer: string };
+  private layerSelect: Controller | null = null;
+  private unitFolder: GUI | null = null;
+  private readonly playController: Controller;
+  private readonly animateController: Controller;
+  private readonly presetState: { preset: string };
+  private readonly fileInput: HTMLInputElement;
+  private readonly dataFolder: GUI;
+  private layerNames: string[] = [];
+
+  constructor(container: HTMLElement, settings: Settings, handlers: GuiHandlers) {
+    this.settings = settings;
+    this.handlers = handlers;
+    const gui = new GUI({ container, title: 'Controls' });
+    this.gui = gui;
+
+    // Presets.
+    this.presetState = { preset: settings.preset };
+    const presetOptions: Record<string, string> = { '(custom)': '' };
+    for (const p of PRESETS) presetOptions[p.title] = p.id;
+    gui
+      .add(this.presetState, 'preset', presetOptions)
+      .name('Preset')
+      .onChange((id: string) => id && handlers.applyPreset(id));
+
+    // Data.
+    const data = gui.addFolder('Data');
+    this.dataFolder = data;
+    data
+      .add(settings, 'dataset', [...DATASET_NAMES])
+      .name('dataset')
+      .onChange(() => {
+        settings.datasetParams = {};
+        this.buildDataParams();
+        this.custom();
+        handlers.changed('data');
+      });
+    this.fileInput = document.createElement('input');
+    this.fileInput.type = 'file';
+    this.fileInput.accept = '.csv,text/csv,text/plain';
+    this.fileInput.style.display = 'none';
+    this.fileInput.addEventListener('change', () => {
+      const file = this.fileInput.files?.[0];
+      if (file) handlers.uploadCsv(file);
+      this.fileInput.value = '';
+    });
+    container.appendChild(this.fileInput);
+    data.add({ upload: () => this.fileInput.click() }, 'upload').name('Upload CSV…');
+    data
+      .add(settings, 'testSplit', 0, 0.9, 0.05)
+      .name('test fraction')
+      .onFinishChange(() => handlers.changed('data'));
+    data
+      .add(settings, 'seed', 1, 9999, 1)
+      .name('seed')
+      .onFinishChange(() => handlers.changed('data'));
+    data
+      .add(settings, 'maxPoints', 100, 20000, 100)
+      .name('points shown')
+      .onFinishChange(() => handlers.changed('points'));
+    this.buildDataParams();
+
+    this.buildNetwork();
+
+    // Training.
+    const train = gui.addFolder('Training');
+    train
+      .add(settings, 'optimizer', [...OPTIMIZERS])
+      .name('optimiser')
+      .onChange(() => this.custom() || handlers.changed('optimizer'));
+    train
+      .add(settings, 'learningRate', 0.0001, 1, 0.0001)
+      .name('learning rate')
+      .onFinishChange(() => this.custom() || handlers.changed('optimizer'));
+    train
+      .add(settings, 'batchSize', 1, 1024, 1)
+      .name('batch size')
+      .onFinishChange(() => this.custom() || handlers.changed('batch'));
+    train.add(settings, 'stepsPerFrame', 1, 500, 1).name('steps / frame');
+    train.add(settings, 'fullSpeed').name('full speed');
+    this.playController = train.add({ play: () => handlers.togglePlay() }, 'play').name('Pause (space)');
+    train.add({ step: () => handlers.stepOnce() }, 'step').name('Step');
+    train.add({ reset: () => handlers.reset() }, 'reset').name('Reset weights');
+
+    // View.
+    const view = gui.addFolder('View');
+    this.viewFolder = view;
+    this.layerController = { layer: '' };
+    this.positionController = view
+      .add(settings, 'position', 0, 1, 0.001)
+      .name('position')
+      .onChange((t: number) => handlers.setPosition(t));
+    this.animateController = view
+      .add({ animate: () => handlers.toggleAnimation() }, 'animate')
+      .name('Play interpolation');
+    view.add(settings, 'animationSpeed', 0.05, 2, 0.05).name('layers / second');
+    view
+      .add(settings, 'gridSize', 8, 1024, 1)
+      .name('grid density')
+      .onFinishChange(() => handlers.changed('grid'));
+    view
+      .add(settings, 'projection', { 'principal components': 'pca', 'chosen units': 'units' })
+      .name('wide layers')
+      .onChange(() => {
+        this.buildUnitPicker();
+        handlers.changed('projection');
+      });
+    view
+      .add(settings, 'wideDims', { '3-D': 3, '2-D': 2 })
+      .name('wide layer dims')
+      .onChange(() => handlers.changed('projection'));
+    view
+      .add(settings, 'showSurface')
+      .name('shaded surface')
+      .onChange(() => handlers.changed('view'));
+    view
+      .add(settings, 'showGrid')
+      .name('grid lines')
+      .onChange(() => handlers.changed('view'));
+    view
+      .add(settings, 'showPoints')
+      .name('points')
+      .onChange(() => handlers.changed('view'));
+    view
+      .add(settings, 'showTest')
+      .name('test points')
+      .onChange(() => handlers.changed('view'));
+    view.add({ reset: () => handlers.resetCamera() }, 'reset').name('Reset camera (R)');
+  }
+
+  /** Names of the representations, for "layer in main view". */
+  setLayers(names: string[]): void {
+    this.layerNames = names;
+    this.positionController.max(names.length - 1);
+    this.layerSelect?.destroy();
+    const options: Record<string, number> = {};
+    names.forEach((n, i) => (options[n] = i));
+    const state = { layer: Math.round(this.settings.position) };
+    this.layerSelect = this.viewFolder
+      .add(state, 'layer', options)
+      .name('layer in main view')
+      .onChange((i: number) => this.handlers.setPosition(Number(i)));
+    this.layerSelect.domElement.parentElement?.prepend(this.layerSelect.domElement);
+    void this.layerController;
+    this.buildUnitPicker();
+  }
+
+  /** Units to show for wide layers (chosen-units mode): one picker per wide representation. */
+  private buildUnitPicker(): void {
+    this.unitFolder?.destroy();
+    this.unitFolder = null;
+    if (this.settings.projection !== 'units') return;
+    const wide = this.layerWidths.map((w, r) => ({ w, r })).filter(({ w }) => w > 3);
+    if (wide.length === 0) return;
+    const folder = this.viewFolder.addFolder('Units shown (wide layers)');
+    for (const { w, r } of wide) {
+      const picks = this.unitPicks.get(r) ?? [0, 1, 2];
+      this.unitPicks.set(r, picks);
+      const state = { x: picks[0] + 1, y: picks[1] + 1, z: picks[2] + 1 };
+      for (const axis of ['x', 'y', 'z'] as const) {
+        folder
+          .add(state, axis, 1, w, 1)
+          .name(`${this.layerNames[r] ?? `layer ${r}`} ${axis}`)
+          .onChange(() => {
+            picks[0] = state.x - 1;
+            picks[1] = state.y - 1;
+            picks[2] = state.z - 1;
+            this.handlers.changed('projection');
+          });
+      }
+    }
+    this.unitFolder = folder;
+  }
+
+  /** Widths of the representations (set by the app with the layer names). */
+  layerWidths: number[] = [];
+  /** Shared with the views: units picked per wide representation. */
+  unitPicks = new Map<number, number[]>();
+
+  private buildDataParams(): void {
+    this.dataParams?.destroy();
+    const def = getDataset(this.settings.dataset);
+    const folder = this.dataFolder.addFolder(`${def.title} parameters`);
+    for (const [name, spec] of Object.entries(def.params)) {
+      if (!(name in this.settings.datasetParams)) this.settings.datasetParams[name] = spec.default;
+      const step = spec.integer ? 1 : niceStep(spec.max - spec.min);
+      const max = name === 'samples' ? Math.min(spec.max, 100000) : spec.max;
+      folder
+        .add(this.settings.datasetParams, name, spec.min, max, step)
+        .name(name)
+        .onFinishChange(() => {
+          this.custom();
+          this.handlers.changed('data');
+        });
+    }
+    folder.close();
+    this.dataParams = folder;
+  }
+
+  /** Architecture: one row per hidden layer (units, activation), add/remove, loss. */
+  buildNetwork(): void {
+    this.network?.destroy();
+    const folder = this.gui.addFolder('Network');
+    // Keep the folder order: after Data.
+    this.dataFolder.domElement.after(folder.domElement);
+    const s = this.settings;
+    s.hidden.forEach((layer, i) => {
+      folder
+        .add(layer, 'units', 1, LIMITS.maxWidth, 1)
+        .name(`hidden ${i + 1} units`)
+        .onFinishChange(() => this.custom() || this.handlers.changed('network'));
+      folder
+        .add(layer, 'activation', [...ACTIVATIONS])
+        .name(`hidden ${i + 1} activation`)
+        .onChange(() => this.custom() || this.handlers.changed('network'));
+    });
+    if (s.hidden.length < LIMITS.maxLayers - 1) {
+      folder
+        .add(
+          {
+            add: () => {
+              const last = s.hidden[s.hidden.length - 1];
+              s.hidden.push({ units: last?.units ?? 2, activation: last?.activation ?? 'tanh' });
+              this.buildNetwork();
+              this.custom();
+              this.handlers.changed('network');
+            },
+          },
+          'add',
+        )
+        .name('+ add hidden layer');
+    }
+    if (s.hidden.length > 0) {
+      folder
+        .add(
+          {
+            remove: () => {
+              s.hidden.pop();
+              this.buildNetwork();
+              this.custom();
+              this.handlers.changed('network');
+            },
+          },
+          'remove',
+        )
+        .name('− remove last hidden layer');
+    }
+    folder
+      .add(s, 'loss', [...LOSSES])
+      .name('loss')
+      .onChange(() => this.custom() || this.handlers.changed('network'));
+    this.network = folder;
+  }
+
+  /** Marks the settings as no longer a preset. Returns false so it can be chained with ||. */
+  private custom(): false {
+    this.presetState.preset = '';
+    this.gui.controllersRecursive().forEach((c) => c.property === 'preset' && c.updateDisplay());
+    return false;
+  }
+
+  /** After the app changed settings itself (preset, keyboard): refresh every control. */
+  refresh(): void {
+    this.presetState.preset = this.settings.preset;
+    this.buildDataParams();
+    this.buildNetwork();
+    this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+  }
+
+  setPlaying(playing: boolean): void {
+    this.playController.name(playing ? 'Pause (space)' : 'Play (space)');
+  }
+
+  setAnimating(animating: boolean): void {
+    this.animateController.name(animating ? 'Stop interpolation' : 'Play interpolation');
+  }
+
+  showPosition(): void {
+    this.positionController.updateDisplay();
+  }
+}
+
+function niceStep(range: number): number {
+  const raw = range / 200;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return raw / p >= 5 ? 5 * p : raw / p >= 2 ? 2 * p : p;
+}

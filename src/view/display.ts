@@ -1,0 +1,394 @@
+/**
+ * What the views draw at a slider position: every drawn vertex is an affine function of at most three of
+ * the representations the engine writes for it,
+ *
+ *   position = A · a_k + B · z_{k+1} + C · a_{k+1} + c + jitter · e_y · j(v)
+ *
+ * (a_0 is the input, z the pre-activation, a the activation; j(v) a fixed per-point offset that spreads
+ * 1-unit layers into a band). This module computes A, B, C (3 x width each), c and the jitter from the
+ * slider position, the network's weights and each representation's display basis. The GPU evaluates the
+ * formula in the vertex stage; `evaluate` is the same formula on the CPU (the WebGL2 fallback, picking,
+ * camera framing and the tests).
+ *
+ * Display bases: representation r is shown through a 3 x w_r matrix Dis_r (natural unit order):
+ * up to three units, or principal components for wide layers. Small layers shown by units use the
+ * permuted order of `chooseOutputOrder`, so that the path of a square layer stays invertible on screen.
+ */
+import { LIMITS } from '../engine/limits';
+import type { NetworkSpec } from '../engine/spec';
+import { paramLayout, widths } from '../engine/spec';
+import type { LayerBufferLayout } from '../engine/types';
+import { LinearPath, chooseOutputOrder, permuteWeights, phaseAt, type Phase } from './path';
+
+export const MAX_UNITS = LIMITS.maxWidth;
+
+/** How a representation is projected for display. */
+export type RepProjection =
+  | { kind: 'units'; units: number[] }
+  | { kind: 'pca'; vectors: Float64Array; dims: number; labels?: string[] };
+
+export interface Coefficients {
+  /** The segment k: from representation k to k + 1 (k = L − 1 at the very end). */
+  segment: number;
+  /** Representation indices in the engine's layer buffer (0 input, 2l − 1 = z_l, 2l = a_l). */
+  readonly source: Int32Array;
+  /** Widths of the three sources. */
+  readonly width: Int32Array;
+  /** A, B, C: row-major 3 x width[k] each, in MAX_UNITS columns of room. */
+  readonly matrix: [Float32Array, Float32Array, Float32Array];
+  readonly offset: Float32Array;
+  jitter: number;
+  phase: Phase;
+  /** Progress inside the phase, 0..1. */
+  s: number;
+  /** Dimensions on display: 1 (a line with a jittered band), 2 or 3. */
+  dims: number;
+}
+
+export function createCoefficients(): Coefficients {
+  return {
+    segment: 0,
+    source: new Int32Array(3),
+    width: new Int32Array(3),
+    matrix: [
+      new Float32Array(3 * MAX_UNITS),
+      new Float32Array(3 * MAX_UNITS),
+      new Float32Array(3 * MAX_UNITS),
+    ],
+    offset: new Float32Array(3),
+    jitter: 0,
+    phase: 'linear',
+    s: 0,
+    dims: 2,
+  };
+}
+
+/** A decision boundary that is a line or plane in a representation: normal · x = level, in display axes. */
+export interface LinearBoundary {
+  normal: [number, number, number];
+  level: number;
+}
+
+export class DisplayPath {
+  readonly spec: NetworkSpec;
+  /** Widths of the representations shown by the slider: input, then each layer's activation. */
+  readonly repWidth: number[];
+  readonly layers: number;
+  /** order[r][i]: the natural unit shown as coordinate i of representation r. */
+  readonly order: Int32Array[];
+  /** swapped[k]: units 0 and 1 of layer k + 1 are swapped on display because det W_{k+1} < 0. */
+  readonly swapped: boolean[];
+  private readonly projection: RepProjection[];
+  private readonly basis: Float64Array[];
+  private readonly basisDims: number[];
+  private readonly jitterAmp: number[];
+  private params: Float32Array;
+  private readonly paths: (LinearPath | null)[];
+  private readonly layout = { weight: [] as number[], bias: [] as number[] };
+  // Scratch, D x D at most.
+  private readonly lin = new Float64Array(MAX_UNITS * MAX_UNITS);
+  private readonly disStart = new Float64Array(3 * MAX_UNITS);
+  private readonly disEnd = new Float64Array(3 * MAX_UNITS);
+
+  /** Classification draws decision boundaries; regression does not. */
+  readonly classification: boolean;
+
+  constructor(spec: NetworkSpec, classification = true) {
+    this.spec = spec;
+    this.classification = classification;
+    this.repWidth = widths(spec);
+    this.layers = spec.layers.length;
+    const pl = paramLayout(spec);
+    this.layout.weight = pl.weight;
+    this.layout.bias = pl.bias;
+    this.params = new Float32Array(pl.count);
+    this.order = this.repWidth.map((w) => Int32Array.from({ length: w }, (_, i) => i));
+    this.swapped = spec.layers.map(() => false);
+    this.projection = this.repWidth.map((w) => ({ kind: 'units', units: defaultUnits(w) }));
+    this.basis = this.repWidth.map((w) => new Float64Array(3 * w));
+    this.basisDims = this.repWidth.map(() => 2);
+    this.jitterAmp = this.repWidth.map(() => 0.25);
+    this.paths = spec.layers.map(() => null);
+    this.rebuildBases();
+  }
+
+  /** New weights: the unit orders and the layer paths follow. */
+  setParams(params: ArrayLike<number>): void {
+    this.params.set(params);
+    for (let k = 0; k < this.layers; k++) {
+      const m = this.repWidth[k + 1];
+      const n = this.repWidth[k];
+      const w = this.params.subarray(this.layout.weight[k], this.layout.weight[k] + m * n);
+      const { order, swapped } = chooseOutputOrder(w, m, n, this.order[k]);
+      this.order[k + 1].set(order);
+      this.swapped[k] = swapped;
+      this.paths[k] = null;
+    }
+    this.rebuildBases();
+  }
+
+  get currentParams(): Float32Array {
+    return this.params;
+  }
+
+  setProjection(r: number, projection: RepProjection): void {
+    this.projection[r] = projection;
+    this.rebuildBasis(r);
+  }
+
+  getProjection(r: number): RepProjection {
+    return this.projection[r];
+  }
+
+  /** Half-height of the band a 1-unit representation's points spread over. */
+  setJitter(r: number, amplitude: number): void {
+    this.jitterAmp[r] = amplitude;
+  }
+
+  /** Display dimensions of representation r: 1, 2 or 3. */
+  dims(r: number): number {
+    return this.basisDims[r];
+  }
+
+  /** Dimensions on display at slider position t (the larger side mid-way). */
+  dimsAt(t: number): number {
+    const { k, u } = this.locate(t);
+    if (u <= 0) return this.basisDims[k];
+    if (u >= 1) return this.basisDims[k + 1];
+    return Math.max(this.basisDims[k], this.basisDims[k + 1]);
+  }
+
+  /** Display basis of representation r (3 x w_r, natural unit order). */
+  displayBasis(r: number): Float64Array {
+    return this.basis[r];
+  }
+
+  /** Names of the display axes of representation r. */
+  axisLabels(r: number): string[] {
+    const p = this.projection[r];
+    const dims = this.basisDims[r];
+    if (p.kind === 'pca') return p.labels ?? Array.from({ length: dims }, (_, i) => `PC${i + 1}`);
+    const units = this.shownUnits(r);
+    return units.map((u) => `unit ${u + 1}`);
+  }
+
+  /** The natural units on the display axes of representation r (units projection). */
+  shownUnits(r: number): number[] {
+    const p = this.projection[r];
+    if (p.kind === 'pca') return [];
+    if (this.repWidth[r] <= 3) return Array.from(this.order[r]);
+    return p.units;
+  }
+
+  /** The linear path of segment k (built on demand from the current weights). */
+  linearPath(k: number): LinearPath {
+    let path = this.paths[k];
+    if (!path) {
+      const m = this.repWidth[k + 1];
+      const n = this.repWidth[k];
+      const w = this.params.subarray(this.layout.weight[k], this.layout.weight[k] + m * n);
+      path = new LinearPath(permuteWeights(w, m, n, this.order[k + 1], this.order[k]), m, n);
+      this.paths[k] = path;
+    }
+    return path;
+  }
+
+  /** Segment and local parameter of a slider position t in [0, L]. */
+  locate(t: number): { k: number; u: number } {
+    const x = Math.min(this.layers, Math.max(0, t));
+    const k = Math.min(this.layers - 1, Math.floor(x));
+    return { k, u: x - k };
+  }
+
+  /** Fills `out` for slider position t in [0, L]. */
+  coefficientsAt(t: number, out: Coefficients): Coefficients {
+    const { k, u } = this.locate(t);
+    const { phase, s } = phaseAt(u);
+    const n = this.repWidth[k];
+    const m = this.repWidth[k + 1];
+    out.segment = k;
+    out.phase = phase;
+    out.s = s;
+    out.source[0] = 2 * k;
+    out.source[1] = 2 * k + 1;
+    out.source[2] = 2 * k + 2;
+    out.width[0] = n;
+    out.width[1] = m;
+    out.width[2] = m;
+    const [A, B, C] = out.matrix;
+    A.fill(0);
+    B.fill(0);
+    C.fill(0);
+    out.offset.fill(0);
+    out.dims =
+      u <= 0
+        ? this.basisDims[k]
+        : u >= 1
+          ? this.basisDims[k + 1]
+          : Math.max(this.basisDims[k], this.basisDims[k + 1]);
+    const disOut = this.basis[k + 1];
+    if (phase === 'linear') {
+      this.linearCoefficients(k, s, A);
+      out.jitter = (1 - s) * this.jitterAmp[k] * (this.basisDims[k] === 1 ? 1 : 0);
+      out.jitter += s * this.jitterAmp[k + 1] * (this.basisDims[k + 1] === 1 ? 1 : 0);
+      return out;
+    }
+    out.jitter = this.basisDims[k + 1] === 1 ? this.jitterAmp[k + 1] : 0;
+    if (phase === 'bias') {
+      // Dis (W a + s b) = Dis (z − (1 − s) b): the pre-activation the engine wrote, less part of the bias.
+      const bias = this.layout.bias[k];
+      for (let r = 0; r < 3; r++) {
+        let sum = 0;
+        for (let j = 0; j < m; j++) {
+          B[r * m + j] = disOut[r * m + j];
+          sum += disOut[r * m + j] * this.params[bias + j];
+        }
+        out.offset[r] = -(1 - s) * sum;
+      }
+      return out;
+    }
+    for (let r = 0; r < 3; r++) {
+      for (let j = 0; j < m; j++) {
+        B[r * m + j] = (1 - s) * disOut[r * m + j];
+        C[r * m + j] = s * disOut[r * m + j];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A(s) = Dis_mid(s) · L(s) · Emb · Π_in  (3 x n), with Dis_mid(s) = (1 − s) Dis_start + s Dis_end the
+   * display of the D-dimensional intermediate space (module comment of path.ts).
+   */
+  private linearCoefficients(k: number, s: number, A: Float32Array): void {
+    const n = this.repWidth[k];
+    const m = this.repWidth[k + 1];
+    const path = this.linearPath(k);
+    const size = path.size;
+    const L = path.at(s, this.lin);
+    const disIn = this.basis[k];
+    const disOut = this.basis[k + 1];
+    const orderIn = this.order[k];
+    const orderOut = this.order[k + 1];
+    const start = this.disStart;
+    const end = this.disEnd;
+    for (let r = 0; r < 3; r++) {
+      for (let i = 0; i < size; i++) {
+        start[r * size + i] = i < n ? disIn[r * n + orderIn[i]] : NaN;
+        end[r * size + i] = i < m ? disOut[r * m + orderOut[i]] : NaN;
+      }
+      // Coordinates one side lacks are zero there, so any display works; borrowing the other side's
+      // keeps a units-to-units display exactly the identity.
+      for (let i = 0; i < size; i++) {
+        if (Number.isNaN(start[r * size + i])) start[r * size + i] = end[r * size + i];
+        if (Number.isNaN(end[r * size + i])) end[r * size + i] = start[r * size + i];
+      }
+    }
+    for (let r = 0; r < 3; r++) {
+      for (let i = 0; i < n; i++) {
+        // Column i of L · Emb is column i of L; Π_in sends it to natural unit orderIn[i].
+        let sum = 0;
+        for (let q = 0; q < size; q++) {
+          const dis = (1 - s) * start[r * size + q] + s * end[r * size + q];
+          sum += dis * L[q * size + i];
+        }
+        A[r * n + orderIn[i]] = sum;
+      }
+    }
+  }
+
+  /**
+   * The decision boundary in representation r when it is linear there: r = L − 1, a single output unit
+   * whose activation is monotone, threshold ½ on the output. Display axes; null otherwise (or for PCA).
+   */
+  linearBoundary(r: number): LinearBoundary | null {
+    const out = this.spec.layers[this.layers - 1];
+    if (r === this.layers && out.units === 1 && this.classification) {
+      // The output itself: the threshold ½ on its one axis.
+      return { normal: [1, 0, 0], level: 0.5 };
+    }
+    if (r !== this.layers - 1 || !this.classification) return null;
+    if (out.units !== 1 || out.activation === 'softmax') return null;
+    if (this.projection[r].kind !== 'units' || this.repWidth[r] > 3) return null;
+    const level = inverseActivation(out.activation, out.slope, 0.5);
+    if (level === null) return null;
+    const n = this.repWidth[r];
+    const wOff = this.layout.weight[this.layers - 1];
+    const normal: [number, number, number] = [0, 0, 0];
+    for (let i = 0; i < n; i++) normal[i] = this.params[wOff + this.order[r][i]];
+    return { normal, level: level - this.params[this.layout.bias[this.layers - 1]] };
+  }
+
+  private rebuildBases(): void {
+    for (let r = 0; r < this.repWidth.length; r++) this.rebuildBasis(r);
+  }
+
+  private rebuildBasis(r: number): void {
+    const w = this.repWidth[r];
+    const basis = this.basis[r];
+    basis.fill(0);
+    const p = this.projection[r];
+    if (p.kind === 'pca') {
+      const dims = Math.min(3, p.dims);
+      for (let i = 0; i < dims; i++) for (let j = 0; j < w; j++) basis[i * w + j] = p.vectors[i * w + j];
+      this.basisDims[r] = dims;
+      return;
+    }
+    const units = w <= 3 ? Array.from(this.order[r]) : p.units.slice(0, 3);
+    units.forEach((unit, i) => (basis[i * w + unit] = 1));
+    this.basisDims[r] = units.length;
+  }
+}
+
+function defaultUnits(w: number): number[] {
+  return Array.from({ length: Math.min(3, w) }, (_, i) => i);
+}
+
+/** z with f(z) = y for a monotone activation, or null where y is outside its range. */
+export function inverseActivation(activation: string, slope: number, y: number): number | null {
+  switch (activation) {
+    case 'sigmoid':
+      return y > 0 && y < 1 ? Math.log(y / (1 - y)) : null;
+    case 'tanh':
+      return Math.abs(y) < 1 ? Math.atanh(y) : null;
+    case 'linear':
+      return y;
+    case 'relu':
+      return y > 0 ? y : null;
+    case 'leaky_relu':
+      return y >= 0 ? y : slope > 0 ? y / slope : null;
+    case 'softplus':
+      return y > 0 ? Math.log(Math.expm1(y)) : null;
+    default:
+      return null;
+  }
+}
+
+/** The display formula on the CPU for vertex v: writes x, y, z into out[o..o+2]. */
+export function evaluate(
+  c: Coefficients,
+  layout: LayerBufferLayout,
+  data: Float32Array,
+  v: number,
+  jitter: number,
+  out: Float32Array,
+  o: number,
+): void {
+  let x = c.offset[0];
+  let y = c.offset[1];
+  let z = c.offset[2];
+  for (let k = 0; k < 3; k++) {
+    const w = c.width[k];
+    const base = layout.offset[c.source[k]] + v * layout.width[c.source[k]];
+    const M = c.matrix[k];
+    for (let j = 0; j < w; j++) {
+      const value = data[base + j];
+      x += M[j] * value;
+      y += M[w + j] * value;
+      z += M[2 * w + j] * value;
+    }
+  }
+  out[o] = x;
+  out[o + 1] = y + c.jitter * jitter;
+  out[o + 2] = z;
+}

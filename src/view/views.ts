@@ -1,0 +1,724 @@
+/**
+ * All views of the network: the main view (any slider position, orbit for 3-D) and the strip of small
+ * views, one per representation. It owns the three.js renderers and scenes; the app hands it the grid,
+ * the points, and either the engine's layer buffers (WebGPU) or nothing (the CPU path, where it runs the
+ * forward pass itself from the latest weights).
+ */
+import * as THREE from 'three/webgpu';
+import type { NetworkSpec } from '../engine/spec';
+import type { LayerBufferLayout } from '../engine/types';
+import { CameraRig } from './cameraRig';
+import { DisplayPath, createCoefficients, evaluate, type Coefficients } from './display';
+import { forwardInto, layerLayout } from './forward';
+import { probeVertices, type GridGeometry } from './grid';
+import { FunctionScene } from './functionScene';
+import { LayerScene, type LayerSceneOptions } from './layerScene';
+import { DisplayUniforms, displayPosition, layerStorage, type N } from './nodes';
+import { PcaTracker } from './pca';
+import { bindExternalBuffer, createRenderer } from './renderer';
+import { shade } from './theme';
+import { attribute, float, uniform, uint, varying, vec4, vertexIndex } from 'three/tsl';
+
+export interface GpuLayers {
+  grid: GPUBuffer;
+  gridLayout: LayerBufferLayout;
+  points: GPUBuffer;
+  pointLayout: LayerBufferLayout;
+}
+
+export interface ViewModel {
+  spec: NetworkSpec;
+  grid: GridGeometry;
+  /** Points on display: input coordinates (inputSize each) and info (class, test, jitter, 0). */
+  pointCount: number;
+  pointCoords: Float32Array;
+  pointInfo: Float32Array;
+  /** Per point: the target (regression) or class index. */
+  pointValues: Float32Array;
+  classes: number;
+  /** Regression: the target range for shading. */
+  valueRange: [number, number];
+  gpu: GpuLayers | null;
+}
+
+export type ProjectionMode = 'units' | 'pca';
+
+export interface StripCell {
+  element: HTMLElement;
+}
+
+const PROBE_POINTS = 400;
+const PROBE_GRID = 9;
+
+export class Views {
+  readonly main: THREE.WebGPURenderer;
+  readonly strip: THREE.WebGPURenderer;
+  readonly mainRig: CameraRig;
+  path: DisplayPath | null = null;
+  model: ViewModel | null = null;
+  projectionMode: ProjectionMode = 'pca';
+  wideDims = 3;
+  /** Units chosen for wide layers in 'units' mode, per representation. */
+  readonly unitPicks = new Map<number, number[]>();
+  selected = -1;
+  /** 1-D input: draw the main view as curves over the input (see functionScene.ts). */
+  functionView = false;
+  private functionScene: FunctionScene | null = null;
+  showSurface = true;
+  showGrid = true;
+  showPoints = true;
+  showTest = true;
+  /** Main view scenes, one per segment (the shader is specialised to the segment's widths). */
+  private mainScenes: (LayerScene | null)[] = [];
+  private sceneOptions: Omit<LayerSceneOptions, 'widths'> | null = null;
+  private stripScenes: LayerScene[] = [];
+  private stripRigs: CameraRig[] = [];
+  private stripCells: HTMLElement[] = [];
+  private readonly mainCoefficients = createCoefficients();
+  private readonly stripCoefficients: Coefficients[] = [];
+  private readonly scratch = createCoefficients();
+  private pcas: (PcaTracker | null)[] = [];
+  // CPU copies: the probes (framing, PCA, jitter) always; grid and points too on the CPU path.
+  private probeCount = 0;
+  private probeCoords = new Float32Array(0);
+  private probeLayout: LayerBufferLayout | null = null;
+  private probeData = new Float32Array(0);
+  private probePos = new Float32Array(0);
+  private gridLayout: LayerBufferLayout | null = null;
+  private gridData = new Float32Array(0);
+  private pointLayout: LayerBufferLayout | null = null;
+  private pointData = new Float32Array(0);
+  private readonly box = new THREE.Box3();
+  private readonly vec = new THREE.Vector3();
+  private readonly shadeOut = new Float32Array(3);
+  private readonly gridOutputOffset = uniform(0, 'uint');
+  private readonly pointOutputOffset = uniform(0, 'uint');
+  private paramsVersion = 0;
+  private frameCount = 0;
+  private stripHeight = 150;
+  private stripDrawn = -1;
+  /** Set when something other than the weights changed what the strip shows. */
+  stripDirty = true;
+  private gridStorage: N = null;
+  private probe: {
+    count: number;
+    segment: number;
+    uniforms: DisplayUniforms;
+    scene: THREE.Scene;
+    target: THREE.RenderTarget;
+    material: THREE.Material;
+  } | null = null;
+  private readonly probeCamera = new THREE.OrthographicCamera(-1, 1, 1, -1, -1, 1);
+  private readonly size2 = new THREE.Vector2();
+
+  private constructor(
+    main: THREE.WebGPURenderer,
+    strip: THREE.WebGPURenderer,
+    mainCanvas: HTMLCanvasElement,
+  ) {
+    this.main = main;
+    this.strip = strip;
+    this.mainRig = new CameraRig(mainCanvas);
+  }
+
+  static async create(
+    mainCanvas: HTMLCanvasElement,
+    stripCanvas: HTMLCanvasElement,
+    device: GPUDevice | null,
+  ): Promise<Views> {
+    const main = await createRenderer(mainCanvas, device);
+    const strip = await createRenderer(stripCanvas, device);
+    strip.autoClear = false;
+    const views = new Views(main, strip, mainCanvas);
+    views.resize();
+    return views;
+  }
+
+  get gpu(): boolean {
+    return this.model?.gpu != null;
+  }
+
+  /** New network, grid or points: rebuilds every scene. */
+  build(model: ViewModel, cells: HTMLElement[]): void {
+    this.disposeScenes();
+    this.model = model;
+    const spec = model.spec;
+    const path = new DisplayPath(spec, model.classes > 0);
+    this.path = path;
+    const reps = path.repWidth.length;
+    this.pcas = path.repWidth.map((w) => (w > 3 ? new PcaTracker(w) : null));
+    const outputUnits = spec.layers[spec.layers.length - 1].units;
+
+    // Probes: a subsample of the points plus a coarse lattice of the grid, for framing and PCA.
+    const stride = Math.max(1, Math.floor(model.pointCount / PROBE_POINTS));
+    const pointProbes = Math.ceil(model.pointCount / stride);
+    const gridIndices = probeVertices(model.grid, PROBE_GRID);
+    const gridProbes = gridIndices.length;
+    const inSize = spec.inputSize;
+    this.probeCount = pointProbes + gridProbes;
+    this.probeCoords = new Float32Array(this.probeCount * inSize);
+    for (let i = 0; i < pointProbes; i++) {
+      for (let c = 0; c < inSize; c++)
+        this.probeCoords[i * inSize + c] = model.pointCoords[i * stride * inSize + c];
+    }
+    for (let i = 0; i < gridProbes; i++) {
+      for (let c = 0; c < inSize; c++) {
+        this.probeCoords[(pointProbes + i) * inSize + c] = model.grid.points[gridIndices[i] * inSize + c];
+      }
+    }
+    this.pointProbeCount = pointProbes;
+    this.probeLayout = layerLayout(spec, this.probeCount);
+    this.probeData = new Float32Array(this.probeLayout.totalFloats);
+    this.probePos = new Float32Array(this.probeCount * 3);
+
+    let gpuSources = null;
+    if (model.gpu) {
+      const gridAttr = new THREE.StorageBufferAttribute(new Float32Array(1), 1);
+      const pointAttr = new THREE.StorageBufferAttribute(new Float32Array(1), 1);
+      for (const r of [this.main, this.strip]) {
+        bindExternalBuffer(r, gridAttr, model.gpu.grid);
+        bindExternalBuffer(r, pointAttr, model.gpu.points);
+      }
+      this.gridOutputOffset.value = model.gpu.gridLayout.offset[model.gpu.gridLayout.offset.length - 1];
+      this.pointOutputOffset.value = model.gpu.pointLayout.offset[model.gpu.pointLayout.offset.length - 1];
+      this.gridStorage = layerStorage(gridAttr, model.gpu.gridLayout.totalFloats);
+      gpuSources = {
+        grid: this.gridStorage,
+        points: layerStorage(pointAttr, model.gpu.pointLayout.totalFloats) as N,
+        gridOutputOffset: this.gridOutputOffset,
+        pointOutputOffset: this.pointOutputOffset,
+      };
+      this.gridLayout = model.gpu.gridLayout;
+      this.pointLayout = model.gpu.pointLayout;
+      this.gridData = new Float32Array(0);
+      this.pointData = new Float32Array(0);
+    } else {
+      this.gridStorage = null;
+      this.gridLayout = layerLayout(spec, model.grid.count);
+      this.pointLayout = layerLayout(spec, model.pointCount);
+      this.gridData = new Float32Array(this.gridLayout.totalFloats);
+      this.pointData = new Float32Array(this.pointLayout.totalFloats);
+    }
+    const options = {
+      grid: model.grid,
+      pointCount: model.pointCount,
+      pointInfo: model.pointInfo,
+      outputUnits,
+      classes: model.classes,
+      gpu: gpuSources,
+      surface: spec.inputSize === 2,
+    };
+    this.sceneOptions = options;
+    if (spec.inputSize === 1) {
+      this.functionScene = new FunctionScene({
+        grid: model.grid,
+        layout: this.gridLayout,
+        repWidth: path.repWidth,
+        gpu: this.gridStorage,
+        pointX: model.pointCoords,
+        pointY: model.pointValues,
+        pointInfo: model.pointInfo,
+        classes: model.classes,
+      });
+    }
+    this.mainScenes = spec.layers.map(() => null);
+    this.stripCells = cells;
+    const L = spec.layers.length;
+    for (let r = 0; r < reps; r++) {
+      // At a layer the formula reads one representation: a_r (as the start of segment r), or a_L at the end.
+      const w = path.repWidth[r];
+      const widths = r < L ? [w, 0, 0] : [0, 0, w];
+      this.stripScenes.push(this.newScene({ ...options, widths }));
+      this.stripRigs.push(new CameraRig(null));
+      this.stripCoefficients.push(createCoefficients());
+    }
+    this.mainRig.reset();
+    this.applyVisibility();
+  }
+
+  private pointProbeCount = 0;
+
+  private newScene(options: LayerSceneOptions): LayerScene {
+    const s = new LayerScene(options);
+    const model = this.model!;
+    s.valueLow.value = model.valueRange[0];
+    s.valueHigh.value = model.valueRange[1];
+    s.boundaryOn.value = model.classes > 0 ? 1 : 0;
+    this.applyVisibilityTo(s);
+    return s;
+  }
+
+  /** The main view's scene for segment k, built on first use. */
+  private mainScene(k: number): LayerScene {
+    let scene = this.mainScenes[k];
+    if (!scene) {
+      const w = this.path!.repWidth;
+      scene = this.newScene({ ...this.sceneOptions!, widths: [w[k], w[k + 1], w[k + 1]] });
+      this.mainScenes[k] = scene;
+    }
+    return scene;
+  }
+
+  private *allScenes(): Generator<LayerScene> {
+    for (const s of this.mainScenes) if (s) yield s;
+    yield* this.stripScenes;
+  }
+
+  applyVisibility(): void {
+    this.stripDirty = true;
+    for (const s of this.allScenes()) this.applyVisibilityTo(s);
+  }
+
+  private applyVisibilityTo(s: LayerScene): void {
+    if (s.surface) s.surface.visible = this.showSurface;
+    s.lines.visible = this.showGrid;
+    s.points.visible = this.showPoints;
+    s.points.count = this.showTest || !this.model ? (this.model?.pointCount ?? 0) : this.trainPointCount();
+    this.applySelection(s);
+  }
+
+  /** Test points are placed after the training points, so hiding them shortens the instance count. */
+  private trainPointCount(): number {
+    const m = this.model;
+    if (!m) return 0;
+    let n = 0;
+    while (n < m.pointCount && m.pointInfo[4 * n + 1] === 0) n++;
+    return n;
+  }
+
+  setSelected(index: number): void {
+    this.selected = index;
+    this.stripDirty = true;
+    for (const s of this.allScenes()) this.applySelection(s);
+  }
+
+  private applySelection(s: LayerScene): void {
+    const m = this.model;
+    const index = m && this.selected < m.pointCount ? this.selected : -1;
+    s.selected.value = index;
+    s.selectedJitter.value = index >= 0 ? m!.pointInfo[4 * index + 2] : 0;
+    s.marker.visible = index >= 0 && this.showPoints;
+  }
+
+  /** New weights on the CPU: unit orders, paths, PCA, strip coefficients, CPU forward passes. */
+  setParams(params: Float32Array): void {
+    const path = this.path;
+    const model = this.model;
+    if (!path || !model || !this.probeLayout) return;
+    path.setParams(params);
+    forwardInto(model.spec, params, this.probeCoords, this.probeCount, this.probeLayout, this.probeData);
+    if (!model.gpu && this.gridLayout && this.pointLayout) {
+      forwardInto(model.spec, params, model.grid.points, model.grid.count, this.gridLayout, this.gridData);
+      forwardInto(model.spec, params, model.pointCoords, model.pointCount, this.pointLayout, this.pointData);
+    }
+    this.updateProjections();
+    for (let r = 0; r < this.stripScenes.length; r++) path.coefficientsAt(r, this.stripCoefficients[r]);
+    this.paramsVersion++;
+  }
+
+  /** Re-applies projection settings (units / PCA) to every wide representation. */
+  updateProjections(): void {
+    const path = this.path;
+    const layout = this.probeLayout;
+    if (!path || !layout) return;
+    for (let r = 0; r < path.repWidth.length; r++) {
+      const w = path.repWidth[r];
+      const rep = 2 * r;
+      if (w === 1) {
+        // 1-unit layers: a band a quarter of the values' spread high.
+        let lo = Infinity;
+        let hi = -Infinity;
+        for (let v = 0; v < this.pointProbeCount; v++) {
+          const x = this.probeData[layout.offset[rep] + v];
+          if (x < lo) lo = x;
+          if (x > hi) hi = x;
+        }
+        path.setJitter(r, Math.max(1e-3, 0.25 * (hi - lo)));
+      }
+      const pca = this.pcas[r];
+      if (!pca) continue;
+      if (this.projectionMode === 'pca') {
+        pca.update(this.probeData, layout.offset[rep], this.pointProbeCount, w);
+        path.setProjection(r, { kind: 'pca', vectors: pca.vectors, dims: this.wideDims });
+      } else {
+        const units = (this.unitPicks.get(r) ?? [0, 1, 2])
+          .slice(0, this.wideDims)
+          .map((u) => Math.min(u, w - 1));
+        path.setProjection(r, { kind: 'units', units });
+      }
+    }
+    for (let r = 0; r < this.stripScenes.length; r++) path.coefficientsAt(r, this.stripCoefficients[r]);
+    this.stripDirty = true;
+  }
+
+  /** Vertices pushed through the network for one frame. */
+  get verticesPerFrame(): number {
+    return this.model ? this.model.grid.count + this.model.pointCount : 0;
+  }
+
+  /** Draws everything at slider position t. */
+  render(t: number): void {
+    const path = this.path;
+    const model = this.model;
+    if (!path || !model || !this.sceneOptions) return;
+    path.coefficientsAt(t, this.mainCoefficients);
+    if (this.functionView && this.functionScene) this.drawFunction(t);
+    else
+      this.drawView(
+        this.main,
+        this.mainScene(this.mainCoefficients.segment),
+        this.mainRig,
+        this.mainCoefficients,
+        t,
+        null,
+      );
+
+    // The strip shows whole layers only: redraw it when the weights or the settings changed, at most
+    // every other frame (each small view is a full pass, and software GPUs pay for every one).
+    this.frameCount++;
+    if (this.stripDrawn === this.paramsVersion && !this.stripDirty) return;
+    if (this.frameCount % 2 === 1 && !this.stripDirty) return;
+    this.stripDrawn = this.paramsVersion;
+    this.stripDirty = false;
+    const r = this.strip;
+    const canvas = r.domElement;
+    const canvasRect = canvas.getBoundingClientRect();
+    r.setScissorTest(false);
+    r.clear();
+    r.setScissorTest(true);
+    for (let k = 0; k < this.stripScenes.length; k++) {
+      const cell = this.stripCells[k];
+      if (!cell) continue;
+      const rect = cell.getBoundingClientRect();
+      const x = Math.max(0, rect.left - canvasRect.left);
+      const y = Math.max(0, canvasRect.bottom - rect.bottom);
+      if (rect.width < 2 || rect.height < 2 || x + rect.width > canvasRect.width + 1) continue;
+      this.stripHeight = rect.height;
+      r.setViewport(x, y, rect.width, rect.height);
+      r.setScissor(x, y, rect.width, rect.height);
+      this.drawView(
+        r,
+        this.stripScenes[k],
+        this.stripRigs[k],
+        this.stripCoefficients[k],
+        k,
+        rect.width / rect.height,
+      );
+    }
+  }
+
+  private drawView(
+    renderer: THREE.WebGPURenderer,
+    scene: LayerScene,
+    rig: CameraRig,
+    c: Coefficients,
+    t: number,
+    aspect: number | null,
+  ): void {
+    const model = this.model!;
+    const path = this.path!;
+    if (model.gpu) {
+      scene.gridUniforms.set(c, model.gpu.gridLayout);
+      scene.pointUniforms.set(c, model.gpu.pointLayout);
+    } else {
+      this.fillCpu(scene, c);
+    }
+    // Framing from the probes at this position.
+    const box = this.box.makeEmpty();
+    const layout = this.probeLayout!;
+    for (let v = 0; v < this.probeCount; v++) {
+      const jitter = v < this.pointProbeCount ? model.pointInfo[4 * v * this.probeStride() + 2] : 0;
+      evaluate(c, layout, this.probeData, v, jitter, this.probePos, 3 * v);
+      box.expandByPoint(this.vec.fromArray(this.probePos, 3 * v));
+    }
+    rig.setDims(Math.max(2, c.dims));
+    if (aspect === null) {
+      const size = renderer.getSize(this.size2);
+      aspect = size.x / Math.max(1, size.y);
+    }
+    rig.setAspect(aspect);
+    // Points keep a similar share of the view from a laptop to a 4K screen.
+    const height = renderer === this.strip ? this.stripHeight : this.main.getSize(this.size2).y;
+    scene.pointSize.value = Math.max(4.5, Math.min(13, height / 75));
+    // The strip is drawn now and then only: it frames at once instead of easing.
+    rig.frame(box, renderer === this.strip);
+    // The straight boundary, where the layer after this one is the output.
+    const atLayer = Number.isInteger(t) ? t : null;
+    const line = atLayer !== null ? path.linearBoundary(atLayer) : null;
+    scene.setBoundary(line ? line.normal : null, line?.level ?? 0, c.dims, box);
+    renderer.render(scene.scene, rig.camera);
+  }
+
+  /** The function view: curves of the output and of the units at the slider's layer over the input. */
+  private drawFunction(t: number): void {
+    const f = this.functionScene!;
+    const model = this.model!;
+    const layout = this.probeLayout!;
+    f.show(t);
+    if (!model.gpu && this.functionFilled !== this.paramsVersion) {
+      f.fill(this.gridData);
+      this.functionFilled = this.paramsVersion;
+    }
+    const box = this.box.copy(f.box);
+    const L = model.spec.layers.length;
+    const layer = Math.round(t);
+    for (let v = this.pointProbeCount; v < this.probeCount; v++) {
+      const x = this.probeCoords[v];
+      for (const r of layer > 0 && layer < L ? [layer, L] : [L]) {
+        const w = layout.width[2 * r];
+        for (let u = 0; u < w; u++)
+          box.expandByPoint(this.vec.set(x, this.probeData[layout.offset[2 * r] + v * w + u], 0));
+      }
+    }
+    const rig = this.mainRig;
+    const size = this.main.getSize(this.size2);
+    rig.setAspect(size.x / Math.max(1, size.y));
+    rig.frameStretched(box);
+    this.main.render(f.scene, rig.camera);
+  }
+
+  private functionFilled = -1;
+
+  private probeStride(): number {
+    const m = this.model!;
+    return Math.max(1, Math.floor(m.pointCount / PROBE_POINTS));
+  }
+
+  /** CPU path: positions and colours into the scene's attributes. */
+  private fillCpu(scene: LayerScene, c: Coefficients): void {
+    const cpu = scene.cpu;
+    const model = this.model!;
+    if (!cpu || !this.gridLayout || !this.pointLayout) return;
+    const gp = cpu.gridPosition.array as Float32Array;
+    const gc = cpu.gridColor.array as Float32Array;
+    const gm = cpu.gridMargin.array as Float32Array;
+    const outRep = this.gridLayout.offset.length - 1;
+    const units = this.gridLayout.width[outRep];
+    const outOffset = this.gridLayout.offset[outRep];
+    const [low, high] = model.valueRange;
+    for (let v = 0; v < model.grid.count; v++) {
+      evaluate(c, this.gridLayout, this.gridData, v, 0, gp, 3 * v);
+      if (model.classes === 0) {
+        this.shadeOut[0] = (this.gridData[outOffset + v] - low) / Math.max(1e-6, high - low);
+        gm[v] = shade(this.shadeOut, 0, 1, gc, 3 * v) + 10;
+      } else {
+        gm[v] = shade(this.gridData, outOffset + v * units, units, gc, 3 * v);
+      }
+    }
+    cpu.gridPosition.needsUpdate = true;
+    cpu.gridColor.needsUpdate = true;
+    cpu.gridMargin.needsUpdate = true;
+    const pp = cpu.pointPosition.array as Float32Array;
+    for (let v = 0; v < model.pointCount; v++) {
+      evaluate(c, this.pointLayout, this.pointData, v, model.pointInfo[4 * v + 2], pp, 3 * v);
+    }
+    cpu.pointPosition.needsUpdate = true;
+    if (this.selected >= 0 && this.selected < model.pointCount) {
+      (scene.selectedPosition.value as THREE.Vector3).fromArray(pp, 3 * this.selected);
+    }
+  }
+
+  /** Index of the displayed point nearest to a click in the main view (within a few pixels), or −1. */
+  pick(clientX: number, clientY: number, weights: Float32Array, t: number): number {
+    const model = this.model;
+    const path = this.path;
+    if (!model || !path) return -1;
+    const layout = layerLayout(model.spec, model.pointCount);
+    const data = new Float32Array(layout.totalFloats);
+    forwardInto(model.spec, weights, model.pointCoords, model.pointCount, layout, data);
+    path.coefficientsAt(t, this.scratch);
+    const rect = this.main.domElement.getBoundingClientRect();
+    const pos = new Float32Array(3);
+    let best = -1;
+    let bestDist = 14 * 14;
+    for (let v = 0; v < model.pointCount; v++) {
+      evaluate(this.scratch, layout, data, v, model.pointInfo[4 * v + 2], pos, 0);
+      this.vec.fromArray(pos).project(this.mainRig.camera);
+      const x = rect.left + ((this.vec.x + 1) / 2) * rect.width;
+      const y = rect.top + ((1 - this.vec.y) / 2) * rect.height;
+      const d = (x - clientX) ** 2 + (y - clientY) ** 2;
+      if (d < bestDist) {
+        bestDist = d;
+        best = v;
+      }
+    }
+    return best;
+  }
+
+  /** Where point `index` is drawn in the main view, in client pixels (for tests and tours). */
+  screenPosition(index: number, t: number, weights: Float32Array): [number, number] | null {
+    const model = this.model;
+    const path = this.path;
+    if (!model || !path || index < 0 || index >= model.pointCount) return null;
+    const inSize = model.spec.inputSize;
+    const layout = layerLayout(model.spec, 1);
+    const data = new Float32Array(layout.totalFloats);
+    forwardInto(
+      model.spec,
+      weights,
+      model.pointCoords.subarray(index * inSize, (index + 1) * inSize),
+      1,
+      layout,
+      data,
+    );
+    const pos = new Float32Array(3);
+    evaluate(path.coefficientsAt(t, this.scratch), layout, data, 0, model.pointInfo[4 * index + 2], pos, 0);
+    this.vec.fromArray(pos).project(this.mainRig.camera);
+    const rect = this.main.domElement.getBoundingClientRect();
+    return [rect.left + ((this.vec.x + 1) / 2) * rect.width, rect.top + ((1 - this.vec.y) / 2) * rect.height];
+  }
+
+  /** Every representation of one point (for the info panel). */
+  describePoint(index: number, weights: Float32Array): number[][] {
+    const model = this.model;
+    if (!model || index < 0) return [];
+    const layout = layerLayout(model.spec, 1);
+    const data = new Float32Array(layout.totalFloats);
+    const inSize = model.spec.inputSize;
+    forwardInto(
+      model.spec,
+      weights,
+      model.pointCoords.subarray(index * inSize, (index + 1) * inSize),
+      1,
+      layout,
+      data,
+    );
+    const out: number[][] = [];
+    for (let r = 0; r < layout.width.length; r += 2) {
+      out.push(Array.from(data.subarray(layout.offset[r], layout.offset[r] + layout.width[r])));
+    }
+    return out;
+  }
+
+  /**
+   * What the main view's vertex stage computes for grid vertices 0, s, 2s, ... (s = grid / count) at
+   * slider position t: the same display formula and uniforms, drawn as one pixel per vertex into a float
+   * render target and read back. On the CPU path, the positions the CPU computes for drawing.
+   */
+  async readPositions(t: number, count: number): Promise<number[]> {
+    const model = this.model;
+    const path = this.path;
+    if (!model || !path || !this.gridLayout) return [];
+    const stride = Math.max(1, Math.floor(model.grid.count / count));
+    const c = path.coefficientsAt(t, this.scratch);
+    const out: number[] = [];
+    if (!model.gpu) {
+      const pos = new Float32Array(3);
+      for (let i = 0; i < count; i++) {
+        evaluate(c, this.gridLayout, this.gridData, Math.min(model.grid.count - 1, i * stride), 0, pos, 0);
+        out.push(pos[0], pos[1], pos[2]);
+      }
+      return out;
+    }
+    if (!this.probe || this.probe.count !== count || this.probe.segment !== c.segment) {
+      this.buildProbe(count, stride, c.segment);
+    }
+    const probe = this.probe!;
+    probe.uniforms.set(c, model.gpu.gridLayout);
+    const renderer = this.main;
+    renderer.setRenderTarget(probe.target);
+    renderer.render(probe.scene, this.probeCamera);
+    renderer.setRenderTarget(null);
+    const pixels = (await renderer.readRenderTargetPixelsAsync(probe.target, 0, 0, count, 1)) as Float32Array;
+    for (let i = 0; i < count; i++) out.push(pixels[4 * i], pixels[4 * i + 1], pixels[4 * i + 2]);
+    return out;
+  }
+
+  /** The same vertices as readPositions, by the CPU formula from the given weights (for comparison). */
+  cpuPositions(t: number, count: number, weights: Float32Array): number[] {
+    const model = this.model;
+    const path = this.path;
+    if (!model || !path) return [];
+    const stride = Math.max(1, Math.floor(model.grid.count / count));
+    const inSize = model.spec.inputSize;
+    const coords = new Float32Array(count * inSize);
+    for (let i = 0; i < count; i++) {
+      const v = Math.min(model.grid.count - 1, i * stride);
+      for (let c = 0; c < inSize; c++) coords[i * inSize + c] = model.grid.points[v * inSize + c];
+    }
+    const layout = layerLayout(model.spec, count);
+    const data = new Float32Array(layout.totalFloats);
+    forwardInto(model.spec, weights, coords, count, layout, data);
+    const c = path.coefficientsAt(t, createCoefficients());
+    const pos = new Float32Array(3);
+    const out: number[] = [];
+    for (let i = 0; i < count; i++) {
+      evaluate(c, layout, data, i, 0, pos, 0);
+      out.push(pos[0], pos[1], pos[2]);
+    }
+    return out;
+  }
+
+  private buildProbe(count: number, stride: number, segment: number): void {
+    const w = this.path!.repWidth;
+    const uniforms = new DisplayUniforms([w[segment], w[segment + 1], w[segment + 1]]);
+    this.probe?.target.dispose();
+    this.probe?.material.dispose();
+    const geometry = new THREE.BufferGeometry();
+    const index = new Float32Array(count);
+    const total = this.model!.grid.count;
+    for (let i = 0; i < count; i++) index[i] = Math.min(total - 1, i * stride);
+    geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(count * 3), 3));
+    geometry.setAttribute('probeIndex', new THREE.BufferAttribute(index, 1));
+    // Float targets do not blend: write the position as it is.
+    const material = new THREE.PointsNodeMaterial({
+      transparent: false,
+      blending: THREE.NoBlending,
+      depthTest: false,
+    });
+    const x: N = float(vertexIndex).add(0.5).div(count).mul(2).sub(1);
+    material.vertexNode = vec4(x, 0, 0, 1);
+    const vertex: N = uint(attribute('probeIndex', 'float'));
+    const position: N = varying(displayPosition(uniforms, this.gridStorage, vertex, float(0)));
+    // The whole fragment output: no colour-space conversion or clamping on the way.
+    material.fragmentNode = vec4(position, 1);
+    const points = new THREE.Points(geometry, material);
+    points.frustumCulled = false;
+    const scene = new THREE.Scene();
+    scene.add(points);
+    const target = new THREE.RenderTarget(count, 1, {
+      type: THREE.FloatType,
+      format: THREE.RGBAFormat,
+      depthBuffer: false,
+    });
+    this.probe = { count, segment, uniforms, scene, target, material };
+  }
+
+  resetCamera(): void {
+    this.mainRig.reset();
+  }
+
+  resize(): void {
+    for (const r of [this.main, this.strip]) {
+      const canvas = r.domElement;
+      const w = canvas.clientWidth;
+      const h = canvas.clientHeight;
+      const size = r.getSize(this.size2);
+      if (w > 0 && h > 0 && (size.x !== w || size.y !== h)) {
+        r.setSize(w, h, false);
+        this.stripDirty = true;
+      }
+    }
+  }
+
+  private disposeScenes(): void {
+    this.probe?.target.dispose();
+    this.probe?.material.dispose();
+    this.probe = null;
+    for (const s of this.allScenes()) s.dispose();
+    this.mainScenes = [];
+    this.functionScene?.dispose();
+    this.functionScene = null;
+    this.stripScenes = [];
+    for (const rig of this.stripRigs) rig.dispose();
+    this.stripRigs = [];
+    this.stripCoefficients.length = 0;
+  }
+
+  dispose(): void {
+    this.disposeScenes();
+    this.mainRig.dispose();
+    this.main.dispose();
+    this.strip.dispose();
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The built app in headless Chromium without WebGPU: the page says so, the CPU twin trains in a worker
+ * and three.js draws with its WebGL2 backend.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { CLASS_COLORS } from '../../src/view/theme';
+import {
+  countColor,
+  difference,
+  launch,
+  openApp,
+  serve,
+  shoot,
+  shootPage,
+  waitFor,
+  type Served,
+} from './harness';
+
+let server: Served;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  server = await serve();
+  browser = await launch(false);
+  ({ page, errors } = await openApp(browser, server.url));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+describe('without WebGPU', () => {
+  it('says so, and still draws and trains', async () => {
+    const notice = page.locator('#notice');
+    await expect.poll(() => notice.isVisible()).toBe(true);
+    expect(await notice.textContent()).toMatch(/WebGPU/);
+    expect(await notice.textContent()).toMatch(/CPU/);
+    const s0 = await page.evaluate(() => window.__detangle!.state());
+    expect(s0.backend).toBe('webgl2');
+    expect(s0.rendererWebGPU).toBe(false);
+    await page.waitForTimeout(1500);
+    const before = await shoot(page, '#main-canvas', 'fallback-start-main');
+    expect(countColor(before, CLASS_COLORS[0], 35)).toBeGreaterThan(200);
+    expect(countColor(before, CLASS_COLORS[1], 35)).toBeGreaterThan(200);
+
+    await page.evaluate(() => window.__detangle!.setFullSpeed(true));
+    await waitFor(page, (s) => s.chartSamples >= 3 && s.lossLatest < 0.7 * s.lossFirst, 150_000);
+    await page.evaluate(() => window.__detangle!.setPlaying(false));
+    await page.waitForTimeout(1500);
+    const after = await shoot(page, '#main-canvas', 'fallback-trained-main');
+    expect(countColor(after, CLASS_COLORS[0], 35)).toBeGreaterThan(200);
+    expect(countColor(after, CLASS_COLORS[1], 35)).toBeGreaterThan(200);
+    expect(difference(before, after)).toBeGreaterThan(2);
+
+    // The slider works here too (positions computed on the CPU).
+    const [a, b] = await page.evaluate(async () => {
+      const h = window.__detangle!;
+      return [await h.readPositions(0.5, 64), await h.readPositions(0.502, 64)];
+    });
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBeLessThan(0.1);
+    await shootPage(page, 'fallback-page');
+    expect(errors).toEqual([]);
+  });
+});

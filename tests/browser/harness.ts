@@ -1,0 +1,252 @@
+/**
+ * Shared by the browser tests: serve the built app with `vite preview` on 127.0.0.1, launch Debian's
+ * Chromium through playwright-core (with or without WebGPU), save screenshots, and look at pixels.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { inflateSync } from 'node:zlib';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOTS = join(ROOT, 'artifacts/screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Launch flags that give WebGPU, a presentable WebGPU canvas and WebGL2 on SwiftShader (webgpu-headless.md). */
+export const BASE_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+];
+export const WEBGPU_FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-unsafe-swiftshader',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-angle=swiftshader',
+];
+/** Without WebGPU: WebGL2 on SwiftShader still works. */
+export const NO_WEBGPU_FLAGS = [
+  '--disable-features=WebGPU',
+  '--enable-unsafe-swiftshader',
+  '--use-angle=swiftshader',
+];
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => ok(port));
+    });
+    server.on('error', fail);
+  });
+}
+
+export interface Served {
+  url: string;
+  stop(): void;
+}
+
+/** Newest modification time under a path (files and folders, recursively). */
+function newest(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stat = statSync(path);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return readdirSync(path).reduce((m, name) => Math.max(m, newest(join(path, name))), stat.mtimeMs);
+}
+
+/** Serves dist/, building it first (`vite build`) when it is missing, older than the sources, or BUILD=1. */
+export async function serve(): Promise<Served> {
+  const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
+  const built = existsSync(join(ROOT, 'dist/index.html'))
+    ? statSync(join(ROOT, 'dist/index.html')).mtimeMs
+    : 0;
+  const sources = Math.max(...['src', 'shaders', 'public', 'index.html'].map((p) => newest(join(ROOT, p))));
+  if (built < sources || process.env.BUILD === '1') {
+    await run(process.execPath, [vite, 'build', '--logLevel', 'warn']);
+  }
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [vite, 'preview', '--host', '127.0.0.1', '--port', String(port), '--strictPort'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const url = `http://127.0.0.1:${port}/`;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) break;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error('vite preview did not start within 30 s');
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return { url, stop: () => child.kill() };
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((ok, fail) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+    child.on('exit', (code) =>
+      code === 0 ? ok() : fail(new Error(`${cmd} ${args.join(' ')} exited with ${code}`)),
+    );
+  });
+}
+
+export async function launch(webgpu: boolean): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...BASE_FLAGS, ...(webgpu ? WEBGPU_FLAGS : NO_WEBGPU_FLAGS)],
+  });
+}
+
+/** Opens the app and collects console errors and page errors. */
+export async function openApp(browser: Browser, url: string, size = { width: 1366, height: 768 }) {
+  const page = await browser.newPage({ viewport: size });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.goto(url);
+  await page.waitForFunction(() => window.__detangle !== undefined && !window.__detangle.state().busy, null, {
+    timeout: 60_000,
+  });
+  return { page, errors };
+}
+
+export type AppState = ReturnType<NonNullable<Window['__detangle']>['state']>;
+
+/** Polls the app's state from Node until `predicate` holds (throws with the last state on timeout). */
+export async function waitFor(
+  page: Page,
+  predicate: (s: AppState) => boolean,
+  timeout = 60_000,
+): Promise<AppState> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const s = await page.evaluate(() => window.__detangle!.state());
+    if (predicate(s)) return s;
+    if (Date.now() > deadline) throw new Error(`timed out waiting; last state ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Screenshot of one element, saved under artifacts/screenshots; returns the decoded pixels. */
+export async function shoot(page: Page, selector: string, name: string): Promise<Image> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const png = await page.locator(selector).screenshot();
+  writeFileSync(join(SCREENSHOTS, `${name}.png`), png);
+  return decodePng(png);
+}
+
+export async function shootPage(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  writeFileSync(join(SCREENSHOTS, `${name}.png`), await page.screenshot());
+}
+
+export interface Image {
+  width: number;
+  height: number;
+  /** RGBA, 8 bits per channel. */
+  data: Uint8Array;
+}
+
+/** A minimal PNG decoder for what Chromium writes: 8-bit RGB or RGBA, not interlaced. */
+export function decodePng(png: Buffer): Image {
+  let pos = 8;
+  let width = 0;
+  let height = 0;
+  let channels = 4;
+  const idat: Buffer[] = [];
+  while (pos < png.length) {
+    const length = png.readUInt32BE(pos);
+    const type = png.toString('ascii', pos + 4, pos + 8);
+    const body = png.subarray(pos + 8, pos + 8 + length);
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      const colorType = body[9];
+      if (body[8] !== 8 || body[12] !== 0 || (colorType !== 2 && colorType !== 6)) {
+        throw new Error('decodePng: only 8-bit, non-interlaced RGB/RGBA');
+      }
+      channels = colorType === 6 ? 4 : 3;
+    } else if (type === 'IDAT') idat.push(body);
+    else if (type === 'IEND') break;
+    pos += 12 + length;
+  }
+  const raw = inflateSync(Buffer.concat(idat));
+  const stride = width * channels;
+  const out = new Uint8Array(width * height * 4);
+  const prev = new Uint8Array(stride);
+  const cur = new Uint8Array(stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= channels ? cur[i - channels] : 0;
+      const b = prev[i];
+      const c = i >= channels ? prev[i - channels] : 0;
+      let v = line[i];
+      if (filter === 1) v += a;
+      else if (filter === 2) v += b;
+      else if (filter === 3) v += (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        v += pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      cur[i] = v & 255;
+    }
+    for (let x = 0; x < width; x++) {
+      out[(y * width + x) * 4] = cur[x * channels];
+      out[(y * width + x) * 4 + 1] = cur[x * channels + 1];
+      out[(y * width + x) * 4 + 2] = cur[x * channels + 2];
+      out[(y * width + x) * 4 + 3] = channels === 4 ? cur[x * channels + 3] : 255;
+    }
+    prev.set(cur);
+  }
+  return { width, height, data: out };
+}
+
+/** Pixels close to an sRGB colour (within `tolerance` per channel). */
+export function countColor(img: Image, hex: number, tolerance = 40): number {
+  const r = (hex >> 16) & 255;
+  const g = (hex >> 8) & 255;
+  const b = hex & 255;
+  let n = 0;
+  for (let i = 0; i < img.data.length; i += 4) {
+    if (
+      Math.abs(img.data[i] - r) <= tolerance &&
+      Math.abs(img.data[i + 1] - g) <= tolerance &&
+      Math.abs(img.data[i + 2] - b) <= tolerance
+    )
+      n++;
+  }
+  return n;
+}
+
+/** Mean absolute difference per channel between two images of one size, 0..255. */
+export function difference(a: Image, b: Image): number {
+  if (a.width !== b.width || a.height !== b.height) return 255;
+  let sum = 0;
+  for (let i = 0; i < a.data.length; i++) sum += Math.abs(a.data[i] - b.data[i]);
+  return sum / a.data.length;
+}

@@ -1,0 +1,200 @@
+/**
+ * The built app in headless Chromium with WebGPU (SwiftShader): it draws with three.js on the WebGPU
+ * backend, trains until the loss falls, interpolates continuously on the GPU, orbits a 3-unit layer and
+ * rebuilds when the architecture changes. Screenshots go to artifacts/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { CLASS_COLORS } from '../../src/view/theme';
+import {
+  countColor,
+  difference,
+  launch,
+  openApp,
+  serve,
+  shoot,
+  shootPage,
+  waitFor,
+  type Image,
+  type Served,
+} from './harness';
+
+let server: Served;
+let browser: Browser;
+let page: Page;
+let errors: string[];
+
+beforeAll(async () => {
+  server = await serve();
+  browser = await launch(true);
+  ({ page, errors } = await openApp(browser, server.url));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const state = () => page.evaluate(() => window.__detangle!.state());
+
+/** Both class colours show in the main canvas (the points are drawn in the pure class colours). */
+function expectBothClasses(img: Image): void {
+  const blue = countColor(img, CLASS_COLORS[0], 35);
+  const orange = countColor(img, CLASS_COLORS[1], 35);
+  expect(blue, 'class 0 pixels').toBeGreaterThan(200);
+  expect(orange, 'class 1 pixels').toBeGreaterThan(200);
+}
+
+describe('with WebGPU', () => {
+  let before: Image;
+
+  it('draws with three.js on the WebGPU backend, on the engine device', async () => {
+    const s = await state();
+    expect(s.backend).toBe('webgpu');
+    expect(s.rendererWebGPU).toBe(true);
+    expect(s.adapter).toMatch(/swiftshader|google/i);
+    expect(s.widths).toEqual([2, 3, 2, 1]);
+    expect(s.notice).toBeNull();
+    await page.waitForTimeout(1500);
+    before = await shoot(page, '#main-canvas', 'webgpu-start-main');
+    expectBothClasses(before);
+  });
+
+  it('trains until the loss falls, and the picture changes', async () => {
+    await page.evaluate(() => window.__detangle!.setFullSpeed(true));
+    await waitFor(
+      page,
+      (s) => s.chartSamples >= 3 && s.lossLatest < 0.5 * s.lossFirst && (s.accuracy ?? 0) > 0.95,
+      120_000,
+    );
+    await page.evaluate(() => window.__detangle!.setPlaying(false));
+    await page.waitForTimeout(1500);
+    const after = await shoot(page, '#main-canvas', 'webgpu-trained-main');
+    expectBothClasses(after);
+    expect(difference(before, after)).toBeGreaterThan(2);
+    const s = await state();
+    expect(s.step).toBeGreaterThan(1000);
+    await shootPage(page, 'rings-2-3-2-1-input');
+  });
+
+  it('follows a clicked point through every layer', async () => {
+    const at = await page.evaluate(() => window.__detangle!.pointOnScreen(5));
+    expect(at).not.toBeNull();
+    await page.mouse.click(at![0], at![1]);
+    await expect.poll(async () => (await state()).selected).toBeGreaterThanOrEqual(0);
+    const info = page.locator('#point-info');
+    expect(await info.isVisible()).toBe(true);
+    // One line per representation: input, hidden 1, hidden 2, output.
+    expect(await info.textContent()).toMatch(/input:.*hidden 1:.*hidden 2:.*output:/s);
+    await page.waitForTimeout(1500);
+    await shootPage(page, 'rings-followed-point');
+  });
+
+  it('interpolates continuously on the GPU: bounded jumps between neighbouring slider values', async () => {
+    const count = 256;
+    const layers = (await state()).layers;
+    const dt = 0.002;
+    let worst = 0;
+    let extent = 0;
+    let cpuGap = 0;
+    for (let k = 0; k <= 24; k++) {
+      const t = (k / 24) * (layers - dt);
+      const [a, b, cpu] = await page.evaluate(
+        async ([t, dt, count]) => {
+          const h = window.__detangle!;
+          return [
+            await h.readPositions(t, count),
+            await h.readPositions(t + dt, count),
+            h.cpuPositions(t, count),
+          ];
+        },
+        [t, dt, count] as const,
+      );
+      expect(a.length).toBe(3 * count);
+      for (let i = 0; i < a.length; i++) {
+        expect(Number.isFinite(a[i])).toBe(true);
+        worst = Math.max(worst, Math.abs(a[i] - b[i]));
+        extent = Math.max(extent, Math.abs(a[i]));
+        cpuGap = Math.max(cpuGap, Math.abs(a[i] - cpu[i]));
+      }
+    }
+    expect(extent).toBeGreaterThan(0.1);
+    // dt is 1/500 of a layer; a jump of a tenth of the picture's extent would be a discontinuity.
+    expect(worst).toBeLessThan(0.1 * extent);
+    // What the vertex stage computes is the CPU formula (float32 on both sides).
+    expect(cpuGap).toBeLessThan(1e-3 * Math.max(1, extent));
+  });
+
+  it('shows the 3-unit layer in 3-D and orbits it with the mouse', async () => {
+    await page.evaluate(() => window.__detangle!.setPosition(1));
+    await page.waitForTimeout(2500);
+    expect((await state()).dims).toBe(3);
+    const camBefore = await page.evaluate(() => window.__detangle!.camera());
+    const first = await shoot(page, '#main-canvas', 'rings-2-3-2-1-hidden3d-main');
+    expectBothClasses(first);
+    await shootPage(page, 'rings-2-3-2-1-hidden3d');
+    const box = (await page.locator('#main-canvas').boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    for (let i = 1; i <= 8; i++) await page.mouse.move(cx + i * 25, cy + i * 6);
+    await page.mouse.up();
+    await page.waitForTimeout(2500);
+    const camAfter = await page.evaluate(() => window.__detangle!.camera());
+    const moved = Math.hypot(...camAfter.map((v, i) => v - camBefore[i]));
+    expect(moved).toBeGreaterThan(0.05);
+    const orbited = await shoot(page, '#main-canvas', 'rings-2-3-2-1-hidden3d-orbited');
+    expect(difference(first, orbited)).toBeGreaterThan(1);
+    // Reset camera (R) frames it again.
+    await page.keyboard.press('r');
+  });
+
+  it('rebuilds when the architecture changes (2-2-2-1 fails on rings)', async () => {
+    await page.evaluate(() => window.__detangle!.setArchitecture([2, 2]));
+    let s = await state();
+    expect(s.widths).toEqual([2, 2, 2, 1]);
+    expect(s.step).toBe(0);
+    await page.evaluate(() => {
+      window.__detangle!.setFullSpeed(true);
+      window.__detangle!.setPlaying(true);
+    });
+    await waitFor(page, (st) => st.step > 150_000 && st.chartSamples >= 3, 120_000);
+    await page.evaluate(() => window.__detangle!.setPlaying(false));
+    s = await state();
+    // Two units cannot pull the inner ring out of the outer one: accuracy stays short of perfect.
+    expect(s.accuracy ?? 1).toBeLessThan(0.97);
+    await page.evaluate(() => window.__detangle!.setPosition(2));
+    await page.waitForTimeout(2500);
+    const img = await shoot(page, '#main-canvas', 'rings-2-2-2-1-failing-main');
+    expectBothClasses(img);
+    await shootPage(page, 'rings-2-2-2-1-failing');
+
+    // The GUI's "+ add hidden layer" rebuilds too.
+    await page.getByText('+ add hidden layer').click();
+    await page.evaluate(() => window.__detangle!.idle());
+    expect((await state()).widths).toEqual([2, 2, 2, 2, 1]);
+  });
+
+  it('spirals: mid-interpolation', async () => {
+    await page.evaluate(() => window.__detangle!.applyPreset('spiral-slight-4-layers'));
+    await page.evaluate(() => {
+      window.__detangle!.setFullSpeed(true);
+      window.__detangle!.setPlaying(true);
+    });
+    await waitFor(page, (st) => (st.accuracy ?? 0) > 0.9 || st.step > 400_000, 150_000);
+    await page.evaluate(() => {
+      window.__detangle!.setPlaying(false);
+      window.__detangle!.setPosition(2.3);
+    });
+    await page.waitForTimeout(2500);
+    const img = await shoot(page, '#main-canvas', 'spirals-mid-interpolation-main');
+    expectBothClasses(img);
+    await shootPage(page, 'spirals-mid-interpolation');
+  });
+
+  it('reported no errors', () => {
+    expect(errors).toEqual([]);
+    return state().then((s) => expect(s.error).toBeNull());
+  });
+});
