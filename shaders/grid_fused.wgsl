@@ -7,8 +7,12 @@ struct GridUniforms {
   count: u32,
   capacity: u32,
   row_width: u32,  // invocations per row of the 2-D dispatch
-  _pad: u32,
+  stride: u32,     // invocations in all: invocation i takes vertices i, i + stride, i + 2·stride, ...
 }
+
+// Each invocation loads the parameters once and pushes several vertices through; neighbouring
+// invocations take neighbouring vertices, so memory accesses stay coalesced.
+const VERTICES_PER_INVOCATION: u32 = 8u;
 
 @group(0) @binding(0) var<storage, read> xs: array<f32>;             // (capacity, IN)
 @group(0) @binding(1) var<storage, read> params: array<f32>;         // (P)
@@ -17,8 +21,13 @@ struct GridUniforms {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) id: vec3<u32>) {
-  let v = id.x + id.y * grid.row_width;
-  if (v >= grid.count) { return; }
+  let first = id.x + id.y * grid.row_width;
+  if (first >= grid.stride) { return; }
   let cap = grid.capacity;
-  //@ transform one point
+  //@ load parameters
+  for (var k = 0u; k < VERTICES_PER_INVOCATION; k++) {
+    let v = first + k * grid.stride;
+    if (v >= grid.count) { break; }
+    //@ transform one point
+  }
 }

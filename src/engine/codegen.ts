@@ -9,6 +9,9 @@
 import type { Activation, LayerSpec, NetworkSpec, Optimizer } from './spec';
 import { paramLayout, widths } from './spec';
 
+/** Vertices each invocation of the fused grid kernel transforms (VERTICES_PER_INVOCATION in grid_fused.wgsl). */
+export const GRID_VERTICES_PER_INVOCATION = 8;
+
 /** Largest network (in parameters) that the fused kernels take; beyond it the general path runs. */
 export const FUSED_MAX_PARAMS = 320;
 /** Workgroup memory budget of the fused kernel's reduction, in floats (16 KiB, WebGPU's minimum limit). */
@@ -269,13 +272,11 @@ export function fusedTrainWgsl(
 export function fusedGridWgsl(spec: NetworkSpec, common: string, template: string): string {
   const P = paramLayout(spec).count;
   const w = widths(spec);
-  const lines = Array.from({ length: P }, (_, k) => `let p${k} = params[${k}u];`);
-  lines.push(...inputLines(spec, 'v'));
-  lines.push(...forwardLines(spec, (k) => `p${k}`));
+  const load = Array.from({ length: P }, (_, k) => `let p${k} = params[${k}u];`);
+  const lines = [...inputLines(spec, 'v'), ...forwardLines(spec, (k) => `p${k}`)];
   let cumulative = 0;
   const write = (width: number, name: (j: number) => string): void => {
-    for (let j = 0; j < width; j++)
-      lines.push(`layers[${cumulative}u * cap + v * ${width}u + ${j}u] = ${name(j)};`);
+    for (let j = 0; j < width; j++) lines.push(`layers[${cumulative}u * cap + v * ${width}u + ${j}u] = ${name(j)};`);
     cumulative += width;
   };
   write(w[0], (j) => `a0_${j}`);
@@ -283,7 +284,7 @@ export function fusedGridWgsl(spec: NetworkSpec, common: string, template: strin
     write(w[l], (j) => `z${l}_${j}`);
     write(w[l], (j) => `a${l}_${j}`);
   }
-  return `${common}\n${fill(template, { 'transform one point': lines })}`;
+  return `${common}\n${fill(template, { 'load parameters': load, 'transform one point': lines })}`;
 }
 
 /** Whether the prediction is right, into `correct`: a > ½ for one output, argmax otherwise. Twin: isCorrect(). */

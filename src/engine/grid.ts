@@ -3,7 +3,7 @@
  * writes every representation into one GPU buffer that renderers draw from directly.
  * It reads the engine's parameter buffer on the GPU, so drawing never waits for a weight readback.
  */
-import { fitsFused, fusedGridWgsl } from './codegen';
+import { GRID_VERTICES_PER_INVOCATION, fitsFused, fusedGridWgsl } from './codegen';
 import type { Engine } from './engine';
 import { dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
 import { SHADERS, withNetwork } from './shaders';
@@ -80,13 +80,12 @@ export class GridTransform {
 
   /** Records the transform of the first `count` points with the engine's current parameters. */
   encode(encoder: GPUCommandEncoder, count = this.capacity): void {
-    const [x, y] = dispatchSize(this.device, Math.ceil(count / WORKGROUP));
+    const perInvocation = this.kernel === 'fused' ? GRID_VERTICES_PER_INVOCATION : 1;
+    const invocations = Math.ceil(count / perInvocation);
+    const [x, y] = dispatchSize(this.device, Math.ceil(invocations / WORKGROUP));
     if (count !== this.lastCount) {
-      this.device.queue.writeBuffer(
-        this.uniform,
-        0,
-        new Uint32Array([count, this.capacity, x * WORKGROUP, 0]),
-      );
+      const uniforms = new Uint32Array([count, this.capacity, x * WORKGROUP, invocations]);
+      this.device.queue.writeBuffer(this.uniform, 0, uniforms);
       this.lastCount = count;
     }
     const pass = encoder.beginComputePass({ label: 'GridTransform.pass' });
