@@ -17,20 +17,22 @@ fn epoch_key(seed: u32, epoch: u32) -> u32 {
   return hash32(seed * 0x9e3779b9u + hash32(epoch));
 }
 
-// A keyed bijection of [0, n): 4 Feistel rounds over 2·half_bits bits, cycle-walked into range.
-fn permute(slot: u32, n: u32, key: u32, half_bits: u32) -> u32 {
-  let mask = (1u << half_bits) - 1u;
+// A keyed bijection of [0, n): an unbalanced 4-round Feistel network over `bits` bits (the low half and
+// the high part take turns being XORed with a keyed hash of the other), cycle-walked into range.
+// The domain is less than 2n, so a second pass is rare and lanes seldom wait on each other.
+fn permute(slot: u32, n: u32, key: u32, bits: u32) -> u32 {
+  let low_bits = bits >> 1u;
+  let low_mask = (1u << low_bits) - 1u;
+  let high_mask = (1u << (bits - low_bits)) - 1u;
   var x = slot;
   loop {
-    var left = x >> half_bits;
-    var right = x & mask;
-    for (var round = 0u; round < 4u; round++) {
-      let f = hash32(right ^ (key + round * 0x85ebca6bu)) & mask;
-      let next = left ^ f;
-      left = right;
-      right = next;
-    }
-    x = (left << half_bits) | right;
+    var low = x & low_mask;
+    var high = x >> low_bits;
+    high ^= hash32(low ^ key) & high_mask;
+    low ^= hash32(high ^ (key + 0x85ebca6bu)) & low_mask;
+    high ^= hash32(low ^ (key + 2u * 0x85ebca6bu)) & high_mask;
+    low ^= hash32(high ^ (key + 3u * 0x85ebca6bu)) & low_mask;
+    x = (high << low_bits) | low;
     if (x < n) { break; }
   }
   return x;
@@ -88,7 +90,7 @@ struct TrainUniforms {
   steps_per_epoch: u32,
   seed: u32,
   steps_per_dispatch: u32,
-  half_bits: u32,
+  index_bits: u32,
   optimizer: u32,   // 0 sgd, 1 momentum, 2 rmsprop, 3 adam
   chunk: u32,       // samples per gradient partial (general path)
   lr: f32,

@@ -34,7 +34,7 @@ fn forward_backward(@builtin(global_invocation_id) id: vec3<u32>) {
   let batch = current_batch();
   if (slot >= batch.count || state.diverged_step != NONE) { return; }
   let epoch = state.step / u.steps_per_epoch;
-  let idx = permute(batch.lo + slot, u.n_train, epoch_key(u.seed, epoch), u.half_bits);
+  let idx = permute(batch.lo + slot, u.n_train, epoch_key(u.seed, epoch), u.index_bits);
   var pre: array<f32, MAX_VALUES>;
   var post: array<f32, MAX_VALUES>;
   var dz: array<f32, 32>;

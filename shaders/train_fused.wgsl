@@ -34,7 +34,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     //@ zero gradients
     var loss_sum = 0.0;
     for (var slot = lo + lid; slot < hi; slot += WORKGROUP_SIZE) {
-      let idx = permute(slot, u.n_train, key, u.half_bits);
+      let idx = permute(slot, u.n_train, key, u.index_bits);
       //@ one sample: forward, loss, backward, accumulate
     }
     //@ reduce over the workgroup

@@ -7,14 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/types';
 import { ACTIVATION_FNS } from '../src/engine/activations';
 import { LIMITS } from '../src/engine/limits';
-import {
-  batchOfStep,
-  epochKey,
-  feistelHalfBits,
-  hash32,
-  permute,
-  stepsPerEpoch,
-} from '../src/engine/permutation';
+import { batchOfStep, epochKey, indexBits, hash32, permute, stepsPerEpoch } from '../src/engine/permutation';
 import {
   ACTIVATIONS,
   SpecError,
@@ -453,8 +446,8 @@ describe('permutation and batch schedule', () => {
 
   function order(n: number, seed: number, epoch: number): Uint32Array {
     const key = epochKey(seed, epoch);
-    const half = feistelHalfBits(n);
-    return Uint32Array.from({ length: n }, (_, i) => permute(i, n, key, half));
+    const bits = indexBits(n);
+    return Uint32Array.from({ length: n }, (_, i) => permute(i, n, key, bits));
   }
 
   it.each(SIZES)('permute is a bijection of [0, %i) in every epoch', (n) => {
@@ -483,7 +476,7 @@ describe('permutation and batch schedule', () => {
   });
 
   it('the Feistel domain has an even number of bits, at least 2, covering n', () => {
-    expect([1, 2, 4, 5, 16, 17, 64, 65, 4097].map(feistelHalfBits)).toEqual([1, 1, 1, 2, 2, 3, 3, 4, 7]);
+    expect([1, 2, 4, 5, 16, 17, 64, 65, 4097].map(indexBits)).toEqual([2, 2, 2, 3, 4, 5, 6, 7, 13]);
   });
 
   it.each([

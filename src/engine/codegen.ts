@@ -276,7 +276,8 @@ export function fusedGridWgsl(spec: NetworkSpec, common: string, template: strin
   const lines = [...inputLines(spec, 'v'), ...forwardLines(spec, (k) => `p${k}`)];
   let cumulative = 0;
   const write = (width: number, name: (j: number) => string): void => {
-    for (let j = 0; j < width; j++) lines.push(`layers[${cumulative}u * cap + v * ${width}u + ${j}u] = ${name(j)};`);
+    for (let j = 0; j < width; j++)
+      lines.push(`layers[${cumulative}u * cap + v * ${width}u + ${j}u] = ${name(j)};`);
     cumulative += width;
   };
   write(w[0], (j) => `a0_${j}`);

@@ -2,8 +2,8 @@
  * The batch schedule, shared by every training kernel and the twin.
  *
  * Each epoch visits the N training samples in a fresh order drawn from (seed, epoch) by a keyed
- * bijection of [0, N): a 4-round Feistel network over the index bits, cycle-walked until it lands
- * inside [0, N). Nothing is sorted or uploaded; any kernel can find the sample of a batch slot.
+ * bijection of [0, N): a 4-round (unbalanced) Feistel network over the index bits, cycle-walked until it
+ * lands inside [0, N). Nothing is sorted or uploaded; any kernel can find the sample of a batch slot.
  * Step g covers epoch floor(g / S), slots [j·B, min(N, (j+1)·B)) with j = g mod S, S = ceil(N / B):
  * the last batch of an epoch is smaller when B does not divide N, as in Keras.
  */
@@ -17,31 +17,37 @@ export function hash32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
-/** Half the number of index bits of the Feistel domain: the smallest even bit count covering n, at least 2. */
-export function feistelHalfBits(n: number): number {
+/** Bits of the permuted domain: the smallest count (at least 2) with 2^bits ≥ n, so that cycle-walking
+ *  rarely needs a second pass (the domain is less than twice n). */
+export function indexBits(n: number): number {
   let bits = 2;
-  while (2 ** bits < n) bits += 2;
-  return bits / 2;
+  while (2 ** bits < n) bits++;
+  return bits;
 }
 
 export function epochKey(seed: number, epoch: number): number {
   return hash32((Math.imul(seed >>> 0, 0x9e3779b9) + hash32(epoch >>> 0)) >>> 0);
 }
 
-/** Slot i of the epoch whose key is `key` holds sample permute(i). A bijection of [0, n). */
-export function permute(i: number, n: number, key: number, halfBits: number): number {
-  const mask = (1 << halfBits) - 1;
+/**
+ * Slot i of the epoch whose key is `key` holds sample permute(i). A bijection of [0, n).
+ * The index is split into a low part of ⌊bits/2⌋ bits and a high part of the rest; four rounds each XOR one
+ * part with a keyed hash of the other (each round is invertible), alternating parts.
+ */
+export function permute(i: number, n: number, key: number, bits: number): number {
+  const lowBits = bits >>> 1;
+  const lowMask = (1 << lowBits) - 1;
+  const highMask = (1 << (bits - lowBits)) - 1;
   let x = i >>> 0;
   do {
-    let left = x >>> halfBits;
-    let right = x & mask;
+    let low = x & lowMask;
+    let high = x >>> lowBits;
     for (let round = 0; round < 4; round++) {
-      const f = hash32((right ^ (key + Math.imul(round, 0x85ebca6b))) >>> 0) & mask;
-      const next = left ^ f;
-      left = right;
-      right = next;
+      const roundKey = (key + Math.imul(round, 0x85ebca6b)) >>> 0;
+      if (round % 2 === 0) high ^= hash32((low ^ roundKey) >>> 0) & highMask;
+      else low ^= hash32((high ^ roundKey) >>> 0) & lowMask;
     }
-    x = ((left << halfBits) | right) >>> 0;
+    x = ((high << lowBits) | low) >>> 0;
   } while (x >= n);
   return x;
 }

@@ -1,6 +1,6 @@
 /** Byte images of the uniform structs the kernels read (struct layouts in shaders/*.wgsl). */
 import { ACTIVATION_CODE } from './activations';
-import { feistelHalfBits, stepsPerEpoch } from './permutation';
+import { indexBits, stepsPerEpoch } from './permutation';
 import type { NetworkSpec, OptimizerSpec } from './spec';
 import { LOSSES, OPTIMIZERS, paramLayout, widths } from './spec';
 
@@ -61,7 +61,7 @@ export function trainUniforms(s: Schedule, o: OptimizerSpec): ArrayBuffer {
     stepsPerEpoch(s.trainCount, batch),
     s.seed >>> 0,
     s.stepsPerDispatch,
-    feistelHalfBits(s.trainCount),
+    indexBits(s.trainCount),
     OPTIMIZERS.indexOf(o.kind),
     s.chunk,
   ]);

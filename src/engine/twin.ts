@@ -6,7 +6,7 @@
 import type { Dataset } from '../data/types';
 import { Random } from '../random';
 import { ACTIVATION_FNS } from './activations';
-import { batchOfStep, epochKey, feistelHalfBits, permute, stepsPerEpoch } from './permutation';
+import { batchOfStep, epochKey, indexBits, permute, stepsPerEpoch } from './permutation';
 import type { LayerSpec, NetworkSpec, OptimizerSpec } from './spec';
 import { outputUnits, paramLayout, widths } from './spec';
 import type { EngineConfig, LayerBufferLayout, SetStats, Stats } from './types';
@@ -310,9 +310,9 @@ export function transformPoints(
 export function batchIndices(step: number, n: number, batch: number, seed: number): Uint32Array {
   const slice = batchOfStep(step, n, batch);
   const key = epochKey(seed, slice.epoch);
-  const half = feistelHalfBits(n);
+  const bits = indexBits(n);
   const out = new Uint32Array(slice.end - slice.start);
-  for (let i = slice.start; i < slice.end; i++) out[i - slice.start] = permute(i, n, key, half);
+  for (let i = slice.start; i < slice.end; i++) out[i - slice.start] = permute(i, n, key, bits);
   return out;
 }
 
