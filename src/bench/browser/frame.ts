@@ -7,6 +7,7 @@
 import * as THREE from 'three/webgpu';
 import { float, storage, uint, vec3, vertexIndex } from 'three/tsl';
 import { makeDataset } from '../../data/registry';
+import { fitsFused } from '../../engine/codegen';
 import { Engine } from '../../engine/engine';
 import { buildSpec, defaultOptimizer } from '../../engine/spec';
 import { initParams } from '../../engine/twin';
@@ -17,40 +18,69 @@ import { DetangleGridRunner } from '../gpu-grid';
 import type { GridCase } from '../grid-case';
 import { referenceSample, sampleVertices } from '../grid-case';
 import type { FrameBench } from '../run';
-import { SEED } from '../suite';
+import { SEED, archName } from '../suite';
 import { measure } from '../timing';
 import type { Measurement, Workload } from '../types';
 
 /** Training steps per frame. */
 const STEPS_PER_FRAME = 100;
 const BATCH = 32;
-const WORKLOAD = 'frame-rings-2-3-2-1';
+/** The network of the report's whole-frame workload (the app's default). */
+const DEFAULT_NETWORK = [2, 3, 2, 1];
 /** The representation drawn: a_1, the first hidden layer's activation (3 units: a 3-D picture). */
 const DRAWN_REPRESENTATION = 2;
 
 const label = (size: number): string => `${size}×${size} grid`;
+
+export interface FrameOptions {
+  /** Layer sizes, input first, one output (rings, MSE on a sigmoid output); 2-3-2-1 by default. */
+  network?: number[];
+  /** Only the whole frame with its drawing, not also the frame without drawing. */
+  drawOnly?: boolean;
+}
+
+/** The workload id of the whole frame through a network, e.g. "frame-rings-2-3-2-1". */
+export function frameWorkloadId(network: number[]): string {
+  return `frame-rings-${archName(network).replace('×', 'x')}`;
+}
 
 // TSL's node methods are typed per node kind; one loose alias keeps the little shader graph readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type N = any;
 
 export class ThreeFrameBench implements FrameBench {
+  private readonly network: number[];
+  private readonly id: string;
+
   private constructor(
     private readonly device: GPUDevice,
     private readonly renderer: THREE.WebGPURenderer,
-  ) {}
+    private readonly options: FrameOptions,
+  ) {
+    this.network = options.network ?? DEFAULT_NETWORK;
+    this.id = frameWorkloadId(this.network);
+  }
 
-  static async create(device: GPUDevice, canvas: HTMLCanvasElement): Promise<ThreeFrameBench> {
-    return new ThreeFrameBench(device, await createRenderer(canvas, device));
+  static async create(
+    device: GPUDevice,
+    canvas: HTMLCanvasElement,
+    options: FrameOptions = {},
+  ): Promise<ThreeFrameBench> {
+    return new ThreeFrameBench(device, await createRenderer(canvas, device), options);
+  }
+
+  /** The same canvas and renderer with other options (another network). */
+  with(options: FrameOptions): ThreeFrameBench {
+    return new ThreeFrameBench(this.device, this.renderer, options);
   }
 
   workload(sizes: number[]): Workload {
     return {
-      id: WORKLOAD,
+      id: this.id,
       kind: 'frame',
       rowName: 'case',
       title:
-        `Whole frame: ${STEPS_PER_FRAME} training steps (rings, 2-3-2-1, batch ${BATCH}, SGD) + grid transform + ` +
+        `Whole frame: ${STEPS_PER_FRAME} training steps (rings, ${archName(this.network)}, batch ${BATCH}, SGD) + grid transform + ` +
         `three.js drawing the grid lines from the layer buffer (${this.renderer.domElement.width}×${this.renderer.domElement.height} canvas)`,
       primary: 'rate',
       higherIsBetter: true,
@@ -63,23 +93,24 @@ export class ThreeFrameBench implements FrameBench {
   }
 
   async run(size: number, minSeconds: number): Promise<Measurement[]> {
-    const spec = buildSpec([2, 3, 2, 1], 'tanh', 'mse');
+    const spec = buildSpec(this.network, 'tanh', 'mse');
+    const kernel = fitsFused(spec) ? 'fused' : 'general';
     const engine = await Engine.create(this.device, {
       spec,
       optimizer: defaultOptimizer('sgd', 0.1),
-      train: { seed: SEED, batchSize: BATCH, kernel: 'fused' },
+      train: { seed: SEED, batchSize: BATCH, kernel },
     });
     engine.setData(makeDataset('rings', { samples: 4096 }, SEED), null);
     const geometry = makeGrid({ min: [-1.5, -1.5], max: [1.5, 1.5] }, 2, size);
     const c: GridCase = {
-      workload: WORKLOAD,
+      workload: this.id,
       label: label(size),
       spec,
       vertices: geometry.count,
       params: initParams(spec, SEED),
       points: (start, count) => geometry.points.subarray(2 * start, 2 * (start + count)),
     };
-    const grid = new DetangleGridRunner(engine, c, { parts: [geometry.count], bytes: 0 }, 'fused');
+    const grid = new DetangleGridRunner(engine, c, { parts: [geometry.count], bytes: 0 }, kernel);
     const drawing = new GridLines(this.renderer, grid, geometry.lines);
     try {
       await grid.prepare();
@@ -93,10 +124,11 @@ export class ThreeFrameBench implements FrameBench {
         await this.device.queue.onSubmittedWorkDone();
       };
       const results: Measurement[] = [];
-      for (const [impl, draw] of [
+      const variants = [
         ['detangle-frame', true],
         ['detangle-frame-nodraw', false],
-      ] as const) {
+      ] as const;
+      for (const [impl, draw] of this.options.drawOnly ? variants.slice(0, 1) : variants) {
         await frame(draw)(1);
         const timing = await measure(frame(draw), { minSeconds });
         const vertices = sampleVertices(c.vertices);
@@ -109,7 +141,7 @@ export class ThreeFrameBench implements FrameBench {
         );
         const seconds = timing.seconds / timing.reps;
         const m: Measurement = {
-          workload: WORKLOAD,
+          workload: this.id,
           case: c.label,
           impl,
           figures: {},

@@ -1,5 +1,6 @@
 /**
- * The benchmark page (bench.html). Node opens it in headless Chromium and calls window.detangleBench.run;
+ * The benchmark page as Node drives it (bench.html?driven; entry.ts builds its canvas and status line).
+ * Node opens it in headless Chromium and calls window.detangleBench.run;
  * the report comes back as the same JSON document the Node run prints. Adds what only a browser has:
  * the whole-frame workload (three.js drawing) and TF.js on WebGPU.
  */

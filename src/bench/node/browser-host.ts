@@ -64,7 +64,8 @@ export async function runInBrowser(args: BenchArgs, log: (line: string) => void)
       else if (message.type() === 'error') log(`page: ${text}`);
     });
     page.on('pageerror', (error) => log(`page error: ${error.message}`));
-    await page.goto(new URL('bench.html', base).href);
+    // `?driven`: the page Node drives, not the panel a person uses (see src/bench/browser/entry.ts).
+    await page.goto(new URL('bench.html?driven', base).href);
     await page.waitForFunction(() => window.detangleBench !== undefined, null, { timeout: 120_000 });
     const options: PageOptions = {
       quick: args.quick,
