@@ -8,19 +8,8 @@ import type { Activation, NetworkSpec } from '../engine/spec';
 import { paramLayout, widths } from '../engine/spec';
 import type { LayerBufferLayout } from '../engine/types';
 
-/** The layout of `capacity` points (same as the engine's). */
-export function layerLayout(spec: NetworkSpec, capacity: number): LayerBufferLayout {
-  const w = widths(spec);
-  const width = [w[0]];
-  for (let l = 1; l < w.length; l++) width.push(w[l], w[l]);
-  const offset: number[] = [];
-  let total = 0;
-  for (const u of width) {
-    offset.push(total);
-    total += capacity * u;
-  }
-  return { capacity, width, offset, totalFloats: total };
-}
+/** The layout of `capacity` points (the engine's own). */
+export { layerBufferLayout as layerLayout } from '../engine/twin';
 
 /** z_l = W_l a_{l−1} + b_l, a_l = f_l(z_l) for points 0..count−1, into `out` (layout.totalFloats). */
 export function forwardInto(
