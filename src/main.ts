@@ -1,8 +1,13 @@
-/** Wiring: find WebGPU (or fall back), create the views and the app, start the frame loop. */
-import './ui/style.css';
+/**
+ * Wiring: find WebGPU (or fall back), read the link or the saved experiment, create the views and the
+ * app, keep the address and the saved state up to date, start the frame loop.
+ */
+import { openLink, startFresh, startFrom } from './app/changes';
 import { App } from './app/controller';
 import { installDebugHook } from './app/debug';
-import { adapterName, requestEngineDevice } from './engine/device';
+import { installErrorHandlers } from './app/faults';
+import { fallbackMessage, requestGpu } from './app/gpu';
+import { HashSync, Saver, localStore, readStart, timeAgo } from './app/persistence';
 import { Notice } from './ui/notice';
 import { bindKeyboard } from './ui/keyboard';
 import { Views } from './view/views';
@@ -13,46 +18,33 @@ const byId = <T extends HTMLElement>(id: string): T => {
   return el as T;
 };
 
-async function findDevice(notice: Notice): Promise<{ device: GPUDevice | null; adapter: string }> {
-  const fallback = (why: string) => {
-    notice.info(
-      `${why} Training runs on the CPU instead and the views are drawn with WebGL2, on a smaller grid. ` +
-        'For the full experience use a browser with WebGPU (recent Chrome or Edge; Firefox and Safari behind a setting).',
-    );
-    return { device: null, adapter: 'CPU trainer' };
-  };
-  if (!('gpu' in navigator) || !navigator.gpu) return fallback('This browser has no WebGPU.');
-  const adapter = await navigator.gpu
-    .requestAdapter({ powerPreference: 'high-performance' })
-    .catch(() => null);
-  if (!adapter) return fallback('WebGPU is present but found no GPU adapter.');
-  try {
-    const device = await requestEngineDevice(adapter);
-    device.lost.then((info) => {
-      if (info.reason !== 'destroyed')
-        notice.error(`The GPU device was lost (${info.message}). Reload the page to start again.`);
-    });
-    device.addEventListener('uncapturederror', (e) => {
-      const error = (e as GPUUncapturedErrorEvent).error;
-      console.error(error);
-      notice.error(`GPU error: ${error.message}`);
-    });
-    return { device, adapter: adapterName(adapter.info) };
-  } catch (e) {
-    return fallback(
-      `The WebGPU device could not be created (${e instanceof Error ? e.message : String(e)}).`,
-    );
-  }
-}
-
 async function main(): Promise<void> {
   const notice = new Notice(byId('notice'));
-  const { device, adapter } = await findDevice(notice);
+  installErrorHandlers(notice);
+  const gpu = await requestGpu();
+  if (!gpu.device) notice.info(fallbackMessage(gpu.why), { topic: 'backend' });
+  const device = gpu.device;
+  const storage = localStore();
+  const plan = await readStart(location.hash, storage);
+  if (plan.linkError) {
+    const instead = plan.source === 'saved' ? 'your last saved experiment' : 'the default experiment';
+    notice.error(
+      `The link in the address cannot be opened: ${plan.linkError}. Started from ${instead} instead.`,
+      {
+        topic: 'link',
+      },
+    );
+  }
+  if (plan.savedError)
+    notice.error(`${plan.savedError}. Started from the default experiment.`, { topic: 'saved' });
+
   const mainCanvas = byId<HTMLCanvasElement>('main-canvas');
-  const views = await Views.create(mainCanvas, byId<HTMLCanvasElement>('strip-canvas'), device);
+  const stripCanvas = byId<HTMLCanvasElement>('strip-canvas');
+  const views = await Views.create(mainCanvas, stripCanvas, device);
   const app = new App(
     {
       mainCanvas,
+      stripCanvas,
       stripCells: byId('strip-cells'),
       caption: byId('caption'),
       legend: byId('legend'),
@@ -60,13 +52,14 @@ async function main(): Promise<void> {
       chart: byId<HTMLCanvasElement>('loss-chart'),
       status: byId('status'),
       gui: byId('gui'),
+      progress: byId('progress'),
     },
     views,
     device,
-    adapter,
+    device ? gpu.adapter : 'CPU trainer',
     notice,
   );
-  byId('reset-camera').addEventListener('click', () => views.resetCamera());
+  byId('reset-camera').addEventListener('click', () => app.views.resetCamera());
   bindKeyboard({
     togglePlay: () => app.togglePlay(),
     moveSlider: (d) => app.setPosition(app.settings.position + d),
@@ -74,12 +67,31 @@ async function main(): Promise<void> {
       const t = app.settings.position;
       app.setPosition(d > 0 ? Math.floor(t + 1e-6) + 1 : Math.ceil(t - 1e-6) - 1);
     },
-    resetCamera: () => views.resetCamera(),
+    resetCamera: () => app.views.resetCamera(),
   });
   installDebugHook(app);
-  await app.start();
+  await startFrom(app, plan);
+  if (plan.source === 'saved' && !notice.latest) {
+    notice.info(`Restored your last experiment (saved ${timeAgo(plan.savedAt ?? Date.now())}).`, {
+      topic: 'saved',
+      actions: [{ label: 'Start fresh', run: () => void startFresh(app) }],
+    });
+  }
+
+  // The address always links to what is on screen; a link opened from a link keeps its text (and weights).
+  const hashSync = new HashSync(app, window);
+  if (plan.source === 'link') hashSync.adopt(location.hash.slice(1));
+  else hashSync.write(app.linkQuery());
+  app.hashSync = hashSync;
+  window.addEventListener('hashchange', () => {
+    if (!hashSync.isOwn(location.hash)) void openLink(app, location.hash);
+  });
+  const saver = new Saver(app, storage, (text) => notice.info(text, { topic: 'saved' }));
+  saver.attach(window);
+  app.saver = saver;
+
   const loop = (now: number): void => {
-    app.frame(now);
+    if (!app.manualFrames) app.frame(now);
     requestAnimationFrame(loop);
   };
   requestAnimationFrame(loop);
@@ -88,9 +100,11 @@ async function main(): Promise<void> {
 main().catch((e: unknown) => {
   const el = document.getElementById('notice');
   if (el) {
+    const row = document.createElement('div');
+    row.className = 'notice-row error';
+    row.textContent = `Detangle could not start: ${e instanceof Error ? e.message : String(e)}`;
+    el.replaceChildren(row);
     el.hidden = false;
-    el.className = 'error';
-    el.textContent = `Detangle could not start: ${e instanceof Error ? e.message : String(e)}`;
   }
   console.error(e);
 });

@@ -1,26 +1,42 @@
 /**
  * The app: holds the settings, the data, the trainer and the views, and runs the frame loop
  * (train some steps, transform the grid on the GPU, draw, read statistics back asynchronously).
+ * Changes from outside the controls live in changes.ts, faults (divergence, a lost device) in
+ * recovery.ts, the Share & export actions in actions.ts.
  */
-import { datasetBounds } from '../data/split';
-import { makeDataset } from '../data/registry';
-import { parseCsv } from '../data/csv';
+import { Sprite } from 'three/webgpu';
 import { findPreset } from '../data/presets';
+import { makeDataset } from '../data/registry';
+import { datasetBounds } from '../data/split';
 import type { Dataset } from '../data/types';
 import type { GridTransform } from '../engine/grid';
+import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
 import { initParams } from '../engine/twin';
-import { makeGrid, padBounds, type GridGeometry } from '../view/grid';
-import type { Views } from '../view/views';
-import { ControlPanel, type Change } from '../ui/gui';
+import type { Experiment } from '../experiment/experiment';
+import { messageOf } from '../share/errors';
+import { experimentQuery, parseExperimentFields } from '../share/url';
+import type { ViewSettings } from '../share/view';
+import { ControlPanel, type Change, type ExportOptions } from '../ui/gui';
 import { renderLegend } from '../ui/legend';
 import { LossChart } from '../ui/lossChart';
 import type { Notice } from '../ui/notice';
+import { ProgressBar } from '../ui/progress';
 import { SliderBar } from '../ui/slider';
 import { StatusLine, escapeHtml } from '../ui/status';
+import { makeGrid, padBounds, type GridGeometry } from '../view/grid';
+import type { Views } from '../view/views';
+import { copyLink, exportModelFile, exportPng, recordVideo } from './actions';
 import { describePosition, layerNames, stripLabel } from './captions';
+import { importModelFile, startFresh, uploadCsv } from './changes';
+import { experimentOf, viewOf } from './experimentLink';
+import type { BufferLimits } from './limits';
+import { clampMessage, maxBatch, maxGridSize, maxSamples, maxTransformPoints } from './limits';
+import type { HashSync, Saver, Shareable } from './persistence';
+import { diverged, quietRenderers, watchDevice } from './recovery';
 import {
   clampBatch,
+  defaultSettings,
   defaultView,
   engineConfig,
   networkSpec,
@@ -30,10 +46,12 @@ import {
   split,
   type Settings,
 } from './settings';
-import { GpuTrainer, WorkerTrainer, type Trainer } from './trainer';
+import { Snapshots } from './snapshots';
+import { GpuTrainer, WorkerTrainer, type Trainer, type TrainerState } from './trainer';
 
 export interface AppDom {
   mainCanvas: HTMLCanvasElement;
+  stripCanvas: HTMLCanvasElement;
   stripCells: HTMLElement;
   caption: HTMLElement;
   legend: HTMLElement;
@@ -41,14 +59,24 @@ export interface AppDom {
   chart: HTMLCanvasElement;
   status: HTMLElement;
   gui: HTMLElement;
+  progress: HTMLElement;
 }
 
-interface DataState {
+export interface DataState {
   name: string;
   full: Dataset;
   train: Dataset;
   test: Dataset | null;
   labelNames: string[] | null;
+}
+
+/** While a video records: the canvas's fixed size and what is filmed. */
+export interface Recording {
+  width: number;
+  height: number;
+  what: 'training' | 'interpolation';
+  startedAt: number;
+  seconds: number;
 }
 
 /**
@@ -58,14 +86,46 @@ interface DataState {
 const FULL_SPEED_SHARE = 0.6;
 const FULL_SPEED_MIN_MS = 8;
 const FULL_SPEED_CPU_MS = 60;
+/** Unfinished training submissions beyond this halve the steps per frame until the GPU catches up. */
+const FULL_SPEED_MAX_BACKLOG = 2;
+/** A snapshot of the weights and optimiser state is read back at least this often (ms). */
+const SNAPSHOT_MS = 1000;
 
-export class App {
+/**
+ * The one geometry every three.js Sprite shares. three frees the attributes that nodes read (the points'
+ * per-point info) only when the geometry they are drawn with is disposed, and nothing disposes this one:
+ * each rebuild of the scenes would keep one buffer per scene. Disposing it just before the old scenes
+ * go frees them; three uploads the shared quad again on the next draw.
+ */
+const SPRITE_GEOMETRY = new Sprite().geometry;
+
+/** The first `n` points (the data sets are shuffled already). */
+function head(d: Dataset, n: number): Dataset {
+  return { inputSize: d.inputSize, x: d.x.slice(0, n * d.inputSize), y: d.y.slice(0, n), classes: d.classes };
+}
+
+/** Fresh settings for this backend. */
+export function freshSettings(gpu: boolean): Settings {
+  return { ...defaultSettings(gpu), ...defaultView(gpu), stepsPerFrame: 10 };
+}
+
+export class App implements Shareable {
   readonly settings: Settings;
-  readonly views: Views;
-  readonly device: GPUDevice | null;
-  readonly adapter: string;
+  views: Views;
+  device: GPUDevice | null;
+  adapter: string;
+  readonly notice: Notice;
   readonly chart: LossChart;
   readonly panel: ControlPanel;
+  readonly progress: ProgressBar;
+  readonly snapshots = new Snapshots();
+  readonly exportOptions: ExportOptions = {
+    includeWeights: false,
+    videoSize: '1280x720',
+    videoSeconds: 5,
+    videoWhat: 'training',
+  };
+  readonly dom: AppDom;
   trainer: Trainer | null = null;
   spec: NetworkSpec | null = null;
   data: DataState | null = null;
@@ -75,14 +135,35 @@ export class App {
   frames = 0;
   fps = 0;
   stepsPerSecond = 0;
-  private readonly dom: AppDom;
-  private readonly notice: Notice;
+  /** Keep the address and the saved state up to date (set by main). */
+  hashSync: HashSync | null = null;
+  saver: Saver | null = null;
+  /** Set while a video records. */
+  recording: Recording | null = null;
+  /** When true the frames are driven by the debug hook instead of requestAnimationFrame. */
+  manualFrames = false;
+  /** Buffer limits to clamp against instead of the device's (tests of the clamping). */
+  limitOverride: BufferLimits | null = null;
+  /** The step training diverged at, while that is not dealt with; else null. */
+  divergedAt: number | null = null;
+  /** True from a lost device until its replacement runs. */
+  deviceLost = false;
+  /** Devices replaced so far. */
+  recoveries = 0;
+  /** Grows whenever new weights arrive (for the saved state). */
+  weightsVersion = 0;
+  /** The last link made, and the last file offered for download (for tests and the curious). */
+  lastLink: string | null = null;
+  lastExport: { kind: 'png' | 'webm' | 'json'; name: string; type: string; bytes: number } | null = null;
   private readonly slider: SliderBar;
   private readonly status: StatusLine;
+  /** The CSV the app trains on, or null for a built-in dataset. */
+  csv: DataState | null = null;
+  /** Set once the app is torn down. */
+  disposed = false;
   private gridTransform: GridTransform | null = null;
   private pointTransform: GridTransform | null = null;
   private pointCount = 0;
-  private csv: DataState | null = null;
   private rebuilding: Promise<void> = Promise.resolve();
   private busy = false;
   private seenParams = -1;
@@ -95,6 +176,12 @@ export class App {
   private fpsWindow = { start: 0, frames: 0, step: 0 };
   private statusAt = 0;
   private pendingSteps = 0;
+  private deviceMaxBatch: number = LIMITS.maxBatch;
+  /** What was clamped to the device's limits during the current rebuild. */
+  private clamped: string[] = [];
+  private frameFailed = false;
+  private checkedQuery = '';
+  private checkedOk = false;
 
   constructor(dom: AppDom, views: Views, device: GPUDevice | null, adapter: string, notice: Notice) {
     this.dom = dom;
@@ -102,27 +189,40 @@ export class App {
     this.device = device;
     this.adapter = adapter;
     this.notice = notice;
-    const preset = findPreset('rings-3-units-separate');
-    this.settings = settingsFromPreset(preset, { ...defaultView(device !== null), stepsPerFrame: 10 });
+    this.settings = freshSettings(device !== null);
     this.chart = new LossChart(dom.chart);
     this.status = new StatusLine(dom.status);
+    this.progress = new ProgressBar(dom.progress);
     this.slider = new SliderBar(
       document,
       (t) => this.setPosition(t),
       () => this.toggleAnimation(),
     );
-    this.panel = new ControlPanel(dom.gui, this.settings, {
-      changed: (what) => this.changed(what),
-      applyPreset: (id) => this.applyPreset(id),
-      uploadCsv: (file) => void this.uploadCsv(file),
-      togglePlay: () => this.togglePlay(),
-      stepOnce: () => this.stepOnce(),
-      reset: () => this.queue(() => this.rebuildNetwork()),
-      resetCamera: () => this.views.resetCamera(),
-      setPosition: (t) => this.setPosition(t),
-      toggleAnimation: () => this.toggleAnimation(),
-    });
+    this.panel = new ControlPanel(
+      dom.gui,
+      this.settings,
+      {
+        changed: (what) => this.changed(what),
+        applyPreset: (id) => this.applyPreset(id),
+        uploadCsv: (file) => void uploadCsv(this, file),
+        importModel: (file) => void importModelFile(this, file),
+        copyLink: () => void copyLink(this),
+        startFresh: () => void startFresh(this),
+        exportPng: () => void exportPng(this),
+        recordVideo: () => void recordVideo(this),
+        exportModel: () => void exportModelFile(this),
+        togglePlay: () => this.togglePlay(),
+        stepOnce: () => this.stepOnce(),
+        reset: () => this.queue(() => this.rebuildNetwork()),
+        resetCamera: () => this.views.resetCamera(),
+        setPosition: (t) => this.setPosition(t),
+        toggleAnimation: () => this.toggleAnimation(),
+      },
+      this.exportOptions,
+    );
     this.panel.unitPicks = views.unitPicks;
+    quietRenderers(views);
+    if (device) watchDevice(this, device);
     // A click (not the end of a drag that orbits or pans) follows the nearest point through the layers.
     let down: [number, number] | null = null;
     dom.mainCanvas.addEventListener('pointerdown', (e) => (down = [e.clientX, e.clientY]));
@@ -140,47 +240,114 @@ export class App {
     return this.busy;
   }
 
-  /** Rebuilds the network from the current settings (call inside `queue`). */
-  rebuildNetworkNow(): Promise<void> {
-    return this.rebuildNetwork();
-  }
-
   get layers(): number {
     return this.spec?.layers.length ?? 1;
+  }
+
+  /** The name of the CSV the app trains on, or null for a built-in dataset. */
+  get csvName(): string | null {
+    return this.csv?.name ?? null;
   }
 
   /** Runs rebuilds one after another; the frame loop skips drawing while one is under way. */
   queue(task: () => Promise<void> | void): Promise<void> {
     this.rebuilding = this.rebuilding.then(async () => {
       this.busy = true;
+      this.clamped = [];
       try {
         await task();
         this.lastError = null;
+        this.frameFailed = false;
       } catch (e) {
         this.fail(e);
       } finally {
         this.busy = false;
+        if (this.clamped.length > 0) {
+          this.notice.info(clampMessage(this.clamped), { topic: 'limits' });
+          this.clamped = [];
+        }
       }
     });
     return this.rebuilding;
   }
 
-  fail(e: unknown): void {
-    const message = e instanceof Error ? e.message : String(e);
+  fail(e: unknown, topic = 'error'): void {
+    const message = messageOf(e);
     this.lastError = message;
-    this.notice.error(`${message}`);
+    this.notice.error(message, { topic });
     console.error(e);
   }
 
-  async start(): Promise<void> {
-    await this.queue(() => this.rebuildAll());
+  // -------------------------------------------------------------------------------------------------
+  // What travels: links, saved state, model files.
+
+  /** The current run as an Experiment, or null while there is none (or it breaks a rule). */
+  experiment(): Experiment | null {
+    if (!this.data) return null;
+    try {
+      return experimentOf(this.settings, this.data.full, this.csv !== null);
+    } catch {
+      return null;
+    }
   }
+
+  view(): ViewSettings {
+    return viewOf(this.settings, this.layers);
+  }
+
+  /** The latest finite weights: the trainer's, or the last good snapshot's after a divergence. */
+  weights(): Float32Array | null {
+    const t = this.trainer;
+    if (!t) return null;
+    if (t.params.every((v) => Number.isFinite(v))) return t.params;
+    return this.snapshots.latest?.params ?? null;
+  }
+
+  /** The experiment and view as link query text, or null when they cannot travel in a link (a CSV). */
+  linkQuery(): string | null {
+    if (this.csv) return null;
+    const exp = this.experiment();
+    if (!exp) return null;
+    const query = experimentQuery(exp, this.view()).toString();
+    if (query !== this.checkedQuery) {
+      this.checkedQuery = query;
+      try {
+        parseExperimentFields(query);
+        this.checkedOk = true;
+      } catch {
+        this.checkedOk = false;
+      }
+    }
+    return this.checkedOk ? query : null;
+  }
+
+  /** Puts weights (and optimiser state) into the trainer and the views (inside `queue`). */
+  loadState(state: TrainerState): void {
+    const trainer = this.trainer;
+    if (!trainer) return;
+    trainer.restore(state);
+    this.views.setParams(trainer.params);
+    this.restored();
+    this.chart.clear();
+  }
+
+  /** After the trainer went back to a snapshot: read and draw everything afresh, pace from the start. */
+  restored(): void {
+    this.transformDirty = true;
+    this.seenParams = -1;
+    this.seenStats = -1;
+    this.adaptiveSteps = this.settings.stepsPerFrame;
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Settings and rebuilds.
 
   private changed(what: Change): void {
     const t = this.trainer;
     switch (what) {
       case 'data':
         this.csv = null;
+        this.settings.output = null;
         void this.queue(() => this.rebuildAll());
         break;
       case 'network':
@@ -194,7 +361,9 @@ export class App {
         t?.setOptimizer(optimizerSpec(this.settings));
         break;
       case 'batch':
-        if (t && this.data) t.setBatchSize(clampBatch(this.settings.batchSize, this.data.train.y.length));
+        if (t && this.data) {
+          t.setBatchSize(clampBatch(this.settings.batchSize, this.data.train.y.length, this.deviceMaxBatch));
+        }
         break;
       case 'view':
         this.applyViewSettings();
@@ -215,59 +384,70 @@ export class App {
     void this.queue(() => this.rebuildAll());
   }
 
-  private async uploadCsv(file: File): Promise<void> {
-    try {
-      const text = await file.text();
-      const parsed = parseCsv(text);
-      const name = file.name.replace(/\.[^.]+$/, '') || 'CSV';
-      const { train, test } = split(this.settings, parsed);
-      this.csv = { name, full: parsed, train, test, labelNames: parsed.labelNames };
-      this.notice.info(
-        `Loaded ${file.name}: ${parsed.y.length} points, ${parsed.inputSize} inputs, ` +
-          (parsed.classes ? `${parsed.classes} classes.` : 'regression targets.'),
-      );
-      this.settings.preset = '';
-      await this.queue(() => this.rebuildAll());
-    } catch (e) {
-      this.fail(new Error(`${file.name}: ${e instanceof Error ? e.message : String(e)}`));
-    }
+  /** The device's buffer limits (or the test override); null on the CPU path. */
+  bufferLimits(): BufferLimits | null {
+    return this.limitOverride ?? this.device?.limits ?? null;
   }
 
-  private loadData(): DataState {
-    if (this.csv) {
-      const { train, test } = split(this.settings, this.csv.full);
-      return { ...this.csv, train, test };
+  /** The data of `s` (or of `csv`), split, with the training set clamped to what the device holds. */
+  loadData(s: Settings = this.settings, csv: DataState | null = this.csv): DataState {
+    let data: DataState;
+    if (csv) {
+      const { train, test } = split(s, csv.full);
+      data = { ...csv, train, test };
+    } else {
+      const full = makeDataset(s.dataset, s.datasetParams, s.seed);
+      const { train, test } = split(s, full);
+      data = { name: s.dataset, full, train, test, labelNames: null };
     }
-    const s = this.settings;
-    const full = makeDataset(s.dataset, s.datasetParams, s.seed);
-    const { train, test } = split(s, full);
-    return { name: s.dataset, full, train, test, labelNames: null };
+    const limits = this.bufferLimits();
+    if (limits) {
+      const most = maxSamples(data.full.inputSize, limits);
+      if (data.train.y.length > most) {
+        this.clamped.push(`only the first ${most} of ${data.train.y.length} training points are used`);
+        data = { ...data, train: head(data.train, most) };
+      }
+    }
+    return data;
   }
 
-  private async rebuildAll(): Promise<void> {
+  /** New data and network from the settings (inside `queue`). */
+  async rebuildAll(): Promise<void> {
     this.data = this.loadData();
     await this.rebuildNetwork();
   }
 
-  private async rebuildNetwork(): Promise<void> {
+  /** A new network (and views) from the settings, with fresh weights (inside `queue`). */
+  async rebuildNetwork(options: { keepChart?: boolean } = {}): Promise<void> {
     const data = this.data ?? (this.data = this.loadData());
     this.disposeTraining();
     const spec = networkSpec(this.settings, data.full);
-    const config = engineConfig(this.settings, spec, data.train.y.length);
+    const limits = this.bufferLimits();
+    this.deviceMaxBatch = limits ? maxBatch(spec, limits) : LIMITS.maxBatch;
+    const wanted = Math.round(this.settings.batchSize);
+    if (wanted > this.deviceMaxBatch && this.deviceMaxBatch < data.train.y.length) {
+      this.clamped.push(
+        `batch ${wanted} is more than it can train this network with: batch ${this.deviceMaxBatch} is used`,
+      );
+    }
+    const config = engineConfig(this.settings, spec, data.train.y.length, this.deviceMaxBatch);
     let trainer: Trainer;
     if (this.device) {
       const gpu = await GpuTrainer.create(this.device, config);
-      gpu.onError = (e) => this.fail(e);
+      gpu.onError = (e) => this.trainerError(gpu, e);
       trainer = gpu;
     } else {
       const cpu = new WorkerTrainer(config, initParams(spec, config.train.seed));
-      cpu.onError = (e) => this.fail(e);
+      cpu.onError = (e) => this.trainerError(cpu, e);
       trainer = cpu;
     }
     trainer.setData(data.train, data.test);
     this.trainer = trainer;
     this.spec = spec;
-    this.chart.clear();
+    this.snapshots.clear();
+    this.divergedAt = null;
+    this.notice.clear('divergence');
+    if (!options.keepChart) this.chart.clear();
     this.settings.position = Math.min(this.settings.position, spec.layers.length);
     await this.rebuildViews();
     if (!this.device) {
@@ -280,7 +460,21 @@ export class App {
     this.seenStats = -1;
   }
 
-  private async rebuildViews(): Promise<void> {
+  /** Errors of a trainer's readbacks: ignored once it is replaced or its device is gone. */
+  private trainerError(trainer: Trainer, e: unknown): void {
+    // A read aborted because its buffer went away (a destroyed device or engine) needs no words: a lost
+    // device is reported on its own.
+    if (e instanceof DOMException && e.name === 'AbortError') return;
+    // A lost device rejects the reads in flight before `lost` settles: wait for that (or two seconds),
+    // then report only what is not explained by a loss or a newer trainer.
+    const lost = this.device ? this.device.lost.then(() => undefined) : Promise.resolve();
+    void Promise.race([lost, new Promise((r) => setTimeout(r, 2000))]).then(() => {
+      if (trainer === this.trainer && !this.deviceLost && !this.disposed) this.fail(e);
+    });
+  }
+
+  /** New grid, points and scenes from the settings (inside `queue`). */
+  async rebuildViews(): Promise<void> {
     const data = this.data;
     const trainer = this.trainer;
     const spec = this.spec;
@@ -289,10 +483,27 @@ export class App {
     this.gridTransform?.dispose();
     this.pointTransform?.dispose();
     this.gridTransform = this.pointTransform = null;
+    const limits = this.bufferLimits();
+    let gridSize = Math.max(2, Math.round(s.gridSize));
+    let maxPoints = Math.max(1, Math.round(s.maxPoints));
+    if (limits) {
+      const fits = maxGridSize(spec, limits, gridSize);
+      if (fits < gridSize) {
+        this.clamped.push(`grid density ${gridSize} is lowered to ${fits}`);
+        gridSize = fits;
+        s.gridSize = fits;
+        this.panel.updateDisplay();
+      }
+      const most = maxTransformPoints(spec, limits);
+      if (most < maxPoints) {
+        this.clamped.push(`at most ${most} points are drawn`);
+        maxPoints = most;
+      }
+    }
     const bounds = datasetBounds(data.full);
-    const grid = makeGrid(padBounds(bounds, 0.08), spec.inputSize, Math.max(2, Math.round(s.gridSize)));
+    const grid = makeGrid(padBounds(bounds, 0.08), spec.inputSize, gridSize);
     this.grid = grid;
-    const points = pointsOnDisplay(data.train, data.test, Math.max(1, Math.round(s.maxPoints)));
+    const points = pointsOnDisplay(data.train, data.test, maxPoints);
     this.pointCount = points.count;
     let gpuLayers = null;
     if (trainer instanceof GpuTrainer) {
@@ -309,6 +520,7 @@ export class App {
     }
     const names = layerNames(spec);
     const cells = this.buildStripCells(names);
+    SPRITE_GEOMETRY.dispose();
     this.views.build(
       {
         spec,
@@ -337,7 +549,7 @@ export class App {
 
   private buildStripCells(names: string[]): HTMLElement[] {
     const root = this.dom.stripCells;
-    root.innerHTML = '';
+    root.replaceChildren();
     return names.map((_, r) => {
       const cell = document.createElement('div');
       cell.className = 'strip-cell';
@@ -364,13 +576,17 @@ export class App {
     v.applyVisibility();
   }
 
-  private disposeTraining(): void {
+  /** Frees the trainer and the grid transforms. */
+  disposeTraining(): void {
     this.gridTransform?.dispose();
     this.pointTransform?.dispose();
     this.gridTransform = this.pointTransform = null;
     this.trainer?.dispose();
     this.trainer = null;
   }
+
+  // -------------------------------------------------------------------------------------------------
+  // Interaction.
 
   setPosition(t: number): void {
     const L = this.layers;
@@ -381,6 +597,11 @@ export class App {
   togglePlay(): void {
     this.settings.playing = !this.settings.playing;
     this.panel.setPlaying(this.settings.playing);
+  }
+
+  pause(): void {
+    this.settings.playing = false;
+    this.panel.setPlaying(false);
   }
 
   toggleAnimation(): void {
@@ -423,40 +644,72 @@ export class App {
     box.hidden = false;
   }
 
-  /** One animation frame. */
+  /** Draws the main view now, at the slider's position (a picture is taken right after). */
+  renderNow(): void {
+    if (!this.recording) this.views.resize();
+    this.views.render(this.settings.position);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // The frame loop.
+
+  /** One animation frame. Never throws: a failure is shown once and the loop goes on. */
   frame(now: number): void {
+    try {
+      this.frameInner(now);
+    } catch (e) {
+      if (!this.frameFailed) {
+        this.frameFailed = true;
+        this.fail(e, 'frame');
+      }
+    }
+  }
+
+  private frameInner(now: number): void {
     const dt = this.lastFrame ? Math.min(0.1, (now - this.lastFrame) / 1000) : 0;
     const frameMs = this.lastFrame ? now - this.lastFrame : 16;
     this.lastFrame = now;
     this.frameMsAverage += (Math.min(frameMs, 2000) - this.frameMsAverage) * 0.1;
-    this.views.resize();
     this.chart.draw();
+    // While a lost device is replaced, the views are being rebuilt: nothing to draw on.
+    if (this.deviceLost) return;
+    if (!this.recording) this.views.resize();
     const trainer = this.trainer;
-    if (this.busy || !trainer || !this.spec) return;
+    if (this.busy || this.deviceLost || !trainer || !this.spec) return;
     const s = this.settings;
 
     // Train.
     let steps = this.pendingSteps;
     this.pendingSteps = 0;
-    if (s.playing && trainer.ready) {
+    if (s.playing && trainer.ready && this.divergedAt === null) {
       if (s.fullSpeed) {
         const rate = trainer.stepsPerMs;
         const budget = this.device
           ? Math.max(FULL_SPEED_MIN_MS, FULL_SPEED_SHARE * this.frameMsAverage)
           : FULL_SPEED_CPU_MS;
-        // Before a measurement, grow gently from the set pace.
-        const wanted = rate === null ? this.adaptiveSteps * 1.5 : rate * budget;
-        this.adaptiveSteps = Math.min(
-          1 << 16,
-          Math.max(s.stepsPerFrame, 0.5 * this.adaptiveSteps + 0.5 * wanted),
-        );
+        if (trainer.backlog > FULL_SPEED_MAX_BACKLOG) {
+          // The GPU is behind: the speed measurement overshot (on a busy or software GPU its two
+          // timestamps can land together), and more work per frame would only lengthen every frame.
+          this.adaptiveSteps = Math.max(s.stepsPerFrame, this.adaptiveSteps / 2);
+        } else {
+          // Before a measurement, grow gently from the set pace; never more than fourfold in a frame
+          // (a measurement of steps that did nothing, after a divergence, would flood the GPU).
+          const wanted = Math.min(
+            rate === null ? this.adaptiveSteps * 1.5 : rate * budget,
+            this.adaptiveSteps * 4,
+          );
+          this.adaptiveSteps = Math.min(
+            1 << 16,
+            Math.max(s.stepsPerFrame, 0.5 * this.adaptiveSteps + 0.5 * wanted),
+          );
+        }
         steps += Math.round(this.adaptiveSteps);
       } else {
         steps += Math.max(1, Math.round(s.stepsPerFrame));
         this.adaptiveSteps = s.stepsPerFrame;
       }
     }
-    const trained = steps > 0 && trainer.ready;
+    const trained = steps > 0 && trainer.ready && this.divergedAt === null;
     if (trained) trainer.train(steps);
 
     // Transform the grid and the points with the weights on the GPU (never read back for drawing).
@@ -467,9 +720,15 @@ export class App {
       this.device.queue.submit([encoder.finish()]);
       this.transformDirty = false;
     }
-    if (trained || this.seenParams < 0) trainer.refreshParams();
+    // Weights and optimiser state come back together; at least once a second, they are a snapshot.
+    if (trained || this.seenParams < 0 || now - this.snapshots.latestAt > SNAPSHOT_MS) {
+      trainer.refreshParams();
+    }
     if (trainer.paramsVersion !== this.seenParams) {
       this.seenParams = trainer.paramsVersion;
+      this.weightsVersion++;
+      // While diverged, states read back are labelled with steps the GPU never took: not snapshots.
+      if (trainer.state && this.divergedAt === null) this.snapshots.offer(trainer.state, now);
       this.views.setParams(trainer.params);
       if (this.views.selected >= 0) this.select(this.views.selected);
     }
@@ -485,17 +744,18 @@ export class App {
         trainAccuracy: st.train.accuracy,
         testAccuracy: st.test?.accuracy ?? null,
       });
-      if (st.divergedAtStep !== null && s.playing) {
-        s.playing = false;
-        this.panel.setPlaying(false);
-        this.notice.error(
-          `Training diverged at step ${st.divergedAtStep} (the loss became infinite). Lower the learning rate and press Reset weights.`,
-        );
+      if (st.divergedAtStep !== null && this.divergedAt === null) {
+        this.adaptiveSteps = s.stepsPerFrame;
+        diverged(this, st.divergedAtStep);
       }
     }
 
     // The slider.
-    if (s.animate) {
+    const rec = this.recording;
+    if (rec && rec.what === 'interpolation') {
+      s.position = Math.min(1, (now - rec.startedAt) / (rec.seconds * 1000)) * this.layers;
+      this.panel.showPosition();
+    } else if (s.animate) {
       s.position += dt * s.animationSpeed;
       if (s.position > this.layers) s.position = 0;
       this.panel.showPosition();
@@ -503,6 +763,10 @@ export class App {
     const t = s.position;
     this.views.render(t);
     this.updateCaptions(t);
+
+    // The address and the saved state.
+    this.hashSync?.tick(now);
+    this.saver?.tick(now);
 
     // Frame rate and training speed.
     this.frames++;
@@ -521,9 +785,10 @@ export class App {
         stepsPerSecond: this.stepsPerSecond,
         fps: this.fps,
         vertices: this.views.verticesPerFrame,
-        step: trainer.step,
+        // While diverged, steps asked for are not taken: the network stays at the divergence.
+        step: this.divergedAt ?? trainer.step,
         epoch: trainer.stats?.epoch ?? null,
-        playing: s.playing,
+        playing: s.playing && this.divergedAt === null,
       });
     }
   }
@@ -571,6 +836,7 @@ export class App {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.disposeTraining();
     this.views.dispose();
   }

@@ -1,8 +1,45 @@
 /**
- * A small read-only window onto the running app for the browser tests and for curious people at the
- * console: `window.__detangle`. It can also steer the few things a test needs (slider, play, preset).
+ * A small window onto the running app for the browser tests and for curious people at the console:
+ * `window.__detangle`. It reads the app's state and steers the few things a test needs (slider, play,
+ * preset, links, imports, exports, faults), and counts the GPU buffers alive.
  */
 import type { App } from './controller';
+import { copyLink, exportModelFile, exportPng, recordVideo } from './actions';
+import { importModelText, openLink } from './changes';
+import { continueAfterDivergence } from './recovery';
+import { optimizerSpec } from './settings';
+
+/** GPU buffers created and destroyed on devices passed to countBuffers. */
+export const bufferCount = { created: 0, destroyed: 0 };
+/** The live ones with their labels (a leak names itself). */
+const live = new Map<GPUBuffer, string>();
+let destroyWrapped = false;
+
+/** Counts the buffers a device creates, and their destroy() calls, so a test can check for leaks. */
+export function countBuffers(device: GPUDevice): void {
+  const create = device.createBuffer.bind(device);
+  device.createBuffer = (descriptor: GPUBufferDescriptor): GPUBuffer => {
+    const buffer = create(descriptor);
+    live.set(buffer, descriptor.label || '(no label)');
+    bufferCount.created++;
+    return buffer;
+  };
+  if (!destroyWrapped && typeof GPUBuffer !== 'undefined') {
+    destroyWrapped = true;
+    const destroy = GPUBuffer.prototype.destroy;
+    GPUBuffer.prototype.destroy = function (this: GPUBuffer): undefined {
+      if (live.delete(this)) bufferCount.destroyed++;
+      return destroy.call(this);
+    };
+  }
+}
+
+/** Live buffers by label: `{ label: count }`. */
+export function liveBuffers(): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const label of live.values()) out[label] = (out[label] ?? 0) + 1;
+  return out;
+}
 
 export interface DebugHook {
   /** Which backend draws and trains; whether three.js really runs on WebGPU. */
@@ -23,18 +60,53 @@ export interface DebugHook {
     lossFirst: number;
     lossLatest: number;
     accuracy: number | null;
+    /** The step of the latest loss and accuracy read back, or −1. */
+    statsStep: number;
     chartSamples: number;
     /** The point followed through the layers (−1: none). */
     selected: number;
     error: string | null;
+    /** The newest message in the banner, or null. */
     notice: string | null;
+    /** Every message in the banner, newest first. */
+    notices: string[];
+    /** Messages shown so far. */
+    noticeCount: number;
+    dataset: string;
+    preset: string;
+    learningRate: number;
+    batchSize: number;
+    gridSize: number;
+    /** The current settings as link text (null for a CSV). */
+    link: string | null;
+    divergedAt: number | null;
+    recoveries: number;
+    /** The step of the latest snapshot of weights and optimiser state, or −1. */
+    snapshotStep: number;
+    recording: boolean;
+    /** The progress bar: shown, and its fraction. */
+    progress: { visible: boolean; fraction: number; text: string };
+    lastExport: App['lastExport'];
+    lastLink: string | null;
+    /** Live GPU buffers (created − destroyed). */
+    gpuBuffers: number;
   };
   setPosition(t: number): void;
   setPlaying(playing: boolean): void;
   setFullSpeed(on: boolean): void;
+  /** Training steps per frame when not at full speed. */
+  setStepsPerFrame(steps: number): void;
   applyPreset(id: string): Promise<void>;
   /** Hidden layer sizes (and optionally one activation); rebuilds the network. */
   setArchitecture(hidden: number[], activation?: string): Promise<void>;
+  /** Sets the learning rate as the GUI would. */
+  setLearningRate(lr: number): void;
+  /** Sets the grid density and points shown (rebuilds the views). */
+  setGrid(gridSize: number, maxPoints?: number): Promise<void>;
+  /** Clamp to these buffer limits instead of the device's (null: the device's). */
+  setBufferLimits(limits: { maxStorageBufferBindingSize: number; maxBufferSize: number } | null): void;
+  /** Rebuilds the network from the current settings. */
+  rebuild(): Promise<void>;
   /**
    * Positions the GPU's vertex stage computes for grid vertices 0, stride, 2·stride, ... at slider
    * position t (read back from a float render target; CPU path: the CPU positions that are drawn).
@@ -48,6 +120,26 @@ export interface DebugHook {
   camera(): number[];
   /** Waits for pending rebuilds. */
   idle(): Promise<void>;
+  /** Runs `count` frames back to back (the animation loop pauses meanwhile), letting the GPU catch up. */
+  runFrames(count: number): Promise<void>;
+  /** Live GPU buffers by label. */
+  liveBuffers(): Record<string, number>;
+  /** Destroys the GPU device, as a lost device would go. */
+  destroyDevice(): void;
+  /** Opens link text as if the address's hash changed. */
+  openLink(hash: string): Promise<boolean>;
+  importModelText(text: string, name?: string): Promise<boolean>;
+  copyLink(withWeights: boolean): Promise<string | null>;
+  exportPng(): Promise<number>;
+  recordVideo(options: {
+    seconds: number;
+    size: string;
+    what: 'training' | 'interpolation';
+  }): Promise<number>;
+  exportModel(): string | null;
+  /** Saves to local storage now; returns whether it worked. */
+  saveNow(): boolean;
+  continueAfterDivergence(): void;
 }
 
 declare global {
@@ -76,13 +168,27 @@ export function installDebugHook(app: App): void {
       lossFirst: app.chart.first('trainSmooth'),
       lossLatest: app.chart.latest('trainSmooth'),
       accuracy: app.trainer?.stats?.train.accuracy ?? null,
+      statsStep: app.trainer?.stats?.step ?? -1,
       chartSamples: app.chart.length,
       selected: app.views.selected,
       error: app.lastError,
-      notice:
-        document.getElementById('notice')?.hidden === false
-          ? (document.getElementById('notice')?.textContent ?? null)
-          : null,
+      notice: app.notice.latest,
+      notices: app.notice.messages,
+      noticeCount: app.notice.shown,
+      dataset: app.csvName ?? app.settings.dataset,
+      preset: app.settings.preset,
+      learningRate: app.settings.learningRate,
+      batchSize: app.settings.batchSize,
+      gridSize: app.settings.gridSize,
+      link: app.linkQuery(),
+      divergedAt: app.divergedAt,
+      recoveries: app.recoveries,
+      snapshotStep: app.snapshots.latest?.step ?? -1,
+      recording: app.recording !== null,
+      progress: { visible: app.progress.visible, fraction: app.progress.fraction, text: app.progress.text },
+      lastExport: app.lastExport,
+      lastLink: app.lastLink,
+      gpuBuffers: bufferCount.created - bufferCount.destroyed,
     }),
     setPosition: (t) => app.setPosition(t),
     setPlaying: (playing) => {
@@ -90,6 +196,10 @@ export function installDebugHook(app: App): void {
     },
     setFullSpeed: (on) => {
       app.settings.fullSpeed = on;
+    },
+    setStepsPerFrame: (steps) => {
+      app.settings.stepsPerFrame = steps;
+      app.panel.updateDisplay();
     },
     applyPreset: async (id) => {
       app.applyPreset(id);
@@ -100,14 +210,61 @@ export function installDebugHook(app: App): void {
       app.settings.hidden = hidden.map((units) => ({ units, activation: act as never }));
       app.settings.preset = '';
       app.panel.refresh();
-      await app.queue(() => app.rebuildNetworkNow());
+      await app.queue(() => app.rebuildNetwork());
     },
+    setLearningRate: (lr) => {
+      app.settings.learningRate = lr;
+      app.panel.updateDisplay();
+      app.trainer?.setOptimizer(optimizerSpec(app.settings));
+    },
+    setGrid: async (gridSize, maxPoints) => {
+      app.settings.gridSize = gridSize;
+      if (maxPoints !== undefined) app.settings.maxPoints = maxPoints;
+      app.panel.updateDisplay();
+      await app.queue(() => app.rebuildViews());
+    },
+    setBufferLimits: (limits) => {
+      app.limitOverride = limits;
+    },
+    rebuild: () => app.queue(() => app.rebuildNetwork()),
     readPositions: (t, count) => app.views.readPositions(t, count),
     cpuPositions: (t, count) => (app.trainer ? app.views.cpuPositions(t, count, app.trainer.params) : []),
     pointOnScreen: (index) =>
       app.trainer ? app.views.screenPosition(index, app.settings.position, app.trainer.params) : null,
     camera: () => app.views.mainRig.camera.position.toArray(),
     idle: () => app.queue(() => {}),
+    runFrames: async (count) => {
+      app.manualFrames = true;
+      try {
+        let now = performance.now();
+        for (let i = 0; i < count; i++) {
+          now += 16;
+          app.frame(now);
+          // Let readbacks land between frames, and the GPU keep up now and then (never more than a
+          // few frames behind, as the browser's own frame pacing would have it).
+          await new Promise((r) => setTimeout(r, 0));
+          if (i % 8 === 7 && app.device) await app.device.queue.onSubmittedWorkDone();
+        }
+      } finally {
+        app.manualFrames = false;
+      }
+    },
+    liveBuffers: () => liveBuffers(),
+    destroyDevice: () => app.device?.destroy(),
+    openLink: (hash) => openLink(app, hash),
+    importModelText: (text, name) => importModelText(app, text, name),
+    copyLink: (withWeights) => {
+      app.exportOptions.includeWeights = withWeights;
+      return copyLink(app);
+    },
+    exportPng: async () => (await exportPng(app))?.size ?? 0,
+    recordVideo: async ({ seconds, size, what }) => {
+      Object.assign(app.exportOptions, { videoSeconds: seconds, videoSize: size, videoWhat: what });
+      return (await recordVideo(app))?.size ?? 0;
+    },
+    exportModel: () => exportModelFile(app),
+    saveNow: () => app.saver?.saveNow() ?? false,
+    continueAfterDivergence: () => continueAfterDivergence(app),
   };
   window.__detangle = hook;
 }

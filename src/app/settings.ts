@@ -8,20 +8,32 @@ import { splitDataset } from '../data/split';
 import type { Dataset } from '../data/types';
 import { LIMITS } from '../engine/limits';
 import {
-  buildSpec,
+  DEFAULT_SLOPE,
+  checkSpec,
   defaultOptimizer,
   isActivation,
+  outputActivationFor,
   type Activation,
   type Loss,
   type NetworkSpec,
   type Optimizer,
   type OptimizerSpec,
+  type OutputActivation,
 } from '../engine/spec';
 import type { EngineConfig } from '../engine/types';
 
 export interface HiddenLayer {
   units: number;
   activation: Activation;
+  /** Negative slope of leaky_relu when it differs from the settings' `slope` (an imported model). */
+  slope?: number;
+}
+
+/** The output layer when it is not the one the data and loss imply (from a link or an imported model). */
+export interface OutputLayer {
+  units: number;
+  activation: OutputActivation;
+  slope?: number;
 }
 
 export type Projection = 'units' | 'pca';
@@ -37,6 +49,15 @@ export interface Settings {
   optimizer: Optimizer;
   learningRate: number;
   batchSize: number;
+  /** Epochs of the run as the command line trains it; the app trains until paused, but links keep it. */
+  epochs: number;
+  /** L1 and L2 weight penalties. */
+  l1: number;
+  l2: number;
+  /** Negative slope of leaky_relu layers. */
+  slope: number;
+  /** null: the output layer follows the data and the loss. */
+  output: OutputLayer | null;
   /** Training steps per drawn frame (when not at full speed). */
   stepsPerFrame: number;
   /** Train as fast as the frame budget allows. */
@@ -102,6 +123,11 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     optimizer: preset.optimizer,
     learningRate: preset.learningRate,
     batchSize: preset.batchSize,
+    epochs: preset.epochs,
+    l1: 0,
+    l2: 0,
+    slope: DEFAULT_SLOPE,
+    output: null,
   };
 }
 
@@ -128,29 +154,58 @@ export function effectiveLoss(classes: number, loss: Loss): Loss {
   return loss;
 }
 
-export function networkSpec(s: Settings, data: Dataset): NetworkSpec {
-  const loss = effectiveLoss(data.classes, s.loss);
-  const sizes = [data.inputSize, ...s.hidden.map((h) => h.units), outputUnits(data.classes, loss)];
-  const acts: string[] = s.hidden.map((h) => h.activation);
-  const regression = data.classes === 0;
-  const output = loss === 'ce' ? 'softmax' : loss === 'bce' ? 'sigmoid' : regression ? 'linear' : 'sigmoid';
-  return buildSpec(sizes, [...acts, output], loss, { regression });
+/** What a network needs to know of the data: its inputs and classes (0: regression). */
+export interface DataShape {
+  inputSize: number;
+  classes: number;
 }
 
-export function optimizerSpec(s: Settings): OptimizerSpec {
-  return defaultOptimizer(s.optimizer, s.learningRate);
-}
-
-export function engineConfig(s: Settings, spec: NetworkSpec, trainCount: number): EngineConfig {
+/** The output layer the data and loss imply. */
+export function impliedOutput(data: DataShape, loss: Loss): { units: number; activation: OutputActivation } {
+  const effective = effectiveLoss(data.classes, loss);
   return {
-    spec,
-    optimizer: optimizerSpec(s),
-    train: { seed: s.seed, batchSize: clampBatch(s.batchSize, trainCount) },
+    units: outputUnits(data.classes, effective),
+    activation: outputActivationFor(effective, data.classes === 0),
   };
 }
 
-export function clampBatch(batch: number, trainCount: number): number {
-  return Math.max(1, Math.min(Math.round(batch), trainCount, LIMITS.maxBatch));
+/** The network of the settings for the data. Throws a SpecError when it breaks a rule or a limit. */
+export function networkSpec(s: Settings, data: DataShape): NetworkSpec {
+  const loss = effectiveLoss(data.classes, s.loss);
+  const output = s.output ?? impliedOutput(data, loss);
+  const slope = s.slope;
+  const spec: NetworkSpec = {
+    inputSize: data.inputSize,
+    layers: [
+      ...s.hidden.map((h) => ({ units: h.units, activation: h.activation, slope: h.slope ?? slope })),
+      { units: output.units, activation: output.activation, slope: s.output?.slope ?? slope },
+    ],
+    loss,
+  };
+  checkSpec(spec);
+  return spec;
+}
+
+export function optimizerSpec(s: Settings): OptimizerSpec {
+  return { ...defaultOptimizer(s.optimizer, s.learningRate), l1: s.l1, l2: s.l2 };
+}
+
+export function engineConfig(
+  s: Settings,
+  spec: NetworkSpec,
+  trainCount: number,
+  deviceMaxBatch: number = LIMITS.maxBatch,
+): EngineConfig {
+  return {
+    spec,
+    optimizer: optimizerSpec(s),
+    train: { seed: s.seed, batchSize: clampBatch(s.batchSize, trainCount, deviceMaxBatch) },
+  };
+}
+
+/** The batch the engine is given: at least 1, at most the training set, the engine's and the device's limit. */
+export function clampBatch(batch: number, trainCount: number, deviceMax: number = LIMITS.maxBatch): number {
+  return Math.max(1, Math.min(Math.round(batch), trainCount, LIMITS.maxBatch, deviceMax));
 }
 
 export function split(s: Settings, data: Dataset): { train: Dataset; test: Dataset | null } {

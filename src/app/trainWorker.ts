@@ -12,10 +12,19 @@ export type WorkerRequest =
   | { type: 'data'; train: Dataset; test: Dataset | null }
   | { type: 'optimizer'; optimizer: OptimizerSpec }
   | { type: 'batch'; batchSize: number }
-  | { type: 'train'; steps: number; stats: boolean };
+  | { type: 'restore'; params: Float32Array; step: number }
+  | { type: 'train'; steps: number; stats: boolean; generation: number };
 
 export type WorkerReply =
-  | { type: 'trained'; step: number; params: Float32Array; stats: Stats | null; trainMs: number }
+  | {
+      type: 'trained';
+      step: number;
+      params: Float32Array;
+      stats: Stats | null;
+      trainMs: number;
+      /** Echoes the request's, so the page can drop answers from before a restore. */
+      generation: number;
+    }
   | { type: 'error'; message: string };
 
 let trainer: TwinTrainer | null = null;
@@ -34,13 +43,26 @@ function handle(message: WorkerRequest): WorkerReply | null {
     case 'batch':
       trainer?.setBatchSize(message.batchSize);
       return null;
+    case 'restore':
+      if (!trainer) return null;
+      trainer.setParams(message.params);
+      trainer.step = message.step;
+      trainer.divergedAtStep = null;
+      return null;
     case 'train': {
       if (!trainer) return { type: 'error', message: 'the training worker has no network yet' };
       const start = performance.now();
       if (message.steps > 0) trainer.train(message.steps);
       const trainMs = performance.now() - start;
       const stats = message.stats ? trainer.stats() : null;
-      return { type: 'trained', step: trainer.step, params: trainer.params, stats, trainMs };
+      return {
+        type: 'trained',
+        step: trainer.step,
+        params: trainer.params,
+        stats,
+        trainMs,
+        generation: message.generation,
+      };
     }
   }
 }

@@ -10,6 +10,13 @@ import type { EngineConfig, Stats } from '../engine/types';
 import type { Dataset } from '../data/types';
 import type { WorkerReply, WorkerRequest } from './trainWorker';
 
+/** Weights, optimiser moments (null where the trainer cannot read them) and the step they belong to. */
+export interface TrainerState {
+  params: Float32Array;
+  moments: Float32Array | null;
+  step: number;
+}
+
 export interface Trainer {
   readonly backend: 'webgpu' | 'cpu';
   readonly spec: NetworkSpec;
@@ -20,10 +27,14 @@ export interface Trainer {
   readonly paramsVersion: number;
   readonly stats: Stats | null;
   readonly statsVersion: number;
+  /** The latest full state read back (arrives with the weights), or null before the first. */
+  readonly state: TrainerState | null;
   /** Whether the trainer can take more steps now (the CPU worker works on one request at a time). */
   readonly ready: boolean;
   /** Measured training speed (steps per millisecond of training work), or null before a measurement. */
   readonly stepsPerMs: number | null;
+  /** Training submissions the device has not finished yet (the GPU falling behind shows here). */
+  readonly backlog: number;
   setData(train: Dataset, test: Dataset | null): void;
   setOptimizer(optimizer: OptimizerSpec): void;
   setBatchSize(batchSize: number): void;
@@ -31,6 +42,13 @@ export interface Trainer {
   /** Asks for fresh weights / statistics (ignored while a request is in flight). */
   refreshParams(): void;
   refreshStats(): void;
+  /**
+   * Puts weights (and moments, where given) back and moves to `step`; clears a divergence. Results of
+   * reads asked for before this are dropped.
+   */
+  restore(state: TrainerState): void;
+  /** Lets training go on from `step` with the current weights after a divergence. */
+  clearDivergence(step: number): void;
   dispose(): void;
 }
 
@@ -41,7 +59,11 @@ export class GpuTrainer implements Trainer {
   paramsVersion = 0;
   stats: Stats | null = null;
   statsVersion = 0;
+  state: TrainerState | null = null;
   stepsPerMs: number | null = null;
+  backlog = 0;
+  /** Grows on every restore, so reads in flight from before it are dropped. */
+  private generation = 0;
   private paramsPending = false;
   private paramsAgain = false;
   private statsPending = false;
@@ -94,8 +116,12 @@ export class GpuTrainer implements Trainer {
    * training's own time.
    */
   train(steps: number): void {
-    if (this.timing || steps < 1) {
+    if (steps < 1) return;
+    this.backlog++;
+    const finished = () => this.backlog--;
+    if (this.timing) {
       this.engine.train(steps);
+      this.engine.device.queue.onSubmittedWorkDone().then(finished, finished);
       return;
     }
     this.timing = true;
@@ -104,6 +130,7 @@ export class GpuTrainer implements Trainer {
     const started = queue.onSubmittedWorkDone().then(() => (before = performance.now()));
     this.engine.train(steps);
     const done = queue.onSubmittedWorkDone();
+    done.then(finished, finished);
     Promise.all([started, done]).then(
       () => {
         this.timing = false;
@@ -122,12 +149,18 @@ export class GpuTrainer implements Trainer {
       return;
     }
     this.paramsPending = true;
-    this.engine.readParams().then(
-      (p) => {
+    const generation = this.generation;
+    this.engine.readState().then(
+      (state) => {
         this.paramsPending = false;
         if (this.disposed) return;
-        this.params.set(p);
-        this.paramsVersion++;
+        if (generation === this.generation) {
+          this.params.set(state.params);
+          this.state = state;
+          this.paramsVersion++;
+        } else {
+          this.paramsAgain = true;
+        }
         if (this.paramsAgain) {
           this.paramsAgain = false;
           this.refreshParams();
@@ -143,10 +176,11 @@ export class GpuTrainer implements Trainer {
   refreshStats(): void {
     if (this.statsPending || this.disposed) return;
     this.statsPending = true;
+    const generation = this.generation;
     this.engine.stats().then(
       (s) => {
         this.statsPending = false;
-        if (this.disposed) return;
+        if (this.disposed || generation !== this.generation) return;
         this.stats = s;
         this.statsVersion++;
       },
@@ -155,6 +189,35 @@ export class GpuTrainer implements Trainer {
         if (!this.disposed) this.onError(e);
       },
     );
+  }
+
+  restore(state: TrainerState): void {
+    this.engine.restore({ params: state.params, moments: state.moments ?? undefined, step: state.step });
+    this.afterRestore(state);
+  }
+
+  clearDivergence(step: number): void {
+    this.engine.clearDivergence(step);
+    this.generation++;
+    this.stepsPerMs = null;
+    this.stats = null;
+    this.refreshParams();
+    this.refreshStats();
+  }
+
+  private afterRestore(state: TrainerState): void {
+    this.generation++;
+    // Steps after a divergence do nothing and time as instant: measure afresh.
+    this.stepsPerMs = null;
+    this.params.set(state.params);
+    this.state = {
+      params: Float32Array.from(state.params),
+      moments: state.moments ? Float32Array.from(state.moments) : null,
+      step: state.step,
+    };
+    this.paramsVersion++;
+    this.stats = null;
+    this.refreshStats();
   }
 
   dispose(): void {
@@ -171,8 +234,10 @@ export class WorkerTrainer implements Trainer {
   paramsVersion = 0;
   stats: Stats | null = null;
   statsVersion = 0;
+  state: TrainerState | null = null;
   step = 0;
   stepsPerMs: number | null = null;
+  private generation = 0;
   private busy = false;
   private wantStats = false;
   private sentAt = 0;
@@ -193,6 +258,11 @@ export class WorkerTrainer implements Trainer {
     return !this.busy;
   }
 
+  /** One request at a time: never more than one behind. */
+  get backlog(): number {
+    return this.busy ? 1 : 0;
+  }
+
   private post(message: WorkerRequest): void {
     this.worker.postMessage(message);
   }
@@ -204,11 +274,14 @@ export class WorkerTrainer implements Trainer {
       return;
     }
     this.busy = false;
+    // Work asked for before a restore answers with the old weights: drop it.
+    if (reply.generation !== this.generation) return;
     if (this.sentSteps > 0) {
       const rate = this.sentSteps / Math.max(1, reply.trainMs);
       this.stepsPerMs = this.stepsPerMs === null ? rate : 0.7 * this.stepsPerMs + 0.3 * rate;
     }
     this.params.set(reply.params);
+    this.state = { params: Float32Array.from(reply.params), moments: null, step: reply.step };
     this.paramsVersion++;
     this.step = reply.step;
     if (reply.stats) {
@@ -236,7 +309,7 @@ export class WorkerTrainer implements Trainer {
     this.wantStats = false;
     this.sentAt = performance.now();
     this.sentSteps = steps;
-    this.post({ type: 'train', steps, stats });
+    this.post({ type: 'train', steps, stats, generation: this.generation });
   }
 
   refreshParams(): void {
@@ -250,7 +323,25 @@ export class WorkerTrainer implements Trainer {
     }
     this.busy = true;
     this.sentSteps = 0;
-    this.post({ type: 'train', steps: 0, stats: true });
+    this.post({ type: 'train', steps: 0, stats: true, generation: this.generation });
+  }
+
+  /** The CPU twin keeps its own optimiser moments: only the weights and the step go back. */
+  restore(state: TrainerState): void {
+    this.generation++;
+    this.params.set(state.params);
+    this.state = { params: Float32Array.from(state.params), moments: null, step: state.step };
+    this.step = state.step;
+    this.paramsVersion++;
+    this.stats = null;
+    this.busy = true;
+    this.sentSteps = 0;
+    this.post({ type: 'restore', params: Float32Array.from(state.params), step: state.step });
+    this.post({ type: 'train', steps: 0, stats: true, generation: this.generation });
+  }
+
+  clearDivergence(step: number): void {
+    this.restore({ params: this.params, moments: null, step });
   }
 
   dispose(): void {

@@ -11,10 +11,34 @@ import type { Settings } from '../app/settings';
 
 export type Change = 'data' | 'network' | 'optimizer' | 'batch' | 'view' | 'projection' | 'grid' | 'points';
 
+/** Choices of the Share & export folder (not part of the experiment). */
+export interface ExportOptions {
+  /** Put the trained weights in copied links. */
+  includeWeights: boolean;
+  /** "W x H" of the video, or "view" for the main view's own size. */
+  videoSize: string;
+  videoSeconds: number;
+  videoWhat: 'training' | 'interpolation';
+}
+
+export const VIDEO_SIZES: Record<string, string> = {
+  'as shown': 'view',
+  '640 × 360': '640x360',
+  '1280 × 720': '1280x720',
+  '1920 × 1080': '1920x1080',
+  '1080 × 1080': '1080x1080',
+};
+
 export interface GuiHandlers {
   changed(what: Change): void;
   applyPreset(id: string): void;
   uploadCsv(file: File): void;
+  importModel(file: File): void;
+  copyLink(): void;
+  startFresh(): void;
+  exportPng(): void;
+  recordVideo(): void;
+  exportModel(): void;
   togglePlay(): void;
   stepOnce(): void;
   reset(): void;
@@ -38,13 +62,22 @@ export class ControlPanel {
   private readonly animateController: Controller;
   private readonly presetState: { preset: string };
   private readonly fileInput: HTMLInputElement;
+  private readonly modelInput: HTMLInputElement;
   private readonly dataFolder: GUI;
+  private readonly recordController: Controller;
   private layerNames: string[] = [];
 
-  constructor(container: HTMLElement, settings: Settings, handlers: GuiHandlers) {
+  constructor(
+    container: HTMLElement,
+    settings: Settings,
+    handlers: GuiHandlers,
+    exportOptions: ExportOptions,
+  ) {
     this.settings = settings;
     this.handlers = handlers;
-    const gui = new GUI({ container, title: 'Controls' });
+    // Styles come from lil-gui's stylesheet, imported with ours: the Content-Security-Policy allows no
+    // style elements made by scripts.
+    const gui = new GUI({ container, title: 'Controls', injectStyles: false });
     this.gui = gui;
 
     // Presets.
@@ -64,20 +97,17 @@ export class ControlPanel {
       .name('dataset')
       .onChange(() => {
         settings.datasetParams = {};
+        settings.output = null;
         this.buildDataParams();
         this.custom();
         handlers.changed('data');
       });
-    this.fileInput = document.createElement('input');
-    this.fileInput.type = 'file';
-    this.fileInput.accept = '.csv,text/csv,text/plain';
-    this.fileInput.style.display = 'none';
-    this.fileInput.addEventListener('change', () => {
-      const file = this.fileInput.files?.[0];
-      if (file) handlers.uploadCsv(file);
-      this.fileInput.value = '';
-    });
-    container.appendChild(this.fileInput);
+    this.fileInput = fileInput(container, 'csv-file', '.csv,text/csv,text/plain', (f) =>
+      handlers.uploadCsv(f),
+    );
+    this.modelInput = fileInput(container, 'model-file', '.json,application/json', (f) =>
+      handlers.importModel(f),
+    );
     data.add({ upload: () => this.fileInput.click() }, 'upload').name('Upload CSV…');
     data
       .add(settings, 'testSplit', 0, 0.9, 0.05)
@@ -109,6 +139,14 @@ export class ControlPanel {
       .add(settings, 'batchSize', 1, 1024, 1)
       .name('batch size')
       .onFinishChange(() => this.custom() || handlers.changed('batch'));
+    train
+      .add(settings, 'l2', 0, 0.1, 0.0001)
+      .name('L2 penalty')
+      .onFinishChange(() => this.custom() || handlers.changed('optimizer'));
+    train
+      .add(settings, 'l1', 0, 0.1, 0.0001)
+      .name('L1 penalty')
+      .onFinishChange(() => this.custom() || handlers.changed('optimizer'));
     train.add(settings, 'stepsPerFrame', 1, 500, 1).name('steps / frame');
     train.add(settings, 'fullSpeed').name('full speed');
     this.playController = train.add({ play: () => handlers.togglePlay() }, 'play').name('Pause (space)');
@@ -159,6 +197,28 @@ export class ControlPanel {
       .name('test points')
       .onChange(() => handlers.changed('view'));
     view.add({ reset: () => handlers.resetCamera() }, 'reset').name('Reset camera (R)');
+
+    // Share, export, import.
+    const share = gui.addFolder('Share & export');
+    share.add(exportOptions, 'includeWeights').name('link with weights');
+    share.add({ copy: () => handlers.copyLink() }, 'copy').name('Copy link');
+    share.add({ png: () => handlers.exportPng() }, 'png').name('Save picture (PNG)');
+    share
+      .add(exportOptions, 'videoWhat', { training: 'training', interpolation: 'interpolation' })
+      .name('video of');
+    share.add(exportOptions, 'videoSize', VIDEO_SIZES).name('video size');
+    share.add(exportOptions, 'videoSeconds', 1, 60, 1).name('video seconds');
+    this.recordController = share
+      .add({ video: () => handlers.recordVideo() }, 'video')
+      .name('Record video (WebM)');
+    share.add({ model: () => handlers.exportModel() }, 'model').name('Export model (JSON)');
+    share.add({ model: () => this.modelInput.click() }, 'model').name('Import model (JSON)…');
+    share.add({ fresh: () => handlers.startFresh() }, 'fresh').name('Start fresh (forget saved)');
+  }
+
+  /** While a video records, its button is disabled. */
+  setRecording(recording: boolean): void {
+    this.recordController.enable(!recording);
   }
 
   /** Names of the representations, for "layer in main view". */
@@ -245,7 +305,12 @@ export class ControlPanel {
       folder
         .add(layer, 'activation', [...ACTIVATIONS])
         .name(`hidden ${i + 1} activation`)
-        .onChange(() => this.custom() || this.handlers.changed('network'));
+        .onChange(() => {
+          this.custom();
+          // The slope control shows only with leaky_relu layers.
+          if (this.slopeShown !== this.needsSlope()) this.buildNetwork();
+          this.handlers.changed('network');
+        });
     });
     if (s.hidden.length < LIMITS.maxLayers - 1) {
       folder
@@ -278,11 +343,35 @@ export class ControlPanel {
         )
         .name('− remove last hidden layer');
     }
+    this.slopeShown = this.needsSlope();
+    if (this.slopeShown) {
+      folder
+        .add(s, 'slope', 0, 0.5, 0.01)
+        .name('leaky slope')
+        .onFinishChange(() => this.custom() || this.handlers.changed('network'));
+    }
     folder
       .add(s, 'loss', [...LOSSES])
       .name('loss')
-      .onChange(() => this.custom() || this.handlers.changed('network'));
+      .onChange(() => {
+        s.output = null;
+        this.custom();
+        this.handlers.changed('network');
+      });
+    if (s.output) {
+      const out = s.output;
+      folder
+        .add({ text: `${out.units} × ${out.activation}` }, 'text')
+        .name('output (imported)')
+        .disable();
+    }
     this.network = folder;
+  }
+
+  private slopeShown = false;
+
+  private needsSlope(): boolean {
+    return this.settings.hidden.some((h) => h.activation === 'leaky_relu');
   }
 
   /** Marks the settings as no longer a preset. Returns false so it can be chained with ||. */
@@ -300,6 +389,11 @@ export class ControlPanel {
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }
 
+  /** After the app changed a value the controls show (the learning rate, the grid density). */
+  updateDisplay(): void {
+    this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
+  }
+
   setPlaying(playing: boolean): void {
     this.playController.name(playing ? 'Pause (space)' : 'Play (space)');
   }
@@ -311,6 +405,27 @@ export class ControlPanel {
   showPosition(): void {
     this.positionController.updateDisplay();
   }
+}
+
+/** A hidden file input that hands the chosen file on (and can take the same file again). */
+function fileInput(
+  container: HTMLElement,
+  id: string,
+  accept: string,
+  chosen: (file: File) => void,
+): HTMLInputElement {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.id = id;
+  input.accept = accept;
+  input.hidden = true;
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) chosen(file);
+  });
+  container.appendChild(input);
+  return input;
 }
 
 function niceStep(range: number): number {

@@ -1,28 +1,34 @@
 /** The legend: class colours (or the regression scale), training vs test points, the decision boundary. */
 import { classColor, cssColor } from '../view/theme';
-import { escapeHtml } from './status';
 
+/** Built with DOM calls: colours go through element.style, which the Content-Security-Policy allows. */
 export function renderLegend(
   element: HTMLElement,
   classes: number,
   names: string[] | null,
   hasTest: boolean,
 ): void {
-  const rows: string[] = [];
+  const doc = element.ownerDocument;
+  const row = (marker: string, text: string, background?: string): HTMLElement => {
+    const div = doc.createElement('div');
+    div.className = 'row';
+    const mark = doc.createElement('span');
+    mark.className = marker;
+    if (background) mark.style.background = background;
+    div.append(mark, text);
+    return div;
+  };
+  const rows: HTMLElement[] = [];
   if (classes === 0) {
-    rows.push(
-      `<div class="row"><span class="swatch" style="background:linear-gradient(90deg,${cssColor(classColor(0))},${cssColor(classColor(1))})"></span>background: predicted value, low to high</div>`,
-    );
+    const gradient = `linear-gradient(90deg, ${cssColor(classColor(0))}, ${cssColor(classColor(1))})`;
+    rows.push(row('swatch', 'background: predicted value, low to high', gradient));
   } else {
     for (let k = 0; k < classes; k++) {
-      const name = names?.[k] ?? `class ${k}`;
-      rows.push(
-        `<div class="row"><span class="swatch" style="background:${cssColor(classColor(k))}"></span>${escapeHtml(name)}</div>`,
-      );
+      rows.push(row('swatch', names?.[k] ?? `class ${k}`, cssColor(classColor(k))));
     }
-    rows.push('<div class="row"><span class="bar"></span>decision boundary</div>');
+    rows.push(row('bar', 'decision boundary'));
   }
-  rows.push('<div class="row"><span class="swatch" style="background:#c9d4de"></span>training point</div>');
-  if (hasTest) rows.push('<div class="row"><span class="ring"></span>test point</div>');
-  element.innerHTML = rows.join('');
+  rows.push(row('swatch', 'training point', '#c9d4de'));
+  if (hasTest) rows.push(row('ring', 'test point'));
+  element.replaceChildren(...rows);
 }

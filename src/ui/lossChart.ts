@@ -48,6 +48,12 @@ export class LossChart {
     this.dirty = true;
   }
 
+  /** Drops the samples after `step` (training went back to a snapshot). */
+  truncate(step: number): void {
+    while (this.count > 0 && this.steps[this.count - 1] > step) this.count--;
+    this.dirty = true;
+  }
+
   get length(): number {
     return this.count;
   }

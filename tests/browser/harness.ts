@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = join(ROOT, 'artifacts/screenshots');
@@ -130,6 +130,38 @@ export async function openApp(browser: Browser, url: string, size = { width: 136
   return { page, errors };
 }
 
+/**
+ * Opens the app in a context (pages of one context share local storage), with `hash` as the link, and
+ * collects page errors, console errors and Content-Security-Policy violations into `errors`.
+ */
+export async function openPage(
+  context: BrowserContext,
+  url: string,
+  options: { hash?: string; errors?: string[] } = {},
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors = options.errors ?? [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+    });
+  });
+  await page.goto(options.hash ? `${url}#${options.hash}` : url);
+  await waitReady(page);
+  return { page, errors };
+}
+
+/** Waits until the app is up and not rebuilding. */
+export async function waitReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__detangle !== undefined && !window.__detangle.state().busy, null, {
+    timeout: 60_000,
+  });
+}
+
 export type AppState = ReturnType<NonNullable<Window['__detangle']>['state']>;
 
 /** Polls the app's state from Node until `predicate` holds (throws with the last state on timeout). */
@@ -145,6 +177,17 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting; last state ${JSON.stringify(s)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * Runs `act` and waits until the banner shows a new message; returns the newest message. Messages are
+ * counted, so the same text twice in a row is still seen.
+ */
+export async function nextNotice(page: Page, act: () => Promise<unknown>, timeout = 30_000): Promise<string> {
+  const before = await page.evaluate(() => window.__detangle!.state().noticeCount);
+  await act();
+  await page.waitForFunction((n) => window.__detangle!.state().noticeCount > n, before, { timeout });
+  return (await page.evaluate(() => window.__detangle!.state().notice)) ?? '';
 }
 
 /** Screenshot of one element, saved under artifacts/screenshots; returns the decoded pixels. */

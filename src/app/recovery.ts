@@ -1,0 +1,139 @@
+/**
+ * Faults during a run. A diverging run (NaN or infinite loss) pauses and offers to lower the learning
+ * rate (going back to the last good snapshot) or to reset. A lost GPU device, whatever the reason, is
+ * replaced: a new adapter and device, a new engine, renderers and views, and training goes on from the
+ * last snapshot of weights and optimiser state.
+ */
+import { Views } from '../view/views';
+import type { App } from './controller';
+import { requestGpuAgain } from './gpu';
+import { optimizerSpec } from './settings';
+
+function formatRate(v: number): string {
+  return Number(v.toPrecision(3)).toString();
+}
+
+/** Training diverged at `step`: pause and offer a way on. */
+export function diverged(app: App, step: number): void {
+  app.divergedAt = step;
+  app.snapshots.discardFrom(step);
+  app.pause();
+  const lr = app.settings.learningRate;
+  app.notice.error(
+    `Training diverged at step ${step}: the loss became NaN or infinite, so training is paused. ` +
+      `The learning rate (${formatRate(lr)}) is probably too high for this network.`,
+    {
+      topic: 'divergence',
+      actions: [
+        {
+          label: `Lower the learning rate ×0.1 (to ${formatRate(lr * 0.1)}) and continue`,
+          run: () => continueAfterDivergence(app),
+        },
+        { label: 'Reset weights', run: () => void app.queue(() => app.rebuildNetwork()) },
+      ],
+    },
+  );
+}
+
+/** Lowers the learning rate tenfold and goes on from the last good snapshot before the divergence. */
+export function continueAfterDivergence(app: App): void {
+  const at = app.divergedAt;
+  const trainer = app.trainer;
+  if (at === null || !trainer) return;
+  const s = app.settings;
+  s.learningRate = Math.max(1e-12, Number((s.learningRate * 0.1).toPrecision(6)));
+  app.panel.updateDisplay();
+  trainer.setOptimizer(optimizerSpec(s));
+  const snapshot = app.snapshots.before(at);
+  if (snapshot) trainer.restore(snapshot);
+  else trainer.clearDivergence(at);
+  const from = snapshot ? snapshot.step : at;
+  app.chart.truncate(from);
+  app.divergedAt = null;
+  app.restored();
+  app.notice.info(
+    `Learning rate lowered to ${formatRate(s.learningRate)}; training goes on from step ${from}` +
+      (snapshot ? ', the last snapshot before the divergence.' : '.'),
+    { topic: 'divergence' },
+  );
+  s.playing = true;
+  app.panel.setPlaying(true);
+}
+
+/** three.js reports a lost device in the console; the app says it in the page instead. */
+export function quietRenderers(views: Views): void {
+  for (const r of [views.main, views.strip]) {
+    (r as unknown as { onDeviceLost: (info: unknown) => void }).onDeviceLost = () => {};
+  }
+}
+
+/** Replaces the device when it is lost, and shows GPU errors in the page. */
+export function watchDevice(app: App, device: GPUDevice): void {
+  void device.lost.then((info) => {
+    if (device === app.device && !app.disposed) void replaceDevice(app, info);
+  });
+  device.addEventListener('uncapturederror', (e) => {
+    if (device !== app.device || app.deviceLost) return;
+    const error = (e as GPUUncapturedErrorEvent).error;
+    console.error(error);
+    app.notice.error(`GPU error: ${error.message}`, { topic: 'gpu-error' });
+  });
+}
+
+/**
+ * The device is gone: ask for a new adapter and device, rebuild the engine, renderers and views on it,
+ * and go on from the last snapshot of weights and optimiser state.
+ */
+async function replaceDevice(app: App, info: GPUDeviceLostInfo): Promise<void> {
+  app.deviceLost = true;
+  const snapshot = app.snapshots.latest;
+  const wasPlaying = app.settings.playing;
+  const why = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
+  app.notice.error(`The GPU device was lost (${why}). Asking the browser for a new one…`, {
+    topic: 'device',
+  });
+  await app.queue(async () => {
+    app.disposeTraining();
+    const picks = app.views.unitPicks;
+    try {
+      app.views.dispose();
+    } catch {
+      // Its device is gone: there is nothing left to free on it.
+    }
+    const gpu = await requestGpuAgain();
+    if (!gpu.device) {
+      app.notice.error(`The GPU device was lost and no new one could be had (${gpu.why}).`, {
+        topic: 'device',
+        actions: [{ label: 'Reload the page', run: () => location.reload() }],
+      });
+      return;
+    }
+    app.device = gpu.device;
+    app.adapter = gpu.adapter;
+    watchDevice(app, gpu.device);
+    const views = await Views.create(app.dom.mainCanvas, app.dom.stripCanvas, gpu.device);
+    for (const [r, p] of picks) views.unitPicks.set(r, p);
+    quietRenderers(views);
+    app.views = views;
+    app.panel.unitPicks = views.unitPicks;
+    await app.rebuildNetwork({ keepChart: true });
+    const trainer = app.trainer;
+    if (snapshot && trainer && snapshot.params.length === trainer.params.length) {
+      trainer.restore(snapshot);
+      app.views.setParams(trainer.params);
+      app.chart.truncate(snapshot.step);
+      app.restored();
+    }
+    app.deviceLost = false;
+    app.recoveries++;
+    app.settings.playing = wasPlaying;
+    app.panel.setPlaying(wasPlaying);
+    app.notice.success(
+      `The GPU device was lost and a new one took over. Training goes on from step ${snapshot?.step ?? 0}` +
+        (snapshot
+          ? ', the last snapshot of the weights and optimiser state.'
+          : ' (there was no snapshot yet).'),
+      { topic: 'device' },
+    );
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Snapshots of the training state (weights, optimiser moments, step) as they come back from the GPU:
+ * the latest finite one, to continue after a lost device, and a few older ones about a second apart,
+ * to go back to after a divergence. DOM-free.
+ */
+import type { TrainerState } from './trainer';
+
+function allFinite(values: Float32Array | null): boolean {
+  if (!values) return true;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
+}
+
+export class Snapshots {
+  /** The newest finite state seen. */
+  latest: TrainerState | null = null;
+  /** When `latest` arrived (ms, the caller's clock). */
+  latestAt = -Infinity;
+  private readonly kept: TrainerState[] = [];
+  private keptAt = -Infinity;
+
+  constructor(
+    private readonly capacity = 8,
+    private readonly spacingMs = 1000,
+  ) {}
+
+  /** Takes a state read back at time `now`; states with NaN or infinite values are ignored. */
+  offer(state: TrainerState, now: number): boolean {
+    if (!allFinite(state.params) || !allFinite(state.moments)) return false;
+    if (this.latest && state.step < this.latest.step && state !== this.latest) {
+      // A state from before a restore: start over from it.
+      this.kept.length = 0;
+      this.keptAt = -Infinity;
+    }
+    this.latest = state;
+    this.latestAt = now;
+    if (now - this.keptAt >= this.spacingMs) {
+      this.kept.push(state);
+      if (this.kept.length > this.capacity) this.kept.shift();
+      this.keptAt = now;
+    }
+    return true;
+  }
+
+  /**
+   * A state from before `step` (the step a divergence happened at): the newest of the spaced ones, which
+   * is some way back from the blow-up, else the latest; null when there is none.
+   */
+  before(step: number): TrainerState | null {
+    for (let i = this.kept.length - 1; i >= 0; i--) if (this.kept[i].step < step) return this.kept[i];
+    return this.latest && this.latest.step < step ? this.latest : null;
+  }
+
+  /**
+   * Forgets states labelled `step` or later. After a divergence the GPU stops at that step while steps
+   * are still being asked for, so states read back meanwhile carry a later label than their weights.
+   */
+  discardFrom(step: number): void {
+    while (this.kept.length > 0 && this.kept[this.kept.length - 1].step >= step) this.kept.pop();
+    if (this.latest && this.latest.step >= step) this.latest = this.kept[this.kept.length - 1] ?? null;
+    this.keptAt = -Infinity;
+  }
+
+  clear(): void {
+    this.latest = null;
+    this.latestAt = -Infinity;
+    this.kept.length = 0;
+    this.keptAt = -Infinity;
+  }
+}

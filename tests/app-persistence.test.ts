@@ -1,0 +1,204 @@
+/**
+ * Start-up and keeping state (DOM-free, with stand-ins for the address, history and storage): which
+ * experiment the app starts from, the hash kept on the settings, the throttled saves, and the snapshots
+ * kept for a divergence or a lost device.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Experiment } from '../src/experiment/experiment';
+import { DEFAULT_EXPERIMENT } from '../src/experiment/experiment';
+import { STORAGE_KEY, saveExperiment, type StorageLike } from '../src/share/storage';
+import { experimentQuery } from '../src/share/url';
+import { DEFAULT_VIEW, type ViewSettings } from '../src/share/view';
+import { HashSync, Saver, readStart, timeAgo, type Shareable } from '../src/app/persistence';
+import { Snapshots } from '../src/app/snapshots';
+
+class MemoryStorage implements StorageLike {
+  readonly items = new Map<string, string>();
+  full = false;
+  getItem(key: string): string | null {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    if (this.full) throw new Error('QuotaExceededError');
+    this.items.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.items.delete(key);
+  }
+}
+
+const EXP: Experiment = { ...DEFAULT_EXPERIMENT, dataset: 'moons', params: {}, arch: [2, 4, 1] };
+
+describe('readStart', () => {
+  it('takes a valid link first, with its weights', async () => {
+    const storage = new MemoryStorage();
+    saveExperiment(storage, DEFAULT_EXPERIMENT);
+    const plan = await readStart(`#${experimentQuery(EXP).toString()}&grid=32`, storage);
+    expect(plan.source).toBe('link');
+    expect(plan.shared?.experiment.dataset).toBe('moons');
+    expect(plan.gridGiven).toBe(true);
+    expect(plan.linkError).toBeNull();
+  });
+
+  it('falls back to the saved experiment, saying why the link failed', async () => {
+    const storage = new MemoryStorage();
+    const weights = Float32Array.from({ length: 17 }, (_, i) => i / 10);
+    saveExperiment(storage, EXP, { weights, now: 1000 });
+    const plan = await readStart('#dataset=moons&act=evil', storage);
+    expect(plan.source).toBe('saved');
+    expect(plan.linkError).toMatch(/act/);
+    expect(plan.shared?.weights).toEqual(weights);
+    expect(plan.savedAt).toBe(1000);
+  });
+
+  it('falls back to the default on damaged saved state, saying why', async () => {
+    const storage = new MemoryStorage();
+    storage.setItem(
+      STORAGE_KEY,
+      '{"format":"detangle-saved","version":1,"savedAt":1,"link":"dataset=__proto__"}',
+    );
+    const plan = await readStart('', storage);
+    expect(plan.source).toBe('default');
+    expect(plan.savedError).toMatch(/damaged/);
+    expect((await readStart('', null)).source).toBe('default');
+  });
+});
+
+/** A stand-in for the app: settings as link text, weights with a version. */
+function fakeApp(): Shareable & { query: string | null; version: number } {
+  return {
+    query: experimentQuery(EXP).toString(),
+    version: 0,
+    linkQuery() {
+      return this.query;
+    },
+    experiment() {
+      return this.query === null ? null : EXP;
+    },
+    view(): ViewSettings {
+      return { ...DEFAULT_VIEW };
+    },
+    weights() {
+      return null;
+    },
+    get weightsVersion() {
+      return this.version;
+    },
+  };
+}
+
+function fakeWindow() {
+  const calls: string[] = [];
+  const win = {
+    location: { pathname: '/app/', search: '' },
+    history: {
+      state: null,
+      replaceState: (_state: unknown, _title: string, url: string) => calls.push(url),
+    },
+  };
+  return { win: win as unknown as Window, calls };
+}
+
+describe('HashSync', () => {
+  it('writes the settings into the hash when they change, at most every interval', () => {
+    const app = fakeApp();
+    const { win, calls } = fakeWindow();
+    const sync = new HashSync(app, win, 400);
+    sync.tick(0);
+    expect(calls).toEqual([`/app/#${app.query}`]);
+    sync.tick(100);
+    expect(calls.length).toBe(1);
+    app.query = 'dataset=rings';
+    sync.tick(200);
+    expect(calls.length).toBe(1);
+    sync.tick(450);
+    expect(calls.at(-1)).toBe('/app/#dataset=rings');
+    expect(sync.isOwn('#dataset=rings')).toBe(true);
+    expect(sync.isOwn('#dataset=moons')).toBe(false);
+    // A CSV experiment cannot travel: the hash goes.
+    app.query = null;
+    sync.tick(1000);
+    expect(calls.at(-1)).toBe('/app/');
+  });
+
+  it('keeps a link it was opened with until the settings change', () => {
+    const app = fakeApp();
+    const { win, calls } = fakeWindow();
+    const sync = new HashSync(app, win, 400);
+    sync.adopt(app.query);
+    sync.tick(0);
+    expect(calls).toEqual([]);
+  });
+});
+
+describe('Saver', () => {
+  it('saves when something changed, every interval, and says once when storage refuses', () => {
+    const app = fakeApp();
+    const storage = new MemoryStorage();
+    const warnings: string[] = [];
+    const saver = new Saver(app, storage, (t) => warnings.push(t), 4000);
+    saver.tick(0);
+    expect(storage.items.has(STORAGE_KEY)).toBe(true);
+    storage.items.clear();
+    saver.tick(5000);
+    expect(storage.items.size).toBe(0);
+    app.version = 1;
+    saver.tick(6000);
+    expect(storage.items.size).toBe(0);
+    saver.tick(9000);
+    expect(storage.items.size).toBe(1);
+    storage.full = true;
+    expect(saver.saveNow()).toBe(false);
+    expect(saver.saveNow()).toBe(false);
+    expect(warnings.length).toBe(1);
+    storage.full = false;
+    expect(saver.clear()).toBe(true);
+    expect(storage.items.size).toBe(0);
+  });
+});
+
+describe('Snapshots', () => {
+  const state = (step: number, v = 1) => ({
+    params: new Float32Array([v, v]),
+    moments: new Float32Array([0, 0, 0, 0]),
+    step,
+  });
+
+  it('keeps the latest finite state and spaced older ones', () => {
+    const s = new Snapshots(3, 1000);
+    for (let i = 0; i <= 10; i++) s.offer(state(i * 100), i * 500);
+    expect(s.latest?.step).toBe(1000);
+    // Kept at 0, 1000, 2000, ... ms: steps 0, 200, ..., 1000; the newest three remain.
+    expect(s.before(1001)?.step).toBe(1000);
+    expect(s.before(1000)?.step).toBe(800);
+    expect(s.before(700)?.step).toBe(600);
+    expect(s.before(500)).toBeNull();
+  });
+
+  it('forgets states labelled at or after a divergence', () => {
+    const s = new Snapshots(8, 1000);
+    for (let i = 0; i <= 5; i++) s.offer(state(i * 100), i * 1000);
+    s.discardFrom(300);
+    expect(s.latest?.step).toBe(200);
+    expect(s.before(1000)?.step).toBe(200);
+  });
+
+  it('ignores states with NaN or infinite values', () => {
+    const s = new Snapshots();
+    expect(s.offer(state(10), 0)).toBe(true);
+    expect(s.offer(state(20, NaN), 2000)).toBe(false);
+    expect(s.offer({ ...state(30), moments: new Float32Array([Infinity, 0, 0, 0]) }, 4000)).toBe(false);
+    expect(s.latest?.step).toBe(10);
+    s.clear();
+    expect(s.latest).toBeNull();
+  });
+});
+
+describe('timeAgo', () => {
+  it('says how long ago', () => {
+    expect(timeAgo(0, 30_000)).toBe('just now');
+    expect(timeAgo(0, 120_000)).toBe('2 minutes ago');
+    expect(timeAgo(0, 3_600_000)).toBe('1 hour ago');
+    expect(timeAgo(0, 3 * 86_400_000)).toBe('3 days ago');
+  });
+});

@@ -1,0 +1,189 @@
+/**
+ * Faults through the built app in headless Chromium with WebGPU: a diverging run pauses and goes on at a
+ * tenth of the learning rate from its last good snapshot; a destroyed GPU device is replaced and training
+ * continues from the snapshot; sizes beyond the device's buffers are clamped with a message; uncaught
+ * errors show in the page; and two thousand frames of training and drawing leak neither GPU buffers nor
+ * JavaScript heap, nor do rebuilds.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { launch, nextNotice, openPage, serve, shootPage, waitFor, type Served } from './harness';
+
+/** A regression network that trains fast and blows up at a learning rate of 3. */
+const LINK = 'dataset=polynomial&arch=1-16-16-1&act=relu&loss=mse&opt=sgd&lr=0.01&batch=32';
+
+let server: Served;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+beforeAll(async () => {
+  server = await serve();
+  browser = await launch(true);
+  const context = await browser.newContext({ viewport: { width: 960, height: 600 } });
+  ({ page } = await openPage(context, server.url, { hash: LINK, errors }));
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const state = () => page.evaluate(() => window.__detangle!.state());
+
+describe('faults', () => {
+  it('a diverging run pauses, says so, and goes on at a tenth of the learning rate', async () => {
+    // A fixed pace: on a software GPU, full speed overestimates how fast this network trains.
+    await page.evaluate(() => {
+      window.__detangle!.setStepsPerFrame(250);
+      window.__detangle!.setPlaying(true);
+    });
+    await waitFor(page, (s) => s.step > 2000 && s.snapshotStep > 0);
+    await page.evaluate(() => window.__detangle!.setLearningRate(3));
+    const s = await waitFor(page, (t) => t.divergedAt !== null, 30_000);
+    expect(s.playing).toBe(false);
+    expect(s.notice).toMatch(/^Training diverged at step \d+: the loss became NaN or infinite/);
+    const banner = page.locator('#notice');
+    const lower = banner.getByRole('button', {
+      name: /Lower the learning rate ×0.1 \(to 0.3\) and continue/,
+    });
+    expect(await lower.isVisible()).toBe(true);
+    expect(await banner.getByRole('button', { name: 'Reset weights' }).isVisible()).toBe(true);
+    await shootPage(page, 'fault-diverged');
+    await lower.click();
+    const after = await state();
+    expect(after.divergedAt).toBeNull();
+    expect(after.learningRate).toBe(0.3);
+    expect(after.playing).toBe(true);
+    const from = Number(/from step (\d+)/.exec(after.notice ?? '')?.[1]);
+    expect(from).toBeLessThan(s.divergedAt!);
+    expect(after.notice).toMatch(/the last snapshot before the divergence/);
+    // Training goes on from there, and the loss is finite again.
+    const later = await waitFor(page, (t) => t.statsStep > from + 500 && Number.isFinite(t.lossLatest));
+    expect(later.divergedAt).toBeNull();
+    expect(later.error).toBeNull();
+  });
+
+  it('a lost device is replaced, and training goes on from the last snapshot', async () => {
+    // A fresh, steady run (the one above goes on at a learning rate that may stall it).
+    await page.evaluate(async (link) => {
+      await window.__detangle!.openLink(link);
+      window.__detangle!.setPlaying(true);
+    }, LINK);
+    await waitFor(page, (s) => s.step > 3000 && s.snapshotStep > 2000 && s.lossLatest < 0.5 * s.lossFirst);
+    const before = await state();
+    expect(before.recoveries).toBe(0);
+    await page.evaluate(() => window.__detangle!.destroyDevice());
+    const s = await waitFor(page, (t) => t.recoveries === 1 && !t.busy, 60_000);
+    expect(s.backend).toBe('webgpu');
+    expect(s.rendererWebGPU).toBe(true);
+    expect(s.notice).toMatch(
+      /^The GPU device was lost and a new one took over\. Training goes on from step \d+/,
+    );
+    const from = Number(/from step (\d+)/.exec(s.notice ?? '')?.[1]);
+    expect(from).toBeGreaterThanOrEqual(before.snapshotStep);
+    // Nothing else went wrong on the way: no GPU errors, no failed frames or reads.
+    expect(s.notices.filter((n) => /GPU error|Something went wrong|mapAsync|destroyed/i.test(n))).toEqual([]);
+    // It trains on, from the weights it had: the loss carries on rather than starting over.
+    const later = await waitFor(page, (t) => t.statsStep > from + 500);
+    // (Fresh weights would start near the first loss again; SGD's noise allows no finer check.)
+    expect(later.lossLatest).toBeLessThan(0.5 * before.lossFirst);
+    expect(later.error).toBeNull();
+    await shootPage(page, 'fault-device-replaced');
+  });
+
+  it('sizes beyond what the device holds are clamped, with a message', async () => {
+    await page.evaluate(() => {
+      window.__detangle!.setFullSpeed(false);
+      window.__detangle!.setPlaying(false);
+    });
+    await page.evaluate(() =>
+      window.__detangle!.setBufferLimits({ maxStorageBufferBindingSize: 1 << 17, maxBufferSize: 1 << 30 }),
+    );
+    const message = await nextNotice(page, () =>
+      page.evaluate(() =>
+        window.__detangle!.openLink(
+          'dataset=polynomial&d.samples=50000&arch=1-16-16-1&act=relu&loss=mse&opt=sgd&lr=0.01&batch=10000&grid=256',
+        ),
+      ),
+    );
+    const all = (await state()).notices.join('\n');
+    expect(message).toBeTruthy();
+    expect(all).toMatch(/This device cannot hold everything asked for, so/);
+    expect(all).toMatch(/batch 10000 is more than it can train this network with: batch \d+ is used/);
+    expect(all).toMatch(/grid density 256 is lowered to \d+/);
+    expect(all).toMatch(/at most \d+ points are drawn/);
+    // 128 KiB hold 32768 one-input points; 40000 of the 50000 are for training.
+    expect(all).toMatch(/only the first 32768 of 40000 training points are used/);
+    const s = await state();
+    expect(s.gridSize).toBeLessThan(256);
+    expect(s.error).toBeNull();
+    await page.evaluate(() => window.__detangle!.setBufferLimits(null));
+  });
+
+  it('errors nothing caught are shown in the page', async () => {
+    const message = await nextNotice(page, () =>
+      page.evaluate(() => {
+        setTimeout(() => {
+          throw new Error('thrown on purpose by a test');
+        });
+      }),
+    );
+    expect(message).toMatch(/^Something went wrong: thrown on purpose by a test\. The app keeps running/);
+    const rejected = await nextNotice(page, () =>
+      page.evaluate(() => {
+        void Promise.reject(new Error('rejected on purpose by a test'));
+      }),
+    );
+    expect(rejected).toMatch(/^Something went wrong: rejected on purpose by a test/);
+    // Those two were meant; nothing else may have failed.
+    const unexpected = errors.filter((e) => !/on purpose by a test/.test(e));
+    expect(unexpected).toEqual([]);
+  });
+
+  it('two thousand frames of training and drawing leak no GPU buffers and no heap; nor do rebuilds', async () => {
+    const cdp: CDPSession = await page.context().newCDPSession(page);
+    const heap = async () => {
+      await cdp.send('HeapProfiler.collectGarbage');
+      return (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    };
+    // A small page and grid: every frame still trains, transforms, draws and reads back, only faster.
+    await page.setViewportSize({ width: 480, height: 320 });
+    await page.evaluate(() =>
+      window.__detangle!.openLink('dataset=rings&arch=2-3-2-1&act=tanh&lr=0.3&grid=8'),
+    );
+    await page.evaluate(async () => {
+      const h = window.__detangle!;
+      h.setFullSpeed(false);
+      h.setPlaying(true);
+      await h.setGrid(8, 100);
+      await h.runFrames(200);
+    });
+    const buffers0 = (await state()).gpuBuffers;
+    const heap0 = await heap();
+    const step0 = (await state()).step;
+    for (let k = 0; k < 4; k++) await page.evaluate(() => window.__detangle!.runFrames(500));
+    const s = await state();
+    expect(s.step).toBeGreaterThan(step0 + 2000);
+    expect(s.gpuBuffers).toBe(buffers0);
+    const grown = (await heap()) - heap0;
+    expect(grown).toBeLessThan(1.5 * 1024 * 1024);
+
+    // Rebuilding the network puts every buffer back.
+    for (let k = 0; k < 3; k++) {
+      await page.evaluate(async () => {
+        await window.__detangle!.rebuild();
+        await window.__detangle!.runFrames(20);
+      });
+      expect((await state()).gpuBuffers).toBe(buffers0);
+    }
+    console.log(
+      `leak test: ${buffers0} live GPU buffers throughout; heap grew ${(grown / 1024).toFixed(0)} KB`,
+    );
+  }, 240_000);
+
+  it('reported no errors but the ones caused on purpose', async () => {
+    expect(errors.filter((e) => !/on purpose by a test/.test(e))).toEqual([]);
+    expect((await state()).error).toBeNull();
+  });
+});
