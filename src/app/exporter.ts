@@ -52,11 +52,15 @@ export function videoSize(text: string, canvas: HTMLCanvasElement): [number, num
 /** The first WebM type this browser records, or null. */
 export function webmType(): string | null {
   if (typeof MediaRecorder === 'undefined') return null;
-  for (const type of ['video/webm;codecs=vp9', 'video/webm;codecs=vp8', 'video/webm']) {
+  // VP8 first: it encodes in software fast enough where VP9 may drop the first frames.
+  for (const type of ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm']) {
     if (MediaRecorder.isTypeSupported(type)) return type;
   }
   return null;
 }
+
+/** How long to wait beyond the length for the encoder's first frames. */
+const ENCODER_GRACE_MS = 5000;
 
 export interface VideoHooks {
   /** Before recording: fix the canvas size and set up what is filmed. */
@@ -107,8 +111,7 @@ export class VideoExport {
         if (blob.size === 0) reject(new Error('the recording is empty: no frame was drawn'));
         else resolve(blob);
       };
-      try {
-        this.hooks.begin();
+      const record = (): void => {
         stream = capture.call(this.canvas, 30);
         const recorder = new MediaRecorder(stream, { mimeType: type, videoBitsPerSecond: 6_000_000 });
         this.recorder = recorder;
@@ -121,14 +124,33 @@ export class VideoExport {
         const length = this.seconds * 1000;
         recorder.start(250);
         this.timer = setInterval(() => {
-          const fraction = Math.min(1, (performance.now() - started) / length);
-          this.hooks.progress(fraction);
-          if (fraction >= 1 && recorder.state === 'recording') {
-            if (this.timer !== null) clearInterval(this.timer);
-            this.timer = null;
-            recorder.stop();
+          const elapsed = performance.now() - started;
+          this.hooks.progress(Math.min(1, elapsed / length));
+          if (elapsed < length || recorder.state !== 'recording') return;
+          // A slow encoder (software, a busy machine) may not have handed over its first frames yet:
+          // ask for them, and give it a few more seconds before stopping.
+          if (chunks.length === 0 && elapsed < length + ENCODER_GRACE_MS) {
+            recorder.requestData();
+            return;
           }
+          if (this.timer !== null) clearInterval(this.timer);
+          this.timer = null;
+          recorder.stop();
         }, 100);
+      };
+      try {
+        this.hooks.begin();
+        // Start once a frame has been drawn at the recording size.
+        requestAnimationFrame(() =>
+          requestAnimationFrame(() => {
+            try {
+              if (this.cancelled) finish(new Error('cancelled'));
+              else record();
+            } catch (e) {
+              finish(e instanceof Error ? e : new Error(String(e)));
+            }
+          }),
+        );
       } catch (e) {
         finish(e instanceof Error ? e : new Error(String(e)));
       }

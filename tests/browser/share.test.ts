@@ -397,6 +397,20 @@ describe('exports', () => {
     expect(webm.length).toBeGreaterThan(1000);
     // The EBML header every WebM file starts with.
     expect(webm.subarray(0, 4).toString('hex')).toBe('1a45dfa3');
+    // Chromium plays it back at the chosen size (in a blank page: the app's policy allows no data: media).
+    const player = await context.newPage();
+    const size = await player.evaluate(async (b64) => {
+      const video = document.createElement('video');
+      video.muted = true;
+      video.src = `data:video/webm;base64,${b64}`;
+      await new Promise((ok, fail) => {
+        video.onloadedmetadata = ok;
+        video.onerror = () => fail(new Error(video.error?.message ?? 'cannot play'));
+      });
+      return [video.videoWidth, video.videoHeight];
+    }, webm.toString('base64'));
+    await player.close();
+    expect(size).toEqual([640, 360]);
     const s = await state();
     expect(s.progress.fraction).toBe(1);
     expect(s.progress.text).toMatch(/100 %/);
