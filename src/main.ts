@@ -4,9 +4,8 @@
  */
 import { openLink, startFresh, startFrom } from './app/changes';
 import { App } from './app/controller';
-import { installDebugHook } from './app/debug';
 import { installErrorHandlers } from './app/faults';
-import { fallbackMessage, requestGpu } from './app/gpu';
+import { fallbackMessage, requestGpu, watchDevices } from './app/gpu';
 import { HashSync, Saver, localStore, readStart, timeAgo } from './app/persistence';
 import { Notice } from './ui/notice';
 import { bindKeyboard } from './ui/keyboard';
@@ -21,6 +20,9 @@ const byId = <T extends HTMLElement>(id: string): T => {
 async function main(): Promise<void> {
   const notice = new Notice(byId('notice'));
   installErrorHandlers(notice);
+  // The browser tests open the page with `?test`: only then are GPU buffers counted and the hook installed.
+  const testing = new URLSearchParams(location.search).has('test');
+  if (testing) watchDevices((await import('./app/bufferCounter')).countBuffers);
   const gpu = await requestGpu();
   if (!gpu.device) notice.info(fallbackMessage(gpu.why), { topic: 'backend' });
   const device = gpu.device;
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
     },
     resetCamera: () => app.views.resetCamera(),
   });
-  installDebugHook(app);
+  if (testing) (await import('./app/debug')).installDebugHook(app);
   await startFrom(app, plan);
   if (plan.source === 'saved' && !notice.latest) {
     notice.info(`Restored your last experiment (saved ${timeAgo(plan.savedAt ?? Date.now())}).`, {

@@ -8,38 +8,7 @@ import { copyLink, exportModelFile, exportPng, recordVideo } from './actions';
 import { importModelText, openLink } from './changes';
 import { continueAfterDivergence } from './recovery';
 import { optimizerSpec } from './settings';
-
-/** GPU buffers created and destroyed on devices passed to countBuffers. */
-export const bufferCount = { created: 0, destroyed: 0 };
-/** The live ones with their labels (a leak names itself). */
-const live = new Map<GPUBuffer, string>();
-let destroyWrapped = false;
-
-/** Counts the buffers a device creates, and their destroy() calls, so a test can check for leaks. */
-export function countBuffers(device: GPUDevice): void {
-  const create = device.createBuffer.bind(device);
-  device.createBuffer = (descriptor: GPUBufferDescriptor): GPUBuffer => {
-    const buffer = create(descriptor);
-    live.set(buffer, descriptor.label || '(no label)');
-    bufferCount.created++;
-    return buffer;
-  };
-  if (!destroyWrapped && typeof GPUBuffer !== 'undefined') {
-    destroyWrapped = true;
-    const destroy = GPUBuffer.prototype.destroy;
-    GPUBuffer.prototype.destroy = function (this: GPUBuffer): undefined {
-      if (live.delete(this)) bufferCount.destroyed++;
-      return destroy.call(this);
-    };
-  }
-}
-
-/** Live buffers by label: `{ label: count }`. */
-export function liveBuffers(): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const label of live.values()) out[label] = (out[label] ?? 0) + 1;
-  return out;
-}
+import { bufferCount, liveBuffers } from './bufferCounter';
 
 export interface DebugHook {
   /** Which backend draws and trains; whether three.js really runs on WebGPU. */
@@ -140,6 +109,13 @@ export interface DebugHook {
   /** Saves to local storage now; returns whether it worked. */
   saveNow(): boolean;
   continueAfterDivergence(): void;
+  /**
+   * What the main view draws at the slider's position: the camera and the screen positions (client
+   * pixels) of `count` probe points, as the views report them (null when the views cannot say).
+   */
+  probe(count: number): unknown;
+  /** Sets a display option of the views by name and applies it (for the view tests). */
+  viewOption(name: string, value: unknown): void;
 }
 
 declare global {
@@ -265,6 +241,16 @@ export function installDebugHook(app: App): void {
     exportModel: () => exportModelFile(app),
     saveNow: () => app.saver?.saveNow() ?? false,
     continueAfterDivergence: () => continueAfterDivergence(app),
+    probe: (count) => {
+      const views = app.views as unknown as { probe?: (c: number, t: number, w: Float32Array) => unknown };
+      return views.probe && app.trainer
+        ? views.probe(count, app.settings.position, app.trainer.params)
+        : null;
+    },
+    viewOption: (name, value) => {
+      (app.views as unknown as Record<string, unknown>)[name] = value;
+      app.views.applyVisibility();
+    },
   };
   window.__detangle = hook;
 }

@@ -3,9 +3,14 @@
  * app then trains on the CPU and draws with WebGL2). Used at start and again after a lost device.
  */
 import { adapterName, requestEngineDevice } from '../engine/device';
-import { countBuffers } from './debug';
 
 export type GpuChoice = { device: GPUDevice; adapter: string } | { device: null; why: string };
+
+/** Called with every device made (the test page counts its buffers). */
+let onDevice: ((device: GPUDevice) => void) | null = null;
+export function watchDevices(f: (device: GPUDevice) => void): void {
+  onDevice = f;
+}
 
 export async function requestGpu(): Promise<GpuChoice> {
   if (!('gpu' in navigator) || !navigator.gpu) return { device: null, why: 'This browser has no WebGPU.' };
@@ -15,7 +20,7 @@ export async function requestGpu(): Promise<GpuChoice> {
   if (!adapter) return { device: null, why: 'WebGPU is present but found no GPU adapter.' };
   try {
     const device = await requestEngineDevice(adapter);
-    countBuffers(device);
+    onDevice?.(device);
     return { device, adapter: adapterName(adapter.info) };
   } catch (e) {
     return {

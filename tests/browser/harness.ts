@@ -115,6 +115,13 @@ export async function launch(webgpu: boolean): Promise<Browser> {
   });
 }
 
+/** The app's address with the test flag, which installs `window.__detangle` and counts GPU buffers. */
+export function testUrl(url: string): string {
+  const u = new URL(url);
+  u.searchParams.set('test', '');
+  return u.toString().replace('test=', 'test');
+}
+
 /** Opens the app and collects console errors and page errors. */
 export async function openApp(browser: Browser, url: string, size = { width: 1366, height: 768 }) {
   const page = await browser.newPage({ viewport: size });
@@ -123,7 +130,7 @@ export async function openApp(browser: Browser, url: string, size = { width: 136
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
   });
-  await page.goto(url);
+  await page.goto(testUrl(url));
   await page.waitForFunction(() => window.__detangle !== undefined && !window.__detangle.state().busy, null, {
     timeout: 60_000,
   });
@@ -150,7 +157,8 @@ export async function openPage(
       console.error(`CSP violation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
     });
   });
-  await page.goto(options.hash ? `${url}#${options.hash}` : url);
+  const pageUrl = testUrl(url);
+  await page.goto(options.hash ? `${pageUrl}#${options.hash}` : pageUrl);
   await waitReady(page);
   return { page, errors };
 }
