@@ -1,4 +1,5 @@
 /** Command-line flags: `--name value`, `--name=value` and bare switches, with one-line errors. */
+import { decimalValue } from '../share/number-text';
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -38,12 +39,17 @@ export function parseFlags(argv: string[], spec: FlagSpec, extraValues: readonly
     const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || (eq < 0 && value.startsWith('--')))
       throw new UsageError(`--${name} needs a value`);
+    if (value.trim() === '') throw new UsageError(`--${name} needs a value; got an empty one`);
     if (values.has(name)) throw new UsageError(`--${name} is given twice`);
     values.set(name, value);
   }
   return { values, switches };
 }
 
+/**
+ * A number flag, read by the same rule as numbers in links (plain decimal notation: no `0x1`, no spaces,
+ * no underscores) and checked against the range.
+ */
 export function numberFlag(
   flags: ParsedFlags,
   name: string,
@@ -51,7 +57,7 @@ export function numberFlag(
 ): number | undefined {
   const text = flags.values.get(name);
   if (text === undefined) return undefined;
-  const value = Number(text);
+  const value = decimalValue(text) ?? NaN;
   const kind = check.integer ? 'a whole number' : 'a number';
   const range =
     check.min !== undefined && check.max !== undefined
@@ -60,12 +66,16 @@ export function numberFlag(
         ? ` ≥ ${check.min}`
         : '';
   const bad =
-    text.trim() === '' ||
     !Number.isFinite(value) ||
     (check.integer && !Number.isInteger(value)) ||
     (check.min !== undefined && value < check.min) ||
     (check.max !== undefined && value > check.max);
-  if (bad) throw new UsageError(`--${name} must be ${kind}${range}; got "${text}"`);
+  if (bad) {
+    const shown = text.length > 40 ? `${text.slice(0, 37)}...` : text;
+    throw new UsageError(
+      `--${name} must be ${kind}${range} in decimal notation; got ${JSON.stringify(shown)}`,
+    );
+  }
   return value;
 }
 

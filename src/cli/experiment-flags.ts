@@ -1,15 +1,17 @@
 /** The flags shared by `train` and `experiment`, turned into an Experiment. */
-import { readFileSync, statSync } from 'node:fs';
-import { CSV_MAX_BYTES, parseCsv } from '../data/csv';
+import type { CsvDataset } from '../data/csv';
+import { CSV_MAX_BYTES, parseCsvBytes } from '../data/csv';
 import { findPreset } from '../data/presets';
 import { DATASETS, DATASET_NAMES, getDataset } from '../data/registry';
-import type { Dataset } from '../data/types';
 import { LIMITS } from '../engine/limits';
-import { LOSSES, OPTIMIZERS, parseArch } from '../engine/spec';
-import type { Experiment } from '../experiment/experiment';
-import { DEFAULT_EXPERIMENT, experimentFromPreset } from '../experiment/experiment';
+import type { NetworkSpec } from '../engine/spec';
+import { LOSSES, OPTIMIZERS } from '../engine/spec';
+import type { Experiment, PreparedRun } from '../experiment/experiment';
+import { DEFAULT_EXPERIMENT, experimentFromPreset, parseArchText, prepare } from '../experiment/experiment';
+import { CSV_DATASET } from '../share/validate';
 import type { ParsedFlags } from './args';
 import { UsageError, choiceFlag, numberFlag } from './args';
+import { readFileLimited } from './read-file';
 
 export const EXPERIMENT_FLAGS = [
   'preset',
@@ -31,19 +33,65 @@ export const EXPERIMENT_FLAGS = [
   'steps-per-dispatch',
 ] as const;
 
+/** Switches shared by `train` and `experiment`. */
+export const EXPERIMENT_SWITCHES = ['classes'] as const;
+
 /** Every parameter name of every dataset (`--samples`, `--noise`, `--factor`, ...). */
 export const DATASET_FLAGS: string[] = [
   ...new Set(Object.values(DATASETS).flatMap((d) => Object.keys(d.params))),
 ];
 
-export function experimentFromFlags(flags: ParsedFlags): { exp: Experiment; data?: Dataset } {
+/** The flags that decide the network itself (fixed by a model file given with --load). */
+export const NETWORK_FLAGS = ['preset', 'arch', 'activation', 'loss', 'slope'] as const;
+
+export interface FlagsContext {
+  /** Settings to start from instead of the default experiment or a preset (a loaded model's). */
+  base?: Experiment;
+  /** Accept --epochs 0 (evaluate only). */
+  allowZeroEpochs?: boolean;
+}
+
+export interface FlagsResult {
+  exp: Experiment;
+  /** The points of --csv, when given. */
+  data?: CsvDataset;
+}
+
+function csvFlag(flags: ParsedFlags, path: string): CsvDataset {
+  const given = [...flags.values.keys()].filter((k) => k === 'dataset' || DATASET_FLAGS.includes(k));
+  if (given.length) {
+    throw new UsageError(
+      `--${given[0]} cannot be used with --csv: the points come from the file, so there is no dataset to choose or generate`,
+    );
+  }
+  const bytes = readFileLimited(path, CSV_MAX_BYTES, '--csv', 'a CSV file');
+  let data: CsvDataset;
+  try {
+    data = parseCsvBytes(bytes, { classes: flags.switches.has('classes') });
+  } catch (e) {
+    throw new UsageError(`--csv ${path}: ${(e as Error).message}`);
+  }
+  return data;
+}
+
+export function experimentFromFlags(flags: ParsedFlags, context: FlagsContext = {}): FlagsResult {
   const presetId = flags.values.get('preset');
   let exp: Experiment;
   try {
-    exp = presetId ? experimentFromPreset(findPreset(presetId)) : structuredClone(DEFAULT_EXPERIMENT);
+    exp = structuredClone(
+      presetId !== undefined
+        ? experimentFromPreset(findPreset(presetId))
+        : (context.base ?? DEFAULT_EXPERIMENT),
+    );
   } catch (e) {
     throw new UsageError(`--preset: ${(e as Error).message}`);
   }
+  const csv = flags.values.get('csv');
+  if (csv === undefined && flags.switches.has('classes')) {
+    throw new UsageError('--classes applies to the labels of a CSV file; give one with --csv FILE');
+  }
+  const data = csv !== undefined ? csvFlag(flags, csv) : undefined;
+
   const dataset = flags.values.get('dataset');
   if (dataset !== undefined) {
     if (!DATASET_NAMES.includes(dataset)) {
@@ -51,25 +99,34 @@ export function experimentFromFlags(flags: ParsedFlags): { exp: Experiment; data
     }
     if (dataset !== exp.dataset) exp.params = {};
     exp.dataset = dataset;
-    if (!presetId) exp.params = {};
+    if (presetId === undefined) exp.params = {};
   }
-  const def = getDataset(exp.dataset);
-  for (const name of DATASET_FLAGS) {
-    if (!flags.values.has(name)) continue;
-    const spec = def.params[name];
-    if (!spec) {
-      throw new UsageError(
-        `--${name} is not a parameter of ${exp.dataset}; its parameters are ${Object.keys(def.params)
-          .map((p) => `--${p}`)
-          .join(', ')}`,
-      );
+  if (data) {
+    exp.dataset = CSV_DATASET;
+    exp.params = {};
+  } else if (exp.dataset === CSV_DATASET) {
+    throw new UsageError(
+      'the model was trained on a CSV file: give its points with --csv FILE (or choose --dataset)',
+    );
+  } else {
+    const def = getDataset(exp.dataset);
+    for (const name of DATASET_FLAGS) {
+      if (!flags.values.has(name)) continue;
+      const spec = def.params[name];
+      if (!spec) {
+        throw new UsageError(
+          `--${name} is not a parameter of ${exp.dataset}; its parameters are ${Object.keys(def.params)
+            .map((p) => `--${p}`)
+            .join(', ')}`,
+        );
+      }
+      exp.params[name] = numberFlag(flags, name, { min: spec.min, max: spec.max, integer: spec.integer })!;
     }
-    exp.params[name] = numberFlag(flags, name, { min: spec.min, max: spec.max, integer: spec.integer })!;
   }
   const arch = flags.values.get('arch');
   if (arch !== undefined) {
     try {
-      exp.arch = parseArch(arch);
+      exp.arch = parseArchText(arch);
     } catch (e) {
       throw new UsageError(`--arch: ${(e as Error).message}`);
     }
@@ -80,30 +137,30 @@ export function experimentFromFlags(flags: ParsedFlags): { exp: Experiment; data
   exp.learningRate = numberFlag(flags, 'lr', { min: 1e-12, max: 1e6 }) ?? exp.learningRate;
   exp.batchSize =
     numberFlag(flags, 'batch', { min: 1, max: LIMITS.maxBatch, integer: true }) ?? exp.batchSize;
-  exp.epochs = numberFlag(flags, 'epochs', { min: 1, max: 1e6, integer: true }) ?? exp.epochs;
+  const minEpochs = context.allowZeroEpochs ? 0 : 1;
+  exp.epochs = numberFlag(flags, 'epochs', { min: minEpochs, max: 1e6, integer: true }) ?? exp.epochs;
   exp.seed = numberFlag(flags, 'seed', { min: 0, max: 2 ** 32 - 1, integer: true }) ?? exp.seed;
   exp.testSplit = numberFlag(flags, 'test-split', { min: 0, max: 0.9 }) ?? exp.testSplit;
   exp.l1 = numberFlag(flags, 'l1', { min: 0, max: 10 }) ?? exp.l1;
   exp.l2 = numberFlag(flags, 'l2', { min: 0, max: 10 }) ?? exp.l2;
   exp.slope = numberFlag(flags, 'slope', { min: 0, max: 0.999 }) ?? exp.slope;
-
-  const csv = flags.values.get('csv');
-  let data: Dataset | undefined;
-  if (csv !== undefined) {
-    let text: string;
-    try {
-      if (statSync(csv).size > CSV_MAX_BYTES) throw new Error(`larger than ${CSV_MAX_BYTES} bytes`);
-      text = readFileSync(csv, 'utf8');
-    } catch (e) {
-      throw new UsageError(`--csv ${csv}: ${(e as Error).message}`);
-    }
-    try {
-      data = parseCsv(text);
-    } catch (e) {
-      throw new UsageError(`--csv ${csv}: ${(e as Error).message}`);
-    }
-    exp.dataset = 'csv';
-    exp.params = {};
-  }
   return { exp, data };
+}
+
+/**
+ * `prepare` for the command line: what does not fit becomes a UsageError, and CSV labels read as
+ * regression targets name the switch that reads them as classes.
+ */
+export function prepareFromFlags(exp: Experiment, data?: CsvDataset, spec?: NetworkSpec): PreparedRun {
+  try {
+    return prepare(exp, data, spec);
+  } catch (e) {
+    const message = (e as Error).message;
+    if (data?.regressionReason && message.startsWith(data.regressionReason)) {
+      throw new UsageError(
+        `--csv: ${message}; pass --classes to read the labels as classes, or train with --loss mse`,
+      );
+    }
+    throw new UsageError(message);
+  }
 }

@@ -5,7 +5,8 @@
 import { pathToFileURL } from 'node:url';
 import { FUSED_MAX_PARAMS, fusedEvaluateWgsl, fusedGridWgsl, fusedTrainWgsl } from '../engine/codegen';
 import { SHADERS } from '../engine/shaders';
-import { OPTIMIZERS, LOSSES, buildSpec, paramLayout, parseArch } from '../engine/spec';
+import { OPTIMIZERS, LOSSES, buildSpec, paramLayout } from '../engine/spec';
+import { parseArchText } from '../experiment/experiment';
 import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
 
 export const KERNELS = ['train', 'grid', 'evaluate'] as const;
@@ -38,7 +39,12 @@ export function wgslFromArgs(argv: string[]): WgslResult {
   const kernel = choiceFlag(flags, 'kernel', KERNELS) ?? 'train';
   const subgroup = choiceFlag(flags, 'subgroup-size', SUBGROUP_SIZES) ?? 'none';
   const slope = numberFlag(flags, 'slope', { min: 0, max: 0.999 });
-  const spec = buildSpec(parseArch(arch), flags.values.get('activation') ?? 'tanh', loss, {
+  if (flags.switches.has('regression') && loss !== 'mse') {
+    throw new UsageError(
+      `--regression needs --loss mse (regression trains on the mean squared error); got --loss ${loss}`,
+    );
+  }
+  const spec = buildSpec(parseArchText(arch), flags.values.get('activation') ?? 'tanh', loss, {
     regression: flags.switches.has('regression'),
     slope,
   });

@@ -7,7 +7,16 @@ import { splitDataset } from '../data/split';
 import type { Dataset } from '../data/types';
 import type { Preset } from '../data/presets';
 import type { Loss, NetworkSpec, Optimizer, OptimizerSpec } from '../engine/spec';
-import { DEFAULT_SLOPE, LOSSES, OPTIMIZERS, SpecError, buildSpec, defaultOptimizer } from '../engine/spec';
+import {
+  DEFAULT_SLOPE,
+  LOSSES,
+  OPTIMIZERS,
+  SpecError,
+  buildSpec,
+  checkSpec,
+  defaultOptimizer,
+  outputUnits,
+} from '../engine/spec';
 
 export interface Experiment {
   dataset: string;
@@ -74,9 +83,11 @@ export interface PreparedRun {
 
 /**
  * Makes the data and checks that data, architecture and loss fit together. `data` replaces the generated
- * set (a CSV). Throws an Error whose message says what does not fit.
+ * set (a CSV). `spec` replaces the network built from the experiment's arch and activations (a model
+ * file's exact layers); its loss must be the experiment's. Throws an Error whose message says what does
+ * not fit.
  */
-export function prepare(exp: Experiment, data?: Dataset): PreparedRun {
+export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): PreparedRun {
   if (!(LOSSES as readonly string[]).includes(exp.loss)) {
     throw new SpecError(`loss must be one of ${LOSSES.join(', ')}; got "${exp.loss}"`);
   }
@@ -88,14 +99,27 @@ export function prepare(exp: Experiment, data?: Dataset): PreparedRun {
   }
   const all = data ?? makeDataset(exp.dataset, exp.params, exp.seed);
   const regression = all.classes === 0;
-  const spec = buildSpec(exp.arch, exp.activation, exp.loss, { regression, slope: exp.slope });
+  if (spec) {
+    checkSpec(spec);
+    if (spec.loss !== exp.loss) {
+      throw new SpecError(`the network's loss is ${spec.loss} but the experiment's is ${exp.loss}`);
+    }
+  }
+  spec ??= buildSpec(exp.arch, exp.activation, exp.loss, { regression, slope: exp.slope });
   if (spec.inputSize !== all.inputSize) {
     throw new SpecError(
       `the data has ${all.inputSize} input${all.inputSize > 1 ? 's' : ''} but the architecture starts with ${spec.inputSize}`,
     );
   }
-  const outputs = exp.arch[exp.arch.length - 1];
-  if (regression && exp.loss !== 'mse') throw new SpecError('regression data needs the mse loss');
+  const outputs = outputUnits(spec);
+  if (regression && exp.loss !== 'mse') {
+    const reason = (all as { regressionReason?: unknown }).regressionReason;
+    throw new SpecError(
+      typeof reason === 'string'
+        ? `${reason}; regression needs the mse loss`
+        : 'regression data needs the mse loss',
+    );
+  }
   if (!regression && outputs === 1 && all.classes > 2) {
     throw new SpecError(`the data has ${all.classes} classes: use ${all.classes} outputs and loss ce`);
   }
@@ -106,6 +130,28 @@ export function prepare(exp: Experiment, data?: Dataset): PreparedRun {
     exp.testSplit > 0 ? splitDataset(all, exp.testSplit, exp.seed) : { train: all, test: null };
   const optimizer = { ...defaultOptimizer(exp.optimizer, exp.learningRate), l1: exp.l1, l2: exp.l2 };
   return { spec, optimizer, train, test, regression };
+}
+
+/**
+ * Reads layer sizes written as text: whole numbers from input to output, each pair joined by one `-`
+ * (or one `x` or `,`), spaces allowed around them: "2-3-2-1". An empty size between two separators
+ * ("2-x-1", "2--1") is refused, not skipped. Throws a SpecError that says what is wrong.
+ */
+export function parseArchText(text: string): number[] {
+  const show = JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
+  const rule = 'must be sizes from input to output joined by dashes, e.g. 2-3-2-1';
+  const parts = text.trim().split(/\s*[-x,]\s*/);
+  if (parts.length < 2) throw new SpecError(`architecture ${show} ${rule}`);
+  const sizes: number[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (p === '') throw new SpecError(`architecture ${show} ${rule}; size ${i + 1} is empty`);
+    if (!/^\d+$/.test(p) || Number(p) < 1) {
+      throw new SpecError(`architecture ${show} ${rule}; size ${i + 1} is ${JSON.stringify(p.slice(0, 12))}`);
+    }
+    sizes.push(Number(p));
+  }
+  return sizes;
 }
 
 /** "2-3-2-1". */

@@ -2,14 +2,28 @@
 import type { Dataset } from '../data/types';
 import { Engine } from '../engine/engine';
 import { stepsPerEpoch } from '../engine/permutation';
+import type { NetworkSpec } from '../engine/spec';
 import type { KernelKind, Stats } from '../engine/types';
 import type { Experiment } from './experiment';
 import { prepare } from './experiment';
+
+/** Where training starts: parameters, optimiser moments (zero when absent) and the step count. */
+export interface RunStart {
+  params: Float32Array;
+  moments?: Float32Array;
+  step: number;
+}
 
 export interface RunOptions {
   kernel?: 'auto' | KernelKind;
   stepsPerDispatch?: number;
   data?: Dataset;
+  /** The exact network (a model file's); by default the experiment's arch and activations. */
+  spec?: NetworkSpec;
+  /** Start from these weights and optimiser state instead of the seed's initial weights. */
+  start?: RunStart;
+  /** Read the final parameters and optimiser state back into the result (to save a model). */
+  keepState?: boolean;
   onEpoch?: (stats: Stats, epochs: number) => void;
 }
 
@@ -21,6 +35,10 @@ export interface RunResult {
   samplesPerSecond: number;
   stepsPerSecond: number;
   regression: boolean;
+  /** The network that was trained. */
+  spec: NetworkSpec;
+  /** Final parameters, moments and step, when keepState was asked for. */
+  state?: { params: Float32Array; moments: Float32Array; step: number };
 }
 
 /** Statistics requests in flight at once (the engine's staging ring holds four). */
@@ -31,7 +49,7 @@ export async function runExperiment(
   exp: Experiment,
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const run = prepare(exp, options.data);
+  const run = prepare(exp, options.data, options.spec);
   const engine = await Engine.create(device, {
     spec: run.spec,
     optimizer: run.optimizer,
@@ -44,6 +62,8 @@ export async function runExperiment(
   });
   try {
     engine.setData(run.train, run.test);
+    const first = options.start?.step ?? 0;
+    if (options.start) engine.restore({ ...options.start });
     const n = run.train.y.length;
     const batch = Math.min(exp.batchSize, n);
     const perEpoch = stepsPerEpoch(n, batch);
@@ -65,16 +85,18 @@ export async function runExperiment(
     }
     const seconds = (performance.now() - start) / 1000;
     const final = last ?? (await engine.stats());
-    const steps = final.divergedAtStep ?? final.step;
+    const steps = (final.divergedAtStep ?? final.step) - first;
     const samples = steps * batch;
     return {
       final,
       kernel: engine.kernel,
       steps,
       seconds,
-      samplesPerSecond: samples / seconds,
-      stepsPerSecond: steps / seconds,
+      samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+      stepsPerSecond: seconds > 0 ? steps / seconds : 0,
       regression: run.regression,
+      spec: run.spec,
+      ...(options.keepState ? { state: await engine.readState() } : {}),
     };
   } finally {
     engine.dispose();

@@ -11,10 +11,10 @@
  * dataset take the defaults of DEFAULT_EXPERIMENT and DEFAULT_VIEW.
  */
 import type { NetworkSpec } from '../engine/spec';
-import { parseArch } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
-import { DEFAULT_EXPERIMENT, archText } from '../experiment/experiment';
+import { DEFAULT_EXPERIMENT, archText, parseArchText } from '../experiment/experiment';
 import { ShareError, messageOf } from './errors';
+import { decimalValue } from './number-text';
 import type { FieldNames } from './validate';
 import { checkExperiment, cleanExperiment } from './validate';
 import type { Projection, ViewSettings } from './view';
@@ -138,16 +138,16 @@ export async function shareUrl(
   return `${options.base ?? defaultBase()}#${await shareQuery(exp, options)}`;
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 function clip(s: string): string {
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }
 
 function numberParam(text: string, field: string): number {
-  const t = text.trim();
-  if (!NUMBER.test(t)) throw new ShareError(`must be a number; got ${JSON.stringify(clip(text))}`, field);
-  return Number(t) + 0; // -0 reads as 0, as it is written
+  const value = decimalValue(text); // -0 reads as 0, as it is written
+  if (value === null) {
+    throw new ShareError(`must be a number; got ${JSON.stringify(clip(text))}`, field);
+  }
+  return value;
 }
 
 /** The query part of a link, hash or query text. */
@@ -197,7 +197,7 @@ export function parseExperimentFields(
   const arch = get(URL_FIELDS.arch);
   if (arch !== null) {
     try {
-      exp.arch = parseArch(arch);
+      exp.arch = parseArchText(arch);
     } catch (e) {
       throw new ShareError(messageOf(e), URL_FIELDS.arch);
     }

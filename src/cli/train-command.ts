@@ -1,0 +1,242 @@
+/**
+ * `npm run train`: options in, one training run (or an evaluation of a loaded model) on the GPU,
+ * progress on stderr and the result on stdout, an exit code out. The process entry is train.ts; tests
+ * call runTrain in-process with their own GPU device.
+ */
+import type { NetworkSpec } from '../engine/spec';
+import { fitsFused, FUSED_MAX_PARAMS } from '../engine/codegen';
+import { paramLayout, widths } from '../engine/spec';
+import type { Experiment } from '../experiment/experiment';
+import { DEFAULT_EXPERIMENT, archText } from '../experiment/experiment';
+import type { RunStart } from '../experiment/run';
+import { runExperiment } from '../experiment/run';
+import type { ImportedModel } from '../share/model-json';
+import { exportModel } from '../share/model-json';
+import { URL_FIELDS, experimentUrl, shareUrl } from '../share/url';
+import { CSV_DATASET, checkExperiment } from '../share/validate';
+import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
+import type { CliIo } from './cli-io';
+import { EXIT_DIVERGED, EXIT_OK, errorLine, exitCodeOf } from './exit-codes';
+import {
+  DATASET_FLAGS,
+  EXPERIMENT_FLAGS,
+  EXPERIMENT_SWITCHES,
+  NETWORK_FLAGS,
+  experimentFromFlags,
+  prepareFromFlags,
+} from './experiment-flags';
+import { checkSavePath, loadModelFile, writeFileAtomic } from './model-file';
+
+export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME] [--samples N] [--noise X] [--arch 2-3-2-1]
+  [--activation tanh|relu|leaky_relu|sigmoid|softplus|linear (or one per layer, comma-separated)]
+  [--loss mse|bce|ce] [--optimizer sgd|momentum|rmsprop|adam] [--lr X] [--batch N] [--epochs N] [--seed N]
+  [--test-split X] [--l1 X] [--l2 X] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|general]
+  [--steps-per-dispatch N] [--load FILE] [--save FILE] [--json] [--url [--with-weights]] [--quiet]
+  [dataset parameters as --NAME VALUE]
+--load starts from a model file (its layers, activations, loss and weights; the other flags set the
+training); --epochs 0 then only evaluates it. --save writes the trained model file. See docs/cli.md.`;
+
+function fmt(x: number | null | undefined, digits = 4): string {
+  return x === null || x === undefined ? '-' : x.toFixed(digits);
+}
+
+/** The activation text that rebuilds a spec's layers exactly: one name per layer, output included. */
+function activationText(spec: NetworkSpec): string {
+  return spec.layers.map((l) => l.activation).join(',');
+}
+
+function sameSpec(a: NetworkSpec, b: NetworkSpec): boolean {
+  return (
+    a.inputSize === b.inputSize &&
+    a.loss === b.loss &&
+    a.layers.length === b.layers.length &&
+    a.layers.every(
+      (l, i) =>
+        l.units === b.layers[i].units &&
+        l.activation === b.layers[i].activation &&
+        (l.activation !== 'leaky_relu' || l.slope === b.layers[i].slope),
+    )
+  );
+}
+
+/** The settings a loaded model starts from: its recorded experiment (if any) with its own network. */
+function loadedBase(model: ImportedModel): Experiment {
+  const base = structuredClone(model.experiment ?? DEFAULT_EXPERIMENT);
+  base.arch = widths(model.spec);
+  base.activation = activationText(model.spec);
+  base.loss = model.spec.loss;
+  base.slope = model.spec.layers.find((l) => l.activation === 'leaky_relu')?.slope ?? base.slope;
+  return base;
+}
+
+export async function runTrain(argv: string[], io: CliIo): Promise<number> {
+  try {
+    return await train(argv, io);
+  } catch (error) {
+    io.err(errorLine(error));
+    return exitCodeOf(error);
+  }
+}
+
+async function train(argv: string[], io: CliIo): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.out(TRAIN_HELP);
+    return EXIT_OK;
+  }
+  const flags = parseFlags(
+    argv,
+    {
+      switches: ['json', 'url', 'with-weights', 'quiet', ...EXPERIMENT_SWITCHES],
+      values: [...EXPERIMENT_FLAGS, 'save', 'load'],
+    },
+    DATASET_FLAGS,
+  );
+  const loadPath = flags.values.get('load');
+  const savePath = flags.values.get('save');
+  let model: ImportedModel | undefined;
+  if (loadPath !== undefined) {
+    const fixed = NETWORK_FLAGS.find((f) => flags.values.has(f));
+    if (fixed) {
+      throw new UsageError(
+        `--${fixed} cannot be used with --load: the model file fixes the layers, activations and loss`,
+      );
+    }
+    model = loadModelFile(loadPath);
+  }
+  if (flags.switches.has('with-weights') && !flags.switches.has('url')) {
+    throw new UsageError('--with-weights goes with --url: it puts the trained weights in the link');
+  }
+  if (savePath !== undefined) checkSavePath(savePath);
+  const { exp, data } = experimentFromFlags(flags, {
+    base: model ? loadedBase(model) : undefined,
+    allowZeroEpochs: model !== undefined,
+  });
+  const kernel = choiceFlag(flags, 'kernel', ['auto', 'fused', 'general'] as const);
+  const stepsPerDispatch = numberFlag(flags, 'steps-per-dispatch', { min: 1, max: 4096, integer: true });
+  const run = prepareFromFlags(exp, data, model?.spec);
+  if (kernel === 'fused' && !fitsFused(run.spec)) {
+    throw new UsageError(
+      `--kernel fused: the fused kernel takes networks of at most ${FUSED_MAX_PARAMS} parameters and ` +
+        `${archText(widths(run.spec))} has ${paramLayout(run.spec).count}; use --kernel general or auto`,
+    );
+  }
+  // What a model file or a link records: the run's settings; an evaluation keeps the model's epochs.
+  const record: Experiment = {
+    ...exp,
+    epochs: exp.epochs > 0 ? exp.epochs : (model?.experiment?.epochs ?? DEFAULT_EXPERIMENT.epochs),
+  };
+  const wantUrl = flags.switches.has('url');
+  if (wantUrl) {
+    if (exp.dataset === CSV_DATASET) {
+      throw new UsageError(
+        '--url cannot be used with --csv: a link holds no points, so the app could not open the run',
+      );
+    }
+    let linkSpec: NetworkSpec;
+    try {
+      linkSpec = checkExperiment(record, URL_FIELDS);
+    } catch (e) {
+      throw new UsageError(`--url: ${(e as Error).message}`);
+    }
+    if (!sameSpec(linkSpec, run.spec)) {
+      throw new UsageError(
+        '--url: this network cannot be written as a link (its output activation or leaky_relu slopes differ from what the link settings rebuild)',
+      );
+    }
+  }
+  let start: RunStart | undefined;
+  if (model) {
+    const state = model.optimizerState;
+    // Moments of another optimiser mean nothing to this one: they start again from zero.
+    const sameOptimizer = model.experiment?.optimizer === exp.optimizer;
+    start = {
+      params: model.params,
+      moments: state && sameOptimizer ? state.moments : undefined,
+      step: state?.step ?? 0,
+    };
+  }
+
+  const quiet = flags.switches.has('quiet');
+  const gpu = await io.openGpu();
+  let result;
+  try {
+    if (!quiet) io.err(`adapter: ${gpu.adapterName}`);
+    result = await runExperiment(gpu.device, exp, {
+      kernel,
+      stepsPerDispatch,
+      data,
+      spec: model?.spec,
+      start,
+      keepState: savePath !== undefined || flags.switches.has('with-weights'),
+      onEpoch: (s, epochs) => {
+        if (quiet) return;
+        const test = s.test ? `  test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '';
+        io.err(
+          `epoch ${s.epoch}/${epochs}  step ${s.step}  loss ${fmt(s.train.loss)} acc ${fmt(s.train.accuracy, 3)}${test}`,
+        );
+      },
+    });
+  } finally {
+    gpu.close();
+  }
+  const s = result.final;
+  const diverged = s.divergedAtStep !== null;
+  if (diverged) {
+    io.err(`diverged: the loss became NaN or infinite at step ${s.divergedAtStep}; training stopped there`);
+    if (savePath !== undefined) io.err(`--save ${savePath}: not written, the weights are not finite`);
+  }
+  let url: string | null = null;
+  if (wantUrl && !diverged) {
+    url = flags.switches.has('with-weights')
+      ? await shareUrl(record, { weights: result.state!.params })
+      : experimentUrl(record);
+  } else if (wantUrl && !flags.switches.has('with-weights')) {
+    url = experimentUrl(record);
+  }
+  if (savePath !== undefined && !diverged) {
+    const st = result.state!;
+    writeFileAtomic(
+      savePath,
+      exportModel(run.spec, st.params, record, { step: st.step, moments: st.moments }),
+    );
+    if (!quiet) io.err(`saved ${savePath}`);
+  }
+  const summary = {
+    dataset: exp.dataset,
+    arch: archText(exp.arch),
+    activation: exp.activation,
+    loss: exp.loss,
+    optimizer: exp.optimizer,
+    learningRate: exp.learningRate,
+    batch: exp.batchSize,
+    seed: exp.seed,
+    epochs: exp.epochs,
+    steps: result.steps,
+    step: s.divergedAtStep ?? s.step,
+    train: { loss: s.train.loss, accuracy: s.train.accuracy },
+    test: s.test ? { loss: s.test.loss, accuracy: s.test.accuracy } : null,
+    diverged,
+    divergedAtStep: s.divergedAtStep,
+    seconds: result.seconds,
+    stepsPerSecond: result.stepsPerSecond,
+    samplesPerSecond: result.samplesPerSecond,
+    adapter: gpu.adapterName,
+    kernel: result.kernel,
+    ...(loadPath !== undefined ? { loaded: loadPath } : {}),
+    ...(savePath !== undefined && !diverged ? { saved: savePath } : {}),
+    ...(url ? { url } : {}),
+  };
+  if (flags.switches.has('json')) {
+    io.out(JSON.stringify(summary));
+  } else {
+    io.out(
+      `${exp.dataset} ${archText(exp.arch)} ${exp.activation} ${exp.loss} ${exp.optimizer}: ` +
+        `train loss ${fmt(s.train.loss)} acc ${fmt(s.train.accuracy, 3)}` +
+        (s.test ? `, test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '') +
+        `\n${result.steps} steps in ${result.seconds.toFixed(2)} s: ${Math.round(result.stepsPerSecond)} steps/s, ` +
+        `${Math.round(result.samplesPerSecond)} samples/s (${result.kernel} kernel, ${gpu.adapterName})`,
+    );
+    if (url) io.out(url);
+  }
+  return diverged ? EXIT_DIVERGED : EXIT_OK;
+}
