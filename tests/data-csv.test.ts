@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { CSV_MAX_BYTES, CSV_MAX_ROWS, CsvError, parseCsv } from '../src/data/csv';
+import {
+  CSV_MAX_BYTES,
+  CSV_MAX_ROWS,
+  CsvError,
+  decodeCsvBytes,
+  formatBytes,
+  parseCsv,
+  parseCsvBytes,
+} from '../src/data/csv';
 
 function errorOf(text: string, options = {}): CsvError {
   try {
@@ -126,9 +134,11 @@ describe('parseCsv: errors name the line', () => {
   it('a file over the size limit', () => {
     const e = errorOf('1,2,0\n'.repeat(100), { maxBytes: 500 });
     expect(e.line).toBeNull();
-    expect(e.message).toMatch(/too large: more than 500 bytes/);
-    // multi-byte characters count as their UTF-8 length
-    expect(() => parseCsv('é,0\n'.repeat(100), { maxBytes: 450 })).toThrow(/too large/);
+    expect(e.message).toBe('the file is too large: it is 600 bytes, and a CSV file may be at most 500 bytes');
+    // multi-byte characters count as their UTF-8 length: '0,é\n' is 5 bytes, a pair of surrogates 4
+    expect(() => parseCsv('0,é\n'.repeat(100), { maxBytes: 499 })).toThrow(/it is 500 bytes/);
+    expect(parseCsv('0,é\n'.repeat(100), { maxBytes: 500 }).y.length).toBe(100);
+    expect(() => parseCsv('1,\u{1F600}\n', { maxBytes: 6 })).toThrow(/it is 7 bytes,/);
   });
 
   it('too many rows', () => {
@@ -144,5 +154,103 @@ describe('parseCsv: errors name the line', () => {
     expect(e.message).toMatch(
       /^line 18: label "c16" is a 17th distinct class name; labels must be at most 16/,
     );
+  });
+});
+
+describe('parseCsv: labels read as classes or as regression targets', () => {
+  it('says why whole-number labels of 16 or more became regression targets', () => {
+    const rows = Array.from({ length: 18 }, (_, i) => `${i / 10},${i}`);
+    const d = parseCsv(['x,label', ...rows].join('\n'));
+    expect(d.classes).toBe(0);
+    // the label 16 is the 17th data row, on line 18 (after the header)
+    expect(d.regressionReason).toBe(
+      'the label 16 on line 18 is not a class index (0 to 15), so the labels were read as regression targets',
+    );
+    expect(parseCsv('1,0.5\n2,1').regressionReason).toMatch(/^the label 0.5 on line 1 is not a whole number/);
+    expect(parseCsv('1,0\n2,1').regressionReason).toBeNull();
+    expect(parseCsv('1,a\n2,b').regressionReason).toBeNull();
+  });
+
+  it('classes: true reads every distinct value as a class, in increasing order of value', () => {
+    const d = parseCsv('1,40\n2,17\n3,40\n4,100\n5,17.0', { classes: true });
+    expect(d.classes).toBe(3);
+    expect(Array.from(d.y)).toEqual([1, 0, 1, 2, 0]);
+    expect(d.labelNames).toEqual(['17', '40', '100']);
+    expect(d.regressionReason).toBeNull();
+    const f = parseCsv('1,0.5\n2,-1\n3,0.5', { classes: true });
+    expect(Array.from(f.y)).toEqual([1, 0, 1]);
+    expect(f.labelNames).toEqual(['-1', '0.5']);
+    // class indices stay as they are
+    const idx = parseCsv('1,2\n2,0', { classes: true });
+    expect(Array.from(idx.y)).toEqual([2, 0]);
+    expect(idx.classes).toBe(3);
+    expect(idx.labelNames).toBeNull();
+  });
+
+  it('classes: true refuses a 17th distinct value, naming its line', () => {
+    const rows = Array.from({ length: 17 }, (_, i) => `${i},${i + 100}`);
+    const e = errorOf(rows.join('\n'), { classes: true });
+    expect(e.line).toBe(17);
+    expect(e.message).toMatch(
+      /^line 17: label "116" is a 17th distinct label value; labels must be at most 16/,
+    );
+  });
+});
+
+describe('parseCsv: messages stay short', () => {
+  it('an out-of-range cell or label is shortened', () => {
+    const long = `1${'0'.repeat(5_000_000)}`;
+    const cell = errorOf(`1,2,0\n${long},2,1`);
+    expect(cell.message).toBe(`line 2: column 1: ${long.slice(0, 37)}... is out of range for 32-bit floats`);
+    const label = errorOf(`1,2,0\n1,2,${long}`);
+    expect(label.message.length).toBeLessThan(100);
+    expect(label.message).toMatch(/^line 2: the label 1000.*\.\.\. is out of range/);
+  });
+});
+
+describe('CSV bytes: one decoder for the app and the command line', () => {
+  const text = 'x,y,label\n0.5,-1,a\n2,3,b\n';
+  const utf16 = (littleEndian: boolean): Uint8Array => {
+    const out = new Uint8Array(2 + 2 * text.length);
+    const view = new DataView(out.buffer);
+    view.setUint16(0, 0xfeff, littleEndian);
+    for (let i = 0; i < text.length; i++) view.setUint16(2 + 2 * i, text.charCodeAt(i), littleEndian);
+    return out;
+  };
+
+  it('reads UTF-8 (with or without a byte-order mark) and UTF-16 with one, either byte order', () => {
+    const plain = new TextEncoder().encode(text);
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...plain]);
+    for (const bytes of [plain, withBom, utf16(true), utf16(false)]) {
+      expect(decodeCsvBytes(bytes)).toBe(text);
+      const d = parseCsvBytes(bytes);
+      expect(Array.from(d.x)).toEqual([0.5, -1, 2, 3]);
+      expect(d.labelNames).toEqual(['a', 'b']);
+    }
+  });
+
+  it('refuses bytes that are not text', () => {
+    expect(() => decodeCsvBytes(new Uint8Array([0x31, 0x2c, 0xff, 0x0a]))).toThrow(
+      /^the file is not text: it is not UTF-8, nor UTF-16 with a byte-order mark$/,
+    );
+    // UTF-16 without its mark reads as UTF-8 with NUL characters
+    expect(() => decodeCsvBytes(utf16(true).subarray(2))).toThrow(/NUL characters.*byte-order mark/);
+    expect(() => decodeCsvBytes(new Uint8Array([0xff, 0xfe, 0x00, 0xd8]))).toThrow(/UTF-16LE/);
+  });
+
+  it('limits the bytes of the file before decoding, with exact sizes', () => {
+    expect(() => parseCsvBytes(new Uint8Array(501), { maxBytes: 500 })).toThrow(
+      'the file is too large: it is 501 bytes, and a CSV file may be at most 500 bytes',
+    );
+    expect(formatBytes(CSV_MAX_BYTES)).toBe('20,971,520 bytes (20 MiB)');
+    expect(formatBytes(CSV_MAX_BYTES + 1)).toBe('20,971,521 bytes');
+    expect(formatBytes(2048)).toBe('2,048 bytes (2 KiB)');
+    expect(formatBytes(1)).toBe('1 byte');
+  });
+
+  it('passes the classes option on', () => {
+    const bytes = new TextEncoder().encode('1,20\n2,30\n');
+    expect(parseCsvBytes(bytes).classes).toBe(0);
+    expect(parseCsvBytes(bytes, { classes: true }).classes).toBe(2);
   });
 });

@@ -249,11 +249,18 @@ describe('model files: errors give the JSON path', () => {
     });
   }
 
-  it('rejects a file over the size limit without parsing it', () => {
+  it('rejects a file over the size limit without parsing it, with the exact sizes', () => {
     const big = EXAMPLE.replace('"version": 1,', `"version": 1, "pad": "${'x'.repeat(MODEL_MAX_BYTES)}",`);
-    expect(errorOf(big).message).toBe(`the file is too large: the limit is ${MODEL_MAX_BYTES} bytes`);
-    expect(() => importModel(EXAMPLE, { maxBytes: 100 })).toThrow(
-      'the file is too large: the limit is 100 bytes',
+    const size = new TextEncoder().encode(big).length.toLocaleString('en-US');
+    expect(errorOf(big).message).toBe(
+      `the file is too large: it is ${size} bytes, and a model file may be at most 5,242,880 bytes (5 MiB)`,
+    );
+    const text = EXAMPLE.slice(0, 101);
+    expect(() => importModel(`${text}é`, { maxBytes: 102 })).toThrow(
+      'the file is too large: it is 103 bytes, and a model file may be at most 102 bytes',
+    );
+    expect(() => importModel('x'.repeat(500), { maxBytes: 100 })).toThrow(
+      'the file is too large: it is at least 500 bytes, and a model file may be at most 100 bytes',
     );
   });
 
