@@ -101,6 +101,20 @@ struct TrainUniforms {
   epsilon: f32,
   l1: f32,
   l2: f32,
+  // 1 − ρ, 1 − β1, 1 − β2 rounded from float64 on the host: in float32, 1 − 0.999 is 1.3e-5 off.
+  one_minus_rho: f32,
+  one_minus_beta1: f32,
+  one_minus_beta2: f32,
+  bias_steps: u32,  // entries of the Adam bias-correction table (steps 0 .. bias_steps − 1)
+}
+
+// Adam's bias corrections 1 / (1 − β1^t), 1 / (1 − β2^t) of step `step` (t = step + 1): `entry` is the
+// table row the host computed in float64 (kernels pass bias_table[min(step, steps − 1)]); beyond the table,
+// where β^t is tiny and float32 is exact enough, they are computed here.
+fn adam_bias(step: u32, steps: u32, entry: vec2<f32>, beta1: f32, beta2: f32) -> vec2<f32> {
+  if (step < steps) { return entry; }
+  let t = f32(step + 1u);
+  return vec2<f32>(1.0 / (1.0 - pow(beta1, t)), 1.0 / (1.0 - pow(beta2, t)));
 }
 
 // The training position, kept on the GPU so that many steps can be queued without the CPU.
@@ -109,4 +123,8 @@ struct State {
   target_step: u32,
   diverged_step: u32,  // NONE while the loss stays finite
   last_loss: f32,      // mean loss of the last batch
+  good_step: u32,      // the step whose (finite-loss) weights the backup holds; NONE when there is none
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }

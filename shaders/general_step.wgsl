@@ -12,10 +12,11 @@
 @group(0) @binding(2) var<storage, read> xs: array<f32>;               // (N, input_size)
 @group(0) @binding(3) var<storage, read> ys: array<f32>;               // (N)
 @group(0) @binding(4) var<storage, read_write> params: array<f32>;     // (P)
-@group(0) @binding(5) var<storage, read_write> moments: array<f32>;    // (2, P)
+@group(0) @binding(5) var<storage, read_write> moments: array<f32>;    // (2, P) moments, (3, P) backup
 @group(0) @binding(6) var<storage, read_write> state: State;
 @group(0) @binding(7) var<storage, read_write> scratch: array<f32>;    // (batch, stride)
 @group(0) @binding(8) var<storage, read_write> partials: array<f32>;   // (chunks, P + 1)
+@group(0) @binding(9) var<storage, read> bias_table: array<vec2<f32>>;
 
 struct BatchRange { lo: u32, count: u32 }
 
@@ -116,6 +117,7 @@ fn chunk_sum(p: u32, chunks: u32) -> f32 {
 }
 
 // One optimiser update per parameter (twin: applyOptimizer); skipped when the batch loss is not finite.
+// The weights and moments it replaces gave a finite loss: they go to the backup first.
 @compute @workgroup_size(64)
 fn update(@builtin(global_invocation_id) id: vec3<u32>) {
   let p = id.x;
@@ -126,9 +128,11 @@ fn update(@builtin(global_invocation_id) id: vec3<u32>) {
   let count = f32(batch.count);
   if (is_not_finite(chunk_sum(P, chunks) / count)) { return; }
   var w = params[p];
+  moments[2u * P + p] = w;
+  moments[3u * P + p] = moments[p];
+  moments[4u * P + p] = moments[P + p];
   var g = chunk_sum(p, chunks) / count;
   if (role_of(p).is_weight) { g += u.l1 * sign(w) + u.l2 * w; }
-  let t = f32(state.step + 1u);
   switch u.optimizer {
     case 1u: {
       let v = u.momentum * moments[p] + g;
@@ -136,35 +140,47 @@ fn update(@builtin(global_invocation_id) id: vec3<u32>) {
       w -= u.lr * v;
     }
     case 2u: {
-      let s = u.rho * moments[P + p] + (1.0 - u.rho) * g * g;
+      let s = u.rho * moments[P + p] + u.one_minus_rho * g * g;
       moments[P + p] = s;
       w -= u.lr * g / (sqrt(s) + u.epsilon);
     }
     case 3u: {
-      let m = u.beta1 * moments[p] + (1.0 - u.beta1) * g;
-      let v = u.beta2 * moments[P + p] + (1.0 - u.beta2) * g * g;
+      let m = u.beta1 * moments[p] + u.one_minus_beta1 * g;
+      let v = u.beta2 * moments[P + p] + u.one_minus_beta2 * g * g;
       moments[p] = m;
       moments[P + p] = v;
-      let m_hat = m / (1.0 - pow(u.beta1, t));
-      let v_hat = v / (1.0 - pow(u.beta2, t));
-      w -= u.lr * m_hat / (sqrt(v_hat) + u.epsilon);
+      let step = state.step;
+      let bias = adam_bias(step, u.bias_steps, bias_table[min(step, u.bias_steps - 1u)], u.beta1, u.beta2);
+      w -= u.lr * (m * bias.x) / (sqrt(v * bias.y) + u.epsilon);
     }
     default: { w -= u.lr * g; }
   }
   params[p] = w;
 }
 
-// Moves to the next step, or records the step whose loss was not finite and stops there.
+// Moves to the next step, or records the step whose loss was not finite and stops there, bringing back
+// the weights and moments of the step before it from the backup (when the backup holds that step).
 @compute @workgroup_size(1)
 fn advance() {
   if (state.diverged_step != NONE || state.step >= state.target_step) { return; }
   let batch = current_batch();
   let chunks = (batch.count + u.chunk - 1u) / u.chunk;
   let loss = chunk_sum(net.param_count, chunks) / f32(batch.count);
-  state.last_loss = loss;
+  let s = state.step;
   if (is_not_finite(loss)) {
-    state.diverged_step = state.step;
+    state.diverged_step = s;
+    if (s > 0u && state.good_step == s - 1u) {
+      let P = net.param_count;
+      for (var p = 0u; p < P; p++) {
+        params[p] = moments[2u * P + p];
+        moments[p] = moments[3u * P + p];
+        moments[P + p] = moments[4u * P + p];
+      }
+      state.step = s - 1u;
+    }
   } else {
-    state.step += 1u;
+    state.last_loss = loss;
+    state.good_step = s;
+    state.step = s + 1u;
   }
 }

@@ -9,10 +9,11 @@
 @group(0) @binding(1) var<storage, read> xs: array<f32>;              // (N, IN)
 @group(0) @binding(2) var<storage, read> ys: array<f32>;              // (N)
 @group(0) @binding(3) var<storage, read_write> params: array<f32>;    // (P)
-@group(0) @binding(4) var<storage, read_write> moments: array<f32>;   // (2, P)
+@group(0) @binding(4) var<storage, read_write> moments: array<f32>;   // (2, P) moments, (3, P) backup
 @group(0) @binding(5) var<storage, read_write> state: State;
+@group(0) @binding(6) var<storage, read> bias_table: array<vec2<f32>>;
 
-var<workgroup> step_range: vec2<u32>;
+var<workgroup> step_range: vec4<u32>;
 //@ workgroup declarations
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -20,9 +21,11 @@ fn main(@builtin(local_invocation_index) lid: u32) {
   if (lid == 0u) {
     let start = state.step;
     let end = select(start, min(state.target_step, start + u.steps_per_dispatch), state.diverged_step == NONE);
-    step_range = vec2<u32>(start, end);
+    step_range = vec4<u32>(start, end, state.good_step, 0u);
   }
   let range = workgroupUniformLoad(&step_range);
+  // The step whose weights the backup holds: the last one whose batch loss was finite.
+  var good = range.z;
   //@ load parameters
   var diverged_at = NONE;
   var last_loss = 0.0;
@@ -43,17 +46,30 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     if (is_not_finite(batch_loss) && diverged_at == NONE) { diverged_at = step; }
     let live = diverged_at == NONE;
     last_loss = select(last_loss, batch_loss, live);
-    let t = f32(step + 1u);
-    let bias1 = 1.0 / (1.0 - pow(u.beta1, t));
-    let bias2 = 1.0 / (1.0 - pow(u.beta2, t));
+    let bias = adam_bias(step, u.bias_steps, bias_table[min(step, u.bias_steps - 1u)], u.beta1, u.beta2);
+    let bias1 = bias.x;
+    let bias2 = bias.y;
+    // The weights about to be updated gave a finite loss: they become the backup (each lane its share).
+    if (live) {
+      good = step;
+      //@ back up parameters
+    }
     //@ optimiser update
   }
-  if (lid == 0u) {
+  // After a divergence, the weights of the last finite step come back from the backup (read by the lanes
+  // that wrote them, so no barrier is needed); without one (diverged on the first step), the current stay.
+  let rollback = diverged_at != NONE && diverged_at > 0u && good == diverged_at - 1u;
+  if (rollback) {
+    //@ restore parameters from the backup
+  } else if (lid == 0u) {
     //@ store parameters
+  }
+  if (lid == 0u) {
     state.last_loss = last_loss;
+    state.good_step = good;
     if (diverged_at != NONE) {
       state.diverged_step = diverged_at;
-      state.step = diverged_at;
+      state.step = select(diverged_at, diverged_at - 1u, rollback);
     } else {
       state.step = range.y;
     }

@@ -180,13 +180,13 @@ function updateLines(spec: NetworkSpec, optimizer: Optimizer): string[] {
         body.push(`${p} = select(${p}, ${p} - u.lr * v, live);`);
         break;
       case 'rmsprop':
-        body.push(`let s = u.rho * v${k} + (1.0 - u.rho) * g * g;`, `v${k} = select(v${k}, s, live);`);
+        body.push(`let s = u.rho * v${k} + u.one_minus_rho * g * g;`, `v${k} = select(v${k}, s, live);`);
         body.push(`${p} = select(${p}, ${p} - u.lr * g / (sqrt(s) + u.epsilon), live);`);
         break;
       case 'adam':
         body.push(
-          `let m = u.beta1 * m${k} + (1.0 - u.beta1) * g;`,
-          `let v = u.beta2 * v${k} + (1.0 - u.beta2) * g * g;`,
+          `let m = u.beta1 * m${k} + u.one_minus_beta1 * g;`,
+          `let v = u.beta2 * v${k} + u.one_minus_beta2 * g * g;`,
         );
         body.push(`m${k} = select(m${k}, m, live);`, `v${k} = select(v${k}, v, live);`);
         body.push(`${p} = select(${p}, ${p} - u.lr * (m * bias1) / (sqrt(v * bias2) + u.epsilon), live);`);
@@ -202,6 +202,31 @@ function usesFirstMoment(o: Optimizer): boolean {
 }
 function usesSecondMoment(o: Optimizer): boolean {
   return o === 'rmsprop' || o === 'adam';
+}
+
+/**
+ * Copies between the registers and the backup (moments[2P..5P): parameters, first and second moments),
+ * parameter k by lane k mod `lanes`, so each lane later reads back only what it wrote itself.
+ */
+function backupLines(P: number, o: Optimizer, lanes: number, toBackup: boolean): string[] {
+  const lines: string[] = [];
+  for (let lane = 0; lane < lanes && lane < P; lane++) {
+    const body: string[] = [];
+    for (let k = lane; k < P; k += lanes) {
+      const pairs: [string, number][] = [[`p${k}`, 2 * P + k]];
+      if (usesFirstMoment(o)) pairs.push([`m${k}`, 3 * P + k]);
+      if (usesSecondMoment(o)) pairs.push([`v${k}`, 4 * P + k]);
+      for (const [name, at] of pairs) {
+        if (toBackup) body.push(`moments[${at}u] = ${name};`);
+        else {
+          const home = name.startsWith('p') ? `params[${k}u]` : `moments[${at - 3 * P}u]`;
+          body.push(`${home} = moments[${at}u];`);
+        }
+      }
+    }
+    lines.push(lanes === 1 ? body.join(' ') : `if (lid == ${lane}u) { ${body.join(' ')} }`);
+  }
+  return lines;
 }
 
 function fill(template: string, blocks: Record<string, string[]>, indent = '    '): string {
@@ -262,7 +287,9 @@ export function fusedTrainWgsl(
       ...backwardLines(spec),
     ],
     'reduce over the workgroup': reduce,
+    'back up parameters': backupLines(P, o, size, true),
     'optimiser update': updateLines(spec, o),
+    'restore parameters from the backup': backupLines(P, o, size, false),
     'store parameters': store,
   });
   return `${sub ? 'enable subgroups;\n' : ''}${common}\n${body}`;

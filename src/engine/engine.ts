@@ -12,12 +12,12 @@ import { stepsPerEpoch } from './permutation';
 import { SHADERS, withNetwork } from './shaders';
 import type { NetworkSpec, Optimizer, OptimizerSpec } from './spec';
 import { checkSpec, paramLayout, widths } from './spec';
-import { NET_BYTES, TRAIN_UNIFORM_BYTES, netTable, trainUniforms } from './tables';
+import { NET_BYTES, TRAIN_UNIFORM_BYTES, biasTable, netTable, trainUniforms } from './tables';
 import { initParams } from './twin';
 import type { EngineConfig, KernelKind, SetStats, Stats, TrainOptions } from './types';
 
 const NONE = 0xffffffff;
-const STATE_BYTES = 16;
+const STATE_BYTES = 32;
 const RESULT_BYTES = 16; // two vec2<f32>: (loss sum, correct) of train and test
 const STAGING_RING = 4;
 /** Largest batch the fused kernel takes: one workgroup does the whole batch. */
@@ -51,7 +51,12 @@ export class Engine {
   readonly spec: NetworkSpec;
   readonly paramCount: number;
   readonly paramBuffer: GPUBuffer;
+  /** Optimiser moments (2P floats), then the backup of the last finite-loss step (weights, moments: 3P). */
   readonly momentBuffer: GPUBuffer;
+  /** Adam's bias corrections per step, computed in float64 (see biasTable). */
+  private biasBuffer: GPUBuffer;
+  /** The betas the bias table holds (null: not written yet). */
+  private biasKey: string | null = null;
   readonly stateBuffer: GPUBuffer;
   readonly netBuffer: GPUBuffer;
   private readonly trainUniformBuffer: GPUBuffer;
@@ -75,6 +80,7 @@ export class Engine {
     partials: GPUBuffer;
     group: GPUBindGroup;
     chunks: number;
+    bias: GPUBuffer;
   } | null = null;
   private optimizer: OptimizerSpec;
   private options: Required<TrainOptions>;
@@ -100,7 +106,8 @@ export class Engine {
     this.paramCount = paramLayout(this.spec).count;
     const P = this.paramCount;
     this.paramBuffer = storageBuffer(device, 'Engine.paramBuffer', P * 4);
-    this.momentBuffer = storageBuffer(device, 'Engine.momentBuffer', 2 * P * 4);
+    this.momentBuffer = storageBuffer(device, 'Engine.momentBuffer', 5 * P * 4);
+    this.biasBuffer = storageBuffer(device, 'Engine.biasBuffer', biasTable(this.optimizer).byteLength);
     this.stateBuffer = storageBuffer(device, 'Engine.stateBuffer', STATE_BYTES);
     this.netBuffer = uniformBuffer(device, 'Engine.netBuffer', NET_BYTES);
     this.trainUniformBuffer = uniformBuffer(device, 'Engine.trainUniformBuffer', TRAIN_UNIFORM_BYTES);
@@ -180,7 +187,7 @@ export class Engine {
     write(this.device, this.paramBuffer, initParams(this.spec, seed));
     this.device.queue.writeBuffer(this.momentBuffer, 0, new Float32Array(2 * this.paramCount));
     this.queued = 0;
-    this.device.queue.writeBuffer(this.stateBuffer, 0, new Uint32Array([0, 0, NONE, 0]));
+    this.writeState(0);
     this.writeUniforms();
   }
 
@@ -242,8 +249,20 @@ export class Engine {
   setOptimizer(optimizer: OptimizerSpec): void {
     const kindChanged = optimizer.kind !== this.optimizer.kind;
     this.optimizer = optimizer;
-    if (kindChanged) this.selectKernel();
+    const bytes = biasTable(optimizer).byteLength;
+    const grow = bytes > this.biasBuffer.size;
+    if (grow) {
+      this.biasBuffer.destroy();
+      this.biasBuffer = storageBuffer(this.device, 'Engine.biasBuffer', bytes);
+      this.biasKey = null;
+    }
+    if (kindChanged || grow) this.selectKernel();
     this.writeUniforms();
+  }
+
+  /** The position on the GPU: step, target, no divergence, and no backup of earlier weights. */
+  private writeState(step: number): void {
+    this.device.queue.writeBuffer(this.stateBuffer, 0, new Uint32Array([step, step, NONE, 0, NONE, 0, 0, 0]));
   }
 
   setBatchSize(batchSize: number): void {
@@ -297,6 +316,7 @@ export class Engine {
         this.paramBuffer,
         this.momentBuffer,
         this.stateBuffer,
+        this.biasBuffer,
       ].map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
   }
@@ -337,7 +357,8 @@ export class Engine {
       );
     }
     const old = this.generalScratch;
-    if (old && old.scratch.size >= scratchBytes && old.chunks >= chunks) return;
+    if (old && old.scratch.size >= scratchBytes && old.chunks >= chunks && old.bias === this.biasBuffer)
+      return;
     old?.scratch.destroy();
     old?.partials.destroy();
     const scratch = storageBuffer(this.device, 'Engine.general.scratch', scratchBytes);
@@ -359,9 +380,10 @@ export class Engine {
         this.stateBuffer,
         scratch,
         partials,
+        this.biasBuffer,
       ].map((buffer, binding) => ({ binding, resource: { buffer } })),
     });
-    this.generalScratch = { scratch, partials, group, chunks };
+    this.generalScratch = { scratch, partials, group, chunks, bias: this.biasBuffer };
   }
 
   private layouts = new Map<string, { pipeline: GPUPipelineLayout; group: GPUBindGroupLayout }>();
@@ -402,6 +424,7 @@ export class Engine {
       'storage',
       'storage',
       'storage',
+      'read-only-storage',
     ]);
   }
 
@@ -416,6 +439,7 @@ export class Engine {
       'storage',
       'storage',
       'storage',
+      'read-only-storage',
     ]);
   }
 
@@ -429,6 +453,12 @@ export class Engine {
       chunk: this.chunkSize(),
     };
     this.device.queue.writeBuffer(this.trainUniformBuffer, 0, trainUniforms(schedule, this.optimizer));
+    const o = this.optimizer;
+    const key = o.kind === 'adam' ? `${o.beta1} ${o.beta2}` : '';
+    if (key !== this.biasKey) {
+      write(this.device, this.biasBuffer, biasTable(o));
+      this.biasKey = key;
+    }
   }
 
   /** Queues `steps` training steps and submits them. Never waits for the GPU. */
@@ -560,6 +590,8 @@ export class Engine {
       throw new Error(`expected ${this.paramCount} parameters for this network; got ${params.length}`);
     }
     write(this.device, this.paramBuffer, params);
+    // The backup no longer precedes these weights.
+    this.device.queue.writeBuffer(this.stateBuffer, 16, new Uint32Array([NONE]));
   }
 
   /** Restores a snapshot taken by readState (parameters, optimiser moments and position). */
@@ -570,17 +602,13 @@ export class Engine {
     this.writeParams(snapshot.params);
     write(this.device, this.momentBuffer, moments);
     this.queued = snapshot.step;
-    this.device.queue.writeBuffer(
-      this.stateBuffer,
-      0,
-      new Uint32Array([snapshot.step, snapshot.step, NONE, 0]),
-    );
+    this.writeState(snapshot.step);
   }
 
   /** Clears a divergence so training can go on (for example after lowering the learning rate). */
   clearDivergence(atStep: number): void {
     this.queued = atStep;
-    this.device.queue.writeBuffer(this.stateBuffer, 0, new Uint32Array([atStep, atStep, NONE, 0]));
+    this.writeState(atStep);
   }
 
   private destroyData(): void {
@@ -610,6 +638,7 @@ export class Engine {
       this.trainUniformBuffer,
       this.resultBuffer,
       this.paramStaging,
+      this.biasBuffer,
       ...this.staging.map((s) => s.buffer),
     ]) {
       b.destroy();

@@ -40,7 +40,7 @@ export function netTable(spec: NetworkSpec): ArrayBuffer {
 }
 
 /** `TrainUniforms` in shaders/common.wgsl. */
-export const TRAIN_UNIFORM_BYTES = 64;
+export const TRAIN_UNIFORM_BYTES = 80;
 
 export interface Schedule {
   trainCount: number;
@@ -66,5 +66,36 @@ export function trainUniforms(s: Schedule, o: OptimizerSpec): ArrayBuffer {
     s.chunk,
   ]);
   f.set([o.learningRate, o.momentum, o.rho, o.beta1, o.beta2, o.epsilon, o.l1, o.l2], 8);
+  // The complements in float64 before rounding: 1 − fround(0.999) is 1.3e-5 away from 0.001.
+  f.set([1 - o.rho, 1 - o.beta1, 1 - o.beta2], 16);
+  u[19] = biasTableSteps(o);
   return buffer;
+}
+
+/** Most entries of the Adam bias-correction table (512 KiB); beyond, the kernels use float32 pow. */
+export const MAX_BIAS_STEPS = 1 << 16;
+
+/**
+ * Steps for which Adam's bias corrections differ from 1 in float32: until β^t < 2^-26 for both betas
+ * (then 1 / (1 − β^t) rounds to 1), at most MAX_BIAS_STEPS; one (unused) for the other optimisers.
+ */
+export function biasTableSteps(o: OptimizerSpec): number {
+  if (o.kind !== 'adam') return 1;
+  const steps = (beta: number): number =>
+    beta <= 0 ? 1 : beta >= 1 ? MAX_BIAS_STEPS : Math.ceil((-26 * Math.LN2) / Math.log(beta));
+  return Math.max(1, Math.min(MAX_BIAS_STEPS, Math.max(steps(o.beta1), steps(o.beta2))));
+}
+
+/**
+ * Adam's bias corrections (1 / (1 − β1^t), 1 / (1 − β2^t)) for t = step + 1, computed in float64 and
+ * rounded once: the float32 `1 − pow(β, t)` of the first steps is ~1e-5 off (relative).
+ */
+export function biasTable(o: OptimizerSpec): Float32Array {
+  const n = biasTableSteps(o);
+  const table = new Float32Array(2 * n);
+  for (let step = 0; step < n; step++) {
+    table[2 * step] = 1 / (1 - o.beta1 ** (step + 1));
+    table[2 * step + 1] = 1 / (1 - o.beta2 ** (step + 1));
+  }
+  return table;
 }

@@ -330,6 +330,8 @@ export class TwinTrainer {
   private readonly seed: number;
   private readonly state: Float64Array;
   private params64: Float64Array;
+  /** The weights and moments of the last step whose loss was finite, before its update. */
+  private backup: { step: number; params: Float64Array; state: Float64Array } | null = null;
   private trainSet: Dataset | null = null;
   private testSet: Dataset | null = null;
 
@@ -359,6 +361,7 @@ export class TwinTrainer {
   setParams(params: Float32Array): void {
     this.params = Float32Array.from(params);
     this.params64 = Float64Array.from(params);
+    this.backup = null;
   }
 
   train(steps: number): void {
@@ -369,9 +372,23 @@ export class TwinTrainer {
       const indices = batchIndices(this.step, n, this.batchSize, this.seed);
       const { loss, grad } = batchGradient(this.spec, this.params64, data, indices, this.optimizer);
       if (!Number.isFinite(loss)) {
+        // Back to the weights (and moments) of the step before, whose loss was finite, where known.
         this.divergedAtStep = this.step;
+        if (this.backup && this.backup.step === this.step - 1) {
+          this.params64.set(this.backup.params);
+          this.state.set(this.backup.state);
+          this.step--;
+        }
         break;
       }
+      this.backup ??= {
+        step: 0,
+        params: new Float64Array(this.params64.length),
+        state: new Float64Array(this.state.length),
+      };
+      this.backup.step = this.step;
+      this.backup.params.set(this.params64);
+      this.backup.state.set(this.state);
       applyOptimizer(this.optimizer, this.params64, grad, this.state, this.step);
       this.step++;
     }

@@ -144,3 +144,17 @@ export async function compileErrors(device: GPUDevice, label: string, code: stri
   if (scoped) errors.push(`${label}: ${scoped.message}`);
   return errors;
 }
+
+/** The training kernels a test can pin, with how the reduction runs where that is a choice. */
+export type KernelChoice = 'fused-subgroups' | 'fused-workgroup' | 'general';
+export const KERNEL_CHOICES: readonly KernelChoice[] = ['fused-subgroups', 'fused-workgroup', 'general'];
+
+/** The engine's name of the kernel a choice pins (what `engine.kernelInfo.kernel` must report). */
+export function kernelOf(choice: KernelChoice): 'fused' | 'general' {
+  return choice === 'general' ? 'general' : 'fused';
+}
+
+/** Training options that pin the kernel of `choice`. */
+export function pinKernel(choice: KernelChoice): { kernel: 'fused' | 'general'; subgroups: boolean } {
+  return { kernel: kernelOf(choice), subgroups: choice === 'fused-subgroups' };
+}
