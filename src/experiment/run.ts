@@ -83,6 +83,9 @@ export async function runExperiment(
       last = await pending.shift()!;
       options.onEpoch?.(last, exp.epochs);
     }
+    // Statistics still in flight after a divergence are not needed, but must settle before the engine
+    // is disposed (disposing aborts their reads).
+    await Promise.allSettled(pending);
     const seconds = (performance.now() - start) / 1000;
     const final = last ?? (await engine.stats());
     const steps = (final.divergedAtStep ?? final.step) - first;
