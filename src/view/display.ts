@@ -84,6 +84,8 @@ export class DisplayPath {
   private readonly jitterAmp: number[];
   private params: Float32Array;
   private readonly paths: (LinearPath | null)[];
+  /** Per segment: how much the picture grows over the linear and the activation phase (see setTiming). */
+  private readonly timing: Float64Array;
   private readonly layout = { weight: [] as number[], bias: [] as number[] };
   // Scratch, D x D at most.
   private readonly lin = new Float64Array(MAX_UNITS * MAX_UNITS);
@@ -109,7 +111,21 @@ export class DisplayPath {
     this.basisDims = this.repWidth.map(() => 2);
     this.jitterAmp = this.repWidth.map(() => 0.25);
     this.paths = spec.layers.map(() => null);
+    this.timing = new Float64Array(2 * this.layers).fill(1);
     this.rebuildBases();
+  }
+
+  /**
+   * Paces the linear and the activation phase of segment k by how much the picture's size changes over
+   * each (end size / start size): the progress s is warped so that the size changes by the same factor at
+   * every step, (q^s − 1) / (q − 1), instead of evenly in s. The pictures along the way are the same; only
+   * their timing changes, so that a layer which shrinks the plane forty-fold (a saturating output) does not
+   * spend it all in the last few hundredths of the slider. 1 (the default) is the even pace.
+   */
+  setTiming(k: number, linearGrowth: number, activationGrowth: number): void {
+    const clampGrowth = (q: number): number => (Number.isFinite(q) ? Math.min(1e3, Math.max(1e-3, q)) : 1);
+    this.timing[2 * k] = clampGrowth(linearGrowth);
+    this.timing[2 * k + 1] = clampGrowth(activationGrowth);
   }
 
   /** New weights: the unit orders and the layer paths follow. */
@@ -203,7 +219,14 @@ export class DisplayPath {
   /** Fills `out` for slider position t in [0, L]. */
   coefficientsAt(t: number, out: Coefficients): Coefficients {
     const { k, u } = this.locate(t);
-    const { phase, s } = phaseAt(u);
+    const at = phaseAt(u);
+    const phase = at.phase;
+    const s =
+      phase === 'linear'
+        ? warp(at.s, this.timing[2 * k])
+        : phase === 'activation'
+          ? warp(at.s, this.timing[2 * k + 1])
+          : at.s;
     const n = this.repWidth[k];
     const m = this.repWidth[k + 1];
     out.segment = k;
@@ -338,6 +361,12 @@ export class DisplayPath {
     units.forEach((unit, i) => (basis[i * w + unit] = 1));
     this.basisDims[r] = units.length;
   }
+}
+
+/** Progress s in [0, 1] paced so that a size changing by the factor q changes geometrically. */
+export function warp(s: number, q: number): number {
+  if (Math.abs(q - 1) < 1e-3) return s;
+  return (Math.pow(q, s) - 1) / (q - 1);
 }
 
 function defaultUnits(w: number): number[] {

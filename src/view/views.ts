@@ -8,6 +8,8 @@ import * as THREE from 'three/webgpu';
 import type { NetworkSpec } from '../engine/spec';
 import type { LayerBufferLayout } from '../engine/types';
 import { CameraRig } from './cameraRig';
+import { FramingTable, framingBoxAt } from './framing';
+import { SliderCamera } from './sliderCamera';
 import { DisplayPath, createCoefficients, evaluate, type Coefficients } from './display';
 import { forwardInto, layerLayout } from './forward';
 import { probeVertices, type GridGeometry } from './grid';
@@ -43,17 +45,35 @@ export interface ViewModel {
 
 export type ProjectionMode = 'units' | 'pca';
 
+/** What the main view draws at one slider position (see Views.probe). */
+export interface ViewProbe {
+  t: number;
+  camera: { position: number[]; quaternion: number[]; fov: number; aspect: number };
+  viewProjection: number[];
+  viewport: { left: number; top: number; width: number; height: number };
+  /** x, y client pixels per probe point. */
+  points: number[];
+  dims: number;
+}
+
 export interface StripCell {
   element: HTMLElement;
 }
 
 const PROBE_POINTS = 400;
+const EMPTY = new Float64Array(0);
 const PROBE_GRID = 9;
 
 export class Views {
   readonly main: THREE.WebGPURenderer;
   readonly strip: THREE.WebGPURenderer;
-  readonly mainRig: CameraRig;
+  /** The main view's one camera: a pure function of the slider, the framing table and the orbit offset. */
+  readonly mainRig: SliderCamera;
+  /** Honour reduced motion: the main camera keeps one orientation along the slider. */
+  reducedMotion = false;
+  private readonly functionRig = new CameraRig(null);
+  private framing: FramingTable | null = null;
+  private readonly repDims: number[] = [];
   path: DisplayPath | null = null;
   model: ViewModel | null = null;
   projectionMode: ProjectionMode = 'pca';
@@ -100,7 +120,7 @@ export class Views {
   /** Set when something other than the weights changed what the strip shows. */
   stripDirty = true;
   private gridStorage: N = null;
-  private probe: {
+  private gpuProbe: {
     count: number;
     segment: number;
     uniforms: DisplayUniforms;
@@ -118,7 +138,9 @@ export class Views {
   ) {
     this.main = main;
     this.strip = strip;
-    this.mainRig = new CameraRig(mainCanvas);
+    this.mainRig = new SliderCamera(mainCanvas);
+    this.reducedMotion =
+      typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
   }
 
   static async create(
@@ -167,6 +189,8 @@ export class Views {
       }
     }
     this.pointProbeCount = pointProbes;
+    this.framing = new FramingTable(spec.layers.length);
+    this.repDims.length = reps;
     this.probeLayout = layerLayout(spec, this.probeCount);
     this.probeData = new Float32Array(this.probeLayout.totalFloats);
     this.probePos = new Float32Array(this.probeCount * 3);
@@ -320,7 +344,8 @@ export class Views {
   updateProjections(): void {
     const path = this.path;
     const layout = this.probeLayout;
-    if (!path || !layout) return;
+    const model = this.model;
+    if (!path || !layout || !model) return;
     for (let r = 0; r < path.repWidth.length; r++) {
       const w = path.repWidth[r];
       const rep = 2 * r;
@@ -348,6 +373,11 @@ export class Views {
       }
     }
     for (let r = 0; r < this.stripScenes.length; r++) path.coefficientsAt(r, this.stripCoefficients[r]);
+    for (let r = 0; r < path.repWidth.length; r++) this.repDims[r] = path.dims(r);
+    const stride = this.probeStride();
+    this.framing?.update(path, layout, this.probeData, this.probeCount, (v) =>
+      v < this.pointProbeCount ? model.pointInfo[4 * v * stride + 2] : 0,
+    );
     this.stripDirty = true;
   }
 
@@ -363,15 +393,18 @@ export class Views {
     if (!path || !model || !this.sceneOptions) return;
     path.coefficientsAt(t, this.mainCoefficients);
     if (this.functionView && this.functionScene) this.drawFunction(t);
-    else
+    else {
+      const camera = this.mainCamera(t);
+      const box = framingBoxAt(t, this.framing!.boxes, this.framing!.perLayer, this.box);
       this.drawView(
         this.main,
         this.mainScene(this.mainCoefficients.segment),
-        this.mainRig,
         this.mainCoefficients,
         t,
-        null,
+        camera,
+        box,
       );
+    }
 
     // The strip shows whole layers only: redraw it when the weights or the settings changed, at most
     // every other frame (each small view is a full pass, and software GPUs pay for every one).
@@ -396,24 +429,47 @@ export class Views {
       this.stripHeight = rect.height;
       r.setViewport(x, y, rect.width, rect.height);
       r.setScissor(x, y, rect.width, rect.height);
-      this.drawView(
-        r,
-        this.stripScenes[k],
-        this.stripRigs[k],
-        this.stripCoefficients[k],
-        k,
-        rect.width / rect.height,
-      );
+      const c = this.stripCoefficients[k];
+      const rig = this.stripRigs[k];
+      const box = this.probeBox(c);
+      rig.setDims(Math.max(2, c.dims));
+      rig.setAspect(rect.width / rect.height);
+      // The strip is drawn now and then only: it frames at once instead of easing.
+      rig.frame(box, true);
+      this.drawView(r, this.stripScenes[k], c, k, rig.camera, box);
     }
+  }
+
+  /** The main camera posed for slider position t (a pure function of t, the framing and the orbit). */
+  mainCamera(t: number): THREE.PerspectiveCamera {
+    const size = this.main.getSize(this.size2);
+    this.mainRig.setAspect(size.x / Math.max(1, size.y));
+    this.mainRig.reducedMotion = this.reducedMotion;
+    const framing = this.framing;
+    return this.mainRig.update(t, framing?.boxes ?? EMPTY, framing?.perLayer ?? 1, this.repDims);
+  }
+
+  /** The box of the probes through coefficients c (the strip's framing). */
+  private probeBox(c: Coefficients): THREE.Box3 {
+    const model = this.model!;
+    const box = this.box.makeEmpty();
+    const layout = this.probeLayout!;
+    const stride = this.probeStride();
+    for (let v = 0; v < this.probeCount; v++) {
+      const jitter = v < this.pointProbeCount ? model.pointInfo[4 * v * stride + 2] : 0;
+      evaluate(c, layout, this.probeData, v, jitter, this.probePos, 3 * v);
+      box.expandByPoint(this.vec.fromArray(this.probePos, 3 * v));
+    }
+    return box;
   }
 
   private drawView(
     renderer: THREE.WebGPURenderer,
     scene: LayerScene,
-    rig: CameraRig,
     c: Coefficients,
     t: number,
-    aspect: number | null,
+    camera: THREE.Camera,
+    box: THREE.Box3,
   ): void {
     const model = this.model!;
     const path = this.path!;
@@ -423,30 +479,14 @@ export class Views {
     } else {
       this.fillCpu(scene, c);
     }
-    // Framing from the probes at this position.
-    const box = this.box.makeEmpty();
-    const layout = this.probeLayout!;
-    for (let v = 0; v < this.probeCount; v++) {
-      const jitter = v < this.pointProbeCount ? model.pointInfo[4 * v * this.probeStride() + 2] : 0;
-      evaluate(c, layout, this.probeData, v, jitter, this.probePos, 3 * v);
-      box.expandByPoint(this.vec.fromArray(this.probePos, 3 * v));
-    }
-    rig.setDims(Math.max(2, c.dims));
-    if (aspect === null) {
-      const size = renderer.getSize(this.size2);
-      aspect = size.x / Math.max(1, size.y);
-    }
-    rig.setAspect(aspect);
     // Points keep a similar share of the view from a laptop to a 4K screen.
     const height = renderer === this.strip ? this.stripHeight : this.main.getSize(this.size2).y;
     scene.pointSize.value = Math.max(4.5, Math.min(13, height / 75));
-    // The strip is drawn now and then only: it frames at once instead of easing.
-    rig.frame(box, renderer === this.strip);
     // The straight boundary, where the layer after this one is the output.
     const atLayer = Number.isInteger(t) ? t : null;
     const line = atLayer !== null ? path.linearBoundary(atLayer) : null;
     scene.setBoundary(line ? line.normal : null, line?.level ?? 0, c.dims, box);
-    renderer.render(scene.scene, rig.camera);
+    renderer.render(scene.scene, camera);
   }
 
   /** The function view: curves of the output and of the units at the slider's layer over the input. */
@@ -470,7 +510,7 @@ export class Views {
           box.expandByPoint(this.vec.set(x, this.probeData[layout.offset[2 * r] + v * w + u], 0));
       }
     }
-    const rig = this.mainRig;
+    const rig = this.functionRig;
     const size = this.main.getSize(this.size2);
     rig.setAspect(size.x / Math.max(1, size.y));
     rig.frameStretched(box);
@@ -533,7 +573,7 @@ export class Views {
     let bestDist = 14 * 14;
     for (let v = 0; v < model.pointCount; v++) {
       evaluate(this.scratch, layout, data, v, model.pointInfo[4 * v + 2], pos, 0);
-      this.vec.fromArray(pos).project(this.mainRig.camera);
+      this.vec.fromArray(pos).project(this.shownCamera());
       const x = rect.left + ((this.vec.x + 1) / 2) * rect.width;
       const y = rect.top + ((1 - this.vec.y) / 2) * rect.height;
       const d = (x - clientX) ** 2 + (y - clientY) ** 2;
@@ -563,7 +603,7 @@ export class Views {
     );
     const pos = new Float32Array(3);
     evaluate(path.coefficientsAt(t, this.scratch), layout, data, 0, model.pointInfo[4 * index + 2], pos, 0);
-    this.vec.fromArray(pos).project(this.mainRig.camera);
+    this.vec.fromArray(pos).project(this.shownCamera());
     const rect = this.main.domElement.getBoundingClientRect();
     return [rect.left + ((this.vec.x + 1) / 2) * rect.width, rect.top + ((1 - this.vec.y) / 2) * rect.height];
   }
@@ -610,10 +650,10 @@ export class Views {
       }
       return out;
     }
-    if (!this.probe || this.probe.count !== count || this.probe.segment !== c.segment) {
+    if (!this.gpuProbe || this.gpuProbe.count !== count || this.gpuProbe.segment !== c.segment) {
       this.buildProbe(count, stride, c.segment);
     }
-    const probe = this.probe!;
+    const probe = this.gpuProbe!;
     probe.uniforms.set(c, model.gpu.gridLayout);
     const renderer = this.main;
     renderer.setRenderTarget(probe.target);
@@ -649,11 +689,48 @@ export class Views {
     return out;
   }
 
+  /**
+   * For tests: the main camera at slider position t and where `count` grid vertices (those of
+   * readPositions) are drawn, in client pixels, by the display formula from `weights`. `viewProjection`
+   * (column-major) lets a test project positions read back from the vertex stage the same way.
+   */
+  probe(count: number, t: number, weights: Float32Array): ViewProbe | null {
+    if (!this.model || !this.path) return null;
+    const positions = this.cpuPositions(t, count, weights);
+    const camera = this.mainCamera(t);
+    const rect = this.main.domElement.getBoundingClientRect();
+    const points: number[] = [];
+    for (let i = 0; i < positions.length; i += 3) {
+      this.vec.set(positions[i], positions[i + 1], positions[i + 2]).project(camera);
+      points.push(
+        rect.left + ((this.vec.x + 1) / 2) * rect.width,
+        rect.top + ((1 - this.vec.y) / 2) * rect.height,
+      );
+    }
+    const viewProjection = new THREE.Matrix4().multiplyMatrices(
+      camera.projectionMatrix,
+      camera.matrixWorldInverse,
+    );
+    return {
+      t,
+      camera: {
+        position: camera.position.toArray(),
+        quaternion: camera.quaternion.toArray() as number[],
+        fov: camera.fov,
+        aspect: camera.aspect,
+      },
+      viewProjection: viewProjection.toArray(),
+      viewport: { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
+      points,
+      dims: this.path.dimsAt(t),
+    };
+  }
+
   private buildProbe(count: number, stride: number, segment: number): void {
     const w = this.path!.repWidth;
     const uniforms = new DisplayUniforms([w[segment], w[segment + 1], w[segment + 1]]);
-    this.probe?.target.dispose();
-    this.probe?.material.dispose();
+    this.gpuProbe?.target.dispose();
+    this.gpuProbe?.material.dispose();
     const geometry = new THREE.BufferGeometry();
     const index = new Float32Array(count);
     const total = this.model!.grid.count;
@@ -681,11 +758,17 @@ export class Views {
       format: THREE.RGBAFormat,
       depthBuffer: false,
     });
-    this.probe = { count, segment, uniforms, scene, target, material };
+    this.gpuProbe = { count, segment, uniforms, scene, target, material };
   }
 
   resetCamera(): void {
     this.mainRig.reset();
+    this.functionRig.reset();
+  }
+
+  /** The camera the main view was last drawn with. */
+  private shownCamera(): THREE.Camera {
+    return this.functionView && this.functionScene ? this.functionRig.camera : this.mainRig.camera;
   }
 
   resize(): void {
@@ -702,9 +785,9 @@ export class Views {
   }
 
   private disposeScenes(): void {
-    this.probe?.target.dispose();
-    this.probe?.material.dispose();
-    this.probe = null;
+    this.gpuProbe?.target.dispose();
+    this.gpuProbe?.material.dispose();
+    this.gpuProbe = null;
     for (const s of this.allScenes()) s.dispose();
     this.mainScenes = [];
     this.functionScene?.dispose();
@@ -718,6 +801,7 @@ export class Views {
   dispose(): void {
     this.disposeScenes();
     this.mainRig.dispose();
+    this.functionRig.dispose();
     this.main.dispose();
     this.strip.dispose();
   }

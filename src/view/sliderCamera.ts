@@ -1,0 +1,151 @@
+/**
+ * The main view's one camera: a single perspective camera whose pose is a pure function of the slider
+ * position t, the framing table (each position's extent, smoothed over training) and the person's own
+ * orbit offset. Nothing switches at a layer boundary:
+ *  - orientation: each representation wants a view (top-down for 1-D and 2-D, oblique for 3-D); between
+ *    two representations the tilt and turn ease from one to the other over the segment;
+ *  - framing: the box of the probes at t, interpolated linearly between the table's samples, fitted to the
+ *    view at the current orientation (so the distance is continuous in t as well);
+ *  - orbit: dragging turns and tilts, the wheel zooms, right-drag (or shift-drag) pans, all kept as offsets
+ *    that survive slider moves; reset() clears them.
+ * With prefers-reduced-motion the orientation stays fixed along the whole slider (one gentle oblique view
+ * where any representation is 3-D): only the framing follows the points.
+ */
+import * as THREE from 'three/webgpu';
+import { framingBoxAt, orientationAt, type Orientation } from './framing';
+
+const FOV = 35;
+const MARGIN = 1.12;
+
+export class SliderCamera {
+  readonly camera = new THREE.PerspectiveCamera(FOV, 1, 0.01, 1000);
+  aspect = 1;
+  /** Set when the person moved the camera (kept as an offset; reset() clears it). */
+  manual = false;
+  /** Ease the orientation between representations (false: one fixed orientation, reduced motion). */
+  reducedMotion = false;
+  /** Orbit offsets: turn about the vertical axis and tilt (radians), zoom factor, pan (in view radii). */
+  readonly offset = { turn: 0, tilt: 0, zoom: 1, panX: 0, panY: 0 };
+  private readonly element: HTMLElement | null;
+  private readonly box = new THREE.Box3();
+  private readonly center = new THREE.Vector3();
+  private readonly back = new THREE.Vector3();
+  private readonly up = new THREE.Vector3();
+  private readonly right = new THREE.Vector3();
+  private readonly corner = new THREE.Vector3();
+  private readonly basis = new THREE.Matrix4();
+  private readonly orientation: Orientation = { tilt: 0, turn: 0 };
+  private readonly listeners: [string, EventListener][] = [];
+  private drag: { x: number; y: number; pan: boolean } | null = null;
+  private radius = 1;
+
+  constructor(element: HTMLElement | null) {
+    this.element = element;
+    if (!element) return;
+    const on = (type: string, f: (e: Event) => void): void => {
+      element.addEventListener(type, f, { passive: false });
+      this.listeners.push([type, f]);
+    };
+    on('pointerdown', (e) => {
+      const p = e as PointerEvent;
+      this.drag = { x: p.clientX, y: p.clientY, pan: p.button === 2 || p.shiftKey };
+    });
+    on('pointermove', (e) => {
+      const p = e as PointerEvent;
+      const d = this.drag;
+      if (!d || p.buttons === 0) {
+        this.drag = null;
+        return;
+      }
+      const dx = p.clientX - d.x;
+      const dy = p.clientY - d.y;
+      if (Math.abs(dx) + Math.abs(dy) < 1) return;
+      d.x = p.clientX;
+      d.y = p.clientY;
+      const h = Math.max(1, element.clientHeight);
+      if (d.pan) {
+        this.offset.panX -= (2 * dx) / h;
+        this.offset.panY += (2 * dy) / h;
+      } else {
+        this.offset.turn -= (3 * dx) / h;
+        this.offset.tilt -= (3 * dy) / h;
+      }
+      this.manual = true;
+    });
+    on('pointerup', () => (this.drag = null));
+    on('wheel', (e) => {
+      const w = e as WheelEvent;
+      w.preventDefault();
+      this.offset.zoom = Math.min(20, Math.max(0.05, this.offset.zoom * Math.exp(w.deltaY * 0.001)));
+      this.manual = true;
+    });
+    on('contextmenu', (e) => e.preventDefault());
+  }
+
+  setAspect(aspect: number): void {
+    this.aspect = aspect;
+  }
+
+  /**
+   * Poses the camera for slider position t. `table` holds the framing boxes (6 floats each: min, max) at
+   * t = i / perLayer; `dims[r]` the display dimensions of representation r.
+   */
+  update(t: number, table: Float64Array, perLayer: number, dims: readonly number[]): THREE.PerspectiveCamera {
+    const o = orientationAt(t, dims, this.reducedMotion, this.orientation);
+    const tilt = Math.min(1.5, Math.max(-1.5, o.tilt + this.offset.tilt));
+    const turn = o.turn + this.offset.turn;
+    const st = Math.sin(tilt);
+    const ct = Math.cos(tilt);
+    const sp = Math.sin(turn);
+    const cp = Math.cos(turn);
+    this.back.set(st * sp, -st * cp, ct);
+    this.up.set(-ct * sp, ct * cp, st);
+    this.right.set(cp, sp, 0);
+    const box = framingBoxAt(t, table, perLayer, this.box);
+    box.getCenter(this.center);
+    const cam = this.camera;
+    cam.aspect = this.aspect;
+    const distance = this.fitDistance(box) * this.offset.zoom;
+    this.center
+      .addScaledVector(this.right, this.offset.panX * this.radius)
+      .addScaledVector(this.up, this.offset.panY * this.radius);
+    cam.position.copy(this.center).addScaledVector(this.back, distance);
+    this.basis.makeBasis(this.right, this.up, this.back);
+    cam.quaternion.setFromRotationMatrix(this.basis);
+    cam.near = distance / 100;
+    cam.far = distance * 100;
+    cam.updateProjectionMatrix();
+    cam.updateMatrixWorld(true);
+    return cam;
+  }
+
+  /** Distance at which every corner of the box (about its centre) fits the view, with a margin. */
+  private fitDistance(box: THREE.Box3): number {
+    const tanV = Math.tan(THREE.MathUtils.degToRad(FOV / 2));
+    const tanH = tanV * this.aspect;
+    let distance = 1e-6;
+    let radius = 1e-6;
+    for (let i = 0; i < 8; i++) {
+      this.corner
+        .set(i & 1 ? box.max.x : box.min.x, i & 2 ? box.max.y : box.min.y, i & 4 ? box.max.z : box.min.z)
+        .sub(this.center);
+      const z = this.corner.dot(this.back);
+      const v = Math.abs(this.corner.dot(this.up));
+      const h = Math.abs(this.corner.dot(this.right));
+      distance = Math.max(distance, z + v / tanV, z + h / tanH);
+      radius = Math.max(radius, v, h / Math.max(1e-6, this.aspect));
+    }
+    this.radius = radius;
+    return Math.max(distance * MARGIN, 1e-4);
+  }
+
+  reset(): void {
+    this.manual = false;
+    Object.assign(this.offset, { turn: 0, tilt: 0, zoom: 1, panX: 0, panY: 0 });
+  }
+
+  dispose(): void {
+    for (const [type, f] of this.listeners) this.element?.removeEventListener(type, f);
+    this.listeners.length = 0;
+  }
+}
