@@ -9,6 +9,7 @@ import { fallbackMessage, requestGpu, watchDevices } from './app/gpu';
 import { HashSync, Saver, localStore, readStart, timeAgo } from './app/persistence';
 import { Notice } from './ui/notice';
 import { bindKeyboard } from './ui/keyboard';
+import { bindPanelToggle } from './ui/panelToggle';
 import { Views } from './view/views';
 
 const byId = <T extends HTMLElement>(id: string): T => {
@@ -55,22 +56,16 @@ async function main(): Promise<void> {
       status: byId('status'),
       gui: byId('gui'),
       progress: byId('progress'),
+      trainingBar: byId('training-bar'),
     },
     views,
     device,
     device ? gpu.adapter : 'CPU trainer',
     notice,
   );
-  byId('reset-camera').addEventListener('click', () => app.views.resetCamera());
-  bindKeyboard({
-    togglePlay: () => app.togglePlay(),
-    moveSlider: (d) => app.setPosition(app.settings.position + d),
-    jumpLayer: (d) => {
-      const t = app.settings.position;
-      app.setPosition(d > 0 ? Math.floor(t + 1e-6) + 1 : Math.ceil(t - 1e-6) - 1);
-    },
-    resetCamera: () => app.views.resetCamera(),
-  });
+  byId('reset-camera').addEventListener('click', () => app.dispatch({ type: 'resetCamera' }));
+  bindKeyboard((c) => app.dispatch(c));
+  bindPanelToggle(byId('panel-toggle'), byId('side'));
   if (testing) (await import('./app/debug')).installDebugHook(app);
   await startFrom(app, plan);
   if (plan.source === 'saved' && !notice.latest) {

@@ -9,12 +9,36 @@ import { widths } from '../engine/spec';
 import type { App } from './controller';
 import { VideoExport, canvasPng, download, fileStem, videoSize } from './exporter';
 
+/** What sharing and exporting need of the app. */
+export type ExportHost = Pick<
+  App,
+  | 'csvName'
+  | 'dom'
+  | 'experiment'
+  | 'exportOptions'
+  | 'isBusy'
+  | 'lastExport'
+  | 'lastLink'
+  | 'notice'
+  | 'panel'
+  | 'progress'
+  | 'recording'
+  | 'renderNow'
+  | 'settings'
+  | 'spec'
+  | 'store'
+  | 'trainer'
+  | 'view'
+  | 'views'
+  | 'weights'
+>;
+
 function sizeText(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
 
-function stem(app: App): string {
+function stem(app: ExportHost): string {
   const spec = app.spec;
   return fileStem(app.csvName ?? app.settings.dataset, spec ? widths(spec) : [], app.trainer?.step ?? 0);
 }
@@ -25,7 +49,7 @@ function base(): string {
 }
 
 /** Copies a link to the current experiment (and its weights when asked) to the clipboard. */
-export async function copyLink(app: App): Promise<string | null> {
+export async function copyLink(app: ExportHost): Promise<string | null> {
   const topic = 'share';
   if (app.csvName !== null) {
     app.notice.error(
@@ -74,7 +98,7 @@ export async function copyLink(app: App): Promise<string | null> {
 }
 
 /** Saves the main view as a PNG. */
-export async function exportPng(app: App): Promise<Blob | null> {
+export async function exportPng(app: ExportHost): Promise<Blob | null> {
   const topic = 'export';
   if (app.isBusy || !app.trainer) {
     app.notice.info('The view is being rebuilt: try again in a moment.', { topic });
@@ -94,7 +118,7 @@ export async function exportPng(app: App): Promise<Blob | null> {
 }
 
 /** Records the main view for the chosen length, at the chosen size, with a progress bar. */
-export async function recordVideo(app: App): Promise<Blob | null> {
+export async function recordVideo(app: ExportHost): Promise<Blob | null> {
   const topic = 'export';
   if (app.recording) return null;
   const options = app.exportOptions;
@@ -126,7 +150,7 @@ export async function recordVideo(app: App): Promise<Blob | null> {
       } else {
         s.playing = true;
       }
-      app.panel.setPlaying(s.playing);
+      app.store.emit('playing', 'animation', 'position');
       app.panel.setRecording(true);
     },
     progress: (fraction) => app.progress.show(label, fraction, cancel),
@@ -137,7 +161,7 @@ export async function recordVideo(app: App): Promise<Blob | null> {
       s.playing = before.playing;
       s.animate = before.animate;
       if (what === 'interpolation') s.position = before.position;
-      app.panel.setPlaying(s.playing);
+      app.store.emit('playing', 'animation', 'position');
       app.panel.setRecording(false);
     },
   });
@@ -163,7 +187,7 @@ export async function recordVideo(app: App): Promise<Blob | null> {
 }
 
 /** Downloads the network as a model file (spec, weights, the experiment and the optimiser state). */
-export function exportModelFile(app: App): string | null {
+export function exportModelFile(app: ExportHost): string | null {
   const topic = 'export';
   const trainer = app.trainer;
   const spec = app.spec;

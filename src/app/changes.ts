@@ -11,10 +11,31 @@ import { MODEL_MAX_BYTES, importModel } from '../share/model-json';
 import { parseExperimentQuery } from '../share/url';
 import { VIEW_KEYS } from '../share/view';
 import type { App, DataState } from './controller';
-import { freshSettings } from './controller';
 import { misfit, normalizeOutput, sameNetwork, settingsForModel, settingsFromShared } from './experimentLink';
 import type { StartPlan } from './persistence';
-import { networkSpec, type Settings } from './settings';
+import { freshSettings, networkSpec, type Settings } from './settings';
+
+/** What loading links, files and saved state needs of the app. */
+export type ChangeHost = Pick<
+  App,
+  | 'csv'
+  | 'data'
+  | 'device'
+  | 'hashSync'
+  | 'linkQuery'
+  | 'loadData'
+  | 'loadState'
+  | 'notice'
+  | 'panel'
+  | 'pause'
+  | 'queue'
+  | 'rebuildAll'
+  | 'rebuildNetwork'
+  | 'saver'
+  | 'settings'
+  | 'spec'
+  | 'trainer'
+>;
 
 /** A shared experiment: from a link or saved state. */
 type Shared = NonNullable<StartPlan['shared']>;
@@ -30,7 +51,7 @@ export function formatBytes(n: number): string {
  * come back and the page says why: `what` starts the message.
  */
 async function transact(
-  app: App,
+  app: ChangeHost,
   what: string,
   topic: string,
   change: () => Promise<void>,
@@ -68,7 +89,12 @@ async function transact(
 }
 
 /** Runs `change` as one queued, all-or-nothing step; resolves with whether it applied. */
-async function queued(app: App, what: string, topic: string, change: () => Promise<void>): Promise<boolean> {
+async function queued(
+  app: ChangeHost,
+  what: string,
+  topic: string,
+  change: () => Promise<void>,
+): Promise<boolean> {
   let ok = false;
   await app.queue(async () => {
     ok = await transact(app, what, topic, change);
@@ -77,7 +103,7 @@ async function queued(app: App, what: string, topic: string, change: () => Promi
 }
 
 /** Applies a shared experiment (inside `queue`); throws before changing anything when it does not fit. */
-async function applyShared(app: App, shared: Shared, gridGiven: boolean): Promise<void> {
+async function applyShared(app: ChangeHost, shared: Shared, gridGiven: boolean): Promise<void> {
   const next = settingsFromShared(app.settings, shared, { gridGiven });
   const data = app.loadData(next, null);
   const settings = normalizeOutput(next, data.full);
@@ -92,7 +118,7 @@ async function applyShared(app: App, shared: Shared, gridGiven: boolean): Promis
 }
 
 /** Starts from a link, saved state or the default (what `readStart` found). */
-export async function startFrom(app: App, plan: StartPlan | null): Promise<void> {
+export async function startFrom(app: ChangeHost, plan: StartPlan | null): Promise<void> {
   await app.queue(async () => {
     const shared = plan?.shared;
     if (!shared) {
@@ -117,7 +143,7 @@ export async function startFrom(app: App, plan: StartPlan | null): Promise<void>
 }
 
 /** Opens a link (the address's hash changed): applies it whole, or says why not and keeps the run. */
-export async function openLink(app: App, hash: string): Promise<boolean> {
+export async function openLink(app: ChangeHost, hash: string): Promise<boolean> {
   const query = hash.replace(/^#/, '');
   let shared: Shared;
   try {
@@ -149,7 +175,7 @@ export async function openLink(app: App, hash: string): Promise<boolean> {
 }
 
 /** Reads a model file the person chose. Errors are shown; the current experiment stays. */
-export async function importModelFile(app: App, file: File): Promise<boolean> {
+export async function importModelFile(app: ChangeHost, file: File): Promise<boolean> {
   if (file.size > MODEL_MAX_BYTES) {
     app.notice.error(
       `${file.name} cannot be imported: it is ${formatBytes(file.size)}, and a model file may be at most ` +
@@ -168,7 +194,7 @@ export async function importModelFile(app: App, file: File): Promise<boolean> {
   return importModelText(app, text, file.name);
 }
 
-async function applyModel(app: App, model: ImportedModel): Promise<void> {
+async function applyModel(app: ChangeHost, model: ImportedModel): Promise<void> {
   const { settings: next, data: source } = settingsForModel(app.settings, model);
   const csv = source === 'current' ? app.csv : null;
   const data = app.loadData(next, csv);
@@ -187,7 +213,11 @@ async function applyModel(app: App, model: ImportedModel): Promise<void> {
 }
 
 /** Imports a model file's text: rebuilds the network with its layers, loss and weights. */
-export async function importModelText(app: App, text: string, name = 'the model file'): Promise<boolean> {
+export async function importModelText(
+  app: ChangeHost,
+  text: string,
+  name = 'the model file',
+): Promise<boolean> {
   let model: ImportedModel;
   try {
     model = importModel(text);
@@ -212,7 +242,7 @@ export async function importModelText(app: App, text: string, name = 'the model 
 }
 
 /** Trains on the points of a CSV file. Errors name the line; the current data stays. */
-export async function uploadCsv(app: App, file: File): Promise<boolean> {
+export async function uploadCsv(app: ChangeHost, file: File): Promise<boolean> {
   if (file.size > CSV_MAX_BYTES) {
     app.notice.error(
       `${file.name} cannot be loaded: it is ${formatBytes(file.size)}, and a CSV file may be at most ` +
@@ -254,7 +284,7 @@ export async function uploadCsv(app: App, file: File): Promise<boolean> {
 }
 
 /** Forgets the saved experiment and the link, and starts from the default. */
-export async function startFresh(app: App): Promise<void> {
+export async function startFresh(app: ChangeHost): Promise<void> {
   app.saver?.clear();
   await app.queue(async () => {
     Object.assign(app.settings, freshSettings(app.device !== null));

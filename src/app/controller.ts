@@ -1,53 +1,41 @@
 /**
- * The app: holds the settings, the data, the trainer and the views, and runs the frame loop
- * (train some steps, transform the grid on the GPU, draw, read statistics back asynchronously).
- * Changes from outside the controls live in changes.ts, faults (divergence, a lost device) in
- * recovery.ts, the Share & export actions in actions.ts.
+ * The app: one state (the settings and the run's status), changed by named commands (commands.ts); the
+ * training bar, slider, panel and status line subscribe to the topics they draw. It owns the runtime
+ * (data, trainer, transforms) and the frame loop. Changes from outside the controls live in changes.ts,
+ * faults in recovery.ts, Share & export in actions.ts; each takes only the part of the app it uses.
  */
-import { Sprite } from 'three/webgpu';
 import { findPreset } from '../data/presets';
-import { makeDataset } from '../data/registry';
-import { datasetBounds } from '../data/split';
-import type { Dataset } from '../data/types';
-import type { GridTransform } from '../engine/grid';
-import { LIMITS } from '../engine/limits';
-import type { NetworkSpec } from '../engine/spec';
-import { initParams } from '../engine/twin';
 import type { Experiment } from '../experiment/experiment';
 import { messageOf } from '../share/errors';
 import { experimentQuery, parseExperimentFields } from '../share/url';
 import type { ViewSettings } from '../share/view';
-import { ControlPanel, type Change, type ExportOptions } from '../ui/gui';
-import { renderLegend } from '../ui/legend';
+import { ControlPanel, type ExportOptions } from '../ui/gui';
 import { LossChart } from '../ui/lossChart';
 import type { Notice } from '../ui/notice';
 import { ProgressBar } from '../ui/progress';
 import { SliderBar } from '../ui/slider';
-import { StatusLine, escapeHtml } from '../ui/status';
-import { makeGrid, padBounds, type GridGeometry } from '../view/grid';
+import { StatusLine } from '../ui/status';
+import { TrainingBar } from '../ui/trainingBar';
 import type { Views } from '../view/views';
 import { copyLink, exportModelFile, exportPng, recordVideo } from './actions';
-import { describePosition, layerNames, stripLabel } from './captions';
+import { CaptionBar } from './captionBar';
 import { importModelFile, startFresh, uploadCsv } from './changes';
+import { reduce, type Command } from './commands';
 import { experimentOf, viewOf } from './experimentLink';
+import { FrameLoop } from './frameLoop';
 import type { BufferLimits } from './limits';
-import { clampMessage, maxBatch, maxGridSize, maxSamples, maxTransformPoints } from './limits';
+import { clampMessage } from './limits';
+import { SpeedMeter, defaultPace, gridForSpeed } from './pace';
 import type { HashSync, Saver, Shareable } from './persistence';
 import { diverged, quietRenderers, watchDevice } from './recovery';
-import {
-  clampBatch,
-  defaultSettings,
-  defaultView,
-  engineConfig,
-  networkSpec,
-  optimizerSpec,
-  pointsOnDisplay,
-  settingsFromPreset,
-  split,
-  type Settings,
-} from './settings';
+import { Runtime, type DataState } from './runtime';
+import { freshSettings, optimizerSpec, settingsFromPreset, type Settings } from './settings';
 import { Snapshots } from './snapshots';
-import { GpuTrainer, WorkerTrainer, type Trainer, type TrainerState } from './trainer';
+import { Store } from './store';
+import type { Trainer, TrainerState } from './trainer';
+import { bindSelection, showSelection } from './selection';
+
+export type { DataState } from './runtime';
 
 export interface AppDom {
   mainCanvas: HTMLCanvasElement;
@@ -60,14 +48,7 @@ export interface AppDom {
   status: HTMLElement;
   gui: HTMLElement;
   progress: HTMLElement;
-}
-
-export interface DataState {
-  name: string;
-  full: Dataset;
-  train: Dataset;
-  test: Dataset | null;
-  labelNames: string[] | null;
+  trainingBar: HTMLElement;
 }
 
 /** While a video records: the canvas's fixed size and what is filmed. */
@@ -79,37 +60,8 @@ export interface Recording {
   seconds: number;
 }
 
-/**
- * At full speed each frame trains for about this share of the frame's time (at least the minimum), from
- * the trainer's measured speed. On the CPU the worker runs beside the page, so it gets a fixed slice.
- */
-const FULL_SPEED_SHARE = 0.6;
-const FULL_SPEED_MIN_MS = 8;
-const FULL_SPEED_CPU_MS = 60;
-/** Unfinished training submissions beyond this halve the steps per frame until the GPU catches up. */
-const FULL_SPEED_MAX_BACKLOG = 2;
-/** A snapshot of the weights and optimiser state is read back at least this often (ms). */
-const SNAPSHOT_MS = 1000;
-
-/**
- * The one geometry every three.js Sprite shares. three frees the attributes that nodes read (the points'
- * per-point info) only when the geometry they are drawn with is disposed, and nothing disposes this one:
- * each rebuild of the scenes would keep one buffer per scene. Disposing it just before the old scenes
- * go frees them; three uploads the shared quad again on the next draw.
- */
-const SPRITE_GEOMETRY = new Sprite().geometry;
-
-/** The first `n` points (the data sets are shuffled already). */
-function head(d: Dataset, n: number): Dataset {
-  return { inputSize: d.inputSize, x: d.x.slice(0, n * d.inputSize), y: d.y.slice(0, n), classes: d.classes };
-}
-
-/** Fresh settings for this backend. */
-export function freshSettings(gpu: boolean): Settings {
-  return { ...defaultSettings(gpu), ...defaultView(gpu), stepsPerFrame: 10 };
-}
-
 export class App implements Shareable {
+  readonly store: Store<Settings>;
   readonly settings: Settings;
   views: Views;
   device: GPUDevice | null;
@@ -119,6 +71,9 @@ export class App implements Shareable {
   readonly panel: ControlPanel;
   readonly progress: ProgressBar;
   readonly snapshots = new Snapshots();
+  readonly speed = new SpeedMeter();
+  readonly runtime: Runtime;
+  readonly loop: FrameLoop;
   readonly exportOptions: ExportOptions = {
     includeWeights: false,
     videoSize: '1280x720',
@@ -126,21 +81,14 @@ export class App implements Shareable {
     videoWhat: 'training',
   };
   readonly dom: AppDom;
-  trainer: Trainer | null = null;
-  spec: NetworkSpec | null = null;
-  data: DataState | null = null;
-  grid: GridGeometry | null = null;
   /** Set when something failed; shown in the banner. */
   lastError: string | null = null;
-  frames = 0;
-  fps = 0;
-  stepsPerSecond = 0;
   /** Keep the address and the saved state up to date (set by main). */
   hashSync: HashSync | null = null;
   saver: Saver | null = null;
   /** Set while a video records. */
   recording: Recording | null = null;
-  /** When true the frames are driven by the debug hook instead of requestAnimationFrame. */
+  /** When true the frames are driven by the test hook instead of requestAnimationFrame. */
   manualFrames = false;
   /** Buffer limits to clamp against instead of the device's (tests of the clamping). */
   limitOverride: BufferLimits | null = null;
@@ -155,55 +103,45 @@ export class App implements Shareable {
   /** The last link made, and the last file offered for download (for tests and the curious). */
   lastLink: string | null = null;
   lastExport: { kind: 'png' | 'webm' | 'json'; name: string; type: string; bytes: number } | null = null;
-  private readonly slider: SliderBar;
-  private readonly status: StatusLine;
-  /** The CSV the app trains on, or null for a built-in dataset. */
-  csv: DataState | null = null;
   /** Set once the app is torn down. */
   disposed = false;
-  private gridTransform: GridTransform | null = null;
-  private pointTransform: GridTransform | null = null;
-  private pointCount = 0;
+  /** The pace follows the speed probe until a person sets the speed. */
+  pacedByProbe = true;
+  private readonly slider: SliderBar;
+  private readonly status: StatusLine;
+  private readonly bar: TrainingBar;
+  private readonly captions: CaptionBar;
   private rebuilding: Promise<void> = Promise.resolve();
   private busy = false;
-  private seenParams = -1;
-  private seenStats = -1;
-  private transformDirty = true;
-  private adaptiveSteps = 16;
-  /** Frame time, smoothed (ms). */
-  private frameMsAverage = 16;
-  private lastFrame = 0;
-  private fpsWindow = { start: 0, frames: 0, step: 0 };
-  private statusAt = 0;
-  private pendingSteps = 0;
-  private deviceMaxBatch: number = LIMITS.maxBatch;
-  /** What was clamped to the device's limits during the current rebuild. */
-  private clamped: string[] = [];
+  private clampedNow: string[] = [];
   private frameFailed = false;
   private checkedQuery = '';
   private checkedOk = false;
+  private statusAt = 0;
 
   constructor(dom: AppDom, views: Views, device: GPUDevice | null, adapter: string, notice: Notice) {
+    // The runtime and the loop read the device and views through getters: both are replaced with a device.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const app = this;
     this.dom = dom;
     this.views = views;
     this.device = device;
     this.adapter = adapter;
     this.notice = notice;
     this.settings = freshSettings(device !== null);
+    this.store = new Store(this.settings);
     this.chart = new LossChart(dom.chart);
     this.status = new StatusLine(dom.status);
     this.progress = new ProgressBar(dom.progress);
-    this.slider = new SliderBar(
-      document,
-      (t) => this.setPosition(t),
-      () => this.toggleAnimation(),
-    );
+    const dispatch = (c: Command): void => this.dispatch(c);
+    this.bar = new TrainingBar(dom.trainingBar, dispatch);
+    this.slider = new SliderBar(document, dispatch);
+    this.captions = new CaptionBar({ caption: dom.caption, stripCells: dom.stripCells, slider: this.slider });
     this.panel = new ControlPanel(
       dom.gui,
       this.settings,
       {
-        changed: (what) => this.changed(what),
-        applyPreset: (id) => this.applyPreset(id),
+        dispatch,
         uploadCsv: (file) => void uploadCsv(this, file),
         importModel: (file) => void importModelFile(this, file),
         copyLink: () => void copyLink(this),
@@ -211,49 +149,163 @@ export class App implements Shareable {
         exportPng: () => void exportPng(this),
         recordVideo: () => void recordVideo(this),
         exportModel: () => void exportModelFile(this),
-        togglePlay: () => this.togglePlay(),
-        stepOnce: () => this.stepOnce(),
-        reset: () => this.queue(() => this.rebuildNetwork()),
-        resetCamera: () => this.views.resetCamera(),
-        setPosition: (t) => this.setPosition(t),
-        toggleAnimation: () => this.toggleAnimation(),
       },
       this.exportOptions,
     );
+    this.runtime = new Runtime({
+      settings: this.settings,
+      get device() {
+        return app.device;
+      },
+      get views() {
+        return app.views;
+      },
+      bufferLimits: () => this.bufferLimits(),
+      clamped: (what) => this.clampedNow.push(what),
+      stripCells: dom.stripCells,
+      legend: dom.legend,
+      showLayer: (r) => this.dispatch({ type: 'setPosition', t: r }),
+      networkBuilt: (names, widths) => {
+        this.slider.setLayers(names);
+        this.panel.layerWidths = widths;
+        this.panel.setLayers(names);
+        this.panel.updateDisplay();
+        dom.pointInfo.hidden = true;
+        this.captions.reset();
+        this.loop.restart();
+        this.store.emit('network', 'position');
+      },
+      trainerError: (trainer, e) => this.trainerError(trainer, e),
+    });
+    this.loop = new FrameLoop({
+      settings: this.settings,
+      runtime: this.runtime,
+      get views() {
+        return app.views;
+      },
+      get device() {
+        return app.device;
+      },
+      snapshots: this.snapshots,
+      speed: this.speed,
+      get paused() {
+        return app.busy || app.deviceLost;
+      },
+      get divergedAt() {
+        return app.divergedAt;
+      },
+      get recording() {
+        return app.recording;
+      },
+      weightsArrived: (trainer) => this.weightsArrived(trainer),
+      statsArrived: (trainer) => this.statsArrived(trainer),
+      sliderMoved: () => this.store.emit('position'),
+      afterDraw: (now, t) => this.afterDraw(now, t),
+      drawChart: () => this.chart.draw(),
+    });
     this.panel.unitPicks = views.unitPicks;
+    this.subscribeViews();
     quietRenderers(views);
     if (device) watchDevice(this, device);
-    // A click (not the end of a drag that orbits or pans) follows the nearest point through the layers.
-    let down: [number, number] | null = null;
-    dom.mainCanvas.addEventListener('pointerdown', (e) => (down = [e.clientX, e.clientY]));
-    dom.mainCanvas.addEventListener('click', (e) => {
-      if (down && Math.hypot(e.clientX - down[0], e.clientY - down[1]) > 4) return;
-      this.pick(e);
+    bindSelection(this, dom.mainCanvas);
+  }
+
+  /** The training bar, slider and panel draw from the state. */
+  private subscribeViews(): void {
+    const s = this.settings;
+    this.store.subscribe(['playing', 'pace', 'progress'], () => this.showBar());
+    this.store.subscribe(['position', 'network'], () => this.panel.showPosition());
+    this.store.subscribe(['animation'], () => {
+      this.slider.setPlaying(s.animate);
+      this.panel.setAnimating(s.animate);
     });
+    this.store.subscribe(['pace', 'settings'], () => this.panel.updateDisplay());
+  }
+
+  private showBar(): void {
+    const s = this.settings;
+    const trainer = this.trainer;
+    this.bar.show({
+      playing: s.playing,
+      diverged: this.divergedAt !== null,
+      fullSpeed: s.fullSpeed,
+      stepsPerFrame: s.stepsPerFrame,
+      learningRate: s.learningRate,
+      step: this.divergedAt ?? trainer?.step ?? 0,
+      epoch: trainer?.stats?.epoch ?? null,
+    });
+  }
+
+  /** The one door for changes from the controls, the keyboard, the banner's buttons and the test hook. */
+  dispatch(c: Command): void {
+    const { topics, effect } = reduce(this.settings, c, this.layers);
+    switch (effect) {
+      case 'step':
+        this.loop.pendingSteps += 1;
+        break;
+      case 'resetWeights':
+        void this.queue(() => this.rebuildNetwork());
+        break;
+      case 'optimizer':
+        this.trainer?.setOptimizer(optimizerSpec(this.settings));
+        break;
+      case 'resetCamera':
+        this.views.resetCamera();
+        break;
+      case 'applyPreset':
+        if (c.type === 'applyPreset') this.applyPreset(c.id);
+        break;
+      case 'changed':
+        if (c.type === 'changed') this.changed(c.what);
+        break;
+    }
+    if (c.type === 'setSpeed') this.pacedByProbe = false;
+    this.store.emit(...topics);
   }
 
   get backend(): 'webgpu' | 'webgl2' {
     return this.device ? 'webgpu' : 'webgl2';
   }
-
   get isBusy(): boolean {
     return this.busy;
   }
-
   get layers(): number {
-    return this.spec?.layers.length ?? 1;
+    return this.runtime.layers;
   }
-
+  get trainer(): Trainer | null {
+    return this.runtime.trainer;
+  }
+  get spec() {
+    return this.runtime.spec;
+  }
+  get data(): DataState | null {
+    return this.runtime.data;
+  }
+  set data(d: DataState | null) {
+    this.runtime.data = d;
+  }
+  get csv(): DataState | null {
+    return this.runtime.csv;
+  }
+  set csv(d: DataState | null) {
+    this.runtime.csv = d;
+  }
   /** The name of the CSV the app trains on, or null for a built-in dataset. */
   get csvName(): string | null {
-    return this.csv?.name ?? null;
+    return this.runtime.csv?.name ?? null;
+  }
+  get fps(): number {
+    return this.loop.fps;
+  }
+  get stepsPerSecond(): number {
+    return this.loop.stepsPerSecond;
   }
 
   /** Runs rebuilds one after another; the frame loop skips drawing while one is under way. */
   queue(task: () => Promise<void> | void): Promise<void> {
     this.rebuilding = this.rebuilding.then(async () => {
       this.busy = true;
-      this.clamped = [];
+      this.clampedNow = [];
       try {
         await task();
         this.lastError = null;
@@ -262,10 +314,11 @@ export class App implements Shareable {
         this.fail(e);
       } finally {
         this.busy = false;
-        if (this.clamped.length > 0) {
-          this.notice.info(clampMessage(this.clamped), { topic: 'limits' });
-          this.clamped = [];
+        if (this.clampedNow.length > 0) {
+          this.notice.info(clampMessage(this.clampedNow), { topic: 'limits' });
+          this.clampedNow = [];
         }
+        this.store.emit('settings', 'playing', 'pace', 'progress');
       }
     });
     return this.rebuilding;
@@ -278,7 +331,6 @@ export class App implements Shareable {
     console.error(e);
   }
 
-  // -------------------------------------------------------------------------------------------------
   // What travels: links, saved state, model files.
 
   /** The current run as an Experiment, or null while there is none (or it breaks a rule). */
@@ -333,17 +385,12 @@ export class App implements Shareable {
 
   /** After the trainer went back to a snapshot: read and draw everything afresh, pace from the start. */
   restored(): void {
-    this.transformDirty = true;
-    this.seenParams = -1;
-    this.seenStats = -1;
-    this.adaptiveSteps = this.settings.stepsPerFrame;
+    this.loop.restart();
   }
 
-  // -------------------------------------------------------------------------------------------------
   // Settings and rebuilds.
 
-  private changed(what: Change): void {
-    const t = this.trainer;
+  private changed(what: import('../ui/gui').Change): void {
     switch (what) {
       case 'data':
         this.csv = null;
@@ -358,26 +405,23 @@ export class App implements Shareable {
         void this.queue(() => this.rebuildViews());
         break;
       case 'optimizer':
-        t?.setOptimizer(optimizerSpec(this.settings));
+        this.trainer?.setOptimizer(optimizerSpec(this.settings));
         break;
       case 'batch':
-        if (t && this.data) {
-          t.setBatchSize(clampBatch(this.settings.batchSize, this.data.train.y.length, this.deviceMaxBatch));
-        }
+        this.runtime.applyBatchSize();
         break;
       case 'view':
-        this.applyViewSettings();
+        this.runtime.applyViewSettings();
         break;
       case 'projection':
-        this.applyViewSettings();
+        this.runtime.applyViewSettings();
         this.views.updateProjections();
         break;
     }
   }
 
   applyPreset(id: string): void {
-    const preset = findPreset(id);
-    const next = settingsFromPreset(preset, this.settings);
+    const next = settingsFromPreset(findPreset(id), this.settings);
     Object.assign(this.settings, next, { position: 0 });
     this.csv = null;
     this.panel.refresh();
@@ -389,26 +433,8 @@ export class App implements Shareable {
     return this.limitOverride ?? this.device?.limits ?? null;
   }
 
-  /** The data of `s` (or of `csv`), split, with the training set clamped to what the device holds. */
   loadData(s: Settings = this.settings, csv: DataState | null = this.csv): DataState {
-    let data: DataState;
-    if (csv) {
-      const { train, test } = split(s, csv.full);
-      data = { ...csv, train, test };
-    } else {
-      const full = makeDataset(s.dataset, s.datasetParams, s.seed);
-      const { train, test } = split(s, full);
-      data = { name: s.dataset, full, train, test, labelNames: null };
-    }
-    const limits = this.bufferLimits();
-    if (limits) {
-      const most = maxSamples(data.full.inputSize, limits);
-      if (data.train.y.length > most) {
-        this.clamped.push(`only the first ${most} of ${data.train.y.length} training points are used`);
-        data = { ...data, train: head(data.train, most) };
-      }
-    }
-    return data;
+    return this.runtime.loadData(s, csv);
   }
 
   /** New data and network from the settings (inside `queue`). */
@@ -419,51 +445,28 @@ export class App implements Shareable {
 
   /** A new network (and views) from the settings, with fresh weights (inside `queue`). */
   async rebuildNetwork(options: { keepChart?: boolean } = {}): Promise<void> {
-    const data = this.data ?? (this.data = this.loadData());
-    this.disposeTraining();
-    const spec = networkSpec(this.settings, data.full);
-    const limits = this.bufferLimits();
-    this.deviceMaxBatch = limits ? maxBatch(spec, limits) : LIMITS.maxBatch;
-    const wanted = Math.round(this.settings.batchSize);
-    if (wanted > this.deviceMaxBatch && this.deviceMaxBatch < data.train.y.length) {
-      this.clamped.push(
-        `batch ${wanted} is more than it can train this network with: batch ${this.deviceMaxBatch} is used`,
-      );
-    }
-    const config = engineConfig(this.settings, spec, data.train.y.length, this.deviceMaxBatch);
-    let trainer: Trainer;
-    if (this.device) {
-      const gpu = await GpuTrainer.create(this.device, config);
-      gpu.onError = (e) => this.trainerError(gpu, e);
-      trainer = gpu;
-    } else {
-      const cpu = new WorkerTrainer(config, initParams(spec, config.train.seed));
-      cpu.onError = (e) => this.trainerError(cpu, e);
-      trainer = cpu;
-    }
-    trainer.setData(data.train, data.test);
-    this.trainer = trainer;
-    this.spec = spec;
+    await this.runtime.rebuildNetwork();
     this.snapshots.clear();
     this.divergedAt = null;
     this.notice.clear('divergence');
     if (!options.keepChart) this.chart.clear();
-    this.settings.position = Math.min(this.settings.position, spec.layers.length);
-    await this.rebuildViews();
-    if (!this.device) {
-      // The worker starts from the same initial weights; show them right away.
-      this.views.setParams(trainer.params);
-    }
-    trainer.refreshParams();
-    trainer.refreshStats();
-    this.seenParams = -1;
-    this.seenStats = -1;
+    this.speed.reset();
+    this.loop.restart();
+  }
+
+  /** New grid, points and scenes from the settings (inside `queue`). */
+  async rebuildViews(): Promise<void> {
+    await this.runtime.rebuildViews();
+  }
+
+  /** Frees the trainer and the grid transforms. */
+  disposeTraining(): void {
+    this.runtime.disposeTraining();
   }
 
   /** Errors of a trainer's readbacks: ignored once it is replaced or its device is gone. */
   private trainerError(trainer: Trainer, e: unknown): void {
-    // A read aborted because its buffer went away (a destroyed device or engine) needs no words: a lost
-    // device is reported on its own.
+    // A read aborted because its buffer went away (a destroyed device or engine) needs no words.
     if (e instanceof DOMException && e.name === 'AbortError') return;
     // A lost device rejects the reads in flight before `lost` settles: wait for that (or two seconds),
     // then report only what is not explained by a loss or a newer trainer.
@@ -473,175 +476,27 @@ export class App implements Shareable {
     });
   }
 
-  /** New grid, points and scenes from the settings (inside `queue`). */
-  async rebuildViews(): Promise<void> {
-    const data = this.data;
-    const trainer = this.trainer;
-    const spec = this.spec;
-    if (!data || !trainer || !spec) return;
-    const s = this.settings;
-    this.gridTransform?.dispose();
-    this.pointTransform?.dispose();
-    this.gridTransform = this.pointTransform = null;
-    const limits = this.bufferLimits();
-    let gridSize = Math.max(2, Math.round(s.gridSize));
-    let maxPoints = Math.max(1, Math.round(s.maxPoints));
-    if (limits) {
-      const fits = maxGridSize(spec, limits, gridSize);
-      if (fits < gridSize) {
-        this.clamped.push(`grid density ${gridSize} is lowered to ${fits}`);
-        gridSize = fits;
-        s.gridSize = fits;
-        this.panel.updateDisplay();
-      }
-      const most = maxTransformPoints(spec, limits);
-      if (most < maxPoints) {
-        this.clamped.push(`at most ${most} points are drawn`);
-        maxPoints = most;
-      }
-    }
-    const bounds = datasetBounds(data.full);
-    const grid = makeGrid(padBounds(bounds, 0.08), spec.inputSize, gridSize);
-    this.grid = grid;
-    const points = pointsOnDisplay(data.train, data.test, maxPoints);
-    this.pointCount = points.count;
-    let gpuLayers = null;
-    if (trainer instanceof GpuTrainer) {
-      this.gridTransform = trainer.gridTransform(grid.count);
-      this.gridTransform.setPoints(grid.points, grid.count);
-      this.pointTransform = trainer.gridTransform(points.count);
-      this.pointTransform.setPoints(points.coords, points.count);
-      gpuLayers = {
-        grid: this.gridTransform.layerBuffer,
-        gridLayout: this.gridTransform.layout,
-        points: this.pointTransform.layerBuffer,
-        pointLayout: this.pointTransform.layout,
-      };
-    }
-    const names = layerNames(spec);
-    const cells = this.buildStripCells(names);
-    SPRITE_GEOMETRY.dispose();
-    this.views.build(
-      {
-        spec,
-        grid,
-        pointCount: points.count,
-        pointCoords: points.coords,
-        pointInfo: points.info,
-        pointValues: points.values,
-        classes: data.full.classes,
-        valueRange: [bounds.yMin, bounds.yMax],
-        gpu: gpuLayers,
-      },
-      cells,
-    );
-    this.applyViewSettings();
-    this.views.setSelected(-1);
-    this.dom.pointInfo.hidden = true;
-    this.slider.setLayers(names, (t) => this.setPosition(t));
-    this.panel.layerWidths = [spec.inputSize, ...spec.layers.map((l) => l.units)];
-    this.panel.setLayers(names);
-    renderLegend(this.dom.legend, data.full.classes, data.labelNames, data.test !== null);
-    this.views.setParams(trainer.params);
-    this.transformDirty = true;
-    this.seenParams = -1;
-  }
-
-  private buildStripCells(names: string[]): HTMLElement[] {
-    const root = this.dom.stripCells;
-    root.replaceChildren();
-    return names.map((_, r) => {
-      const cell = document.createElement('div');
-      cell.className = 'strip-cell';
-      cell.dataset.layer = String(r);
-      const label = document.createElement('div');
-      label.className = 'label';
-      cell.appendChild(label);
-      cell.addEventListener('click', () => this.setPosition(r));
-      root.appendChild(cell);
-      return cell;
-    });
-  }
-
-  private applyViewSettings(): void {
-    const v = this.views;
-    const s = this.settings;
-    v.showSurface = s.showSurface;
-    v.showGrid = s.showGrid;
-    v.showPoints = s.showPoints;
-    v.showTest = s.showTest;
-    v.functionView = s.functionView;
-    v.projectionMode = s.projection;
-    v.wideDims = Number(s.wideDims);
-    v.applyVisibility();
-  }
-
-  /** Frees the trainer and the grid transforms. */
-  disposeTraining(): void {
-    this.gridTransform?.dispose();
-    this.pointTransform?.dispose();
-    this.gridTransform = this.pointTransform = null;
-    this.trainer?.dispose();
-    this.trainer = null;
-  }
-
-  // -------------------------------------------------------------------------------------------------
-  // Interaction.
+  // Interaction (kept as methods for the modules that call them).
 
   setPosition(t: number): void {
-    const L = this.layers;
-    this.settings.position = Math.min(L, Math.max(0, t));
-    this.panel.showPosition();
+    this.dispatch({ type: 'setPosition', t });
   }
-
   togglePlay(): void {
-    this.settings.playing = !this.settings.playing;
-    this.panel.setPlaying(this.settings.playing);
+    this.dispatch({ type: 'togglePlay' });
   }
-
   pause(): void {
-    this.settings.playing = false;
-    this.panel.setPlaying(false);
+    this.dispatch({ type: 'setPlaying', playing: false });
   }
-
   toggleAnimation(): void {
-    this.settings.animate = !this.settings.animate;
-    if (this.settings.animate && this.settings.position >= this.layers) this.settings.position = 0;
-    this.slider.setPlaying(this.settings.animate);
-    this.panel.setAnimating(this.settings.animate);
+    this.dispatch({ type: 'toggleAnimation' });
   }
-
   stepOnce(): void {
-    this.settings.playing = false;
-    this.panel.setPlaying(false);
-    this.pendingSteps += 1;
-  }
-
-  private pick(e: MouseEvent): void {
-    const trainer = this.trainer;
-    if (!trainer) return;
-    const index = this.views.pick(e.clientX, e.clientY, trainer.params, this.settings.position);
-    this.select(index);
+    this.dispatch({ type: 'step' });
   }
 
   /** Follows one point through every layer (−1: none). */
   select(index: number): void {
-    const trainer = this.trainer;
-    this.views.setSelected(index);
-    const box = this.dom.pointInfo;
-    if (index < 0 || !trainer || !this.spec) {
-      box.hidden = true;
-      return;
-    }
-    const reps = this.views.describePoint(index, trainer.params);
-    const names = layerNames(this.spec);
-    const info = this.views.model?.pointInfo;
-    const cls = info ? info[4 * index] : 0;
-    const test = info ? info[4 * index + 1] === 1 : false;
-    const head = `<b>point ${index}</b> · ${this.data?.full.classes ? `class ${cls}` : 'target'}${test ? ' · test' : ''}`;
-    const rows = reps.map((values, r) => `${names[r]}: (${values.map((v) => v.toFixed(3)).join(', ')})`);
-    box.innerHTML = [head, ...rows].join('<br>');
-    box.hidden = false;
+    showSelection(this, index);
   }
 
   /** Draws the main view now, at the slider's position (a picture is taken right after). */
@@ -650,13 +505,12 @@ export class App implements Shareable {
     this.views.render(this.settings.position);
   }
 
-  // -------------------------------------------------------------------------------------------------
   // The frame loop.
 
   /** One animation frame. Never throws: a failure is shown once and the loop goes on. */
   frame(now: number): void {
     try {
-      this.frameInner(now);
+      this.loop.frame(now);
     } catch (e) {
       if (!this.frameFailed) {
         this.frameFailed = true;
@@ -665,174 +519,79 @@ export class App implements Shareable {
     }
   }
 
-  private frameInner(now: number): void {
-    const dt = this.lastFrame ? Math.min(0.1, (now - this.lastFrame) / 1000) : 0;
-    const frameMs = this.lastFrame ? now - this.lastFrame : 16;
-    this.lastFrame = now;
-    this.frameMsAverage += (Math.min(frameMs, 2000) - this.frameMsAverage) * 0.1;
-    this.chart.draw();
-    // While a lost device is replaced, the views are being rebuilt: nothing to draw on.
-    if (this.deviceLost) return;
-    if (!this.recording) this.views.resize();
-    const trainer = this.trainer;
-    if (this.busy || this.deviceLost || !trainer || !this.spec) return;
-    const s = this.settings;
+  private weightsArrived(trainer: Trainer): void {
+    this.weightsVersion++;
+    // While diverged, states read back are labelled with steps the GPU never took: not snapshots.
+    if (trainer.state && this.divergedAt === null) this.snapshots.offer(trainer.state, performance.now());
+    this.views.setParams(trainer.params);
+    if (this.views.selected >= 0) this.select(this.views.selected);
+  }
 
-    // Train.
-    let steps = this.pendingSteps;
-    this.pendingSteps = 0;
-    if (s.playing && trainer.ready && this.divergedAt === null) {
-      if (s.fullSpeed) {
-        const rate = trainer.stepsPerMs;
-        const budget = this.device
-          ? Math.max(FULL_SPEED_MIN_MS, FULL_SPEED_SHARE * this.frameMsAverage)
-          : FULL_SPEED_CPU_MS;
-        if (trainer.backlog > FULL_SPEED_MAX_BACKLOG) {
-          // The GPU is behind: the speed measurement overshot (on a busy or software GPU its two
-          // timestamps can land together), and more work per frame would only lengthen every frame.
-          this.adaptiveSteps = Math.max(s.stepsPerFrame, this.adaptiveSteps / 2);
-        } else {
-          // Before a measurement, grow gently from the set pace; never more than fourfold in a frame
-          // (a measurement of steps that did nothing, after a divergence, would flood the GPU).
-          const wanted = Math.min(
-            rate === null ? this.adaptiveSteps * 1.5 : rate * budget,
-            this.adaptiveSteps * 4,
-          );
-          this.adaptiveSteps = Math.min(
-            1 << 16,
-            Math.max(s.stepsPerFrame, 0.5 * this.adaptiveSteps + 0.5 * wanted),
-          );
-        }
-        steps += Math.round(this.adaptiveSteps);
-      } else {
-        steps += Math.max(1, Math.round(s.stepsPerFrame));
-        this.adaptiveSteps = s.stepsPerFrame;
-      }
-    }
-    const trained = steps > 0 && trainer.ready && this.divergedAt === null;
-    if (trained) trainer.train(steps);
-
-    // Transform the grid and the points with the weights on the GPU (never read back for drawing).
-    if (this.device && this.gridTransform && this.pointTransform && (trained || this.transformDirty)) {
-      const encoder = this.device.createCommandEncoder({ label: 'App.transform' });
-      this.gridTransform.encode(encoder, this.grid?.count ?? 0);
-      this.pointTransform.encode(encoder, this.pointCount);
-      this.device.queue.submit([encoder.finish()]);
-      this.transformDirty = false;
-    }
-    // Weights and optimiser state come back together; at least once a second, they are a snapshot.
-    if (trained || this.seenParams < 0 || now - this.snapshots.latestAt > SNAPSHOT_MS) {
-      trainer.refreshParams();
-    }
-    if (trainer.paramsVersion !== this.seenParams) {
-      this.seenParams = trainer.paramsVersion;
-      this.weightsVersion++;
-      // While diverged, states read back are labelled with steps the GPU never took: not snapshots.
-      if (trainer.state && this.divergedAt === null) this.snapshots.offer(trainer.state, now);
-      this.views.setParams(trainer.params);
-      if (this.views.selected >= 0) this.select(this.views.selected);
-    }
-    if ((trained && this.frames % 3 === 0) || this.seenStats < 0) trainer.refreshStats();
-    if (trainer.statsVersion !== this.seenStats && trainer.stats) {
-      this.seenStats = trainer.statsVersion;
-      const st = trainer.stats;
-      this.chart.push({
-        step: st.step,
-        batchLoss: st.lastBatchLoss ?? st.train.loss,
-        trainLoss: st.train.loss,
-        testLoss: st.test?.loss ?? null,
-        trainAccuracy: st.train.accuracy,
-        testAccuracy: st.test?.accuracy ?? null,
-      });
-      if (st.divergedAtStep !== null && this.divergedAt === null) {
-        this.adaptiveSteps = s.stepsPerFrame;
-        diverged(this, st.divergedAtStep);
-      }
-    }
-
-    // The slider.
-    const rec = this.recording;
-    if (rec && rec.what === 'interpolation') {
-      s.position = Math.min(1, (now - rec.startedAt) / (rec.seconds * 1000)) * this.layers;
-      this.panel.showPosition();
-    } else if (s.animate) {
-      s.position += dt * s.animationSpeed;
-      if (s.position > this.layers) s.position = 0;
-      this.panel.showPosition();
-    }
-    const t = s.position;
-    this.views.render(t);
-    this.updateCaptions(t);
-
-    // The address and the saved state.
-    this.hashSync?.tick(now);
-    this.saver?.tick(now);
-
-    // Frame rate and training speed.
-    this.frames++;
-    const w = this.fpsWindow;
-    if (!w.start) Object.assign(w, { start: now, frames: this.frames, step: trainer.step });
-    if (now - w.start >= 1000) {
-      this.fps = ((this.frames - w.frames) * 1000) / (now - w.start);
-      this.stepsPerSecond = ((trainer.step - w.step) * 1000) / (now - w.start);
-      Object.assign(w, { start: now, frames: this.frames, step: trainer.step });
-    }
-    if (now - this.statusAt > 500) {
-      this.statusAt = now;
-      this.status.show({
-        backend: this.device ? 'WebGPU' : 'WebGL2 + CPU',
-        adapter: this.adapter,
-        stepsPerSecond: this.stepsPerSecond,
-        fps: this.fps,
-        vertices: this.views.verticesPerFrame,
-        // While diverged, steps asked for are not taken: the network stays at the divergence.
-        step: this.divergedAt ?? trainer.step,
-        epoch: trainer.stats?.epoch ?? null,
-        playing: s.playing && this.divergedAt === null,
-      });
+  private statsArrived(trainer: Trainer): void {
+    const st = trainer.stats;
+    if (!st) return;
+    this.chart.push({
+      step: st.step,
+      batchLoss: st.lastBatchLoss ?? st.train.loss,
+      trainLoss: st.train.loss,
+      testLoss: st.test?.loss ?? null,
+      trainAccuracy: st.train.accuracy,
+      testAccuracy: st.test?.accuracy ?? null,
+    });
+    if (st.divergedAtStep !== null && this.divergedAt === null) {
+      diverged(this, st.divergedAtStep);
+      this.store.emit('playing');
     }
   }
 
-  private captionKey = '';
-  private captionT = NaN;
-  private captionVersion = -1;
+  /** The pace (and, on slow adapters, the grid) from the speed probe, once it has measured. */
+  private applyProbe(): void {
+    if (!this.pacedByProbe) return;
+    const probe = this.speed.probe();
+    if (!probe) return;
+    this.pacedByProbe = false;
+    const s = this.settings;
+    s.stepsPerFrame = defaultPace(probe);
+    const grid = gridForSpeed(probe, s.gridSize);
+    if (grid < s.gridSize) {
+      s.gridSize = grid;
+      this.notice.info(
+        `Drawing is slow on this adapter (${Math.round(probe.frameMs)} ms a frame): the grid density is lowered to ${grid}. ` +
+          'Raise it under View if you like.',
+        { topic: 'limits' },
+      );
+      void this.queue(() => this.rebuildViews());
+    }
+    this.store.emit('pace');
+  }
 
-  private updateCaptions(t: number): void {
+  private afterDraw(now: number, t: number): void {
     const spec = this.spec;
     const path = this.views.path;
-    if (!spec || !path) return;
-    // Words change with the slider, the weights (swaps) and the settings only.
-    const version = this.seenParams * 4 + (this.views.functionView ? 1 : 0);
-    if (t === this.captionT && version === this.captionVersion) return;
-    this.captionT = t;
-    this.captionVersion = version;
-    const text = describePosition(spec, path, t);
-    if (this.views.functionView && spec.inputSize === 1) {
-      const r = Math.round(t);
-      const names = layerNames(spec);
-      text.title = 'curves over the input';
-      text.detail =
-        r > 0 && r < spec.layers.length
-          ? `white: output · colours: the ${path.repWidth[r]} units of ${names[r]} (move the slider to pick a layer)`
-          : 'white: output against the data · move the slider to a hidden layer to see its units';
+    if (spec && path) {
+      this.captions.update(spec, path, t, {
+        weightsVersion: this.loop.seenParams,
+        functionView: this.views.functionView,
+        preset: this.settings.preset,
+      });
     }
-    this.slider.set(t, text.phase);
-    const watch = this.settings.preset ? findPreset(this.settings.preset).watch : '';
-    const key = `${text.title}|${text.detail}|${watch}|${path.swapped.join()}`;
-    if (key !== this.captionKey) {
-      this.captionKey = key;
-      this.dom.caption.innerHTML = `<span class="title">${text.title}</span><span class="sub">${text.detail}</span>${
-        watch ? `<span class="watch">${escapeHtml(watch)}</span>` : ''
-      }`;
-      this.dom.caption.title = watch;
-      const cells = this.dom.stripCells.children;
-      for (let r = 0; r < cells.length; r++) {
-        const label = cells[r].querySelector('.label');
-        if (label) label.innerHTML = stripLabel(spec, path, r);
-      }
+    this.hashSync?.tick(now);
+    this.saver?.tick(now);
+    this.applyProbe();
+    if (now - this.statusAt > 500) {
+      this.statusAt = now;
+      const trainer = this.trainer;
+      this.status.show({
+        backend: this.device ? 'WebGPU' : 'WebGL2 + CPU',
+        adapter: this.adapter,
+        stepsPerSecond: this.loop.stepsPerSecond,
+        fps: this.loop.fps,
+        vertices: this.views.verticesPerFrame,
+        playing: this.settings.playing && this.divergedAt === null,
+      });
+      this.chart.setLiveStep(this.divergedAt ?? trainer?.step ?? 0);
+      this.store.emit('progress');
     }
-    const cells = this.dom.stripCells.children;
-    for (let r = 0; r < cells.length; r++) cells[r].classList.toggle('active', Math.abs(t - r) < 1e-6);
   }
 
   dispose(): void {

@@ -7,7 +7,6 @@ import type { App } from './controller';
 import { copyLink, exportModelFile, exportPng, recordVideo } from './actions';
 import { importModelText, openLink } from './changes';
 import { continueAfterDivergence } from './recovery';
-import { optimizerSpec } from './settings';
 import { bufferCount, liveBuffers } from './bufferCounter';
 
 export interface DebugHook {
@@ -29,6 +28,12 @@ export interface DebugHook {
     lossFirst: number;
     lossLatest: number;
     accuracy: number | null;
+    testAccuracy: number | null;
+    /** The pace: steps per frame (set by the speed probe until a person sets it), and full speed. */
+    stepsPerFrame: number;
+    fullSpeed: boolean;
+    /** True until the speed probe has set the pace (or a person the speed). */
+    pacedByProbe: boolean;
     /** The step of the latest loss and accuracy read back, or −1. */
     statsStep: number;
     chartSamples: number;
@@ -144,6 +149,10 @@ export function installDebugHook(app: App): void {
       lossFirst: app.chart.first('trainSmooth'),
       lossLatest: app.chart.latest('trainSmooth'),
       accuracy: app.trainer?.stats?.train.accuracy ?? null,
+      testAccuracy: app.trainer?.stats?.test?.accuracy ?? null,
+      stepsPerFrame: app.settings.stepsPerFrame,
+      fullSpeed: app.settings.fullSpeed,
+      pacedByProbe: app.pacedByProbe,
       statsStep: app.trainer?.stats?.step ?? -1,
       chartSamples: app.chart.length,
       selected: app.views.selected,
@@ -167,18 +176,11 @@ export function installDebugHook(app: App): void {
       gpuBuffers: bufferCount.created - bufferCount.destroyed,
     }),
     setPosition: (t) => app.setPosition(t),
-    setPlaying: (playing) => {
-      if (app.settings.playing !== playing) app.togglePlay();
-    },
-    setFullSpeed: (on) => {
-      app.settings.fullSpeed = on;
-    },
-    setStepsPerFrame: (steps) => {
-      app.settings.stepsPerFrame = steps;
-      app.panel.updateDisplay();
-    },
+    setPlaying: (playing) => app.dispatch({ type: 'setPlaying', playing }),
+    setFullSpeed: (on) => app.dispatch({ type: 'setSpeed', speed: on ? 'full' : app.settings.stepsPerFrame }),
+    setStepsPerFrame: (steps) => app.dispatch({ type: 'setSpeed', speed: steps }),
     applyPreset: async (id) => {
-      app.applyPreset(id);
+      app.dispatch({ type: 'applyPreset', id });
       await app.queue(() => {});
     },
     setArchitecture: async (hidden, activation) => {
@@ -186,18 +188,15 @@ export function installDebugHook(app: App): void {
       app.settings.hidden = hidden.map((units) => ({ units, activation: act as never }));
       app.settings.preset = '';
       app.panel.refresh();
-      await app.queue(() => app.rebuildNetwork());
+      app.dispatch({ type: 'changed', what: 'network' });
+      await app.queue(() => {});
     },
-    setLearningRate: (lr) => {
-      app.settings.learningRate = lr;
-      app.panel.updateDisplay();
-      app.trainer?.setOptimizer(optimizerSpec(app.settings));
-    },
+    setLearningRate: (lr) => app.dispatch({ type: 'setLearningRate', value: lr }),
     setGrid: async (gridSize, maxPoints) => {
       app.settings.gridSize = gridSize;
       if (maxPoints !== undefined) app.settings.maxPoints = maxPoints;
-      app.panel.updateDisplay();
-      await app.queue(() => app.rebuildViews());
+      app.dispatch({ type: 'changed', what: 'grid' });
+      await app.queue(() => {});
     },
     setBufferLimits: (limits) => {
       app.limitOverride = limits;

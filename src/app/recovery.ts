@@ -9,12 +9,37 @@ import type { App } from './controller';
 import { requestGpuAgain } from './gpu';
 import { optimizerSpec } from './settings';
 
+/** What dealing with a divergence or a lost device needs of the app. */
+export type RecoveryHost = Pick<
+  App,
+  | 'adapter'
+  | 'chart'
+  | 'device'
+  | 'deviceLost'
+  | 'disposeTraining'
+  | 'disposed'
+  | 'divergedAt'
+  | 'dom'
+  | 'notice'
+  | 'panel'
+  | 'pause'
+  | 'queue'
+  | 'rebuildNetwork'
+  | 'recoveries'
+  | 'restored'
+  | 'settings'
+  | 'snapshots'
+  | 'store'
+  | 'trainer'
+  | 'views'
+>;
+
 function formatRate(v: number): string {
   return Number(v.toPrecision(3)).toString();
 }
 
 /** Training diverged at `step`: pause and offer a way on. */
-export function diverged(app: App, step: number): void {
+export function diverged(app: RecoveryHost, step: number): void {
   app.divergedAt = step;
   app.snapshots.discardFrom(step);
   app.pause();
@@ -36,7 +61,7 @@ export function diverged(app: App, step: number): void {
 }
 
 /** Lowers the learning rate tenfold and goes on from the last good snapshot before the divergence. */
-export function continueAfterDivergence(app: App): void {
+export function continueAfterDivergence(app: RecoveryHost): void {
   const at = app.divergedAt;
   const trainer = app.trainer;
   if (at === null || !trainer) return;
@@ -57,7 +82,7 @@ export function continueAfterDivergence(app: App): void {
     { topic: 'divergence' },
   );
   s.playing = true;
-  app.panel.setPlaying(true);
+  app.store.emit('playing');
 }
 
 /** three.js reports a lost device in the console; the app says it in the page instead. */
@@ -68,7 +93,7 @@ export function quietRenderers(views: Views): void {
 }
 
 /** Replaces the device when it is lost, and shows GPU errors in the page. */
-export function watchDevice(app: App, device: GPUDevice): void {
+export function watchDevice(app: RecoveryHost, device: GPUDevice): void {
   void device.lost.then((info) => {
     if (device === app.device && !app.disposed) void replaceDevice(app, info);
   });
@@ -84,7 +109,7 @@ export function watchDevice(app: App, device: GPUDevice): void {
  * The device is gone: ask for a new adapter and device, rebuild the engine, renderers and views on it,
  * and go on from the last snapshot of weights and optimiser state.
  */
-async function replaceDevice(app: App, info: GPUDeviceLostInfo): Promise<void> {
+async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promise<void> {
   app.deviceLost = true;
   const snapshot = app.snapshots.latest;
   const wasPlaying = app.settings.playing;
@@ -127,7 +152,7 @@ async function replaceDevice(app: App, info: GPUDeviceLostInfo): Promise<void> {
     app.deviceLost = false;
     app.recoveries++;
     app.settings.playing = wasPlaying;
-    app.panel.setPlaying(wasPlaying);
+    app.store.emit('playing');
     app.notice.success(
       `The GPU device was lost and a new one took over. Training goes on from step ${snapshot?.step ?? 0}` +
         (snapshot

@@ -131,6 +131,11 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
   };
 }
 
+/** Fresh settings for this backend: the default experiment at a modest pace until the speed probe has measured. */
+export function freshSettings(gpu: boolean): Settings {
+  return { ...defaultSettings(gpu), ...defaultView(gpu), stepsPerFrame: 10 };
+}
+
 export function defaultSettings(gpu: boolean): Settings {
   const preset = findPreset(DEFAULT_PRESET);
   if (!preset) throw new Error(`the default preset ${DEFAULT_PRESET} is missing`);

@@ -7,6 +7,7 @@ import { ACTIVATIONS, LOSSES, OPTIMIZERS } from '../engine/spec';
 import { LIMITS } from '../engine/limits';
 import { DATASET_NAMES, getDataset } from '../data/registry';
 import { PRESETS } from '../data/presets';
+import type { Dispatch } from '../app/commands';
 import type { Settings } from '../app/settings';
 
 export type Change = 'data' | 'network' | 'optimizer' | 'batch' | 'view' | 'projection' | 'grid' | 'points';
@@ -30,8 +31,8 @@ export const VIDEO_SIZES: Record<string, string> = {
 };
 
 export interface GuiHandlers {
-  changed(what: Change): void;
-  applyPreset(id: string): void;
+  /** Named changes (commands.ts): settings changed here, presets, the slider, the camera. */
+  dispatch: Dispatch;
   uploadCsv(file: File): void;
   importModel(file: File): void;
   copyLink(): void;
@@ -39,12 +40,6 @@ export interface GuiHandlers {
   exportPng(): void;
   recordVideo(): void;
   exportModel(): void;
-  togglePlay(): void;
-  stepOnce(): void;
-  reset(): void;
-  resetCamera(): void;
-  setPosition(t: number): void;
-  toggleAnimation(): void;
 }
 
 export class ControlPanel {
@@ -55,10 +50,9 @@ export class ControlPanel {
   private network: GUI | null = null;
   private readonly viewFolder: GUI;
   private readonly positionController: Controller;
-  private readonly layerController: { layer: string };
   private layerSelect: Controller | null = null;
   private unitFolder: GUI | null = null;
-  private readonly playController: Controller;
+  private readonly layerState = { layer: 0 };
   private readonly animateController: Controller;
   private readonly presetState: { preset: string };
   private readonly fileInput: HTMLInputElement;
@@ -87,7 +81,7 @@ export class ControlPanel {
     gui
       .add(this.presetState, 'preset', presetOptions)
       .name('Preset')
-      .onChange((id: string) => id && handlers.applyPreset(id));
+      .onChange((id: string) => id && handlers.dispatch({ type: 'applyPreset', id }));
 
     // Data.
     const data = gui.addFolder('Data');
@@ -100,7 +94,7 @@ export class ControlPanel {
         settings.output = null;
         this.buildDataParams();
         this.custom();
-        handlers.changed('data');
+        handlers.dispatch({ type: 'changed', what: 'data' });
       });
     this.fileInput = fileInput(container, 'csv-file', '.csv,text/csv,text/plain', (f) =>
       handlers.uploadCsv(f),
@@ -112,15 +106,15 @@ export class ControlPanel {
     data
       .add(settings, 'testSplit', 0, 0.9, 0.05)
       .name('test fraction')
-      .onFinishChange(() => handlers.changed('data'));
+      .onFinishChange(() => handlers.dispatch({ type: 'changed', what: 'data' }));
     data
       .add(settings, 'seed', 1, 9999, 1)
       .name('seed')
-      .onFinishChange(() => handlers.changed('data'));
+      .onFinishChange(() => handlers.dispatch({ type: 'changed', what: 'data' }));
     data
       .add(settings, 'maxPoints', 100, 20000, 100)
       .name('points shown')
-      .onFinishChange(() => handlers.changed('points'));
+      .onFinishChange(() => handlers.dispatch({ type: 'changed', what: 'points' }));
     this.buildDataParams();
 
     this.buildNetwork();
@@ -130,73 +124,64 @@ export class ControlPanel {
     train
       .add(settings, 'optimizer', [...OPTIMIZERS])
       .name('optimiser')
-      .onChange(() => this.custom() || handlers.changed('optimizer'));
-    train
-      .add(settings, 'learningRate', 0.0001, 1, 0.0001)
-      .name('learning rate')
-      .onFinishChange(() => this.custom() || handlers.changed('optimizer'));
+      .onChange(() => this.custom() || handlers.dispatch({ type: 'changed', what: 'optimizer' }));
     train
       .add(settings, 'batchSize', 1, 1024, 1)
       .name('batch size')
-      .onFinishChange(() => this.custom() || handlers.changed('batch'));
+      .onFinishChange(() => this.custom() || handlers.dispatch({ type: 'changed', what: 'batch' }));
     train
       .add(settings, 'l2', 0, 0.1, 0.0001)
       .name('L2 penalty')
-      .onFinishChange(() => this.custom() || handlers.changed('optimizer'));
+      .onFinishChange(() => this.custom() || handlers.dispatch({ type: 'changed', what: 'optimizer' }));
     train
       .add(settings, 'l1', 0, 0.1, 0.0001)
       .name('L1 penalty')
-      .onFinishChange(() => this.custom() || handlers.changed('optimizer'));
-    train.add(settings, 'stepsPerFrame', 1, 500, 1).name('steps / frame');
-    train.add(settings, 'fullSpeed').name('full speed');
-    this.playController = train.add({ play: () => handlers.togglePlay() }, 'play').name('Pause (space)');
-    train.add({ step: () => handlers.stepOnce() }, 'step').name('Step');
-    train.add({ reset: () => handlers.reset() }, 'reset').name('Reset weights');
+      .onFinishChange(() => this.custom() || handlers.dispatch({ type: 'changed', what: 'optimizer' }));
+    // Play, step, reset, speed and learning rate are in the training bar above the views.
 
     // View.
     const view = gui.addFolder('View');
     this.viewFolder = view;
-    this.layerController = { layer: '' };
     this.positionController = view
       .add(settings, 'position', 0, 1, 0.001)
       .name('position')
-      .onChange((t: number) => handlers.setPosition(t));
+      .onChange((t: number) => handlers.dispatch({ type: 'setPosition', t }));
     this.animateController = view
-      .add({ animate: () => handlers.toggleAnimation() }, 'animate')
+      .add({ animate: () => handlers.dispatch({ type: 'toggleAnimation' }) }, 'animate')
       .name('Play interpolation');
     view.add(settings, 'animationSpeed', 0.05, 2, 0.05).name('layers / second');
     view
       .add(settings, 'gridSize', 8, 1024, 1)
       .name('grid density')
-      .onFinishChange(() => handlers.changed('grid'));
+      .onFinishChange(() => handlers.dispatch({ type: 'changed', what: 'grid' }));
     view
       .add(settings, 'projection', { 'principal components': 'pca', 'chosen units': 'units' })
       .name('wide layers')
       .onChange(() => {
         this.buildUnitPicker();
-        handlers.changed('projection');
+        handlers.dispatch({ type: 'changed', what: 'projection' });
       });
     view
       .add(settings, 'wideDims', { '3-D': 3, '2-D': 2 })
       .name('wide layer dims')
-      .onChange(() => handlers.changed('projection'));
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'projection' }));
     view
       .add(settings, 'showSurface')
       .name('shaded surface')
-      .onChange(() => handlers.changed('view'));
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
     view
       .add(settings, 'showGrid')
       .name('grid lines')
-      .onChange(() => handlers.changed('view'));
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
     view
       .add(settings, 'showPoints')
       .name('points')
-      .onChange(() => handlers.changed('view'));
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
     view
       .add(settings, 'showTest')
       .name('test points')
-      .onChange(() => handlers.changed('view'));
-    view.add({ reset: () => handlers.resetCamera() }, 'reset').name('Reset camera (R)');
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
+    view.add({ reset: () => handlers.dispatch({ type: 'resetCamera' }) }, 'reset').name('Reset camera (R)');
 
     // Share, export, import.
     const share = gui.addFolder('Share & export');
@@ -228,13 +213,13 @@ export class ControlPanel {
     this.layerSelect?.destroy();
     const options: Record<string, number> = {};
     names.forEach((n, i) => (options[n] = i));
-    const state = { layer: Math.round(this.settings.position) };
+    const state = this.layerState;
+    state.layer = Math.round(this.settings.position);
     this.layerSelect = this.viewFolder
       .add(state, 'layer', options)
       .name('layer in main view')
-      .onChange((i: number) => this.handlers.setPosition(Number(i)));
+      .onChange((i: number) => this.handlers.dispatch({ type: 'setPosition', t: Number(i) }));
     this.layerSelect.domElement.parentElement?.prepend(this.layerSelect.domElement);
-    void this.layerController;
     this.buildUnitPicker();
   }
 
@@ -258,7 +243,7 @@ export class ControlPanel {
             picks[0] = state.x - 1;
             picks[1] = state.y - 1;
             picks[2] = state.z - 1;
-            this.handlers.changed('projection');
+            this.handlers.dispatch({ type: 'changed', what: 'projection' });
           });
       }
     }
@@ -283,7 +268,7 @@ export class ControlPanel {
         .name(name)
         .onFinishChange(() => {
           this.custom();
-          this.handlers.changed('data');
+          this.handlers.dispatch({ type: 'changed', what: 'data' });
         });
     }
     folder.close();
@@ -301,7 +286,7 @@ export class ControlPanel {
       folder
         .add(layer, 'units', 1, LIMITS.maxWidth, 1)
         .name(`hidden ${i + 1} units`)
-        .onFinishChange(() => this.custom() || this.handlers.changed('network'));
+        .onFinishChange(() => this.custom() || this.handlers.dispatch({ type: 'changed', what: 'network' }));
       folder
         .add(layer, 'activation', [...ACTIVATIONS])
         .name(`hidden ${i + 1} activation`)
@@ -309,7 +294,7 @@ export class ControlPanel {
           this.custom();
           // The slope control shows only with leaky_relu layers.
           if (this.slopeShown !== this.needsSlope()) this.buildNetwork();
-          this.handlers.changed('network');
+          this.handlers.dispatch({ type: 'changed', what: 'network' });
         });
     });
     if (s.hidden.length < LIMITS.maxLayers - 1) {
@@ -321,7 +306,7 @@ export class ControlPanel {
               s.hidden.push({ units: last?.units ?? 2, activation: last?.activation ?? 'tanh' });
               this.buildNetwork();
               this.custom();
-              this.handlers.changed('network');
+              this.handlers.dispatch({ type: 'changed', what: 'network' });
             },
           },
           'add',
@@ -336,7 +321,7 @@ export class ControlPanel {
               s.hidden.pop();
               this.buildNetwork();
               this.custom();
-              this.handlers.changed('network');
+              this.handlers.dispatch({ type: 'changed', what: 'network' });
             },
           },
           'remove',
@@ -348,7 +333,7 @@ export class ControlPanel {
       folder
         .add(s, 'slope', 0, 0.5, 0.01)
         .name('leaky slope')
-        .onFinishChange(() => this.custom() || this.handlers.changed('network'));
+        .onFinishChange(() => this.custom() || this.handlers.dispatch({ type: 'changed', what: 'network' }));
     }
     folder
       .add(s, 'loss', [...LOSSES])
@@ -356,7 +341,7 @@ export class ControlPanel {
       .onChange(() => {
         s.output = null;
         this.custom();
-        this.handlers.changed('network');
+        this.handlers.dispatch({ type: 'changed', what: 'network' });
       });
     if (s.output) {
       const out = s.output;
@@ -394,16 +379,18 @@ export class ControlPanel {
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }
 
-  setPlaying(playing: boolean): void {
-    this.playController.name(playing ? 'Pause (space)' : 'Play (space)');
-  }
-
   setAnimating(animating: boolean): void {
     this.animateController.name(animating ? 'Stop interpolation' : 'Play interpolation');
   }
 
+  /** The slider moved: its number and "layer in main view" follow (the nearest layer). */
   showPosition(): void {
     this.positionController.updateDisplay();
+    const layer = Math.round(this.settings.position);
+    if (this.layerState.layer !== layer) {
+      this.layerState.layer = layer;
+      this.layerSelect?.updateDisplay();
+    }
   }
 }
 

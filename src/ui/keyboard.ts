@@ -1,17 +1,10 @@
 /**
- * Keyboard: space plays or pauses training; left/right move the slider a tenth of a layer (shift: a fiftieth),
- * up/down jump a whole layer; R resets the camera.
+ * Keyboard: space plays or pauses training; left/right move the slider a tenth of a layer (shift: a
+ * fiftieth), up/down jump a whole layer; R resets the camera. Keys typed into a field are left alone.
  */
-export interface KeyActions {
-  togglePlay(): void;
-  /** Moves the slider by a fraction of a layer. */
-  moveSlider(delta: number): void;
-  /** To the next (+1) or previous (−1) layer. */
-  jumpLayer(direction: number): void;
-  resetCamera(): void;
-}
+import type { Dispatch } from '../app/commands';
 
-export function bindKeyboard(actions: KeyActions): () => void {
+export function bindKeyboard(dispatch: Dispatch): () => void {
   const onKey = (e: KeyboardEvent): void => {
     const target = e.target as HTMLElement | null;
     if (
@@ -20,14 +13,16 @@ export function bindKeyboard(actions: KeyActions): () => void {
     ) {
       if (!(target instanceof HTMLInputElement && target.type === 'range')) return;
     }
+    // A focused button takes space and enter itself.
+    if (target?.tagName === 'BUTTON' && (e.code === 'Space' || e.key === 'Enter')) return;
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const step = e.shiftKey ? 0.02 : 0.1;
-    if (e.code === 'Space') actions.togglePlay();
-    else if (e.key === 'ArrowRight') actions.moveSlider(step);
-    else if (e.key === 'ArrowLeft') actions.moveSlider(-step);
-    else if (e.key === 'ArrowUp') actions.jumpLayer(1);
-    else if (e.key === 'ArrowDown') actions.jumpLayer(-1);
-    else if (e.key === 'r' || e.key === 'R') actions.resetCamera();
+    if (e.code === 'Space') dispatch({ type: 'togglePlay' });
+    else if (e.key === 'ArrowRight') dispatch({ type: 'moveSlider', by: step });
+    else if (e.key === 'ArrowLeft') dispatch({ type: 'moveSlider', by: -step });
+    else if (e.key === 'ArrowUp') dispatch({ type: 'jumpLayer', direction: 1 });
+    else if (e.key === 'ArrowDown') dispatch({ type: 'jumpLayer', direction: -1 });
+    else if (e.key === 'r' || e.key === 'R') dispatch({ type: 'resetCamera' });
     else return;
     e.preventDefault();
   };

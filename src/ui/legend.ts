@@ -21,14 +21,15 @@ export function renderLegend(
   const rows: HTMLElement[] = [];
   if (classes === 0) {
     const gradient = `linear-gradient(90deg, ${cssColor(classColor(0))}, ${cssColor(classColor(1))})`;
-    rows.push(row('swatch', 'background: predicted value, low to high', gradient));
+    rows.push(row('bar', "the network's output"));
+    rows.push(row('swatch', 'target, low to high', gradient));
   } else {
     for (let k = 0; k < classes; k++) {
       rows.push(row('swatch', names?.[k] ?? `class ${k}`, cssColor(classColor(k))));
     }
     rows.push(row('bar', 'decision boundary'));
   }
-  rows.push(row('swatch', 'training point', '#c9d4de'));
+  if (classes > 0) rows.push(row('swatch', 'training point', '#c9d4de'));
   if (hasTest) rows.push(row('ring', 'test point'));
   element.replaceChildren(...rows);
 }

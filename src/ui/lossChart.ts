@@ -31,6 +31,8 @@ export class LossChart {
   private readonly values: Record<Series, Float64Array>;
   private count = 0;
   private dirty = true;
+  /** The step training is at now (the x axis reaches it, so the chart never lags the counters). */
+  private liveStep = 0;
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -45,7 +47,16 @@ export class LossChart {
 
   clear(): void {
     this.count = 0;
+    this.liveStep = 0;
     this.dirty = true;
+  }
+
+  /** The step training has reached (samples arrive a little later). */
+  setLiveStep(step: number): void {
+    if (step !== this.liveStep) {
+      this.liveStep = step;
+      this.dirty = true;
+    }
   }
 
   /** Drops the samples after `step` (training went back to a snapshot). */
@@ -120,12 +131,20 @@ export class LossChart {
     const ph = ch - top - bottom;
     ctx.fillStyle = '#9aa7b4';
     if (this.count < 2 || pw < 20 || ph < 20) {
-      ctx.fillText('loss and accuracy appear as training runs', left, top + font);
+      // Centred and shrunk to fit, so a narrow panel never clips it.
+      const text = 'loss and accuracy appear as training runs';
+      ctx.textAlign = 'center';
+      ctx.textBaseline = 'middle';
+      const fit = Math.min(font, (font * (cw - 8)) / Math.max(1, ctx.measureText(text).width));
+      ctx.font = `${fit}px system-ui, sans-serif`;
+      ctx.fillText(text, cw / 2, ch / 2);
       return;
     }
     const n = this.count;
     const x0 = this.steps[0];
-    const x1 = Math.max(this.steps[n - 1], x0 + 1);
+    const x1 = Math.max(this.steps[n - 1], this.liveStep, x0 + 1);
+    let hasAccuracy = false;
+    for (let i = 0; i < n && !hasAccuracy; i++) hasAccuracy = Number.isFinite(this.values.trainAcc[i]);
     let lo = Infinity;
     let hi = -Infinity;
     for (const s of ['trainRaw', 'trainSmooth', 'testSmooth'] as const) {
@@ -162,7 +181,7 @@ export class LossChart {
       ctx.fillText(e >= 0 ? String(10 ** e) : `1e${e}`, left - 4, y);
     }
     ctx.textAlign = 'left';
-    for (const a of [0.5, 1]) ctx.fillText(`${a * 100}%`, left + pw + 4, sa(a));
+    if (hasAccuracy) for (const a of [0.5, 1]) ctx.fillText(`${a * 100}%`, left + pw + 4, sa(a));
     ctx.textAlign = 'center';
     ctx.textBaseline = 'top';
     ctx.fillText('training step', left + pw / 2, top + ph + 3);
@@ -189,7 +208,7 @@ export class LossChart {
       ['batch', '#7d8893', []],
       ['train', trainColor, []],
       ['test', testColor, [5, 3]],
-      ['accuracy', accColor, []],
+      ...(hasAccuracy ? [['accuracy', accColor, []] as [string, string, number[]]] : []),
     ];
     for (const [label, color, dash] of legend) {
       ctx.strokeStyle = color;

@@ -1,4 +1,10 @@
-/** The interpolation slider under the main view: a continuous position from the input to the output. */
+/**
+ * The layer slider under the main view: a continuous position from the input to the output, with a tick
+ * per layer, its own play button (it plays the layers, not training) and the phase of the map in words
+ * on a line of its own, so the track keeps its length whatever the words.
+ */
+import type { Dispatch } from '../app/commands';
+
 export class SliderBar {
   private readonly input: HTMLInputElement;
   private readonly ticks: HTMLElement;
@@ -8,30 +14,39 @@ export class SliderBar {
   private layers = 1;
   private lastText = '';
 
-  constructor(root: Document, onInput: (t: number) => void, onPlay: () => void) {
+  constructor(
+    root: Document,
+    private readonly dispatch: Dispatch,
+  ) {
     this.input = root.getElementById('slider') as HTMLInputElement;
     this.ticks = root.getElementById('slider-ticks') as HTMLElement;
     this.phase = root.getElementById('slider-phase') as HTMLElement;
     this.play = root.getElementById('slider-play') as HTMLButtonElement;
-    this.input.addEventListener('input', () => onInput(Number(this.input.value)));
-    this.play.addEventListener('click', () => onPlay());
+    this.input.addEventListener('input', () =>
+      dispatch({ type: 'setPosition', t: Number(this.input.value) }),
+    );
+    this.play.addEventListener('click', () => dispatch({ type: 'toggleAnimation' }));
+    this.setPlaying(false);
   }
 
   /** Names of the representations, input first. */
-  setLayers(names: string[], jump: (t: number) => void): void {
+  setLayers(names: string[]): void {
     this.layers = names.length - 1;
     this.input.max = String(this.layers);
-    this.ticks.innerHTML = '';
+    this.ticks.replaceChildren();
     this.tickElements = names.map((name, i) => {
       const span = document.createElement('span');
       span.textContent = name;
+      span.title = `Show ${name}`;
       span.style.left = `${(i / this.layers) * 100}%`;
       if (i === 0) span.style.transform = 'none';
       if (i === this.layers) span.style.transform = 'translateX(-100%)';
-      span.addEventListener('click', () => jump(i));
+      span.addEventListener('click', () => this.dispatch({ type: 'setPosition', t: i }));
       this.ticks.appendChild(span);
       return span;
     });
+    // Crowded ticks (many layers on a narrow screen) keep only every k-th name.
+    this.ticks.dataset.count = String(names.length);
   }
 
   set(t: number, text: string): void {
@@ -47,7 +62,10 @@ export class SliderBar {
   }
 
   setPlaying(playing: boolean): void {
-    this.play.textContent = playing ? '❚❚' : '▶';
-    this.play.title = playing ? 'Stop the interpolation' : 'Play the interpolation';
+    this.play.textContent = playing ? '❚❚ layers' : '▶ layers';
+    this.play.title = playing
+      ? 'Stop moving through the layers'
+      : 'Move through the layers, input to output, again and again (training goes on as it is)';
+    this.play.setAttribute('aria-pressed', String(playing));
   }
 }

@@ -1,4 +1,7 @@
-/** The status line: backend and adapter, training speed, frame rate, vertices transformed per frame. */
+/**
+ * The status line: backend and adapter, training speed, frame rate, vertices transformed per frame (the
+ * step and epoch are in the training bar).
+ */
 import { formatCount } from './lossChart';
 
 export interface StatusInfo {
@@ -7,8 +10,6 @@ export interface StatusInfo {
   stepsPerSecond: number;
   fps: number;
   vertices: number;
-  step: number;
-  epoch: number | null;
   playing: boolean;
 }
 
@@ -16,11 +17,10 @@ export class StatusLine {
   constructor(private readonly element: HTMLElement) {}
 
   show(s: StatusInfo): void {
-    const speed = s.playing ? `<b>${formatCount(s.stepsPerSecond)}</b> steps/s` : 'paused';
-    const epoch = s.epoch === null ? '' : ` · epoch ${s.epoch}`;
+    const speed = s.playing ? `<b>${formatCount(Math.max(0, s.stepsPerSecond))}</b> steps/s` : 'paused';
     this.element.innerHTML =
       `${escapeHtml(s.backend)} · ${escapeHtml(s.adapter)} · ${speed} · <b>${Math.round(s.fps)}</b> fps · ` +
-      `<b>${formatCount(s.vertices)}</b> vertices/frame · step ${formatCount(s.step)}${epoch}`;
+      `<b>${formatCount(s.vertices)}</b> vertices/frame`;
   }
 }
 

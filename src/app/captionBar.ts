@@ -1,0 +1,69 @@
+/**
+ * The words over the main view and on the strip: what the slider shows (layer, phase of the map), and the
+ * preset's hint of what to look for. Rewritten only when the words change.
+ */
+import { PRESETS } from '../data/presets';
+import type { NetworkSpec } from '../engine/spec';
+import { escapeHtml } from '../ui/status';
+import type { SliderBar } from '../ui/slider';
+import type { DisplayPath } from '../view/display';
+import { describePosition, layerNames, stripLabel } from './captions';
+
+export interface CaptionTargets {
+  caption: HTMLElement;
+  stripCells: HTMLElement;
+  slider: SliderBar;
+}
+
+export class CaptionBar {
+  private key = '';
+  private t = NaN;
+  private version = -1;
+
+  constructor(private readonly el: CaptionTargets) {}
+
+  /** Forget what was written (a new network). */
+  reset(): void {
+    this.key = '';
+    this.t = NaN;
+    this.version = -1;
+  }
+
+  update(
+    spec: NetworkSpec,
+    path: DisplayPath,
+    t: number,
+    o: { weightsVersion: number; functionView: boolean; preset: string },
+  ): void {
+    // Words change with the slider, the weights (swaps) and the settings only.
+    const version = o.weightsVersion * 4 + (o.functionView ? 1 : 0);
+    if (t === this.t && version === this.version) return;
+    this.t = t;
+    this.version = version;
+    const text = describePosition(spec, path, t);
+    if (o.functionView && spec.inputSize === 1) {
+      const r = Math.round(t);
+      const names = layerNames(spec);
+      text.title = 'curves over the input';
+      text.detail =
+        r > 0 && r < spec.layers.length
+          ? `white: output · colours: the ${path.repWidth[r]} units of ${names[r]} (move the slider to pick a layer)`
+          : 'white: output against the data · move the slider to a hidden layer to see its units';
+    }
+    this.el.slider.set(t, text.phase);
+    const watch = PRESETS.find((p) => p.id === o.preset)?.watch ?? '';
+    const key = `${text.title}|${text.detail}|${watch}|${path.swapped.join()}`;
+    const cells = this.el.stripCells.children;
+    if (key !== this.key) {
+      this.key = key;
+      this.el.caption.innerHTML = `<span class="title">${text.title}</span><span class="sub">${text.detail}</span>${
+        watch ? `<span class="watch">${escapeHtml(watch)}</span>` : ''
+      }`;
+      for (let r = 0; r < cells.length; r++) {
+        const label = cells[r].querySelector('.label');
+        if (label) label.innerHTML = stripLabel(spec, path, r);
+      }
+    }
+    for (let r = 0; r < cells.length; r++) cells[r].classList.toggle('active', Math.abs(t - r) < 1e-6);
+  }
+}
