@@ -359,13 +359,66 @@ describe('playground sets', () => {
     }
   });
 
-  it('gauss: clouds centred at (0.4, 0.4) and (-0.4, -0.4)', () => {
-    const d = makeDataset('gauss', { samples: 20000 }, 1);
-    const mean = [0, 0];
-    for (const { p, label } of points(d)) if (label === 1) mean[0] += p[0] / 10000;
-    for (const { p, label } of points(d)) if (label === 0) mean[1] += p[1] / 10000;
-    expect(mean[0]).toBeCloseTo(0.4, 1);
-    expect(mean[1]).toBeCloseTo(-0.4, 1);
+  it('gauss: clouds centred at (0.4, 0.4) and (-0.4, -0.4), sd = noise, to within their standard error', () => {
+    const noise = 0.14;
+    const d = makeDataset('gauss', { samples: 20000, noise }, 1);
+    const sum = [
+      [0, 0],
+      [0, 0],
+    ];
+    const squares = [
+      [0, 0],
+      [0, 0],
+    ];
+    const count = [0, 0];
+    for (const { p, label } of points(d)) {
+      count[label]++;
+      for (let j = 0; j < 2; j++) sum[label][j] += p[j];
+    }
+    const mean = sum.map((s, c) => s.map((v) => v / count[c]));
+    for (const { p, label } of points(d)) {
+      for (let j = 0; j < 2; j++) squares[label][j] += (p[j] - mean[label][j]) ** 2;
+    }
+    expect(count).toEqual([10000, 10000]);
+    // Standard error of a mean: sd / sqrt(n) = 0.14 / 100 = 0.0014; of an sd: sd / sqrt(2n) = 0.001.
+    // Five standard errors: a seed passes by chance with probability ~6e-7 per check.
+    const meanTolerance = 5 * (noise / Math.sqrt(10000));
+    const sdTolerance = 5 * (noise / Math.sqrt(2 * 10000));
+    const centre = [-0.4, 0.4];
+    for (const c of [0, 1]) {
+      for (let j = 0; j < 2; j++) {
+        expect(Math.abs(mean[c][j] - centre[c])).toBeLessThan(meanTolerance);
+        expect(Math.abs(Math.sqrt(squares[c][j] / (count[c] - 1)) - noise)).toBeLessThan(sdTolerance);
+      }
+    }
+  });
+
+  it('blobs with noise 0: every point sits on its own class centre', () => {
+    // Four classes on the unit circle, starting at the top and going anticlockwise.
+    const four = makeDataset('blobs', { samples: 400, classes: 4, spread: 1, noise: 0 }, 3);
+    const centres4 = [
+      [0, 1],
+      [-1, 0],
+      [0, -1],
+      [1, 0],
+    ];
+    for (const { p, label } of points(four)) {
+      expect(p[0]).toBeCloseTo(centres4[label][0], 6);
+      expect(p[1]).toBeCloseTo(centres4[label][1], 6);
+    }
+    // Three classes at radius 0.6: top, lower left, lower right.
+    const three = makeDataset('blobs', { samples: 300, classes: 3, spread: 0.6, noise: 0 }, 5);
+    const h = 0.6 * (Math.sqrt(3) / 2);
+    const centres3 = [
+      [0, 0.6],
+      [-h, -0.3],
+      [h, -0.3],
+    ];
+    for (const { p, label } of points(three)) {
+      expect(p[0]).toBeCloseTo(centres3[label][0], 6);
+      expect(p[1]).toBeCloseTo(centres3[label][1], 6);
+    }
+    expect(labelCounts(three)).toEqual([100, 100, 100]);
   });
 
   it('blobs: the classes parameter sets the number of classes', () => {

@@ -125,17 +125,36 @@ describe('links: weights', () => {
     expect(new Uint32Array(state.weights!.buffer)).toEqual(new Uint32Array(w.buffer));
   });
 
-  it('q16 and q8 stay within half a quantisation step of every tensor', async () => {
+  it('q16 and q8 stay within half a quantisation step of every tensor, each at its own scale', async () => {
     const e = exp({ arch: [2, 16, 16, 1] });
-    const w = weightsFor(e, (i) => Math.cos(i * 7.1) * (1 + (i % 5)));
+    // The tensors of 2-16-16-1, written out: W1 16x2, b1 16, W2 16x16, b2 16, W3 1x16, b3 1.
+    const tensors: [number, number][] = [
+      [0, 32],
+      [32, 48],
+      [48, 304],
+      [304, 320],
+      [320, 336],
+      [336, 337],
+    ];
+    // Magnitudes 1e-3 to 1e2 apart, so a step of the largest tensor would swamp the smallest.
+    const magnitude = (i: number): number => 10 ** (tensors.findIndex(([, end]) => i < end) - 3);
+    const w = weightsFor(e, (i) => Math.cos(i * 7.1) * (1 + (i % 5)) * magnitude(i));
+    expect(w.length).toBe(337);
     for (const [precision, qmax] of [
       ['q16', 32767],
       ['q8', 127],
     ] as const) {
       const state = await parseExperimentQuery(await shareQuery(e, { weights: w, precision }));
-      const most = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-      for (let i = 0; i < w.length; i++)
-        expect(Math.abs(state.weights![i] - w[i])).toBeLessThanOrEqual(most / qmax);
+      for (const [start, end] of tensors) {
+        let most = 0;
+        for (let i = start; i < end; i++) most = Math.max(most, Math.abs(w[i]));
+        const step = Math.fround(most / qmax);
+        for (let i = start; i < end; i++) {
+          // half a step, plus the float32 rounding of q * step
+          const bound = step / 2 + Math.abs(w[i]) * 2 ** -23;
+          expect(Math.abs(state.weights![i] - w[i])).toBeLessThanOrEqual(bound);
+        }
+      }
     }
   });
 
