@@ -78,6 +78,20 @@ describe('presets', () => {
     });
   }
 
+  it('every preset holds out a real test set, so the command line checks what the app shows', () => {
+    for (const p of PRESETS) expect(p.testSplit, p.id).toBeGreaterThanOrEqual(0.1);
+  });
+
+  it('the slight spiral winds about a full turn, as in colah’s figure, and the tight one more', () => {
+    const slight = findPreset('spiral-slight-4-layers');
+    const tight = findPreset('spiral-tight-fails');
+    expect(slight.params.turns).toBeGreaterThanOrEqual(0.85);
+    expect(slight.params.turns).toBeLessThanOrEqual(1.15);
+    expect(tight.params.turns).toBeGreaterThan(slight.params.turns + 0.4);
+    expect(slight.arch).toEqual([2, 2, 2, 2, 2, 1]);
+    expect(tight.arch).toEqual(slight.arch);
+  });
+
   it('findPreset returns a preset or lists the ids', () => {
     expect(findPreset('rings-3-units-separate').arch).toEqual([2, 3, 2, 1]);
     expect(() => findPreset('nope')).toThrow(DataError);
@@ -102,15 +116,13 @@ describe('presets', () => {
       loss: 'bce',
       optimizer: 'rmsprop',
       learningRate: 0.001,
-      epochs: 5,
       testSplit: 0.2,
     });
     const poly = findPreset('poly-1-6-1-fits');
     expect(poly).toMatchObject({
       arch: [1, 6, 1],
+      activation: 'tanh',
       loss: 'mse',
-      optimizer: 'sgd',
-      learningRate: 0.05, // the source's 0.01 on Keras's MSE, scaled for ½·MSE and a converged comparison
       batchSize: 32,
     });
     const segments = findPreset('segments-relu-2-2');

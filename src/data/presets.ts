@@ -52,8 +52,8 @@ const JOHNSON = 'Matt Johnson, Animating how neural networks detangle classes (P
 const CIRCLES_NB = 'Visualising MLP data transformation notebook (Keras, make_circles)';
 const PLAYGROUND = 'TensorFlow playground style';
 
-/** The rings of the 001/002 seeds, with 8,000 instead of 40,000 points (see each preset). */
-const RINGS = { samples: 8000 };
+/** The rings of the 001/002 seeds, with 2,000 instead of 40,000 points (see each preset). */
+const RINGS = { samples: 2000 };
 
 export const PRESETS: Preset[] = [
   // 001/002 seeds, rings. Keras: SGD, batch 32, MSE on a sigmoid output, one epoch per frame.
@@ -62,18 +62,18 @@ export const PRESETS: Preset[] = [
     title: '1 unit squeezes the rings onto a line',
     watch:
       'The single first-layer unit maps the plane onto a line, so the 2-unit layer after it only ever shows ' +
-      'a curve with both colours overlapping on it; accuracy stays well short of 100% (about 83% at best).',
-    source: `${MARSHALL}: his 1-1-2-1 (2 inputs, then 1, 2 and 1 units), tanh, SGD lr 0.001 (here lr 0.2 on ½·MSE with 8,000 points instead of 40,000, so the outcome shows in seconds)`,
+      'a curve with both colours overlapping on it; accuracy stays well short of 100% (at most about 83%: a line through the plane keeps two thirds of the outer ring apart).',
+    source: `${MARSHALL}: his 1-1-2-1 (2 inputs, then 1, 2 and 1 units), tanh, SGD lr 0.001 (here lr 0.5 on ½·MSE with 2,000 points instead of 40,000 and a 20% test split, so the outcome shows in seconds)`,
     dataset: 'rings',
     params: { ...RINGS },
     arch: [2, 1, 2, 1],
     activation: 'tanh',
     loss: 'mse',
     optimizer: 'sgd',
-    learningRate: 0.2,
+    learningRate: 0.5,
     batchSize: 32,
     epochs: 40,
-    testSplit: 0,
+    testSplit: 0.2,
     seed: 1,
   },
   {
@@ -81,18 +81,18 @@ export const PRESETS: Preset[] = [
     title: '2 units cannot untangle rings',
     watch:
       'In the 2-unit layer the rings bend into a boomerang but the inner ring never leaves the outer one: ' +
-      'no line separates them and accuracy stalls well short of 100%.',
-    source: `${ROME} and ${MARSHALL}: 2-2-2-1, tanh, SGD lr 0.001 (here lr 0.2 on ½·MSE with 8,000 points instead of 40,000, so the outcome shows in seconds)`,
+      'no line separates them and accuracy stalls around 86 to 91%.',
+    source: `${ROME} and ${MARSHALL}: 2-2-2-1, tanh, SGD lr 0.001 (here lr 0.5 on ½·MSE with 2,000 points instead of 40,000 and a 20% test split, so the outcome shows in seconds)`,
     dataset: 'rings',
     params: { ...RINGS },
     arch: [2, 2, 2, 1],
     activation: 'tanh',
     loss: 'mse',
     optimizer: 'sgd',
-    learningRate: 0.2,
+    learningRate: 0.5,
     batchSize: 32,
     epochs: 40,
-    testSplit: 0,
+    testSplit: 0.2,
     seed: 1,
   },
   {
@@ -101,17 +101,17 @@ export const PRESETS: Preset[] = [
     watch:
       'The 3-unit layer lifts the inner ring out of the plane of the outer one; projected onto the last ' +
       '2 units the rings come apart and the decision line slides between them.',
-    source: `${ROME}: 2-3-2-1, tanh, SGD lr 0.005 (here lr 0.2 on ½·MSE with 8,000 points instead of 40,000, so the outcome shows in seconds)`,
+    source: `${ROME}: 2-3-2-1, tanh, SGD lr 0.005 (here lr 0.5 on ½·MSE with 2,000 points instead of 40,000 and a 20% test split, so the outcome shows in seconds)`,
     dataset: 'rings',
     params: { ...RINGS },
     arch: [2, 3, 2, 1],
     activation: 'tanh',
     loss: 'mse',
     optimizer: 'sgd',
-    learningRate: 0.2,
+    learningRate: 0.5,
     batchSize: 32,
     epochs: 40,
-    testSplit: 0,
+    testSplit: 0.2,
     seed: 1,
   },
   {
@@ -120,21 +120,21 @@ export const PRESETS: Preset[] = [
     watch:
       'With 4 units the rings separate too, and the 2-unit view shows stranger folds of the plane on the ' +
       'way there.',
-    source: `${ROME}: 2-4-2-1, tanh, SGD lr 0.005 (here lr 0.2 on ½·MSE with 8,000 points instead of 40,000, so the outcome shows in seconds)`,
+    source: `${ROME}: 2-4-2-1, tanh, SGD lr 0.005 (here lr 0.5 on ½·MSE with 2,000 points instead of 40,000 and a 20% test split, so the outcome shows in seconds)`,
     dataset: 'rings',
     params: { ...RINGS },
     arch: [2, 4, 2, 1],
     activation: 'tanh',
     loss: 'mse',
     optimizer: 'sgd',
-    learningRate: 0.2,
+    learningRate: 0.5,
     batchSize: 32,
     epochs: 40,
-    testSplit: 0,
+    testSplit: 0.2,
     seed: 1,
   },
 
-  // 002 seed, polynomial fit: tanh hidden layers, linear output, MSE, SGD lr 0.01, batch 32, 4,000 points.
+  // 002 seed, polynomial fit: tanh hidden layers, linear output, MSE (the seed: SGD lr 0.01, batch 32, 4,000 points).
   ...polynomialPresets(),
 
   // 003 seed: make_circles(100000, noise 0.2, factor 0.5); 6 units, a linear 2-unit view, sigmoid output.
@@ -144,16 +144,16 @@ export const PRESETS: Preset[] = [
     watch:
       'The extra linear 2-unit layer shows what the 6 units did: the inner circle is pushed to one side ' +
       'where a line cuts it off. Accuracy levels off near 89%, the limit the noise allows.',
-    source: `${CIRCLES_NB}: 2-6-2(linear)-1(sigmoid), BCE, RMSprop (Keras default lr 0.001), batch 32, 5 epochs, 20% validation`,
+    source: `${CIRCLES_NB}: 2-6-2(linear)-1(sigmoid), BCE, RMSprop (Keras default lr 0.001), batch 32, 5 epochs over 100,000 points, 20% validation (here 10 epochs over 10,000 points: fewer steps, the same plateau)`,
     dataset: 'circles',
-    params: {},
+    params: { samples: 10000 },
     arch: [2, 6, 2, 1],
     activation: 'relu,linear,sigmoid',
     loss: 'bce',
     optimizer: 'rmsprop',
     learningRate: 0.001,
     batchSize: 32,
-    epochs: 5,
+    epochs: 10,
     testSplit: 0.2,
     seed: 1,
   },
@@ -237,17 +237,19 @@ export const PRESETS: Preset[] = [
     id: 'spiral-slight-4-layers',
     title: 'Spirals slightly entangled: 4 hidden layers untangle them',
     watch:
-      'Layer by layer the two arms are unwound; by the last 2-unit layer they lie on either side of a line.',
-    source: `${COLAH}: four tanh hidden layers (2 units each, so every layer can be drawn)`,
+      'Each arm winds almost a full turn around the other, so no line separates them. Layer by layer the arms are ' +
+      'unwound; by the last 2-unit layer they lie on either side of a line. Narrow networks do not always get there: ' +
+      'some seeds stop in a local minimum.',
+    source: `${COLAH}: four tanh hidden layers (2 units each, so every layer can be drawn) on spirals that wind about a full turn (0.9) around each other`,
     dataset: 'spiral',
-    params: { turns: 0.5 },
+    params: { turns: 0.9 },
     arch: [2, 2, 2, 2, 2, 1],
     activation: 'tanh',
     loss: 'bce',
     optimizer: 'adam',
     learningRate: 0.02,
     batchSize: 32,
-    epochs: 150,
+    epochs: 300,
     testSplit: 0.2,
     seed: 1,
   },
@@ -259,14 +261,14 @@ export const PRESETS: Preset[] = [
       'below 100%.',
     source: `${COLAH}: the same four 2-unit tanh hidden layers on a spiral of 1.5 turns`,
     dataset: 'spiral',
-    params: { turns: 1.5 },
+    params: { samples: 500, turns: 1.5 },
     arch: [2, 2, 2, 2, 2, 1],
     activation: 'tanh',
     loss: 'bce',
     optimizer: 'adam',
-    learningRate: 0.02,
+    learningRate: 0.03,
     batchSize: 32,
-    epochs: 150,
+    epochs: 100,
     testSplit: 0.2,
     seed: 1,
   },
@@ -315,12 +317,12 @@ export const PRESETS: Preset[] = [
       'one torus thin where it passes through the other, and some points stay on the wrong side.',
     source: `${COLAH}: two linked tori, layers of 3 units`,
     dataset: 'tori',
-    params: { tube: 0.35 },
+    params: { samples: 2000, tube: 0.35 },
     arch: [3, 3, 3, 3, 1],
     activation: 'tanh',
     loss: 'bce',
     optimizer: 'adam',
-    learningRate: 0.02,
+    learningRate: 0.05,
     batchSize: 32,
     epochs: 60,
     testSplit: 0.2,
@@ -334,12 +336,12 @@ export const PRESETS: Preset[] = [
       'other, and a plane then separates them.',
     source: `${COLAH}: two linked tori need n+1 = 4 dimensions; a single hidden layer of 8 tanh units`,
     dataset: 'tori',
-    params: { tube: 0.35 },
+    params: { samples: 2000, tube: 0.35 },
     arch: [3, 8, 1],
     activation: 'tanh',
     loss: 'bce',
     optimizer: 'adam',
-    learningRate: 0.02,
+    learningRate: 0.05,
     batchSize: 32,
     epochs: 60,
     testSplit: 0.2,
@@ -353,7 +355,7 @@ export const PRESETS: Preset[] = [
     watch:
       'ReLU folds the plane onto the positive quadrant: whole segments collapse onto the axes and the two ' +
       'classes gather on different sides.',
-    source: `${JOHNSON}: LineSegmentDataset(5, 5, 0.2, 50), Linear(2,2)-ReLU-Linear(2,2), CE, SGD, batch 64, 100 epochs (learning rate not shown: momentum 0.9 as in the PyTorch tutorials, lr 0.05; his ReLU after the last layer is left out, the softmax of CE follows it directly)`,
+    source: `${JOHNSON}: LineSegmentDataset(5, 5, 0.2, 50), Linear(2,2)-ReLU-Linear(2,2), CE, SGD, batch 64, 100 epochs (learning rate not shown: momentum 0.9 as in the PyTorch tutorials, lr 0.05; his ReLU after the last layer is left out, the softmax of CE follows it directly; a 20% test split)`,
     dataset: 'segments',
     params: {},
     arch: [2, 2, 2],
@@ -363,7 +365,7 @@ export const PRESETS: Preset[] = [
     learningRate: 0.05,
     batchSize: 64,
     epochs: 100,
-    testSplit: 0,
+    testSplit: 0.2,
     seed: 1,
   },
   {
@@ -372,16 +374,16 @@ export const PRESETS: Preset[] = [
     watch:
       'Each class-1 island sits in a hole of the class-0 disk. ReLU layers cut and fold the plane until ' +
       'every island lands on one side of a line.',
-    source: `${JOHNSON}: the holes dataset (after Naitzat et al.), which the post builds but does not train on; two 16-unit ReLU layers, CE`,
+    source: `${JOHNSON}: the holes dataset (after Naitzat et al.), which the post builds but does not train on; two 12-unit ReLU layers (small enough for the fused training kernel), CE, 1,000 points`,
     dataset: 'holes',
-    params: {},
-    arch: [2, 16, 16, 2],
+    params: { samples: 1000 },
+    arch: [2, 12, 12, 2],
     activation: 'relu',
     loss: 'ce',
     optimizer: 'adam',
     learningRate: 0.01,
     batchSize: 64,
-    epochs: 100,
+    epochs: 40,
     testSplit: 0.2,
     seed: 1,
   },
@@ -475,7 +477,7 @@ export const PRESETS: Preset[] = [
   },
 ];
 
-/** The 002 seed's six polynomial fits: tanh hidden layers, linear output, MSE, SGD lr 0.01, batch 32. */
+/** The 002 seed's six polynomial fits: tanh hidden layers, linear output, MSE, batch 32. */
 function polynomialPresets(): Preset[] {
   const fits: [string, string, number[], string][] = [
     [
@@ -488,7 +490,7 @@ function polynomialPresets(): Preset[] {
       'poly-1-2-2-2-1-deeper',
       'Depth alone (1-2-2-2-1) does not help',
       [1, 2, 2, 2, 1],
-      'Three narrow layers settle faster but fit no better than one: each 2-unit layer passes on too little.',
+      'Three narrow layers settle fast but, at this length, fit no better than one: each 2-unit layer passes on too little.',
     ],
     [
       'poly-1-6-1-fits',
@@ -513,7 +515,7 @@ function polynomialPresets(): Preset[] {
       'poly-chokepoint-1-3-3-1-3-3-1',
       'Chokepoint 1-3-3-1-3-3-1',
       [1, 3, 3, 1, 3, 3, 1],
-      'Wider layers around the chokepoint can do a little better, but the fit often still misses the low x values.',
+      'Wider layers around the chokepoint do a little better, but at this length the fit still misses the low x values.',
     ],
   ];
   return fits.map(([id, title, arch, watch]) => ({
@@ -521,17 +523,18 @@ function polynomialPresets(): Preset[] {
     title,
     watch,
     source:
-      `${MARSHALL}: ${arch.join('-')}, tanh, SGD lr 0.01 on Keras's mean squared error, batch 32; here lr 0.05 on ` +
-      '½·MSE and 150 epochs, so that every architecture has converged and the comparison is fair',
+      `${MARSHALL}: ${arch.join('-')}, tanh, SGD lr 0.01 on Keras's mean squared error, batch 32, 4,000 points; ` +
+      'here Adam lr 0.03 on ½·MSE, 2,000 points and 40 epochs, so the wide networks have converged within a ' +
+      'short run and the comparison is fair',
     dataset: 'polynomial',
-    params: {},
+    params: { samples: 2000 },
     arch,
     activation: 'tanh',
     loss: 'mse',
-    optimizer: 'sgd',
-    learningRate: 0.05,
+    optimizer: 'adam',
+    learningRate: 0.03,
     batchSize: 32,
-    epochs: 150,
+    epochs: 40,
     testSplit: 0.1,
     seed: 1,
   }));

@@ -1,0 +1,64 @@
+/**
+ * Runs a claim over seeds through the same path as `npm run experiment` (preset → experiment →
+ * runExperiment on the GPU) and judges it. A cannot claim trains LONGER× the epochs once and reads the
+ * figures at the preset's epochs on the way, so both stages cost one run.
+ */
+import { findPreset } from '../data/presets';
+import type { Stats } from '../engine/types';
+import type { Experiment } from '../experiment/experiment';
+import { experimentFromPreset } from '../experiment/experiment';
+import { runExperiment } from '../experiment/run';
+import {
+  LONGER,
+  judgeClaim,
+  type Claim,
+  type ClaimVerdict,
+  type RunFigures,
+  type SeedFigures,
+} from './claim';
+
+export interface ClaimRun {
+  claim: Claim;
+  runs: SeedFigures[];
+  verdict: ClaimVerdict;
+  seconds: number;
+}
+
+/** The figures the experiment command prints: the test set's, or the training set's where there is none. */
+export function figuresOf(stats: Stats): RunFigures {
+  const s = stats.test ?? stats.train;
+  const failed = stats.divergedAtStep !== null;
+  return { testLoss: failed ? NaN : s.loss, testAccuracy: failed ? NaN : s.accuracy };
+}
+
+/** Trains one seed; `longer` > 1 also returns the figures after that many times the epochs. */
+export async function runSeed(device: GPUDevice, exp: Experiment, longer = 1): Promise<SeedFigures> {
+  let atEnd: RunFigures | null = null;
+  const run = { ...exp, epochs: exp.epochs * longer };
+  const result = await runExperiment(device, run, {
+    onEpoch: (stats) => {
+      if (stats.epoch === exp.epochs) atEnd = figuresOf(stats);
+    },
+  });
+  const final = figuresOf(result.final);
+  const missing: RunFigures = { testLoss: NaN, testAccuracy: NaN };
+  if (longer === 1) return { seed: exp.seed, atEnd: final, longer: null };
+  return { seed: exp.seed, atEnd: atEnd ?? missing, longer: final };
+}
+
+/**
+ * Runs a claim's preset on every seed (all at once: the GPU queue overlaps their work) and judges it.
+ * `change` alters the experiment first (a planted bug in a test).
+ */
+export async function runClaim(
+  device: GPUDevice,
+  claim: Claim,
+  seeds: readonly number[],
+  change: (exp: Experiment) => Experiment = (exp) => exp,
+): Promise<ClaimRun> {
+  const start = performance.now();
+  const base = change(experimentFromPreset(findPreset(claim.preset)));
+  const longer = claim.kind === 'cannot' ? LONGER : 1;
+  const runs = await Promise.all(seeds.map((seed) => runSeed(device, { ...base, seed }, longer)));
+  return { claim, runs, verdict: judgeClaim(claim, runs), seconds: (performance.now() - start) / 1000 };
+}
