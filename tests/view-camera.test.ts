@@ -10,7 +10,9 @@ import * as THREE from 'three/webgpu';
 import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../src/data/registry';
 import { importModel } from '../src/share/model-json';
-import { DisplayPath, createCoefficients, evaluate } from '../src/view/display';
+import { paramLayout } from '../src/engine/spec';
+import { DecisionTracker } from '../src/view/decision';
+import { DisplayPath, createCoefficients, evaluate, inverseActivation } from '../src/view/display';
 import { FramingTable, OBLIQUE, orientationAt } from '../src/view/framing';
 import { forwardInto, layerLayout } from '../src/view/forward';
 import { makeGrid, padBounds, probeVertices } from '../src/view/grid';
@@ -62,6 +64,33 @@ export function sweepCamera(name: string, width = 900, height = 600, reducedMoti
       hi = Math.max(hi, x);
     }
     path.setJitter(r, Math.max(1e-3, 0.25 * (hi - lo)));
+  }
+  // Wide layers through the decision-aligned projection, as the views show them by default.
+  const labels = Float64Array.from({ length: pointProbes }, (_, i) => data.y[i * stride]);
+  const pl = paramLayout(spec);
+  const L = spec.layers.length;
+  for (let r = 1; r < path.repWidth.length; r++) {
+    const w = path.repWidth[r];
+    if (w <= 3) continue;
+    const d = new DecisionTracker(w);
+    const out = spec.layers[L - 1];
+    d.update({
+      data: values,
+      offset: layout.offset[2 * r],
+      count: pointProbes,
+      labels,
+      classes: data.classes,
+      output:
+        r === L - 1
+          ? {
+              weights: model.params.subarray(pl.weight[L - 1], pl.weight[L - 1] + out.units * w),
+              bias: model.params.subarray(pl.bias[L - 1], pl.bias[L - 1] + out.units),
+              units: out.units,
+              level: inverseActivation(out.activation, out.slope, 0.5) ?? 0,
+            }
+          : null,
+    });
+    path.setProjection(r, { kind: 'pca', vectors: d.vectors, dims: 3, boundary: d.boundary });
   }
   const table = new FramingTable(spec.layers.length);
   table.update(path, layout, values, count, jitterOf);

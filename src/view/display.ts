@@ -25,7 +25,14 @@ export const MAX_UNITS = LIMITS.maxWidth;
 /** How a representation is projected for display. */
 export type RepProjection =
   | { kind: 'units'; units: number[] }
-  | { kind: 'pca'; vectors: Float64Array; dims: number; labels?: string[] };
+  | {
+      kind: 'pca';
+      vectors: Float64Array;
+      dims: number;
+      labels?: string[];
+      /** Decision-aligned bases (decision.ts): the separating plane in display axes, where there is one. */
+      boundary?: LinearBoundary | null;
+    };
 
 export interface Coefficients {
   /** The segment k: from representation k to k + 1 (k = L − 1 at the very end). */
@@ -326,6 +333,8 @@ export class DisplayPath {
    */
   linearBoundary(r: number): LinearBoundary | null {
     const out = this.spec.layers[this.layers - 1];
+    const projection = this.projection[r];
+    if (projection?.kind === 'pca' && projection.boundary && this.classification) return projection.boundary;
     if (r === this.layers && out.units === 1 && this.classification) {
       // The output itself: the threshold ½ on its one axis.
       return { normal: [1, 0, 0], level: 0.5 };

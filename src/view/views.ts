@@ -10,7 +10,9 @@ import type { LayerBufferLayout } from '../engine/types';
 import { CameraRig } from './cameraRig';
 import { FramingTable, framingBoxAt } from './framing';
 import { SliderCamera } from './sliderCamera';
-import { DisplayPath, createCoefficients, evaluate, type Coefficients } from './display';
+import { paramLayout } from '../engine/spec';
+import { DecisionTracker } from './decision';
+import { DisplayPath, createCoefficients, evaluate, inverseActivation, type Coefficients } from './display';
 import { forwardInto, layerLayout } from './forward';
 import { probeVertices, type GridGeometry } from './grid';
 import { FunctionScene } from './functionScene';
@@ -43,7 +45,8 @@ export interface ViewModel {
   gpu: GpuLayers | null;
 }
 
-export type ProjectionMode = 'units' | 'pca';
+/** Wide layers: decision-aligned (default), principal components, or picked units. */
+export type ProjectionMode = 'units' | 'pca' | 'decision';
 
 /** What the main view draws at one slider position (see Views.probe). */
 export interface ViewProbe {
@@ -76,7 +79,7 @@ export class Views {
   private readonly repDims: number[] = [];
   path: DisplayPath | null = null;
   model: ViewModel | null = null;
-  projectionMode: ProjectionMode = 'pca';
+  projectionMode: ProjectionMode = 'decision';
   wideDims = 3;
   /** Units chosen for wide layers in 'units' mode, per representation. */
   readonly unitPicks = new Map<number, number[]>();
@@ -98,6 +101,8 @@ export class Views {
   private readonly stripCoefficients: Coefficients[] = [];
   private readonly scratch = createCoefficients();
   private pcas: (PcaTracker | null)[] = [];
+  private decisions: (DecisionTracker | null)[] = [];
+  private probeLabels = new Float64Array(0);
   // CPU copies: the probes (framing, PCA, jitter) always; grid and points too on the CPU path.
   private probeCount = 0;
   private probeCoords = new Float32Array(0);
@@ -169,6 +174,7 @@ export class Views {
     this.path = path;
     const reps = path.repWidth.length;
     this.pcas = path.repWidth.map((w) => (w > 3 ? new PcaTracker(w) : null));
+    this.decisions = path.repWidth.map((w) => (w > 3 ? new DecisionTracker(w) : null));
     const outputUnits = spec.layers[spec.layers.length - 1].units;
 
     // Probes: a subsample of the points plus a coarse lattice of the grid, for framing and PCA.
@@ -189,6 +195,8 @@ export class Views {
       }
     }
     this.pointProbeCount = pointProbes;
+    this.probeLabels = new Float64Array(pointProbes);
+    for (let i = 0; i < pointProbes; i++) this.probeLabels[i] = model.pointValues[i * stride];
     this.framing = new FramingTable(spec.layers.length);
     this.repDims.length = reps;
     this.probeLayout = layerLayout(spec, this.probeCount);
@@ -362,7 +370,24 @@ export class Views {
       }
       const pca = this.pcas[r];
       if (!pca) continue;
-      if (this.projectionMode === 'pca') {
+      if (this.projectionMode === 'decision') {
+        const d = this.decisions[r]!;
+        d.update({
+          data: this.probeData,
+          offset: layout.offset[rep],
+          count: this.pointProbeCount,
+          labels: this.probeLabels,
+          classes: model.classes,
+          output: r === path.layers - 1 ? this.outputLayer(w) : null,
+        });
+        path.setProjection(r, {
+          kind: 'pca',
+          vectors: d.vectors,
+          dims: this.wideDims,
+          labels: d.labels,
+          boundary: d.boundary,
+        });
+      } else if (this.projectionMode === 'pca') {
         pca.update(this.probeData, layout.offset[rep], this.pointProbeCount, w);
         path.setProjection(r, { kind: 'pca', vectors: pca.vectors, dims: this.wideDims });
       } else {
@@ -379,6 +404,26 @@ export class Views {
       v < this.pointProbeCount ? model.pointInfo[4 * v * stride + 2] : 0,
     );
     this.stripDirty = true;
+  }
+
+  /** The output layer's weights as the decision projection reads them (last hidden layer of width w). */
+  private outputLayer(w: number): {
+    weights: Float32Array;
+    bias: Float32Array;
+    units: number;
+    level: number;
+  } {
+    const spec = this.model!.spec;
+    const L = spec.layers.length;
+    const out = spec.layers[L - 1];
+    const pl = paramLayout(spec);
+    const params = this.path!.currentParams;
+    return {
+      weights: params.subarray(pl.weight[L - 1], pl.weight[L - 1] + out.units * w),
+      bias: params.subarray(pl.bias[L - 1], pl.bias[L - 1] + out.units),
+      units: out.units,
+      level: inverseActivation(out.activation, out.slope, 0.5) ?? 0,
+    };
   }
 
   /** Vertices pushed through the network for one frame. */
