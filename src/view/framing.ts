@@ -192,7 +192,13 @@ export class FramingTable {
     }
     const k = this.filled ? smoothing : 1;
     // (Growth factors are not smoothed: they only pace the path; the boxes that follow it are.)
-    for (let j = 0; j < fresh.length; j++) this.boxes[j] += (fresh[j] - this.boxes[j]) * k;
+    // A box grows at once (nothing leaves the view) and shrinks smoothly (no re-zoom from one update
+    // to the next).
+    const boxes = this.boxes;
+    for (let j = 0; j < fresh.length; j++) {
+      const grows = j % 6 < 3 ? fresh[j] < boxes[j] : fresh[j] > boxes[j];
+      boxes[j] = grows ? fresh[j] : boxes[j] + (fresh[j] - boxes[j]) * k;
+    }
     this.filled = true;
   }
 }

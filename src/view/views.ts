@@ -10,6 +10,8 @@ import type { LayerBufferLayout } from '../engine/types';
 import { CameraRig } from './cameraRig';
 import { FramingTable, framingBoxAt } from './framing';
 import { SliderCamera } from './sliderCamera';
+import { PHASE_ENDS } from './path';
+import { References, activationRange } from './references';
 import { paramLayout } from '../engine/spec';
 import { DecisionTracker } from './decision';
 import { DisplayPath, createCoefficients, evaluate, inverseActivation, type Coefficients } from './display';
@@ -48,6 +50,17 @@ export interface ViewModel {
 /** Wide layers: decision-aligned (default), principal components, or picked units. */
 export type ProjectionMode = 'units' | 'pca' | 'decision';
 
+/** |a − b| / |a| (Euclidean). */
+function relativeChange(a: Float32Array, b: Float32Array): number {
+  let d = 0;
+  let n = 0;
+  for (let i = 0; i < a.length; i++) {
+    d += (a[i] - b[i]) ** 2;
+    n += a[i] ** 2;
+  }
+  return Math.sqrt(d / Math.max(n, 1e-30));
+}
+
 /** What the main view draws at one slider position (see Views.probe). */
 export interface ViewProbe {
   t: number;
@@ -76,7 +89,11 @@ export class Views {
   reducedMotion = false;
   private readonly functionRig = new CameraRig(null);
   private framing: FramingTable | null = null;
+  /** Axes through the origin with ticks, and the activation's range as a faint frame (main view). */
+  showReferences = true;
+  private readonly references = new References();
   private readonly repDims: number[] = [];
+  private lastParams = new Float32Array(0);
   path: DisplayPath | null = null;
   model: ViewModel | null = null;
   projectionMode: ProjectionMode = 'decision';
@@ -198,6 +215,7 @@ export class Views {
     this.probeLabels = new Float64Array(pointProbes);
     for (let i = 0; i < pointProbes; i++) this.probeLabels[i] = model.pointValues[i * stride];
     this.framing = new FramingTable(spec.layers.length);
+    this.lastParams = new Float32Array(0);
     this.repDims.length = reps;
     this.probeLayout = layerLayout(spec, this.probeCount);
     this.probeData = new Float32Array(this.probeLayout.totalFloats);
@@ -337,6 +355,12 @@ export class Views {
     const path = this.path;
     const model = this.model;
     if (!path || !model || !this.probeLayout) return;
+    // Weights that jump (an import, a restored snapshot, a new start) start the framing afresh; training
+    // moves them a little at a time, and the framing follows smoothly.
+    if (this.lastParams.length !== params.length || relativeChange(this.lastParams, params) > 0.25) {
+      this.framing?.clear();
+      this.lastParams = Float32Array.from(params);
+    } else this.lastParams.set(params);
     path.setParams(params);
     forwardInto(model.spec, params, this.probeCoords, this.probeCount, this.probeLayout, this.probeData);
     if (!model.gpu && this.gridLayout && this.pointLayout) {
@@ -441,6 +465,8 @@ export class Views {
     else {
       const camera = this.mainCamera(t);
       const box = framingBoxAt(t, this.framing!.boxes, this.framing!.perLayer, this.box);
+      const scene = this.mainScene(this.mainCoefficients.segment);
+      this.placeReferences(scene, t, box);
       this.drawView(
         this.main,
         this.mainScene(this.mainCoefficients.segment),
@@ -483,6 +509,35 @@ export class Views {
       rig.frame(box, true);
       this.drawView(r, this.stripScenes[k], c, k, rig.camera, box);
     }
+  }
+
+  /**
+   * Axes for the picture at t, and the range frame of the activation being applied: it fades in over the
+   * bias phase of segment k (the range of layer k + 1), stays through the activation, and fades out early
+   * in the next segment's linear phase. Only where the representation is shown by its units.
+   */
+  private placeReferences(scene: LayerScene, t: number, box: THREE.Box3): void {
+    const group = this.references.group;
+    group.visible = this.showReferences;
+    if (group.parent !== scene.scene) scene.scene.add(group);
+    if (!this.showReferences) return;
+    const path = this.path!;
+    const { k, u } = path.locate(t);
+    let layer = -1;
+    let opacity = 0;
+    if (u >= PHASE_ENDS.linear) {
+      layer = k;
+      opacity = Math.min(1, (u - PHASE_ENDS.linear) / (PHASE_ENDS.bias - PHASE_ENDS.linear));
+    } else if (k >= 1 && u < 0.2) {
+      layer = k - 1;
+      opacity = 1 - u / 0.2;
+    }
+    let range: [number, number] | null = null;
+    const r = layer + 1;
+    if (layer >= 0 && (path.repWidth[r] <= 3 || path.getProjection(r).kind === 'units')) {
+      range = activationRange(path.spec.layers[layer].activation);
+    }
+    this.references.update(box, this.mainCoefficients.dims, range, opacity);
   }
 
   /** The main camera posed for slider position t (a pure function of t, the framing and the orbit). */
@@ -846,6 +901,7 @@ export class Views {
   dispose(): void {
     this.disposeScenes();
     this.mainRig.dispose();
+    this.references.dispose();
     this.functionRig.dispose();
     this.main.dispose();
     this.strip.dispose();
