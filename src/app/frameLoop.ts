@@ -116,7 +116,11 @@ export class FrameLoop {
       this.seenParams = trainer.paramsVersion;
       host.weightsArrived(trainer);
     }
-    if ((trained && this.frames % 3 === 0) || this.seenStats < 0) trainer.refreshStats();
+    // While paused, the statistics catch up once with the step training stopped at.
+    const stale = !trained && trainer.stats !== null && trainer.stats.step !== trainer.step;
+    if ((trained && this.frames % 3 === 0) || this.seenStats < 0 || (stale && this.frames % 8 === 0)) {
+      trainer.refreshStats();
+    }
     if (trainer.statsVersion !== this.seenStats && trainer.stats) {
       this.seenStats = trainer.statsVersion;
       if (trainer.stats.divergedAtStep !== null && host.divergedAt === null)
