@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { buildSpec, paramLayout } from '../src/engine/spec';
+import { DisplayPath } from '../src/view/display';
+import { invertibleMap, projectionName, unitSwapShown } from '../src/view/captionFacts';
+
+function pathWith(arch: number[], fill: (layer: number, i: number, j: number) => number): DisplayPath {
+  const spec = buildSpec(arch, 'tanh', 'mse', {});
+  const pl = paramLayout(spec);
+  const params = new Float32Array(pl.count);
+  for (let l = 0; l < arch.length - 1; l++)
+    for (let i = 0; i < arch[l + 1]; i++)
+      for (let j = 0; j < arch[l]; j++) params[pl.weight[l] + i * arch[l] + j] = fill(l, i, j);
+  const path = new DisplayPath(spec);
+  path.setParams(params);
+  return path;
+}
+
+describe('caption facts', () => {
+  it('an invertible path only for a square, non-singular map', () => {
+    const p = pathWith([2, 3, 2, 2, 1], (l, i, j) => (l === 2 ? (i === j ? 2 : 0.5) : i + 2 * j + 1));
+    expect(invertibleMap(p, 0), '2→3').toBe(false);
+    expect(invertibleMap(p, 1), '3→2').toBe(false);
+    expect(invertibleMap(p, 2), '2→2, det 3.75').toBe(true);
+    const singular = pathWith([2, 2, 1], (l, i, j) => (l === 0 ? 1 + i + 0 * j : 1));
+    expect(invertibleMap(singular, 0), 'rank 1').toBe(false);
+  });
+
+  it('a unit swap only where units are on screen', () => {
+    // det W < 0: the units of layer 1 are swapped on screen.
+    const p = pathWith([2, 2, 1], (l, i, j) => (l === 0 ? (i === j ? 0 : 1) : 1));
+    expect(p.swapped[0]).toBe(true);
+    expect(unitSwapShown(p, 1)).toBe(true);
+    expect(projectionName(p, 1)).toBe('units');
+    const wide = pathWith([2, 4, 4, 1], (l, i, j) =>
+      l === 1 ? (i === j ? (i < 2 ? 0 : 1) : i + j === 1 ? 1 : 0) : 0.3 * (i + 1) - 0.2 * j,
+    );
+    wide.setProjection(2, { kind: 'pca', vectors: new Float64Array(12).fill(0.5), dims: 3 });
+    expect(unitSwapShown(wide, 2)).toBe(false);
+    expect(projectionName(wide, 2)).toBe('principal components');
+    wide.setProjection(2, {
+      kind: 'pca',
+      vectors: new Float64Array(12).fill(0.5),
+      dims: 3,
+      labels: ['decision', 'PC1', 'PC2'],
+    });
+    expect(projectionName(wide, 2)).toBe('decision-aligned');
+  });
+});
