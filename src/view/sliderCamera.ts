@@ -15,7 +15,7 @@ import * as THREE from 'three/webgpu';
 import { framingBoxAt, orientationAt, type Orientation } from './framing';
 
 const FOV = 35;
-const MARGIN = 1.12;
+const MARGIN = 1.02;
 
 export class SliderCamera {
   readonly camera = new THREE.PerspectiveCamera(FOV, 1, 0.01, 1000);
