@@ -10,6 +10,12 @@ const every = (metric: ClaimMetric, op: ClaimOp, value: number): ClaimCondition 
   value,
   over: 'every seed',
 });
+const most = (metric: ClaimMetric, op: ClaimOp, value: number): ClaimCondition => ({
+  metric,
+  op,
+  value,
+  over: 'most seeds',
+});
 const best = (metric: ClaimMetric, op: ClaimOp, value: number): ClaimCondition => ({
   metric,
   op,
@@ -38,7 +44,8 @@ export const CLAIMS: readonly Claim[] = [
     kind: 'can',
     who: 'Scott Rome',
     says: 'with three units the model easily finds a projection that separates the rings',
-    conditions: [every('testAccuracy', '>=', 0.99)],
+    conditions: [most('testAccuracy', '>=', 0.99)],
+    note: 'Not on every seed: on seed 8 training stopped at 80 % (a local minimum); seeds 4–7 reach 100 %.',
   },
   {
     preset: 'rings-4-units-exotic',
@@ -62,6 +69,10 @@ export const CLAIMS: readonly Claim[] = [
     who: 'Alex Marshall',
     says: 'three layers of two units do not fit the curve any better than one',
     conditions: [every('testLoss', '>=', 0.2)],
+    note:
+      'Did not reproduce: on seeds 4–8 three of five runs fit the curve (test loss 0.012 to 0.11); with Adam, ' +
+      'depth does help here, while the notebook trained with plain SGD.',
+    reproduces: false,
   },
   {
     preset: 'poly-1-6-1-fits',
@@ -82,14 +93,16 @@ export const CLAIMS: readonly Claim[] = [
     kind: 'does-not',
     who: 'Alex Marshall',
     says: 'with a one-unit chokepoint the fit is very poor',
-    conditions: [every('testLoss', '>=', 0.2)],
+    conditions: [most('testLoss', '>=', 0.2)],
+    note: 'Not on every seed: seed 5 gets through the chokepoint (test loss 0.046).',
   },
   {
     preset: 'poly-chokepoint-1-3-3-1-3-3-1',
     kind: 'does-not',
     who: 'Alex Marshall',
     says: 'wider layers around the chokepoint still miss the lower x values',
-    conditions: [every('testLoss', '>=', 0.2)],
+    conditions: [most('testLoss', '>=', 0.2)],
+    note: 'Not on every seed: seeds 5 and 7 get through the chokepoint (test loss below 0.01).',
   },
 
   // make_circles notebook: 88.7 % validation accuracy, the plateau the noise allows.
@@ -128,7 +141,8 @@ export const CLAIMS: readonly Claim[] = [
     kind: 'can',
     who: 'colah',
     says: 'with a third hidden unit the problem becomes trivial',
-    conditions: [every('testAccuracy', '>=', 0.99)],
+    conditions: [most('testAccuracy', '>=', 0.99)],
+    note: 'Not on every seed: on seed 7 training stopped at 81 % (a local minimum); the other seeds reach 100 %.',
   },
   {
     preset: 'spiral-slight-4-layers',
