@@ -7,7 +7,6 @@
 import { findPreset } from '../data/presets';
 import type { Experiment } from '../experiment/experiment';
 import { messageOf } from '../share/errors';
-import { experimentQuery, parseExperimentFields } from '../share/url';
 import type { ViewSettings } from '../share/view';
 import { ControlPanel, type ExportOptions } from '../ui/gui';
 import { LossChart } from '../ui/lossChart';
@@ -19,13 +18,14 @@ import { TrainingBar } from '../ui/trainingBar';
 import type { Views } from '../view/views';
 import { copyLink, exportModelFile, exportPng, recordVideo } from './actions';
 import { CaptionBar } from './captionBar';
+import { FrameReport } from './frameReport';
 import { importModelFile, startFresh, uploadCsv } from './changes';
 import { reduce, type Command } from './commands';
-import { experimentOf, viewOf } from './experimentLink';
+import { LinkSource } from './linkSource';
 import { FrameLoop } from './frameLoop';
 import type { BufferLimits } from './limits';
 import { clampMessage } from './limits';
-import { SpeedMeter, defaultPace, gridForSpeed } from './pace';
+import { SpeedMeter } from './pace';
 import type { HashSync, Saver, Shareable } from './persistence';
 import { diverged, quietRenderers, watchDevice } from './recovery';
 import { Runtime, type DataState } from './runtime';
@@ -108,21 +108,15 @@ export class App implements Shareable {
   /** The pace follows the speed probe until a person sets the speed. */
   pacedByProbe = true;
   private readonly slider: SliderBar;
-  private readonly status: StatusLine;
   private readonly bar: TrainingBar;
-  private readonly captions: CaptionBar;
   private rebuilding: Promise<void> = Promise.resolve();
   private busy = false;
   private clampedNow: string[] = [];
   private frameFailed = false;
-  private checkedQuery = '';
-  private checkedOk = false;
-  private statusAt = 0;
+  private readonly links = new LinkSource(this);
+  private readonly report: FrameReport;
 
   constructor(dom: AppDom, views: Views, device: GPUDevice | null, adapter: string, notice: Notice) {
-    // The runtime and the loop read the device and views through getters: both are replaced with a device.
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const app = this;
     this.dom = dom;
     this.views = views;
     this.device = device;
@@ -131,12 +125,10 @@ export class App implements Shareable {
     this.settings = freshSettings(device !== null);
     this.store = new Store(this.settings);
     this.chart = new LossChart(dom.chart);
-    this.status = new StatusLine(dom.status);
     this.progress = new ProgressBar(dom.progress);
     const dispatch = (c: Command): void => this.dispatch(c);
     this.bar = new TrainingBar(dom.trainingBar, dispatch);
     this.slider = new SliderBar(document, dispatch);
-    this.captions = new CaptionBar({ caption: dom.caption, stripCells: dom.stripCells, slider: this.slider });
     this.panel = new ControlPanel(
       dom.gui,
       this.settings,
@@ -152,62 +144,53 @@ export class App implements Shareable {
       },
       this.exportOptions,
     );
-    this.runtime = new Runtime({
-      settings: this.settings,
-      get device() {
-        return app.device;
-      },
-      get views() {
-        return app.views;
-      },
-      bufferLimits: () => this.bufferLimits(),
-      clamped: (what) => this.clampedNow.push(what),
-      stripCells: dom.stripCells,
-      legend: dom.legend,
-      showLayer: (r) => this.dispatch({ type: 'setPosition', t: r }),
-      networkBuilt: (names, widths) => {
-        this.slider.setLayers(names);
-        this.panel.layerWidths = widths;
-        this.panel.setLayers(names);
-        this.panel.updateDisplay();
-        dom.pointInfo.hidden = true;
-        this.captions.reset();
-        this.loop.restart();
-        this.store.emit('network', 'position');
-      },
-      trainerError: (trainer, e) => this.trainerError(trainer, e),
-    });
-    this.loop = new FrameLoop({
-      settings: this.settings,
-      runtime: this.runtime,
-      get views() {
-        return app.views;
-      },
-      get device() {
-        return app.device;
-      },
-      snapshots: this.snapshots,
-      speed: this.speed,
-      get paused() {
-        return app.busy || app.deviceLost;
-      },
-      get divergedAt() {
-        return app.divergedAt;
-      },
-      get recording() {
-        return app.recording;
-      },
-      weightsArrived: (trainer) => this.weightsArrived(trainer),
-      statsArrived: (trainer) => this.statsArrived(trainer),
-      sliderMoved: () => this.store.emit('position'),
-      afterDraw: (now, t) => this.afterDraw(now, t),
-      drawChart: () => this.chart.draw(),
-    });
+    this.runtime = new Runtime(this);
+    this.report = new FrameReport(
+      this,
+      new CaptionBar({ caption: dom.caption, stripCells: dom.stripCells, slider: this.slider }),
+      new StatusLine(dom.status),
+    );
+    this.loop = new FrameLoop(this);
     this.panel.unitPicks = views.unitPicks;
     this.subscribeViews();
     quietRenderers(views);
     if (device) watchDevice(this, device);
     bindSelection(this, dom.mainCanvas);
+  }
+
+  // What the runtime and the frame loop need of the app (RuntimeHost, FrameHost).
+
+  get stripCells(): HTMLElement {
+    return this.dom.stripCells;
+  }
+  get legend(): HTMLElement {
+    return this.dom.legend;
+  }
+  /** A rebuild is under way, or the device is being replaced: nothing to draw. */
+  get paused(): boolean {
+    return this.busy || this.deviceLost;
+  }
+  clamped(what: string): void {
+    this.clampedNow.push(what);
+  }
+  showLayer(r: number): void {
+    this.dispatch({ type: 'setPosition', t: r });
+  }
+  networkBuilt(names: string[], widths: number[]): void {
+    this.slider.setLayers(names);
+    this.panel.layerWidths = widths;
+    this.panel.setLayers(names);
+    this.panel.updateDisplay();
+    this.dom.pointInfo.hidden = true;
+    this.report.networkBuilt();
+    this.loop.restart();
+    this.store.emit('network', 'position');
+  }
+  sliderMoved(): void {
+    this.store.emit('position');
+  }
+  drawChart(): void {
+    this.chart.draw();
   }
 
   /** The training bar, slider and panel draw from the state. */
@@ -331,46 +314,19 @@ export class App implements Shareable {
     console.error(e);
   }
 
-  // What travels: links, saved state, model files.
+  // What travels: links, saved state, model files (linkSource.ts).
 
-  /** The current run as an Experiment, or null while there is none (or it breaks a rule). */
   experiment(): Experiment | null {
-    if (!this.data) return null;
-    try {
-      return experimentOf(this.settings, this.data.full, this.csv !== null);
-    } catch {
-      return null;
-    }
+    return this.links.experiment();
   }
-
   view(): ViewSettings {
-    return viewOf(this.settings, this.layers);
+    return this.links.view();
   }
-
-  /** The latest finite weights: the trainer's, or the last good snapshot's after a divergence. */
   weights(): Float32Array | null {
-    const t = this.trainer;
-    if (!t) return null;
-    if (t.params.every((v) => Number.isFinite(v))) return t.params;
-    return this.snapshots.latest?.params ?? null;
+    return this.links.weights();
   }
-
-  /** The experiment and view as link query text, or null when they cannot travel in a link (a CSV). */
   linkQuery(): string | null {
-    if (this.csv) return null;
-    const exp = this.experiment();
-    if (!exp) return null;
-    const query = experimentQuery(exp, this.view()).toString();
-    if (query !== this.checkedQuery) {
-      this.checkedQuery = query;
-      try {
-        parseExperimentFields(query);
-        this.checkedOk = true;
-      } catch {
-        this.checkedOk = false;
-      }
-    }
-    return this.checkedOk ? query : null;
+    return this.links.linkQuery();
   }
 
   /** Puts weights (and optimiser state) into the trainer and the views (inside `queue`). */
@@ -465,7 +421,7 @@ export class App implements Shareable {
   }
 
   /** Errors of a trainer's readbacks: ignored once it is replaced or its device is gone. */
-  private trainerError(trainer: Trainer, e: unknown): void {
+  trainerError(trainer: Trainer, e: unknown): void {
     // A read aborted because its buffer went away (a destroyed device or engine) needs no words.
     if (e instanceof DOMException && e.name === 'AbortError') return;
     // A lost device rejects the reads in flight before `lost` settles: wait for that (or two seconds),
@@ -481,17 +437,8 @@ export class App implements Shareable {
   setPosition(t: number): void {
     this.dispatch({ type: 'setPosition', t });
   }
-  togglePlay(): void {
-    this.dispatch({ type: 'togglePlay' });
-  }
   pause(): void {
     this.dispatch({ type: 'setPlaying', playing: false });
-  }
-  toggleAnimation(): void {
-    this.dispatch({ type: 'toggleAnimation' });
-  }
-  stepOnce(): void {
-    this.dispatch({ type: 'step' });
   }
 
   /** Follows one point through every layer (−1: none). */
@@ -519,7 +466,7 @@ export class App implements Shareable {
     }
   }
 
-  private weightsArrived(trainer: Trainer): void {
+  weightsArrived(trainer: Trainer): void {
     this.weightsVersion++;
     // While diverged, states read back are labelled with steps the GPU never took: not snapshots.
     if (trainer.state && this.divergedAt === null) this.snapshots.offer(trainer.state, performance.now());
@@ -527,7 +474,7 @@ export class App implements Shareable {
     if (this.views.selected >= 0) this.select(this.views.selected);
   }
 
-  private statsArrived(trainer: Trainer): void {
+  statsArrived(trainer: Trainer): void {
     const st = trainer.stats;
     if (!st) return;
     this.chart.push({
@@ -544,54 +491,8 @@ export class App implements Shareable {
     }
   }
 
-  /** The pace (and, on slow adapters, the grid) from the speed probe, once it has measured. */
-  private applyProbe(): void {
-    if (!this.pacedByProbe) return;
-    const probe = this.speed.probe();
-    if (!probe) return;
-    this.pacedByProbe = false;
-    const s = this.settings;
-    s.stepsPerFrame = defaultPace(probe);
-    const grid = gridForSpeed(probe, s.gridSize);
-    if (grid < s.gridSize) {
-      s.gridSize = grid;
-      this.notice.info(
-        `Drawing is slow on this adapter (${Math.round(probe.frameMs)} ms a frame): the grid density is lowered to ${grid}. ` +
-          'Raise it under View if you like.',
-        { topic: 'limits' },
-      );
-      void this.queue(() => this.rebuildViews());
-    }
-    this.store.emit('pace');
-  }
-
-  private afterDraw(now: number, t: number): void {
-    const spec = this.spec;
-    const path = this.views.path;
-    if (spec && path) {
-      this.captions.update(spec, path, t, {
-        weightsVersion: this.loop.seenParams,
-        functionView: this.views.functionView,
-        preset: this.settings.preset,
-      });
-    }
-    this.hashSync?.tick(now);
-    this.saver?.tick(now);
-    this.applyProbe();
-    if (now - this.statusAt > 500) {
-      this.statusAt = now;
-      const trainer = this.trainer;
-      this.status.show({
-        backend: this.device ? 'WebGPU' : 'WebGL2 + CPU',
-        adapter: this.adapter,
-        stepsPerSecond: this.loop.stepsPerSecond,
-        fps: this.loop.fps,
-        vertices: this.views.verticesPerFrame,
-        playing: this.settings.playing && this.divergedAt === null,
-      });
-      this.chart.setLiveStep(this.divergedAt ?? trainer?.step ?? 0);
-      this.store.emit('progress');
-    }
+  afterDraw(now: number, t: number): void {
+    this.report.afterDraw(now, t);
   }
 
   dispose(): void {

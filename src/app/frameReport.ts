@@ -1,0 +1,97 @@
+/**
+ * After each frame is drawn: the captions, the address and the saved state, the pace from the speed probe
+ * (once it has measured), and a few times a second the status line, the chart's live step and the bar's
+ * counters.
+ */
+import type { StatusLine } from '../ui/status';
+import type { CaptionBar } from './captionBar';
+import type { App } from './controller';
+import { defaultPace, gridForSpeed } from './pace';
+
+export type ReportHost = Pick<
+  App,
+  | 'settings'
+  | 'spec'
+  | 'views'
+  | 'loop'
+  | 'hashSync'
+  | 'saver'
+  | 'speed'
+  | 'notice'
+  | 'queue'
+  | 'rebuildViews'
+  | 'store'
+  | 'trainer'
+  | 'device'
+  | 'adapter'
+  | 'divergedAt'
+  | 'chart'
+  | 'pacedByProbe'
+>;
+
+export class FrameReport {
+  private statusAt = 0;
+
+  constructor(
+    private readonly app: ReportHost,
+    private readonly captions: CaptionBar,
+    private readonly status: StatusLine,
+  ) {}
+
+  /** A new network: the captions are written afresh. */
+  networkBuilt(): void {
+    this.captions.reset();
+  }
+
+  /** The pace (and, on slow adapters, the grid) from the speed probe, once it has measured. */
+  private applyProbe(): void {
+    const app = this.app;
+    if (!app.pacedByProbe) return;
+    const probe = app.speed.probe();
+    if (!probe) return;
+    app.pacedByProbe = false;
+    const s = app.settings;
+    s.stepsPerFrame = defaultPace(probe);
+    const grid = gridForSpeed(probe, s.gridSize);
+    if (grid < s.gridSize) {
+      s.gridSize = grid;
+      app.notice.info(
+        `Drawing is slow on this adapter (${Math.round(probe.frameMs)} ms a frame): the grid density is lowered to ${grid}. ` +
+          'Raise it under View if you like.',
+        { topic: 'limits' },
+      );
+      void app.queue(() => app.rebuildViews());
+    }
+    app.store.emit('pace');
+  }
+
+  afterDraw(now: number, t: number): void {
+    const app = this.app;
+    const spec = app.spec;
+    const path = app.views.path;
+    if (spec && path) {
+      this.captions.update(spec, path, t, {
+        weightsVersion: app.loop.seenParams,
+        functionView: app.views.functionView,
+        preset: app.settings.preset,
+      });
+    }
+    app.hashSync?.tick(now);
+    app.saver?.tick(now);
+    this.applyProbe();
+    if (now - this.statusAt > 500) {
+      this.statusAt = now;
+      const trainer = app.trainer;
+      this.status.show({
+        backend: app.device ? 'WebGPU' : 'WebGL2 + CPU',
+        adapter: app.adapter,
+        stepsPerSecond: app.loop.stepsPerSecond,
+        fps: app.loop.fps,
+        vertices: app.views.verticesPerFrame,
+        playing: app.settings.playing && app.divergedAt === null,
+      });
+      app.chart.setLiveStep(app.divergedAt ?? trainer?.step ?? 0);
+      app.store.emit('progress');
+    }
+  }
+}
