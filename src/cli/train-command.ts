@@ -186,11 +186,10 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     if (savePath !== undefined) io.err(`--save ${savePath}: not written, the weights are not finite`);
   }
   let url: string | null = null;
-  if (wantUrl && !diverged) {
-    url = flags.switches.has('with-weights')
-      ? await shareUrl(record, { weights: result.state!.params })
-      : experimentUrl(record);
-  } else if (wantUrl && !flags.switches.has('with-weights')) {
+  if (wantUrl && flags.switches.has('with-weights')) {
+    if (diverged) io.err('--url --with-weights: no link, the weights are not finite');
+    else url = await shareUrl(record, { weights: result.state!.params });
+  } else if (wantUrl) {
     url = experimentUrl(record);
   }
   if (savePath !== undefined && !diverged) {
