@@ -4,6 +4,8 @@ import { DataError } from '../src/data/errors';
 import { PRESETS, findPreset } from '../src/data/presets';
 import { DATASETS, datasetParams, makeDataset } from '../src/data/registry';
 import { splitDataset } from '../src/data/split';
+import { settingsFromPreset } from '../src/app/settings';
+import { experimentFromPreset } from '../src/experiment/experiment';
 
 describe('presets', () => {
   it('have unique kebab-case ids', () => {
@@ -79,7 +81,19 @@ describe('presets', () => {
   }
 
   it('every preset holds out a real test set, so the command line checks what the app shows', () => {
-    for (const p of PRESETS) expect(p.testSplit, p.id).toBeGreaterThanOrEqual(0.1);
+    for (const p of PRESETS) {
+      expect(p.testSplit, p.id).toBeGreaterThanOrEqual(0.1);
+      const cli = experimentFromPreset(p);
+      const app = settingsFromPreset(p);
+      expect([app.testSplit, app.seed, app.epochs, app.learningRate, app.batchSize], p.id).toEqual([
+        cli.testSplit,
+        cli.seed,
+        cli.epochs,
+        cli.learningRate,
+        cli.batchSize,
+      ]);
+      expect(app.datasetParams, p.id).toEqual(cli.params);
+    }
   });
 
   it('the slight spiral winds about a full turn, as in colah’s figure, and the tight one more', () => {
