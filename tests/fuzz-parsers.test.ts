@@ -431,7 +431,7 @@ function expectWithinBounds(exp: Experiment, spec: NetworkSpec, view: ViewSettin
     ['layer', within(view.layer, -1, L, true)],
     ['t', within(view.slider, 0, L)],
     ['grid', within(view.grid, 4, 256, true)],
-    ['proj', view.projection === 'pca' || view.projection === 'units'],
+    ['proj', view.projection === 'decision' || view.projection === 'pca' || view.projection === 'units'],
   ];
   for (const [name, ok] of checks) {
     if (!ok) throw new Error(`accepted a link with ${name} out of bounds: ${JSON.stringify({ exp, view })}`);

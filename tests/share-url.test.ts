@@ -229,7 +229,7 @@ describe('links: errors name the field', () => {
     [link({ layer: '4' }), 'layer must be a whole number from -1 (none) to 3 (the output); got 4'],
     [link({ t: '-0.5' }), 't must be a number from 0 (the input) to 3 (the output); got -0.5'],
     [link({ grid: '1' }), 'grid must be a whole number from 4 to 256; got 1'],
-    [link({ proj: 'tsne' }), 'proj must be one of pca, units; got "tsne"'],
+    [link({ proj: 'tsne' }), 'proj must be one of decision, pca, units; got "tsne"'],
     [`${link()}&lr=0.2`, 'lr is given more than once'],
     [link({ w: 'f64.AAAA' }), 'w: weights must start with one of f32., q16., q8.; got "f64.AAAA"'],
     [link({ w: 'f32.A' }), 'w: not valid base64url: a length of 1 is impossible'],

@@ -1,6 +1,7 @@
 /** Words for what is on screen: layer names, the slider's phase, swaps and projections. DOM-free. */
 import type { NetworkSpec } from '../engine/spec';
 import type { DisplayPath } from '../view/display';
+import { invertibleMap, projectionName, unitSwapShown } from '../view/captionFacts';
 import { phaseAt } from '../view/path';
 
 export function layerNames(spec: NetworkSpec): string[] {
@@ -19,11 +20,12 @@ function axes(path: DisplayPath, r: number): string {
   const w = path.repWidth[r];
   const labels = path.axisLabels(r);
   if (w <= 3 && labels.every((l, i) => l === `unit ${i + 1}`)) return '';
-  return ` · axes: ${labels.join(', ')}${w > 3 ? ` of ${w}` : ''}`;
+  const how = w > 3 ? ` (${projectionName(path, r)} view of ${w} units)` : '';
+  return ` · axes: ${labels.join(', ')}${how}`;
 }
 
 function swapNote(path: DisplayPath, r: number): string {
-  return r > 0 && path.swapped[r - 1]
+  return unitSwapShown(path, r)
     ? ` · <span class="warn">units 1 and 2 swapped on screen (det W${sub(r)} &lt; 0)</span>`
     : '';
 }
@@ -62,7 +64,7 @@ export function describePosition(spec: NetworkSpec, path: DisplayPath, t: number
   const layer = spec.layers[k];
   const what =
     c.phase === 'linear'
-      ? `applying W${sub(k + 1)} (${path.repWidth[k]}→${path.repWidth[k + 1]}, ${path.linearPath(k).kind === 'polar' ? 'invertible path' : 'straight path'})`
+      ? `applying W${sub(k + 1)} (${path.repWidth[k]}→${path.repWidth[k + 1]}, ${invertibleMap(path, k) ? 'invertible path' : 'straight path'})`
       : c.phase === 'bias'
         ? `adding b${sub(k + 1)}`
         : `applying ${layer.activation} pointwise`;
@@ -75,7 +77,7 @@ export function describePosition(spec: NetworkSpec, path: DisplayPath, t: number
 
 export function stripLabel(spec: NetworkSpec, path: DisplayPath, r: number): string {
   const names = layerNames(spec);
-  const swap = r > 0 && path.swapped[r - 1] ? ' · <span class="warn">1↔2</span>' : '';
+  const swap = unitSwapShown(path, r) ? ' · <span class="warn">1↔2</span>' : '';
   const proj = path.repWidth[r] > 3 ? ` · ${path.axisLabels(r).join(', ')}` : '';
   return `${names[r]} <span class="sub">${describeRep(spec, path, r)}${proj}</span>${swap}`;
 }

@@ -234,6 +234,7 @@ export class Runtime {
     v.showGrid = s.showGrid;
     v.showPoints = s.showPoints;
     v.showTest = s.showTest;
+    v.showReferences = s.showReferences;
     v.functionView = s.functionView;
     v.projectionMode = s.projection;
     v.wideDims = Number(s.wideDims);

@@ -36,7 +36,7 @@ export interface OutputLayer {
   slope?: number;
 }
 
-export type Projection = 'units' | 'pca';
+export type Projection = 'units' | 'pca' | 'decision';
 
 export interface Settings {
   preset: string;
@@ -78,6 +78,8 @@ export interface Settings {
   showGrid: boolean;
   showPoints: boolean;
   showTest: boolean;
+  /** Axes through the origin and the activation's range as a faint frame. */
+  showReferences: boolean;
   /** 1-D input: the main view draws curves over the input instead of the bent line. */
   functionView: boolean;
 }
@@ -102,12 +104,13 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     position: 0,
     animate: false,
     animationSpeed: 0.35,
-    projection: 'pca',
+    projection: 'decision',
     wideDims: 3,
     showSurface: true,
     showGrid: true,
     showPoints: true,
     showTest: true,
+    showReferences: true,
     functionView: true,
     stepsPerFrame: 4,
     fullSpeed: false,

@@ -4,7 +4,7 @@
  */
 import { ShareError, show } from './errors';
 
-export const PROJECTIONS = ['pca', 'units'] as const;
+export const PROJECTIONS = ['decision', 'pca', 'units'] as const;
 /** How representations wider than 3 are drawn: principal components, or three chosen units. */
 export type Projection = (typeof PROJECTIONS)[number];
 
@@ -22,7 +22,7 @@ export const DEFAULT_VIEW: Readonly<ViewSettings> = Object.freeze({
   layer: -1,
   slider: 0,
   grid: 64,
-  projection: 'pca',
+  projection: 'decision',
 });
 
 export const GRID_MIN = 4;

@@ -155,7 +155,11 @@ export class ControlPanel {
       .name('grid density')
       .onFinishChange(() => handlers.dispatch({ type: 'changed', what: 'grid' }));
     view
-      .add(settings, 'projection', { 'principal components': 'pca', 'chosen units': 'units' })
+      .add(settings, 'projection', {
+        'decision-aligned': 'decision',
+        'principal components': 'pca',
+        'chosen units': 'units',
+      })
       .name('wide layers')
       .onChange(() => {
         this.buildUnitPicker();
@@ -176,6 +180,10 @@ export class ControlPanel {
     view
       .add(settings, 'showPoints')
       .name('points')
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
+    view
+      .add(settings, 'showReferences')
+      .name('axes and range')
       .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
     view
       .add(settings, 'showTest')
