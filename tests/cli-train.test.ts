@@ -114,10 +114,11 @@ describe.skipIf(!gpu)('npm run train', () => {
     expect(out.arch).toBe('2-8-1');
     expect(out.steps).toBe(30 * Math.ceil(320 / 32));
     expect(out.diverged).toBe(false);
-    // Two moons with a little noise: a trained 2-8-1 network separates them well; chance is 0.5.
-    expect(out.train.accuracy).toBeGreaterThanOrEqual(0.9);
-    expect(out.test.accuracy).toBeGreaterThanOrEqual(0.85);
-    expect(out.test.loss).toBeLessThan(0.35);
+    // Two moons with a little noise: chance is 0.5; a trained 2-8-1 network gets 0.98 to 1 over seeds 1-4
+    // (SwiftShader), and an untrained or barely trained one stays far below 0.95.
+    expect(out.train.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(out.test.accuracy).toBeGreaterThanOrEqual(0.95);
+    expect(out.test.loss).toBeLessThan(0.2);
     expect(r.stderr).toMatch(/epoch 30\/30/);
   });
 
