@@ -189,6 +189,18 @@ describe('the main camera along the slider', () => {
     });
   }
 
+  it('the final sigmoid squash is paced so that its last steps stay small (tori 3-8-1, disk 2-2-1)', () => {
+    for (const name of ['tori-3-8-1', 'disk-2-2-1']) {
+      const { steps, width, height } = sweepCamera(name);
+      // The output layer's activation phase: from its start (u = 0.65) to the end of the slider.
+      const L = Math.round(steps[steps.length - 1].t);
+      const squash = steps.filter((s) => s.t >= L - 0.35 - 1e-9);
+      const c = continuityOf(squash, width, height);
+      console.log(`${name} final squash`, JSON.stringify(c));
+      expect(c.worstStep, `${name} at t=${c.worstStepAt}`).toBeLessThan(0.03);
+    }
+  });
+
   it('eases the orientation between a 2-D and a 3-D representation, and holds it with reduced motion', () => {
     const dims = [2, 3, 2, 1];
     expect(orientationAt(0, dims, false).tilt).toBe(0);

@@ -84,6 +84,24 @@ export function framingBoxAt(t: number, table: Float64Array, perLayer: number, o
   return out;
 }
 
+/**
+ * Share of the smaller size that the activation phase's pacing leaves out (see paceRatio). A saturating
+ * activation squashes the far points first and the near ones last: the shape changes fastest as the
+ * picture nears its final size, so the pace slows down there. 0.8 halved the largest step of the tori's
+ * and the disk's final sigmoid (in the framed picture) against pacing by the whole size.
+ */
+export const PACE_FLOOR = 0.8;
+
+/**
+ * The factor the activation phase's pace is geometric in (DisplayPath.setTiming): not the whole size,
+ * which spends the same time on every 10 % of shrinking, but the size beyond PACE_FLOOR of the smaller
+ * end, which keeps shrinking by the same factor right up to the end, where the shape changes most.
+ */
+export function paceRatio(from: number, to: number): number {
+  const floor = PACE_FLOOR * Math.min(from, to);
+  return (to - floor) / (from - floor);
+}
+
 /** The framing table of one network: boxes at every sample, smoothed over updates. */
 export class FramingTable {
   readonly perLayer: number;
@@ -155,7 +173,7 @@ export class FramingTable {
       const linearEnd = this.sizeAt(path, k + PHASE_ENDS.linear, layout, data, count, jitter);
       const biasEnd = this.sizeAt(path, k + PHASE_ENDS.bias, layout, data, count, jitter);
       const end = this.sizeAt(path, k + 1 - 1e-9, layout, data, count, jitter);
-      path.setTiming(k, linearEnd / start, end / biasEnd);
+      path.setTiming(k, linearEnd / start, paceRatio(biasEnd, end));
     }
     const p = this.position;
     for (let i = 0; i < samples; i++) {
