@@ -19,6 +19,7 @@ import {
   int,
   length,
   max,
+  min,
   mix,
   pow,
   smoothstep,
@@ -34,6 +35,7 @@ import {
 import { CLASS_COLORS, SHADE, THEME, rgb } from './theme';
 import { DisplayUniforms, displayPosition, type N } from './nodes';
 import type { GridGeometry } from './grid';
+import { mistakeNode } from './mistakes';
 
 export interface GpuSources {
   /** array<f32> storage nodes over the engine's layer buffers. */
@@ -57,6 +59,8 @@ export interface LayerSceneOptions {
   surface: boolean;
   /** Widths of the display formula's three sources this view reads (0: not read); see nodes.ts. */
   widths: number[];
+  /** CPU path: 1 per misclassified point (mistakes.ts); WebGPU reads the outputs in the shader instead. */
+  mistakes?: THREE.InstancedBufferAttribute | null;
 }
 
 const white = new THREE.Color(THEME.gridLine);
@@ -72,6 +76,8 @@ export class LayerScene {
   readonly boundaryOn: N = uniform(1);
   readonly pointSize: N = uniform(7);
   readonly selected: N = uniform(-1, 'int');
+  /** 1: misclassified points carry a cross. */
+  readonly mistakesOn: N = uniform(1);
   /** The followed point's jitter, and (CPU path) its position. */
   readonly selectedJitter: N = uniform(0);
   readonly selectedPosition: N = uniform(new THREE.Vector3());
@@ -231,7 +237,19 @@ export class LayerScene {
     pointMaterial.alphaToCoverage = false;
     pointMaterial.positionNode = pointPos;
     const isSelected = instanceIndex.toInt().equal(this.selected);
-    pointMaterial.sizeNode = this.pointSize.mul(isSelected.select(float(1.6), float(1)));
+    // Misclassified points: the same rule as the count (mistakes.ts), from the outputs the engine wrote.
+    const wrong: N =
+      o.classes === 0
+        ? float(0)
+        : gpu
+          ? mistakeNode(gpu.points, gpu.pointOutputOffset, instanceIndex, o.outputUnits, info.x)
+          : o.mistakes
+            ? instancedBufferAttribute(o.mistakes)
+            : float(0);
+    const marked: N = varying(wrong.mul(this.mistakesOn));
+    pointMaterial.sizeNode = this.pointSize
+      .mul(isSelected.select(float(1.6), float(1)))
+      .mul(wrong.mul(this.mistakesOn).mul(0.6).add(1));
     const classIndex = int(info.x).mod(int(CLASS_COLORS.length));
     const regression = o.classes === 0;
     pointMaterial.colorNode = Fn(() => {
@@ -249,7 +267,22 @@ export class LayerScene {
         filled,
       );
       const alpha = edge.mul(mix(float(1), ringInner, clamp(test, 0, 1)));
-      return vec4(color, alpha);
+      // A mistake: the point drawn small inside a white cross with a dark rim, over the whole sprite.
+      const q = uv().sub(0.5).mul(2);
+      const stroke = min(abs(q.x.sub(q.y)), abs(q.x.add(q.y))).mul(0.7071);
+      const cross = float(1)
+        .sub(smoothstep(float(0.13), float(0.17), stroke))
+        .mul(edge);
+      const crossRim = float(1)
+        .sub(smoothstep(float(0.22), float(0.27), stroke))
+        .mul(edge);
+      const inner = d.mul(1.6);
+      const innerEdge = float(1).sub(smoothstep(float(0.86), float(1), inner));
+      const innerRing = smoothstep(float(0.4), float(0.55), inner);
+      const innerAlpha = innerEdge.mul(mix(float(1), innerRing, clamp(test, 0, 1)));
+      const markColor = mix(mix(dark, vec3(1, 1, 1), cross), base, innerAlpha.mul(float(1).sub(cross)));
+      const markAlpha = max(crossRim, innerAlpha);
+      return marked.greaterThan(0.5).select(vec4(markColor, markAlpha), vec4(color, alpha));
     })();
     this.points = new THREE.Sprite(pointMaterial);
     const markerMaterial = new THREE.PointsNodeMaterial({

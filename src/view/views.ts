@@ -21,6 +21,7 @@ import { FunctionScene } from './functionScene';
 import { LayerScene, type LayerSceneOptions } from './layerScene';
 import { DisplayUniforms, displayPosition, layerStorage, type N } from './nodes';
 import { PcaTracker } from './pca';
+import { MistakeTracker, mistakeNode, type MistakeCount } from './mistakes';
 import { bindExternalBuffer, createRenderer } from './renderer';
 import { shade } from './theme';
 import { attribute, float, uniform, uint, varying, vec4, vertexIndex } from 'three/tsl';
@@ -70,6 +71,10 @@ export interface ViewProbe {
   /** x, y client pixels per probe point. */
   points: number[];
   dims: number;
+  /** Misclassified points on display (CPU, from the latest weights read back). */
+  mistakes: MistakeCount;
+  /** The points the shader marks, read back from it after `checkMarks` was set (null until then). */
+  marked: number[] | null;
 }
 
 export interface StripCell {
@@ -104,6 +109,14 @@ export class Views {
   /** 1-D input: draw the main view as curves over the input (see functionScene.ts). */
   functionView = false;
   private functionScene: FunctionScene | null = null;
+  /** Misclassified points carry a cross in every view. */
+  showMistakes = true;
+  /** Set true (then applyVisibility) to read back which points the shader marks; see probe().marked. */
+  checkMarks = false;
+  private marked: number[] | null = null;
+  private mistakeTracker: MistakeTracker | null = null;
+  private mistakeAttribute: THREE.InstancedBufferAttribute | null = null;
+  private static readonly NO_MISTAKES: MistakeCount = { train: 0, test: 0 };
   showSurface = true;
   showGrid = true;
   showPoints = true;
@@ -142,6 +155,7 @@ export class Views {
   /** Set when something other than the weights changed what the strip shows. */
   stripDirty = true;
   private gridStorage: N = null;
+  private pointStorage: N = null;
   private gpuProbe: {
     count: number;
     segment: number;
@@ -232,9 +246,10 @@ export class Views {
       this.gridOutputOffset.value = model.gpu.gridLayout.offset[model.gpu.gridLayout.offset.length - 1];
       this.pointOutputOffset.value = model.gpu.pointLayout.offset[model.gpu.pointLayout.offset.length - 1];
       this.gridStorage = layerStorage(gridAttr, model.gpu.gridLayout.totalFloats);
+      this.pointStorage = layerStorage(pointAttr, model.gpu.pointLayout.totalFloats);
       gpuSources = {
         grid: this.gridStorage,
-        points: layerStorage(pointAttr, model.gpu.pointLayout.totalFloats) as N,
+        points: this.pointStorage,
         gridOutputOffset: this.gridOutputOffset,
         pointOutputOffset: this.pointOutputOffset,
       };
@@ -249,7 +264,23 @@ export class Views {
       this.gridData = new Float32Array(this.gridLayout.totalFloats);
       this.pointData = new Float32Array(this.pointLayout.totalFloats);
     }
+    this.marked = null;
+    this.mistakeTracker =
+      model.classes > 0
+        ? new MistakeTracker(
+            spec,
+            model.pointCoords.subarray(0, model.pointCount * inSize),
+            model.pointValues.subarray(0, model.pointCount),
+            model.pointInfo,
+          )
+        : null;
+    this.mistakeAttribute =
+      this.mistakeTracker && !model.gpu
+        ? new THREE.InstancedBufferAttribute(this.mistakeTracker.flags, 1)
+        : null;
+    this.mistakeAttribute?.setUsage(THREE.DynamicDrawUsage);
     const options = {
+      mistakes: this.mistakeAttribute,
       grid: model.grid,
       pointCount: model.pointCount,
       pointInfo: model.pointInfo,
@@ -317,9 +348,87 @@ export class Views {
   applyVisibility(): void {
     this.stripDirty = true;
     for (const s of this.allScenes()) this.applyVisibilityTo(s);
+    if (this.checkMarks) {
+      this.checkMarks = false;
+      this.marked = null;
+      void this.readMarks().then((m) => (this.marked = m));
+    }
+  }
+
+  /** Misclassified points on display, train and test (from the latest weights read back). */
+  get mistakes(): MistakeCount {
+    return this.mistakeTracker?.count ?? Views.NO_MISTAKES;
+  }
+
+  /**
+   * The indices of the points the point shader marks as misclassified: on WebGPU the shader's own rule
+   * drawn as one pixel per point into a float target and read back; on the CPU path the flags it draws.
+   */
+  async readMarks(): Promise<number[]> {
+    const model = this.model;
+    const tracker = this.mistakeTracker;
+    if (!model || !tracker) return [];
+    const out: number[] = [];
+    if (!model.gpu) {
+      tracker.flags.forEach((f, i) => f > 0.5 && out.push(i));
+      return out;
+    }
+    const count = model.pointCount;
+    const geometry = new THREE.BufferGeometry();
+    geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(count * 3), 3));
+    const material = new THREE.PointsNodeMaterial({
+      transparent: false,
+      blending: THREE.NoBlending,
+      depthTest: false,
+    });
+    const width = Math.min(count, 1024);
+    const rows = Math.ceil(count / width);
+    const column: N = float(vertexIndex.mod(uint(width)));
+    const row: N = float(vertexIndex.div(uint(width)));
+    material.vertexNode = vec4(
+      column.add(0.5).div(width).mul(2).sub(1),
+      row.add(0.5).div(rows).mul(2).sub(1),
+      0,
+      1,
+    );
+    const label: N = attribute('label', 'float');
+    geometry.setAttribute(
+      'label',
+      new THREE.BufferAttribute(Float32Array.from(model.pointValues.subarray(0, count)), 1),
+    );
+    const units = model.spec.layers[model.spec.layers.length - 1].units;
+    const pointAttr = this.pointStorage!;
+    const flag: N = varying(mistakeNode(pointAttr, this.pointOutputOffset, vertexIndex, units, label));
+    material.fragmentNode = vec4(flag, 0, 0, 1);
+    const points = new THREE.Points(geometry, material);
+    points.frustumCulled = false;
+    const scene = new THREE.Scene();
+    scene.add(points);
+    const target = new THREE.RenderTarget(width, rows, {
+      type: THREE.FloatType,
+      format: THREE.RGBAFormat,
+      depthBuffer: false,
+    });
+    try {
+      this.main.setRenderTarget(target);
+      this.main.render(scene, this.probeCamera);
+      this.main.setRenderTarget(null);
+      const pixels = (await this.main.readRenderTargetPixelsAsync(target, 0, 0, width, rows)) as Float32Array;
+      for (let i = 0; i < count; i++) {
+        const x = i % width;
+        const y = Math.floor(i / width);
+        if (pixels[4 * (y * width + x)] > 0.5) out.push(i);
+      }
+    } finally {
+      target.dispose();
+      material.dispose();
+      geometry.dispose();
+    }
+    return out;
   }
 
   private applyVisibilityTo(s: LayerScene): void {
+    s.mistakesOn.value = this.showMistakes ? 1 : 0;
     if (s.surface) s.surface.visible = this.showSurface;
     s.lines.visible = this.showGrid;
     s.points.visible = this.showPoints;
@@ -366,6 +475,10 @@ export class Views {
     if (!model.gpu && this.gridLayout && this.pointLayout) {
       forwardInto(model.spec, params, model.grid.points, model.grid.count, this.gridLayout, this.gridData);
       forwardInto(model.spec, params, model.pointCoords, model.pointCount, this.pointLayout, this.pointData);
+    }
+    if (this.mistakeTracker) {
+      this.mistakeTracker.update(params);
+      if (this.mistakeAttribute) this.mistakeAttribute.needsUpdate = true;
     }
     this.updateProjections();
     for (let r = 0; r < this.stripScenes.length; r++) path.coefficientsAt(r, this.stripCoefficients[r]);
@@ -823,6 +936,8 @@ export class Views {
       viewport: { left: rect.left, top: rect.top, width: rect.width, height: rect.height },
       points,
       dims: this.path.dimsAt(t),
+      mistakes: { ...this.mistakes },
+      marked: this.marked,
     };
   }
 
