@@ -1,6 +1,6 @@
 /**
  * Every preset runs through the same path as `npm run train -- --preset ID` (flags → experiment → GPU
- * engine), shortened to one epoch on at most 2,000 points, and ends with a finite loss.
+ * engine), shortened to one epoch on at most 2,000 points, and ends with a finite loss and test figures.
  */
 import { describe, expect, it } from 'vitest';
 import { parseFlags } from '../src/cli/args';
@@ -24,6 +24,9 @@ describe.skipIf(!gpu)('every preset trains from the command-line path', () => {
       expect(result.steps).toBeGreaterThan(0);
       expect(Number.isFinite(result.final.train.loss)).toBe(true);
       expect(result.final.divergedAtStep).toBeNull();
+      // A real test set, as in the app: the command line's test figures are not training figures.
+      expect(result.final.test).not.toBeNull();
+      expect(result.final.test!.count).toBeGreaterThan(0);
       if (!result.regression) expect(result.final.train.accuracy).toBeGreaterThanOrEqual(0);
     });
   }

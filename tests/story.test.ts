@@ -9,6 +9,7 @@ import {
   claimFor,
   conditionText,
   denseLayers,
+  figuresOf,
   judgeClaim,
   storyFor,
   storyLength,
@@ -112,6 +113,17 @@ const seedRun = (seed: number, end: number, longer: number | null = null): SeedF
   seed,
   atEnd: fig(end),
   longer: longer === null ? null : fig(longer),
+});
+
+describe('figures from the engine', () => {
+  const set = (loss: number, accuracy: number | null) => ({ loss, accuracy, count: 10 });
+  it('reads the test set, falls back to the training set, and marks a diverged run', () => {
+    const stats = { step: 5, epoch: 1, train: set(0.4, 0.8), test: set(0.5, 0.7), divergedAtStep: null };
+    expect(figuresOf(stats)).toEqual({ testLoss: 0.5, testAccuracy: 0.7 });
+    expect(figuresOf({ ...stats, test: null })).toEqual({ testLoss: 0.4, testAccuracy: 0.8 });
+    const diverged = figuresOf({ ...stats, divergedAtStep: 3 });
+    expect(Number.isNaN(diverged.testLoss) && Number.isNaN(diverged.testAccuracy)).toBe(true);
+  });
 });
 
 describe('judging a claim over seeds', () => {

@@ -20,5 +20,5 @@ export type {
   RunFigures,
   SeedFigures,
 } from './claim';
-export { storyOutcome } from './outcome';
+export { figuresOf, storyOutcome } from './outcome';
 export type { StoryOutcome } from './outcome';

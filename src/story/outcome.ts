@@ -2,6 +2,7 @@
  * The sentence a story ends on, written from the run that just finished: its figure, and whether the
  * write-up's claim showed on this seed. Pure; the app shows it when a story pauses.
  */
+import type { Stats } from '../engine/types';
 import { claimMetric, formatMetric, metricOf, runMeets, type Claim, type RunFigures } from './claim';
 
 export interface StoryOutcome {
@@ -21,4 +22,14 @@ export function storyOutcome(claim: Claim, figures: RunFigures): StoryOutcome {
   const shown = runMeets(claim, figures);
   if (shown) return { shown, text: `${figure} — ${said}` };
   return { shown, text: `${figure} — the claim did not show on this seed (${said})` };
+}
+
+/**
+ * A run's figures from the engine's statistics, as the experiment command reads them: the test set's, or the
+ * training set's where there is none; NaN where the run diverged.
+ */
+export function figuresOf(stats: Stats): RunFigures {
+  const s = stats.test ?? stats.train;
+  const failed = stats.divergedAtStep !== null;
+  return { testLoss: failed ? NaN : s.loss, testAccuracy: failed ? NaN : s.accuracy };
 }

@@ -4,10 +4,10 @@
  * figures at the preset's epochs on the way, so both stages cost one run.
  */
 import { findPreset } from '../data/presets';
-import type { Stats } from '../engine/types';
 import type { Experiment } from '../experiment/experiment';
 import { experimentFromPreset } from '../experiment/experiment';
 import { runExperiment } from '../experiment/run';
+import { figuresOf } from './outcome';
 import {
   LONGER,
   judgeClaim,
@@ -22,13 +22,6 @@ export interface ClaimRun {
   runs: SeedFigures[];
   verdict: ClaimVerdict;
   seconds: number;
-}
-
-/** The figures the experiment command prints: the test set's, or the training set's where there is none. */
-export function figuresOf(stats: Stats): RunFigures {
-  const s = stats.test ?? stats.train;
-  const failed = stats.divergedAtStep !== null;
-  return { testLoss: failed ? NaN : s.loss, testAccuracy: failed ? NaN : s.accuracy };
 }
 
 /** Trains one seed; `longer` > 1 also returns the figures after that many times the epochs. */
