@@ -18,12 +18,11 @@ import {
 import { TwinTrainer, evaluate, initParams } from '../src/engine/twin';
 import type { EngineConfig, TrainOptions } from '../src/engine/types';
 import { regression, rings } from './helpers/data';
-import { gpuScope, openTestGpu } from './helpers/gpu';
+import { KERNEL_CHOICES, type KernelChoice, gpuScope, kernelOf, openTestGpu, pinKernel } from './helpers/gpu';
 
 const gpu = await openTestGpu();
 
-type KernelChoice = 'fused-subgroups' | 'fused-workgroup' | 'general';
-const KERNELS: KernelChoice[] = ['fused-subgroups', 'fused-workgroup', 'general'];
+const KERNELS = KERNEL_CHOICES;
 
 function trainOptions(
   kernel: KernelChoice,
@@ -31,13 +30,7 @@ function trainOptions(
   batchSize: number,
   extra: Partial<TrainOptions> = {},
 ): TrainOptions {
-  return {
-    seed,
-    batchSize,
-    kernel: kernel === 'general' ? 'general' : 'fused',
-    subgroups: kernel === 'fused-subgroups',
-    ...extra,
-  };
+  return { seed, batchSize, ...pinKernel(kernel), ...extra };
 }
 
 const LEARNING_RATE: Record<Optimizer, number> = { sgd: 0.1, momentum: 0.05, rmsprop: 0.01, adam: 0.01 };
@@ -108,7 +101,7 @@ describe.skipIf(!gpu)('GPU training', () => {
       twin.train(200);
       const want = twin.stats();
       await withEngine(config, RINGS, RINGS_TEST, async (engine) => {
-        expect(engine.kernelInfo.kernel).toBe(kernel === 'general' ? 'general' : 'fused');
+        expect(engine.kernelInfo.kernel).toBe(kernelOf(kernel));
         engine.train(200);
         const params = await engine.readParams();
         expect(within(params, twin.params, 1e-4, 1e-3)).toBeNull();
@@ -127,7 +120,7 @@ describe.skipIf(!gpu)('GPU training', () => {
     });
   });
 
-  it('2-3-2-1 tanh on rings runs the fused kernel; 12 layers of 32 run the general one', async () => {
+  it('auto: 2-3-2-1 runs the fused kernel; 12 layers of 32 the cooperative one at batch 32, the general one at 64', async () => {
     const small = { spec: SMALL, optimizer: defaultOptimizer('sgd', 0.1), train: { seed: 1, batchSize: 32 } };
     await withEngine(small, RINGS, null, async (engine) => {
       expect(engine.kernelInfo.kernel).toBe('fused');
@@ -139,13 +132,22 @@ describe.skipIf(!gpu)('GPU training', () => {
       train: { seed: 1, batchSize: 32 },
     };
     await withEngine(deep, RINGS, null, async (engine) => {
-      expect(engine.kernelInfo).toEqual({ kernel: 'general', subgroupSize: null });
+      expect(engine.kernelInfo).toEqual({ kernel: 'cooperative', subgroupSize: null });
       engine.train(5);
       const twin = new TwinTrainer(deep);
       twin.setData(RINGS, null);
       twin.train(5);
       expect(within(await engine.readParams(), twin.params, 1e-4, 1e-3)).toBeNull();
       expect((await engine.stats()).step).toBe(5);
+      engine.setBatchSize(64);
+      twin.setBatchSize(64);
+      expect(engine.kernelInfo).toEqual({ kernel: 'general', subgroupSize: null });
+      // Measured timings that favour the cooperative kernel bring it back, on the same weights.
+      engine.setKernelTimings({ cooperative: 0.001, general: 0.002 });
+      expect(engine.kernelInfo.kernel).toBe('cooperative');
+      engine.train(2);
+      twin.train(2);
+      expect(within(await engine.readParams(), twin.params, 1e-4, 1e-3)).toBeNull();
     });
   });
 
@@ -307,6 +309,7 @@ describe.skipIf(!gpu)('GPU training', () => {
     ['fused-subgroups', 16],
     ['fused-workgroup', 1],
     ['fused-workgroup', 37],
+    ['cooperative', 16],
     ['general', 16],
   ] as const)('%s, %i steps per dispatch: many dispatches land on the twin', async (kernel, perDispatch) => {
     const config: EngineConfig = {

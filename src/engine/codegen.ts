@@ -34,7 +34,7 @@ export function f32(x: number): string {
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
-function activationExpr(layer: LayerSpec, z: string): string {
+export function activationExpr(layer: LayerSpec, z: string): string {
   switch (layer.activation as Activation) {
     case 'tanh':
       return `tanh_(${z})`;
@@ -51,7 +51,7 @@ function activationExpr(layer: LayerSpec, z: string): string {
   }
 }
 
-function derivativeExpr(layer: LayerSpec, z: string, a: string): string {
+export function derivativeExpr(layer: LayerSpec, z: string, a: string): string {
   switch (layer.activation as Activation) {
     case 'tanh':
       return `(1.0 - ${a} * ${a})`;
@@ -197,10 +197,10 @@ function updateLines(spec: NetworkSpec, optimizer: Optimizer): string[] {
   return lines;
 }
 
-function usesFirstMoment(o: Optimizer): boolean {
+export function usesFirstMoment(o: Optimizer): boolean {
   return o === 'momentum' || o === 'adam';
 }
-function usesSecondMoment(o: Optimizer): boolean {
+export function usesSecondMoment(o: Optimizer): boolean {
   return o === 'rmsprop' || o === 'adam';
 }
 

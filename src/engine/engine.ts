@@ -6,6 +6,8 @@
  */
 import type { Dataset } from '../data/types';
 import { FUSED_MAX_PARAMS, fitsFused, fusedEvaluateWgsl, fusedTrainWgsl } from './codegen';
+import { cooperativeStages, cooperativeTrainWgsl } from './codegen-cooperative';
+import { chooseKernel } from './kernel-choice';
 import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
 import { LIMITS } from './limits';
 import { stepsPerEpoch } from './permutation';
@@ -14,12 +16,14 @@ import type { NetworkSpec, Optimizer, OptimizerSpec } from './spec';
 import { checkSpec, paramLayout, widths } from './spec';
 import { NET_BYTES, TRAIN_UNIFORM_BYTES, biasTable, netTable, trainUniforms } from './tables';
 import { initParams } from './twin';
-import type { EngineConfig, KernelKind, SetStats, Stats, TrainOptions } from './types';
+import type { EngineConfig, KernelKind, KernelTimings, SetStats, Stats, TrainOptions } from './types';
 
 const NONE = 0xffffffff;
 const STATE_BYTES = 32;
 const RESULT_BYTES = 16; // two vec2<f32>: (loss sum, correct) of train and test
 const STAGING_RING = 4;
+/** Lanes of the cooperative kernel's one workgroup. */
+export const COOPERATIVE_LANES = 64;
 /** Largest batch the fused kernel takes: one workgroup does the whole batch. */
 export const FUSED_MAX_BATCH = 4096;
 
@@ -68,6 +72,7 @@ export class Engine {
   private readonly evalFused: boolean;
   private readonly reducePipeline: GPUComputePipeline;
   private readonly fusedPipelines = new Map<Optimizer, GPUComputePipeline>();
+  private readonly cooperativePipelines = new Map<Optimizer, GPUComputePipeline>();
   private generalPipelines: Record<
     'forward_backward' | 'gradient' | 'update' | 'advance',
     GPUComputePipeline
@@ -100,6 +105,7 @@ export class Engine {
       kernel: 'auto',
       stepsPerDispatch: 256,
       subgroups: true,
+      timings: {},
       ...given,
     } as Required<TrainOptions>;
     this.subgroupSize = this.options.subgroups ? subgroupSize : null;
@@ -265,6 +271,15 @@ export class Engine {
     this.device.queue.writeBuffer(this.stateBuffer, 0, new Uint32Array([step, step, NONE, 0, NONE, 0, 0, 0]));
   }
 
+  /**
+   * Measured seconds per step of the cooperative and general kernels for this shape and batch (a speed
+   * probe's results); `auto` then runs the faster where the fused kernel does not fit.
+   */
+  setKernelTimings(timings: KernelTimings): void {
+    this.options.timings = { ...timings };
+    this.selectKernel();
+  }
+
   setBatchSize(batchSize: number): void {
     checkBatchSize(batchSize);
     this.options.batchSize = batchSize;
@@ -280,10 +295,11 @@ export class Engine {
         `the fused kernel takes networks of at most ${FUSED_MAX_PARAMS} parameters; this one has ${paramLayout(this.spec).count}`,
       );
     }
-    this.kernel = wanted === 'auto' ? (fits ? 'fused' : 'general') : wanted;
+    this.kernel = wanted === 'auto' ? chooseKernel(fits, this.batchSize, this.options.timings) : wanted;
     this.trainGroup = null;
-    if (this.kernel === 'general') this.prepareGeneral();
-    else this.prepareFused();
+    if (this.kernel === 'fused') this.prepareFused();
+    else this.prepareGeneral();
+    if (this.kernel === 'cooperative') this.prepareCooperative();
     this.writeUniforms();
   }
 
@@ -321,6 +337,34 @@ export class Engine {
     });
   }
 
+  private prepareCooperative(): void {
+    const kind = this.optimizer.kind;
+    if (this.cooperativePipelines.has(kind)) return;
+    const code = cooperativeTrainWgsl(
+      this.spec,
+      {
+        optimizer: kind,
+        lanes: COOPERATIVE_LANES,
+        staged: cooperativeStages(
+          this.spec,
+          COOPERATIVE_LANES,
+          this.device.limits.maxComputeWorkgroupStorageSize,
+        ),
+      },
+      SHADERS.common,
+      SHADERS.trainCooperative,
+    );
+    const module = this.device.createShaderModule({ label: `Engine.cooperative.${kind}.module`, code });
+    this.cooperativePipelines.set(
+      kind,
+      this.device.createComputePipeline({
+        label: `Engine.cooperative.${kind}`,
+        layout: this.generalLayout().pipeline,
+        compute: { module, entryPoint: 'main' },
+      }),
+    );
+  }
+
   private chunkSize(): number {
     return Math.max(256, Math.ceil(this.batchSize / 1024));
   }
@@ -345,7 +389,9 @@ export class Engine {
     if (!this.trainData) return;
     const w = widths(this.spec);
     const values = w.reduce((a, b) => a + b, 0);
-    const stride = values + (values - this.spec.inputSize) + 1;
+    const units = values - this.spec.inputSize;
+    // The general path's slot (values, deltas, loss) or the cooperative one's (values, z, deltas).
+    const stride = values + 2 * units;
     const batch = this.batchSize;
     const chunks = Math.ceil(batch / this.chunkSize());
     const scratchBytes = batch * stride * 4;
@@ -472,10 +518,14 @@ export class Engine {
     this.device.queue.writeBuffer(this.stateBuffer, 4, new Uint32Array([this.queued]));
     const encoder = this.device.createCommandEncoder({ label: 'Engine.train' });
     const pass = encoder.beginComputePass({ label: 'Engine.train.pass' });
+    const perDispatch = Math.min(LIMITS.maxStepsPerDispatch, Math.max(1, this.options.stepsPerDispatch));
     if (this.kernel === 'fused') {
-      const perDispatch = Math.min(LIMITS.maxStepsPerDispatch, Math.max(1, this.options.stepsPerDispatch));
       pass.setPipeline(this.fusedPipelines.get(this.optimizer.kind)!);
       pass.setBindGroup(0, this.trainGroup!);
+      for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
+    } else if (this.kernel === 'cooperative') {
+      pass.setPipeline(this.cooperativePipelines.get(this.optimizer.kind)!);
+      pass.setBindGroup(0, this.generalScratch!.group);
       for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
     } else {
       const p = this.generalPipelines!;

@@ -8,6 +8,7 @@ import gridGeneral from '../../shaders/grid_general.wgsl?raw';
 import gridFused from '../../shaders/grid_fused.wgsl?raw';
 import generalStep from '../../shaders/general_step.wgsl?raw';
 import trainFused from '../../shaders/train_fused.wgsl?raw';
+import trainCooperative from '../../shaders/train_cooperative.wgsl?raw';
 
 export const SHADERS = {
   common,
@@ -19,6 +20,7 @@ export const SHADERS = {
   gridFused,
   generalStep,
   trainFused,
+  trainCooperative,
 };
 
 /** A kernel that loops over the network table: common + network + the kernel. */

@@ -1,13 +1,27 @@
 import type { NetworkSpec, OptimizerSpec } from './spec';
 
-export type KernelKind = 'fused' | 'general';
+/**
+ * The training kernels: `fused` (straight-line code per shape, every lane a copy of the network; small
+ * networks), `cooperative` (one looped kernel for every shape, the lanes sharing each phase of a step, many
+ * steps per dispatch) and `general` (four dispatches per step over many workgroups).
+ */
+export const KERNELS = ['fused', 'cooperative', 'general'] as const;
+export type KernelKind = (typeof KERNELS)[number];
+
+/** Seconds per training step of each kernel, measured on one adapter for one shape and batch. */
+export type KernelTimings = Partial<Record<KernelKind, number>>;
 
 export interface TrainOptions {
   seed: number;
   batchSize: number;
-  /** Which training kernel to use; 'auto' takes the fused one where the shape fits. */
+  /** Which training kernel to use; 'auto' takes the fastest that fits the shape and batch. */
   kernel?: 'auto' | KernelKind;
-  /** Training steps run inside one fused dispatch. */
+  /**
+   * Measured seconds per step of the cooperative and general kernels on this adapter, shape and batch;
+   * `auto` then takes the faster where the fused kernel does not fit (see chooseKernel).
+   */
+  timings?: KernelTimings;
+  /** Training steps run inside one fused or cooperative dispatch. */
   stepsPerDispatch?: number;
   /** Use subgroup operations where the device has them (default true). */
   subgroups?: boolean;

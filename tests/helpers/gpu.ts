@@ -7,6 +7,7 @@
  */
 import { afterAll } from 'vitest';
 import { openNodeGpu } from '../../src/cli/node-gpu';
+import type { KernelKind } from '../../src/engine/types';
 
 export interface TestGpu {
   device: GPUDevice;
@@ -146,15 +147,20 @@ export async function compileErrors(device: GPUDevice, label: string, code: stri
 }
 
 /** The training kernels a test can pin, with how the reduction runs where that is a choice. */
-export type KernelChoice = 'fused-subgroups' | 'fused-workgroup' | 'general';
-export const KERNEL_CHOICES: readonly KernelChoice[] = ['fused-subgroups', 'fused-workgroup', 'general'];
+export type KernelChoice = 'fused-subgroups' | 'fused-workgroup' | 'cooperative' | 'general';
+export const KERNEL_CHOICES: readonly KernelChoice[] = [
+  'fused-subgroups',
+  'fused-workgroup',
+  'cooperative',
+  'general',
+];
 
 /** The engine's name of the kernel a choice pins (what `engine.kernelInfo.kernel` must report). */
-export function kernelOf(choice: KernelChoice): 'fused' | 'general' {
-  return choice === 'general' ? 'general' : 'fused';
+export function kernelOf(choice: KernelChoice): KernelKind {
+  return choice === 'general' || choice === 'cooperative' ? choice : 'fused';
 }
 
 /** Training options that pin the kernel of `choice`. */
-export function pinKernel(choice: KernelChoice): { kernel: 'fused' | 'general'; subgroups: boolean } {
+export function pinKernel(choice: KernelChoice): { kernel: KernelKind; subgroups: boolean } {
   return { kernel: kernelOf(choice), subgroups: choice === 'fused-subgroups' };
 }

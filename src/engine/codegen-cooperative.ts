@@ -1,0 +1,254 @@
+/**
+ * The cooperative training kernel for one network shape and optimiser: shaders/train_cooperative.wgsl with
+ * its marked lines filled by loops whose bounds and offsets are constants of the shape. The code grows with
+ * the number of layers, not of parameters, so it compiles in about the same time for 2-3-1 and 12 × 32
+ * (straight-line code per parameter, as in the small-network kernel, would not).
+ * Scratch, per batch slot (stride S = values + 2·units): every representation a_l (input first), then the
+ * pre-activation z of every layer's units, then dL/dz of every layer's units.
+ */
+import { activationExpr, derivativeExpr, usesFirstMoment, usesSecondMoment } from './codegen';
+import type { NetworkSpec, Optimizer } from './spec';
+import { paramLayout, widths } from './spec';
+
+export interface CooperativeOptions {
+  optimizer: Optimizer;
+  /** Lanes of the one workgroup. */
+  lanes: number;
+  /** Whether a copy of the parameters is kept in workgroup memory (see cooperativeStages). */
+  staged: boolean;
+}
+
+/** Whether the parameters fit in workgroup memory beside the kernel's own (`bytes`: the device's limit). */
+export function cooperativeStages(spec: NetworkSpec, lanes: number, bytes: number): boolean {
+  return (paramLayout(spec).count + lanes + 8) * 4 <= bytes;
+}
+
+interface Offsets {
+  stride: number;
+  /** Where a_l starts in a slot (l = 0 the input). */
+  a: number[];
+  /** Where z_l and d_l start in a slot (l ≥ 1). */
+  z: number[];
+  d: number[];
+  /** The array the forward and backward passes read the parameters from. */
+  read: 'params' | 'pw';
+}
+
+export function cooperativeOffsets(spec: NetworkSpec, staged = false): Offsets {
+  const w = widths(spec);
+  const values = w.reduce((x, y) => x + y, 0);
+  const units = values - spec.inputSize;
+  const a: number[] = [];
+  const z: number[] = [0];
+  const d: number[] = [0];
+  let offset = 0;
+  let unit = 0;
+  for (let l = 0; l < w.length; l++) {
+    a.push(offset);
+    offset += w[l];
+    if (l > 0) {
+      z.push(values + unit);
+      d.push(values + units + unit);
+      unit += w[l];
+    }
+  }
+  return { stride: values + 2 * units, a, z, d, read: staged ? 'pw' : 'params' };
+}
+
+const u = (n: number): string => `${n}u`;
+
+function forwardLayer(spec: NetworkSpec, l: number, o: Offsets): string[] {
+  const layer = spec.layers[l - 1];
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const [inputs, units] = [w[l - 1], w[l]];
+  const lines = [
+    `// layer ${l}: ${inputs} -> ${units} (${layer.activation})`,
+    `for (var k = lid; k < count * ${u(units)}; k += WG) {`,
+    `  let s = k / ${u(units)};`,
+    `  let j = k - s * ${u(units)};`,
+    `  let base = s * S;`,
+    `  let row = ${u(layout.weight[l - 1])} + j * ${u(inputs)};`,
+    `  var z = ${o.read}[${u(layout.bias[l - 1])} + j];`,
+    `  for (var i = 0u; i < ${u(inputs)}; i++) { z += ${o.read}[row + i] * scratch[base + ${u(o.a[l - 1])} + i]; }`,
+    `  scratch[base + ${u(o.z[l])} + j] = z;`,
+  ];
+  if (layer.activation !== 'softmax') {
+    lines.push(`  scratch[base + ${u(o.a[l])} + j] = ${activationExpr(layer, 'z')};`);
+  }
+  lines.push('}', 'storageBarrier();');
+  return lines;
+}
+
+/** Loss of slot s (sample idx) into `loss`, output deltas into the scratch. Twin: sampleLoss(). */
+function outputLines(spec: NetworkSpec, o: Offsets): string[] {
+  const L = spec.layers.length;
+  const out = spec.layers[L - 1];
+  const k = out.units;
+  const [za, aa, da] = [o.z[L], o.a[L], o.d[L]];
+  const lines = ['let base = s * S;', 'let label = ys[idx];', 'let y = u32(round(label));'];
+  if (spec.loss === 'ce') {
+    lines.push(
+      'var m = -3.4e38;',
+      `for (var j = 0u; j < ${u(k)}; j++) { m = max(m, scratch[base + ${u(za)} + j]); }`,
+      'var sum = 0.0;',
+      `for (var j = 0u; j < ${u(k)}; j++) { sum += exp(scratch[base + ${u(za)} + j] - m); }`,
+      `for (var j = 0u; j < ${u(k)}; j++) {`,
+      `  let a = exp(scratch[base + ${u(za)} + j] - m) / sum;`,
+      `  scratch[base + ${u(aa)} + j] = a;`,
+      `  scratch[base + ${u(da)} + j] = a - select(0.0, 1.0, j == y);`,
+      '}',
+      `loss += m + log(sum) - scratch[base + ${u(za)} + min(y, ${u(k - 1)})];`,
+    );
+  } else if (spec.loss === 'bce') {
+    lines.push(
+      `let z = scratch[base + ${u(za)}];`,
+      'loss += softplus_(z) - label * z;',
+      `scratch[base + ${u(da)}] = scratch[base + ${u(aa)}] - label;`,
+    );
+  } else {
+    lines.push(
+      `for (var j = 0u; j < ${u(k)}; j++) {`,
+      `  let z = scratch[base + ${u(za)} + j];`,
+      `  let a = scratch[base + ${u(aa)} + j];`,
+      `  let e = a - ${k === 1 ? 'label' : 'select(0.0, 1.0, y == j)'};`,
+      '  loss += 0.5 * e * e;',
+      `  scratch[base + ${u(da)} + j] = e * ${derivativeExpr(out, 'z', 'a')};`,
+      '}',
+    );
+  }
+  return lines;
+}
+
+/** dL/dz of layer l − 1 from that of layer l (l ≥ 2). Twin: backward(). */
+function backwardLayer(spec: NetworkSpec, l: number, o: Offsets): string[] {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const [inputs, units] = [w[l - 1], w[l]];
+  const below = spec.layers[l - 2];
+  return [
+    `// back through layer ${l}`,
+    `for (var k = lid; k < count * ${u(inputs)}; k += WG) {`,
+    `  let s = k / ${u(inputs)};`,
+    `  let i = k - s * ${u(inputs)};`,
+    `  let base = s * S;`,
+    '  var sum = 0.0;',
+    `  for (var j = 0u; j < ${u(units)}; j++) {`,
+    `    sum += ${o.read}[${u(layout.weight[l - 1])} + j * ${u(inputs)} + i] * scratch[base + ${u(o.d[l])} + j];`,
+    '  }',
+    `  let z = scratch[base + ${u(o.z[l - 1])} + i];`,
+    `  let a = scratch[base + ${u(o.a[l - 1])} + i];`,
+    `  scratch[base + ${u(o.d[l - 1])} + i] = sum * ${derivativeExpr(below, 'z', 'a')};`,
+    '}',
+    'storageBarrier();',
+  ];
+}
+
+/** The update of parameter `p` with gradient `g` (penalties added for weights). Twin: applyOptimizer(). */
+function updateBody(optimizer: Optimizer, P: number, staged: boolean): string[] {
+  const lines = ['var w = params[p];', `moments[${u(2 * P)} + p] = w;`];
+  if (usesFirstMoment(optimizer)) lines.push(`moments[${u(3 * P)} + p] = moments[p];`);
+  if (usesSecondMoment(optimizer)) lines.push(`moments[${u(4 * P)} + p] = moments[${u(P)} + p];`);
+  switch (optimizer) {
+    case 'sgd':
+      lines.push('w -= u.lr * g;');
+      break;
+    case 'momentum':
+      lines.push('let v = u.momentum * moments[p] + g;', 'moments[p] = v;', 'w -= u.lr * v;');
+      break;
+    case 'rmsprop':
+      lines.push(
+        `let r = u.rho * moments[${u(P)} + p] + u.one_minus_rho * g * g;`,
+        `moments[${u(P)} + p] = r;`,
+        'w -= u.lr * g / (sqrt(r) + u.epsilon);',
+      );
+      break;
+    case 'adam':
+      lines.push(
+        'let m = u.beta1 * moments[p] + u.one_minus_beta1 * g;',
+        `let v = u.beta2 * moments[${u(P)} + p] + u.one_minus_beta2 * g * g;`,
+        'moments[p] = m;',
+        `moments[${u(P)} + p] = v;`,
+        'w -= u.lr * (m * bias.x) / (sqrt(v * bias.y) + u.epsilon);',
+      );
+      break;
+  }
+  lines.push('params[p] = w;');
+  if (staged) lines.push('pw[p] = w;');
+  return lines;
+}
+
+/** Gradient (summed over the batch in slot order) and update of every parameter of layer l. */
+function updateLayer(spec: NetworkSpec, l: number, o: Offsets, optimizer: Optimizer): string[] {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const [inputs, units] = [w[l - 1], w[l]];
+  const per = inputs + 1;
+  return [
+    `// gradient and update of layer ${l}`,
+    `for (var k = lid; k < ${u(units * per)}; k += WG) {`,
+    `  let j = k / ${u(per)};`,
+    `  let i = k - j * ${u(per)};`,
+    `  let is_bias = i == ${u(inputs)};`,
+    `  let d = ${u(o.d[l])} + j;`,
+    `  let a = select(${u(o.a[l - 1])} + i, d, is_bias);`,
+    '  var sum = 0.0;',
+    '  for (var s = 0u; s < count; s++) {',
+    '    let at = s * S;',
+    '    sum += scratch[at + d] * select(scratch[at + a], 1.0, is_bias);',
+    '  }',
+    `  let p = select(${u(layout.weight[l - 1])} + j * ${u(inputs)} + i, ${u(layout.bias[l - 1])} + j, is_bias);`,
+    '  var g = sum / f32(count);',
+    '  if (!is_bias) { g += u.l1 * sign(params[p]) + u.l2 * params[p]; }',
+    ...updateBody(optimizer, layout.count, o.read === 'pw').map((line) => `  ${line}`),
+    '}',
+  ];
+}
+
+function fill(template: string, blocks: Record<string, string[]>): string {
+  return template.replace(/^(\s*)\/\/@ (.+)$/gm, (_line, space: string, name: string) => {
+    const lines = blocks[name.trim()];
+    if (!lines) throw new Error(`codegen: no block for "//@ ${name}"`);
+    return lines.map((l) => `${space}${l}`).join('\n');
+  });
+}
+
+/** The whole cooperative kernel: common.wgsl + filled train_cooperative.wgsl. */
+export function cooperativeTrainWgsl(
+  spec: NetworkSpec,
+  options: CooperativeOptions,
+  common: string,
+  template: string,
+): string {
+  const o = cooperativeOffsets(spec, options.staged);
+  const L = spec.layers.length;
+  const P = paramLayout(spec).count;
+  const forward: string[] = [];
+  for (let l = 1; l <= L; l++) forward.push(...forwardLayer(spec, l, o));
+  const backward: string[] = [];
+  for (let l = L; l >= 2; l--) backward.push(...backwardLayer(spec, l, o));
+  const update: string[] = [];
+  for (let l = 1; l <= L; l++) update.push(...updateLayer(spec, l, o, options.optimizer));
+  const inputs = Array.from(
+    { length: spec.inputSize },
+    (_, i) => `scratch[s * S + ${u(i)}] = xs[idx * ${u(spec.inputSize)} + ${u(i)}];`,
+  );
+  const body = fill(template, {
+    constants: [
+      `const WG: u32 = ${u(options.lanes)};`,
+      `const S: u32 = ${u(o.stride)};`,
+      `const P: u32 = ${u(P)};`,
+      `const ADAM: bool = ${options.optimizer === 'adam'};`,
+      ...(options.staged ? [`var<workgroup> pw: array<f32, ${u(P)}>;`] : []),
+    ],
+    'stage the parameters': options.staged
+      ? ['for (var p = lid; p < P; p += WG) { pw[p] = params[p]; }', 'workgroupBarrier();']
+      : [],
+    'load the inputs of slot s (sample idx)': inputs,
+    forward,
+    'loss of slot s (sample idx)': outputLines(spec, o),
+    backward,
+    'gradients and updates': update,
+  });
+  return `${common}\n${body}`;
+}
