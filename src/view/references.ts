@@ -5,7 +5,7 @@
  * into that box. The geometry is built once; each frame only sets a few uniforms and transforms.
  */
 import * as THREE from 'three/webgpu';
-import { abs, attribute, float, step, uniform } from 'three/tsl';
+import { attribute, float, max, min, step, uniform } from 'three/tsl';
 import type { N } from './nodes';
 
 const TICKS = 12;
@@ -31,10 +31,11 @@ export class References {
   private readonly ticks: THREE.LineSegments;
   private readonly frame: THREE.LineSegments;
   private readonly frameMaterial: THREE.LineBasicNodeMaterial;
-  private readonly spacing: N = uniform(1);
-  private readonly tickSize: N = uniform(0.05);
-  private readonly axisLength: N = uniform(1);
-  private readonly zOn: N = uniform(1);
+  /** Per axis: where the axis starts and ends (through the origin), the tick spacing and tick length. */
+  private readonly low: N = uniform(new THREE.Vector3(-1, -1, -1));
+  private readonly high: N = uniform(new THREE.Vector3(1, 1, 1));
+  private readonly spacing: N = uniform(new THREE.Vector3(1, 1, 1));
+  private readonly tickSize: N = uniform(new THREE.Vector3(0.05, 0.05, 0.05));
   private readonly disposables: { dispose(): void }[] = [];
 
   constructor() {
@@ -53,6 +54,11 @@ export class References {
       opacity: 0.55,
     });
     axisMaterial.depthWrite = false;
+    // −1 ends go to `low`, +1 ends to `high`, per axis.
+    const end: N = attribute('position', 'vec3');
+    axisMaterial.positionNode = max(end, float(0))
+      .mul(this.high)
+      .sub(min(end, float(0)).mul(this.low));
     this.axes = new THREE.LineSegments(axisGeometry, axisMaterial);
 
     // Ticks: for axis a and i in −TICKS..TICKS, a short segment across the axis at i · spacing.
@@ -80,11 +86,9 @@ export class References {
     tickMaterial.depthWrite = false;
     const b: N = attribute('base', 'vec3');
     const along: N = b.mul(this.spacing);
-    // Ticks beyond the axis, and z ticks when the picture is flat, collapse to nothing.
-    const reach: N = abs(along.x).add(abs(along.y)).add(abs(along.z));
-    const shown: N = step(reach, this.axisLength).mul(
-      float(1).sub(abs(b.z).min(1).mul(float(1).sub(this.zOn))),
-    );
+    // Ticks beyond the axis (a flat picture's z axis has none) collapse to nothing.
+    const inside: N = step(this.low, along).mul(step(along, this.high));
+    const shown: N = inside.x.mul(inside.y).mul(inside.z);
     tickMaterial.positionNode = along.add(attribute('across', 'vec3').mul(this.tickSize)).mul(shown);
     this.ticks = new THREE.LineSegments(tickGeometry, tickMaterial);
 
@@ -130,24 +134,42 @@ export class References {
    * Axes long enough for the box (and the origin), ticks at a round spacing, z only for 3-D pictures;
    * the frame of `range` in `dims` dimensions at `opacity` (0 hides it).
    */
-  update(box: THREE.Box3, dims: number, range: [number, number] | null, opacity: number): void {
-    const m = Math.max(
-      Math.abs(box.min.x),
-      Math.abs(box.max.x),
-      Math.abs(box.min.y),
-      Math.abs(box.max.y),
-      Math.abs(box.min.z),
-      Math.abs(box.max.z),
+  update(
+    box: THREE.Box3,
+    dims: number,
+    range: [number, number] | null,
+    opacity: number,
+    stretched = false,
+  ): void {
+    const diagonal = Math.max(
       1e-6,
+      Math.hypot(box.max.x - box.min.x, box.max.y - box.min.y, box.max.z - box.min.z),
     );
-    const length = 1.08 * m;
+    const low = this.low.value as THREE.Vector3;
+    const high = this.high.value as THREE.Vector3;
+    const spacing = this.spacing.value as THREE.Vector3;
+    const tick = this.tickSize.value as THREE.Vector3;
+    const mins = [box.min.x, box.min.y, box.min.z];
+    const maxs = [box.max.x, box.max.y, box.max.z];
+    for (let a = 0; a < 3; a++) {
+      // Each axis through the origin, over the picture's extent along it (and the origin), a little beyond.
+      const shown = a < Math.max(1, dims) || (a === 1 && stretched);
+      const lo = Math.min(0, mins[a]);
+      const hi = Math.max(0, maxs[a]);
+      const extent = Math.max(hi - lo, stretched ? 1e-6 : 0.02 * diagonal);
+      const pad = 0.04 * extent;
+      low.setComponent(a, shown ? lo - pad : 0);
+      high.setComponent(a, shown ? hi + pad : 0);
+      // Round spacing per axis: about five ticks along each, however unequal the axes.
+      spacing.setComponent(a, tickSpacing(extent));
+      // A tick across axis a is drawn along the other axis; stretched views size it by that axis.
+      const acrossExtent = stretched
+        ? Math.max(1e-6, maxs[a === 0 ? 1 : 0] - mins[a === 0 ? 1 : 0])
+        : diagonal;
+      tick.setComponent(a === 0 ? 1 : 0, 0.012 * acrossExtent);
+    }
+    if (!stretched) tick.set(0.012 * diagonal, 0.012 * diagonal, 0.012 * diagonal);
     const z = dims >= 3;
-    this.axes.scale.set(length, dims >= 2 ? length : 1e-9, z ? length : 1e-9);
-    this.axisLength.value = length;
-    this.spacing.value = tickSpacing(length);
-    const diagonal = Math.hypot(box.max.x - box.min.x, box.max.y - box.min.y, box.max.z - box.min.z);
-    this.tickSize.value = 0.012 * Math.max(diagonal, 1e-6);
-    this.zOn.value = z ? 1 : 0;
     const show = range !== null && opacity > 0.01;
     this.frame.visible = show;
     if (show) {

@@ -265,6 +265,7 @@ export class Views {
       this.pointData = new Float32Array(this.pointLayout.totalFloats);
     }
     this.marked = null;
+    this.functionBoxVersion = -1;
     this.mistakeTracker =
       model.classes > 0
         ? new MistakeTracker(
@@ -712,17 +713,25 @@ export class Views {
       f.fill(this.gridData);
       this.functionFilled = this.paramsVersion;
     }
-    const box = this.box.copy(f.box);
-    const L = model.spec.layers.length;
-    const layer = Math.round(t);
-    for (let v = this.pointProbeCount; v < this.probeCount; v++) {
-      const x = this.probeCoords[v];
-      for (const r of layer > 0 && layer < L ? [layer, L] : [L]) {
-        const w = layout.width[2 * r];
-        for (let u = 0; u < w; u++)
-          box.expandByPoint(this.vec.set(x, this.probeData[layout.offset[2 * r] + v * w + u], 0));
+    // One vertical scale at every slider position: the data and every unit's curve, of every layer.
+    if (this.functionBoxVersion !== this.paramsVersion) {
+      const fixed = this.functionBox.copy(f.box);
+      for (let v = this.pointProbeCount; v < this.probeCount; v++) {
+        const x = this.probeCoords[v];
+        for (let r = 1; r <= model.spec.layers.length; r++) {
+          const w = layout.width[2 * r];
+          for (let u = 0; u < w; u++)
+            fixed.expandByPoint(this.vec.set(x, this.probeData[layout.offset[2 * r] + v * w + u], 0));
+        }
       }
+      this.functionBoxVersion = this.paramsVersion;
     }
+    const box = this.functionBox;
+    if (this.showReferences) {
+      this.references.group.visible = true;
+      if (this.references.group.parent !== f.scene) f.scene.add(this.references.group);
+      this.references.update(box, 2, null, 0, true);
+    } else this.references.group.visible = false;
     const rig = this.functionRig;
     const size = this.main.getSize(this.size2);
     rig.setAspect(size.x / Math.max(1, size.y));
@@ -731,6 +740,8 @@ export class Views {
   }
 
   private functionFilled = -1;
+  private functionBoxVersion = -1;
+  private readonly functionBox = new THREE.Box3();
 
   private probeStride(): number {
     const m = this.model!;
