@@ -21,6 +21,7 @@ import {
   baselineCap,
   frameSizes,
   gridWorkloads,
+  trainShapeWorkload,
   trainWorkloads,
 } from './suite';
 import type { TfBackend } from './tfjs-common';
@@ -125,7 +126,8 @@ export async function runBench(host: BenchHost, options: BenchOptions): Promise<
       begin(workload);
       for (const c of cases) await gridCase(run, c, baselines);
     }
-    for (const { workload, cases, baselines } of trainWorkloads(options.quick)) {
+    const shapes = !options.quick || options.only?.includes('train-shapes') ? [trainShapeWorkload()] : [];
+    for (const { workload, cases, baselines } of [...trainWorkloads(options.quick), ...shapes]) {
       if (!wanted(workload.id)) continue;
       begin(workload);
       for (const c of cases) await trainCase(run, c, baselines);
@@ -181,7 +183,7 @@ async function gridCase(run: Run, c: GridCase, wantedBaselines: string[]): Promi
     if (m.reps > 0) run.lastFrame.set(key, { work, seconds: m.seconds / m.reps });
     record(m);
   };
-  for (const kernel of ['fused', 'general'] as KernelKind[]) {
+  for (const kernel of ['fused', 'general'] as const) {
     const impl = `detangle-${kernel}`;
     if (gpuSkip) {
       record(skipped(c.workload, c.label, impl, gpuSkip));
@@ -245,7 +247,7 @@ async function gridCase(run: Run, c: GridCase, wantedBaselines: string[]): Promi
 /** Every implementation on one training case. */
 async function trainCase(run: Run, c: TrainCase, baselines: string[]): Promise<void> {
   const { host, minSeconds, record } = run;
-  for (const kernel of ['fused', 'general'] as KernelKind[]) {
+  for (const kernel of ['fused', 'cooperative', 'general'] as KernelKind[]) {
     const impl = `detangle-${kernel}`;
     if (kernel === 'fused' && !fitsFused(c.spec))
       record(skipped(c.workload, c.label, impl, 'the network does not fit the fused kernel'));

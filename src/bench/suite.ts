@@ -17,6 +17,7 @@ export const SEED = 1;
 /** Report names of the implementations, in table order. */
 export const IMPLS: Record<string, string> = {
   'detangle-fused': 'Detangle fused',
+  'detangle-cooperative': 'Detangle cooperative',
   'detangle-general': 'Detangle general',
   'plain-js': 'plain JS',
   twin: 'twin (TS)',
@@ -143,7 +144,17 @@ interface TrainNetwork {
 const TRAIN_NETWORKS: TrainNetwork[] = [
   { dataset: 'rings', sizes: [2, 3, 2, 1], loss: 'mse', lossName: 'MSE (sigmoid output)' },
   { dataset: 'spiral', sizes: [2, 8, 8, 8, 8, 2], loss: 'ce', lossName: 'softmax cross-entropy' },
+  // Beyond the fused kernel's budget: the cooperative and general kernels.
+  { dataset: 'rings', sizes: [2, 32, 32, 1], loss: 'mse', lossName: 'MSE (sigmoid output)' },
+  { dataset: 'rings', sizes: depthWidthSizes(12, 32), loss: 'mse', lossName: 'MSE (sigmoid output)' },
 ];
+
+/** The id of a training network's workloads: the data set, or the shape where a set has several. */
+function networkId(net: TrainNetwork): string {
+  if (net.sizes.length === 4 && net.sizes[1] === 3) return net.dataset;
+  if (net.dataset === 'spiral') return net.dataset;
+  return `${net.dataset}-${archName(net.sizes).replace('×', 'x')}`;
+}
 
 /** Steps before the check: enough to move every weight, few enough for the twin at batch 4096. */
 function checkSteps(batch: number): number {
@@ -154,17 +165,21 @@ export function trainWorkloads(quick: boolean): TrainPlanned[] {
   const planned: TrainPlanned[] = [];
   const datasets = new Map<string, Dataset>();
   for (const net of TRAIN_NETWORKS) {
+    const big = networkId(net) !== net.dataset;
     for (const kind of ['sgd', 'adam'] as const) {
       // The fused Adam kernel of the spiral network compiles for ~15 s on a software GPU: full run only.
       if (quick && net.dataset === 'spiral' && kind === 'adam') continue;
-      const headline = net.dataset === 'rings' && kind === 'sgd';
-      const batches = !quick || headline ? [1, 32, 256, 4096] : kind === 'sgd' ? [32, 4096] : [32];
+      // The wide networks: SGD at batch 32 in --quick, where a software GPU takes seconds a step beyond.
+      if (quick && big && kind === 'adam') continue;
+      const headline = !big && net.dataset === 'rings' && kind === 'sgd';
+      const batches =
+        quick && big ? [32] : !quick || headline ? [1, 32, 256, 4096] : kind === 'sgd' ? [32, 4096] : [32];
       const spec = buildSpec(net.sizes, 'tanh', net.loss);
       const optimizer = defaultOptimizer(kind, LEARNING_RATE[kind]);
       if (!datasets.has(net.dataset))
         datasets.set(net.dataset, makeDataset(net.dataset, { samples: TRAIN_SAMPLES }, SEED));
       const data = datasets.get(net.dataset)!;
-      const id = `train-${net.dataset}-${kind}`;
+      const id = `train-${networkId(net)}-${kind}`;
       const cases = batches.map((batch): TrainCase => ({
         workload: id,
         label: `batch ${batch}`,
@@ -187,11 +202,54 @@ export function trainWorkloads(quick: boolean): TrainPlanned[] {
           notes: [],
         },
         cases,
-        baselines: !quick || headline ? BASELINES : QUICK_BASELINES,
+        baselines: big ? ['plain-js', 'twin'] : !quick || headline ? BASELINES : QUICK_BASELINES,
       });
     }
   }
   return planned;
+}
+
+/**
+ * Training across shapes and batches, against the plain JS loop: hidden widths 3/8/32 × depths (dense
+ * layers) 1/4/12 × batches 32/256/4096, SGD on rings. Full run, or `--only train-shapes`.
+ */
+export function trainShapeWorkload(): TrainPlanned {
+  const id = 'train-shapes';
+  const data = makeDataset('rings', { samples: TRAIN_SAMPLES }, SEED);
+  const optimizer = defaultOptimizer('sgd', LEARNING_RATE.sgd);
+  const cases: TrainCase[] = [];
+  for (const width of [3, 8, 32]) {
+    for (const depth of [1, 4, 12]) {
+      const sizes = depthWidthSizes(depth, width);
+      const spec = buildSpec(sizes, 'tanh', 'mse');
+      for (const batch of [32, 256, 4096]) {
+        cases.push({
+          workload: id,
+          label: `w${width} d${depth} b${batch}`,
+          spec,
+          optimizer,
+          batch,
+          data,
+          seed: SEED,
+          checkSteps: batch <= 32 ? 4 : batch <= 256 ? 2 : 1,
+        });
+      }
+    }
+  }
+  return {
+    workload: {
+      id,
+      kind: 'train',
+      rowName: 'width, depth, batch',
+      title: `Training on rings (${TRAIN_SAMPLES} points), 2-w-…-w-1 tanh, MSE, SGD, by hidden width w, depth (dense layers) and batch`,
+      primary: 'rate',
+      higherIsBetter: true,
+      cases: cases.map((c) => c.label),
+      notes: [],
+    },
+    cases,
+    baselines: ['plain-js'],
+  };
 }
 
 /** Grid sizes (vertices per side) of the whole-frame workload. */
