@@ -31,11 +31,12 @@ async function main(): Promise<void> {
     const p = findPreset(claim.preset);
     console.log(
       `| \`${claim.preset}\` | ${p.arch.join('-')}, ${p.epochs} epochs | ${claim.who}: ${claim.says} | ` +
-        `${conditionText(claim)} | ${cells.join(', ')} | ${r.verdict.holds ? 'yes' : '**no**'} |`,
+        `${conditionText(claim)} | ${cells.join(', ')} | ${r.verdict.holds ? 'yes' : claim.reproduces === false ? 'no (recorded)' : '**no**'} |`,
     );
     if (claim.note) notes.push(`- \`${claim.preset}\`: ${claim.note}`);
     if (!r.verdict.holds) console.error(`${claim.preset}: ${r.verdict.failures.join('; ')}`);
   }
+  if (notes.length) console.log(`\n${notes.join('\n')}`);
   console.error(
     `${total.toFixed(0)} s of runs on ${gpu.adapterName}; in brackets: after ${LONGER}× the epochs`,
   );
