@@ -368,21 +368,42 @@ export class LayerScene {
     if (dims <= 2) {
       const len = Math.hypot(a, b);
       if (len < 1e-9) return;
-      // Points on the line a x + b y = level, spanning the box diagonal either side of the closest point.
-      const cx = (box.min.x + box.max.x) / 2;
-      const cy = (box.min.y + box.max.y) / 2;
-      const span = 2 * Math.hypot(box.max.x - box.min.x, box.max.y - box.min.y);
-      const d = (level - a * cx - b * cy) / (len * len);
-      const px = cx + a * d;
-      const py = cy + b * d;
+      // The part of the line a x + b y = level inside the picture's box (a little beyond it): never off
+      // past the picture, whatever the camera shows around it.
+      const padX = 0.04 * Math.max(1e-6, box.max.x - box.min.x);
+      const padY = 0.04 * Math.max(1e-6, box.max.y - box.min.y);
+      const x0 = box.min.x - padX;
+      const x1 = box.max.x + padX;
+      const y0 = box.min.y - padY;
+      const y1 = box.max.y + padY;
       const tx = -b / len;
       const ty = a / len;
+      const d = level / (len * len);
+      const px = a * d;
+      const py = b * d;
+      // Liang–Barsky: the parameter range of p + u (tx, ty) inside [x0, x1] × [y0, y1].
+      let lo = -Infinity;
+      let hi = Infinity;
+      for (const [dir, from, min, max] of [
+        [tx, px, x0, x1],
+        [ty, py, y0, y1],
+      ]) {
+        if (Math.abs(dir) < 1e-12) {
+          if (from < min || from > max) return;
+          continue;
+        }
+        const u0 = (min - from) / dir;
+        const u1 = (max - from) / dir;
+        lo = Math.max(lo, Math.min(u0, u1));
+        hi = Math.min(hi, Math.max(u0, u1));
+      }
+      if (!(hi > lo)) return;
       const arr = this.boundaryPositions.array as Float32Array;
-      arr[0] = px - tx * span;
-      arr[1] = py - ty * span;
+      arr[0] = px + tx * lo;
+      arr[1] = py + ty * lo;
       arr[2] = 0;
-      arr[3] = px + tx * span;
-      arr[4] = py + ty * span;
+      arr[3] = px + tx * hi;
+      arr[4] = py + ty * hi;
       arr[5] = 0;
       this.boundaryPositions.needsUpdate = true;
       this.boundaryLine.visible = true;
