@@ -94,6 +94,12 @@ describe.skipIf(!gpu)('divergence keeps the last finite weights', () => {
       expect(stats.step).toBe(at - 1);
       expect(Number.isFinite(stats.train.loss)).toBe(false); // the planted label is in the set
       expect(Number.isFinite(stats.lastBatchLoss)).toBe(true);
+      // The position alone (no evaluation) says the same.
+      expect(await engine.progress()).toEqual({
+        step: at - 1,
+        divergedAtStep: at,
+        lastBatchLoss: stats.lastBatchLoss,
+      });
       return engine.readState();
     });
     expect(worstRatio(kept.params, twin.params, 1e-5, 1e-4)).toBeLessThanOrEqual(1);

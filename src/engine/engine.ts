@@ -130,7 +130,7 @@ export class Engine {
     }
     this.paramStaging = device.createBuffer({
       label: 'Engine.paramStaging',
-      size: Math.max(16, 3 * P * 4),
+      size: Math.max(STATE_BYTES, 3 * P * 4),
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     device.queue.writeBuffer(this.netBuffer, 0, netTable(this.spec));
@@ -607,6 +607,28 @@ export class Engine {
       },
     );
     return free.busy;
+  }
+
+  /**
+   * The training position only (no evaluation of the data sets): the step reached, the divergence and the
+   * last batch loss. Cheap where stats() is not (a large network over a large set).
+   */
+  progress(): Promise<{ step: number; divergedAtStep: number | null; lastBatchLoss: number }> {
+    const previous = this.paramRead;
+    const next = previous.then(async () => {
+      const encoder = this.device.createCommandEncoder({ label: 'Engine.progress' });
+      encoder.copyBufferToBuffer(this.stateBuffer, 0, this.paramStaging, 0, STATE_BYTES);
+      this.device.queue.submit([encoder.finish()]);
+      await this.paramStaging.mapAsync(GPUMapMode.READ, 0, STATE_BYTES);
+      const bytes = this.paramStaging.getMappedRange(0, STATE_BYTES).slice(0);
+      this.paramStaging.unmap();
+      return new Float32Array(bytes);
+    });
+    this.paramRead = next.catch(() => new Float32Array(0));
+    return next.then((f) => {
+      const u = new Uint32Array(f.buffer);
+      return { step: u[0], divergedAtStep: u[2] === NONE ? null : u[2], lastBatchLoss: f[3] };
+    });
   }
 
   /** Whether the data has class labels (accuracy is then reported). */
