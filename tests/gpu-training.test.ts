@@ -486,7 +486,7 @@ describe.skipIf(!gpu)('GPU training', () => {
         engine.train(steps);
         twin.train(steps);
       }
-      expect(kernels).toEqual(['fused', 'general', 'fused']);
+      expect(kernels).toEqual(['fused', 'cooperative', 'fused']);
       expect(within(await engine.readParams(), twin.params, 1e-4, 1e-3)).toBeNull();
       expect((await engine.stats()).step).toBe(23);
     });

@@ -295,7 +295,8 @@ export class Engine {
         `the fused kernel takes networks of at most ${FUSED_MAX_PARAMS} parameters; this one has ${paramLayout(this.spec).count}`,
       );
     }
-    this.kernel = wanted === 'auto' ? chooseKernel(fits, this.batchSize, this.options.timings) : wanted;
+    this.kernel =
+      wanted === 'auto' ? chooseKernel(fits, this.batchSize, this.paramCount, this.options.timings) : wanted;
     this.trainGroup = null;
     if (this.kernel === 'fused') this.prepareFused();
     else this.prepareGeneral();
