@@ -1,12 +1,60 @@
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
+
+/**
+ * The policy every page carries (also as a meta tag in index.html and bench.html, for hosts that send no
+ * headers). `frame-ancestors` works only as a header: no other site may frame the app.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self'",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** The benchmark page also lets WebAssembly compile and blob workers run (TensorFlow.js's wasm backend). */
+export const BENCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
+  "script-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+).replace("worker-src 'self'", "worker-src 'self' blob:");
+
+/** What `vite preview` sends with every response; docs/hosting.md asks the same of any host. */
+export function securityHeaders(path: string): Record<string, string> {
+  return {
+    'Content-Security-Policy': /\/bench(\.html)?(\?|$)/.test(path)
+      ? BENCH_CONTENT_SECURITY_POLICY
+      : CONTENT_SECURITY_POLICY,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+  };
+}
+
+/** Sends the security headers from `vite preview` (a header, unlike a meta tag, can forbid framing). */
+const securityHeadersPlugin: Plugin = {
+  name: 'detangle-security-headers',
+  configurePreviewServer(server) {
+    server.middlewares.use((req, res, next) => {
+      for (const [name, value] of Object.entries(securityHeaders(req.url ?? '/'))) res.setHeader(name, value);
+      next();
+    });
+  },
+};
 
 // `base: './'` makes the built site work from any sub-path (a project page, a file share). Two pages:
 // the app and its benchmark (bench.html), which the app links to.
 export default defineConfig({
   base: './',
+  plugins: [securityHeadersPlugin],
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,

@@ -18,6 +18,8 @@ const byId = <T extends HTMLElement>(id: string): T => {
   return el as T;
 };
 
+const capitalise = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 async function main(): Promise<void> {
   const notice = new Notice(byId('notice'));
   installErrorHandlers(notice);
@@ -39,7 +41,7 @@ async function main(): Promise<void> {
     );
   }
   if (plan.savedError)
-    notice.error(`${plan.savedError}. Started from the default experiment.`, { topic: 'saved' });
+    notice.error(`${capitalise(plan.savedError)}. Started from the default experiment.`, { topic: 'saved' });
 
   const mainCanvas = byId<HTMLCanvasElement>('main-canvas');
   const stripCanvas = byId<HTMLCanvasElement>('strip-canvas');

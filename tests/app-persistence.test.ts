@@ -65,10 +65,14 @@ describe('readStart', () => {
 });
 
 /** A stand-in for the app: settings as link text, weights with a version. */
-function fakeApp(): Shareable & { query: string | null; version: number } {
+function fakeApp(): Shareable & { query: string | null; version: number; step: number } {
   return {
     query: experimentQuery(EXP).toString(),
     version: 0,
+    step: 0,
+    trainedStep() {
+      return this.step;
+    },
     linkQuery() {
       return this.query;
     },
@@ -128,6 +132,34 @@ describe('HashSync', () => {
     sync.adopt(app.query);
     sync.tick(0);
     expect(calls).toEqual([]);
+  });
+
+  it('keeps the weights of a link it was opened with until the network trains on', () => {
+    const app = fakeApp();
+    const { win, calls } = fakeWindow();
+    const sync = new HashSync(app, win, 400);
+    app.step = 500;
+    const opened = `${app.query}&w=f32.AAAA`;
+    sync.adopt(opened);
+    // The app's own link text has no weights: the address keeps the opened one while nothing moves.
+    sync.tick(0);
+    sync.tick(500);
+    expect(calls).toEqual([]);
+    // A setting changes: the address follows (without the old weights).
+    app.query = `${app.query}&lr=0.5`;
+    sync.tick(1000);
+    expect(calls.at(-1)).toBe(`/app/#${app.query}`);
+  });
+
+  it('drops the weights of the opened link once training moves the network', () => {
+    const app = fakeApp();
+    const { win, calls } = fakeWindow();
+    const sync = new HashSync(app, win, 400);
+    app.step = 500;
+    sync.adopt(`${app.query}&w=f32.AAAA`);
+    app.step = 510;
+    sync.tick(0);
+    expect(calls).toEqual([`/app/#${app.query}`]);
   });
 });
 

@@ -31,6 +31,7 @@ export type ExportHost = Pick<
   | 'view'
   | 'views'
   | 'weights'
+  | 'freshState'
 >;
 
 function sizeText(bytes: number): string {
@@ -65,7 +66,8 @@ export async function copyLink(app: ExportHost): Promise<string | null> {
   }
   let weights: Float32Array | undefined;
   if (app.exportOptions.includeWeights) {
-    weights = app.weights() ?? undefined;
+    // The weights as they are on the GPU now, read back after the click.
+    weights = (await app.freshState())?.params ?? undefined;
     if (!weights) {
       app.notice.error(
         'The weights are not finite (the run diverged): lower the learning rate or reset first.',
@@ -134,6 +136,8 @@ export async function recordVideo(app: ExportHost): Promise<Blob | null> {
     animate: s.animate,
     position: s.position,
   };
+  // Named after what is filmed when it starts (a dataset switch meanwhile does not rename it).
+  const name = `${stem(app)}-${what}.webm`;
   const label = what === 'interpolation' ? 'Recording the interpolation…' : 'Recording training…';
   let video: VideoExport | null = null;
   const cancel = () => video?.cancel();
@@ -169,7 +173,6 @@ export async function recordVideo(app: ExportHost): Promise<Blob | null> {
   try {
     const blob = await video.run();
     app.progress.show('Video ready:', 1);
-    const name = `${stem(app)}-${what}.webm`;
     app.lastExport = { kind: 'webm', name, type: blob.type, bytes: blob.size };
     download(blob, name);
     app.notice.success(`Saved ${name}: ${seconds} s at ${width} × ${height} (${sizeText(blob.size)}).`, {
@@ -186,16 +189,23 @@ export async function recordVideo(app: ExportHost): Promise<Blob | null> {
   }
 }
 
-/** Downloads the network as a model file (spec, weights, the experiment and the optimiser state). */
-export function exportModelFile(app: ExportHost): string | null {
+/**
+ * Downloads the network as a model file (spec, weights, the experiment and the optimiser state), with the
+ * weights read back from the GPU after the click: never weights that have not arrived yet.
+ */
+export async function exportModelFile(app: ExportHost): Promise<string | null> {
   const topic = 'export';
-  const trainer = app.trainer;
   const spec = app.spec;
-  if (!trainer || !spec || app.isBusy) {
+  if (!app.trainer || !spec || app.isBusy) {
     app.notice.info('The network is being rebuilt: try again in a moment.', { topic });
     return null;
   }
-  const state = trainer.state ?? { params: trainer.params, moments: null, step: trainer.step };
+  const name = `${stem(app)}.json`;
+  const state = await app.freshState();
+  if (!state || app.spec !== spec) {
+    app.notice.info('The network changed while its weights were read: try again in a moment.', { topic });
+    return null;
+  }
   let json: string;
   try {
     json = exportModel(
@@ -214,7 +224,6 @@ export function exportModelFile(app: ExportHost): string | null {
     return null;
   }
   const blob = new Blob([json], { type: 'application/json' });
-  const name = `${stem(app)}.json`;
   app.lastExport = { kind: 'json', name, type: blob.type, bytes: blob.size };
   download(blob, name);
   app.notice.success(

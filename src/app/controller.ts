@@ -14,7 +14,7 @@ import type { Notice } from '../ui/notice';
 import { ProgressBar } from '../ui/progress';
 import { SliderBar } from '../ui/slider';
 import { StatusLine } from '../ui/status';
-import { TrainingBar } from '../ui/trainingBar';
+import { TrainingBar, formatRate } from '../ui/trainingBar';
 import type { Views } from '../view/views';
 import { copyLink, exportModelFile, exportPng, recordVideo } from './actions';
 import { CaptionBar } from './captionBar';
@@ -30,12 +30,15 @@ import type { HashSync, Saver, Shareable } from './persistence';
 import { diverged, quietRenderers, watchDevice } from './recovery';
 import { Runtime, type DataState } from './runtime';
 import { freshSettings, optimizerSpec, settingsFromPreset, type Settings } from './settings';
-import { Snapshots } from './snapshots';
+import { Snapshots, specKey } from './snapshots';
 import { Store } from './store';
 import type { Trainer, TrainerState } from './trainer';
 import { bindSelection, showSelection } from './selection';
 
 export type { DataState } from './runtime';
+
+/** Weights beyond this overflow float32 in the grid transform of a few layers: said in the banner. */
+const DRAWABLE_WEIGHT = 1e12;
 
 export interface AppDom {
   mainCanvas: HTMLCanvasElement;
@@ -107,6 +110,8 @@ export class App implements Shareable {
   disposed = false;
   /** The pace follows the speed probe until a person sets the speed. */
   pacedByProbe = true;
+  /** After each rebuild the speed probe checks once whether the grid is too dense for this adapter. */
+  gridProbe = true;
   private readonly slider: SliderBar;
   private readonly bar: TrainingBar;
   private rebuilding: Promise<void> = Promise.resolve();
@@ -226,9 +231,18 @@ export class App implements Shareable {
       case 'step':
         this.loop.pendingSteps += 1;
         break;
-      case 'resetWeights':
-        void this.queue(() => this.rebuildNetwork());
+      case 'resetWeights': {
+        const divergedAt = this.divergedAt;
+        void this.queue(() => this.rebuildNetwork()).then(() => {
+          if (divergedAt !== null)
+            this.notice.info(
+              `Weights reset. The learning rate is still ${formatRate(this.settings.learningRate)}, at which ` +
+                `training diverged at step ${divergedAt}: lower it in the training bar if it diverges again.`,
+              { topic: 'divergence' },
+            );
+        });
         break;
+      }
       case 'optimizer':
         this.trainer?.setOptimizer(optimizerSpec(this.settings));
         break;
@@ -328,6 +342,9 @@ export class App implements Shareable {
   linkQuery(): string | null {
     return this.links.linkQuery();
   }
+  trainedStep(): number {
+    return this.trainer?.step ?? 0;
+  }
 
   /** Puts weights (and optimiser state) into the trainer and the views (inside `queue`). */
   loadState(state: TrainerState): void {
@@ -402,7 +419,8 @@ export class App implements Shareable {
   /** A new network (and views) from the settings, with fresh weights (inside `queue`). */
   async rebuildNetwork(options: { keepChart?: boolean } = {}): Promise<void> {
     await this.runtime.rebuildNetwork();
-    this.snapshots.clear();
+    this.snapshots.clear(specKey(this.runtime.spec));
+    this.gridProbe = true;
     this.divergedAt = null;
     this.notice.clear('divergence');
     if (!options.keepChart) this.chart.clear();
@@ -466,12 +484,53 @@ export class App implements Shareable {
     }
   }
 
-  weightsArrived(trainer: Trainer): void {
+  weightsArrived(trainer: Trainer, now: number): void {
     this.weightsVersion++;
     // While diverged, states read back are labelled with steps the GPU never took: not snapshots.
-    if (trainer.state && this.divergedAt === null) this.snapshots.offer(trainer.state, performance.now());
-    this.views.setParams(trainer.params);
+    if (trainer.state && this.divergedAt === null) this.snapshots.offer(trainer.state, now);
+    this.views.setParams(this.drawable(trainer.params));
     if (this.views.selected >= 0) this.select(this.views.selected);
+  }
+
+  /**
+   * Weights the views can draw: the trainer's, or after a divergence the last finite snapshot's. Weights
+   * so large that the drawing overflows are said in the banner (and drawn as far as they can be).
+   */
+  private drawable(params: Float32Array): Float32Array {
+    let largest = 0;
+    let finite = true;
+    for (const v of params) {
+      if (!Number.isFinite(v)) finite = false;
+      else largest = Math.max(largest, Math.abs(v));
+    }
+    if (!finite) return this.snapshots.latest?.params ?? params;
+    if (largest > DRAWABLE_WEIGHT) {
+      this.notice.error(
+        `The weights are too large to draw (the largest is ${largest.toPrecision(2)}): layers past the input ` +
+          'overflow. Reset the weights, or import or open a network with smaller ones.',
+        { topic: 'weights' },
+      );
+    } else this.notice.clear('weights');
+    return params;
+  }
+
+  /**
+   * The training state read back from the GPU after this call (weights, moments, step): what exports and
+   * links carry, never weights that have not arrived yet. Null if the network is replaced meanwhile.
+   */
+  async freshState(): Promise<TrainerState | null> {
+    const trainer = this.trainer;
+    if (!trainer) return null;
+    let state: TrainerState;
+    try {
+      state = await trainer.readNow();
+    } catch {
+      return null;
+    }
+    if (trainer !== this.trainer) return null;
+    // After a divergence the GPU holds non-finite weights: the last finite snapshot stands for them.
+    if (!state.params.every((v) => Number.isFinite(v))) return this.snapshots.latest;
+    return state;
   }
 
   statsArrived(trainer: Trainer): void {

@@ -64,6 +64,8 @@ export interface DebugHook {
     lastLink: string | null;
     /** Live GPU buffers (created − destroyed). */
     gpuBuffers: number;
+    /** Whether the weights the views draw with are all finite numbers. */
+    drawnFinite: boolean;
   };
   setPosition(t: number): void;
   setPlaying(playing: boolean): void;
@@ -110,7 +112,7 @@ export interface DebugHook {
     size: string;
     what: 'training' | 'interpolation';
   }): Promise<number>;
-  exportModel(): string | null;
+  exportModel(): Promise<string | null>;
   /** Saves to local storage now; returns whether it worked. */
   saveNow(): boolean;
   continueAfterDivergence(): void;
@@ -119,6 +121,8 @@ export interface DebugHook {
    * pixels) of `count` probe points, as the views report them (null when the views cannot say).
    */
   probe(count: number): unknown;
+  /** The weights on the GPU, read back after this call (null while there is no network). */
+  readWeights(): Promise<number[] | null>;
   /** Sets a display option of the views by name and applies it (for the view tests). */
   viewOption(name: string, value: unknown): void;
 }
@@ -174,6 +178,7 @@ export function installDebugHook(app: App): void {
       lastExport: app.lastExport,
       lastLink: app.lastLink,
       gpuBuffers: bufferCount.created - bufferCount.destroyed,
+      drawnFinite: app.views.path?.currentParams.every((v) => Number.isFinite(v)) ?? true,
     }),
     setPosition: (t) => app.setPosition(t),
     setPlaying: (playing) => app.dispatch({ type: 'setPlaying', playing }),
@@ -240,6 +245,10 @@ export function installDebugHook(app: App): void {
     exportModel: () => exportModelFile(app),
     saveNow: () => app.saver?.saveNow() ?? false,
     continueAfterDivergence: () => continueAfterDivergence(app),
+    readWeights: async () => {
+      const state = await app.freshState();
+      return state ? Array.from(state.params) : null;
+    },
     probe: (count) => {
       const views = app.views as unknown as { probe?: (c: number, t: number, w: Float32Array) => unknown };
       return views.probe && app.trainer

@@ -29,7 +29,7 @@ export interface FrameHost {
   readonly divergedAt: number | null;
   readonly recording: { what: 'training' | 'interpolation'; startedAt: number; seconds: number } | null;
   /** New weights were read back (after a snapshot was offered). */
-  weightsArrived(trainer: Trainer): void;
+  weightsArrived(trainer: Trainer, now: number): void;
   /** New statistics were read back. */
   statsArrived(trainer: Trainer): void;
   /** The slider moved by itself (playing, or a video of the interpolation). */
@@ -114,7 +114,7 @@ export class FrameLoop {
       trainer.refreshParams();
     if (trainer.paramsVersion !== this.seenParams) {
       this.seenParams = trainer.paramsVersion;
-      host.weightsArrived(trainer);
+      host.weightsArrived(trainer, now);
     }
     // While paused, the statistics catch up once with the step training stopped at.
     const stale = !trained && trainer.stats !== null && trainer.stats.step !== trainer.step;

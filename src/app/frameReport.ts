@@ -27,6 +27,7 @@ export type ReportHost = Pick<
   | 'divergedAt'
   | 'chart'
   | 'pacedByProbe'
+  | 'gridProbe'
 >;
 
 export class FrameReport {
@@ -43,26 +44,36 @@ export class FrameReport {
     this.captions.reset();
   }
 
-  /** The pace (and, on slow adapters, the grid) from the speed probe, once it has measured. */
+  /**
+   * The pace from the speed probe (once, until a person sets the speed), and after each rebuild a coarser
+   * grid where drawing is too slow to watch, said in the banner.
+   */
   private applyProbe(): void {
     const app = this.app;
-    if (!app.pacedByProbe) return;
+    if (!app.pacedByProbe && !app.gridProbe) return;
     const probe = app.speed.probe();
     if (!probe) return;
-    app.pacedByProbe = false;
     const s = app.settings;
-    s.stepsPerFrame = defaultPace(probe);
-    const grid = gridForSpeed(probe, s.gridSize);
-    if (grid < s.gridSize) {
-      s.gridSize = grid;
-      app.notice.info(
-        `Drawing is slow on this adapter (${Math.round(probe.frameMs)} ms a frame): the grid density is lowered to ${grid}. ` +
-          'Raise it under View if you like.',
-        { topic: 'limits' },
-      );
-      void app.queue(() => app.rebuildViews());
+    if (app.pacedByProbe) {
+      app.pacedByProbe = false;
+      s.stepsPerFrame = defaultPace(probe);
+      app.store.emit('pace');
     }
-    app.store.emit('pace');
+    if (app.gridProbe) {
+      app.gridProbe = false;
+      const grid = gridForSpeed(probe, s.gridSize);
+      if (grid < s.gridSize) {
+        const was = s.gridSize;
+        s.gridSize = grid;
+        app.notice.info(
+          `Drawing this network takes ${Math.round(probe.frameMs)} ms a frame on this adapter, too slow to watch: ` +
+            `the grid density is lowered from ${was} to ${grid}. Raise it under View if you like.`,
+          { topic: 'limits' },
+        );
+        void app.queue(() => app.rebuildViews());
+        app.store.emit('settings');
+      }
+    }
   }
 
   afterDraw(now: number, t: number): void {

@@ -33,7 +33,8 @@ export class LinkSource {
   /** The latest finite weights: the trainer's, or the last good snapshot's after a divergence. */
   weights(): Float32Array | null {
     const t = this.app.trainer;
-    if (!t) return null;
+    // Before the first readback the trainer's copy is zeros, not the weights on the GPU.
+    if (!t || t.paramsVersion === 0) return null;
     if (t.params.every((v) => Number.isFinite(v))) return t.params;
     return this.app.snapshots.latest?.params ?? null;
   }

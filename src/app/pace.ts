@@ -40,11 +40,20 @@ export function defaultPace(probe: SpeedProbe): number {
   return Math.round(clamp(Math.min(wanted, affordable), MIN_STEPS_PER_FRAME, MAX_STEPS_PER_FRAME));
 }
 
-/** Grid density for an adapter: the default where frames are quick, coarser where drawing is slow. */
+/** A frame slower than this (ms) is too slow to watch: the grid is made coarser until it fits. */
+export const SLOW_FRAME_MS = 250;
+/** The coarsest grid the rule chooses. */
+export const MIN_AUTO_GRID = 16;
+
+/**
+ * Grid density for an adapter: the wanted one where frames are quick enough; where a frame takes longer
+ * than SLOW_FRAME_MS (a deep, wide network on a software GPU), fewer vertices in proportion (a frame's
+ * cost grows with the vertices, the square of the density), in steps of 8.
+ */
 export function gridForSpeed(probe: SpeedProbe, wanted: number): number {
-  if (probe.frameMs > 250) return Math.min(wanted, 32);
-  if (probe.frameMs > 120) return Math.min(wanted, 48);
-  return wanted;
+  if (!(probe.frameMs > SLOW_FRAME_MS)) return wanted;
+  const scaled = wanted * Math.sqrt(SLOW_FRAME_MS / probe.frameMs);
+  return Math.min(wanted, Math.max(MIN_AUTO_GRID, Math.floor(scaled / 8) * 8));
 }
 
 /** Steps for one frame at full speed: a pure function of the measured speed, the frame time and the backlog. */

@@ -106,6 +106,15 @@ export interface Shareable {
   weights(): Float32Array | null;
   /** Grows whenever new weights arrive. */
   readonly weightsVersion: number;
+  /** The training step the network is at (the weights of a link stay in the address until it moves). */
+  trainedStep(): number;
+}
+
+/** A link's query text without its weights (`w`). */
+export function withoutWeights(query: string): string {
+  const params = new URLSearchParams(query);
+  params.delete('w');
+  return params.toString();
 }
 
 /** Keeps the address's hash on the current settings, at most every `intervalMs`. */
@@ -120,9 +129,17 @@ export class HashSync {
     private readonly intervalMs = 400,
   ) {}
 
-  /** Takes the hash the page opened with as already written (so a link with weights stays as it was). */
+  /** The step the weights in the address belong to (null: the address carries none). */
+  private weightsStep: number | null = null;
+
+  /**
+   * Takes the hash the page opened with as already written. A link with weights stays as it was until
+   * the network trains on or the settings change: a reload then opens the same network.
+   */
   adopt(query: string | null): void {
     this.written = query;
+    this.weightsStep =
+      query !== null && new URLSearchParams(query).has('w') ? this.source.trainedStep() : null;
   }
 
   tick(now: number): void {
@@ -130,6 +147,16 @@ export class HashSync {
     this.checkedAt = now;
     const query = this.source.linkQuery();
     if (query === this.written) return;
+    if (
+      query !== null &&
+      this.written !== null &&
+      this.weightsStep !== null &&
+      this.weightsStep === this.source.trainedStep() &&
+      withoutWeights(this.written) === withoutWeights(query)
+    ) {
+      return;
+    }
+    this.weightsStep = null;
     this.write(query);
   }
 

@@ -18,6 +18,7 @@ export type RecoveryHost = Pick<
   | 'deviceLost'
   | 'disposeTraining'
   | 'disposed'
+  | 'dispatch'
   | 'divergedAt'
   | 'dom'
   | 'notice'
@@ -54,7 +55,7 @@ export function diverged(app: RecoveryHost, step: number): void {
           label: `Lower the learning rate ×0.1 (to ${formatRate(lr * 0.1)}) and continue`,
           run: () => continueAfterDivergence(app),
         },
-        { label: 'Reset weights', run: () => void app.queue(() => app.rebuildNetwork()) },
+        { label: 'Reset weights', run: () => app.dispatch({ type: 'resetWeights' }) },
       ],
     },
   );
@@ -111,7 +112,10 @@ export function watchDevice(app: RecoveryHost, device: GPUDevice): void {
  */
 async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promise<void> {
   app.deviceLost = true;
+  // The snapshot and the network it belongs to, as they were when the device went.
   const snapshot = app.snapshots.latest;
+  const snapshotKey = app.snapshots.key;
+  const divergedAt = app.divergedAt;
   const wasPlaying = app.settings.playing;
   const why = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
   app.notice.error(`The GPU device was lost (${why}). Asking the browser for a new one…`, {
@@ -143,22 +147,35 @@ async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promis
     app.panel.unitPicks = views.unitPicks;
     await app.rebuildNetwork({ keepChart: true });
     const trainer = app.trainer;
-    if (snapshot && trainer && snapshot.params.length === trainer.params.length) {
+    // A snapshot goes back only into the network it was taken of (a device lost in the middle of an
+    // architecture change leaves a snapshot of the old one).
+    const fits = snapshot !== null && trainer !== null && app.snapshots.key === snapshotKey;
+    if (fits && trainer) {
       trainer.restore(snapshot);
+      // The snapshot is this network's again: a divergence can go back to it.
+      app.snapshots.offer(snapshot, performance.now());
       app.views.setParams(trainer.params);
       app.chart.truncate(snapshot.step);
       app.restored();
-    }
+    } else app.chart.clear();
     app.deviceLost = false;
     app.recoveries++;
-    app.settings.playing = wasPlaying;
+    const from = fits ? `step ${snapshot.step}, the last snapshot of the weights and optimiser state` : null;
+    let words: string;
+    if (divergedAt !== null && fits) {
+      // Still at the divergence: paused, with its choices, until the person decides.
+      diverged(app, divergedAt);
+      words = `The GPU device was lost and a new one took over at ${from}. Training stays paused at the divergence.`;
+    } else {
+      app.settings.playing = wasPlaying;
+      const where = fits
+        ? `from ${from}`
+        : snapshot === null
+          ? 'from fresh weights (there was no snapshot yet)'
+          : 'from fresh weights: the last snapshot was of another network';
+      words = `The GPU device was lost and a new one took over. ${wasPlaying ? 'Training goes on' : 'Paused; Train goes on'} ${where}.`;
+    }
     app.store.emit('playing');
-    app.notice.success(
-      `The GPU device was lost and a new one took over. Training goes on from step ${snapshot?.step ?? 0}` +
-        (snapshot
-          ? ', the last snapshot of the weights and optimiser state.'
-          : ' (there was no snapshot yet).'),
-      { topic: 'device' },
-    );
+    app.notice.success(words, { topic: 'device' });
   });
 }

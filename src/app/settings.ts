@@ -119,7 +119,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     preset: preset.id,
     dataset: preset.dataset,
     datasetParams: { ...preset.params },
-    testSplit: preset.testSplit > 0 ? preset.testSplit : 0.2,
+    testSplit: preset.testSplit,
     seed: preset.seed,
     hidden,
     loss: preset.loss,

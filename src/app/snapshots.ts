@@ -12,6 +12,8 @@ function allFinite(values: Float32Array | null): boolean {
 }
 
 export class Snapshots {
+  /** The network the snapshots belong to (specKey of its spec); they never go into another one. */
+  key = '';
   /** The newest finite state seen. */
   latest: TrainerState | null = null;
   /** When `latest` arrived (ms, the caller's clock). */
@@ -61,10 +63,17 @@ export class Snapshots {
     this.keptAt = -Infinity;
   }
 
-  clear(): void {
+  /** Forgets every state; from now on they belong to the network `key` (specKey). */
+  clear(key = this.key): void {
+    this.key = key;
     this.latest = null;
     this.latestAt = -Infinity;
     this.kept.length = 0;
     this.keptAt = -Infinity;
   }
+}
+
+/** Identifies a network spec: snapshots of one spec are only restored into the same spec. */
+export function specKey(spec: unknown): string {
+  return JSON.stringify(spec);
 }

@@ -49,6 +49,8 @@ export interface Trainer {
   restore(state: TrainerState): void;
   /** Lets training go on from `step` with the current weights after a divergence. */
   clearDivergence(step: number): void;
+  /** The state after every step asked for so far (a read of its own, never one already in flight). */
+  readNow(): Promise<TrainerState>;
   dispose(): void;
 }
 
@@ -191,6 +193,11 @@ export class GpuTrainer implements Trainer {
     );
   }
 
+  async readNow(): Promise<TrainerState> {
+    const state = await this.engine.readState();
+    return { params: state.params, moments: state.moments, step: state.step };
+  }
+
   restore(state: TrainerState): void {
     this.engine.restore({ params: state.params, moments: state.moments ?? undefined, step: state.step });
     this.afterRestore(state);
@@ -243,6 +250,7 @@ export class WorkerTrainer implements Trainer {
   private sentAt = 0;
   private sentSteps = 0;
   private readonly worker: Worker;
+  private disposed = false;
   onError: (error: unknown) => void = () => {};
 
   constructor(config: EngineConfig, initialParams: Float32Array) {
@@ -326,6 +334,16 @@ export class WorkerTrainer implements Trainer {
     this.post({ type: 'train', steps: 0, stats: true, generation: this.generation });
   }
 
+  async readNow(): Promise<TrainerState> {
+    const seen = this.paramsVersion;
+    this.refreshStats();
+    const start = performance.now();
+    while (this.paramsVersion === seen && !this.disposed && performance.now() - start < 10_000) {
+      await new Promise((r) => setTimeout(r, 16));
+    }
+    return this.state ?? { params: Float32Array.from(this.params), moments: null, step: this.step };
+  }
+
   /** The CPU twin keeps its own optimiser moments: only the weights and the step go back. */
   restore(state: TrainerState): void {
     this.generation++;
@@ -345,6 +363,7 @@ export class WorkerTrainer implements Trainer {
   }
 
   dispose(): void {
+    this.disposed = true;
     this.worker.terminate();
   }
 }

@@ -1011,6 +1011,9 @@ export class Views {
   }
 
   private disposeScenes(): void {
+    // The axes and frame move from scene to scene: three.js keeps what it made for them per scene until
+    // their geometry and materials are disposed. They are used again afterwards (three uploads them anew).
+    this.references.dispose();
     this.gpuProbe?.target.dispose();
     this.gpuProbe?.material.dispose();
     this.gpuProbe = null;

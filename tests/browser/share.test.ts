@@ -83,7 +83,7 @@ describe('links', () => {
 
     // A change in the controls rewrites the address (throttled, without a new history entry).
     const entries = await page.evaluate(() => history.length);
-    const input = control('learning rate').locator('input');
+    const input = page.locator('#train-lr');
     await input.fill('0.05');
     await input.press('Enter');
     await expect.poll(() => page.url(), { timeout: 10_000 }).toContain('lr=0.05');

@@ -183,6 +183,20 @@ describe('the shell', () => {
     await context.close();
   });
 
+  it('every page is served with its security headers; the benchmark page carries the policy too', async () => {
+    for (const path of ['', 'bench.html']) {
+      const res = await fetch(new URL(path, server.url));
+      expect(res.status).toBe(200);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('unsafe-inline');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      const html = await res.text();
+      expect(html).toMatch(/http-equiv="Content-Security-Policy"/);
+    }
+  });
+
   it('reported no errors', () => {
     expect(errors).toEqual([]);
   });
