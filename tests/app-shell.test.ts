@@ -38,11 +38,15 @@ describe('pace from speed', () => {
     expect(defaultPace({ stepsPerSecond: 1e12, frameMs: 1e9 })).toBeLessThanOrEqual(5000);
   });
 
-  it('coarser grids only where drawing is slow', () => {
+  it('coarser grids only where drawing is too slow to watch, in proportion', () => {
     expect(gridForSpeed({ stepsPerSecond: 1e5, frameMs: 16 }, 64)).toBe(64);
-    expect(gridForSpeed({ stepsPerSecond: 1e5, frameMs: 150 }, 64)).toBe(48);
-    expect(gridForSpeed({ stepsPerSecond: 1e5, frameMs: 400 }, 64)).toBe(32);
-    expect(gridForSpeed({ stepsPerSecond: 1e5, frameMs: 400 }, 16)).toBe(16);
+    expect(gridForSpeed({ stepsPerSecond: 1e5, frameMs: 250 }, 64)).toBe(64);
+    // 1 s a frame: a quarter of the vertices, half the density.
+    expect(gridForSpeed({ stepsPerSecond: 1e5, frameMs: 1000 }, 64)).toBe(32);
+    // 12 layers of 32 on a software GPU at 256: 5 s a frame.
+    expect(gridForSpeed({ stepsPerSecond: 1e3, frameMs: 5000 }, 256)).toBe(56);
+    expect(gridForSpeed({ stepsPerSecond: 1e3, frameMs: 1e6 }, 64)).toBe(16);
+    expect(gridForSpeed({ stepsPerSecond: 1e3, frameMs: NaN }, 64)).toBe(64);
   });
 
   it('the speed meter answers only after enough frames and a training speed', () => {
