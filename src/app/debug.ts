@@ -66,6 +66,8 @@ export interface DebugHook {
     gpuBuffers: number;
     /** Whether the weights the views draw with are all finite numbers. */
     drawnFinite: boolean;
+    /** Misclassified points among those drawn. */
+    mistakes: { train: number; test: number };
   };
   setPosition(t: number): void;
   setPlaying(playing: boolean): void;
@@ -178,6 +180,7 @@ export function installDebugHook(app: App): void {
       lastExport: app.lastExport,
       lastLink: app.lastLink,
       gpuBuffers: bufferCount.created - bufferCount.destroyed,
+      mistakes: { ...app.views.mistakes },
       drawnFinite: app.views.path?.currentParams.every((v) => Number.isFinite(v)) ?? true,
     }),
     setPosition: (t) => app.setPosition(t),

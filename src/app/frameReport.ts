@@ -28,6 +28,8 @@ export type ReportHost = Pick<
   | 'chart'
   | 'pacedByProbe'
   | 'gridProbe'
+  | 'dom'
+  | 'data'
 >;
 
 export class FrameReport {
@@ -39,9 +41,29 @@ export class FrameReport {
     private readonly status: StatusLine,
   ) {}
 
+  private mistakesText = '';
+
+  /** The count of misclassified points on display, beside the legend (classification only). */
+  private showMistakes(): void {
+    const app = this.app;
+    const el = app.dom.legend.querySelector('.mistakes');
+    if (!el) return;
+    const m = app.views.mistakes;
+    const total = m.train + m.test;
+    const text =
+      app.data?.full.classes && app.settings.showMistakes
+        ? `${total} misclassified${m.test ? ` (${m.test} test)` : ''} of the points shown`
+        : '';
+    if (text !== this.mistakesText) {
+      this.mistakesText = text;
+      el.textContent = text;
+    }
+  }
+
   /** A new network: the captions are written afresh. */
   networkBuilt(): void {
     this.captions.reset();
+    this.mistakesText = '';
   }
 
   /**
@@ -102,6 +124,7 @@ export class FrameReport {
         playing: app.settings.playing && app.divergedAt === null,
       });
       app.chart.setLiveStep(app.divergedAt ?? trainer?.step ?? 0);
+      this.showMistakes();
       app.store.emit('progress');
     }
   }

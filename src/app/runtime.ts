@@ -235,6 +235,7 @@ export class Runtime {
     v.showPoints = s.showPoints;
     v.showTest = s.showTest;
     v.showReferences = s.showReferences;
+    v.showMistakes = s.showMistakes;
     v.functionView = s.functionView;
     v.projectionMode = s.projection;
     v.wideDims = Number(s.wideDims);

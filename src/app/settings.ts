@@ -80,6 +80,8 @@ export interface Settings {
   showTest: boolean;
   /** Axes through the origin and the activation's range as a faint frame. */
   showReferences: boolean;
+  /** Misclassified points marked with a cross. */
+  showMistakes: boolean;
   /** 1-D input: the main view draws curves over the input instead of the bent line. */
   functionView: boolean;
 }
@@ -111,6 +113,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     showPoints: true,
     showTest: true,
     showReferences: true,
+    showMistakes: true,
     functionView: true,
     stepsPerFrame: 4,
     fullSpeed: false,

@@ -53,6 +53,7 @@ export class ControlPanel {
   private layerSelect: Controller | null = null;
   private unitFolder: GUI | null = null;
   private readonly layerState = { layer: 0 };
+  private readonly functionViewController: Controller;
   private readonly animateController: Controller;
   private readonly presetState: { preset: string };
   private readonly fileInput: HTMLInputElement;
@@ -182,6 +183,14 @@ export class ControlPanel {
       .name('points')
       .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
     view
+      .add(settings, 'showMistakes')
+      .name('mark mistakes')
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
+    this.functionViewController = view
+      .add(settings, 'functionView')
+      .name('1-D: curves over the input')
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
+    view
       .add(settings, 'showReferences')
       .name('axes and range')
       .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
@@ -217,6 +226,8 @@ export class ControlPanel {
   /** Names of the representations, for "layer in main view". */
   setLayers(names: string[]): void {
     this.layerNames = names;
+    // The choice between curves and the bent line only means something for a 1-D input.
+    this.functionViewController.show(this.layerWidths[0] === 1);
     this.positionController.max(names.length - 1);
     this.layerSelect?.destroy();
     const options: Record<string, number> = {};

@@ -31,5 +31,11 @@ export function renderLegend(
   }
   if (classes > 0) rows.push(row('swatch', 'training point', '#c9d4de'));
   if (hasTest) rows.push(row('ring', 'test point'));
+  if (classes > 0) {
+    // Filled in as training goes (the count of points marked with a cross).
+    const count = doc.createElement('div');
+    count.className = 'row mistakes';
+    rows.push(count);
+  }
   element.replaceChildren(...rows);
 }
