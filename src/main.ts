@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       gui: byId('gui'),
       progress: byId('progress'),
       trainingBar: byId('training-bar'),
+      story: byId('story'),
     },
     views,
     device,

@@ -2,7 +2,6 @@
  * The words over the main view and on the strip: what the slider shows (layer, phase of the map), and the
  * preset's hint of what to look for. Rewritten only when the words change.
  */
-import { PRESETS } from '../data/presets';
 import type { NetworkSpec } from '../engine/spec';
 import { escapeHtml } from '../ui/status';
 import type { SliderBar } from '../ui/slider';
@@ -33,7 +32,7 @@ export class CaptionBar {
     spec: NetworkSpec,
     path: DisplayPath,
     t: number,
-    o: { weightsVersion: number; functionView: boolean; preset: string },
+    o: { weightsVersion: number; functionView: boolean; watch: string },
   ): void {
     // Words change with the slider, the weights (swaps) and the settings only.
     const version = o.weightsVersion * 4 + (o.functionView ? 1 : 0);
@@ -51,7 +50,7 @@ export class CaptionBar {
           : 'white: output against the data · move the slider to a hidden layer to see its units';
     }
     this.el.slider.set(t, text.phase);
-    const watch = PRESETS.find((p) => p.id === o.preset)?.watch ?? '';
+    const watch = o.watch;
     const key = `${text.title}|${text.detail}|${watch}|${path.swapped.join()}`;
     const cells = this.el.stripCells.children;
     if (key !== this.key) {

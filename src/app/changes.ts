@@ -22,6 +22,7 @@ export type ChangeHost = Pick<
   | 'data'
   | 'device'
   | 'hashSync'
+  | 'leaveStory'
   | 'linkQuery'
   | 'loadData'
   | 'loadState'
@@ -99,6 +100,7 @@ async function queued(
   await app.queue(async () => {
     ok = await transact(app, what, topic, change);
   });
+  if (ok) app.leaveStory('Another network was opened');
   return ok;
 }
 

@@ -32,6 +32,8 @@ import { Runtime, type DataState } from './runtime';
 import { freshSettings, optimizerSpec, settingsFromPreset, type Settings } from './settings';
 import { Snapshots, specKey } from './snapshots';
 import { Store } from './store';
+import { StoryMode } from './storyMode';
+import { StoryPanel } from '../ui/storyPanel';
 import type { Trainer, TrainerState } from './trainer';
 import { bindSelection, showSelection } from './selection';
 
@@ -52,6 +54,7 @@ export interface AppDom {
   gui: HTMLElement;
   progress: HTMLElement;
   trainingBar: HTMLElement;
+  story: HTMLElement;
 }
 
 /** While a video records: the canvas's fixed size and what is filmed. */
@@ -61,6 +64,19 @@ export interface Recording {
   what: 'training' | 'interpolation';
   startedAt: number;
   seconds: number;
+}
+
+/** Why a command takes the network away from the story it was in (null: it does not). */
+function storyLeavingReason(c: Command): string | null {
+  if (c.type === 'setLearningRate') return 'The learning rate changed';
+  if (c.type === 'changed' && ['data', 'network', 'optimizer', 'batch'].includes(c.what)) {
+    return c.what === 'data'
+      ? 'The data changed'
+      : c.what === 'network'
+        ? 'The network changed'
+        : 'Training settings changed';
+  }
+  return null;
 }
 
 export class App implements Shareable {
@@ -75,6 +91,7 @@ export class App implements Shareable {
   readonly progress: ProgressBar;
   readonly snapshots = new Snapshots();
   readonly speed = new SpeedMeter();
+  readonly stories = new StoryMode();
   readonly runtime: Runtime;
   readonly loop: FrameLoop;
   readonly exportOptions: ExportOptions = {
@@ -114,6 +131,7 @@ export class App implements Shareable {
   gridProbe = true;
   private readonly slider: SliderBar;
   private readonly bar: TrainingBar;
+  private readonly storyPanel: StoryPanel;
   private rebuilding: Promise<void> = Promise.resolve();
   private busy = false;
   private clampedNow: string[] = [];
@@ -134,6 +152,14 @@ export class App implements Shareable {
     const dispatch = (c: Command): void => this.dispatch(c);
     this.bar = new TrainingBar(dom.trainingBar, dispatch);
     this.slider = new SliderBar(document, dispatch);
+    this.storyPanel = new StoryPanel(dom.story, {
+      open: (id) => this.dispatch({ type: 'applyPreset', id }),
+      trainOn: () => {
+        this.stories.trainOn();
+        this.dispatch({ type: 'setPlaying', playing: true });
+        this.store.emit('story');
+      },
+    });
     this.panel = new ControlPanel(
       dom.gui,
       this.settings,
@@ -208,6 +234,9 @@ export class App implements Shareable {
       this.panel.setAnimating(s.animate);
     });
     this.store.subscribe(['pace', 'settings'], () => this.panel.updateDisplay());
+    this.store.subscribe(['story', 'progress', 'network'], () =>
+      this.storyPanel.show(this.stories.view(this.trainer?.step ?? 0)),
+    );
   }
 
   private showBar(): void {
@@ -257,6 +286,8 @@ export class App implements Shareable {
         break;
     }
     if (c.type === 'setSpeed') this.pacedByProbe = false;
+    const why = storyLeavingReason(c);
+    if (why) this.leaveStory(why);
     this.store.emit(...topics);
   }
 
@@ -393,9 +424,36 @@ export class App implements Shareable {
     }
   }
 
-  applyPreset(id: string): void {
+  /** Leaves story mode when the network changes, saying so; the story can be opened again. */
+  leaveStory(why: string): void {
+    if (this.stories.leave(why)) {
+      this.notice.info(`${why}: story mode is left, as the story no longer describes this network.`, {
+        topic: 'story',
+      });
+      this.store.emit('story');
+    }
+  }
+
+  /** How many steps a frame may train (a story pauses at its length, then waits for its statistics). */
+  allowSteps(step: number, wanted: number): number {
+    const n = this.stories.allowed(step, wanted);
+    if (n === 0 && this.stories.reachedEnd(step) && this.settings.playing) {
+      this.dispatch({ type: 'setPlaying', playing: false });
+      this.store.emit('story');
+    }
+    return n;
+  }
+
+  /** A preset, in story mode where it has a story (on `seed` instead of its own, if given). */
+  applyPreset(id: string, seed?: number): void {
     const next = settingsFromPreset(findPreset(id), this.settings);
-    Object.assign(this.settings, next, { position: 0 });
+    const run = this.stories.start(id);
+    Object.assign(this.settings, next, {
+      position: run ? run.story.open.t : 0,
+      playing: true,
+      ...(seed !== undefined ? { seed } : {}),
+    });
+    this.store.emit('story', 'playing');
     this.csv = null;
     this.panel.refresh();
     void this.queue(() => this.rebuildAll());
@@ -544,6 +602,7 @@ export class App implements Shareable {
       trainAccuracy: st.train.accuracy,
       testAccuracy: st.test?.accuracy ?? null,
     });
+    if (this.stories.statsArrived(st)) this.store.emit('story');
     if (st.divergedAtStep !== null && this.divergedAt === null) {
       diverged(this, st.divergedAtStep);
       this.store.emit('playing');

@@ -66,6 +66,15 @@ export interface DebugHook {
     gpuBuffers: number;
     /** Whether the weights the views draw with are all finite numbers. */
     drawnFinite: boolean;
+    /** Story mode: the story running (its preset, status, length and outcome), or the one left. */
+    story: {
+      preset: string;
+      status: string;
+      steps: number;
+      outcome: string | null;
+      shown: boolean | null;
+    } | null;
+    storyLeft: string | null;
     /** Misclassified points among those drawn. */
     mistakes: { train: number; test: number };
   };
@@ -75,6 +84,8 @@ export interface DebugHook {
   /** Training steps per frame when not at full speed. */
   setStepsPerFrame(steps: number): void;
   applyPreset(id: string): Promise<void>;
+  /** Opens a preset's story, on another seed if given (as a reader would run it again). */
+  openStory(id: string, seed?: number): Promise<void>;
   /** Hidden layer sizes (and optionally one activation); rebuilds the network. */
   setArchitecture(hidden: number[], activation?: string): Promise<void>;
   /** Sets the learning rate as the GUI would. */
@@ -181,6 +192,16 @@ export function installDebugHook(app: App): void {
       lastLink: app.lastLink,
       gpuBuffers: bufferCount.created - bufferCount.destroyed,
       mistakes: { ...app.views.mistakes },
+      story: app.stories.run
+        ? {
+            preset: app.stories.run.story.preset,
+            status: app.stories.run.status,
+            steps: app.stories.run.steps,
+            outcome: app.stories.run.outcome?.text ?? null,
+            shown: app.stories.run.outcome?.shown ?? null,
+          }
+        : null,
+      storyLeft: app.stories.left?.story.preset ?? null,
       drawnFinite: app.views.path?.currentParams.every((v) => Number.isFinite(v)) ?? true,
     }),
     setPosition: (t) => app.setPosition(t),
@@ -189,6 +210,10 @@ export function installDebugHook(app: App): void {
     setStepsPerFrame: (steps) => app.dispatch({ type: 'setSpeed', speed: steps }),
     applyPreset: async (id) => {
       app.dispatch({ type: 'applyPreset', id });
+      await app.queue(() => {});
+    },
+    openStory: async (id, seed) => {
+      app.applyPreset(id, seed);
       await app.queue(() => {});
     },
     setArchitecture: async (hidden, activation) => {

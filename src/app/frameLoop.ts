@@ -38,6 +38,8 @@ export interface FrameHost {
   afterDraw(now: number, t: number): void;
   /** The chart draws every frame, also while rebuilding. */
   drawChart(): void;
+  /** How many of `wanted` steps may be taken from `step` (a story stops at its length). */
+  allowSteps(step: number, wanted: number): number;
 }
 
 export class FrameLoop {
@@ -105,6 +107,7 @@ export class FrameLoop {
         this.adaptiveSteps = s.stepsPerFrame;
       }
     }
+    if (steps > 0 && canTrain) steps = host.allowSteps(trainer.step, steps);
     const trained = steps > 0 && canTrain;
     if (trained) trainer.train(steps);
 

@@ -30,6 +30,7 @@ export type ReportHost = Pick<
   | 'gridProbe'
   | 'dom'
   | 'data'
+  | 'stories'
 >;
 
 export class FrameReport {
@@ -106,7 +107,7 @@ export class FrameReport {
       this.captions.update(spec, path, t, {
         weightsVersion: app.loop.seenParams,
         functionView: app.views.functionView,
-        preset: app.settings.preset,
+        watch: app.stories.lookFor,
       });
     }
     app.hashSync?.tick(now);

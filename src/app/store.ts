@@ -12,7 +12,8 @@ export type Topic =
   | 'animation' // the slider's own play
   | 'network' // a new network or layer names (after a rebuild)
   | 'settings' // anything in the settings (the panel refreshes)
-  | 'progress'; // step, epoch, speeds (a few times a second)
+  | 'progress' // step, epoch, speeds (a few times a second)
+  | 'story'; // story mode started, ended or left
 
 export type Listener<S> = (state: S, topics: ReadonlySet<Topic>) => void;
 
