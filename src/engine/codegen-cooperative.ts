@@ -57,24 +57,37 @@ export function cooperativeOffsets(spec: NetworkSpec, staged = false): Offsets {
 
 const u = (n: number): string => `${n}u`;
 
+/** Units each lane computes together (sharing every load of the inputs): 4, 2 or 1, dividing `n`. */
+export function tileOf(n: number): number {
+  return n % 4 === 0 ? 4 : n % 2 === 0 ? 2 : 1;
+}
+
 function forwardLayer(spec: NetworkSpec, l: number, o: Offsets): string[] {
   const layer = spec.layers[l - 1];
   const layout = paramLayout(spec);
   const w = widths(spec);
   const [inputs, units] = [w[l - 1], w[l]];
+  const T = tileOf(units);
+  const groups = units / T;
+  const tile = Array.from({ length: T }, (_, t) => t);
   const lines = [
-    `// layer ${l}: ${inputs} -> ${units} (${layer.activation})`,
-    `for (var k = lid; k < count * ${u(units)}; k += WG) {`,
-    `  let s = k / ${u(units)};`,
-    `  let j = k - s * ${u(units)};`,
+    `// layer ${l}: ${inputs} -> ${units} (${layer.activation}), ${T} units per lane`,
+    `for (var k = lid; k < count * ${u(groups)}; k += WG) {`,
+    `  let s = k / ${u(groups)};`,
+    `  let j = (k - s * ${u(groups)}) * ${u(T)};`,
     `  let base = s * S;`,
-    `  let row = ${u(layout.weight[l - 1])} + j * ${u(inputs)};`,
-    `  var z = ${o.read}[${u(layout.bias[l - 1])} + j];`,
-    `  for (var i = 0u; i < ${u(inputs)}; i++) { z += ${o.read}[row + i] * scratch[base + ${u(o.a[l - 1])} + i]; }`,
-    `  scratch[base + ${u(o.z[l])} + j] = z;`,
+    ...tile.map((t) => `  let row${t} = ${u(layout.weight[l - 1])} + (j + ${u(t)}) * ${u(inputs)};`),
+    ...tile.map((t) => `  var z${t} = ${o.read}[${u(layout.bias[l - 1])} + j + ${u(t)}];`),
+    `  for (var i = 0u; i < ${u(inputs)}; i++) {`,
+    `    let a = scratch[base + ${u(o.a[l - 1])} + i];`,
+    ...tile.map((t) => `    z${t} += ${o.read}[row${t} + i] * a;`),
+    '  }',
+    ...tile.map((t) => `  scratch[base + ${u(o.z[l])} + j + ${u(t)}] = z${t};`),
   ];
   if (layer.activation !== 'softmax') {
-    lines.push(`  scratch[base + ${u(o.a[l])} + j] = ${activationExpr(layer, 'z')};`);
+    lines.push(
+      ...tile.map((t) => `  scratch[base + ${u(o.a[l])} + j + ${u(t)}] = ${activationExpr(layer, `z${t}`)};`),
+    );
   }
   lines.push('}', 'storageBarrier();');
   return lines;
@@ -120,25 +133,32 @@ function outputLines(spec: NetworkSpec, o: Offsets): string[] {
   return lines;
 }
 
-/** dL/dz of layer l − 1 from that of layer l (l ≥ 2). Twin: backward(). */
+/** dL/dz of layer l − 1 from that of layer l (l ≥ 2), a tile of units per lane. Twin: backward(). */
 function backwardLayer(spec: NetworkSpec, l: number, o: Offsets): string[] {
   const layout = paramLayout(spec);
   const w = widths(spec);
   const [inputs, units] = [w[l - 1], w[l]];
   const below = spec.layers[l - 2];
+  const T = tileOf(inputs);
+  const groups = inputs / T;
+  const tile = Array.from({ length: T }, (_, t) => t);
   return [
-    `// back through layer ${l}`,
-    `for (var k = lid; k < count * ${u(inputs)}; k += WG) {`,
-    `  let s = k / ${u(inputs)};`,
-    `  let i = k - s * ${u(inputs)};`,
+    `// back through layer ${l}, ${T} units per lane`,
+    `for (var k = lid; k < count * ${u(groups)}; k += WG) {`,
+    `  let s = k / ${u(groups)};`,
+    `  let i = (k - s * ${u(groups)}) * ${u(T)};`,
     `  let base = s * S;`,
-    '  var sum = 0.0;',
+    ...tile.map((t) => `  var sum${t} = 0.0;`),
     `  for (var j = 0u; j < ${u(units)}; j++) {`,
-    `    sum += ${o.read}[${u(layout.weight[l - 1])} + j * ${u(inputs)} + i] * scratch[base + ${u(o.d[l])} + j];`,
+    `    let d = scratch[base + ${u(o.d[l])} + j];`,
+    `    let row = ${u(layout.weight[l - 1])} + j * ${u(inputs)} + i;`,
+    ...tile.map((t) => `    sum${t} += ${o.read}[row + ${u(t)}] * d;`),
     '  }',
-    `  let z = scratch[base + ${u(o.z[l - 1])} + i];`,
-    `  let a = scratch[base + ${u(o.a[l - 1])} + i];`,
-    `  scratch[base + ${u(o.d[l - 1])} + i] = sum * ${derivativeExpr(below, 'z', 'a')};`,
+    ...tile.flatMap((t) => [
+      `  let z${t} = scratch[base + ${u(o.z[l - 1])} + i + ${u(t)}];`,
+      `  let a${t} = scratch[base + ${u(o.a[l - 1])} + i + ${u(t)}];`,
+      `  scratch[base + ${u(o.d[l - 1])} + i + ${u(t)}] = sum${t} * ${derivativeExpr(below, `z${t}`, `a${t}`)};`,
+    ]),
     '}',
     'storageBarrier();',
   ];
