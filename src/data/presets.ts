@@ -112,7 +112,8 @@ export const PRESETS: Preset[] = [
     batchSize: 32,
     epochs: 40,
     testSplit: 0.2,
-    seed: 1,
+    // Seed 1 stalls at 83 % by the story's end (it separates later); the story opens on a seed that shows it.
+    seed: 2,
   },
   {
     id: 'rings-4-units-exotic',
