@@ -101,6 +101,7 @@ describe('the shell', () => {
           bar: box('#training-bar'),
           slider: box('#slider-bar'),
           canvas: box('#main-canvas'),
+          legend: box('#legend'),
           play: box('#train-play'),
           barOverflow: overflow('#training-bar'),
           ticks,
@@ -123,6 +124,11 @@ describe('the shell', () => {
       expect(overlap(boxes.bar, boxes.canvas), `bar over the picture at ${where}`).toBe(0);
       expect(overlap(boxes.slider, boxes.canvas), `slider over the picture at ${where}`).toBe(0);
       expect(overlap(boxes.bar, boxes.slider), `bar over the slider at ${where}`).toBe(0);
+      expect(boxes.legend.height, `the legend at ${where}`).toBeGreaterThan(8);
+      expect(
+        boxes.legend.y + boxes.legend.height,
+        `legend above the picture at ${where}`,
+      ).toBeLessThanOrEqual(boxes.canvas.y + 0.5);
       expect(boxes.barOverflow, `training bar cut off at ${where}`).toBeLessThanOrEqual(0);
       expect(boxes.bodyOverflowX, `page wider than the screen at ${where}`).toBeLessThanOrEqual(0);
       for (let i = 0; i < boxes.buttons.length; i++)
