@@ -1,0 +1,188 @@
+/**
+ * The training history: the state at kept steps, so a person can go back in training time. DOM-free.
+ *
+ * Which steps are kept: every step up to `dense` (256), then a geometric grid g₀ = dense,
+ * g_{i+1} = ⌊g_i·(1+ε₀)⌋. At thinning level L only every 2^L-th grid point is kept, so the next kept step
+ * after any kept step s ≥ dense is at most s·(1+ε₀)^(2^L) = s·(1+ε). When more than `capacity` moments
+ * are held the level goes up by one: half of the sparse moments are dropped and the rule holds with the
+ * coarser ε. The grids are nested, so thinning only ever drops moments, never needs new ones.
+ *
+ * The recorder does not read the GPU: the app stops training at `nextKept` (see `allow`), reads the state
+ * there and hands it to `record`.
+ */
+
+/** One kept moment: the state the engine trained with at `step`, and the figures known then. */
+export interface HistoryEntry {
+  step: number;
+  /** Weights (copied on record; never changed afterwards). */
+  params: Float32Array;
+  /** Optimiser moments (2P floats), or null where the trainer cannot read them. */
+  moments: Float32Array | null;
+  /** The latest loss and accuracy known when the moment was kept, and the step they were measured at. */
+  statsStep: number | null;
+  epoch: number | null;
+  trainLoss: number | null;
+  testLoss: number | null;
+  trainAccuracy: number | null;
+  testAccuracy: number | null;
+}
+
+export interface HistoryOptions {
+  /** Most moments kept (at least 1,000 in the app; smaller ones are for tests of thinning). */
+  capacity?: number;
+  /** Every step up to this one is kept. */
+  dense?: number;
+  /** The finest relative spacing beyond `dense` (ε at level 0); at least 1/dense. */
+  epsilon?: number;
+}
+
+export class History {
+  readonly capacity: number;
+  readonly dense: number;
+  readonly epsilon0: number;
+  /** Thinning level: every 2^level-th grid point beyond `dense` is kept. */
+  level = 0;
+  /** Kept moments, by increasing step. */
+  readonly entries: HistoryEntry[] = [];
+  /** The level-0 grid beyond `dense`, grown as far as asked for. */
+  private readonly grid: number[];
+
+  constructor(options: HistoryOptions = {}) {
+    this.capacity = options.capacity ?? 1000;
+    this.dense = options.dense ?? 256;
+    this.epsilon0 = options.epsilon ?? 1 / 256;
+    if (!Number.isInteger(this.dense) || this.dense < 1)
+      throw new Error(`history dense: expected a whole number ≥ 1; got ${this.dense}`);
+    if (!(this.epsilon0 * this.dense >= 1) || !(this.epsilon0 <= 1))
+      throw new Error(`history epsilon: expected between 1/dense and 1; got ${this.epsilon0}`);
+    if (!Number.isInteger(this.capacity) || this.capacity < this.dense + 4)
+      throw new Error(`history capacity: expected a whole number ≥ dense + 4; got ${this.capacity}`);
+    this.grid = [this.dense];
+  }
+
+  /** The spacing bound now: the next kept step after a kept step s ≥ dense is at most s·(1+ε). */
+  get epsilon(): number {
+    return Math.pow(1 + this.epsilon0, 2 ** this.level) - 1;
+  }
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  get last(): HistoryEntry | null {
+    return this.entries[this.entries.length - 1] ?? null;
+  }
+
+  /** The level-0 grid point with index i (grown lazily). */
+  private gridAt(i: number): number {
+    const g = this.grid;
+    while (g.length <= i) {
+      const s = g[g.length - 1];
+      g.push(Math.max(s + 1, Math.floor(s * (1 + this.epsilon0))));
+    }
+    return g[i];
+  }
+
+  /** Whether `step` is kept at the current level. */
+  isKept(step: number): boolean {
+    if (step <= this.dense) return step >= 0 && Number.isInteger(step);
+    const stride = 2 ** this.level;
+    // Binary search among the level's points (the grid grows to cover `step`).
+    let hi = 1;
+    while (this.gridAt(hi * stride) < step) hi *= 2;
+    let lo = 0;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.gridAt(mid * stride) < step) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.gridAt(lo * stride) === step;
+  }
+
+  /** The smallest kept step after `step` at the current level. */
+  nextKept(step: number): number {
+    if (step < this.dense) return Math.floor(step) + 1;
+    const stride = 2 ** this.level;
+    let hi = 1;
+    while (this.gridAt(hi * stride) <= step) hi *= 2;
+    let lo = 0;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.gridAt(mid * stride) <= step) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.gridAt(lo * stride);
+  }
+
+  /** Whether `step` is a kept step that has no moment yet (the app must read the state there first). */
+  wants(step: number): boolean {
+    const last = this.last;
+    return (last === null || step > last.step) && this.isKept(step);
+  }
+
+  /**
+   * How many of `wanted` steps may be trained from `step` without passing a kept step that has no moment:
+   * 0 while `step` itself waits to be read, else at most up to the next kept step.
+   */
+  allow(step: number, wanted: number): number {
+    if (wanted <= 0) return 0;
+    if (this.wants(step)) return 0;
+    return Math.min(wanted, this.nextKept(step) - step);
+  }
+
+  /**
+   * Keeps a moment (its arrays are copied). Moments not on the grid, or not after the last one, are
+   * ignored (false). Thins when over capacity.
+   */
+  record(entry: HistoryEntry): boolean {
+    if (!this.wants(entry.step)) return false;
+    this.entries.push({
+      ...entry,
+      params: Float32Array.from(entry.params),
+      moments: entry.moments ? Float32Array.from(entry.moments) : null,
+    });
+    while (this.entries.length > this.capacity) this.thin();
+    return true;
+  }
+
+  /** One level coarser: drops the sparse moments no longer on the grid. */
+  private thin(): void {
+    this.level++;
+    let w = 0;
+    for (const e of this.entries) if (this.isKept(e.step)) this.entries[w++] = e;
+    this.entries.length = w;
+  }
+
+  /** Forgets moments after `step` (training branched from there). */
+  dropAfter(step: number): void {
+    while (this.entries.length > 0 && this.entries[this.entries.length - 1].step > step) this.entries.pop();
+  }
+
+  /** Forgets everything (a new network), back to the finest spacing. */
+  clear(): void {
+    this.entries.length = 0;
+    this.level = 0;
+  }
+
+  /** The index of the kept moment nearest to `step` (ties: the earlier), or −1 when empty. */
+  indexNear(step: number): number {
+    const e = this.entries;
+    if (e.length === 0) return -1;
+    let lo = 0;
+    let hi = e.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (e[mid].step < step) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0 && step - e[lo - 1].step <= e[lo].step - step) return lo - 1;
+    return lo;
+  }
+
+  /** Bytes held by the kept weights and moments. */
+  get bytes(): number {
+    let n = 0;
+    for (const e of this.entries) n += e.params.byteLength + (e.moments?.byteLength ?? 0);
+    return n;
+  }
+}

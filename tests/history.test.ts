@@ -1,0 +1,162 @@
+/**
+ * The training history: which steps are kept (every step up to 256, then the next kept step after s at
+ * most s·(1+ε), at most `capacity` moments however long the run), driven through the recorder the app
+ * uses for 10⁶ steps; and on the GPU, that a kept moment holds bit for bit the state of a run stopped
+ * at that step.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildSpec, defaultOptimizer } from '../src/engine/spec';
+import type { EngineConfig, Stats } from '../src/engine/types';
+import { History, type HistoryEntry } from '../src/app/history';
+import { HistoryRecorder } from '../src/app/timeline';
+import { GpuTrainer, type Trainer, type TrainerState } from '../src/app/trainer';
+import { rings } from './helpers/data';
+import { gpuScope, openTestGpu } from './helpers/gpu';
+
+const gpu = await openTestGpu();
+
+function entry(step: number): HistoryEntry {
+  return {
+    step,
+    params: new Float32Array([step]),
+    moments: null,
+    statsStep: null,
+    epoch: null,
+    trainLoss: null,
+    testLoss: null,
+    trainAccuracy: null,
+    testAccuracy: null,
+  };
+}
+
+/** Checks the rule over the kept steps: all up to `dense`, then each next one at most s·(1+ε). */
+function ruleBreaks(h: History): string | null {
+  const steps = h.entries.map((e) => e.step);
+  const last = steps[steps.length - 1];
+  for (let s = 0; s <= Math.min(h.dense, last); s++) if (steps[s] !== s) return `step ${s} missing`;
+  for (let i = 1; i < steps.length; i++) {
+    const [a, b] = [steps[i - 1], steps[i]];
+    if (b <= a) return `steps out of order at ${a}, ${b}`;
+    if (a >= h.dense && b > a * (1 + h.epsilon)) return `gap ${a} → ${b} over ε = ${h.epsilon}`;
+  }
+  return null;
+}
+
+/** A trainer on the CPU clock that only counts steps: the schedule as the app drives it, without a GPU. */
+class CountingTrainer {
+  step = 0;
+  stats: Stats | null = null;
+  readNow(): Promise<TrainerState> {
+    return Promise.resolve({ params: new Float32Array([this.step]), moments: null, step: this.step });
+  }
+}
+
+describe('history schedule', () => {
+  it('keeps every step up to 256, then the spacing rule, and at most 1,000 moments over 10⁶ steps', async () => {
+    const recorder = new HistoryRecorder({ capacity: 1000 });
+    const h = recorder.history;
+    const trainer = new CountingTrainer();
+    let frames = 0;
+    let most = 0;
+    // Frames of varying length, as full speed asks for; each read lands before the next frame.
+    while (trainer.step < 1_000_000) {
+      const wanted = 1 + ((frames * 7919) % 5000);
+      const n = recorder.allow(trainer as unknown as Trainer, wanted);
+      trainer.step += n;
+      frames++;
+      if (n === 0) await Promise.resolve();
+      most = Math.max(most, h.length);
+      if (frames % 997 === 0) expect(ruleBreaks(h)).toBeNull();
+    }
+    await Promise.resolve();
+    recorder.allow(trainer as unknown as Trainer, 0);
+    await Promise.resolve();
+    expect(most).toBeLessThanOrEqual(1000);
+    expect(ruleBreaks(h)).toBeNull();
+    // Each kept moment holds the state read at its own step.
+    for (const e of h.entries) expect(e.params[0]).toBe(e.step);
+    // Thinned twice by 10⁶ steps: ε ≈ 1.6 %; still dense early.
+    expect(h.level).toBe(2);
+    expect(h.epsilon).toBeLessThan(0.02);
+    expect(h.length).toBeGreaterThan(700);
+    expect(h.entries[256].step).toBe(256);
+    // The last kept step is the last grid point at or before 10⁶.
+    expect(h.last!.step).toBeLessThanOrEqual(1_000_000);
+    expect(h.nextKept(h.last!.step)).toBeGreaterThan(1_000_000);
+  });
+
+  it('thins a small history to capacity with the coarser ε, and branches and clears', () => {
+    const h = new History({ capacity: 24, dense: 16, epsilon: 1 / 16 });
+    for (let s = 0; s <= 5000; s++) if (h.wants(s)) h.record(entry(s));
+    expect(h.length).toBeLessThanOrEqual(24);
+    expect(h.level).toBeGreaterThan(0);
+    expect(ruleBreaks(h)).toBeNull();
+    // Moments off the grid or not after the last are refused.
+    expect(h.record(entry(h.last!.step))).toBe(false);
+    const next = h.nextKept(h.last!.step);
+    expect(h.allow(next, 100)).toBe(0);
+    expect(h.allow(next - 1, 100)).toBe(1);
+    const mid = h.entries[20].step;
+    h.dropAfter(mid);
+    expect(h.last!.step).toBe(mid);
+    expect(h.indexNear(mid + 0.4)).toBe(20);
+    h.clear();
+    expect([h.length, h.level]).toEqual([0, 0]);
+  });
+
+  it('says which option is out of range', () => {
+    expect(() => new History({ capacity: 10 })).toThrow(/capacity/);
+    expect(() => new History({ epsilon: 1e-4 })).toThrow(/epsilon/);
+  });
+});
+
+function bits(a: Float32Array | null): string {
+  return a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex') : 'null';
+}
+
+describe.skipIf(!gpu)('history on the GPU', () => {
+  // Adam with β₁ ≠ the default, so the moments differ from step to step in both halves.
+  const config: EngineConfig = {
+    spec: buildSpec([2, 3, 2, 1], 'tanh', 'mse'),
+    optimizer: { ...defaultOptimizer('adam', 0.03), beta1: 0.8 } as EngineConfig['optimizer'],
+    train: { seed: 5, batchSize: 16 },
+  };
+  const train = rings(120, 3);
+
+  it('keeps at each kept step exactly the state of a run stopped there', async () => {
+    await gpuScope(gpu!.device, async () => {
+      const trainer = await GpuTrainer.create(gpu!.device, config);
+      const recorder = new HistoryRecorder({ capacity: 24, dense: 16, epsilon: 1 / 16 });
+      try {
+        trainer.setData(train, null);
+        let frames = 0;
+        while (trainer.step < 90) {
+          // Frames ask for 5 to 11 steps; the recorder stops them at each kept step.
+          const n = recorder.allow(trainer, 5 + (frames++ % 7));
+          if (n > 0) trainer.train(n);
+          else await new Promise((r) => setTimeout(r, 1));
+        }
+        while (recorder.busy) await new Promise((r) => setTimeout(r, 1));
+        const kept = recorder.history.entries;
+        expect(kept.length).toBeGreaterThan(16);
+        expect(ruleBreaks(recorder.history)).toBeNull();
+        const check = [kept[0], kept[7], kept[16], kept[kept.length - 2], kept[kept.length - 1]];
+        for (const e of check) {
+          const fresh = await GpuTrainer.create(gpu!.device, config);
+          try {
+            fresh.setData(train, null);
+            fresh.train(e.step);
+            const want = await fresh.readNow();
+            expect(want.step).toBe(e.step);
+            expect(bits(e.params), `weights at step ${e.step}`).toBe(bits(want.params));
+            expect(bits(e.moments), `moments at step ${e.step}`).toBe(bits(want.moments));
+          } finally {
+            fresh.dispose();
+          }
+        }
+      } finally {
+        trainer.dispose();
+      }
+    });
+  });
+});
