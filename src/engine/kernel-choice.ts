@@ -10,10 +10,10 @@ import type { KernelKind, KernelTimings } from './types';
 
 /**
  * Without timings: the cooperative kernel up to this batch, or at any batch for networks of up to
- * COOPERATIVE_MAX_PARAMS parameters; the general path beyond. Measured on SwiftShader (2 cores): at batch 32
- * the cooperative kernel was 1.2–2.2× the general one for 2-8×11-1, 2-32×3-1 and 2-32×11-1; at 256 and
- * 4096 they were within 1.3× of each other for 2-32×3-1 and the general one led for 2-32×11-1 (1.2–1.6×),
- * while for 2-8×11-1 (753 parameters) the cooperative one still led.
+ * COOPERATIVE_MAX_PARAMS parameters; the general path beyond, where it can spread a large batch over every
+ * multiprocessor of a real GPU (one workgroup is one multiprocessor). On SwiftShader (2 cores) the
+ * cooperative kernel led at batch 32 for every shape beyond the fused kernel (1.1–1.6×) and was within
+ * 1.7× either way at 256–4096 (see docs/benchmarks.md); measured timings decide where they are given.
  */
 export const COOPERATIVE_MAX_BATCH = 32;
 export const COOPERATIVE_MAX_PARAMS = 1024;
