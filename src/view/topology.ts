@@ -1,0 +1,144 @@
+/**
+ * Per-layer badges from a layer's spec and current weights (colah's distinction): a square layer with a
+ * non-singular W and an invertible activation is a homeomorphism, it stretches and squishes but never cuts
+ * or folds; ReLU folds half-spaces onto the axes; a narrowing layer or a (nearly) singular W collapses a
+ * dimension. Pure and DOM-free: the captions show `label` with `why` on hover.
+ */
+import type { LayerSpec, NetworkSpec } from '../engine/spec';
+import { paramLayout, widths } from '../engine/spec';
+import { det, frobenius } from './linalg';
+
+export type BadgeKind = 'homeomorphism' | 'folds' | 'collapses';
+
+export interface LayerBadge {
+  kind: BadgeKind;
+  /** Short text for the badge. */
+  label: string;
+  /** One line: why. */
+  why: string;
+}
+
+export const BADGE_LABELS: Readonly<Record<BadgeKind, string>> = {
+  homeomorphism: 'homeomorphism',
+  folds: 'folds',
+  collapses: 'collapses a dimension',
+};
+
+/** |det| (or the smallest singular value's share) below this, relative to the matrix's scale, is singular. */
+export const SINGULAR_THRESHOLD = 1e-3;
+
+/** Activations that are one-to-one (leaky ReLU with a positive slope too). */
+export function invertibleActivation(layer: LayerSpec): boolean {
+  switch (layer.activation) {
+    case 'tanh':
+    case 'sigmoid':
+    case 'softplus':
+    case 'linear':
+      return true;
+    case 'leaky_relu':
+      return layer.slope > 0;
+    default:
+      return false;
+  }
+}
+
+const fmt = (x: number): string => (Math.abs(x) >= 0.01 || x === 0 ? x.toFixed(2) : x.toExponential(1));
+
+/**
+ * det W / scale^n for a square W (n x n), scale = ‖W‖_F / √n: 1 for a multiple of a rotation, 0 when
+ * singular, whatever the units of W.
+ */
+export function relativeDet(w: ArrayLike<number>, n: number): number {
+  const a = Float64Array.from({ length: n * n }, (_, i) => w[i]);
+  const scale = frobenius(a) / Math.sqrt(n);
+  if (!(scale > 0)) return 0;
+  return det(a, n) / scale ** n;
+}
+
+/** det(WᵀW) / scale^(2n) for W m x n, m ≥ n: how far W's columns are from dependent (0 = dependent). */
+function relativeGram(w: ArrayLike<number>, m: number, n: number): number {
+  const g = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let r = 0; r < m; r++) s += w[r * n + i] * w[r * n + j];
+      g[i * n + j] = s;
+    }
+  let f = 0;
+  for (let i = 0; i < m * n; i++) f += w[i] * w[i];
+  const scale2 = f / n;
+  if (!(scale2 > 0)) return 0;
+  return det(g, n) / scale2 ** n;
+}
+
+/**
+ * The badge of layer l: from n units to m with weights W (m x n, row-major, in `params` at the spec's
+ * layout). `foldedShare`, when known (the fold map's share of folded cells), is added to a fold's why.
+ */
+export function layerBadge(
+  spec: NetworkSpec,
+  l: number,
+  params: ArrayLike<number>,
+  foldedShare?: number,
+): LayerBadge {
+  const w = widths(spec);
+  const n = w[l];
+  const m = w[l + 1];
+  const layer = spec.layers[l];
+  const offset = paramLayout(spec).weight[l];
+  const W = Array.from({ length: m * n }, (_, i) => params[offset + i]);
+  const badge = (kind: BadgeKind, why: string): LayerBadge => ({ kind, label: BADGE_LABELS[kind], why });
+  const act = layer.activation === 'leaky_relu' ? `leaky ReLU (slope ${layer.slope})` : layer.activation;
+  if (m < n) {
+    return badge(
+      'collapses',
+      `narrowing: ${n} units into ${m}, so ${n - m} dimension${n - m > 1 ? 's are' : ' is'} squashed flat`,
+    );
+  }
+  if (layer.activation === 'softmax') {
+    return badge('collapses', 'softmax outputs always sum to 1: one dimension is lost');
+  }
+  if (m === n) {
+    const d = relativeDet(W, n);
+    if (Math.abs(d) < SINGULAR_THRESHOLD) {
+      return badge(
+        'collapses',
+        `det W is ${fmt(d)} of its scale, nearly 0: W squashes the plane almost onto a line`,
+      );
+    }
+  } else if (relativeGram(W, m, n) < SINGULAR_THRESHOLD ** 2) {
+    return badge(
+      'collapses',
+      `W's ${n} columns are nearly dependent: the ${n}-D input lands on a thinner sheet`,
+    );
+  }
+  if (!invertibleActivation(layer)) {
+    const share =
+      foldedShare === undefined ? '' : `; ${(100 * foldedShare).toFixed(0)} % of the cells folded`;
+    const why =
+      layer.activation === 'relu'
+        ? 'ReLU sends every negative pre-activation to 0: half-spaces fold onto the axes'
+        : `${act} is not one-to-one: regions fold onto each other`;
+    return badge('folds', why + share);
+  }
+  if (m === n) {
+    const d = relativeDet(W, n);
+    return badge(
+      'homeomorphism',
+      `square, det W = ${fmt(d)} of its scale (≠ 0) and ${act} is invertible: it stretches and squishes, never cuts or folds`,
+    );
+  }
+  return badge(
+    'homeomorphism',
+    `${n} units lifted into ${m} by a full-rank W and an invertible ${act}: a homeomorphism onto its image`,
+  );
+}
+
+/** Badges of every layer. */
+export function layerBadges(
+  spec: NetworkSpec,
+  params: ArrayLike<number>,
+  foldedShare?: number[],
+): LayerBadge[] {
+  return spec.layers.map((_, l) => layerBadge(spec, l, params, foldedShare?.[l]));
+}

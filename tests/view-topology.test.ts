@@ -1,0 +1,271 @@
+import { describe, expect, it } from 'vitest';
+import { DATASETS, makeDataset } from '../src/data/registry';
+import { TOPOLOGY, topologyHint, unitsNeeded } from '../src/data/topology';
+import { buildSpec, type NetworkSpec } from '../src/engine/spec';
+import { collapsedShare, foldMap, foldedShare, foldColor, FOLD_COLORS } from '../src/view/folds';
+import { layerBadge, layerBadges, relativeDet } from '../src/view/topology';
+
+/** A one-layer network 2 → m with the given weights (row-major) and zero biases after them. */
+function oneLayer(m: number, n: number, activation: string, w: number[], slope = 0.01) {
+  const spec: NetworkSpec = {
+    inputSize: n,
+    layers: [{ units: m, activation, slope }],
+    loss: 'mse',
+  } as NetworkSpec;
+  const params = new Float32Array(m * n + m);
+  params.set(w);
+  return { spec, params };
+}
+
+const ROTATION = [Math.cos(0.7), -Math.sin(0.7), Math.sin(0.7), Math.cos(0.7)];
+
+describe('layer badges', () => {
+  it('a square tanh layer with det W ≠ 0 is a homeomorphism, whatever the scale of W', () => {
+    for (const scale of [1, 1e-3, 40]) {
+      const { spec, params } = oneLayer(
+        2,
+        2,
+        'tanh',
+        ROTATION.map((x) => x * scale),
+      );
+      const b = layerBadge(spec, 0, params);
+      expect(b.kind).toBe('homeomorphism');
+      expect(b.why).toMatch(/never cuts or folds/);
+    }
+    // det W < 0 turns the plane over but is still one-to-one.
+    const flipped = oneLayer(2, 2, 'tanh', [0, 1, 1, 0]);
+    expect(layerBadge(flipped.spec, 0, flipped.params).kind).toBe('homeomorphism');
+  });
+
+  it('invertible activations: sigmoid, softplus, linear, leaky ReLU with a positive slope', () => {
+    for (const act of ['sigmoid', 'softplus', 'linear', 'leaky_relu']) {
+      const { spec, params } = oneLayer(2, 2, act, ROTATION, 0.1);
+      expect(layerBadge(spec, 0, params).kind, act).toBe('homeomorphism');
+    }
+  });
+
+  it('ReLU and leaky ReLU with slope 0 (or below) fold', () => {
+    const relu = oneLayer(2, 2, 'relu', ROTATION);
+    const b = layerBadge(relu.spec, 0, relu.params, 0.25);
+    expect(b.kind).toBe('folds');
+    expect(b.label).toBe('folds');
+    expect(b.why).toMatch(/ReLU.*25 % of the cells folded/);
+    for (const slope of [0, -0.5]) {
+      const leaky = oneLayer(2, 2, 'leaky_relu', ROTATION, slope);
+      expect(layerBadge(leaky.spec, 0, leaky.params).kind, `slope ${slope}`).toBe('folds');
+    }
+  });
+
+  it('narrowing, a nearly singular W, dependent columns and softmax collapse a dimension', () => {
+    const narrow = oneLayer(1, 2, 'tanh', [1, 1]);
+    expect(layerBadge(narrow.spec, 0, narrow.params).why).toMatch(/2 units into 1/);
+    const singular = oneLayer(2, 2, 'tanh', [1, 2, 2, 4.000001]);
+    expect(layerBadge(singular.spec, 0, singular.params).kind).toBe('collapses');
+    // Just above the threshold (relative det ≈ 0.0016): not collapsed.
+    const thin = oneLayer(2, 2, 'tanh', [1, 2, 2, 4.02]);
+    expect(relativeDet(thin.params, 2)).toBeGreaterThan(1e-3);
+    expect(layerBadge(thin.spec, 0, thin.params).kind).toBe('homeomorphism');
+    const lifted = oneLayer(3, 2, 'tanh', [1, 0, 0, 1, 1, 1]);
+    expect(layerBadge(lifted.spec, 0, lifted.params).kind).toBe('homeomorphism');
+    const rank1 = oneLayer(3, 2, 'tanh', [1, 2, 2, 4, 3, 6]);
+    expect(layerBadge(rank1.spec, 0, rank1.params).kind).toBe('collapses');
+    const soft = oneLayer(2, 2, 'softmax', ROTATION);
+    expect(layerBadge(soft.spec, 0, soft.params).kind).toBe('collapses');
+  });
+
+  it('reads each layer’s own weights from the parameter layout', () => {
+    const spec = buildSpec([2, 2, 2, 1], 'tanh', 'mse');
+    // Layer 0: rotation; layer 1: singular; output: 2 → 1.
+    const params = new Float32Array([...ROTATION, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1, 0]);
+    expect(layerBadges(spec, params).map((b) => b.kind)).toEqual(['homeomorphism', 'collapses', 'collapses']);
+  });
+});
+
+describe('topology hints', () => {
+  const spec = (sizes: number[], act = 'tanh') => buildSpec(sizes, act, 'mse');
+
+  it('every declared topology belongs to a dataset of that dimension and its classes', () => {
+    for (const [name, t] of Object.entries(TOPOLOGY)) {
+      expect(DATASETS[name], name).toBeDefined();
+      expect(DATASETS[name].inputSize, name).toBe(t.dims);
+      expect(Math.max(t.inner, t.outer), name).toBeLessThan(DATASETS[name].classes);
+      expect(t.inner, name).not.toBe(t.outer);
+    }
+    expect(unitsNeeded(TOPOLOGY.rings)).toBe(3);
+    expect(unitsNeeded(TOPOLOGY.tori)).toBe(4);
+    expect(unitsNeeded(TOPOLOGY.interval)).toBe(2);
+  });
+
+  it('the rings, circles and holes need a layer of 3 units', () => {
+    for (const name of ['rings', 'circles', 'holes']) {
+      expect(topologyHint(name, spec([2, 2, 2, 1]))).toBe(
+        `colah: with 2 units per layer this cannot be untangled, whatever the depth (${
+          name === 'rings' ? 'class 0 is enclosed by class 1' : 'class 1 is enclosed by class 0'
+        } in the plane; a layer of 3 units can)`,
+      );
+      expect(topologyHint(name, spec([2, 2, 2, 2, 2, 2, 1], 'relu'))).toMatch(/2 units per layer/);
+      expect(topologyHint(name, spec([2, 3, 2, 1]))).toBeNull();
+      expect(topologyHint(name, spec([2, 2, 3, 1]))).toBeNull();
+      expect(topologyHint(name, spec([2, 1]))).toMatch(/without a hidden layer/);
+      expect(topologyHint(name, spec([2, 1, 2, 1]))).toMatch(/with 2 units per layer/);
+      // Squashed onto a line before the wide layer: lost.
+      expect(topologyHint(name, spec([2, 1, 3, 1]))).toMatch(/1-unit layer flattens the plane/);
+      expect(topologyHint(name, spec([2, 2, 1, 3, 1]))).toMatch(/flattens/);
+      // After a ReLU layer folds the plane a narrow layer is no longer provably fatal.
+      expect(topologyHint(name, spec([2, 2, 1, 3, 1], 'relu'))).toBeNull();
+    }
+  });
+
+  it('linked tori need 4 units, the interval 2; the others nothing', () => {
+    expect(topologyHint('tori', spec([3, 3, 3, 1]))).toMatch(/with 3 units per layer.*linked.*4 units/);
+    expect(topologyHint('tori', spec([3, 4, 1]))).toBeNull();
+    expect(topologyHint('interval', spec([1, 1, 1, 1]))).toMatch(/with 1 unit per layer.*between/);
+    expect(topologyHint('interval', spec([1, 2, 1]))).toBeNull();
+    for (const name of ['moons', 'xor', 'spiral', 'segments', 'gauss', 'toString', 'nope']) {
+      expect(topologyHint(name, spec([2, 2, 1]))).toBeNull();
+    }
+    // A dataset read at another input size (a CSV with the same name, say) declares nothing.
+    expect(topologyHint('rings', spec([3, 2, 1]))).toBeNull();
+  });
+});
+
+/** Positions (x, y, z per vertex) of a G x G grid over [lo, hi]² through f. */
+function gridThrough(g: number, lo: number, hi: number, f: (x: number, y: number) => number[]) {
+  const h = (hi - lo) / (g - 1);
+  const pos = new Float32Array(3 * g * g);
+  for (let j = 0; j < g; j++)
+    for (let i = 0; i < g; i++) {
+      const p = f(lo + i * h, lo + j * h);
+      pos.set([p[0], p[1], p[2] ?? 0], 3 * (j * g + i));
+    }
+  return { pos, h, at: (v: number) => [lo + (v % g) * h, lo + Math.floor(v / g) * h] };
+}
+
+type Act = (z: number) => number;
+const ACTS: Record<string, [Act, Act]> = {
+  tanh: [Math.tanh, (z) => 1 - Math.tanh(z) ** 2],
+  relu: [(z) => Math.max(0, z), (z) => (z > 0 ? 1 : 0)],
+  linear: [(z) => z, () => 1],
+};
+
+describe('fold map (twin)', () => {
+  const W = [1.3, -0.6, 0.4, 0.9]; // det 1.41 > 0
+  const b = [0.2, -0.3];
+  const pre = (x: number, y: number) => [W[0] * x + W[1] * y + b[0], W[2] * x + W[3] * y + b[1]];
+  const detW = W[0] * W[3] - W[1] * W[2];
+  const G = 61;
+
+  for (const name of ['tanh', 'relu', 'linear']) {
+    it(`${name} 2-2: the signed ratio is det J at the vertex, within the grid's discretisation`, () => {
+      const [f, df] = ACTS[name];
+      const { pos, h, at } = gridThrough(G, -2, 2, (x, y) => pre(x, y).map(f));
+      const map = foldMap(pos, G, h, h, 2);
+      let checked = 0;
+      let worst = 0;
+      for (let v = 0; v < G * G; v++) {
+        const [x, y] = at(v);
+        const z = pre(x, y);
+        // ReLU: away from its creases (the derivative jumps there).
+        const margin = Math.hypot(W[0], W[1]) * h * 1.01;
+        if (
+          name === 'relu' &&
+          (Math.abs(z[0]) < margin || Math.abs(z[1]) < Math.hypot(W[2], W[3]) * h * 1.01)
+        )
+          continue;
+        const exact = df(z[0]) * df(z[1]) * detW;
+        worst = Math.max(worst, Math.abs(map.ratio[v] - exact));
+        checked++;
+      }
+      expect(checked).toBeGreaterThan(G * G * 0.5);
+      // Central differences: error O(h²) ≈ 0.0043 here; one-sided edges O(h).
+      expect(worst).toBeLessThan(name === 'tanh' ? 0.08 : 1e-5);
+    });
+  }
+
+  it('a tanh 2-2 layer with det W > 0 has no folded cell; with det W < 0 every cell is', () => {
+    const { pos, h } = gridThrough(G, -6, 6, (x, y) => pre(x, y).map(Math.tanh));
+    const map = foldMap(pos, G, h, h, 2);
+    expect(foldedShare(map)).toBe(0);
+    // Unit order swapped (det W < 0): turned over wherever tanh has not flattened it to 0 in float32.
+    const swapped = gridThrough(G, -2, 2, (x, y) => pre(x, y).reverse().map(Math.tanh));
+    expect(foldedShare(foldMap(swapped.pos, G, swapped.h, swapped.h, 2))).toBe(1);
+  });
+
+  it('a ReLU 2-2 layer on the segments collapses exactly where it is not one-to-one', () => {
+    const data = makeDataset('segments', {}, 3);
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const c of data.x) {
+      lo = Math.min(lo, c);
+      hi = Math.max(hi, c);
+    }
+    const g = 41;
+    const { pos, h, at } = gridThrough(g, lo, hi, (x, y) => pre(x, y).map(ACTS.relu[0]));
+    const map = foldMap(pos, g, h, h, 2);
+    let injective = 0;
+    let lost = 0;
+    for (let v = 0; v < g * g; v++) {
+      const [x, y] = at(v);
+      // The vertex and its four neighbours on one side of both creases, or all with one unit cut to 0.
+      const stencil = [
+        [0, 0],
+        [h, 0],
+        [-h, 0],
+        [0, h],
+        [0, -h],
+      ].map(([dx, dy]) => pre(x + dx, y + dy));
+      if (stencil.every((z) => z[0] > 0 && z[1] > 0)) {
+        expect(map.ratio[v]).toBeCloseTo(detW, 4);
+        injective++;
+      } else if (stencil.every((z) => z[0] <= 0) || stencil.every((z) => z[1] <= 0)) {
+        // Many points to one: the whole neighbourhood lands on an axis (or the origin).
+        expect(map.ratio[v]).toBe(0);
+        lost++;
+      }
+    }
+    expect(injective).toBeGreaterThan(50);
+    expect(lost).toBeGreaterThan(50);
+    // Some of the data lies where the layer collapses it.
+    expect(collapsedShare(map)).toBeGreaterThan(0.1);
+    expect(foldedShare(map)).toBe(0);
+  });
+
+  it('a sheet in 3-D: area scale √det(JᵀJ), folded where the normals flip', () => {
+    // (x, y) → (x², y, 0): bent back on itself along x = 0.
+    const g = 21;
+    const { pos, h, at } = gridThrough(g, -1, 1, (x, y) => [x * x, y, 0]);
+    const map = foldMap(pos, g, h, h, 3);
+    for (let v = 0; v < g * g; v++) {
+      const [x] = at(v);
+      const i = v % g;
+      const j = Math.floor(v / g);
+      if (i > 0 && i < g - 1) expect(map.ratio[v]).toBeCloseTo(2 * Math.abs(x), 4);
+      expect(map.folded[v], `x = ${x}`).toBe(Math.abs(x) < h / 2 && j > 0 && j < g - 1 ? 1 : 0);
+    }
+    // A tilted, stretched plane in 3-D: area scale |a × b|, no fold.
+    const tilted = gridThrough(g, -1, 1, (x, y) => [2 * x, y, x + y]);
+    const flat = foldMap(tilted.pos, g, tilted.h, tilted.h, 3);
+    for (let v = 0; v < g * g; v++) expect(flat.ratio[v]).toBeCloseTo(Math.hypot(-1, -2, 2), 4);
+    expect(foldedShare(flat)).toBe(0);
+    // The same sheet read as a flat picture is turned over on the x < 0 side.
+    const signed = foldMap(pos, g, h, h, 2);
+    expect(signed.ratio[0]).toBeLessThan(0);
+    expect(signed.folded[0]).toBe(1);
+    expect(signed.folded[g - 1]).toBe(0);
+  });
+
+  it('colours: folded in its own hue, collapsed dark, stretched light, unchanged in between', () => {
+    const c = new Float32Array(3);
+    foldColor(1e-6, false, c);
+    expect(Array.from(c)).toEqual(Array.from(Float32Array.from(FOLD_COLORS.collapsed)));
+    foldColor(1, false, c);
+    expect(c[0]).toBeCloseTo(FOLD_COLORS.unchanged[0], 5);
+    foldColor(100, false, c);
+    expect(Array.from(c)).toEqual(Array.from(Float32Array.from(FOLD_COLORS.stretched)));
+    foldColor(-1, true, c);
+    expect(c[0]).toBeGreaterThan(c[2] * 3);
+    const lum = (r: number) => (foldColor(r, false, c), c[0] + c[1] + c[2]);
+    expect(lum(0.01)).toBeLessThan(lum(0.5));
+    expect(lum(0.5)).toBeLessThan(lum(4));
+  });
+});
