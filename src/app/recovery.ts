@@ -71,9 +71,11 @@ export function continueAfterDivergence(app: RecoveryHost): void {
   app.panel.updateDisplay();
   trainer.setOptimizer(optimizerSpec(s));
   const snapshot = app.snapshots.before(at);
+  // Without a snapshot, the engine kept the weights of the last step with a finite loss: the one before.
+  const kept = Math.max(0, at - 1);
   if (snapshot) trainer.restore(snapshot);
-  else trainer.clearDivergence(at);
-  const from = snapshot ? snapshot.step : at;
+  else trainer.clearDivergence(kept);
+  const from = snapshot ? snapshot.step : kept;
   app.chart.truncate(from);
   app.divergedAt = null;
   app.restored();

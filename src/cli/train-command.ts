@@ -6,6 +6,7 @@
 import type { NetworkSpec } from '../engine/spec';
 import { fitsFused, FUSED_MAX_PARAMS } from '../engine/codegen';
 import { paramLayout, widths } from '../engine/spec';
+import { KERNELS } from '../engine/types';
 import type { Experiment } from '../experiment/experiment';
 import { DEFAULT_EXPERIMENT, archText } from '../experiment/experiment';
 import type { RunStart } from '../experiment/run';
@@ -30,7 +31,7 @@ import { checkSavePath, loadModelFile, writeFileAtomic } from './model-file';
 export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME] [--samples N] [--noise X] [--arch 2-3-2-1]
   [--activation tanh|relu|leaky_relu|sigmoid|softplus|linear (or one per layer, comma-separated)]
   [--loss mse|bce|ce] [--optimizer sgd|momentum|rmsprop|adam] [--lr X] [--batch N] [--epochs N] [--seed N]
-  [--test-split X] [--l1 X] [--l2 X] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|general]
+  [--test-split X] [--l1 X] [--l2 X] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|cooperative|general]
   [--steps-per-dispatch N] [--load FILE] [--save FILE] [--json] [--url [--with-weights]] [--quiet]
   [dataset parameters as --NAME VALUE]
 --load starts from a model file (its layers, activations, loss and weights; the other flags set the
@@ -111,7 +112,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     base: model ? loadedBase(model) : undefined,
     allowZeroEpochs: model !== undefined,
   });
-  const kernel = choiceFlag(flags, 'kernel', ['auto', 'fused', 'general'] as const);
+  const kernel = choiceFlag(flags, 'kernel', ['auto', ...KERNELS] as const);
   const stepsPerDispatch = numberFlag(flags, 'steps-per-dispatch', { min: 1, max: 4096, integer: true });
   const run = prepareFromFlags(exp, data, model?.spec);
   if (kernel === 'fused' && !fitsFused(run.spec)) {
