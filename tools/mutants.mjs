@@ -129,14 +129,14 @@ const MUTANTS = [
     test: 'tests/data-csv.test.ts',
     filter: 'shortened',
   },
-  // Engine kernels (their tests are tests/gpu-kernels.test.ts)
+  // Engine kernels (their tests are tests/engine-coefficients.test.ts)
   {
     name: 'general-momentum-reads-rho',
     why: "the general kernel's momentum update uses ρ instead of μ",
     file: 'shaders/general_step.wgsl',
     find: 'let v = u.momentum * moments[p] + g;',
     replace: 'let v = u.rho * moments[p] + g;',
-    test: 'tests/gpu-kernels.test.ts',
+    test: 'tests/engine-coefficients.test.ts',
     gpu: true,
   },
   {
@@ -145,7 +145,7 @@ const MUTANTS = [
     file: 'src/engine/codegen.ts',
     find: 'let v = u.momentum * m${k} + g;',
     replace: 'let v = u.rho * m${k} + g;',
-    test: 'tests/gpu-kernels.test.ts',
+    test: 'tests/engine-coefficients.test.ts',
     gpu: true,
   },
   {
@@ -154,7 +154,7 @@ const MUTANTS = [
     file: 'src/engine/codegen.ts',
     find: 'lines.push(`let zmax${l} = ${z.reduce((acc, v) => `max(${acc}, ${v})`)};`);',
     replace: 'lines.push(`let zmax${l} = 0.0;`);',
-    test: 'tests/gpu-kernels.test.ts',
+    test: 'tests/engine-coefficients.test.ts',
     gpu: true,
   },
   {
@@ -163,7 +163,7 @@ const MUTANTS = [
     file: 'shaders/network.wgsl',
     find: 'for (var k = 0u; k < out.units; k++) { m = max(m, (*pre)[o + k]); }',
     replace: 'm = 0.0;',
-    test: 'tests/gpu-kernels.test.ts',
+    test: 'tests/engine-coefficients.test.ts',
     gpu: true,
   },
 ];
