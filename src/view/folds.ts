@@ -13,6 +13,7 @@
  * This is the TypeScript twin of the surface shader's fold colour (foldNode.ts); the WebGL2 fallback
  * colours with it directly.
  */
+import { rgb } from './theme';
 
 export interface FoldMap {
   /** Per vertex: signed area ratio (flat pictures) or area scale (sheets in 3-D). */
@@ -22,15 +23,26 @@ export interface FoldMap {
 }
 
 /** Ratios below this (in area relative to the input) read as collapsed; the colour ramp starts here. */
-export const FOLD_SCALE = { lowLog2: -8, highLog2: 3 } as const;
+export const FOLD_SCALE = { lowLog2: -8, highLog2: 6 } as const;
 
-/** Colours of the fold map (linear 0..1 RGB): collapsed (dark) to stretched (light), and folded. */
-export const FOLD_COLORS = {
-  collapsed: [0.06, 0.07, 0.1],
-  unchanged: [0.42, 0.5, 0.62],
-  stretched: [0.96, 0.97, 1.0],
-  folded: [0.95, 0.45, 0.12],
+/**
+ * Colours of the fold map (sRGB): collapsed (dark) to stretched (light), and folded in a hot pink that no
+ * class of a two-class picture uses (blue and orange).
+ */
+export const FOLD_HEX = {
+  collapsed: 0x161a22,
+  unchanged: 0x71839a,
+  stretched: 0xf4f7fb,
+  folded: 0xff2e7e,
 } as const;
+
+/** The same in linear RGB, as the shaders take them. */
+export const FOLD_COLORS: Readonly<Record<keyof typeof FOLD_HEX, readonly number[]>> = {
+  collapsed: rgb(FOLD_HEX.collapsed),
+  unchanged: rgb(FOLD_HEX.unchanged),
+  stretched: rgb(FOLD_HEX.stretched),
+  folded: rgb(FOLD_HEX.folded),
+};
 
 /** The legend's words for the colour scale. */
 export const FOLD_LEGEND: readonly { key: keyof typeof FOLD_COLORS; text: string }[] = [

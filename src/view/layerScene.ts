@@ -36,6 +36,7 @@ import { CLASS_COLORS, SHADE, THEME, rgb } from './theme';
 import { DisplayUniforms, displayPosition, type N } from './nodes';
 import type { GridGeometry } from './grid';
 import { mistakeNode } from './mistakes';
+import { FoldUniforms, foldColorNode } from './foldNode';
 
 export interface GpuSources {
   /** array<f32> storage nodes over the engine's layer buffers. */
@@ -95,8 +96,17 @@ export class LayerScene {
     gridPosition: THREE.BufferAttribute;
     gridColor: THREE.BufferAttribute;
     gridMargin: THREE.BufferAttribute;
+    /** The fold map's colours (folds.ts), filled only while it is shown. */
+    foldColor: THREE.BufferAttribute;
     pointPosition: THREE.InstancedBufferAttribute;
   } | null = null;
+  /** The fold-and-stretch map (foldNode.ts): the input spacing and whether the picture is a 3-D sheet. */
+  readonly folds = new FoldUniforms();
+  /** Whether the surface shows the fold map instead of the prediction (see setFolds). */
+  foldsShown = false;
+  private surfaceMaterial: THREE.Material | null = null;
+  private foldMaterial: THREE.Material | null = null;
+  private makeFoldMaterial: (() => THREE.Material) | null = null;
   private readonly boundaryPositions: THREE.BufferAttribute;
   private readonly normal = new THREE.Vector3();
   private readonly center = new THREE.Vector3();
@@ -145,9 +155,13 @@ export class LayerScene {
         g.setAttribute('color', color);
         g.setAttribute('margin', margin);
       }
+      const foldColor = new THREE.BufferAttribute(new Float32Array(gridCount * 3), 3).setUsage(
+        THREE.DynamicDrawUsage,
+      );
+      gridGeometry.setAttribute('foldColor', foldColor);
       const pointPosition = new THREE.InstancedBufferAttribute(new Float32Array(o.pointCount * 3), 3);
       pointPosition.setUsage(THREE.DynamicDrawUsage);
-      this.cpu = { gridPosition: position, gridColor: color, gridMargin: margin, pointPosition };
+      this.cpu = { gridPosition: position, gridColor: color, gridMargin: margin, foldColor, pointPosition };
       gridPos = attribute('position', 'vec3');
       gridColor = attribute('color', 'vec3');
       gridMargin = attribute('margin', 'float');
@@ -161,16 +175,40 @@ export class LayerScene {
       material.positionNode = gridPos;
       const vColor: N = varying(gridColor);
       const vMargin: N = varying(gridMargin);
-      material.colorNode = Fn(() => {
-        const width: N = max(fwidth(vMargin).mul(1.2), float(1e-6));
-        const line: N = float(1)
-          .sub(smoothstep(float(0), width, abs(vMargin)))
-          .mul(this.boundaryOn);
-        return vec4(mix(vColor, vec3(1, 1, 1), line.mul(0.85)), 1);
-      })();
+      const surfaceColor = (base: N): N =>
+        Fn(() => {
+          const slope: N = fwidth(vMargin);
+          const width: N = max(slope.mul(1.2), float(1e-6));
+          // Where the margin is flat at 0 (a tie over a whole region, as where ReLU zeroes every unit)
+          // there is no boundary to draw.
+          const line: N = float(1)
+            .sub(smoothstep(float(0), width, abs(vMargin)))
+            .mul(this.boundaryOn)
+            .mul(slope.greaterThan(1e-7).select(float(1), float(0)));
+          return vec4(mix(base, vec3(1, 1, 1), line.mul(0.85)), 1);
+        })();
+      material.colorNode = surfaceColor(vColor);
       material.opacityNode = this.surfaceOpacity;
       material.transparent = true;
       material.depthWrite = false;
+      this.surfaceMaterial = material;
+      const g = o.grid.size;
+      const pts = o.grid.points;
+      (this.folds.spacing.value as THREE.Vector2).set(pts[2] - pts[0], pts[2 * g + 1] - pts[1]);
+      // Built on first use: the fold map reads five positions per vertex, so it costs nothing until shown.
+      this.makeFoldMaterial = () => {
+        const fold = new THREE.MeshBasicNodeMaterial({ side: THREE.DoubleSide });
+        fold.positionNode = gridPos;
+        const foldColor: N = gpu
+          ? foldColorNode(this.gridUniforms, this.folds, gpu.grid, vertexIndex, g)
+          : attribute('foldColor', 'vec3');
+        fold.colorNode = surfaceColor(varying(foldColor));
+        fold.opacityNode = this.surfaceOpacity;
+        fold.transparent = true;
+        fold.depthWrite = false;
+        this.materials.push(fold);
+        return fold;
+      };
       this.surface = new THREE.Mesh(gridGeometry, material);
       this.surface.frustumCulled = false;
       this.surface.renderOrder = 0;
@@ -320,6 +358,14 @@ export class LayerScene {
     this.points.renderOrder = 3;
     this.scene.add(this.points);
     this.materials.push(pointMaterial);
+  }
+
+  /** Shows the fold-and-stretch map on the surface instead of the prediction's colours, or back. */
+  setFolds(on: boolean): void {
+    this.foldsShown = on && this.surface !== null;
+    if (!this.surface || !this.surfaceMaterial) return;
+    if (on && !this.foldMaterial && this.makeFoldMaterial) this.foldMaterial = this.makeFoldMaterial();
+    this.surface.material = on && this.foldMaterial ? this.foldMaterial : this.surfaceMaterial;
   }
 
   /** Colour and boundary margin of a grid vertex from the output representation (see theme.shade). */

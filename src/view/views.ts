@@ -24,6 +24,7 @@ import { PcaTracker } from './pca';
 import { MistakeTracker, mistakeNode, type MistakeCount } from './mistakes';
 import { bindExternalBuffer, createRenderer } from './renderer';
 import { shade } from './theme';
+import { foldColor, foldMap, type FoldMap } from './folds';
 import { attribute, float, uniform, uint, varying, vec4, vertexIndex } from 'three/tsl';
 
 export interface GpuLayers {
@@ -118,6 +119,12 @@ export class Views {
   private mistakeAttribute: THREE.InstancedBufferAttribute | null = null;
   private static readonly NO_MISTAKES: MistakeCount = { train: 0, test: 0 };
   showSurface = true;
+  /**
+   * The surface shows the fold-and-stretch map (folds.ts) instead of the prediction: each vertex shaded by
+   * how much the map from the input plane to the picture changes area there, folds in their own colour.
+   */
+  showFolds = false;
+  private foldScratch: FoldMap | null = null;
   showGrid = true;
   showPoints = true;
   showTest = true;
@@ -431,6 +438,7 @@ export class Views {
   private applyVisibilityTo(s: LayerScene): void {
     s.mistakesOn.value = this.showMistakes ? 1 : 0;
     if (s.surface) s.surface.visible = this.showSurface;
+    s.setFolds(this.showFolds);
     s.lines.visible = this.showGrid;
     s.points.visible = this.showPoints;
     s.points.count = this.showTest || !this.model ? (this.model?.pointCount ?? 0) : this.trainPointCount();
@@ -687,6 +695,7 @@ export class Views {
   ): void {
     const model = this.model!;
     const path = this.path!;
+    scene.folds.sheet.value = c.dims >= 3 ? 1 : 0;
     if (model.gpu) {
       scene.gridUniforms.set(c, model.gpu.gridLayout);
       scene.pointUniforms.set(c, model.gpu.pointLayout);
@@ -772,6 +781,17 @@ export class Views {
     cpu.gridPosition.needsUpdate = true;
     cpu.gridColor.needsUpdate = true;
     cpu.gridMargin.needsUpdate = true;
+    if (scene.foldsShown && model.grid.inputSize === 2) {
+      const g = model.grid.size;
+      if (this.foldScratch?.ratio.length !== g * g) {
+        this.foldScratch = { ratio: new Float32Array(g * g), folded: new Uint8Array(g * g) };
+      }
+      const spacing = scene.folds.spacing.value as { x: number; y: number };
+      const map = foldMap(gp, g, spacing.x, spacing.y, c.dims >= 3 ? 3 : 2, this.foldScratch);
+      const fc = cpu.foldColor.array as Float32Array;
+      for (let v = 0; v < g * g; v++) foldColor(map.ratio[v], map.folded[v] === 1, fc, 3 * v);
+      cpu.foldColor.needsUpdate = true;
+    }
     const pp = cpu.pointPosition.array as Float32Array;
     for (let v = 0; v < model.pointCount; v++) {
       evaluate(c, this.pointLayout, this.pointData, v, model.pointInfo[4 * v + 2], pp, 3 * v);
