@@ -30,8 +30,8 @@ export const FOLD_SCALE = { lowLog2: -8, highLog2: 6 } as const;
  * class of a two-class picture uses (blue and orange).
  */
 export const FOLD_HEX = {
-  collapsed: 0x161a22,
-  unchanged: 0x71839a,
+  collapsed: 0x40305e,
+  unchanged: 0x5d8aa8,
   stretched: 0xf4f7fb,
   folded: 0xff2e7e,
 } as const;
