@@ -119,12 +119,14 @@ describe('fold-and-stretch map', () => {
     await picture(0.97, true, 'topology-segments-relu-t0.97');
     const relu = await picture(1, true, 'topology-segments-relu-folds');
     const plain = await picture(1, false, 'topology-segments-relu-plain');
-    const share = (img: Image, hex: number) => countColor(img, hex, 20) / (img.width * img.height);
+    const share = (img: Image, hex: number, tolerance = 20) =>
+      countColor(img, hex, tolerance) / (img.width * img.height);
     console.log(
-      `input: unchanged ${share(input, UNCHANGED).toFixed(3)}; relu: unchanged ${share(relu, UNCHANGED).toFixed(3)}, ` +
+      `input: unchanged ${share(input, UNCHANGED, 4).toFixed(3)}; relu: unchanged ${share(relu, UNCHANGED).toFixed(3)}, ` +
         `folded ${foldedShare(relu).toFixed(3)}; plain: unchanged ${share(plain, UNCHANGED).toFixed(3)}`,
     );
-    expect(share(input, UNCHANGED)).toBeGreaterThan(0.2);
+    // Tight: a ratio of 1/2 instead of 1 (a wrong grid spacing) is a few levels darker.
+    expect(share(input, UNCHANGED, 4)).toBeGreaterThan(0.2);
     // After the layer: det W = 5.2 stretches what survives (a lighter tone); the half-planes ReLU cuts to 0
     // have no area left on screen; nothing is turned over.
     expect(share(relu, UNCHANGED)).toBeLessThan(share(input, UNCHANGED) / 4);
