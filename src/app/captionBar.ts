@@ -7,6 +7,7 @@ import { escapeHtml } from '../ui/status';
 import type { SliderBar } from '../ui/slider';
 import type { DisplayPath } from '../view/display';
 import { describePosition, layerNames, stripLabel } from './captions';
+import { layerBadge } from '../view/topology';
 
 export interface CaptionTargets {
   caption: HTMLElement;
@@ -32,7 +33,7 @@ export class CaptionBar {
     spec: NetworkSpec,
     path: DisplayPath,
     t: number,
-    o: { weightsVersion: number; functionView: boolean; watch: string },
+    o: { weightsVersion: number; functionView: boolean; watch: string; hint: string | null },
   ): void {
     // Words change with the slider, the weights (swaps) and the settings only.
     const version = o.weightsVersion * 4 + (o.functionView ? 1 : 0);
@@ -51,16 +52,25 @@ export class CaptionBar {
     }
     this.el.slider.set(t, text.phase);
     const watch = o.watch;
-    const key = `${text.title}|${text.detail}|${watch}|${path.swapped.join()}`;
+    // What each layer does to the plane's topology, from its spec and weights (a tooltip says why).
+    const badges = spec.layers.map((_, l) => layerBadge(spec, l, path.currentParams));
+    const hint = o.hint ? `<span class="hint">${escapeHtml(o.hint)}</span>` : '';
+    const key = `${text.title}|${text.detail}|${watch}|${path.swapped.join()}|${o.hint}|${badges.map((b) => b.kind).join()}`;
     const cells = this.el.stripCells.children;
     if (key !== this.key) {
       this.key = key;
-      this.el.caption.innerHTML = `<span class="title">${text.title}</span><span class="sub">${text.detail}</span>${
+      this.el.caption.innerHTML = `<span class="title">${text.title}</span><span class="sub">${text.detail}</span>${hint}${
         watch ? `<span class="watch">${escapeHtml(watch)}</span>` : ''
       }`;
       for (let r = 0; r < cells.length; r++) {
         const label = cells[r].querySelector('.label');
-        if (label) label.innerHTML = stripLabel(spec, path, r);
+        if (!label) continue;
+        const b = r > 0 ? badges[r - 1] : null;
+        label.innerHTML =
+          stripLabel(spec, path, r) +
+          (b
+            ? ` <span class="badge ${b.kind}" title="${escapeHtml(b.why)}">${escapeHtml(b.label)}</span>`
+            : '');
       }
     }
     for (let r = 0; r < cells.length; r++) cells[r].classList.toggle('active', Math.abs(t - r) < 1e-6);

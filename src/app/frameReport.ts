@@ -6,6 +6,7 @@
 import type { StatusLine } from '../ui/status';
 import type { CaptionBar } from './captionBar';
 import type { App } from './controller';
+import { topologyHint } from '../data/topology';
 import { defaultPace, gridForSpeed } from './pace';
 
 export type ReportHost = Pick<
@@ -31,6 +32,7 @@ export type ReportHost = Pick<
   | 'dom'
   | 'data'
   | 'stories'
+  | 'csvName'
 >;
 
 export class FrameReport {
@@ -108,6 +110,7 @@ export class FrameReport {
         weightsVersion: app.loop.seenParams,
         functionView: app.views.functionView,
         watch: app.stories.lookFor,
+        hint: app.csvName === null ? topologyHint(app.settings.dataset, spec) : null,
       });
     }
     app.hashSync?.tick(now);

@@ -206,7 +206,7 @@ export class Runtime {
     this.applyViewSettings();
     views.setSelected(-1);
     this.host.networkBuilt(names, [spec.inputSize, ...spec.layers.map((l) => l.units)]);
-    renderLegend(this.host.legend, data.full.classes, data.labelNames, data.test !== null);
+    this.renderLegend();
     views.setParams(trainer.params);
   }
 
@@ -226,6 +226,19 @@ export class Runtime {
     });
   }
 
+  /** The legend for the data on screen (and the fold map's colours when it is on). */
+  renderLegend(): void {
+    const data = this.data;
+    if (!data) return;
+    renderLegend(
+      this.host.legend,
+      data.full.classes,
+      data.labelNames,
+      data.test !== null,
+      this.host.settings.showFolds,
+    );
+  }
+
   /** The display settings, into the views. */
   applyViewSettings(): void {
     const v = this.host.views;
@@ -236,6 +249,7 @@ export class Runtime {
     v.showTest = s.showTest;
     v.showReferences = s.showReferences;
     v.showMistakes = s.showMistakes;
+    v.showFolds = s.showFolds;
     v.functionView = s.functionView;
     v.projectionMode = s.projection;
     v.wideDims = Number(s.wideDims);

@@ -82,6 +82,8 @@ export interface Settings {
   showReferences: boolean;
   /** Misclassified points marked with a cross. */
   showMistakes: boolean;
+  /** The surface coloured by how the map folds, squashes or stretches the input plane. */
+  showFolds: boolean;
   /** 1-D input: the main view draws curves over the input instead of the bent line. */
   functionView: boolean;
 }
@@ -114,6 +116,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     showTest: true,
     showReferences: true,
     showMistakes: true,
+    showFolds: false,
     functionView: true,
     stepsPerFrame: 4,
     fullSpeed: false,

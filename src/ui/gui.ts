@@ -183,6 +183,10 @@ export class ControlPanel {
       .name('points')
       .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
     view
+      .add(settings, 'showFolds')
+      .name('fold & stretch map')
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
+    view
       .add(settings, 'showMistakes')
       .name('mark mistakes')
       .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));

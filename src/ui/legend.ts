@@ -1,4 +1,5 @@
 /** The legend: class colours (or the regression scale), training vs test points, the decision boundary. */
+import { FOLD_HEX, FOLD_LEGEND } from '../view/folds';
 import { classColor, cssColor } from '../view/theme';
 
 /** Built with DOM calls: colours go through element.style, which the Content-Security-Policy allows. */
@@ -7,6 +8,7 @@ export function renderLegend(
   classes: number,
   names: string[] | null,
   hasTest: boolean,
+  folds = false,
 ): void {
   const doc = element.ownerDocument;
   const row = (marker: string, text: string, background?: string): HTMLElement => {
@@ -31,6 +33,10 @@ export function renderLegend(
   }
   if (classes > 0) rows.push(row('swatch', 'training point', '#c9d4de'));
   if (hasTest) rows.push(row('ring', 'test point'));
+  if (folds) {
+    for (const { key, text } of FOLD_LEGEND)
+      rows.push(row('swatch', text, `#${FOLD_HEX[key].toString(16).padStart(6, '0')}`));
+  }
   if (classes > 0) {
     // Filled in as training goes (the count of points marked with a cross).
     const count = doc.createElement('div');
