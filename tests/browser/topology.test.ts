@@ -145,4 +145,13 @@ describe('fold-and-stretch map', () => {
     expect(foldedShare(hidden)).toBeLessThan(0.001);
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it('the disk in its annulus through 2 tanh units: a homeomorphism, no vertex turned over', async () => {
+    await page.close();
+    ({ page, errors } = await openApp(browser, server.url));
+    await load(readFileSync(join(ROOT, 'tests/fixtures/disk-2-2-1.json'), 'utf8'), 'disk');
+    const hidden = await picture(1, true, 'topology-disk-2-tanh');
+    expect(foldedShare(hidden)).toBeLessThan(0.001);
+    expect(errors).toEqual([]);
+  }, 180_000);
 });
