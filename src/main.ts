@@ -60,6 +60,7 @@ async function main(): Promise<void> {
       progress: byId('progress'),
       trainingBar: byId('training-bar'),
       story: byId('story'),
+      timeline: document.getElementById('timeline-bar') ?? undefined,
     },
     views,
     device,

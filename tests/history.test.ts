@@ -154,7 +154,23 @@ describe.skipIf(!gpu)('history on the GPU', () => {
             fresh.dispose();
           }
         }
+        // Training on from a kept moment (weights, moments, step) reproduces the original continuation.
+        const from = kept[12];
+        const to = kept[kept.length - 1];
+        const resumed = await GpuTrainer.create(gpu!.device, config);
+        try {
+          resumed.setData(train, null);
+          resumed.restore({ params: from.params, moments: from.moments, step: from.step });
+          resumed.train(to.step - from.step);
+          const got = await resumed.readNow();
+          expect(got.step).toBe(to.step);
+          expect(bits(got.params), 'resumed weights').toBe(bits(to.params));
+          expect(bits(got.moments), 'resumed moments').toBe(bits(to.moments));
+        } finally {
+          resumed.dispose();
+        }
       } finally {
+        recorder.dispose();
         trainer.dispose();
       }
     });

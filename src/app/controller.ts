@@ -36,6 +36,9 @@ import { StoryMode } from './storyMode';
 import { StoryPanel } from '../ui/storyPanel';
 import type { Trainer, TrainerState } from './trainer';
 import { bindSelection, showSelection } from './selection';
+import { HistoryRecorder } from './timeline';
+import { TimelineScrub } from './timelineScrub';
+import { TimelineBar } from '../ui/timeline';
 
 export type { DataState } from './runtime';
 
@@ -55,6 +58,8 @@ export interface AppDom {
   progress: HTMLElement;
   trainingBar: HTMLElement;
   story: HTMLElement;
+  /** The timeline under the views (absent: no timeline control, the history is still kept). */
+  timeline?: HTMLElement;
 }
 
 /** While a video records: the canvas's fixed size and what is filmed. */
@@ -92,6 +97,9 @@ export class App implements Shareable {
   readonly snapshots = new Snapshots();
   readonly speed = new SpeedMeter();
   readonly stories = new StoryMode();
+  /** The training history (kept moments) and going back to them. */
+  readonly recorder = new HistoryRecorder();
+  readonly scrub: TimelineScrub;
   readonly runtime: Runtime;
   readonly loop: FrameLoop;
   readonly exportOptions: ExportOptions = {
@@ -138,6 +146,7 @@ export class App implements Shareable {
   private frameFailed = false;
   private readonly links = new LinkSource(this);
   private readonly report: FrameReport;
+  private readonly timelineBar: TimelineBar | null = null;
 
   constructor(dom: AppDom, views: Views, device: GPUDevice | null, adapter: string, notice: Notice) {
     this.dom = dom;
@@ -187,7 +196,68 @@ export class App implements Shareable {
     quietRenderers(views);
     if (device) watchDevice(this, device);
     bindSelection(this, dom.mainCanvas);
+    this.scrub = new TimelineScrub(
+      {
+        trainer: () => this.trainer,
+        playing: () => this.settings.playing,
+        setPlaying: (playing) => this.dispatch({ type: 'setPlaying', playing }),
+        showParams: (params) => {
+          this.views.setParams(params);
+          if (this.views.selected >= 0) this.select(this.views.selected);
+        },
+        redraw: () => (this.loop.dirty = true),
+        restoreState: (state) => this.queue(() => this.loadState(state)),
+      },
+      this.recorder,
+    );
+    this.recorder.onError = (e) => {
+      if (this.trainer) this.trainerError(this.trainer, e);
+    };
+    if (dom.timeline) {
+      this.timelineBar = new TimelineBar(dom.timeline, {
+        seek: (index) => this.scrub.seek(index),
+        live: () => void this.scrub.goLive(),
+        resume: () => {
+          const entry = this.scrub.entry;
+          if (!entry) return;
+          const later = this.recorder.history.length - 1 - (this.scrub.index ?? 0);
+          const ok = window.confirm(
+            `Train on from step ${entry.step}? The ${later} later moment${later === 1 ? '' : 's'} of the history ` +
+              'and the live state are dropped.',
+          );
+          if (ok) void this.scrub.resume();
+        },
+      });
+    }
   }
+
+  /** The timeline shows the kept moments and the one shown (called after each frame's drawing). */
+  private showTimeline(): void {
+    const bar = this.timelineBar;
+    if (!bar) return;
+    const entries = this.recorder.history.entries;
+    const e = this.scrub.entry;
+    const fmt = (v: number | null, digits: number) => (v === null ? '–' : v.toFixed(digits));
+    bar.show({
+      steps: this.timelineSteps(),
+      index: this.scrub.index,
+      liveStep: this.trainer?.step ?? 0,
+      text: e
+        ? `step ${e.step}${e.epoch !== null ? `, epoch ${e.epoch}` : ''} · loss ${fmt(e.trainLoss, 4)} · ` +
+          `accuracy ${e.trainAccuracy === null ? '–' : (100 * e.trainAccuracy).toFixed(1) + ' %'}`
+        : `live · ${entries.length} moments kept`,
+    });
+  }
+
+  /** The kept steps, rebuilt only when the history changed. */
+  private timelineSteps(): number[] {
+    const entries = this.recorder.history.entries;
+    const last = entries[entries.length - 1]?.step ?? -1;
+    if (this.stepsCache.length !== entries.length || this.stepsCache[this.stepsCache.length - 1] !== last)
+      this.stepsCache = entries.map((e) => e.step);
+    return this.stepsCache;
+  }
+  private stepsCache: number[] = [];
 
   // What the runtime and the frame loop need of the app (RuntimeHost, FrameHost).
 
@@ -389,6 +459,7 @@ export class App implements Shareable {
 
   /** After the trainer went back to a snapshot: read and draw everything afresh, pace from the start. */
   restored(): void {
+    this.recorder.branch(this.trainer?.step ?? 0);
     this.loop.restart();
   }
 
@@ -416,6 +487,7 @@ export class App implements Shareable {
         break;
       case 'view':
         this.runtime.applyViewSettings();
+        this.runtime.renderLegend();
         break;
       case 'projection':
         this.runtime.applyViewSettings();
@@ -436,7 +508,11 @@ export class App implements Shareable {
 
   /** How many steps a frame may train (a story pauses at its length, then waits for its statistics). */
   allowSteps(step: number, wanted: number): number {
-    const n = this.stories.allowed(step, wanted);
+    // While a past moment is shown, the engine holds its weights: no training.
+    if (this.scrub.scrubbing) return 0;
+    const allowed = this.stories.allowed(step, wanted);
+    // The history stops training at each kept step until the state there is read back.
+    const n = this.trainer ? this.recorder.allow(this.trainer, allowed) : allowed;
     if (n === 0 && this.stories.reachedEnd(step) && this.settings.playing) {
       this.dispatch({ type: 'setPlaying', playing: false });
       this.store.emit('story');
@@ -478,6 +554,8 @@ export class App implements Shareable {
   async rebuildNetwork(options: { keepChart?: boolean } = {}): Promise<void> {
     await this.runtime.rebuildNetwork();
     this.snapshots.clear(specKey(this.runtime.spec));
+    this.recorder.clear();
+    this.scrub.reset();
     this.gridProbe = true;
     this.divergedAt = null;
     this.notice.clear('divergence');
@@ -543,6 +621,8 @@ export class App implements Shareable {
   }
 
   weightsArrived(trainer: Trainer, now: number): void {
+    // While a past moment is shown the engine holds its weights: what is read back then is not live.
+    if (this.scrub.scrubbing) return;
     this.weightsVersion++;
     // While diverged, states read back are labelled with steps the GPU never took: not snapshots.
     if (trainer.state && this.divergedAt === null) this.snapshots.offer(trainer.state, now);
@@ -611,10 +691,12 @@ export class App implements Shareable {
 
   afterDraw(now: number, t: number): void {
     this.report.afterDraw(now, t);
+    this.showTimeline();
   }
 
   dispose(): void {
     this.disposed = true;
+    this.recorder.dispose();
     this.disposeTraining();
     this.views.dispose();
   }

@@ -138,6 +138,22 @@ export interface DebugHook {
   readWeights(): Promise<number[] | null>;
   /** Sets a display option of the views by name and applies it (for the view tests). */
   viewOption(name: string, value: unknown): void;
+  /** The training history: kept steps, thinning level and ε, bytes held, and the moment shown (null: live). */
+  timeline(): {
+    steps: number[];
+    level: number;
+    epsilon: number;
+    bytes: number;
+    index: number | null;
+    /** Reads of kept steps still in flight. */
+    busy: boolean;
+  };
+  /** Shows kept moment `index` in every view (pauses training), as dragging the timeline does. */
+  scrubTo(index: number): void;
+  /** Back to the live state. */
+  timelineLive(): Promise<void>;
+  /** Trains on from the moment shown (without asking). */
+  timelineResume(): Promise<void>;
 }
 
 declare global {
@@ -282,6 +298,20 @@ export function installDebugHook(app: App): void {
       return views.probe && app.trainer
         ? views.probe(count, app.settings.position, app.trainer.params)
         : null;
+    },
+    timeline: () => ({
+      steps: app.recorder.history.entries.map((e) => e.step),
+      level: app.recorder.history.level,
+      epsilon: app.recorder.history.epsilon,
+      bytes: app.recorder.history.bytes,
+      index: app.scrub.index,
+      busy: app.recorder.busy,
+    }),
+    scrubTo: (index) => app.scrub.seek(index),
+    timelineLive: () => app.scrub.goLive(),
+    timelineResume: async () => {
+      await app.scrub.resume();
+      await app.queue(() => {});
     },
     viewOption: (name, value) => {
       (app.views as unknown as Record<string, unknown>)[name] = value;
