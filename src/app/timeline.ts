@@ -37,6 +37,8 @@ function figures(stats: Stats | null, step: number): Omit<HistoryEntry, 'step' |
 const RING_SLOTS = 8;
 const RING_SLOT_BYTES = 1 << 20;
 const RING_SLOT_STATES = 64;
+/** Frames training waits for a free readback buffer before it passes a kept step. */
+const MAX_BLOCKED_FRAMES = 8;
 
 interface Slot {
   buffer: GPUBuffer;
@@ -63,8 +65,9 @@ export class HistoryRecorder {
   private generation = 0;
   /** A kept step whose state could not be kept (not finite, or a failed read): training may pass it. */
   private passed = -1;
-  /** Kept steps passed because every readback buffer was in flight. */
+  /** Kept steps passed because every readback buffer was in flight, and frames waited in a row. */
   gaps = 0;
+  private blocked = 0;
   /** The last kept step whose read was started. */
   private requested = -1;
   private ring: { engine: Engine; slots: Slot[]; capacity: number } | null = null;
@@ -117,11 +120,13 @@ export class HistoryRecorder {
           }
           slot ??= this.freeSlot(trainer);
           if (!slot) {
-            // Every readback buffer is still in flight (the GPU is far behind): training passes this
-            // step rather than stall, and the history has a gap there (counted in `gaps`).
+            // Every readback buffer is still in flight (the GPU is far behind): wait a few frames, then
+            // let training pass this step rather than stall (a gap in the history, counted in `gaps`).
+            if (++this.blocked <= MAX_BLOCKED_FRAMES) return 0;
             this.passed = step;
             this.gaps++;
           } else this.copy(trainer, slot, step);
+          this.blocked = 0;
         }
         if (left <= 0) return 0;
         const n = Math.min(left, this.history.nextKept(step) - step);
