@@ -64,7 +64,8 @@ describe('with WebGPU', () => {
     await page.evaluate(() => window.__detangle!.setFullSpeed(true));
     await waitFor(
       page,
-      (s) => s.chartSamples >= 3 && s.lossLatest < 0.5 * s.lossFirst && (s.accuracy ?? 0) > 0.95,
+      (s) =>
+        s.chartSamples >= 3 && s.lossLatest < 0.5 * s.lossFirst && (s.accuracy ?? 0) > 0.95 && s.step > 1000,
       120_000,
     );
     await page.evaluate(() => window.__detangle!.setPlaying(false));
