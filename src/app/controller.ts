@@ -659,6 +659,9 @@ export class App implements Shareable {
   async freshState(): Promise<TrainerState | null> {
     const trainer = this.trainer;
     if (!trainer) return null;
+    // While the timeline shows a past moment the engine holds that moment: the live state is the scrub's.
+    const live = this.scrub.liveState();
+    if (live) return live;
     let state: TrainerState;
     try {
       state = await trainer.readNow();

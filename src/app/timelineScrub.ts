@@ -38,6 +38,11 @@ export class TimelineScrub {
     return this.index !== null;
   }
 
+  /** While scrubbing: the live state read back when scrubbing began (the engine holds a past moment). */
+  liveState(): Promise<TrainerState | null> | null {
+    return this.index === null ? null : this.live;
+  }
+
   /** The moment shown, or null when live. */
   get entry(): HistoryEntry | null {
     return this.index === null ? null : (this.recorder.history.entries[this.index] ?? null);
