@@ -42,34 +42,38 @@ const overlap = (a: Box, b: Box): number =>
   Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
 
 describe('the shell', () => {
-  it(`the default experiment is separated after the pace rule's ${WATCH_STEPS} steps`, async () => {
-    // The speed probe sets the pace after a few frames of the default experiment.
-    await page.evaluate(() => window.__detangle!.runFrames(12));
-    const paced = await state();
-    expect(paced.dataset).toBe('rings');
-    expect(paced.widths).toEqual([2, 3, 2, 1]);
-    expect(paced.pacedByProbe, 'the probe set the pace').toBe(false);
-    expect(paced.stepsPerFrame).toBeGreaterThanOrEqual(1);
-    // The claim is about steps, not seconds (at the default pace they take WATCH_STEPS / 400 s): take
-    // them in big frames, then read the statistics at that step.
-    await page.evaluate(() => window.__detangle!.setStepsPerFrame(1000));
-    for (let i = 0; i < 40 && (await state()).step < WATCH_STEPS; i++) {
-      await page.evaluate(() => window.__detangle!.runFrames(2));
-    }
-    await page.evaluate(() => window.__detangle!.setPlaying(false));
-    await page.waitForFunction((n) => window.__detangle!.state().statsStep >= n, WATCH_STEPS, {
-      timeout: 30_000,
-      polling: 100,
-    });
-    const s = await state();
-    expect(s.step).toBeGreaterThanOrEqual(WATCH_STEPS);
-    expect(s.step).toBeLessThan(WATCH_STEPS * 1.5);
-    expect(s.testAccuracy, `test accuracy at step ${s.step}`).toBeGreaterThanOrEqual(0.95);
-    // The bar counts the same step as the engine.
-    await page.evaluate(() => window.__detangle!.runFrames(40));
-    const counters = await page.textContent('#train-counters');
-    expect(counters?.replace(/,/g, '')).toContain(`step ${(await state()).step}`);
-  });
+  it(
+    `the default experiment is separated after the pace rule's ${WATCH_STEPS} steps`,
+    { timeout: 300_000 },
+    async () => {
+      // The speed probe sets the pace after a few frames of the default experiment.
+      await page.evaluate(() => window.__detangle!.runFrames(12));
+      const paced = await state();
+      expect(paced.dataset).toBe('rings');
+      expect(paced.widths).toEqual([2, 3, 2, 1]);
+      expect(paced.pacedByProbe, 'the probe set the pace').toBe(false);
+      expect(paced.stepsPerFrame).toBeGreaterThanOrEqual(1);
+      // The claim is about steps, not seconds (at the default pace they take WATCH_STEPS / 400 s): take
+      // them in big frames, then read the statistics at that step.
+      await page.evaluate(() => window.__detangle!.setStepsPerFrame(1000));
+      for (let i = 0; i < 600 && (await state()).step < WATCH_STEPS; i++) {
+        await page.evaluate(() => window.__detangle!.runFrames(2));
+      }
+      await page.evaluate(() => window.__detangle!.setPlaying(false));
+      await page.waitForFunction((n) => window.__detangle!.state().statsStep >= n, WATCH_STEPS, {
+        timeout: 30_000,
+        polling: 100,
+      });
+      const s = await state();
+      expect(s.step).toBeGreaterThanOrEqual(WATCH_STEPS);
+      expect(s.step).toBeLessThan(WATCH_STEPS * 1.5);
+      expect(s.testAccuracy, `test accuracy at step ${s.step}`).toBeGreaterThanOrEqual(0.95);
+      // The bar counts the same step as the engine.
+      await page.evaluate(() => window.__detangle!.runFrames(40));
+      const counters = await page.textContent('#train-counters');
+      expect(counters?.replace(/,/g, '')).toContain(`step ${(await state()).step}`);
+    },
+  );
 
   it('at five sizes the training bar and the slider are in view and cover nothing', async () => {
     for (const [width, height] of SIZES) {
