@@ -511,8 +511,9 @@ export class App implements Shareable {
     // While a past moment is shown, the engine holds its weights: no training.
     if (this.scrub.scrubbing) return 0;
     const allowed = this.stories.allowed(step, wanted);
-    // The history stops training at each kept step until the state there is read back.
-    const n = this.trainer ? this.recorder.allow(this.trainer, allowed) : allowed;
+    // The history stops training at each kept step until the state there is read back. Only on the GPU:
+    // the CPU fallback's worker would wait for a round trip at every kept step.
+    const n = this.trainer && this.device ? this.recorder.allow(this.trainer, allowed) : allowed;
     if (n === 0 && this.stories.reachedEnd(step) && this.settings.playing) {
       this.dispatch({ type: 'setPlaying', playing: false });
       this.store.emit('story');
