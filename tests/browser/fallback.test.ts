@@ -42,12 +42,22 @@ describe('without WebGPU', () => {
     const s0 = await page.evaluate(() => window.__detangle!.state());
     expect(s0.backend).toBe('webgl2');
     expect(s0.rendererWebGPU).toBe(false);
+    // The picture of fresh, untrained weights (the default pace may have trained a while already).
+    await page.evaluate(async () => {
+      const h = window.__detangle!;
+      h.setPlaying(false);
+      await h.rebuild();
+      await h.runFrames(5);
+    });
     await page.waitForTimeout(1500);
     const before = await shoot(page, '#main-canvas', 'fallback-start-main');
     expect(countColor(before, CLASS_COLORS[0], 35)).toBeGreaterThan(200);
     expect(countColor(before, CLASS_COLORS[1], 35)).toBeGreaterThan(200);
 
-    await page.evaluate(() => window.__detangle!.setFullSpeed(true));
+    await page.evaluate(() => {
+      window.__detangle!.setFullSpeed(true);
+      window.__detangle!.setPlaying(true);
+    });
     await waitFor(page, (s) => s.chartSamples >= 3 && s.lossLatest < 0.7 * s.lossFirst, 150_000);
     await page.evaluate(() => window.__detangle!.setPlaying(false));
     await page.waitForTimeout(1500);
