@@ -7,7 +7,7 @@ import { escapeHtml } from '../ui/status';
 import type { SliderBar } from '../ui/slider';
 import type { DisplayPath } from '../view/display';
 import { describePosition, layerNames, stripLabel } from './captions';
-import { layerBadge } from '../view/topology';
+import { layerBadge, type LayerBadge } from '../view/topology';
 
 export interface CaptionTargets {
   caption: HTMLElement;
@@ -19,6 +19,8 @@ export class CaptionBar {
   private key = '';
   private t = NaN;
   private version = -1;
+  private badges: LayerBadge[] = [];
+  private badgesVersion = -1;
 
   constructor(private readonly el: CaptionTargets) {}
 
@@ -27,6 +29,7 @@ export class CaptionBar {
     this.key = '';
     this.t = NaN;
     this.version = -1;
+    this.badgesVersion = -1;
   }
 
   update(
@@ -53,7 +56,12 @@ export class CaptionBar {
     this.el.slider.set(t, text.phase);
     const watch = o.watch;
     // What each layer does to the plane's topology, from its spec and weights (a tooltip says why).
-    const badges = spec.layers.map((_, l) => layerBadge(spec, l, path.currentParams));
+    // They change with the weights only, not with the slider: computed once per weights read back.
+    if (o.weightsVersion !== this.badgesVersion) {
+      this.badgesVersion = o.weightsVersion;
+      this.badges = spec.layers.map((_, l) => layerBadge(spec, l, path.currentParams));
+    }
+    const badges = this.badges;
     const hint = o.hint ? `<span class="hint">${escapeHtml(o.hint)}</span>` : '';
     const key = `${text.title}|${text.detail}|${watch}|${path.swapped.join()}|${o.hint}|${badges.map((b) => b.kind).join()}`;
     const cells = this.el.stripCells.children;
