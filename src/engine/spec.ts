@@ -36,6 +36,29 @@ export interface OptimizerSpec {
   epsilon: number;
   l1: number;
   l2: number;
+  /**
+   * Weight λ of the contractive penalty λ·(1/B)·Σ_samples Σ_hidden ‖∂a_l/∂a_{l−1}‖²_F (absent = 0, off).
+   * Its gradient joins the data loss's; the reported loss stays the data loss alone.
+   */
+  contractive?: number;
+}
+
+/** Largest contractive weight accepted: beyond it the penalty swamps any data loss. */
+export const MAX_CONTRACTIVE = 10;
+
+/** The contractive weight of an optimiser spec: 0 (off) when absent. */
+export function contractiveOf(o: OptimizerSpec): number {
+  return o.contractive ?? 0;
+}
+
+/** Throws a SpecError when the contractive weight is not a finite number in [0, MAX_CONTRACTIVE]. */
+export function checkOptimizer(o: OptimizerSpec): void {
+  const c = o.contractive;
+  if (c !== undefined && !(typeof c === 'number' && Number.isFinite(c) && c >= 0 && c <= MAX_CONTRACTIVE)) {
+    throw new SpecError(
+      `contractive: the penalty weight must be a number from 0 to ${MAX_CONTRACTIVE}; got ${c}`,
+    );
+  }
 }
 
 export const DEFAULT_SLOPE = 0.01;

@@ -7,7 +7,7 @@ import type { Dataset } from '../data/types';
 import { Random } from '../random';
 import { ACTIVATION_FNS } from './activations';
 import { batchOfStep, epochKey, indexBits, permute, stepsPerEpoch } from './permutation';
-import type { LayerSpec, NetworkSpec, OptimizerSpec } from './spec';
+import type { Activation, LayerSpec, NetworkSpec, OptimizerSpec } from './spec';
 import { outputUnits, paramLayout, widths } from './spec';
 import type { EngineConfig, LayerBufferLayout, SetStats, Stats } from './types';
 
@@ -114,60 +114,130 @@ export function isCorrect(spec: NetworkSpec, output: Vec, label: number): boolea
   return best === Math.round(label);
 }
 
-/** Back-propagates dL/dz of the output layer and adds dL/dparams into `grad`. */
+/** c_j = Σ_i W_ji², the squared norm of each row of layer l's weights. */
+function rowNorms(spec: NetworkSpec, params: ArrayLike<number>, l: number): Vec {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const c = new Float64Array(w[l + 1]);
+  for (let j = 0; j < c.length; j++) {
+    const row = layout.weight[l] + j * w[l];
+    for (let i = 0; i < w[l]; i++) c[j] += params[row + i] * params[row + i];
+  }
+  return c;
+}
+
+/**
+ * ‖∂a_l/∂a_{l−1}‖²_F summed over the hidden layers l (every layer but the output) of one sample:
+ * ∂a_l/∂a_{l−1} = diag(f'(z_l)) W_l, so each layer gives Σ_j f'(z_j)² Σ_i W_ji².
+ */
+export function jacobianNormSq(spec: NetworkSpec, params: ArrayLike<number>, trace: ForwardTrace): number {
+  let total = 0;
+  for (let l = 0; l < spec.layers.length - 1; l++) {
+    const layer = spec.layers[l];
+    const f = ACTIVATION_FNS[layer.activation as Activation];
+    const c = rowNorms(spec, params, l);
+    for (let j = 0; j < c.length; j++) {
+      const d = f.derivative(trace.pre[l + 1][j], trace.post[l + 1][j], layer.slope);
+      total += d * d * c[j];
+    }
+  }
+  return total;
+}
+
+/** The mean over a set of jacobianNormSq: how much the hidden layers stretch the plane at the data. */
+export function meanJacobianNormSq(spec: NetworkSpec, params: ArrayLike<number>, data: Dataset): number {
+  const n = data.y.length;
+  const inSize = spec.inputSize;
+  let total = 0;
+  for (let s = 0; s < n; s++) {
+    const trace = forward(spec, params, data.x.subarray(s * inSize, s * inSize + inSize));
+    total += jacobianNormSq(spec, params, trace);
+  }
+  return n ? total / n : 0;
+}
+
+/**
+ * Back-propagates dL/dz of the output layer and adds dL/dparams into `grad`. With `contractive` λ > 0 the
+ * sample's contractive term λ·Σ_hidden Σ_j f'(z_j)² c_j (c_j = Σ_i W_ji²) joins L: its derivative adds
+ * 2λ f'(z_j)² W_ji to each hidden weight directly, and 2λ c_j f'(z_j) f''(z_j) to dL/dz_j of each hidden
+ * unit, which then flows down like the loss's own.
+ */
 export function backward(
   spec: NetworkSpec,
   params: ArrayLike<number>,
   trace: ForwardTrace,
   dzOut: Vec,
   grad: Vec,
+  contractive = 0,
 ): void {
   const layout = paramLayout(spec);
   const w = widths(spec);
   let dz = dzOut;
   for (let l = spec.layers.length - 1; l >= 0; l--) {
     const inputs = trace.post[l];
+    const hidden = contractive !== 0 && l < spec.layers.length - 1;
+    const own = spec.layers[l];
     for (let j = 0; j < w[l + 1]; j++) {
       grad[layout.bias[l] + j] += dz[j];
       const row = layout.weight[l] + j * w[l];
       for (let i = 0; i < w[l]; i++) grad[row + i] += dz[j] * inputs[i];
+      if (hidden) {
+        const d = ACTIVATION_FNS[own.activation as Activation].derivative(
+          trace.pre[l + 1][j],
+          trace.post[l + 1][j],
+          own.slope,
+        );
+        for (let i = 0; i < w[l]; i++) grad[row + i] += 2 * contractive * d * d * params[row + i];
+      }
     }
     if (l === 0) break;
     const below = spec.layers[l - 1];
     const f = below.activation === 'softmax' ? null : ACTIVATION_FNS[below.activation];
+    const c = contractive !== 0 ? rowNorms(spec, params, l - 1) : null;
     const next = new Float64Array(w[l]);
     for (let i = 0; i < w[l]; i++) {
       let sum = 0;
       for (let j = 0; j < w[l + 1]; j++) sum += params[layout.weight[l] + j * w[l] + i] * dz[j];
-      next[i] = sum * f!.derivative(trace.pre[l][i], trace.post[l][i], below.slope);
+      const d = f!.derivative(trace.pre[l][i], trace.post[l][i], below.slope);
+      next[i] = sum * d;
+      if (c) next[i] += 2 * contractive * c[i] * d * f!.curvature(trace.post[l][i], d);
     }
     dz = next;
   }
 }
 
+/** The penalties a batch gradient adds to the data loss's (see batchGradient). */
+export interface Penalties {
+  l1: number;
+  l2: number;
+  contractive?: number;
+}
+
 /**
  * Mean data loss and gradient over a batch of samples, plus the weight penalties
- * l1·Σ|w| + ½·l2·Σw² over weights (not biases), whose gradient is added to `grad` but whose value is not
- * part of the reported loss.
+ * l1·Σ|w| + ½·l2·Σw² over weights (not biases) and the contractive penalty
+ * λ·(1/B)·Σ_samples Σ_hidden ‖∂a_l/∂a_{l−1}‖²_F, whose gradients are added to `grad` but whose values are
+ * not part of the reported loss.
  */
 export function batchGradient(
   spec: NetworkSpec,
   params: ArrayLike<number>,
   data: Dataset,
   indices: ArrayLike<number>,
-  penalty: { l1: number; l2: number } = { l1: 0, l2: 0 },
+  penalty: Penalties = { l1: 0, l2: 0 },
 ): { loss: number; grad: Vec } {
   const layout = paramLayout(spec);
   const grad = new Float64Array(layout.count);
   const n = indices.length;
   let loss = 0;
   const inSize = spec.inputSize;
+  const contractive = penalty.contractive ?? 0;
   for (let s = 0; s < n; s++) {
     const idx = indices[s];
     const trace = forward(spec, params, data.x.subarray(idx * inSize, idx * inSize + inSize));
     const { loss: l, dz } = sampleLoss(spec, trace, data.y[idx]);
     loss += l;
-    backward(spec, params, trace, dz, grad);
+    backward(spec, params, trace, dz, grad, contractive);
   }
   for (let p = 0; p < grad.length; p++) grad[p] /= n;
   if (penalty.l1 !== 0 || penalty.l2 !== 0) {
