@@ -253,7 +253,7 @@ describe('model files: errors give the JSON path', () => {
     const big = EXAMPLE.replace('"version": 1,', `"version": 1, "pad": "${'x'.repeat(MODEL_MAX_BYTES)}",`);
     const size = new TextEncoder().encode(big).length.toLocaleString('en-US');
     expect(errorOf(big).message).toBe(
-      `the file is too large: it is ${size} bytes, and a model file may be at most 5,242,880 bytes (5 MiB)`,
+      `the file is too large: it is ${size} bytes, and a model file may be at most 22,020,096 bytes (21 MiB)`,
     );
     const text = EXAMPLE.slice(0, 101);
     expect(() => importModel(`${text}é`, { maxBytes: 102 })).toThrow(

@@ -83,10 +83,10 @@ export class History {
     return g[i];
   }
 
-  /** Whether `step` is kept at the current level. */
-  isKept(step: number): boolean {
+  /** Whether `step` is kept at the current level (or at `level`). */
+  isKept(step: number, level = this.level): boolean {
     if (step <= this.dense) return step >= 0 && Number.isInteger(step);
-    const stride = 2 ** this.level;
+    const stride = 2 ** level;
     // Binary search among the level's points (the grid grows to cover `step`).
     let hi = 1;
     while (this.gridAt(hi * stride) < step) hi *= 2;
@@ -151,6 +151,55 @@ export class History {
     let w = 0;
     for (const e of this.entries) if (this.isKept(e.step)) this.entries[w++] = e;
     this.entries.length = w;
+  }
+
+  /**
+   * At most `max` of the kept moments (the same objects), thinned as the history thins itself: coarser
+   * levels first, so the next kept step after any kept step s ≥ dense stays at most s·(1+ε) with the
+   * coarser ε that `level` gives; while the dense start alone is over `max`, every `denseStride`-th step
+   * of it. The history itself is not changed.
+   */
+  thinnedTo(max: number): { entries: HistoryEntry[]; level: number; denseStride: number } {
+    if (!Number.isInteger(max) || max < 1) throw new Error(`history thinnedTo: expected max ≥ 1; got ${max}`);
+    let level = this.level;
+    let denseStride = 1;
+    for (;;) {
+      let dense = 0;
+      let sparse = 0;
+      for (const e of this.entries) {
+        if (e.step <= this.dense) {
+          if (e.step % denseStride === 0) dense++;
+        } else if (this.isKept(e.step, level)) sparse++;
+      }
+      if (dense + sparse <= max) break;
+      // Coarser in log time while the sparse part is the larger; then the dense start too.
+      if (sparse > 1 && (sparse >= dense / 2 || denseStride >= this.dense)) level++;
+      else denseStride *= 2;
+    }
+    const entries = this.entries.filter((e) =>
+      e.step <= this.dense ? e.step % denseStride === 0 : this.isKept(e.step, level),
+    );
+    return { entries, level, denseStride };
+  }
+
+  /**
+   * Takes moments from elsewhere (a model file), replacing what is held; they are kept as given (steps
+   * increasing). The level becomes the coarsest at which every step beyond the dense start is on the
+   * grid, so moments recorded after them follow the same spacing; off the grid, the finest.
+   */
+  adopt(entries: readonly HistoryEntry[]): void {
+    for (let i = 1; i < entries.length; i++) {
+      if (!(entries[i].step > entries[i - 1].step))
+        throw new Error(`history adopt: steps must increase; got ${entries[i - 1].step}, ${entries[i].step}`);
+    }
+    const sparse = entries.filter((e) => e.step > this.dense).map((e) => e.step);
+    let level = 0;
+    if (sparse.length > 0 && sparse.every((s) => this.isKept(s, 0))) {
+      while (level < 30 && sparse.every((s) => this.isKept(s, level + 1))) level++;
+    }
+    this.level = level;
+    this.entries.length = 0;
+    this.entries.push(...entries.slice(Math.max(0, entries.length - this.capacity)));
   }
 
   /** Forgets moments after `step` (training branched from there). */

@@ -14,8 +14,17 @@
  *       ...
  *     ],
  *     "experiment": { ...the settings of the run... },     // optional
- *     "optimizerState": { "step": 1200, "moments": [...] } // optional: 2 x parameter count numbers
+ *     "optimizerState": { "step": 1200, "moments": [...] }, // optional: 2 x parameter count numbers
+ *     "history": [                                          // optional: kept moments of training
+ *       { "step": 0, "epoch": 0, "trainLoss": 0.26, "testLoss": 0.25, "trainAccuracy": 0.5,
+ *         "testAccuracy": 0.49, "weights": "<base64>", "moments": "<base64>" },  // moments optional
+ *       ...
+ *     ]
  *   }
+ *
+ * A history moment's `weights` (and `moments`, 2 per parameter) are little-endian float32 values in
+ * standard base64 (RFC 4648 section 4, padded); steps increase strictly. The history has its own limits
+ * (HISTORY_MAX_MOMENTS, HISTORY_MAX_BYTES of base64 text): exporters thin it to fit.
  *
  * Reading checks the schema and the app's limits (limits.ts, through checkSpec) and rejects anything
  * else with a ShareError whose field is a JSON path (`layers[2].weights[1][0]`). Values from the file
@@ -27,6 +36,7 @@ import type { Activation, LayerSpec, Loss, NetworkSpec, OutputActivation } from 
 import { DEFAULT_SLOPE, LOSSES, SpecError, checkSpec, paramLayout, widths } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
 import { DEFAULT_EXPERIMENT, archText } from '../experiment/experiment';
+import { fromBase64url, toBase64url } from './base64url';
 import { ShareError, messageOf, show } from './errors';
 import type { FieldNames } from './validate';
 import { EXPERIMENT_KEYS, checkExperiment, cleanExperiment } from './validate';
@@ -34,8 +44,15 @@ import { checkParams } from './weights';
 
 export const MODEL_FORMAT = 'detangle-model';
 export const MODEL_VERSION = 1;
-/** Largest model file read: 5 MiB. The largest network the engine takes needs well under 1 MiB. */
-export const MODEL_MAX_BYTES = 5 * 1024 * 1024;
+/** Most moments a model file's history holds (the app's recorder keeps as many). */
+export const HISTORY_MAX_MOMENTS = 1000;
+/** Most base64 text a model file's history holds: 16 MiB. */
+export const HISTORY_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * Largest model file read: 5 MiB for the network (the largest the engine takes needs well under 1 MiB)
+ * and HISTORY_MAX_BYTES for its history.
+ */
+export const MODEL_MAX_BYTES = 5 * 1024 * 1024 + HISTORY_MAX_BYTES;
 
 /** The optimiser's state for continuing training: step count and moments (the engine's readState). */
 export interface OptimizerState {
@@ -44,11 +61,25 @@ export interface OptimizerState {
   moments: Float32Array;
 }
 
+/** One kept moment of training in a model file: the state at `step` and the figures known then. */
+export interface ModelMoment {
+  step: number;
+  epoch: number | null;
+  trainLoss: number | null;
+  testLoss: number | null;
+  trainAccuracy: number | null;
+  testAccuracy: number | null;
+  params: Float32Array;
+  /** Optimiser moments (2 per parameter), which training on from this moment needs; null when absent. */
+  moments: Float32Array | null;
+}
+
 export interface ImportedModel {
   spec: NetworkSpec;
   params: Float32Array;
   experiment?: Experiment;
   optimizerState?: OptimizerState;
+  history?: ModelMoment[];
 }
 
 const MAX_STEP = 2 ** 32 - 1;
@@ -93,15 +124,122 @@ function numberList(values: ArrayLike<number>, from: number, count: number): str
   return `[${out.join(', ')}]`;
 }
 
+// Standard base64 (with + / and = padding) on top of the base64url codec.
+function toBase64(bytes: Uint8Array): string {
+  const url = toBase64url(bytes);
+  return url.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (url.length % 4)) % 4);
+}
+
+function fromBase64(text: string, field: string): Uint8Array<ArrayBuffer> {
+  if (text.length % 4 !== 0) {
+    throw new ShareError(`is not base64: its length ${text.length} is not a multiple of 4`, field);
+  }
+  const body = text.replace(/={1,2}$/, '');
+  const bad = /[^A-Za-z0-9+/]/.exec(body);
+  if (bad) {
+    throw new ShareError(
+      `is not base64: character ${bad.index + 1} is ${JSON.stringify(bad[0])} (A-Z, a-z, 0-9, + and / only)`,
+      field,
+    );
+  }
+  return fromBase64url(body.replace(/\+/g, '-').replace(/\//g, '_'), field);
+}
+
+/** Float32 values as little-endian bytes in base64. */
+export function floatsToBase64(values: Float32Array): string {
+  const bytes = new Uint8Array(values.length * 4);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
+  return toBase64(bytes);
+}
+
+/** Base64 of `count` little-endian float32 values, each finite; a ShareError naming `field` otherwise. */
+function floatsFromBase64(v: unknown, count: number, what: string, field: string): Float32Array {
+  if (typeof v !== 'string') {
+    throw new ShareError(`must be base64 text of ${count} float32 ${what}; got ${show(v)}`, field);
+  }
+  const bytes = fromBase64(v, field);
+  if (bytes.length !== 4 * count) {
+    throw new ShareError(
+      `must hold ${count} float32 ${what} (${4 * count} bytes); got ${bytes.length} bytes`,
+      field,
+    );
+  }
+  const view = new DataView(bytes.buffer);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    out[i] = view.getFloat32(i * 4, true);
+    if (!Number.isFinite(out[i])) throw new ShareError(`value ${i} is ${out[i]}; only finite numbers`, field);
+  }
+  return out;
+}
+
+/** Characters of base64 text for `count` float32 values. */
+function base64Chars(count: number): number {
+  return 4 * Math.ceil((4 * count) / 3);
+}
+
 /**
- * The network as a model file. `experiment` and `optimizerState` are included when given. Throws a
- * ShareError when the parameters or state do not fit the network or are not finite (a diverged run).
+ * How many history moments of a network with `paramCount` parameters fit the history's limits (with their
+ * optimiser moments, or weights only).
+ */
+export function historyCapacity(paramCount: number, withMoments: boolean): number {
+  const perMoment = base64Chars(paramCount) + (withMoments ? base64Chars(2 * paramCount) : 0);
+  return Math.max(1, Math.min(HISTORY_MAX_MOMENTS, Math.floor(HISTORY_MAX_BYTES / perMoment)));
+}
+
+function figureText(v: number | null): string {
+  return v === null || !Number.isFinite(v) ? 'null' : JSON.stringify(v);
+}
+
+function historyText(history: readonly ModelMoment[], spec: NetworkSpec, count: number): string {
+  if (history.length > HISTORY_MAX_MOMENTS) {
+    throw new ShareError(`has ${history.length} moments; at most ${HISTORY_MAX_MOMENTS}`, 'history');
+  }
+  let chars = 0;
+  const lines = history.map((m, i) => {
+    const at = `history[${i}]`;
+    integerAt(m.step, 0, MAX_STEP, `${at}.step`);
+    if (i > 0 && !(m.step > history[i - 1].step)) {
+      throw new ShareError(
+        `must be after the step before (${history[i - 1].step}); got ${m.step}`,
+        `${at}.step`,
+      );
+    }
+    checkParams(spec, m.params, `${at}.weights`);
+    const weights = floatsToBase64(m.params);
+    let moments = '';
+    if (m.moments) {
+      checkOptimizerState(m.step, m.moments, count, at);
+      moments = `, "moments": "${floatsToBase64(m.moments)}"`;
+    }
+    chars += weights.length + moments.length;
+    return (
+      `    { "step": ${m.step}, "epoch": ${m.epoch ?? 'null'}, "trainLoss": ${figureText(m.trainLoss)}, ` +
+      `"testLoss": ${figureText(m.testLoss)}, "trainAccuracy": ${figureText(m.trainAccuracy)}, ` +
+      `"testAccuracy": ${figureText(m.testAccuracy)}, "weights": "${weights}"${moments} }`
+    );
+  });
+  if (chars > HISTORY_MAX_BYTES) {
+    throw new ShareError(
+      `has ${formatBytes(chars)} of base64 weights; at most ${formatBytes(HISTORY_MAX_BYTES)}: thin it first`,
+      'history',
+    );
+  }
+  return `[\n${lines.join(',\n')}\n  ]`;
+}
+
+/**
+ * The network as a model file. `experiment`, `optimizerState` and `history` are included when given.
+ * Throws a ShareError when the parameters or state do not fit the network or are not finite (a diverged
+ * run), or when the history is over its limits (thin it first: `historyCapacity`).
  */
 export function exportModel(
   spec: NetworkSpec,
   params: Float32Array,
   experiment?: Experiment,
   optimizerState?: OptimizerState,
+  history?: readonly ModelMoment[],
 ): string {
   try {
     checkSpec(spec);
@@ -141,6 +279,7 @@ export function exportModel(
       `  "optimizerState": { "step": ${optimizerState.step}, "moments": ${numberList(m, 0, m.length)} }`,
     );
   }
+  if (history) parts.push(`  "history": ${historyText(history, spec, layout.count)}`);
   return `{\n${parts.join(',\n')}\n}\n`;
 }
 
@@ -349,5 +488,74 @@ export function importModel(text: string, options: { maxBytes?: number } = {}): 
     );
     model.optimizerState = { step, moments };
   }
+  const history = own(root, 'history');
+  if (history !== undefined) model.history = historyAt(history, layout.count, model.optimizerState?.step);
   return model;
+}
+
+/** A loss or accuracy of a history moment: null, or a finite number (an accuracy from 0 to 1). */
+function figureAt(v: unknown, accuracy: boolean, path: string): number | null {
+  if (v === null || v === undefined) return null;
+  const x = floatAt(v, path);
+  if (accuracy ? x < 0 || x > 1 : x < 0) {
+    throw new ShareError(`must be null or a number ${accuracy ? 'from 0 to 1' : '>= 0'}; got ${x}`, path);
+  }
+  return x;
+}
+
+/** The `history` array: checked whole (limits, steps increasing, base64 of the right length) or refused. */
+function historyAt(v: unknown, count: number, modelStep: number | undefined): ModelMoment[] {
+  if (!Array.isArray(v)) throw new ShareError(`must be an array of moments; got ${show(v)}`, 'history');
+  if (v.length > HISTORY_MAX_MOMENTS) {
+    throw new ShareError(`has ${v.length} moments; at most ${HISTORY_MAX_MOMENTS}`, 'history');
+  }
+  let chars = 0;
+  for (const item of v) {
+    if (isObject(item)) {
+      for (const key of ['weights', 'moments']) {
+        const text = own(item, key);
+        if (typeof text === 'string') chars += text.length;
+      }
+    }
+  }
+  if (chars > HISTORY_MAX_BYTES) {
+    throw new ShareError(
+      `has ${formatBytes(chars)} of base64 weights; at most ${formatBytes(HISTORY_MAX_BYTES)}`,
+      'history',
+    );
+  }
+  const out: ModelMoment[] = [];
+  v.forEach((item, i) => {
+    const at = `history[${i}]`;
+    const obj = objectAt(item, at);
+    const step = integerAt(own(obj, 'step'), 0, MAX_STEP, `${at}.step`);
+    if (i > 0 && step <= out[i - 1].step) {
+      throw new ShareError(
+        `must be after the step before it (${out[i - 1].step}); got ${step}`,
+        `${at}.step`,
+      );
+    }
+    if (modelStep !== undefined && step > modelStep) {
+      throw new ShareError(
+        `is ${step}, after the model's own step (optimizerState.step ${modelStep})`,
+        `${at}.step`,
+      );
+    }
+    const epoch = own(obj, 'epoch');
+    const rawMoments = own(obj, 'moments');
+    out.push({
+      step,
+      epoch: epoch === null || epoch === undefined ? null : integerAt(epoch, 0, MAX_STEP, `${at}.epoch`),
+      trainLoss: figureAt(own(obj, 'trainLoss'), false, `${at}.trainLoss`),
+      testLoss: figureAt(own(obj, 'testLoss'), false, `${at}.testLoss`),
+      trainAccuracy: figureAt(own(obj, 'trainAccuracy'), true, `${at}.trainAccuracy`),
+      testAccuracy: figureAt(own(obj, 'testAccuracy'), true, `${at}.testAccuracy`),
+      params: floatsFromBase64(own(obj, 'weights'), count, 'weights', `${at}.weights`),
+      moments:
+        rawMoments === null || rawMoments === undefined
+          ? null
+          : floatsFromBase64(rawMoments, 2 * count, 'moments (2 per parameter)', `${at}.moments`),
+    });
+  });
+  return out;
 }
