@@ -12,7 +12,7 @@ import { DEFAULT_EXPERIMENT, archText } from '../experiment/experiment';
 import type { RunStart } from '../experiment/run';
 import { runExperiment } from '../experiment/run';
 import type { ImportedModel } from '../share/model-json';
-import { exportModel } from '../share/model-json';
+import { exportModel, historyCapacity } from '../share/model-json';
 import { URL_FIELDS, experimentUrl, shareUrl } from '../share/url';
 import { CSV_DATASET, checkExperiment } from '../share/validate';
 import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
@@ -26,16 +26,18 @@ import {
   experimentFromFlags,
   prepareFromFlags,
 } from './experiment-flags';
+import { runWithHistory, type HistoryRunResult } from './history-run';
 import { checkSavePath, loadModelFile, writeFileAtomic } from './model-file';
 
 export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME] [--samples N] [--noise X] [--arch 2-3-2-1]
   [--activation tanh|relu|leaky_relu|sigmoid|softplus|linear (or one per layer, comma-separated)]
   [--loss mse|bce|ce] [--optimizer sgd|momentum|rmsprop|adam] [--lr X] [--batch N] [--epochs N] [--seed N]
   [--test-split X] [--l1 X] [--l2 X] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|cooperative|general]
-  [--steps-per-dispatch N] [--load FILE] [--save FILE] [--json] [--url [--with-weights]] [--quiet]
+  [--steps-per-dispatch N] [--load FILE] [--save FILE [--with-history]] [--json] [--url [--with-weights]] [--quiet]
   [dataset parameters as --NAME VALUE]
 --load starts from a model file (its layers, activations, loss and weights; the other flags set the
-training); --epochs 0 then only evaluates it. --save writes the trained model file. See docs/cli.md.`;
+training); --epochs 0 then only evaluates it. --save writes the trained model file; --with-history adds the
+training history (the moments the app's timeline keeps), to scrub through in the app. See docs/cli.md.`;
 
 function fmt(x: number | null | undefined, digits = 4): string {
   return x === null || x === undefined ? '-' : x.toFixed(digits);
@@ -87,7 +89,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const flags = parseFlags(
     argv,
     {
-      switches: ['json', 'url', 'with-weights', 'quiet', ...EXPERIMENT_SWITCHES],
+      switches: ['json', 'url', 'with-weights', 'with-history', 'quiet', ...EXPERIMENT_SWITCHES],
       values: [...EXPERIMENT_FLAGS, 'save', 'load'],
     },
     DATASET_FLAGS,
@@ -106,6 +108,12 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   }
   if (flags.switches.has('with-weights') && !flags.switches.has('url')) {
     throw new UsageError('--with-weights goes with --url: it puts the trained weights in the link');
+  }
+  const withHistory = flags.switches.has('with-history');
+  if (withHistory && savePath === undefined) {
+    throw new UsageError(
+      '--with-history goes with --save: it writes the training history into the model file',
+    );
   }
   if (savePath !== undefined) checkSavePath(savePath);
   const { exp, data } = experimentFromFlags(flags, {
@@ -162,7 +170,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   let result;
   try {
     if (!quiet) io.err(`adapter: ${gpu.adapterName}`);
-    result = await runExperiment(gpu.device, exp, {
+    result = await (withHistory ? runWithHistory : runExperiment)(gpu.device, exp, {
       kernel,
       stepsPerDispatch,
       data,
@@ -193,13 +201,17 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   } else if (wantUrl) {
     url = experimentUrl(record);
   }
+  let historyMoments: number | undefined;
   if (savePath !== undefined && !diverged) {
     const st = result.state!;
+    const history = withHistory ? (result as HistoryRunResult).history : null;
+    const kept = history?.thinnedTo(historyCapacity(st.params.length, true)).entries;
     writeFileAtomic(
       savePath,
-      exportModel(run.spec, st.params, record, { step: st.step, moments: st.moments }),
+      exportModel(run.spec, st.params, record, { step: st.step, moments: st.moments }, kept),
     );
-    if (!quiet) io.err(`saved ${savePath}`);
+    historyMoments = kept?.length;
+    if (!quiet) io.err(`saved ${savePath}${kept ? ` with ${kept.length} moments of its history` : ''}`);
   }
   const summary = {
     dataset: exp.dataset,
@@ -224,6 +236,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     kernel: result.kernel,
     ...(loadPath !== undefined ? { loaded: loadPath } : {}),
     ...(savePath !== undefined && !diverged ? { saved: savePath } : {}),
+    ...(historyMoments !== undefined ? { historyMoments } : {}),
     ...(url ? { url } : {}),
   };
   if (flags.switches.has('json')) {
