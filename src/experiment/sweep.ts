@@ -1,0 +1,181 @@
+/**
+ * A sweep: one experiment trained from many seeds at once, optionally over several widths of one hidden
+ * layer and several learning rates, as one GPU population (src/engine/population.ts). The data is made
+ * once from the experiment's seed (the data seed: the same points and split for every member); each
+ * member's own seed gives its initial weights and batch order. The result is, per configuration (width,
+ * learning rate), the distribution of final test accuracy and the fraction of members reaching a target.
+ */
+import type { MemberStats, PopulationMember } from '../engine/population';
+import { Population } from '../engine/population';
+import { stepsPerEpoch } from '../engine/permutation';
+import { SpecError } from '../engine/spec';
+import type { Experiment } from './experiment';
+import { archText, prepare } from './experiment';
+
+export interface SweepOptions {
+  /** The experiment; its `seed` is the data seed, its `learningRate` and arch the defaults. */
+  exp: Experiment;
+  /** Member seeds (initial weights and batch order). */
+  seeds: readonly number[];
+  /** Widths of hidden layer `layer`; by default the experiment's. */
+  widths?: readonly number[];
+  /** 1 is the first hidden layer. */
+  layer?: number;
+  /** Learning rates; by default the experiment's. */
+  learningRates?: readonly number[];
+  /** Test accuracy a member must reach (default 0.99). */
+  target?: number;
+  stepsPerDispatch?: number;
+  /** Called with every member's statistics, at most ten times in a sweep, after `epoch` of `epochs`. */
+  onEpoch?: (epoch: number, epochs: number, stats: MemberStats[]) => void;
+}
+
+export interface SweepMember {
+  seed: number;
+  /** Final test accuracy (training accuracy without a test split); at the last finite weights if it diverged. */
+  testAccuracy: number;
+  testLoss: number;
+  diverged: boolean;
+}
+
+export interface SweepRow {
+  width: number;
+  lr: number;
+  /** The configuration's architecture, e.g. "2-3-2-1". */
+  arch: string;
+  members: SweepMember[];
+  /** Members whose test accuracy reached the target, over all members (a diverged one does not count). */
+  reached: number;
+  fractionReached: number;
+  diverged: number;
+  /** Test accuracy over the members that did not diverge (null when all did). */
+  min: number | null;
+  q1: number | null;
+  median: number | null;
+  q3: number | null;
+  max: number | null;
+}
+
+export interface SweepResult {
+  rows: SweepRow[];
+  layer: number;
+  target: number;
+  dataSeed: number;
+  epochs: number;
+  steps: number;
+  seconds: number;
+  /** Member training steps per second over the whole population. */
+  networkStepsPerSecond: number;
+  /** Number of generated kernels (distinct shapes). */
+  shapes: number;
+}
+
+/** The q-quantile of sorted values, linearly interpolated between order statistics. */
+export function quantile(sorted: readonly number[], q: number): number | null {
+  if (!sorted.length) return null;
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+/** Statistics requests in flight at once (the population's staging ring holds two). */
+const IN_FLIGHT = 1;
+/** Most statistics readbacks in a sweep (progress reports). */
+const PROGRESS = 10;
+
+export async function runSweep(device: GPUDevice, options: SweepOptions): Promise<SweepResult> {
+  const { exp } = options;
+  const layer = options.layer ?? 1;
+  const target = options.target ?? 0.99;
+  const run = prepare(exp);
+  if (run.regression) throw new SpecError('a sweep needs class labels: its figure is test accuracy');
+  const hidden = exp.arch.length - 2;
+  if (!Number.isInteger(layer) || layer < 1 || layer > hidden) {
+    throw new SpecError(
+      hidden < 1
+        ? `${archText(exp.arch)} has no hidden layer to vary`
+        : `layer must be a hidden layer of ${archText(exp.arch)}, 1 to ${hidden}; got ${layer}`,
+    );
+  }
+  const widths = options.widths ?? [exp.arch[layer]];
+  const rates = options.learningRates ?? [exp.learningRate];
+  const configs = widths.flatMap((width) => rates.map((lr) => ({ width, lr })));
+  const members: PopulationMember[] = configs.flatMap(({ width, lr }) =>
+    options.seeds.map((seed) => ({ seed, width, learningRate: lr })),
+  );
+  const population = await Population.create(device, {
+    spec: run.spec,
+    optimizer: run.optimizer,
+    batchSize: exp.batchSize,
+    members,
+    layer,
+    stepsPerDispatch: options.stepsPerDispatch,
+  });
+  let final: MemberStats[];
+  const start = performance.now();
+  try {
+    population.setData(run.train, run.test);
+    const perEpoch = stepsPerEpoch(run.train.y.length, exp.batchSize);
+    const pending: { epoch: number; stats: Promise<MemberStats[]> }[] = [];
+    let last: MemberStats[] | null = null;
+    const settle = async (): Promise<void> => {
+      const next = pending.shift()!;
+      last = await next.stats;
+      options.onEpoch?.(next.epoch, exp.epochs, last);
+    };
+    // Statistics of every member cost an evaluation of both sets each: read them at most PROGRESS times.
+    const every = Math.ceil(exp.epochs / PROGRESS);
+    for (let epoch = 0; epoch < exp.epochs;) {
+      const epochs = Math.min(every, exp.epochs - epoch);
+      population.train(epochs * perEpoch);
+      epoch += epochs;
+      pending.push({ epoch, stats: population.stats() });
+      if (pending.length > IN_FLIGHT) await settle();
+      if (last && (last as MemberStats[]).every((s) => s.divergedAtStep !== null)) break;
+    }
+    while (pending.length) await settle();
+    final = last!;
+  } finally {
+    population.dispose();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const steps = final.reduce((sum, s) => sum + (s.divergedAtStep ?? s.step), 0);
+  const rows = configs.map(({ width, lr }, c): SweepRow => {
+    const group = options.seeds.map((seed, i): SweepMember => {
+      const s = final[c * options.seeds.length + i];
+      const set = s.test ?? s.train;
+      return { seed, testAccuracy: set.accuracy!, testLoss: set.loss, diverged: s.divergedAtStep !== null };
+    });
+    const healthy = group.filter((m) => !m.diverged);
+    const sorted = healthy.map((m) => m.testAccuracy).sort((a, b) => a - b);
+    const reached = healthy.filter((m) => m.testAccuracy >= target).length;
+    const arch = [...exp.arch];
+    arch[layer] = width;
+    return {
+      width,
+      lr,
+      arch: archText(arch),
+      members: group,
+      reached,
+      fractionReached: reached / group.length,
+      diverged: group.length - healthy.length,
+      min: quantile(sorted, 0),
+      q1: quantile(sorted, 0.25),
+      median: quantile(sorted, 0.5),
+      q3: quantile(sorted, 0.75),
+      max: quantile(sorted, 1),
+    };
+  });
+  return {
+    rows,
+    layer,
+    target,
+    dataSeed: exp.seed,
+    epochs: exp.epochs,
+    steps: final.length ? Math.max(...final.map((s) => s.step)) : 0,
+    seconds,
+    networkStepsPerSecond: seconds > 0 ? steps / seconds : 0,
+    shapes: new Set(widths).size,
+  };
+}
