@@ -83,6 +83,17 @@ fn activate_grad(kind: u32, z: f32, a: f32, slope: f32) -> f32 {
   }
 }
 
+// f''(z) from the value a and the first derivative d = f'(z), for the contractive penalty
+// (twin: ActivationFn.curvature): tanh'' = −2a·d, σ'' = d(1 − 2a), softplus'' = d(1 − d); 0 for the others.
+fn activate_curvature(kind: u32, a: f32, d: f32) -> f32 {
+  switch kind {
+    case 1u: { return -2.0 * a * d; }
+    case 4u: { return d * (1.0 - 2.0 * a); }
+    case 5u: { return d * (1.0 - d); }
+    default: { return 0.0; }
+  }
+}
+
 // Training settings, written by the engine when they change (twin: OptimizerSpec, TrainOptions).
 struct TrainUniforms {
   n_train: u32,
@@ -106,6 +117,10 @@ struct TrainUniforms {
   one_minus_beta1: f32,
   one_minus_beta2: f32,
   bias_steps: u32,  // entries of the Adam bias-correction table (steps 0 .. bias_steps − 1)
+  contractive: f32, // λ of the contractive penalty (read only by kernels generated with it on)
+  _pad0: u32,
+  _pad1: u32,
+  _pad2: u32,
 }
 
 // Adam's bias corrections 1 / (1 − β1^t), 1 / (1 − β2^t) of step `step` (t = step + 1): `entry` is the

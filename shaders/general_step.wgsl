@@ -2,10 +2,15 @@
 // (forward_backward, gradient, update, advance), all reading the position from `state` so that
 // any number of steps can be queued at once. Twin: TwinTrainer.train() in src/engine/twin.ts.
 //
-// scratch, per batch slot (stride = value_count + unit_count + 1):
+// scratch, per batch slot (stride = value_count + unit_count + 1, + unit_count with the contractive penalty):
 //   [0, value_count)                  every representation a_l of the sample (input first)
 //   [value_count, +unit_count)        dL/dz of every layer's units
 //   [value_count + unit_count]        the sample's loss
+//   [value_count + unit_count + 1, +unit_count)   f'(z)² of every hidden unit (contractive penalty only)
+//
+// CONTRACTIVE is set by the engine when the contractive penalty is on (src/engine/engine.ts); off, the
+// compiler drops every line that reads it.
+const CONTRACTIVE: bool = false;
 
 @group(0) @binding(0) var<uniform> net: Net;
 @group(0) @binding(1) var<uniform> u: TrainUniforms;
@@ -27,7 +32,10 @@ fn current_batch() -> BatchRange {
   return BatchRange(lo, min(u.n_train, lo + u.batch) - lo);
 }
 
-fn stride() -> u32 { return net.value_count + net.unit_count + 1u; }
+fn stride() -> u32 { return net.value_count + net.unit_count * select(1u, 2u, CONTRACTIVE) + 1u; }
+
+// Where the f'(z)² of unit `unit` (counted over all layers' units) lives in a slot.
+fn curvature_slot(unit: u32) -> u32 { return net.value_count + net.unit_count + 1u + unit; }
 
 @compute @workgroup_size(64)
 fn forward_backward(@builtin(global_invocation_id) id: vec3<u32>) {
@@ -58,7 +66,17 @@ fn forward_backward(@builtin(global_invocation_id) id: vec3<u32>) {
         sum += params[layer.weight + j * layer.inputs + i] * dz[j];
       }
       let k = below.out_offset + i;
-      next[i] = sum * activate_grad(below.act, pre[k], post[k], below.slope);
+      let d = activate_grad(below.act, pre[k], post[k], below.slope);
+      next[i] = sum * d;
+      if (CONTRACTIVE) {
+        // The contractive penalty's source at this hidden unit, 2λ·c·f'·f'' (c = Σ W², its row's),
+        // and f'² for its direct term on the row's weights.
+        let row = below.weight + i * below.inputs;
+        var c = 0.0;
+        for (var m = 0u; m < below.inputs; m++) { let v = params[row + m]; c += v * v; }
+        next[i] += 2.0 * u.contractive * c * d * activate_curvature(below.act, post[k], d);
+        scratch[base + curvature_slot(k - net.input_size)] = d * d;
+      }
     }
     dz = next;
   }
@@ -103,6 +121,13 @@ fn gradient(@builtin(global_invocation_id) id: vec3<u32>) {
     if (role.is_weight) {
       let input = layer.in_offset + role.input;
       for (var s = first; s < last; s++) { sum += scratch[s * st + delta] * scratch[s * st + input]; }
+      if (CONTRACTIVE && role.layer + 1u < net.layer_count) {
+        // The contractive penalty's direct term: 2λ·W·Σ_samples f'(z)² of the weight's unit.
+        let q = curvature_slot(layer.out_offset - net.input_size + role.unit);
+        var squares = 0.0;
+        for (var s = first; s < last; s++) { squares += scratch[s * st + q]; }
+        sum += 2.0 * u.contractive * params[p] * squares;
+      }
     } else {
       for (var s = first; s < last; s++) { sum += scratch[s * st + delta]; }
     }

@@ -8,6 +8,8 @@
 // Every sum runs in a fixed order (no atomics), so a seed on an adapter always gives the same run.
 // Where the parameters fit in workgroup memory, the forward and backward passes read a copy there (`pw`,
 // loaded once per dispatch and kept in step by the update); else they read the storage buffer.
+// With the contractive penalty, before the backward pass the lanes over hidden units put 2λ·Σ_i W_ji² (jc)
+// and 2λ·(1/B)·Σ_samples f'(z_j)² (jq) of each unit in workgroup memory.
 // The lines marked `//@` become loops whose bounds and offsets are constants of one shape
 // (src/engine/codegen-cooperative.ts). Twin: TwinTrainer.train() in src/engine/twin.ts.
 
@@ -68,6 +70,7 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     }
     last_loss = batch_loss;
     storageBarrier();
+    //@ contractive terms of the step
     //@ backward
     var bias = vec2<f32>(1.0, 1.0);
     if (ADAM) { bias = adam_bias(step, u.bias_steps, bias_table[min(step, u.bias_steps - 1u)], u.beta1, u.beta2); }

@@ -274,3 +274,200 @@ describe('contractive weight validation', () => {
     expect((error as Error).message).not.toContain('\n');
   });
 });
+
+// ---------------------------------------------------------------------------------------------------
+// What it claims
+
+describe('the penalty contracts', () => {
+  // A weight small enough to keep the fit: much larger ones (0.01 and up here) can pull a run to the trivial
+  // contraction, every weight near 0 and chance accuracy.
+  const contractive = 0.003;
+  it.each([1, 2, 3])(
+    'seed %i: on the rings, a 2-3-2-1 tanh net trained with λ > 0 stretches the plane less at the data, as accurate',
+    (seed) => {
+      const spec = buildSpec([2, 3, 2, 1], 'tanh', 'bce');
+      const data = rings(200, 10 + seed);
+      const run = (weight: number): { stretch: number; accuracy: number } => {
+        const twin = new TwinTrainer({
+          spec,
+          optimizer: { ...defaultOptimizer('adam', 0.01), contractive: weight },
+          train: { seed, batchSize: 32 },
+        });
+        twin.setData(data, null);
+        twin.train(1000);
+        return {
+          stretch: meanJacobianNormSq(spec, Float64Array.from(twin.params), data),
+          accuracy: twin.stats().train.accuracy!,
+        };
+      };
+      const plain = run(0);
+      const contracted = run(contractive);
+      expect(contracted.stretch).toBeLessThan(0.85 * plain.stretch);
+      expect(contracted.accuracy).toBeGreaterThanOrEqual(plain.accuracy - 0.05);
+    },
+  );
+});
+
+// ---------------------------------------------------------------------------------------------------
+// Every training kernel against the twin
+
+const gpu = await openTestGpu();
+
+async function withEngine<T>(
+  config: EngineConfig,
+  train: Dataset,
+  body: (e: Engine) => Promise<T>,
+): Promise<T> {
+  return gpuScope(gpu!.device, async () => {
+    const engine = await Engine.create(gpu!.device, config);
+    try {
+      engine.setData(train, null);
+      return await body(engine);
+    } finally {
+      engine.dispose();
+    }
+  });
+}
+
+function worstRatio(got: ArrayLike<number>, want: ArrayLike<number>, abs: number, rel: number): number {
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    const r = Math.abs(got[i] - want[i]) / (abs + rel * Math.abs(want[i]));
+    worst = Number.isNaN(r) ? Infinity : Math.max(worst, r);
+  }
+  return worst;
+}
+
+/** Coefficients distinct and off their defaults, so that no mix-up hides. */
+function optimizer(kind: Optimizer, learningRate: number, contractive: number): OptimizerSpec {
+  return {
+    ...defaultOptimizer(kind, learningRate),
+    momentum: 0.6,
+    rho: 0.75,
+    beta1: 0.55,
+    beta2: 0.97,
+    epsilon: 1e-6,
+    contractive,
+  };
+}
+
+interface KernelCase {
+  name: string;
+  spec: NetworkSpec;
+  data: Dataset;
+  kind: Optimizer;
+  rate: number;
+  batch: number;
+}
+
+const KERNEL_CASES: KernelCase[] = [
+  {
+    name: '2-3-2-1 tanh bce, sgd',
+    spec: buildSpec([2, 3, 2, 1], 'tanh', 'bce'),
+    data: rings(90, 4),
+    kind: 'sgd',
+    rate: 0.2,
+    batch: 24,
+  },
+  {
+    name: '2-4-4-3 sigmoid ce, adam',
+    spec: buildSpec([2, 4, 4, 3], 'sigmoid', 'ce'),
+    data: blobs(90, 3, 5),
+    kind: 'adam',
+    rate: 0.02,
+    batch: 30,
+  },
+  {
+    name: '2-5-3-1 softplus/tanh mse, momentum',
+    spec: buildSpec([2, 5, 3, 1], ['softplus', 'tanh', 'sigmoid'], 'mse'),
+    data: rings(90, 6),
+    kind: 'momentum',
+    rate: 0.05,
+    batch: 17,
+  },
+  {
+    name: '2-4-3-1 leaky_relu (0.1)/tanh bce, rmsprop',
+    spec: buildSpec([2, 4, 3, 1], ['leaky_relu', 'tanh', 'sigmoid'], 'bce', { slope: 0.1 }),
+    data: rings(90, 7),
+    kind: 'rmsprop',
+    rate: 0.01,
+    batch: 90,
+  },
+];
+
+const STEPS = 30;
+
+describe.skipIf(!gpu)('contractive penalty on every training kernel', () => {
+  const cases = KERNEL_CHOICES.flatMap((choice) => KERNEL_CASES.map((c) => [choice, c.name, c] as const));
+  it.each(cases)('%s, %s: 30 steps agree with the twin', async (choice, _name, c) => {
+    const config: EngineConfig = {
+      spec: c.spec,
+      optimizer: optimizer(c.kind, c.rate, LAMBDA),
+      train: { seed: 3, batchSize: c.batch, stepsPerDispatch: 7, ...pinKernel(choice) },
+    };
+    const twin = new TwinTrainer(config);
+    twin.setData(c.data, null);
+    twin.train(STEPS);
+    // Without the penalty the weights end elsewhere, far beyond the tolerance: the comparison can fail.
+    const plain = new TwinTrainer({ ...config, optimizer: optimizer(c.kind, c.rate, 0) });
+    plain.setData(c.data, null);
+    plain.train(STEPS);
+    expect(worstRatio(plain.params, twin.params, 1e-5, 1e-4)).toBeGreaterThan(20);
+    await withEngine(config, c.data, async (engine) => {
+      expect(engine.kernelInfo.kernel).toBe(kernelOf(choice));
+      engine.train(STEPS);
+      const stats = await engine.stats();
+      expect(stats.step).toBe(STEPS);
+      expect(stats.divergedAtStep).toBeNull();
+      const state = await engine.readState();
+      expect(worstRatio(state.params, twin.params, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
+      // The statistics' loss is the data loss alone.
+      const want = twin.stats().train.loss;
+      expect(Math.abs(stats.train.loss - want)).toBeLessThan(1e-4 * (1 + want));
+    });
+  });
+
+  it.each(KERNEL_CHOICES)('%s: the penalty switched on and off mid-run follows the twin', async (choice) => {
+    const c = KERNEL_CASES[0];
+    const off = optimizer('adam', 0.02, 0);
+    const on = optimizer('adam', 0.02, 0.8);
+    const config: EngineConfig = {
+      spec: c.spec,
+      optimizer: off,
+      train: { seed: 9, batchSize: 20, ...pinKernel(choice) },
+    };
+    const twin = new TwinTrainer(config);
+    twin.setData(c.data, null);
+    await withEngine(config, c.data, async (engine) => {
+      for (const [opt, steps] of [
+        [off, 5],
+        [on, 10],
+        [{ ...on, contractive: 0.2 }, 5],
+        [off, 5],
+      ] as const) {
+        twin.setOptimizer(opt);
+        engine.setOptimizer(opt);
+        twin.train(steps);
+        engine.train(steps);
+      }
+      expect(engine.kernelInfo.kernel).toBe(kernelOf(choice));
+      const state = await engine.readState();
+      expect(worstRatio(state.params, twin.params, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
+    });
+  });
+
+  it('an engine refuses a contractive weight out of range, at creation and later, naming the field', async () => {
+    const c = KERNEL_CASES[0];
+    const config: EngineConfig = {
+      spec: c.spec,
+      optimizer: optimizer('sgd', 0.1, -1),
+      train: { seed: 1, batchSize: 8 },
+    };
+    await gpuScope(gpu!.device, async () => {
+      await expect(Engine.create(gpu!.device, config)).rejects.toThrow(/^contractive: /);
+    });
+    await withEngine({ ...config, optimizer: optimizer('sgd', 0.1, 0) }, c.data, async (engine) => {
+      expect(() => engine.setOptimizer(optimizer('sgd', 0.1, NaN))).toThrow(/^contractive: /);
+    });
+  });
+});

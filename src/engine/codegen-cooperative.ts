@@ -6,7 +6,14 @@
  * Scratch, per batch slot (stride S = values + 2·units): every representation a_l (input first), then the
  * pre-activation z of every layer's units, then dL/dz of every layer's units.
  */
-import { activationExpr, derivativeExpr, usesFirstMoment, usesSecondMoment } from './codegen';
+import {
+  activationExpr,
+  curvatureExpr,
+  derivativeExpr,
+  hiddenUnits,
+  usesFirstMoment,
+  usesSecondMoment,
+} from './codegen';
 import type { NetworkSpec, Optimizer } from './spec';
 import { paramLayout, widths } from './spec';
 
@@ -16,11 +23,22 @@ export interface CooperativeOptions {
   lanes: number;
   /** Whether a copy of the parameters is kept in workgroup memory (see cooperativeStages). */
   staged: boolean;
+  /** Whether to generate the contractive penalty (weight u.contractive); off, the kernel has none of it. */
+  contractive?: boolean;
 }
 
-/** Whether the parameters fit in workgroup memory beside the kernel's own (`bytes`: the device's limit). */
-export function cooperativeStages(spec: NetworkSpec, lanes: number, bytes: number): boolean {
-  return (paramLayout(spec).count + lanes + 8) * 4 <= bytes;
+/**
+ * Whether the parameters fit in workgroup memory beside the kernel's own (`bytes`: the device's limit),
+ * which holds two floats per hidden unit more with the contractive penalty.
+ */
+export function cooperativeStages(
+  spec: NetworkSpec,
+  lanes: number,
+  bytes: number,
+  contractive = false,
+): boolean {
+  const extra = contractive ? 2 * hiddenUnits(spec).length : 0;
+  return (paramLayout(spec).count + lanes + 8 + extra) * 4 <= bytes;
 }
 
 interface Offsets {
@@ -32,6 +50,8 @@ interface Offsets {
   d: number[];
   /** The array the forward and backward passes read the parameters from. */
   read: 'params' | 'pw';
+  /** Where layer l's units start among the hidden units (the contractive penalty's jc and jq), l ≥ 1. */
+  h: number[];
 }
 
 export function cooperativeOffsets(spec: NetworkSpec, staged = false): Offsets {
@@ -52,7 +72,9 @@ export function cooperativeOffsets(spec: NetworkSpec, staged = false): Offsets {
       unit += w[l];
     }
   }
-  return { stride: values + 2 * units, a, z, d, read: staged ? 'pw' : 'params' };
+  const h = [0];
+  for (let l = 1; l < w.length; l++) h.push(h[l - 1] + (l > 1 ? w[l - 1] : 0));
+  return { stride: values + 2 * units, a, z, d, read: staged ? 'pw' : 'params', h };
 }
 
 const u = (n: number): string => `${n}u`;
@@ -134,7 +156,7 @@ function outputLines(spec: NetworkSpec, o: Offsets): string[] {
 }
 
 /** dL/dz of layer l − 1 from that of layer l (l ≥ 2), a tile of units per lane. Twin: backward(). */
-function backwardLayer(spec: NetworkSpec, l: number, o: Offsets): string[] {
+function backwardLayer(spec: NetworkSpec, l: number, o: Offsets, contractive: boolean): string[] {
   const layout = paramLayout(spec);
   const w = widths(spec);
   const [inputs, units] = [w[l - 1], w[l]];
@@ -154,11 +176,26 @@ function backwardLayer(spec: NetworkSpec, l: number, o: Offsets): string[] {
     `    let row = ${u(layout.weight[l - 1])} + j * ${u(inputs)} + i;`,
     ...tile.map((t) => `    sum${t} += ${o.read}[row + ${u(t)}] * d;`),
     '  }',
-    ...tile.flatMap((t) => [
-      `  let z${t} = scratch[base + ${u(o.z[l - 1])} + i + ${u(t)}];`,
-      `  let a${t} = scratch[base + ${u(o.a[l - 1])} + i + ${u(t)}];`,
-      `  scratch[base + ${u(o.d[l - 1])} + i + ${u(t)}] = sum${t} * ${derivativeExpr(below, `z${t}`, `a${t}`)};`,
-    ]),
+    ...tile.flatMap((t) => {
+      const at = `i + ${u(t)}`;
+      const lines = [
+        `  let z${t} = scratch[base + ${u(o.z[l - 1])} + ${at}];`,
+        `  let a${t} = scratch[base + ${u(o.a[l - 1])} + ${at}];`,
+      ];
+      const curvature = contractive ? curvatureExpr(below, `a${t}`, `f${t}`) : null;
+      if (!curvature) {
+        lines.push(
+          `  scratch[base + ${u(o.d[l - 1])} + ${at}] = sum${t} * ${derivativeExpr(below, `z${t}`, `a${t}`)};`,
+        );
+      } else {
+        // The contractive penalty's source at this hidden unit: 2λ·c·f'·f''.
+        lines.push(
+          `  let f${t} = ${derivativeExpr(below, `z${t}`, `a${t}`)};`,
+          `  scratch[base + ${u(o.d[l - 1])} + ${at}] = sum${t} * f${t} + jc[${u(o.h[l - 1])} + ${at}] * f${t} * ${curvature};`,
+        );
+      }
+      return lines;
+    }),
     '}',
     'storageBarrier();',
   ];
@@ -199,11 +236,19 @@ function updateBody(optimizer: Optimizer, P: number, staged: boolean): string[] 
 }
 
 /** Gradient (summed over the batch in slot order) and update of every parameter of layer l. */
-function updateLayer(spec: NetworkSpec, l: number, o: Offsets, optimizer: Optimizer): string[] {
+function updateLayer(
+  spec: NetworkSpec,
+  l: number,
+  o: Offsets,
+  optimizer: Optimizer,
+  contractive: boolean,
+): string[] {
   const layout = paramLayout(spec);
   const w = widths(spec);
   const [inputs, units] = [w[l - 1], w[l]];
   const per = inputs + 1;
+  // The contractive penalty's direct term on a hidden weight: jq = 2λ·(1/B)·Σ_samples f'(z_j)².
+  const direct = contractive && l < spec.layers.length ? ` + jq[${u(o.h[l])} + j] * params[p]` : '';
   return [
     `// gradient and update of layer ${l}`,
     `for (var k = lid; k < ${u(units * per)}; k += WG) {`,
@@ -219,10 +264,44 @@ function updateLayer(spec: NetworkSpec, l: number, o: Offsets, optimizer: Optimi
     '  }',
     `  let p = select(${u(layout.weight[l - 1])} + j * ${u(inputs)} + i, ${u(layout.bias[l - 1])} + j, is_bias);`,
     '  var g = sum / f32(count);',
-    '  if (!is_bias) { g += u.l1 * sign(params[p]) + u.l2 * params[p]; }',
+    `  if (!is_bias) { g += u.l1 * sign(params[p]) + u.l2 * params[p]${direct}; }`,
     ...updateBody(optimizer, layout.count, o.read === 'pw').map((line) => `  ${line}`),
     '}',
   ];
+}
+
+/**
+ * The contractive penalty's per-step terms, lanes over the hidden units: jc = 2λ·Σ_i W_ji² (this step's
+ * weights) and jq = 2λ·(1/B)·Σ_samples f'(z_j)² (in slot order), into workgroup memory.
+ */
+function contractiveLines(spec: NetworkSpec, o: Offsets): string[] {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const H = hiddenUnits(spec).length;
+  const lines = [`for (var h = lid; h < ${u(H)}; h += WG) {`];
+  for (let l = 1; l < spec.layers.length; l++) {
+    const layer = spec.layers[l - 1];
+    const [inputs, units] = [w[l - 1], w[l]];
+    lines.push(
+      `  if (h >= ${u(o.h[l])} && h < ${u(o.h[l] + units)}) {`,
+      `    let j = h - ${u(o.h[l])};`,
+      `    let row = ${u(layout.weight[l - 1])} + j * ${u(inputs)};`,
+      '    var c = 0.0;',
+      `    for (var i = 0u; i < ${u(inputs)}; i++) { let v = ${o.read}[row + i]; c += v * v; }`,
+      '    jc[h] = 2.0 * u.contractive * c;',
+      '    var q = 0.0;',
+      '    for (var s = 0u; s < count; s++) {',
+      `      let z = scratch[s * S + ${u(o.z[l])} + j];`,
+      `      let a = scratch[s * S + ${u(o.a[l])} + j];`,
+      `      let f = ${derivativeExpr(layer, 'z', 'a')};`,
+      '      q += f * f;',
+      '    }',
+      '    jq[h] = 2.0 * u.contractive * q / f32(count);',
+      '  }',
+    );
+  }
+  lines.push('}', 'workgroupBarrier();');
+  return lines;
 }
 
 function fill(template: string, blocks: Record<string, string[]>): string {
@@ -246,9 +325,11 @@ export function cooperativeTrainWgsl(
   const forward: string[] = [];
   for (let l = 1; l <= L; l++) forward.push(...forwardLayer(spec, l, o));
   const backward: string[] = [];
-  for (let l = L; l >= 2; l--) backward.push(...backwardLayer(spec, l, o));
+  const contractive = (options.contractive ?? false) && L > 1;
+  for (let l = L; l >= 2; l--) backward.push(...backwardLayer(spec, l, o, contractive));
   const update: string[] = [];
-  for (let l = 1; l <= L; l++) update.push(...updateLayer(spec, l, o, options.optimizer));
+  for (let l = 1; l <= L; l++) update.push(...updateLayer(spec, l, o, options.optimizer, contractive));
+  const H = hiddenUnits(spec).length;
   const inputs = Array.from(
     { length: spec.inputSize },
     (_, i) => `scratch[s * S + ${u(i)}] = xs[idx * ${u(spec.inputSize)} + ${u(i)}];`,
@@ -260,7 +341,11 @@ export function cooperativeTrainWgsl(
       `const P: u32 = ${u(P)};`,
       `const ADAM: bool = ${options.optimizer === 'adam'};`,
       ...(options.staged ? [`var<workgroup> pw: array<f32, ${u(P)}>;`] : []),
+      ...(contractive
+        ? [`var<workgroup> jc: array<f32, ${u(H)}>;`, `var<workgroup> jq: array<f32, ${u(H)}>;`]
+        : []),
     ],
+    'contractive terms of the step': contractive ? contractiveLines(spec, o) : [],
     'stage the parameters': options.staged
       ? ['for (var p = lid; p < P; p += WG) { pw[p] = params[p]; }', 'workgroupBarrier();']
       : [],

@@ -26,6 +26,8 @@ export interface FusedTrainOptions {
   /** Subgroup size when the workgroup is exactly one subgroup and reduces with subgroupAdd; null to reduce
    *  through workgroup memory with barriers. */
   subgroupSize: number | null;
+  /** Whether to generate the contractive penalty (weight u.contractive); off, the kernel has none of it. */
+  contractive?: boolean;
 }
 
 /** A float literal WGSL accepts (always with a decimal point or exponent). */
@@ -65,6 +67,23 @@ export function derivativeExpr(layer: LayerSpec, z: string, a: string): string {
       return `sigmoid_(${z})`;
     case 'linear':
       return '1.0';
+  }
+}
+
+/**
+ * f''(z) from the value a and the first derivative d = f'(z), or null where it is 0 almost everywhere
+ * (relu, leaky_relu, linear). Twin: ActivationFn.curvature.
+ */
+export function curvatureExpr(layer: LayerSpec, a: string, d: string): string | null {
+  switch (layer.activation as Activation) {
+    case 'tanh':
+      return `(-2.0 * ${a} * ${d})`;
+    case 'sigmoid':
+      return `(${d} * (1.0 - 2.0 * ${a}))`;
+    case 'softplus':
+      return `(${d} * (1.0 - ${d}))`;
+    default:
+      return null;
   }
 }
 
@@ -125,8 +144,12 @@ function lossLines(spec: NetworkSpec): string[] {
   return lines;
 }
 
-/** Back-propagation through the hidden layers and gradient accumulation. Twin: backward(). */
-function backwardLines(spec: NetworkSpec): string[] {
+/**
+ * Back-propagation through the hidden layers and gradient accumulation. Twin: backward(). With the
+ * contractive penalty, each hidden unit's delta gains jc·f'·f'' (jc = 2λ·Σ_i W_ji², per step) and
+ * jq accumulates f'² over the batch for the penalty's direct term (applied in the update).
+ */
+function backwardLines(spec: NetworkSpec, contractive: boolean): string[] {
   const layout = paramLayout(spec);
   const w = widths(spec);
   const L = spec.layers.length;
@@ -138,8 +161,18 @@ function backwardLines(spec: NetworkSpec): string[] {
         { length: w[l + 1] },
         (_, j) => `p${layout.weight[l] + j * w[l] + i} * d${l + 1}_${j}`,
       );
+      const derivative = derivativeExpr(layer, `z${l}_${i}`, `a${l}_${i}`);
+      if (!contractive) {
+        lines.push(`let d${l}_${i} = (${terms.join(' + ')}) * ${derivative};`);
+        continue;
+      }
+      const f = `f${l}_${i}`;
+      const curvature = curvatureExpr(layer, `a${l}_${i}`, f);
+      const source = curvature ? ` + jc${l}_${i} * ${f} * ${curvature}` : '';
       lines.push(
-        `let d${l}_${i} = (${terms.join(' + ')}) * ${derivativeExpr(layer, `z${l}_${i}`, `a${l}_${i}`)};`,
+        `let ${f} = ${derivative};`,
+        `let d${l}_${i} = (${terms.join(' + ')}) * ${f}${source};`,
+        `jq${l}_${i} += ${f} * ${f};`,
       );
     }
   }
@@ -153,6 +186,29 @@ function backwardLines(spec: NetworkSpec): string[] {
   return lines;
 }
 
+/** The hidden units (layer l ≥ 1 below the output, unit j), in order: the contractive penalty's. */
+export function hiddenUnits(spec: NetworkSpec): { l: number; j: number }[] {
+  const units: { l: number; j: number }[] = [];
+  for (let l = 1; l < spec.layers.length; l++) {
+    for (let j = 0; j < spec.layers[l - 1].units; j++) units.push({ l, j });
+  }
+  return units;
+}
+
+/**
+ * Per step, before the batch: jc<l>_<j> = 2λ·Σ_i W_ji² of every hidden unit (the weights of this step),
+ * and the zeroed accumulator jq<l>_<j> of f'(z)² over the batch.
+ */
+function contractiveStepLines(spec: NetworkSpec): string[] {
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  return hiddenUnits(spec).flatMap(({ l, j }) => {
+    const row = layout.weight[l - 1] + j * w[l - 1];
+    const squares = Array.from({ length: w[l - 1] }, (_, i) => `p${row + i} * p${row + i}`);
+    return [`let jc${l}_${j} = 2.0 * u.contractive * (${squares.join(' + ')});`, `var jq${l}_${j} = 0.0;`];
+  });
+}
+
 function isWeight(spec: NetworkSpec): boolean[] {
   const layout = paramLayout(spec);
   const w = widths(spec);
@@ -164,13 +220,25 @@ function isWeight(spec: NetworkSpec): boolean[] {
 }
 
 /** One optimiser update per parameter, kept when `live` (no divergence yet). Twin: applyOptimizer(). */
-function updateLines(spec: NetworkSpec, optimizer: Optimizer): string[] {
+function updateLines(spec: NetworkSpec, optimizer: Optimizer, contractive: boolean): string[] {
   const weights = isWeight(spec);
   const lines: string[] = [];
+  // The contractive penalty's direct term: 2λ·W_ji·(1/B)·Σ_samples f'(z_j)² on each hidden weight.
+  const direct = new Map<number, string>();
+  if (contractive) {
+    const layout = paramLayout(spec);
+    const w = widths(spec);
+    for (const { l, j } of hiddenUnits(spec)) {
+      lines.push(`let jt${l}_${j} = 2.0 * u.contractive * jq${l}_${j} / count;`);
+      const row = layout.weight[l - 1] + j * w[l - 1];
+      for (let i = 0; i < w[l - 1]; i++) direct.set(row + i, `jt${l}_${j}`);
+    }
+  }
   weights.forEach((weight, k) => {
     const p = `p${k}`;
     const body = [`var g = g${k} / count;`];
     if (weight) body.push(`g += u.l1 * sign(${p}) + u.l2 * ${p};`);
+    if (direct.has(k)) body.push(`g += ${direct.get(k)} * ${p};`);
     switch (optimizer) {
       case 'sgd':
         body.push(`${p} = select(${p}, ${p} - u.lr * g, live);`);
@@ -246,19 +314,27 @@ export function fusedTrainWgsl(
 ): string {
   const P = paramLayout(spec).count;
   const range = Array.from({ length: P }, (_, k) => k);
+  const contractive = options.contractive ?? false;
+  // The contractive penalty's per-unit sums of f'² are reduced with the gradients.
+  const extra = contractive ? hiddenUnits(spec).map(({ l, j }) => `jq${l}_${j}`) : [];
+  const stride = P + 1 + extra.length;
   const sub = options.subgroupSize;
-  const size = sub ?? Math.max(1, Math.min(64, 2 ** Math.floor(Math.log2(REDUCTION_FLOATS / (P + 1)))));
+  const size = sub ?? Math.max(1, Math.min(64, 2 ** Math.floor(Math.log2(REDUCTION_FLOATS / stride))));
   const decls = [`const WORKGROUP_SIZE: u32 = ${size}u;`];
   let reduce: string[];
   if (sub) {
-    reduce = [...range.map((k) => `g${k} = subgroupAdd(g${k});`), 'loss_sum = subgroupAdd(loss_sum);'];
+    reduce = [
+      ...range.map((k) => `g${k} = subgroupAdd(g${k});`),
+      'loss_sum = subgroupAdd(loss_sum);',
+      ...extra.map((name) => `${name} = subgroupAdd(${name});`),
+    ];
   } else {
-    const stride = P + 1;
     decls.push(`var<workgroup> red: array<f32, ${size * stride}>;`);
     reduce = [
       `let mine = lid * ${stride}u;`,
       ...range.map((k) => `red[mine + ${k}u] = g${k};`),
       `red[mine + ${P}u] = loss_sum;`,
+      ...extra.map((name, h) => `red[mine + ${P + 1 + h}u] = ${name};`),
       'workgroupBarrier();',
       'for (var span = WORKGROUP_SIZE / 2u; span > 0u; span = span / 2u) {',
       `  if (lid < span) { for (var k = 0u; k < ${stride}u; k++) { red[mine + k] += red[mine + span * ${stride}u + k]; } }`,
@@ -266,6 +342,7 @@ export function fusedTrainWgsl(
       '}',
       ...range.map((k) => `g${k} = red[${k}u];`),
       `loss_sum = red[${P}u];`,
+      ...extra.map((name, h) => `${name} = red[${P + 1 + h}u];`),
       'workgroupBarrier();',
     ];
   }
@@ -280,15 +357,16 @@ export function fusedTrainWgsl(
     'workgroup declarations': decls,
     'load parameters': load,
     'zero gradients': range.map((k) => `var g${k} = 0.0;`),
+    'contractive terms of the step': contractive ? contractiveStepLines(spec) : [],
     'one sample: forward, loss, backward, accumulate': [
       ...inputLines(spec, 'idx'),
       ...forwardLines(spec, (k) => `p${k}`),
       ...lossLines(spec),
-      ...backwardLines(spec),
+      ...backwardLines(spec, contractive),
     ],
     'reduce over the workgroup': reduce,
     'back up parameters': backupLines(P, o, size, true),
-    'optimiser update': updateLines(spec, o),
+    'optimiser update': updateLines(spec, o, contractive),
     'restore parameters from the backup': backupLines(P, o, size, false),
     'store parameters': store,
   });

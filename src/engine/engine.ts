@@ -7,13 +7,14 @@
 import type { Dataset } from '../data/types';
 import { FUSED_MAX_PARAMS, fitsFused, fusedEvaluateWgsl, fusedTrainWgsl } from './codegen';
 import { cooperativeStages, cooperativeTrainWgsl } from './codegen-cooperative';
+import { generalStepWgsl } from './codegen-general';
 import { chooseKernel } from './kernel-choice';
 import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
 import { LIMITS } from './limits';
 import { stepsPerEpoch } from './permutation';
 import { SHADERS, withNetwork } from './shaders';
-import type { NetworkSpec, Optimizer, OptimizerSpec } from './spec';
-import { checkSpec, paramLayout, widths } from './spec';
+import type { NetworkSpec, OptimizerSpec } from './spec';
+import { checkOptimizer, checkSpec, contractiveOf, paramLayout, widths } from './spec';
 import { NET_BYTES, TRAIN_UNIFORM_BYTES, biasTable, netTable, trainUniforms } from './tables';
 import { initParams } from './twin';
 import type { EngineConfig, KernelKind, KernelTimings, SetStats, Stats, TrainOptions } from './types';
@@ -71,12 +72,13 @@ export class Engine {
   /** Whether evaluation runs the straight-line kernel (small networks) or the looped one. */
   private readonly evalFused: boolean;
   private readonly reducePipeline: GPUComputePipeline;
-  private readonly fusedPipelines = new Map<Optimizer, GPUComputePipeline>();
-  private readonly cooperativePipelines = new Map<Optimizer, GPUComputePipeline>();
-  private generalPipelines: Record<
-    'forward_backward' | 'gradient' | 'update' | 'advance',
-    GPUComputePipeline
-  > | null = null;
+  /** Training pipelines by optimiser and whether they carry the contractive penalty (see pipelineKey). */
+  private readonly fusedPipelines = new Map<string, GPUComputePipeline>();
+  private readonly cooperativePipelines = new Map<string, GPUComputePipeline>();
+  private readonly generalPipelinesByPenalty = new Map<
+    boolean,
+    Record<'forward_backward' | 'gradient' | 'update' | 'advance', GPUComputePipeline>
+  >();
   private trainData: DataBuffers | null = null;
   private testData: DataBuffers | null = null;
   private trainGroup: GPUBindGroup | null = null;
@@ -97,6 +99,7 @@ export class Engine {
 
   private constructor(device: GPUDevice, config: EngineConfig, subgroupSize: number | null) {
     checkSpec(config.spec);
+    checkOptimizer(config.optimizer);
     this.device = device;
     this.spec = config.spec;
     this.optimizer = config.optimizer;
@@ -253,7 +256,9 @@ export class Engine {
   }
 
   setOptimizer(optimizer: OptimizerSpec): void {
-    const kindChanged = optimizer.kind !== this.optimizer.kind;
+    checkOptimizer(optimizer);
+    const kindChanged =
+      optimizer.kind !== this.optimizer.kind || contractiveOf(optimizer) > 0 !== this.contractive;
     this.optimizer = optimizer;
     const bytes = biasTable(optimizer).byteLength;
     const grow = bytes > this.biasBuffer.size;
@@ -286,6 +291,20 @@ export class Engine {
     this.selectKernel();
   }
 
+  /** Whether the training kernels carry the contractive penalty (its weight is then a uniform). */
+  private get contractive(): boolean {
+    return contractiveOf(this.optimizer) > 0;
+  }
+
+  /** The key of the training pipeline for the current optimiser and penalty. */
+  private pipelineKey(): string {
+    return `${this.optimizer.kind}${this.contractive ? '+contractive' : ''}`;
+  }
+
+  private get generalPipelines() {
+    return this.generalPipelinesByPenalty.get(this.contractive) ?? null;
+  }
+
   /** Picks the fused kernel where the shape and batch fit it, else the general one. */
   private selectKernel(): void {
     const wanted = this.options.kernel;
@@ -306,21 +325,22 @@ export class Engine {
 
   private prepareFused(): void {
     const kind = this.optimizer.kind;
-    let pipeline = this.fusedPipelines.get(kind);
+    const key = this.pipelineKey();
+    let pipeline = this.fusedPipelines.get(key);
     if (!pipeline) {
       const code = fusedTrainWgsl(
         this.spec,
-        { optimizer: kind, subgroupSize: this.subgroupSize },
+        { optimizer: kind, subgroupSize: this.subgroupSize, contractive: this.contractive },
         SHADERS.common,
         SHADERS.trainFused,
       );
-      const module = this.device.createShaderModule({ label: `Engine.fused.${kind}.module`, code });
+      const module = this.device.createShaderModule({ label: `Engine.fused.${key}.module`, code });
       pipeline = this.device.createComputePipeline({
-        label: `Engine.fused.${kind}`,
+        label: `Engine.fused.${key}`,
         layout: this.fusedLayout().pipeline,
         compute: { module, entryPoint: 'main' },
       });
-      this.fusedPipelines.set(kind, pipeline);
+      this.fusedPipelines.set(key, pipeline);
     }
     if (!this.trainData) return;
     this.trainGroup = this.device.createBindGroup({
@@ -340,7 +360,9 @@ export class Engine {
 
   private prepareCooperative(): void {
     const kind = this.optimizer.kind;
-    if (this.cooperativePipelines.has(kind)) return;
+    const key = this.pipelineKey();
+    if (this.cooperativePipelines.has(key)) return;
+    const contractive = this.contractive;
     const code = cooperativeTrainWgsl(
       this.spec,
       {
@@ -350,16 +372,18 @@ export class Engine {
           this.spec,
           COOPERATIVE_LANES,
           this.device.limits.maxComputeWorkgroupStorageSize,
+          contractive,
         ),
+        contractive,
       },
       SHADERS.common,
       SHADERS.trainCooperative,
     );
-    const module = this.device.createShaderModule({ label: `Engine.cooperative.${kind}.module`, code });
+    const module = this.device.createShaderModule({ label: `Engine.cooperative.${key}.module`, code });
     this.cooperativePipelines.set(
-      kind,
+      key,
       this.device.createComputePipeline({
-        label: `Engine.cooperative.${kind}`,
+        label: `Engine.cooperative.${key}`,
         layout: this.generalLayout().pipeline,
         compute: { module, entryPoint: 'main' },
       }),
@@ -372,7 +396,7 @@ export class Engine {
 
   private prepareGeneral(): void {
     if (!this.generalPipelines) {
-      const code = withNetwork(SHADERS.generalStep);
+      const code = withNetwork(generalStepWgsl(SHADERS.generalStep, this.contractive));
       const module = this.device.createShaderModule({ label: 'Engine.general.module', code });
       const make = (entryPoint: string): GPUComputePipeline =>
         this.device.createComputePipeline({
@@ -380,19 +404,20 @@ export class Engine {
           layout: this.generalLayout().pipeline,
           compute: { module, entryPoint },
         });
-      this.generalPipelines = {
+      this.generalPipelinesByPenalty.set(this.contractive, {
         forward_backward: make('forward_backward'),
         gradient: make('gradient'),
         update: make('update'),
         advance: make('advance'),
-      };
+      });
     }
     if (!this.trainData) return;
     const w = widths(this.spec);
     const values = w.reduce((a, b) => a + b, 0);
     const units = values - this.spec.inputSize;
-    // The general path's slot (values, deltas, loss) or the cooperative one's (values, z, deltas).
-    const stride = values + 2 * units;
+    // The general path's slot (values, deltas, loss, and f'² per unit with the contractive penalty) or the
+    // cooperative one's (values, z, deltas).
+    const stride = values + 2 * units + 1;
     const batch = this.batchSize;
     const chunks = Math.ceil(batch / this.chunkSize());
     const scratchBytes = batch * stride * 4;
@@ -521,11 +546,11 @@ export class Engine {
     const pass = encoder.beginComputePass({ label: 'Engine.train.pass' });
     const perDispatch = Math.min(LIMITS.maxStepsPerDispatch, Math.max(1, this.options.stepsPerDispatch));
     if (this.kernel === 'fused') {
-      pass.setPipeline(this.fusedPipelines.get(this.optimizer.kind)!);
+      pass.setPipeline(this.fusedPipelines.get(this.pipelineKey())!);
       pass.setBindGroup(0, this.trainGroup!);
       for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
     } else if (this.kernel === 'cooperative') {
-      pass.setPipeline(this.cooperativePipelines.get(this.optimizer.kind)!);
+      pass.setPipeline(this.cooperativePipelines.get(this.pipelineKey())!);
       pass.setBindGroup(0, this.generalScratch!.group);
       for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
     } else {

@@ -2,7 +2,7 @@
 import { ACTIVATION_CODE } from './activations';
 import { indexBits, stepsPerEpoch } from './permutation';
 import type { NetworkSpec, OptimizerSpec } from './spec';
-import { LOSSES, OPTIMIZERS, paramLayout, widths } from './spec';
+import { LOSSES, OPTIMIZERS, contractiveOf, paramLayout, widths } from './spec';
 
 /** `Net` in shaders/network.wgsl: 8 header words, then 12 layers of 8 words. */
 export const NET_BYTES = 32 + 12 * 32;
@@ -40,7 +40,7 @@ export function netTable(spec: NetworkSpec): ArrayBuffer {
 }
 
 /** `TrainUniforms` in shaders/common.wgsl. */
-export const TRAIN_UNIFORM_BYTES = 80;
+export const TRAIN_UNIFORM_BYTES = 96;
 
 export interface Schedule {
   trainCount: number;
@@ -69,6 +69,7 @@ export function trainUniforms(s: Schedule, o: OptimizerSpec): ArrayBuffer {
   // The complements in float64 before rounding: 1 − fround(0.999) is 1.3e-5 away from 0.001.
   f.set([1 - o.rho, 1 - o.beta1, 1 - o.beta2], 16);
   u[19] = biasTableSteps(o);
+  f[20] = contractiveOf(o);
   return buffer;
 }
 
