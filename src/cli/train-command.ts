@@ -32,7 +32,7 @@ import { checkSavePath, loadModelFile, writeFileAtomic } from './model-file';
 export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME] [--samples N] [--noise X] [--arch 2-3-2-1]
   [--activation tanh|relu|leaky_relu|sigmoid|softplus|linear (or one per layer, comma-separated)]
   [--loss mse|bce|ce] [--optimizer sgd|momentum|rmsprop|adam] [--lr X] [--batch N] [--epochs N] [--seed N]
-  [--test-split X] [--l1 X] [--l2 X] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|cooperative|general]
+  [--test-split X] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|cooperative|general]
   [--steps-per-dispatch N] [--load FILE] [--save FILE [--with-history]] [--json] [--url [--with-weights]] [--quiet]
   [dataset parameters as --NAME VALUE]
 --load starts from a model file (its layers, activations, loss and weights; the other flags set the
