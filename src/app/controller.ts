@@ -16,10 +16,10 @@ import { SliderBar } from '../ui/slider';
 import { StatusLine } from '../ui/status';
 import { TrainingBar, formatRate } from '../ui/trainingBar';
 import type { Views } from '../view/views';
-import { copyLink, exportModelFile, exportPng, recordVideo } from './actions';
+import { copyLink, exportPng, recordVideo } from './actions';
 import { CaptionBar } from './captionBar';
 import { FrameReport } from './frameReport';
-import { importModelFile, startFresh, uploadCsv } from './changes';
+import { startFresh, uploadCsv } from './changes';
 import { reduce, type Command } from './commands';
 import { LinkSource } from './linkSource';
 import { FrameLoop } from './frameLoop';
@@ -37,8 +37,10 @@ import { StoryPanel } from '../ui/storyPanel';
 import type { Trainer, TrainerState } from './trainer';
 import { bindSelection, showSelection } from './selection';
 import { HistoryRecorder } from './timeline';
-import { TimelineScrub } from './timelineScrub';
-import { TimelineBar } from '../ui/timeline';
+import type { TimelineScrub } from './timelineScrub';
+import { TimelineWiring } from './timelineWiring';
+import { exportModelWithHistory, importModelFileWithHistory } from './historyFiles';
+import { recordHistoryVideo } from './historyVideo';
 
 export type { DataState } from './runtime';
 
@@ -99,7 +101,8 @@ export class App implements Shareable {
   readonly stories = new StoryMode();
   /** The training history (kept moments) and going back to them. */
   readonly recorder = new HistoryRecorder();
-  readonly scrub: TimelineScrub;
+  /** The timeline under the views: scrubbing, playing, marks, keys (timelineWiring.ts). */
+  readonly timeline: TimelineWiring;
   readonly runtime: Runtime;
   readonly loop: FrameLoop;
   readonly exportOptions: ExportOptions = {
@@ -146,7 +149,6 @@ export class App implements Shareable {
   private frameFailed = false;
   private readonly links = new LinkSource(this);
   private readonly report: FrameReport;
-  private readonly timelineBar: TimelineBar | null = null;
 
   constructor(dom: AppDom, views: Views, device: GPUDevice | null, adapter: string, notice: Notice) {
     this.dom = dom;
@@ -175,12 +177,12 @@ export class App implements Shareable {
       {
         dispatch,
         uploadCsv: (file) => void uploadCsv(this, file),
-        importModel: (file) => void importModelFile(this, file),
+        importModel: (file) => void importModelFileWithHistory(this, file),
         copyLink: () => void copyLink(this),
         startFresh: () => void startFresh(this),
         exportPng: () => void exportPng(this),
         recordVideo: () => void recordVideo(this),
-        exportModel: () => void exportModelFile(this),
+        exportModel: () => void exportModelWithHistory(this),
       },
       this.exportOptions,
     );
@@ -196,68 +198,17 @@ export class App implements Shareable {
     quietRenderers(views);
     if (device) watchDevice(this, device);
     bindSelection(this, dom.mainCanvas);
-    this.scrub = new TimelineScrub(
-      {
-        trainer: () => this.trainer,
-        playing: () => this.settings.playing,
-        setPlaying: (playing) => this.dispatch({ type: 'setPlaying', playing }),
-        showParams: (params) => {
-          this.views.setParams(params);
-          if (this.views.selected >= 0) this.select(this.views.selected);
-        },
-        redraw: () => (this.loop.dirty = true),
-        restoreState: (state) => this.queue(() => this.loadState(state)),
-      },
-      this.recorder,
-    );
+    this.timeline = new TimelineWiring(this);
+    this.timeline.onRecord = (mode) => void recordHistoryVideo(this, mode);
     this.recorder.onError = (e) => {
       if (this.trainer) this.trainerError(this.trainer, e);
     };
-    if (dom.timeline) {
-      this.timelineBar = new TimelineBar(dom.timeline, {
-        seek: (index) => this.scrub.seek(index),
-        live: () => void this.scrub.goLive(),
-        resume: () => {
-          const entry = this.scrub.entry;
-          if (!entry) return;
-          const later = this.recorder.history.length - 1 - (this.scrub.index ?? 0);
-          const ok = window.confirm(
-            `Train on from step ${entry.step}? The ${later} later moment${later === 1 ? '' : 's'} of the history ` +
-              'and the live state are dropped.',
-          );
-          if (ok) void this.scrub.resume();
-        },
-      });
-    }
   }
 
-  /** The timeline shows the kept moments and the one shown (called after each frame's drawing). */
-  private showTimeline(): void {
-    const bar = this.timelineBar;
-    if (!bar) return;
-    const entries = this.recorder.history.entries;
-    const e = this.scrub.entry;
-    const fmt = (v: number | null, digits: number) => (v === null ? '–' : v.toFixed(digits));
-    bar.show({
-      steps: this.timelineSteps(),
-      index: this.scrub.index,
-      liveStep: this.trainer?.step ?? 0,
-      text: e
-        ? `step ${e.step}${e.epoch !== null ? `, epoch ${e.epoch}` : ''} · loss ${fmt(e.trainLoss, 4)} · ` +
-          `accuracy ${e.trainAccuracy === null ? '–' : (100 * e.trainAccuracy).toFixed(1) + ' %'}`
-        : `live · ${entries.length} moments kept`,
-    });
+  /** Going back in training time (the timeline's scrubbing). */
+  get scrub(): TimelineScrub {
+    return this.timeline.scrub;
   }
-
-  /** The kept steps, rebuilt only when the history changed. */
-  private timelineSteps(): number[] {
-    const entries = this.recorder.history.entries;
-    const last = entries[entries.length - 1]?.step ?? -1;
-    if (this.stepsCache.length !== entries.length || this.stepsCache[this.stepsCache.length - 1] !== last)
-      this.stepsCache = entries.map((e) => e.step);
-    return this.stepsCache;
-  }
-  private stepsCache: number[] = [];
 
   // What the runtime and the frame loop need of the app (RuntimeHost, FrameHost).
 
@@ -556,7 +507,7 @@ export class App implements Shareable {
     await this.runtime.rebuildNetwork();
     this.snapshots.clear(specKey(this.runtime.spec));
     this.recorder.clear();
-    this.scrub.reset();
+    this.timeline.reset();
     this.gridProbe = true;
     this.divergedAt = null;
     this.notice.clear('divergence');
@@ -695,11 +646,12 @@ export class App implements Shareable {
 
   afterDraw(now: number, t: number): void {
     this.report.afterDraw(now, t);
-    this.showTimeline();
+    this.timeline.frame(now);
   }
 
   dispose(): void {
     this.disposed = true;
+    this.timeline.dispose();
     this.recorder.dispose();
     this.disposeTraining();
     this.views.dispose();

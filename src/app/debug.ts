@@ -4,8 +4,10 @@
  * preset, links, imports, exports, faults), and counts the GPU buffers alive.
  */
 import type { App } from './controller';
-import { copyLink, exportModelFile, exportPng, recordVideo } from './actions';
-import { importModelText, openLink } from './changes';
+import { copyLink, exportPng, recordVideo } from './actions';
+import { openLink } from './changes';
+import { exportModelWithHistory, importModelTextWithHistory } from './historyFiles';
+import { recordHistoryVideo } from './historyVideo';
 import { continueAfterDivergence } from './recovery';
 import { bufferCount, liveBuffers } from './bufferCounter';
 
@@ -117,6 +119,7 @@ export interface DebugHook {
   destroyDevice(): void;
   /** Opens link text as if the address's hash changed. */
   openLink(hash: string): Promise<boolean>;
+  /** Imports a model file's text (with its history, if any, onto the timeline). */
   importModelText(text: string, name?: string): Promise<boolean>;
   copyLink(withWeights: boolean): Promise<string | null>;
   exportPng(): Promise<number>;
@@ -125,6 +128,7 @@ export interface DebugHook {
     size: string;
     what: 'training' | 'interpolation';
   }): Promise<number>;
+  /** The model file the app exports now (with its history). */
   exportModel(): Promise<string | null>;
   /** Saves to local storage now; returns whether it worked. */
   saveNow(): boolean;
@@ -147,7 +151,21 @@ export interface DebugHook {
     index: number | null;
     /** Reads of kept steps still in flight. */
     busy: boolean;
+    /** The history plays as a movie; a video of it records. */
+    playing: boolean;
+    recording: boolean;
+    /** The marks: first kept step of each epoch, the target accuracy first reached, a divergence. */
+    epochSteps: number[];
+    targetStep: number | null;
+    target: number;
+    divergedAt: number | null;
+    /** The step the loss chart's cursor marks (null: none). */
+    chartCursor: number | null;
   };
+  /** Plays or stops the history as a movie, as ▶ does. */
+  timelinePlay(): void;
+  /** Records the history as a WebM (`seconds` long); resolves with its size in bytes (0: failed). */
+  recordHistory(mode: 'layer' | 'sweep', seconds: number, size: string): Promise<number>;
   /** Shows kept moment `index` in every view (pauses training), as dragging the timeline does. */
   scrubTo(index: number): void;
   /** Back to the live state. */
@@ -276,7 +294,7 @@ export function installDebugHook(app: App): void {
     liveBuffers: () => liveBuffers(),
     destroyDevice: () => app.device?.destroy(),
     openLink: (hash) => openLink(app, hash),
-    importModelText: (text, name) => importModelText(app, text, name),
+    importModelText: (text, name) => importModelTextWithHistory(app, text, name),
     copyLink: (withWeights) => {
       app.exportOptions.includeWeights = withWeights;
       return copyLink(app);
@@ -286,7 +304,7 @@ export function installDebugHook(app: App): void {
       Object.assign(app.exportOptions, { videoSeconds: seconds, videoSize: size, videoWhat: what });
       return (await recordVideo(app))?.size ?? 0;
     },
-    exportModel: () => exportModelFile(app),
+    exportModel: () => exportModelWithHistory(app),
     saveNow: () => app.saver?.saveNow() ?? false,
     continueAfterDivergence: () => continueAfterDivergence(app),
     readWeights: async () => {
@@ -306,7 +324,19 @@ export function installDebugHook(app: App): void {
       bytes: app.recorder.history.bytes,
       index: app.scrub.index,
       busy: app.recorder.busy,
+      playing: app.timeline.playback.playing,
+      recording: app.timeline.video !== null,
+      epochSteps: app.timeline.marks?.epochSteps.slice() ?? [],
+      targetStep: app.timeline.marks?.targetStep ?? null,
+      target: app.timeline.marks?.target ?? NaN,
+      divergedAt: app.timeline.marks?.divergedAt ?? null,
+      chartCursor: app.chart.cursorStep,
     }),
+    timelinePlay: () => app.timeline.togglePlay(),
+    recordHistory: async (mode, seconds, size) => {
+      Object.assign(app.exportOptions, { videoSeconds: seconds, videoSize: size });
+      return (await recordHistoryVideo(app, mode))?.size ?? 0;
+    },
     scrubTo: (index) => app.scrub.seek(index),
     timelineLive: () => app.scrub.goLive(),
     timelineResume: async () => {

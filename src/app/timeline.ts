@@ -277,6 +277,13 @@ export class HistoryRecorder {
     this.requested = this.history.last?.step ?? -1;
   }
 
+  /** Moments from elsewhere (a model file) replace the history; reads in flight are dropped. */
+  adopt(entries: readonly HistoryEntry[]): void {
+    this.restart();
+    this.history.adopt(entries);
+    this.requested = this.history.last?.step ?? -1;
+  }
+
   /** A new network: the history starts afresh, and the readback ring is freed. */
   clear(): void {
     this.restart();

@@ -25,6 +25,8 @@ export class TimelineScrub {
   /** The kept moment shown (an index into the history), or null when the views show the live state. */
   index: number | null = null;
   private live: Promise<TrainerState | null> | null = null;
+  /** The live state has been read back: past weights may go to the engine at once. */
+  private landed = false;
   private wasPlaying = false;
   /** Grows on every seek, so only the newest write reaches the engine. */
   private seekCount = 0;
@@ -59,16 +61,27 @@ export class TimelineScrub {
       this.host.setPlaying(false);
       // Read after every submitted step and every read before it: nothing reads the engine after this
       // has landed but before the past weights are written.
-      this.live = trainer.readNow().then(
+      this.landed = false;
+      const live = trainer.readNow().then(
         (s) => s,
         () => null,
       );
+      this.live = live;
+      void live.then(() => {
+        if (this.live === live) this.landed = true;
+      });
     }
     this.index = index;
     const entry = entries[index];
     this.host.showParams(entry.params);
     const seek = ++this.seekCount;
     if (trainer instanceof GpuTrainer) {
+      // Once the live state is back, a seek writes at once (nothing allocated per seek, as a movie plays).
+      if (this.landed) {
+        trainer.engine.writeParams(entry.params);
+        this.host.redraw();
+        return;
+      }
       void this.live!.then(() => {
         if (seek !== this.seekCount || this.index === null || trainer !== this.host.trainer()) return;
         trainer.engine.writeParams(entry.params);
@@ -85,6 +98,7 @@ export class TimelineScrub {
     const trainer = this.host.trainer();
     const live = await this.live;
     this.live = null;
+    this.landed = false;
     if (trainer && trainer === this.host.trainer()) {
       if (trainer instanceof GpuTrainer && live) trainer.restore(live);
       this.host.showParams(trainer.params);
@@ -101,6 +115,7 @@ export class TimelineScrub {
     this.index = null;
     this.seekCount++;
     this.live = null;
+    this.landed = false;
     this.recorder.branch(entry.step);
     await this.host.restoreState({
       params: Float32Array.from(entry.params),
@@ -114,6 +129,7 @@ export class TimelineScrub {
   reset(): void {
     this.index = null;
     this.live = null;
+    this.landed = false;
     this.seekCount++;
   }
 }

@@ -1,21 +1,28 @@
 /**
  * Keyboard: space plays or pauses training; left/right move the slider a tenth of a layer (shift: a
- * fiftieth), up/down jump a whole layer; R resets the camera. Keys typed into a field are left alone.
+ * fiftieth), up/down jump a whole layer; R resets the camera. The timeline (bindTimelineKeys): , and .
+ * step to the previous and next kept moment (< and >: ten at a time), P plays or stops the history, L
+ * goes live. Keys typed into a field are left alone.
  */
 import type { Dispatch } from '../app/commands';
 
+/** Whether a key press is for the page's shortcuts (not typed into a field, not a button's own key). */
+function forShortcuts(e: KeyboardEvent): boolean {
+  const target = e.target as HTMLElement | null;
+  if (
+    target &&
+    (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')
+  ) {
+    if (!(target instanceof HTMLInputElement && target.type === 'range')) return false;
+  }
+  // A focused button takes space and enter itself.
+  if (target?.tagName === 'BUTTON' && (e.code === 'Space' || e.key === 'Enter')) return false;
+  return !(e.ctrlKey || e.metaKey || e.altKey);
+}
+
 export function bindKeyboard(dispatch: Dispatch): () => void {
   const onKey = (e: KeyboardEvent): void => {
-    const target = e.target as HTMLElement | null;
-    if (
-      target &&
-      (target.tagName === 'INPUT' || target.tagName === 'SELECT' || target.tagName === 'TEXTAREA')
-    ) {
-      if (!(target instanceof HTMLInputElement && target.type === 'range')) return;
-    }
-    // A focused button takes space and enter itself.
-    if (target?.tagName === 'BUTTON' && (e.code === 'Space' || e.key === 'Enter')) return;
-    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (!forShortcuts(e)) return;
     const step = e.shiftKey ? 0.02 : 0.1;
     if (e.code === 'Space') dispatch({ type: 'togglePlay' });
     else if (e.key === 'ArrowRight') dispatch({ type: 'moveSlider', by: step });
@@ -28,4 +35,31 @@ export function bindKeyboard(dispatch: Dispatch): () => void {
   };
   window.addEventListener('keydown', onKey);
   return () => window.removeEventListener('keydown', onKey);
+}
+
+/** What the timeline's keys do. */
+export interface TimelineKeys {
+  /** Moves by `by` kept moments (negative: back). */
+  stepMoments(by: number): void;
+  togglePlay(): void;
+  live(): void;
+}
+
+/** The timeline's keys (listed in the module comment); none collides with bindKeyboard's. */
+export const TIMELINE_KEY_HELP = ', / . previous / next kept moment (< / > ten), P play the history, L live';
+
+export function bindTimelineKeys(keys: TimelineKeys, win: Window = window): () => void {
+  const onKey = (e: KeyboardEvent): void => {
+    if (!forShortcuts(e)) return;
+    if (e.key === ',') keys.stepMoments(-1);
+    else if (e.key === '.') keys.stepMoments(1);
+    else if (e.key === '<') keys.stepMoments(-10);
+    else if (e.key === '>') keys.stepMoments(10);
+    else if (e.key === 'p' || e.key === 'P') keys.togglePlay();
+    else if (e.key === 'l' || e.key === 'L') keys.live();
+    else return;
+    e.preventDefault();
+  };
+  win.addEventListener('keydown', onKey);
+  return () => win.removeEventListener('keydown', onKey);
 }

@@ -3,7 +3,8 @@
  * Raw: the loss of the latest mini-batch (faint, noisy), as the 000 seed plots it unsmoothed. Smoothed:
  * the loss over the whole set, which is what a moving average of batch losses estimates, without its lag
  * when samples are far apart. Fixed-size storage: when it fills, every other sample is dropped, so memory
- * stays flat however long training runs.
+ * stays flat however long training runs. A cursor marks the moment of training on screen while the
+ * timeline shows a past one; a click on the plot asks to go to the step under it (`onSeek`).
  */
 import { CLASS_COLORS, cssColor } from '../view/theme';
 
@@ -33,6 +34,12 @@ export class LossChart {
   private dirty = true;
   /** The step training is at now (the x axis reaches it, so the chart never lags the counters). */
   private liveStep = 0;
+  /** The step of the moment shown by the timeline, or null when live. */
+  private cursor: number | null = null;
+  /** The plot's step axis at the last draw (CSS pixels), for clicks: x = left + (step − x0)/(x1 − x0)·width. */
+  private axis = { left: 0, width: 0, x0: 0, x1: 0 };
+  /** Called with the step under a click on the plot (null: clicks do nothing). */
+  onSeek: ((step: number) => void) | null = null;
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -43,10 +50,37 @@ export class LossChart {
       Series,
       Float64Array
     >;
+    canvas.style.cursor = 'pointer';
+    canvas.title = 'Click to see the network at that step (the nearest kept moment)';
+    canvas.addEventListener('click', (e) => {
+      const step = this.stepAt(e.clientX - canvas.getBoundingClientRect().left);
+      if (step !== null) this.onSeek?.(step);
+    });
+  }
+
+  /** The step under x (CSS pixels from the canvas's left), or null off the plot or before a draw. */
+  stepAt(x: number): number | null {
+    const a = this.axis;
+    if (a.width <= 0 || x < a.left - 4 || x > a.left + a.width + 4) return null;
+    const f = Math.max(0, Math.min(1, (x - a.left) / a.width));
+    return a.x0 + f * (a.x1 - a.x0);
+  }
+
+  get cursorStep(): number | null {
+    return this.cursor;
+  }
+
+  /** Marks the step of the moment shown (null: none, live). */
+  setCursor(step: number | null): void {
+    if (step !== this.cursor) {
+      this.cursor = step;
+      this.dirty = true;
+    }
   }
 
   clear(): void {
     this.count = 0;
+    this.axis.width = 0;
     this.liveStep = 0;
     this.dirty = true;
   }
@@ -163,6 +197,10 @@ export class LossChart {
     const ylo = Math.floor(Math.log10(lo) * 2) / 2;
     const yhi = Math.max(ylo + 0.5, Math.ceil(Math.log10(hi) * 2) / 2);
     const sx = (step: number): number => left + ((step - x0) / (x1 - x0)) * pw;
+    this.axis.left = left;
+    this.axis.width = pw;
+    this.axis.x0 = x0;
+    this.axis.x1 = x1;
     const sy = (loss: number): number =>
       top + (1 - (Math.log10(Math.max(LOSS_FLOOR, loss)) - ylo) / (yhi - ylo)) * ph;
     const sa = (acc: number): number => top + (1 - acc) * ph;
@@ -198,6 +236,15 @@ export class LossChart {
     this.line('testSmooth', sx, sy, testColor, 1, [5, 3]);
     this.line('trainAcc', sx, sa, accColor, 0.9, []);
     this.line('testAcc', sx, sa, accColor, 0.9, [5, 3]);
+    if (this.cursor !== null) {
+      const cx = Math.round(sx(Math.max(x0, Math.min(x1, this.cursor)))) + 0.5;
+      ctx.strokeStyle = '#ffcf7a';
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      ctx.moveTo(cx, top);
+      ctx.lineTo(cx, top + ph);
+      ctx.stroke();
+    }
 
     // Legend.
     ctx.textBaseline = 'middle';
