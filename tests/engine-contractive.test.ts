@@ -10,6 +10,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/types';
+import { UsageError, parseFlags } from '../src/cli/args';
+import {
+  DATASET_FLAGS,
+  EXPERIMENT_FLAGS,
+  experimentFromFlags,
+  prepareFromFlags,
+} from '../src/cli/experiment-flags';
+import { runTrain } from '../src/cli/train-command';
 import { ACTIVATION_FNS } from '../src/engine/activations';
 import { Engine } from '../src/engine/engine';
 import { hash32 } from '../src/engine/permutation';
@@ -272,6 +280,56 @@ describe('contractive weight validation', () => {
     expect(error).toBeInstanceOf(SpecError);
     expect((error as Error).message).toMatch(/^contractive: .*0 to 10; got/);
     expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('--contractive W on the command line', () => {
+  const read = (...argv: string[]) =>
+    experimentFromFlags(parseFlags(argv, { switches: [], values: [...EXPERIMENT_FLAGS] }, DATASET_FLAGS));
+
+  it('reads the weight in decimal notation, from 0 to the bound', () => {
+    expect(read('--contractive', '0.37').exp.contractive).toBe(0.37);
+    expect(read('--contractive=0').exp.contractive).toBe(0);
+    expect(read(`--contractive=${MAX_CONTRACTIVE}`).exp.contractive).toBe(MAX_CONTRACTIVE);
+    expect(read().exp.contractive ?? 0).toBe(0);
+  });
+
+  it.each(['-0.1', 'NaN', 'Infinity', '1e3', '0x1', 'abc'])(
+    '--contractive %s is refused, naming the flag',
+    (bad) => {
+      expect(() => read('--contractive', bad)).toThrow(UsageError);
+      expect(() => read('--contractive', bad)).toThrow(
+        /^--contractive must be a number from 0 to 10 in decimal notation; got /,
+      );
+    },
+  );
+
+  it('a weight given reaches the optimiser of the run, or the run is refused: it is never dropped', () => {
+    const { exp } = read('--contractive', '0.3', '--dataset', 'rings');
+    let run: ReturnType<typeof prepareFromFlags> | null = null;
+    try {
+      run = prepareFromFlags(exp);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(/^--contractive: /);
+    }
+    if (run) expect(run.optimizer.contractive).toBe(0.3);
+    expect(
+      prepareFromFlags(read('--contractive', '0', '--dataset', 'rings').exp).optimizer.contractive ?? 0,
+    ).toBe(0);
+  });
+
+  it('train with a bad weight exits 2 with one line on stderr, before any GPU work', async () => {
+    const err: string[] = [];
+    const io = {
+      out: () => undefined,
+      err: (t: string) => void err.push(t),
+      openGpu: () => Promise.reject(new Error('no GPU needed')),
+    };
+    expect(await runTrain(['--contractive', '-1'], io)).toBe(2);
+    expect(err).toHaveLength(1);
+    expect(err[0]).toMatch(/--contractive must be a number from 0 to 10/);
+    expect(err[0]).not.toContain('\n');
   });
 });
 

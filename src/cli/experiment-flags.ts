@@ -5,13 +5,20 @@ import { findPreset } from '../data/presets';
 import { DATASETS, DATASET_NAMES, getDataset } from '../data/registry';
 import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
-import { LOSSES, OPTIMIZERS } from '../engine/spec';
+import { LOSSES, MAX_CONTRACTIVE, OPTIMIZERS } from '../engine/spec';
 import type { Experiment, PreparedRun } from '../experiment/experiment';
 import { DEFAULT_EXPERIMENT, experimentFromPreset, parseArchText, prepare } from '../experiment/experiment';
 import { CSV_DATASET } from '../share/validate';
 import type { ParsedFlags } from './args';
 import { UsageError, choiceFlag, numberFlag } from './args';
 import { readFileLimited } from './read-file';
+
+declare module '../experiment/experiment' {
+  interface Experiment {
+    /** Weight λ of the contractive penalty (OptimizerSpec.contractive); absent = 0, off. */
+    contractive?: number;
+  }
+}
 
 export const EXPERIMENT_FLAGS = [
   'preset',
@@ -28,6 +35,7 @@ export const EXPERIMENT_FLAGS = [
   'test-split',
   'l1',
   'l2',
+  'contractive',
   'slope',
   'kernel',
   'steps-per-dispatch',
@@ -143,6 +151,8 @@ export function experimentFromFlags(flags: ParsedFlags, context: FlagsContext = 
   exp.testSplit = numberFlag(flags, 'test-split', { min: 0, max: 0.9 }) ?? exp.testSplit;
   exp.l1 = numberFlag(flags, 'l1', { min: 0, max: 10 }) ?? exp.l1;
   exp.l2 = numberFlag(flags, 'l2', { min: 0, max: 10 }) ?? exp.l2;
+  const contractive = numberFlag(flags, 'contractive', { min: 0, max: MAX_CONTRACTIVE });
+  if (contractive !== undefined) exp.contractive = contractive;
   exp.slope = numberFlag(flags, 'slope', { min: 0, max: 0.999 }) ?? exp.slope;
   return { exp, data };
 }
@@ -152,8 +162,9 @@ export function experimentFromFlags(flags: ParsedFlags, context: FlagsContext = 
  * regression targets name the switch that reads them as classes.
  */
 export function prepareFromFlags(exp: Experiment, data?: CsvDataset, spec?: NetworkSpec): PreparedRun {
+  let run: PreparedRun;
   try {
-    return prepare(exp, data, spec);
+    run = prepare(exp, data, spec);
   } catch (e) {
     const message = (e as Error).message;
     if (data?.regressionReason && message.startsWith(data.regressionReason)) {
@@ -163,4 +174,12 @@ export function prepareFromFlags(exp: Experiment, data?: CsvDataset, spec?: Netw
     }
     throw new UsageError(message);
   }
+  // The run must train with the penalty asked for, never silently without it.
+  const contractive = exp.contractive ?? 0;
+  if ((run.optimizer.contractive ?? 0) !== contractive) {
+    throw new UsageError(
+      `--contractive: the experiment settings did not carry the weight ${contractive} into the optimiser`,
+    );
+  }
+  return run;
 }
