@@ -19,6 +19,10 @@ import {
 } from '../src/cli/experiment-flags';
 import { runTrain } from '../src/cli/train-command';
 import { ACTIVATION_FNS } from '../src/engine/activations';
+import { fusedTrainWgsl } from '../src/engine/codegen';
+import { cooperativeTrainWgsl } from '../src/engine/codegen-cooperative';
+import { generalStepWgsl } from '../src/engine/codegen-general';
+import { SHADERS } from '../src/engine/shaders';
 import { Engine } from '../src/engine/engine';
 import { hash32 } from '../src/engine/permutation';
 import {
@@ -280,6 +284,44 @@ describe('contractive weight validation', () => {
     expect(error).toBeInstanceOf(SpecError);
     expect((error as Error).message).toMatch(/^contractive: .*0 to 10; got/);
     expect((error as Error).message).not.toContain('\n');
+  });
+});
+
+describe('without the penalty the kernels carry none of its code', () => {
+  const spec = buildSpec([2, 4, 3, 1], 'tanh', 'bce');
+  const penaltyCode = /u\.contractive|\bj[cqt]\d+_\d+\b|\bj[cq]\[/;
+  it.each([false, true])('fused and cooperative, contractive %s', (on) => {
+    for (const subgroupSize of [null, 4]) {
+      const code = fusedTrainWgsl(
+        spec,
+        { optimizer: 'adam', subgroupSize, contractive: on },
+        '',
+        SHADERS.trainFused,
+      );
+      expect(penaltyCode.test(code)).toBe(on);
+    }
+    const cooperative = cooperativeTrainWgsl(
+      spec,
+      { optimizer: 'momentum', lanes: 64, staged: true, contractive: on },
+      '',
+      SHADERS.trainCooperative,
+    );
+    expect(penaltyCode.test(cooperative)).toBe(on);
+  });
+  it('general: one constant switches it, folded by the compiler', () => {
+    expect(generalStepWgsl(SHADERS.generalStep, false)).toBe(SHADERS.generalStep);
+    expect(generalStepWgsl(SHADERS.generalStep, true)).toContain('const CONTRACTIVE: bool = true;');
+    expect(() => generalStepWgsl('fn main() {}', true)).toThrow(/CONTRACTIVE/);
+  });
+  it('the default kernels are the same text whether the option is absent or off', () => {
+    const absent = fusedTrainWgsl(spec, { optimizer: 'sgd', subgroupSize: null }, '', SHADERS.trainFused);
+    const off = fusedTrainWgsl(
+      spec,
+      { optimizer: 'sgd', subgroupSize: null, contractive: false },
+      '',
+      SHADERS.trainFused,
+    );
+    expect(off).toBe(absent);
   });
 });
 
