@@ -205,12 +205,13 @@ describe('the shell', () => {
   });
 
   it(
-    'three stories run to their end at full speed, pause, and say what happened on this run',
+    'two stories run to their end at full speed, pause, and say what happened on this run',
     { timeout: 300_000 },
     async () => {
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.evaluate(() => window.__detangle!.setGrid(16, 300));
-      for (const id of ['rings-2-units-fail', 'rings-3-units-separate', 'interval-2-units']) {
+      // The 3-unit rings story runs to its end in the next test (on a seed where its claim does not show).
+      for (const id of ['rings-2-units-fail', 'interval-2-units']) {
         await page.evaluate((id) => window.__detangle!.openStory(id), id);
         const opened = await state();
         expect(opened.story?.preset).toBe(id);

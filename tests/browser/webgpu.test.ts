@@ -3,12 +3,15 @@
  * backend, trains until the loss falls, interpolates continuously on the GPU, orbits a 3-unit layer and
  * rebuilds when the architecture changes. Screenshots go to artifacts/screenshots/.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { CLASS_COLORS } from '../../src/view/theme';
 import {
   countColor,
   difference,
+  ROOT,
   launch,
   openApp,
   serve,
@@ -151,7 +154,7 @@ describe('with WebGPU', () => {
     await page.keyboard.press('r');
   });
 
-  it('rebuilds when the architecture changes (2-2-2-1 fails on rings)', async () => {
+  it('rebuilds when the architecture changes, and trains the new network', async () => {
     await page.evaluate(() => window.__detangle!.setArchitecture([2, 2]));
     let s = await state();
     expect(s.widths).toEqual([2, 2, 2, 1]);
@@ -160,16 +163,18 @@ describe('with WebGPU', () => {
       window.__detangle!.setFullSpeed(true);
       window.__detangle!.setPlaying(true);
     });
-    await waitFor(page, (st) => st.step > 20_000 && st.chartSamples >= 3, 120_000);
+    // That two units cannot untangle the rings is a claim tested over seeds in Node (claims.test.ts); here
+    // the rebuilt network trains and is drawn.
+    await waitFor(page, (st) => st.step > 2_000 && st.chartSamples >= 2, 60_000);
     await page.evaluate(() => window.__detangle!.setPlaying(false));
     s = await state();
-    // Two units cannot pull the inner ring out of the outer one: accuracy stays short of perfect.
-    expect(s.accuracy ?? 1).toBeLessThan(0.97);
+    expect(s.lossLatest).toBeLessThan(s.lossFirst);
     await page.evaluate(() => window.__detangle!.setPosition(2));
-    await page.waitForTimeout(2500);
-    const img = await shoot(page, '#main-canvas', 'rings-2-2-2-1-failing-main');
-    expectBothClasses(img);
-    await shootPage(page, 'rings-2-2-2-1-failing');
+    await page.waitForTimeout(1500);
+    // Early in training the inner ring lies on the region shaded in its own colour: count the drawn picture.
+    const img = await shoot(page, '#main-canvas', 'rings-2-2-2-1-main');
+    expect(countColor(img, CLASS_COLORS[0], 35), 'class 0 pixels').toBeGreaterThan(200);
+    expect(difference(img, before), 'the picture changed').toBeGreaterThan(1);
 
     // The GUI's "+ add hidden layer" rebuilds too.
     await page.getByText('+ add hidden layer').click();
@@ -177,18 +182,18 @@ describe('with WebGPU', () => {
     expect((await state()).widths).toEqual([2, 2, 2, 2, 1]);
   });
 
-  it('spirals: mid-interpolation', async () => {
-    await page.evaluate(() => window.__detangle!.applyPreset('spiral-slight-4-layers'));
-    await page.evaluate(() => {
-      window.__detangle!.setFullSpeed(true);
-      window.__detangle!.setPlaying(true);
-    });
-    await waitFor(page, (st) => (st.accuracy ?? 0) > 0.9 || st.step > 400_000, 150_000);
-    await page.evaluate(() => {
-      window.__detangle!.setPlaying(false);
-      window.__detangle!.setPosition(2.3);
-    });
-    await page.waitForTimeout(2500);
+  it('spirals: a trained network, mid-interpolation', async () => {
+    const text = readFileSync(join(ROOT, 'tests/fixtures/spirals-2-2-2-2-2-1.json'), 'utf8');
+    const ok = await page.evaluate(async (t) => {
+      const d = window.__detangle!;
+      const done = await d.importModelText(t, 'spirals.json');
+      d.setPlaying(false);
+      await d.idle();
+      d.setPosition(1.5);
+      return done;
+    }, text);
+    expect(ok).toBe(true);
+    await page.waitForTimeout(1500);
     const img = await shoot(page, '#main-canvas', 'spirals-mid-interpolation-main');
     expectBothClasses(img);
     await shootPage(page, 'spirals-mid-interpolation');
