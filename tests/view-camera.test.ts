@@ -1,21 +1,22 @@
 /**
- * The main camera as a pure function of the slider (Node, no GPU): a trained rings 2-3-2-1 network from the
- * fixtures, its grid and points through the display formula, the framing table and the one perspective
- * camera, swept from t = 0 to L in steps of 0.01. The rules of the browser test hold here too, and the
- * orientation eases (or, with reduced motion, stays put).
+ * The main camera as a pure function of the slider (Node, no GPU): each trained network of the fixtures,
+ * with the grid and the points the app would show, through the views' own display state (display path,
+ * probes, projections, framing table, paces) and the one perspective camera, swept from t = 0 to L in steps
+ * of 0.01, pre-activations shown or not. The rules of the browser test hold here, measured on the same grid
+ * vertices, and the orientation eases (or, with reduced motion, stays put).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as THREE from 'three/webgpu';
 import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../src/data/registry';
+import { datasetBounds } from '../src/data/split';
+import { prepare } from '../src/experiment/experiment';
+import { pointsOnDisplay } from '../src/app/settings';
 import { importModel } from '../src/share/model-json';
-import { paramLayout } from '../src/engine/spec';
-import { DecisionTracker } from '../src/view/decision';
-import { DisplayPath, createCoefficients, evaluate, inverseActivation } from '../src/view/display';
-import { FramingTable, OBLIQUE, orientationAt } from '../src/view/framing';
-import { forwardInto, layerLayout } from '../src/view/forward';
-import { makeGrid, padBounds, probeVertices } from '../src/view/grid';
+import { DisplayState } from '../src/view/displayState';
+import { OBLIQUE, orientationAt } from '../src/view/framing';
+import { makeGrid, padBounds } from '../src/view/grid';
 import { SliderCamera } from '../src/view/sliderCamera';
 
 export function loadFixture(name: string) {
@@ -25,96 +26,56 @@ export function loadFixture(name: string) {
   return { model, data };
 }
 
-/** Probe positions (x, y in pixels of a w x h viewport) at every 0.01 of the slider. */
-export function sweepCamera(name: string, width = 900, height = 600, reducedMotion = false) {
+/** Grid vertices measured, as the browser test measures them (Views.probe). */
+const MEASURED = 300;
+
+/** The display state of a fixture as the app builds it (grid 64, at most 1,000 points). */
+export function fixtureState(name: string, preActivation = false) {
   const { model, data } = loadFixture(name);
+  const run = prepare(model.experiment!, undefined, model.spec);
   const spec = model.spec;
-  const inSize = spec.inputSize;
-  const n = data.y.length;
-  const min = Array.from({ length: inSize }, (_, c) =>
-    Math.min(...Array.from({ length: n }, (_, i) => data.x[i * inSize + c])),
-  );
-  const max = Array.from({ length: inSize }, (_, c) =>
-    Math.max(...Array.from({ length: n }, (_, i) => data.x[i * inSize + c])),
-  );
-  const grid = makeGrid(padBounds({ min, max }, 0.08), inSize, 32);
-  const lattice = probeVertices(grid, 9);
-  const stride = Math.max(1, Math.floor(n / 400));
-  const pointProbes = Math.ceil(n / stride);
-  const count = pointProbes + lattice.length;
-  const coords = new Float32Array(count * inSize);
-  for (let i = 0; i < pointProbes; i++)
-    for (let c = 0; c < inSize; c++) coords[i * inSize + c] = data.x[i * stride * inSize + c];
-  lattice.forEach((v, i) => {
-    for (let c = 0; c < inSize; c++) coords[(pointProbes + i) * inSize + c] = grid.points[v * inSize + c];
+  const grid = makeGrid(padBounds(datasetBounds(data), 0.08), spec.inputSize, 64);
+  const points = pointsOnDisplay(run.train, run.test, 1000);
+  const state = new DisplayState({
+    spec,
+    grid,
+    pointCount: points.count,
+    pointCoords: points.coords,
+    pointInfo: points.info,
+    pointValues: points.values,
+    classes: data.classes,
   });
-  const layout = layerLayout(spec, count);
-  const values = new Float32Array(layout.totalFloats);
-  forwardInto(spec, model.params, coords, count, layout, values);
-  const path = new DisplayPath(spec, true);
-  path.setParams(model.params);
-  const jitterOf = (v: number) => (v < pointProbes ? ((v * 0.6180339) % 1) - 0.5 : 0);
-  for (let r = 0; r < path.repWidth.length; r++) {
-    if (path.repWidth[r] !== 1) continue;
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (let v = 0; v < pointProbes; v++) {
-      const x = values[layout.offset[2 * r] + v];
-      lo = Math.min(lo, x);
-      hi = Math.max(hi, x);
-    }
-    path.setJitter(r, Math.max(1e-3, 0.25 * (hi - lo)));
-  }
-  // Wide layers through the decision-aligned projection, as the views show them by default.
-  const labels = Float64Array.from({ length: pointProbes }, (_, i) => data.y[i * stride]);
-  const pl = paramLayout(spec);
-  const L = spec.layers.length;
-  for (let r = 1; r < path.repWidth.length; r++) {
-    const w = path.repWidth[r];
-    if (w <= 3) continue;
-    const d = new DecisionTracker(w);
-    const out = spec.layers[L - 1];
-    d.update({
-      data: values,
-      offset: layout.offset[2 * r],
-      count: pointProbes,
-      labels,
-      classes: data.classes,
-      output:
-        r === L - 1
-          ? {
-              weights: model.params.subarray(pl.weight[L - 1], pl.weight[L - 1] + out.units * w),
-              bias: model.params.subarray(pl.bias[L - 1], pl.bias[L - 1] + out.units),
-              units: out.units,
-              level: inverseActivation(out.activation, out.slope, 0.5) ?? 0,
-            }
-          : null,
-    });
-    path.setProjection(r, { kind: 'pca', vectors: d.vectors, dims: 3, boundary: d.boundary });
-  }
-  const table = new FramingTable(spec.layers.length);
-  table.update(path, layout, values, count, jitterOf);
-  const dims = path.repWidth.map((_, r) => path.dims(r));
+  const projection = { mode: 'decision' as const, wideDims: 3, unitPicks: new Map<number, number[]>() };
+  state.path.preActivation = preActivation;
+  state.setParams(model.params, projection);
+  return { state, model };
+}
+
+/** Measured vertices' positions (x, y in pixels of a w x h viewport) at every 0.01 of the slider. */
+export function sweepCamera(
+  name: string,
+  width = 900,
+  height = 600,
+  reducedMotion = false,
+  preActivation = false,
+) {
+  const { state, model } = fixtureState(name, preActivation);
+  const L = model.spec.layers.length;
   const rig = new SliderCamera(null);
-  rig.reducedMotion = reducedMotion;
-  rig.setAspect(width / height);
-  const c = createCoefficients();
-  const pos = new Float32Array(3);
   const v3 = new THREE.Vector3();
   const steps: { t: number; points: number[] }[] = [];
-  for (let i = 0; i <= 100 * spec.layers.length; i++) {
+  for (let i = 0; i <= 100 * L; i++) {
     const t = i / 100;
-    const cam = rig.update(t, table.boxes, table.perLayer, dims);
-    path.coefficientsAt(t, c);
+    const cam = state.poseCamera(rig, t, width / height, reducedMotion);
+    const pos = state.gridPositions(t, MEASURED, model.params);
     const points: number[] = [];
-    for (let v = 0; v < count; v++) {
-      evaluate(c, layout, values, v, jitterOf(v), pos, 0);
-      v3.set(pos[0], pos[1], pos[2]).project(cam);
+    for (let v = 0; v < pos.length; v += 3) {
+      v3.set(pos[v], pos[v + 1], pos[v + 2]).project(cam);
       points.push(((v3.x + 1) / 2) * width, ((1 - v3.y) / 2) * height);
     }
     steps.push({ t, points });
   }
-  return { steps, width, height, dims };
+  return { steps, width, height, dims: state.repDims };
 }
 
 export function continuityOf(steps: { t: number; points: number[] }[], width: number, height: number) {
@@ -176,12 +137,25 @@ export function continuityOf(steps: { t: number; points: number[] }[], width: nu
   };
 }
 
+/** Every committed fixture and whether it is drawn with pre-activations. */
+const SWEEPS: [string, boolean][] = [
+  ['rings-2-3-2-1', false],
+  ['spirals-2-2-2-2-2-1', false],
+  ['tori-3-8-1', false],
+  ['disk-2-2-1', false],
+  ['holes-2-16-16-2', false],
+  ['interval-1-2-1', false],
+  ['rings-2-3-2-1', true],
+  ['disk-2-2-1', true],
+  ['tori-3-8-1', true],
+];
+
 describe('the main camera along the slider', () => {
-  for (const name of ['rings-2-3-2-1', 'tori-3-8-1']) {
-    it(`${name}: no jumps, always in view, filling it`, () => {
-      const { steps, width, height } = sweepCamera(name);
+  for (const [name, z] of SWEEPS) {
+    it(`${name}${z ? ', pre-activation z' : ''}: no jumps, always in view, filling it`, () => {
+      const { steps, width, height } = sweepCamera(name, 900, 600, false, z);
       const c = continuityOf(steps, width, height);
-      console.log(name, JSON.stringify(c));
+      console.log(`${name}${z ? ' (z)' : ''}`, JSON.stringify(c));
       expect(c.worstStep, `at t=${c.worstStepAt}`).toBeLessThan(0.05);
       expect(c.worstRatio, `at t=${c.worstRatioAt}`).toBeLessThan(3);
       expect(c.worstInside, `at t=${c.worstInsideAt}`).toBeGreaterThanOrEqual(0.9);
@@ -189,15 +163,12 @@ describe('the main camera along the slider', () => {
     });
   }
 
-  it('the final sigmoid squash is paced so that its last steps stay small (tori 3-8-1, disk 2-2-1)', () => {
-    for (const name of ['tori-3-8-1', 'disk-2-2-1']) {
-      const { steps, width, height } = sweepCamera(name);
-      // The output layer's activation phase: from its start (u = 0.65) to the end of the slider.
-      const L = Math.round(steps[steps.length - 1].t);
-      const squash = steps.filter((s) => s.t >= L - 0.35 - 1e-9);
-      const c = continuityOf(squash, width, height);
-      console.log(`${name} final squash`, JSON.stringify(c));
-      expect(c.worstStep, `${name} at t=${c.worstStepAt}`).toBeLessThan(0.03);
+  it('a portrait view frames the same pictures (rings 2-3-2-1, tori 3-8-1)', () => {
+    for (const name of ['rings-2-3-2-1', 'tori-3-8-1']) {
+      const { steps, width, height } = sweepCamera(name, 500, 800);
+      const c = continuityOf(steps, width, height);
+      expect(c.worstInside, `${name} at t=${c.worstInsideAt}`).toBeGreaterThanOrEqual(0.9);
+      expect(c.worstFill, `${name} at t=${c.worstFillAt}`).toBeGreaterThanOrEqual(0.5);
     }
   });
 
@@ -210,5 +181,12 @@ describe('the main camera along the slider', () => {
     expect(mid).toBeGreaterThan(0.3 * OBLIQUE.tilt);
     expect(mid).toBeLessThan(0.7 * OBLIQUE.tilt);
     for (const t of [0, 0.5, 1, 2.5]) expect(orientationAt(t, dims, true).tilt).toBeCloseTo(OBLIQUE.tilt);
+  });
+
+  it('with reduced motion the sweep is continuous too (rings 2-3-2-1)', () => {
+    const { steps, width, height } = sweepCamera('rings-2-3-2-1', 900, 600, true);
+    const c = continuityOf(steps, width, height);
+    expect(c.worstStep, `at t=${c.worstStepAt}`).toBeLessThan(0.05);
+    expect(c.worstFill, `at t=${c.worstFillAt}`).toBeGreaterThanOrEqual(0.5);
   });
 });

@@ -191,7 +191,7 @@ describe('decision-aligned projection', () => {
 });
 
 /** The view's projection of representation r on a fixture's test points, and PCA's best plane beside it. */
-function fixtureSeparation(name: string, r: number) {
+function fixtureSeparation(name: string, r: number, withPredictions = true) {
   const model = importModel(readFileSync(join(__dirname, 'fixtures', `${name}.json`), 'utf8'));
   const run = prepare(model.experiment!);
   const spec = model.spec;
@@ -223,6 +223,7 @@ function fixtureSeparation(name: string, r: number) {
     count: n,
     labels,
     classes: 2,
+    predictions: withPredictions ? predicted : null,
     output: last
       ? {
           weights: model.params.subarray(pl.weight[L - 1], pl.weight[L - 1] + units * w),
@@ -250,13 +251,19 @@ describe('separation where the network separates (test points)', () => {
     expect(s.pcaBest).toBeLessThan(0.9);
   });
 
-  it('holes 2-16-16-2, the first hidden layer (not the last: discriminant)', () => {
-    // This layer is not linearly separable by itself (the second ReLU layer still folds it): the
-    // discriminant shows 92 % on their side, PCA's best plane 80 %. Guarded at those levels.
+  it("holes 2-16-16-2, the first hidden layer (not the last: the predictions' logistic plane)", () => {
+    // This layer is not linearly separable by itself (the second ReLU layer still folds it): no plane in
+    // it puts more than about 97 % of the test points on their side. The logistic plane of the network's
+    // predictions shows 96.8 % (and agrees with the predictions on 97 %), the linear discriminant 92 %,
+    // PCA's best plane 79.6 %.
     const s = fixtureSeparation('holes-2-16-16-2', 1);
-    console.log('holes 2-16-16-2 first hidden layer', JSON.stringify(s));
-    expect(s.source).toBe('discriminant');
-    expect(s.view).toBeGreaterThanOrEqual(0.9);
-    expect(s.view).toBeGreaterThan(s.pcaBest + 0.05);
+    const lda = fixtureSeparation('holes-2-16-16-2', 1, false);
+    console.log('holes 2-16-16-2 first hidden layer', JSON.stringify(s), 'discriminant', JSON.stringify(lda));
+    expect(s.source).toBe('logistic');
+    expect(lda.source).toBe('discriminant');
+    expect(s.view).toBeGreaterThanOrEqual(0.96);
+    expect(s.agree).toBeGreaterThanOrEqual(0.96);
+    expect(s.view).toBeGreaterThan(lda.view + 0.03);
+    expect(s.view).toBeGreaterThan(s.pcaBest + 0.15);
   });
 });

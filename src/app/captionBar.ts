@@ -39,7 +39,7 @@ export class CaptionBar {
     o: { weightsVersion: number; functionView: boolean; watch: string; hint: string | null },
   ): void {
     // Words change with the slider, the weights (swaps) and the settings only.
-    const version = o.weightsVersion * 4 + (o.functionView ? 1 : 0);
+    const version = o.weightsVersion * 4 + (o.functionView ? 1 : 0) + (path.preActivation ? 2 : 0);
     if (t === this.t && version === this.version) return;
     this.t = t;
     this.version = version;
@@ -63,7 +63,7 @@ export class CaptionBar {
     }
     const badges = this.badges;
     const hint = o.hint ? `<span class="hint">${escapeHtml(o.hint)}</span>` : '';
-    const key = `${text.title}|${text.detail}|${watch}|${path.swapped.join()}|${o.hint}|${badges.map((b) => b.kind).join()}`;
+    const key = `${text.title}|${text.detail}|${watch}|${path.swapped.join()}|${path.preActivation}|${o.hint}|${badges.map((b) => b.kind).join()}`;
     const cells = this.el.stripCells.children;
     if (key !== this.key) {
       this.key = key;

@@ -53,13 +53,14 @@ export function describePosition(spec: NetworkSpec, path: DisplayPath, t: number
   const atLayer = Math.abs(t - Math.round(t)) < 1e-6;
   if (atLayer) {
     const r = Math.round(t);
+    const z = preActivationShown(path, r);
     return {
-      title: names[r],
-      detail: `${describeRep(spec, path, r)}${axes(path, r)}${swapNote(path, r)}`,
-      phase: `${names[r]}`,
+      title: z ? `${names[r]} · pre-activation z${sub(r)}` : names[r],
+      detail: `${z ? `before ${spec.layers[r - 1].activation} · ` : ''}${describeRep(spec, path, r)}${axes(path, r)}${swapNote(path, r)}`,
+      phase: z ? `${names[r]} (pre-activation z)` : `${names[r]}`,
     };
   }
-  const { k, u } = path.locate(t);
+  const { k, u } = path.phaseOf(t);
   const c = phaseAt(u);
   const layer = spec.layers[k];
   const what =
@@ -68,15 +69,28 @@ export function describePosition(spec: NetworkSpec, path: DisplayPath, t: number
       : c.phase === 'bias'
         ? `adding b${sub(k + 1)}`
         : `applying ${layer.activation} pointwise`;
+  // Pre-activations shown: a layer's activation is the first move after its whole number on the slider.
+  const zToA = path.preActivation && c.phase === 'activation';
   return {
-    title: `${names[k]} → ${names[k + 1]}`,
+    title: zToA
+      ? `${names[k + 1]}: pre-activation z${sub(k + 1)} → a${sub(k + 1)}`
+      : `${names[k]} → ${names[k + 1]}`,
     detail: `${what}${swapNote(path, k + 1)}`,
     phase: `${PHASE_WORDS[c.phase]} ${Math.round(c.s * 100)}% · ${names[k]} → ${names[Math.min(L, k + 1)]}`,
   };
 }
 
+/** Representation r is drawn by its pre-activation z (every layer but the input, when the toggle is on). */
+export function preActivationShown(path: DisplayPath, r: number): boolean {
+  return path.preActivation && r > 0;
+}
+
 export function stripLabel(spec: NetworkSpec, path: DisplayPath, r: number): string {
   const names = layerNames(spec);
+  if (preActivationShown(path, r)) {
+    const proj = path.repWidth[r] > 3 ? ` · ${path.axisLabels(r).join(', ')}` : '';
+    return `${names[r]} <span class="sub">pre-activation z${sub(r)} · ${path.repWidth[r]} units${proj}</span>`;
+  }
   const swap = unitSwapShown(path, r) ? ' · <span class="warn">1↔2</span>' : '';
   const proj = path.repWidth[r] > 3 ? ` · ${path.axisLabels(r).join(', ')}` : '';
   return `${names[r]} <span class="sub">${describeRep(spec, path, r)}${proj}</span>${swap}`;

@@ -54,6 +54,8 @@ export interface Settings {
   /** L1 and L2 weight penalties. */
   l1: number;
   l2: number;
+  /** Weight λ of the contractive penalty on the hidden layers' Jacobians (0: off). */
+  contractive: number;
   /** Negative slope of leaky_relu layers. */
   slope: number;
   /** null: the output layer follows the data and the loss. */
@@ -86,6 +88,8 @@ export interface Settings {
   showFolds: boolean;
   /** 1-D input: the main view draws curves over the input instead of the bent line. */
   functionView: boolean;
+  /** Every layer drawn by its pre-activation z instead of its activation a. */
+  preActivation: boolean;
 }
 
 export const DEFAULT_PRESET = 'rings-3-units-separate';
@@ -118,6 +122,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     showMistakes: true,
     showFolds: false,
     functionView: true,
+    preActivation: false,
     stepsPerFrame: 4,
     fullSpeed: false,
     playing: true,
@@ -135,6 +140,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     epochs: preset.epochs,
     l1: 0,
     l2: 0,
+    contractive: 0,
     slope: DEFAULT_SLOPE,
     output: null,
   };
@@ -201,7 +207,12 @@ export function networkSpec(s: Settings, data: DataShape): NetworkSpec {
 }
 
 export function optimizerSpec(s: Settings): OptimizerSpec {
-  return { ...defaultOptimizer(s.optimizer, s.learningRate), l1: s.l1, l2: s.l2 };
+  return {
+    ...defaultOptimizer(s.optimizer, s.learningRate),
+    l1: s.l1,
+    l2: s.l2,
+    contractive: s.contractive ?? 0,
+  };
 }
 
 export function engineConfig(

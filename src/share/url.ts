@@ -3,7 +3,7 @@
  * reproduces the run; optionally the view settings and the trained weights too.
  *
  *   #dataset=rings&d.samples=4000&arch=2-3-2-1&act=tanh&loss=mse&opt=sgd&lr=0.1&batch=32&epochs=20
- *    &split=0.2&seed=1[&l1=..][&l2=..][&slope=..][&layer=2][&t=1.5][&grid=64][&proj=pca][&w=f32.<data>]
+ *    &split=0.2&seed=1[&l1=..][&l2=..][&contractive=..][&slope=..][&layer=2][&t=1.5][&grid=64][&proj=pca][&w=f32.<data>]
  *
  * Reading is strict: a link that names an unknown dataset, parameter or activation, a value out of
  * range or of the wrong kind, weights of another network, or that is over MAX_LINK_CHARS long gives a
@@ -11,6 +11,7 @@
  * dataset take the defaults of DEFAULT_EXPERIMENT and DEFAULT_VIEW.
  */
 import type { NetworkSpec } from '../engine/spec';
+import { MAX_CONTRACTIVE } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
 import { DEFAULT_EXPERIMENT, archText, parseArchText } from '../experiment/experiment';
 import { ShareError, messageOf } from './errors';
@@ -45,8 +46,14 @@ export const URL_FIELDS: Readonly<FieldNames> = Object.freeze({
   seed: 'seed',
   l1: 'l1',
   l2: 'l2',
+  contractive: 'contractive',
   slope: 'slope',
 });
+
+/** The contractive penalty's weight of an experiment (absent: 0, off). */
+function contractiveOf(exp: Experiment): number {
+  return (exp as { contractive?: number }).contractive ?? 0;
+}
 
 /** The key of the weights. */
 export const WEIGHTS_KEY = 'w';
@@ -75,6 +82,7 @@ export function experimentQuery(exp: Experiment, view?: Partial<ViewSettings>): 
   q.set('seed', String(exp.seed));
   if (exp.l1 !== DEFAULT_EXPERIMENT.l1) q.set('l1', String(exp.l1));
   if (exp.l2 !== DEFAULT_EXPERIMENT.l2) q.set('l2', String(exp.l2));
+  if (contractiveOf(exp) !== 0) q.set('contractive', String(contractiveOf(exp)));
   if (exp.slope !== DEFAULT_EXPERIMENT.slope) q.set('slope', String(exp.slope));
   if (view) {
     for (const key of Object.keys(VIEW_KEYS) as (keyof ViewSettings)[]) {
@@ -212,6 +220,17 @@ export function parseExperimentFields(
   for (const field of numeric) {
     const value = get(URL_FIELDS[field]);
     if (value !== null) exp[field] = numberParam(value, URL_FIELDS[field]);
+  }
+  const contractive = get('contractive');
+  if (contractive !== null) {
+    const value = numberParam(contractive, 'contractive');
+    if (!(value >= 0 && value <= MAX_CONTRACTIVE)) {
+      throw new ShareError(
+        `must be a number from 0 to ${MAX_CONTRACTIVE}; got ${contractive}`,
+        'contractive',
+      );
+    }
+    (exp as { contractive?: number }).contractive = value;
   }
   const spec = checkExperiment(exp, URL_FIELDS);
 

@@ -138,6 +138,12 @@ export class ControlPanel {
       .add(settings, 'l1', 0, 0.1, 0.0001)
       .name('L1 penalty')
       .onFinishChange(() => this.custom() || handlers.dispatch({ type: 'changed', what: 'optimizer' }));
+    // Settings kept from before the contractive penalty existed lack it: 0 is off.
+    settings.contractive ??= 0;
+    train
+      .add(settings, 'contractive', 0, 1, 0.0001)
+      .name('contractive penalty')
+      .onFinishChange(() => this.custom() || handlers.dispatch({ type: 'changed', what: 'optimizer' }));
     // Play, step, reset, speed and learning rate are in the training bar above the views.
 
     // View.
@@ -193,6 +199,11 @@ export class ControlPanel {
     this.functionViewController = view
       .add(settings, 'functionView')
       .name('1-D: curves over the input')
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
+    settings.preActivation ??= false;
+    view
+      .add(settings, 'preActivation')
+      .name('pre-activation z')
       .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
     view
       .add(settings, 'showReferences')

@@ -9,18 +9,25 @@
  *    vector w; the boundary is w·a + b = f⁻¹(½), a plane. A 2-way softmax: the difference of the two rows
  *    (and of the biases). k classes: the span of the row differences r_j − r_0 (up to 3 axes; the
  *    regions meet in several planes, so none is drawn).
- *  - earlier wide layers: the linear discriminant of the classes in that representation (Fisher's
- *    direction, Σ_w⁻¹ (μ_1 − μ_0) for two classes; the top eigenvectors of Σ_w^{-½} Σ_b Σ_w^{-½} for k).
- *    Chosen over the mean gradient of the output margin because it depends on the representation and
- *    the labels only: gradients vanish where tanh units saturate (exactly the trained state) and average
- *    out where the later layers fold, while the discriminant keeps pointing where the classes differ.
- *    The threshold on it is the one that classifies the most probe points correctly.
+ *  - earlier wide layers, two classes: the plane of a logistic regression (logistic.ts: a few Newton steps,
+ *    a small ridge) of the network's own predictions on that representation's activations, when the
+ *    predictions are given; the threshold along it is the one that agrees with the most predictions.
+ *    Measured on the holes 2-16-16-2 fixture's first hidden layer (test points): 96.8 % on their class's
+ *    side against the linear discriminant's 92 % and the best plane of the top principal components'
+ *    79.6 %. Fitting the predictions rather than the labels shows where the network decides, mistakes
+ *    included; the discriminant only compares class means and spreads, which a folded layer defeats.
+ *    Chosen over the mean gradient of the output margin: gradients vanish where units saturate (exactly
+ *    the trained state) and average out where later layers fold.
+ *  - otherwise (no predictions, or k classes): the linear discriminant of the classes (Fisher's
+ *    direction, Σ_w⁻¹ (μ_1 − μ_0) for two classes; the top eigenvectors of Σ_w^{-½} Σ_b Σ_w^{-½} for k),
+ *    with the threshold that classifies the most probe points correctly.
  * All axes are orthonormal, so a point's first display coordinate is exactly its position along the
  * decision direction and the plane x = level separates on screen exactly what it separates in the layer.
  * Signs are stable: decision axes point towards class 1 (or are matched to the previous update), the
  * principal components are matched to the previous ones, as PcaTracker does.
  */
 import { symmetricEigen } from './linalg';
+import { LogisticFit } from './logistic';
 
 export interface DecisionInput {
   /** `count` rows of `width` values, `stride` floats apart from `offset`. */
@@ -31,6 +38,8 @@ export interface DecisionInput {
   /** Class of each row (0..classes−1). */
   labels: ArrayLike<number>;
   classes: number;
+  /** The network's predicted class of each row (two classes: the plane is fitted to these). */
+  predictions?: ArrayLike<number> | null;
   /**
    * For the last hidden layer: the output layer's weights (units x width, row-major), biases and the
    * value of the output pre-activation at the boundary (f⁻¹(½) for one unit; unused for softmax).
@@ -46,8 +55,9 @@ export class DecisionTracker {
   decisionAxes = 0;
   /** The separating plane in display coordinates (normal · x = level), or null. */
   boundary: { normal: [number, number, number]; level: number } | null = null;
-  /** Where the axis comes from: 'output weights' or 'discriminant'. */
-  source: 'output weights' | 'discriminant' | 'none' = 'none';
+  /** Where the axis comes from. */
+  source: 'output weights' | 'logistic' | 'discriminant' | 'none' = 'none';
+  private logistic: LogisticFit | null = null;
   private readonly mean: Float64Array;
   private readonly cov: Float64Array;
   private readonly values: Float64Array;
@@ -87,6 +97,9 @@ export class DecisionTracker {
     if (input.output) {
       axes = this.outputAxes(input);
       this.source = 'output weights';
+    } else if (input.classes === 2 && input.predictions && this.logisticAxis(input)) {
+      axes = 1;
+      this.source = 'logistic';
     } else if (input.classes >= 2) {
       axes = this.discriminantAxes(input);
       this.source = 'discriminant';
@@ -139,6 +152,32 @@ export class DecisionTracker {
       if (this.orthonormalise(axes)) axes++;
     }
     return axes;
+  }
+
+  /**
+   * Two classes with the network's predictions: the logistic-regression plane of the predictions, and
+   * the threshold along it that agrees with the most of them. False when it cannot be fitted (one class
+   * predicted everywhere).
+   */
+  private logisticAxis(input: DecisionInput): boolean {
+    const w = this.width;
+    const fit = (this.logistic ??= new LogisticFit(w));
+    const predictions = input.predictions!;
+    const ok = fit.fit({
+      data: input.data,
+      offset: input.offset,
+      count: input.count,
+      stride: input.stride,
+      targets: predictions,
+    });
+    if (!ok) return false;
+    const v = this.vectors;
+    for (let j = 0; j < w; j++) v[j] = fit.direction[j];
+    this.boundary = {
+      normal: [1, 0, 0],
+      level: bestThreshold(v, w, { ...input, labels: predictions }),
+    };
+    return true;
   }
 
   /** Linear discriminant axes; returns how many (1 for two classes, up to min(3, classes − 1)). */

@@ -18,7 +18,7 @@ import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
 import { paramLayout, widths } from '../engine/spec';
 import type { LayerBufferLayout } from '../engine/types';
-import { LinearPath, chooseOutputOrder, permuteWeights, phaseAt, type Phase } from './path';
+import { LinearPath, PHASE_ENDS, chooseOutputOrder, permuteWeights, phaseAt, type Phase } from './path';
 
 export const MAX_UNITS = LIMITS.maxWidth;
 
@@ -91,8 +91,8 @@ export class DisplayPath {
   private readonly jitterAmp: number[];
   private params: Float32Array;
   private readonly paths: (LinearPath | null)[];
-  /** Per segment: how much the picture grows over the linear and the activation phase (see setTiming). */
-  private readonly timing: Float64Array;
+  /** Per segment and phase: the pace (see setPace), or null for an even one. */
+  private readonly paces: (Float64Array | null)[];
   private readonly layout = { weight: [] as number[], bias: [] as number[] };
   // Scratch, D x D at most.
   private readonly lin = new Float64Array(MAX_UNITS * MAX_UNITS);
@@ -101,6 +101,14 @@ export class DisplayPath {
 
   /** Classification draws decision boundaries; regression does not. */
   readonly classification: boolean;
+
+  /**
+   * Show every layer by its pre-activation z instead of its activation a. The pictures along the way are
+   * the same moves in the same order; only where the slider's whole numbers fall changes: layer l sits at
+   * the end of its bias phase (z_l), and its activation is the first move after it, so nothing jumps at a
+   * layer and the strip's cells show z. See `pathPosition`.
+   */
+  preActivation = false;
 
   constructor(spec: NetworkSpec, classification = true) {
     this.spec = spec;
@@ -118,21 +126,28 @@ export class DisplayPath {
     this.basisDims = this.repWidth.map(() => 2);
     this.jitterAmp = this.repWidth.map(() => 0.25);
     this.paths = spec.layers.map(() => null);
-    this.timing = new Float64Array(2 * this.layers).fill(1);
+    this.paces = Array.from({ length: 3 * this.layers }, () => null);
     this.rebuildBases();
   }
 
   /**
-   * Paces the linear and the activation phase of segment k by how much the picture's size changes over
-   * each (end size / start size): the progress s is warped so that the size changes by the same factor at
-   * every step, (q^s − 1) / (q − 1), instead of evenly in s. The pictures along the way are the same; only
-   * their timing changes, so that a layer which shrinks the plane forty-fold (a saturating output) does not
-   * spend it all in the last few hundredths of the slider. 1 (the default) is the even pace.
+   * Paces phase `phase` (0 linear, 1 bias, 2 activation) of segment k: `table[i]` is the progress shown at
+   * the phase's i / N (N = table.length − 1), increasing from 0 to 1, linear in between. The pictures along
+   * the way are the same; only their timing changes (FramingTable.pace evens out the motion on screen).
+   * null: the even pace.
    */
-  setTiming(k: number, linearGrowth: number, activationGrowth: number): void {
-    const clampGrowth = (q: number): number => (Number.isFinite(q) ? Math.min(1e3, Math.max(1e-3, q)) : 1);
-    this.timing[2 * k] = clampGrowth(linearGrowth);
-    this.timing[2 * k + 1] = clampGrowth(activationGrowth);
+  setPace(k: number, phase: number, table: Float64Array | null): void {
+    this.paces[3 * k + phase] = table;
+  }
+
+  /** The progress shown at progress s of phase `phase` of segment k. */
+  paced(k: number, phase: number, s: number): number {
+    const table = this.paces[3 * k + phase];
+    if (!table) return s;
+    const n = table.length - 1;
+    const x = Math.min(n, Math.max(0, s * n));
+    const i = Math.min(n - 1, Math.floor(x));
+    return table[i] + (table[i + 1] - table[i]) * (x - i);
   }
 
   /** New weights: the unit orders and the layer paths follow. */
@@ -175,9 +190,9 @@ export class DisplayPath {
 
   /** Dimensions on display at slider position t (the larger side mid-way). */
   dimsAt(t: number): number {
-    const { k, u } = this.locate(t);
+    const { k, u } = this.phaseOf(t);
     if (u <= 0) return this.basisDims[k];
-    if (u >= 1) return this.basisDims[k + 1];
+    if (u >= 1 || (this.preActivation && u > PHASE_ENDS.linear)) return this.basisDims[k + 1];
     return Math.max(this.basisDims[k], this.basisDims[k + 1]);
   }
 
@@ -216,7 +231,25 @@ export class DisplayPath {
     return path;
   }
 
-  /** Segment and local parameter of a slider position t in [0, L]. */
+  /**
+   * The slider position t as a position on the path of moves (whose whole numbers are the activations).
+   * Off: t itself. Pre-activation on: layer l (t = l) is the end of segment l − 1's bias phase, so the
+   * activation of layer l is played from t = l on; the first segment (no activation before it) is
+   * stretched over [0, 1]. Continuous and increasing, so the picture never jumps.
+   */
+  pathPosition(t: number): number {
+    const x = Math.min(this.layers, Math.max(0, t));
+    if (!this.preActivation) return x;
+    const held = 1 - PHASE_ENDS.bias;
+    return x <= 1 ? x * PHASE_ENDS.bias : x - held;
+  }
+
+  /** Segment and local parameter on the path of moves at slider position t (pathPosition, then locate). */
+  phaseOf(t: number): { k: number; u: number } {
+    return this.locate(this.pathPosition(t));
+  }
+
+  /** Segment and local parameter of a path position t in [0, L]. */
   locate(t: number): { k: number; u: number } {
     const x = Math.min(this.layers, Math.max(0, t));
     const k = Math.min(this.layers - 1, Math.floor(x));
@@ -225,15 +258,20 @@ export class DisplayPath {
 
   /** Fills `out` for slider position t in [0, L]. */
   coefficientsAt(t: number, out: Coefficients): Coefficients {
+    return this.coefficientsOnPath(this.pathPosition(t), out);
+  }
+
+  /** Fills `out` for a position on the path of moves (the slider position when pre-activation is off). */
+  coefficientsOnPath(t: number, out: Coefficients): Coefficients {
     const { k, u } = this.locate(t);
+    return this.coefficientsInSegment(k, u, out);
+  }
+
+  /** Fills `out` for segment k at local parameter u in [0, 1]. */
+  coefficientsInSegment(k: number, u: number, out: Coefficients): Coefficients {
     const at = phaseAt(u);
     const phase = at.phase;
-    const s =
-      phase === 'linear'
-        ? warp(at.s, this.timing[2 * k])
-        : phase === 'activation'
-          ? warp(at.s, this.timing[2 * k + 1])
-          : at.s;
+    const s = this.paced(k, phase === 'linear' ? 0 : phase === 'bias' ? 1 : 2, at.s);
     const n = this.repWidth[k];
     const m = this.repWidth[k + 1];
     out.segment = k;
@@ -253,7 +291,7 @@ export class DisplayPath {
     out.dims =
       u <= 0
         ? this.basisDims[k]
-        : u >= 1
+        : u >= 1 || (this.preActivation && phase !== 'linear')
           ? this.basisDims[k + 1]
           : Math.max(this.basisDims[k], this.basisDims[k + 1]);
     const disOut = this.basis[k + 1];
@@ -333,6 +371,13 @@ export class DisplayPath {
    */
   linearBoundary(r: number): LinearBoundary | null {
     const out = this.spec.layers[this.layers - 1];
+    if (this.preActivation) {
+      // Layers shown by z: the output's threshold is f⁻¹(½) on its one axis; a hidden layer's boundary
+      // was found in a, which z is not (the activation bends it).
+      if (r !== this.layers || out.units !== 1 || !this.classification) return null;
+      const level = inverseActivation(out.activation, out.slope, 0.5);
+      return level === null ? null : { normal: [1, 0, 0], level };
+    }
     const projection = this.projection[r];
     if (projection?.kind === 'pca' && projection.boundary && this.classification) return projection.boundary;
     if (r === this.layers && out.units === 1 && this.classification) {
@@ -370,12 +415,6 @@ export class DisplayPath {
     units.forEach((unit, i) => (basis[i * w + unit] = 1));
     this.basisDims[r] = units.length;
   }
-}
-
-/** Progress s in [0, 1] paced so that a size changing by the factor q changes geometrically. */
-export function warp(s: number, q: number): number {
-  if (Math.abs(q - 1) < 1e-3) return s;
-  return (Math.pow(q, s) - 1) / (q - 1);
 }
 
 function defaultUnits(w: number): number[] {

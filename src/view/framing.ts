@@ -2,9 +2,11 @@
  * What the main camera wants at each slider position, as pure functions (no DOM, no GPU):
  *  - the orientation each representation asks for (top-down for 1-D and 2-D, oblique for 3-D), eased
  *    across each segment so that it never snaps;
- *  - the framing table: the box of the probe points at t = i / perLayer for every i, recomputed when the
- *    weights or the projections change and smoothed over those updates (a layer does not re-zoom or jitter
- *    as training goes on). Between samples the box is interpolated linearly, so it is continuous in t.
+ *  - the framing table: the box of the probe points and the probes themselves at t = i / perLayer for
+ *    every i, recomputed when the weights or the projections change and smoothed over those updates (a
+ *    layer does not re-zoom or jitter as training goes on). Between samples they are interpolated
+ *    linearly, so the camera fitted to them is continuous in t;
+ *  - the pace of every phase, from how much the framed picture moves along it (FramingTable.pace).
  */
 import type { Box3 } from 'three';
 import type { LayerBufferLayout } from '../engine/types';
@@ -84,68 +86,53 @@ export function framingBoxAt(t: number, table: Float64Array, perLayer: number, o
   return out;
 }
 
+/** Steps at which each phase's motion is measured for its pace (see FramingTable.update). */
+export const PACE_STEPS = 24;
+/** Probes (at most) whose motion paces the phases. */
+export const PACE_PROBES = 160;
 /**
- * Share of the smaller size that the activation phase's pacing leaves out (see paceRatio). A saturating
- * activation squashes the far points first and the near ones last: the shape changes fastest as the
- * picture nears its final size, so the pace slows down there. 0.8 halved the largest step of the tori's
- * and the disk's final sigmoid (in the framed picture) against pacing by the whole size.
+ * Share of a phase's mean pace that every part of it gets at least: where nothing moves, the slider still
+ * moves on (a still stretch is not skipped in one step).
  */
-export const PACE_FLOOR = 0.8;
+export const PACE_FLOOR = 0.05;
+/** Motion (in the picture's diagonals) below which a phase counts as still: its pace stays even. */
+export const PACE_MIN_MOTION = 0.02;
+
+/** The phases of a segment on its local parameter u: [start, end). */
+const PHASE_SPANS: readonly [number, number][] = [
+  [0, PHASE_ENDS.linear],
+  [PHASE_ENDS.linear, PHASE_ENDS.bias],
+  [PHASE_ENDS.bias, PHASE_ENDS.activation],
+];
 
 /**
- * The factor the activation phase's pace is geometric in (DisplayPath.setTiming): not the whole size,
- * which spends the same time on every 10 % of shrinking, but the size beyond PACE_FLOOR of the smaller
- * end, which keeps shrinking by the same factor right up to the end, where the shape changes most.
+ * The framing table of one network: per sample (t = i / perLayer) the box of the probes and the probes
+ * themselves, smoothed over updates, and each phase's pace.
  */
-export function paceRatio(from: number, to: number): number {
-  const floor = PACE_FLOOR * Math.min(from, to);
-  return (to - floor) / (from - floor);
-}
-
-/** The framing table of one network: boxes at every sample, smoothed over updates. */
 export class FramingTable {
   readonly perLayer: number;
   /** min x, y, z, max x, y, z per sample; (layers · perLayer + 1) samples. */
   readonly boxes: Float64Array;
+  /** Probe positions per sample (count x 3 floats each), smoothed like the boxes; the camera fits these. */
+  positions: Float32Array = new Float32Array(0);
+  /** Probes per sample in `positions`. */
+  count = 0;
   private readonly fresh: Float64Array;
+  private freshPositions: Float32Array = new Float32Array(0);
   private readonly position = new Float32Array(3);
   private readonly coefficients = createCoefficients();
+  private readonly samples: number;
+  private paceBefore = new Float64Array(0);
+  private paceNow = new Float64Array(0);
+  private readonly motion = new Float64Array(PACE_STEPS + 1);
+  private readonly cumulative = new Float64Array(PACE_STEPS + 1);
   private filled = false;
 
   constructor(layers: number, perLayer = SAMPLES_PER_LAYER) {
     this.perLayer = perLayer;
-    this.boxes = new Float64Array(6 * (layers * perLayer + 1));
+    this.samples = layers * perLayer + 1;
+    this.boxes = new Float64Array(6 * this.samples);
     this.fresh = new Float64Array(this.boxes.length);
-  }
-
-  /** The diagonal of the probes' box at slider position t. */
-  private sizeAt(
-    path: DisplayPath,
-    t: number,
-    layout: LayerBufferLayout,
-    data: Float32Array,
-    count: number,
-    jitter: (v: number) => number,
-  ): number {
-    const c = path.coefficientsAt(t, this.coefficients);
-    const p = this.position;
-    let x0 = Infinity;
-    let y0 = Infinity;
-    let z0 = Infinity;
-    let x1 = -Infinity;
-    let y1 = -Infinity;
-    let z1 = -Infinity;
-    for (let v = 0; v < count; v++) {
-      evaluate(c, layout, data, v, jitter(v), p, 0);
-      x0 = Math.min(x0, p[0]);
-      x1 = Math.max(x1, p[0]);
-      y0 = Math.min(y0, p[1]);
-      y1 = Math.max(y1, p[1]);
-      z0 = Math.min(z0, p[2]);
-      z1 = Math.max(z1, p[2]);
-    }
-    const size = Math.hypot(x1 - x0, y1 - y0, z1 - z0);
-    return Number.isFinite(size) ? Math.max(1e-6, size) : 1;
   }
 
   /** Forget the history (a new network or new points): the next update is taken whole. */
@@ -153,9 +140,135 @@ export class FramingTable {
     this.filled = false;
   }
 
+  /** The probes at slider position t (linear between samples) into out (count x 3). */
+  positionsAt(t: number, out: Float32Array): Float32Array {
+    const n = 3 * this.count;
+    const x = Math.min(this.samples - 1, Math.max(0, t * this.perLayer));
+    const i = Math.min(this.samples - 2, Math.floor(x));
+    const p = this.positions;
+    if (i < 0) {
+      out.set(p.subarray(0, n));
+      return out;
+    }
+    const f = x - i;
+    const a = i * n;
+    const b = a + n;
+    for (let j = 0; j < n; j++) out[j] = p[a + j] + (p[b + j] - p[a + j]) * f;
+    return out;
+  }
+
   /**
-   * Recomputes the boxes from `count` probes (their representations in `data`, in `layout`); probes below
-   * `jittered` are points whose 1-unit bands spread by jitter[v]. `smoothing` is the share of the new boxes.
+   * Paces every phase of every segment (DisplayPath.setPace) so that the picture moves by about the same
+   * amount at every step of the slider inside a phase: the motion of up to PACE_PROBES probes, each
+   * measured against the size of the probes' box at that moment (what the framed picture shows), at
+   * PACE_STEPS steps of the phase; the pace is the inverse of the accumulated motion. A saturating
+   * activation that squashes the plane forty-fold, a rotation that turns fast in its middle, a bias that
+   * barely moves: each gets the share of its phase that its motion asks for.
+   */
+  private pace(
+    path: DisplayPath,
+    layout: LayerBufferLayout,
+    data: Float32Array,
+    count: number,
+    jitter: (v: number) => number,
+  ): void {
+    const stride = Math.max(1, Math.floor(count / PACE_PROBES));
+    const n = Math.ceil(count / stride);
+    if (this.paceBefore.length !== 3 * n) {
+      this.paceBefore = new Float64Array(3 * n);
+      this.paceNow = new Float64Array(3 * n);
+    }
+    const c = this.coefficients;
+    const p = this.position;
+    const motion = this.motion;
+    for (let k = 0; k < path.layers; k++) {
+      for (let phase = 0; phase < 3; phase++) {
+        path.setPace(k, phase, null);
+        const [u0, u1] = PHASE_SPANS[phase];
+        let total = 0;
+        for (let step = 0; step <= PACE_STEPS; step++) {
+          path.coefficientsInSegment(k, u0 + ((u1 - u0) * step) / PACE_STEPS, c);
+          const now = this.paceNow;
+          let x0 = Infinity;
+          let y0 = Infinity;
+          let z0 = Infinity;
+          let x1 = -Infinity;
+          let y1 = -Infinity;
+          let z1 = -Infinity;
+          for (let i = 0; i < n; i++) {
+            const v = i * stride;
+            evaluate(c, layout, data, v, jitter(v), p, 0);
+            const ok = Number.isFinite(p[0] + p[1] + p[2]);
+            now[3 * i] = ok ? p[0] : 0;
+            now[3 * i + 1] = ok ? p[1] : 0;
+            now[3 * i + 2] = ok ? p[2] : 0;
+            if (!ok) continue;
+            x0 = Math.min(x0, p[0]);
+            x1 = Math.max(x1, p[0]);
+            y0 = Math.min(y0, p[1]);
+            y1 = Math.max(y1, p[1]);
+            z0 = Math.min(z0, p[2]);
+            z1 = Math.max(z1, p[2]);
+          }
+          // In units of the picture: about the box's centre, over its diagonal.
+          const size = Math.max(1e-9, Math.hypot(x1 - x0, y1 - y0, z1 - z0)) || 1;
+          const cx = (x0 + x1) / 2 || 0;
+          const cy = (y0 + y1) / 2 || 0;
+          const cz = (z0 + z1) / 2 || 0;
+          for (let i = 0; i < n; i++) {
+            now[3 * i] = (now[3 * i] - cx) / size;
+            now[3 * i + 1] = (now[3 * i + 1] - cy) / size;
+            now[3 * i + 2] = (now[3 * i + 2] - cz) / size;
+          }
+          if (step > 0) {
+            const before = this.paceBefore;
+            let sum = 0;
+            let max = 0;
+            for (let i = 0; i < n; i++) {
+              const d = Math.hypot(
+                now[3 * i] - before[3 * i],
+                now[3 * i + 1] - before[3 * i + 1],
+                now[3 * i + 2] - before[3 * i + 2],
+              );
+              sum += d;
+              if (d > max) max = d;
+            }
+            // The largest move and the mean one alike: no probe jumps, and the picture as a whole is even.
+            const m = 0.5 * (sum / n + max);
+            motion[step] = Number.isFinite(m) ? m : 0;
+            total += motion[step];
+          } else motion[0] = 0;
+          this.paceNow = this.paceBefore;
+          this.paceBefore = now;
+        }
+        // The floor is a share of the phase's motion, and at least a share of the picture: a phase that
+        // barely moves the framed picture (a bias that only translates it) keeps an even pace, not one
+        // shaped by rounding.
+        const floor = Math.max(PACE_FLOOR * total, PACE_MIN_MOTION) / PACE_STEPS;
+        // Cumulative motion (with the floor) at s = step / PACE_STEPS, normalised to 0..1; the pace is its
+        // inverse: the progress at which the motion reaches j / PACE_STEPS of its whole.
+        const cumulative = this.cumulative;
+        cumulative[0] = 0;
+        for (let step = 1; step <= PACE_STEPS; step++)
+          cumulative[step] = cumulative[step - 1] + motion[step] + floor;
+        const whole = cumulative[PACE_STEPS];
+        const table = new Float64Array(PACE_STEPS + 1);
+        let i = 0;
+        for (let j = 1; j < PACE_STEPS; j++) {
+          const target = (whole * j) / PACE_STEPS;
+          while (i < PACE_STEPS - 1 && cumulative[i + 1] < target) i++;
+          const f = (target - cumulative[i]) / Math.max(1e-300, cumulative[i + 1] - cumulative[i]);
+          table[j] = (i + Math.min(1, Math.max(0, f))) / PACE_STEPS;
+        }
+        table[PACE_STEPS] = 1;
+        path.setPace(k, phase, table);
+      }
+    }
+  }
+
+  /**
+   * Recomputes the paces, the boxes and the probe positions from `count` probes (their representations
+   * in `data`, in `layout`); `jitter(v)` spreads 1-unit bands. `smoothing` is the share of the new values.
    */
   update(
     path: DisplayPath,
@@ -165,16 +278,16 @@ export class FramingTable {
     jitter: (v: number) => number,
     smoothing = FRAMING_SMOOTHING,
   ): void {
+    this.pace(path, layout, data, count, jitter);
     const fresh = this.fresh;
-    const samples = fresh.length / 6;
-    // Pace each segment's phases by how much they grow or shrink the picture (DisplayPath.setTiming).
-    for (let k = 0; k < path.layers; k++) {
-      const start = this.sizeAt(path, k, layout, data, count, jitter);
-      const linearEnd = this.sizeAt(path, k + PHASE_ENDS.linear, layout, data, count, jitter);
-      const biasEnd = this.sizeAt(path, k + PHASE_ENDS.bias, layout, data, count, jitter);
-      const end = this.sizeAt(path, k + 1 - 1e-9, layout, data, count, jitter);
-      path.setTiming(k, linearEnd / start, paceRatio(biasEnd, end));
+    const samples = this.samples;
+    if (this.count !== count) {
+      this.count = count;
+      this.positions = new Float32Array(samples * count * 3);
+      this.freshPositions = new Float32Array(samples * count * 3);
+      this.filled = false;
     }
+    const fp = this.freshPositions;
     const p = this.position;
     for (let i = 0; i < samples; i++) {
       const c = path.coefficientsAt(i / this.perLayer, this.coefficients);
@@ -184,9 +297,16 @@ export class FramingTable {
       let x1 = -Infinity;
       let y1 = -Infinity;
       let z1 = -Infinity;
+      const base = i * count * 3;
       for (let v = 0; v < count; v++) {
         evaluate(c, layout, data, v, jitter(v), p, 0);
-        if (!Number.isFinite(p[0] + p[1] + p[2])) continue;
+        if (!Number.isFinite(p[0] + p[1] + p[2])) {
+          fp[base + 3 * v] = fp[base + 3 * v + 1] = fp[base + 3 * v + 2] = 0;
+          continue;
+        }
+        fp[base + 3 * v] = p[0];
+        fp[base + 3 * v + 1] = p[1];
+        fp[base + 3 * v + 2] = p[2];
         if (p[0] < x0) x0 = p[0];
         if (p[0] > x1) x1 = p[0];
         if (p[1] < y0) y0 = p[1];
@@ -209,14 +329,15 @@ export class FramingTable {
       fresh[o + 5] = z1;
     }
     const k = this.filled ? smoothing : 1;
-    // (Growth factors are not smoothed: they only pace the path; the boxes that follow it are.)
     // A box grows at once (nothing leaves the view) and shrinks smoothly (no re-zoom from one update
-    // to the next).
+    // to the next); the probes the camera fits follow smoothly.
     const boxes = this.boxes;
     for (let j = 0; j < fresh.length; j++) {
       const grows = j % 6 < 3 ? fresh[j] < boxes[j] : fresh[j] > boxes[j];
       boxes[j] = grows ? fresh[j] : boxes[j] + (fresh[j] - boxes[j]) * k;
     }
+    const positions = this.positions;
+    for (let j = 0; j < fp.length; j++) positions[j] += (fp[j] - positions[j]) * k;
     this.filled = true;
   }
 }

@@ -4,17 +4,20 @@
  * orbit offset. Nothing switches at a layer boundary:
  *  - orientation: each representation wants a view (top-down for 1-D and 2-D, oblique for 3-D); between
  *    two representations the tilt and turn ease from one to the other over the segment;
- *  - framing: the box of the probes at t, interpolated linearly between the table's samples, fitted to the
- *    view at the current orientation (so the distance is continuous in t as well);
+ *  - framing: the probes at t, interpolated linearly between the table's samples, fitted to the view at
+ *    the current orientation: centred on the middle of their extent across and along the view, at the
+ *    nearest distance that shows every one of them (the box's corners would reach far beyond an oblique
+ *    cloud). Maxima of continuous functions of t, so the pose is continuous in t as well;
  *  - orbit: dragging turns and tilts, the wheel zooms, right-drag (or shift-drag) pans, all kept as offsets
  *    that survive slider moves; reset() clears them.
  * With prefers-reduced-motion the orientation stays fixed along the whole slider (one gentle oblique view
  * where any representation is 3-D): only the framing follows the points.
  */
 import * as THREE from 'three/webgpu';
-import { framingBoxAt, orientationAt, type Orientation } from './framing';
+import { framingBoxAt, orientationAt, type FramingTable, type Orientation } from './framing';
 
 const FOV = 35;
+const EMPTY = new Float64Array(0);
 const MARGIN = 1.02;
 
 export class SliderCamera {
@@ -38,6 +41,7 @@ export class SliderCamera {
   private readonly listeners: [string, EventListener][] = [];
   private drag: { x: number; y: number; pan: boolean } | null = null;
   private radius = 1;
+  private probes = new Float32Array(0);
 
   constructor(element: HTMLElement | null) {
     this.element = element;
@@ -87,10 +91,10 @@ export class SliderCamera {
   }
 
   /**
-   * Poses the camera for slider position t. `table` holds the framing boxes (6 floats each: min, max) at
-   * t = i / perLayer; `dims[r]` the display dimensions of representation r.
+   * Poses the camera for slider position t from the framing table (its probes, or its boxes where it has
+   * none); `dims[r]` the display dimensions of representation r.
    */
-  update(t: number, table: Float64Array, perLayer: number, dims: readonly number[]): THREE.PerspectiveCamera {
+  update(t: number, table: FramingTable | null, dims: readonly number[]): THREE.PerspectiveCamera {
     const o = orientationAt(t, dims, this.reducedMotion, this.orientation);
     const tilt = Math.min(1.5, Math.max(-1.5, o.tilt + this.offset.tilt));
     const turn = o.turn + this.offset.turn;
@@ -101,11 +105,18 @@ export class SliderCamera {
     this.back.set(st * sp, -st * cp, ct);
     this.up.set(-ct * sp, ct * cp, st);
     this.right.set(cp, sp, 0);
-    const box = framingBoxAt(t, table, perLayer, this.box);
-    box.getCenter(this.center);
     const cam = this.camera;
     cam.aspect = this.aspect;
-    const distance = this.fitDistance(box) * this.offset.zoom;
+    let fit: number;
+    if (table && table.count > 0) {
+      if (this.probes.length !== 3 * table.count) this.probes = new Float32Array(3 * table.count);
+      fit = this.fitPoints(table.positionsAt(t, this.probes), table.count);
+    } else {
+      const box = framingBoxAt(t, table?.boxes ?? EMPTY, table?.perLayer ?? 1, this.box);
+      box.getCenter(this.center);
+      fit = this.fitDistance(box);
+    }
+    const distance = fit * this.offset.zoom;
     this.center
       .addScaledVector(this.right, this.offset.panX * this.radius)
       .addScaledVector(this.up, this.offset.panY * this.radius);
@@ -117,6 +128,59 @@ export class SliderCamera {
     cam.updateProjectionMatrix();
     cam.updateMatrixWorld(true);
     return cam;
+  }
+
+  /**
+   * Centres the view on the probes' extent across and along it, and returns the distance at which every
+   * probe fits the view, with a margin.
+   */
+  private fitPoints(p: Float32Array, count: number): number {
+    const tanV = Math.tan(THREE.MathUtils.degToRad(FOV / 2));
+    const tanH = tanV * this.aspect;
+    const { right, up, back } = this;
+    let h0 = Infinity;
+    let h1 = -Infinity;
+    let v0 = Infinity;
+    let v1 = -Infinity;
+    let z0 = Infinity;
+    let z1 = -Infinity;
+    for (let i = 0; i < count; i++) {
+      const x = p[3 * i];
+      const y = p[3 * i + 1];
+      const z = p[3 * i + 2];
+      const h = x * right.x + y * right.y + z * right.z;
+      const v = x * up.x + y * up.y + z * up.z;
+      const d = x * back.x + y * back.y + z * back.z;
+      if (h < h0) h0 = h;
+      if (h > h1) h1 = h;
+      if (v < v0) v0 = v;
+      if (v > v1) v1 = v;
+      if (d < z0) z0 = d;
+      if (d > z1) z1 = d;
+    }
+    if (!(h1 >= h0 && v1 >= v0 && z1 >= z0)) {
+      this.center.set(0, 0, 0);
+      this.radius = 1;
+      return 1;
+    }
+    // A representation collapsed to a point still gets a view around it.
+    const floor = 1e-3 * Math.max(1, Math.abs(h0), Math.abs(h1), Math.abs(v0), Math.abs(v1));
+    const hc = (h0 + h1) / 2;
+    const vc = (v0 + v1) / 2;
+    const zc = (z0 + z1) / 2;
+    this.center.set(0, 0, 0).addScaledVector(right, hc).addScaledVector(up, vc).addScaledVector(back, zc);
+    let distance = 1e-6;
+    for (let i = 0; i < count; i++) {
+      const x = p[3 * i];
+      const y = p[3 * i + 1];
+      const z = p[3 * i + 2];
+      const h = Math.abs(x * right.x + y * right.y + z * right.z - hc) + floor;
+      const v = Math.abs(x * up.x + y * up.y + z * up.z - vc) + floor;
+      const d = x * back.x + y * back.y + z * back.z - zc;
+      distance = Math.max(distance, d + v / tanV, d + h / tanH);
+    }
+    this.radius = Math.max((h1 - h0) / 2 / Math.max(1e-6, this.aspect), (v1 - v0) / 2, 1e-6);
+    return Math.max(distance * MARGIN, 1e-4);
   }
 
   /** Distance at which every corner of the box (about its centre) fits the view, with a margin. */

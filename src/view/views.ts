@@ -8,19 +8,17 @@ import * as THREE from 'three/webgpu';
 import type { NetworkSpec } from '../engine/spec';
 import type { LayerBufferLayout } from '../engine/types';
 import { CameraRig } from './cameraRig';
-import { FramingTable, framingBoxAt } from './framing';
+import { framingBoxAt } from './framing';
 import { SliderCamera } from './sliderCamera';
 import { PHASE_ENDS } from './path';
 import { References, activationRange } from './references';
-import { paramLayout } from '../engine/spec';
-import { DecisionTracker } from './decision';
-import { DisplayPath, createCoefficients, evaluate, inverseActivation, type Coefficients } from './display';
+import { createCoefficients, evaluate, type Coefficients, type DisplayPath } from './display';
+import { DisplayState, type ProjectionMode, type ProjectionSettings } from './displayState';
 import { forwardInto, layerLayout } from './forward';
-import { probeVertices, type GridGeometry } from './grid';
+import { type GridGeometry } from './grid';
 import { FunctionScene } from './functionScene';
 import { LayerScene, type LayerSceneOptions } from './layerScene';
 import { DisplayUniforms, displayPosition, layerStorage, type N } from './nodes';
-import { PcaTracker } from './pca';
 import { MistakeTracker, mistakeNode, type MistakeCount } from './mistakes';
 import { bindExternalBuffer, createRenderer } from './renderer';
 import { shade } from './theme';
@@ -49,19 +47,7 @@ export interface ViewModel {
   gpu: GpuLayers | null;
 }
 
-/** Wide layers: decision-aligned (default), principal components, or picked units. */
-export type ProjectionMode = 'units' | 'pca' | 'decision';
-
-/** |a − b| / |a| (Euclidean). */
-function relativeChange(a: Float32Array, b: Float32Array): number {
-  let d = 0;
-  let n = 0;
-  for (let i = 0; i < a.length; i++) {
-    d += (a[i] - b[i]) ** 2;
-    n += a[i] ** 2;
-  }
-  return Math.sqrt(d / Math.max(n, 1e-30));
-}
+export type { ProjectionMode } from './displayState';
 
 /** What the main view draws at one slider position (see Views.probe). */
 export interface ViewProbe {
@@ -82,10 +68,6 @@ export interface StripCell {
   element: HTMLElement;
 }
 
-const PROBE_POINTS = 400;
-const EMPTY = new Float64Array(0);
-const PROBE_GRID = 9;
-
 export class Views {
   readonly main: THREE.WebGPURenderer;
   readonly strip: THREE.WebGPURenderer;
@@ -94,12 +76,11 @@ export class Views {
   /** Honour reduced motion: the main camera keeps one orientation along the slider. */
   reducedMotion = false;
   private readonly functionRig = new CameraRig(null);
-  private framing: FramingTable | null = null;
+  /** Where everything is drawn, on the CPU: the path, the probes, the projections, the framing. */
+  state: DisplayState | null = null;
   /** Axes through the origin with ticks, and the activation's range as a faint frame (main view). */
   showReferences = true;
   private readonly references = new References();
-  private readonly repDims: number[] = [];
-  private lastParams = new Float32Array(0);
   path: DisplayPath | null = null;
   model: ViewModel | null = null;
   projectionMode: ProjectionMode = 'decision';
@@ -109,6 +90,11 @@ export class Views {
   selected = -1;
   /** 1-D input: draw the main view as curves over the input (see functionScene.ts). */
   functionView = false;
+  /**
+   * Every layer shown by its pre-activation z instead of its activation a, in the main view and the strip
+   * (DisplayPath.preActivation; applied by applyVisibility).
+   */
+  preActivation = false;
   private functionScene: FunctionScene | null = null;
   /** Misclassified points carry a cross in every view. */
   showMistakes = true;
@@ -137,15 +123,7 @@ export class Views {
   private readonly mainCoefficients = createCoefficients();
   private readonly stripCoefficients: Coefficients[] = [];
   private readonly scratch = createCoefficients();
-  private pcas: (PcaTracker | null)[] = [];
-  private decisions: (DecisionTracker | null)[] = [];
-  private probeLabels = new Float64Array(0);
-  // CPU copies: the probes (framing, PCA, jitter) always; grid and points too on the CPU path.
-  private probeCount = 0;
-  private probeCoords = new Float32Array(0);
-  private probeLayout: LayerBufferLayout | null = null;
-  private probeData = new Float32Array(0);
-  private probePos = new Float32Array(0);
+  // CPU copies of the grid and the points on the CPU path.
   private gridLayout: LayerBufferLayout | null = null;
   private gridData = new Float32Array(0);
   private pointLayout: LayerBufferLayout | null = null;
@@ -208,39 +186,12 @@ export class Views {
     this.disposeScenes();
     this.model = model;
     const spec = model.spec;
-    const path = new DisplayPath(spec, model.classes > 0);
+    const state = new DisplayState(model);
+    this.state = state;
+    const path = state.path;
     this.path = path;
-    const reps = path.repWidth.length;
-    this.pcas = path.repWidth.map((w) => (w > 3 ? new PcaTracker(w) : null));
-    this.decisions = path.repWidth.map((w) => (w > 3 ? new DecisionTracker(w) : null));
-    const outputUnits = spec.layers[spec.layers.length - 1].units;
-
-    // Probes: a subsample of the points plus a coarse lattice of the grid, for framing and PCA.
-    const stride = Math.max(1, Math.floor(model.pointCount / PROBE_POINTS));
-    const pointProbes = Math.ceil(model.pointCount / stride);
-    const gridIndices = probeVertices(model.grid, PROBE_GRID);
-    const gridProbes = gridIndices.length;
     const inSize = spec.inputSize;
-    this.probeCount = pointProbes + gridProbes;
-    this.probeCoords = new Float32Array(this.probeCount * inSize);
-    for (let i = 0; i < pointProbes; i++) {
-      for (let c = 0; c < inSize; c++)
-        this.probeCoords[i * inSize + c] = model.pointCoords[i * stride * inSize + c];
-    }
-    for (let i = 0; i < gridProbes; i++) {
-      for (let c = 0; c < inSize; c++) {
-        this.probeCoords[(pointProbes + i) * inSize + c] = model.grid.points[gridIndices[i] * inSize + c];
-      }
-    }
-    this.pointProbeCount = pointProbes;
-    this.probeLabels = new Float64Array(pointProbes);
-    for (let i = 0; i < pointProbes; i++) this.probeLabels[i] = model.pointValues[i * stride];
-    this.framing = new FramingTable(spec.layers.length);
-    this.lastParams = new Float32Array(0);
-    this.repDims.length = reps;
-    this.probeLayout = layerLayout(spec, this.probeCount);
-    this.probeData = new Float32Array(this.probeLayout.totalFloats);
-    this.probePos = new Float32Array(this.probeCount * 3);
+    const outputUnits = spec.layers[spec.layers.length - 1].units;
 
     let gpuSources = null;
     if (model.gpu) {
@@ -312,20 +263,40 @@ export class Views {
     }
     this.mainScenes = spec.layers.map(() => null);
     this.stripCells = cells;
-    const L = spec.layers.length;
-    for (let r = 0; r < reps; r++) {
-      // At a layer the formula reads one representation: a_r (as the start of segment r), or a_L at the end.
-      const w = path.repWidth[r];
-      const widths = r < L ? [w, 0, 0] : [0, 0, w];
-      this.stripScenes.push(this.newScene({ ...options, widths }));
-      this.stripRigs.push(new CameraRig(null));
-      this.stripCoefficients.push(createCoefficients());
-    }
+    path.preActivation = this.preActivation;
+    this.buildStrip();
     this.mainRig.reset();
     this.applyVisibility();
   }
 
-  private pointProbeCount = 0;
+  /** The strip's scenes, one per representation, specialised to the source each cell reads. */
+  private buildStrip(): void {
+    for (const s of this.stripScenes) s.dispose();
+    for (const rig of this.stripRigs) rig.dispose();
+    this.stripScenes = [];
+    this.stripRigs = [];
+    this.stripCoefficients.length = 0;
+    const path = this.path!;
+    const L = path.layers;
+    const z = path.preActivation;
+    for (let r = 0; r < path.repWidth.length; r++) {
+      // At a layer the formula reads one representation: a_r (as the start of segment r), a_L at the end,
+      // or with pre-activations shown z_r (the end of segment r − 1's bias phase).
+      const w = path.repWidth[r];
+      const widths = r === 0 || (r < L && !z) ? [w, 0, 0] : z ? [0, w, 0] : [0, 0, w];
+      this.stripScenes.push(this.newScene({ ...this.sceneOptions!, widths }));
+      this.stripRigs.push(new CameraRig(null));
+      this.stripCoefficients.push(createCoefficients());
+    }
+  }
+
+  /** Pre-activations on or off: the strip reads other sources, the framing and the projections follow. */
+  private applyPreActivation(): void {
+    const state = this.state;
+    if (!state || !state.setPreActivation(this.preActivation, this.projectionSettings())) return;
+    this.buildStrip();
+    this.stripCoefficientsNow();
+  }
 
   private newScene(options: LayerSceneOptions): LayerScene {
     const s = new LayerScene(options);
@@ -354,6 +325,7 @@ export class Views {
   }
 
   applyVisibility(): void {
+    this.applyPreActivation();
     this.stripDirty = true;
     for (const s of this.allScenes()) this.applyVisibilityTo(s);
     if (this.checkMarks) {
@@ -468,19 +440,17 @@ export class Views {
     s.marker.visible = index >= 0 && this.showPoints;
   }
 
-  /** New weights on the CPU: unit orders, paths, PCA, strip coefficients, CPU forward passes. */
+  /** The views' projection settings, as the display state reads them. */
+  private projectionSettings(): ProjectionSettings {
+    return { mode: this.projectionMode, wideDims: this.wideDims, unitPicks: this.unitPicks };
+  }
+
+  /** New weights on the CPU: unit orders, paths, projections, strip coefficients, CPU forward passes. */
   setParams(params: Float32Array): void {
-    const path = this.path;
+    const state = this.state;
     const model = this.model;
-    if (!path || !model || !this.probeLayout) return;
-    // Weights that jump (an import, a restored snapshot, a new start) start the framing afresh; training
-    // moves them a little at a time, and the framing follows smoothly.
-    if (this.lastParams.length !== params.length || relativeChange(this.lastParams, params) > 0.25) {
-      this.framing?.clear();
-      this.lastParams = Float32Array.from(params);
-    } else this.lastParams.set(params);
-    path.setParams(params);
-    forwardInto(model.spec, params, this.probeCoords, this.probeCount, this.probeLayout, this.probeData);
+    if (!state || !model) return;
+    state.setParams(params, this.projectionSettings());
     if (!model.gpu && this.gridLayout && this.pointLayout) {
       forwardInto(model.spec, params, model.grid.points, model.grid.count, this.gridLayout, this.gridData);
       forwardInto(model.spec, params, model.pointCoords, model.pointCount, this.pointLayout, this.pointData);
@@ -489,87 +459,21 @@ export class Views {
       this.mistakeTracker.update(params);
       if (this.mistakeAttribute) this.mistakeAttribute.needsUpdate = true;
     }
-    this.updateProjections();
-    for (let r = 0; r < this.stripScenes.length; r++) path.coefficientsAt(r, this.stripCoefficients[r]);
+    this.stripCoefficientsNow();
     this.paramsVersion++;
   }
 
-  /** Re-applies projection settings (units / PCA) to every wide representation. */
+  /** Re-applies projection settings (units / PCA / decision) to every wide representation. */
   updateProjections(): void {
-    const path = this.path;
-    const layout = this.probeLayout;
-    const model = this.model;
-    if (!path || !layout || !model) return;
-    for (let r = 0; r < path.repWidth.length; r++) {
-      const w = path.repWidth[r];
-      const rep = 2 * r;
-      if (w === 1) {
-        // 1-unit layers: a band a quarter of the values' spread high.
-        let lo = Infinity;
-        let hi = -Infinity;
-        for (let v = 0; v < this.pointProbeCount; v++) {
-          const x = this.probeData[layout.offset[rep] + v];
-          if (x < lo) lo = x;
-          if (x > hi) hi = x;
-        }
-        path.setJitter(r, Math.max(1e-3, 0.25 * (hi - lo)));
-      }
-      const pca = this.pcas[r];
-      if (!pca) continue;
-      if (this.projectionMode === 'decision') {
-        const d = this.decisions[r]!;
-        d.update({
-          data: this.probeData,
-          offset: layout.offset[rep],
-          count: this.pointProbeCount,
-          labels: this.probeLabels,
-          classes: model.classes,
-          output: r === path.layers - 1 ? this.outputLayer(w) : null,
-        });
-        path.setProjection(r, {
-          kind: 'pca',
-          vectors: d.vectors,
-          dims: this.wideDims,
-          labels: d.labels,
-          boundary: d.boundary,
-        });
-      } else if (this.projectionMode === 'pca') {
-        pca.update(this.probeData, layout.offset[rep], this.pointProbeCount, w);
-        path.setProjection(r, { kind: 'pca', vectors: pca.vectors, dims: this.wideDims });
-      } else {
-        const units = (this.unitPicks.get(r) ?? [0, 1, 2])
-          .slice(0, this.wideDims)
-          .map((u) => Math.min(u, w - 1));
-        path.setProjection(r, { kind: 'units', units });
-      }
-    }
-    for (let r = 0; r < this.stripScenes.length; r++) path.coefficientsAt(r, this.stripCoefficients[r]);
-    for (let r = 0; r < path.repWidth.length; r++) this.repDims[r] = path.dims(r);
-    const stride = this.probeStride();
-    this.framing?.update(path, layout, this.probeData, this.probeCount, (v) =>
-      v < this.pointProbeCount ? model.pointInfo[4 * v * stride + 2] : 0,
-    );
-    this.stripDirty = true;
+    this.state?.updateProjections(this.projectionSettings());
+    this.stripCoefficientsNow();
   }
 
-  /** The output layer's weights as the decision projection reads them (last hidden layer of width w). */
-  private outputLayer(w: number): {
-    weights: Float32Array;
-    bias: Float32Array;
-    units: number;
-    level: number;
-  } {
-    const spec = this.model!.spec;
-    const L = spec.layers.length;
-    const out = spec.layers[L - 1];
-    const pl = paramLayout(spec);
-    const params = this.path!.currentParams;
-    return {
-      weights: params.subarray(pl.weight[L - 1], pl.weight[L - 1] + out.units * w),
-      bias: params.subarray(pl.bias[L - 1], pl.bias[L - 1] + out.units),
-      units: out.units,
-      level: inverseActivation(out.activation, out.slope, 0.5) ?? 0,
-    };
+  private stripCoefficientsNow(): void {
+    const path = this.path;
+    if (!path) return;
+    for (let r = 0; r < this.stripScenes.length; r++) path.coefficientsAt(r, this.stripCoefficients[r]);
+    this.stripDirty = true;
   }
 
   /** Vertices pushed through the network for one frame. */
@@ -586,7 +490,8 @@ export class Views {
     if (this.functionView && this.functionScene) this.drawFunction(t);
     else {
       const camera = this.mainCamera(t);
-      const box = framingBoxAt(t, this.framing!.boxes, this.framing!.perLayer, this.box);
+      const framing = this.state!.framing;
+      const box = framingBoxAt(t, framing.boxes, framing.perLayer, this.box);
       const scene = this.mainScene(this.mainCoefficients.segment);
       this.placeReferences(scene, t, box);
       this.drawView(
@@ -624,7 +529,7 @@ export class Views {
       r.setScissor(x, y, rect.width, rect.height);
       const c = this.stripCoefficients[k];
       const rig = this.stripRigs[k];
-      const box = this.probeBox(c);
+      const box = this.state!.probeBox(c, this.box);
       rig.setDims(Math.max(2, c.dims));
       rig.setAspect(rect.width / rect.height);
       // The strip is drawn now and then only: it frames at once instead of easing.
@@ -644,7 +549,7 @@ export class Views {
     if (group.parent !== scene.scene) scene.scene.add(group);
     if (!this.showReferences) return;
     const path = this.path!;
-    const { k, u } = path.locate(t);
+    const { k, u } = path.phaseOf(t);
     let layer = -1;
     let opacity = 0;
     if (u >= PHASE_ENDS.linear) {
@@ -665,24 +570,9 @@ export class Views {
   /** The main camera posed for slider position t (a pure function of t, the framing and the orbit). */
   mainCamera(t: number): THREE.PerspectiveCamera {
     const size = this.main.getSize(this.size2);
-    this.mainRig.setAspect(size.x / Math.max(1, size.y));
-    this.mainRig.reducedMotion = this.reducedMotion;
-    const framing = this.framing;
-    return this.mainRig.update(t, framing?.boxes ?? EMPTY, framing?.perLayer ?? 1, this.repDims);
-  }
-
-  /** The box of the probes through coefficients c (the strip's framing). */
-  private probeBox(c: Coefficients): THREE.Box3 {
-    const model = this.model!;
-    const box = this.box.makeEmpty();
-    const layout = this.probeLayout!;
-    const stride = this.probeStride();
-    for (let v = 0; v < this.probeCount; v++) {
-      const jitter = v < this.pointProbeCount ? model.pointInfo[4 * v * stride + 2] : 0;
-      evaluate(c, layout, this.probeData, v, jitter, this.probePos, 3 * v);
-      box.expandByPoint(this.vec.fromArray(this.probePos, 3 * v));
-    }
-    return box;
+    const aspect = size.x / Math.max(1, size.y);
+    if (!this.state) return this.mainRig.camera;
+    return this.state.poseCamera(this.mainRig, t, aspect, this.reducedMotion);
   }
 
   private drawView(
@@ -716,7 +606,8 @@ export class Views {
   private drawFunction(t: number): void {
     const f = this.functionScene!;
     const model = this.model!;
-    const layout = this.probeLayout!;
+    const state = this.state!;
+    const layout = state.probeLayout;
     f.show(t);
     if (!model.gpu && this.functionFilled !== this.paramsVersion) {
       f.fill(this.gridData);
@@ -725,12 +616,12 @@ export class Views {
     // One vertical scale at every slider position: the data and every unit's curve, of every layer.
     if (this.functionBoxVersion !== this.paramsVersion) {
       const fixed = this.functionBox.copy(f.box);
-      for (let v = this.pointProbeCount; v < this.probeCount; v++) {
-        const x = this.probeCoords[v];
+      for (let v = state.pointProbeCount; v < state.probeCount; v++) {
+        const x = state.probeCoords[v];
         for (let r = 1; r <= model.spec.layers.length; r++) {
           const w = layout.width[2 * r];
           for (let u = 0; u < w; u++)
-            fixed.expandByPoint(this.vec.set(x, this.probeData[layout.offset[2 * r] + v * w + u], 0));
+            fixed.expandByPoint(this.vec.set(x, state.probeData[layout.offset[2 * r] + v * w + u], 0));
         }
       }
       this.functionBoxVersion = this.paramsVersion;
@@ -751,11 +642,6 @@ export class Views {
   private functionFilled = -1;
   private functionBoxVersion = -1;
   private readonly functionBox = new THREE.Box3();
-
-  private probeStride(): number {
-    const m = this.model!;
-    return Math.max(1, Math.floor(m.pointCount / PROBE_POINTS));
-  }
 
   /** CPU path: positions and colours into the scene's attributes. */
   private fillCpu(scene: LayerScene, c: Coefficients): void {
@@ -910,27 +796,7 @@ export class Views {
 
   /** The same vertices as readPositions, by the CPU formula from the given weights (for comparison). */
   cpuPositions(t: number, count: number, weights: Float32Array): number[] {
-    const model = this.model;
-    const path = this.path;
-    if (!model || !path) return [];
-    const stride = Math.max(1, Math.floor(model.grid.count / count));
-    const inSize = model.spec.inputSize;
-    const coords = new Float32Array(count * inSize);
-    for (let i = 0; i < count; i++) {
-      const v = Math.min(model.grid.count - 1, i * stride);
-      for (let c = 0; c < inSize; c++) coords[i * inSize + c] = model.grid.points[v * inSize + c];
-    }
-    const layout = layerLayout(model.spec, count);
-    const data = new Float32Array(layout.totalFloats);
-    forwardInto(model.spec, weights, coords, count, layout, data);
-    const c = path.coefficientsAt(t, createCoefficients());
-    const pos = new Float32Array(3);
-    const out: number[] = [];
-    for (let i = 0; i < count; i++) {
-      evaluate(c, layout, data, i, 0, pos, 0);
-      out.push(pos[0], pos[1], pos[2]);
-    }
-    return out;
+    return this.state?.gridPositions(t, count, weights) ?? [];
   }
 
   /**
