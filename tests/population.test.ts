@@ -16,6 +16,9 @@ import { Population, memberSpec } from '../src/engine/population';
 import type { NetworkSpec, OptimizerSpec } from '../src/engine/spec';
 import { buildSpec, defaultOptimizer } from '../src/engine/spec';
 import { TwinTrainer } from '../src/engine/twin';
+import { findPreset } from '../src/data/presets';
+import { experimentFromPreset } from '../src/experiment/experiment';
+import { runSweep } from '../src/experiment/sweep';
 import { blobs, regression, rings } from './helpers/data';
 import { gpuScope, openTestGpu } from './helpers/gpu';
 
@@ -302,5 +305,23 @@ describe.skipIf(!gpu)('1,024 members', () => {
       const twin = twinOf(config, m, data, 40);
       expect(within(params[m], twin.params, 1e-4, 1e-3), `member ${m}`).toBeNull();
     }
+  });
+});
+
+describe.skipIf(!gpu)('a sweep keeping the weights', () => {
+  it("gives each member its own weights, equal to the member's alone", async () => {
+    const exp = { ...experimentFromPreset(findPreset('rings-2-units-fail')), epochs: 1 };
+    exp.params = { samples: 200 };
+    const result = await gpuScope(gpu!.device, () =>
+      runSweep(gpu!.device, { exp, seeds: [1, 2], widths: [1, 3], keepParams: true }),
+    );
+    const [narrow, wide] = result.rows;
+    expect(narrow.members.map((m) => m.params!.length)).toEqual([10, 10]);
+    expect(wide.members.map((m) => m.params!.length)).toEqual([20, 20]);
+    const alone = await gpuScope(gpu!.device, () =>
+      runSweep(gpu!.device, { exp, seeds: [2], widths: [3], keepParams: true }),
+    );
+    expect(bitwise(wide.members[1].params!, alone.rows[0].members[0].params!)).toBe(true);
+    expect(bitwise(wide.members[0].params!, wide.members[1].params!)).toBe(false);
   });
 });

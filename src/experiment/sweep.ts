@@ -26,6 +26,8 @@ export interface SweepOptions {
   /** Test accuracy a member must reach (default 0.99). */
   target?: number;
   stepsPerDispatch?: number;
+  /** Read every member's final weights back into the result (for a view that draws members). */
+  keepParams?: boolean;
   /** Called with every member's statistics, at most ten times in a sweep, after `epoch` of `epochs`. */
   onEpoch?: (epoch: number, epochs: number, stats: MemberStats[]) => void;
 }
@@ -36,6 +38,8 @@ export interface SweepMember {
   testAccuracy: number;
   testLoss: number;
   diverged: boolean;
+  /** The final weights (the member's own shape), when `keepParams` was asked for. */
+  params?: Float32Array;
 }
 
 export interface SweepRow {
@@ -113,6 +117,7 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
     stepsPerDispatch: options.stepsPerDispatch,
   });
   let final: MemberStats[];
+  let params: Float32Array[] | null = null;
   const start = performance.now();
   try {
     population.setData(run.train, run.test);
@@ -136,6 +141,7 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
     }
     while (pending.length) await settle();
     final = last!;
+    if (options.keepParams) params = await population.readParams();
   } finally {
     population.dispose();
   }
@@ -143,9 +149,17 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
   const steps = final.reduce((sum, s) => sum + (s.divergedAtStep ?? s.step), 0);
   const rows = configs.map(({ width, lr }, c): SweepRow => {
     const group = options.seeds.map((seed, i): SweepMember => {
-      const s = final[c * options.seeds.length + i];
+      const m = c * options.seeds.length + i;
+      const s = final[m];
       const set = s.test ?? s.train;
-      return { seed, testAccuracy: set.accuracy!, testLoss: set.loss, diverged: s.divergedAtStep !== null };
+      const member: SweepMember = {
+        seed,
+        testAccuracy: set.accuracy!,
+        testLoss: set.loss,
+        diverged: s.divergedAtStep !== null,
+      };
+      if (params) member.params = params[m];
+      return member;
     });
     const healthy = group.filter((m) => !m.diverged);
     const sorted = healthy.map((m) => m.testAccuracy).sort((a, b) => a - b);
