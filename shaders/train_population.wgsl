@@ -65,6 +65,7 @@ fn main(@builtin(local_invocation_index) lid: u32, @builtin(workgroup_id) wid: v
     let hi = min(u.n_train, lo + u.batch);
     let key = epoch_key(u.seed, epoch);
     //@ zero gradients
+    //@ contractive terms of the step
     var loss_sum = 0.0;
     for (var slot = lo + lid; slot < hi; slot += WORKGROUP_SIZE) {
       let idx = permute(slot, u.n_train, key, u.index_bits);

@@ -7,7 +7,7 @@
  *  - one dispatch per shape per `stepsPerDispatch` steps, counted on the pass encoder;
  *  - a member that diverges stops with its last finite weights while the others train on;
  *  - 1,024 members of 2-3-2-1 in one dispatch.
- * Time budget: ~60 s on SwiftShader (2 cores), mostly compiling the kernels of each shape.
+ * Time budget: ~60–85 s on SwiftShader (2 shared cores), mostly compiling the kernels of each shape.
  */
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/types';
@@ -129,6 +129,14 @@ const CASES: Case[] = [
     spec: buildSpec([2, 3, 2, 1], 'tanh', 'mse'),
     optimizer: unusual('adam', 0.03),
     members: [1, 2, 3, 4, 4, 3, 2, 1].map((width, i) => ({ seed: 20 + i, width })),
+    data: [TRAIN, TEST],
+    batch: 32,
+  },
+  {
+    name: '3 members of 2-4-2-1 with the contractive penalty, momentum μ 0.6',
+    spec: buildSpec([2, 4, 2, 1], 'tanh', 'mse'),
+    optimizer: { ...unusual('momentum', 0.05), contractive: 0.05 },
+    members: [{ seed: 11 }, { seed: 12, learningRate: 0.1 }, { seed: 13 }],
     data: [TRAIN, TEST],
     batch: 32,
   },

@@ -15,7 +15,7 @@ import { checked, storageBuffer, uniformBuffer, write } from './gpu-util';
 import { LIMITS } from './limits';
 import { stepsPerEpoch } from './permutation';
 import type { NetworkSpec, OptimizerSpec } from './spec';
-import { SpecError, checkSpec, paramLayout } from './spec';
+import { SpecError, checkOptimizer, checkSpec, contractiveOf, paramLayout } from './spec';
 import { TRAIN_UNIFORM_BYTES, biasTable, trainUniforms } from './tables';
 import { initParams } from './twin';
 import type { SetStats } from './types';
@@ -198,7 +198,11 @@ export class Population {
     const device = this.device;
     const module = device.createShaderModule({
       label: `Population.train.${P}.module`,
-      code: populationTrainWgsl(spec, { optimizer: kind, subgroupSize: this.subgroupSize }),
+      code: populationTrainWgsl(spec, {
+        optimizer: kind,
+        subgroupSize: this.subgroupSize,
+        contractive: contractiveOf(this.config.optimizer) > 0,
+      }),
     });
     const train = device.createComputePipeline({
       label: `Population.train.${P}`,
@@ -460,6 +464,7 @@ export class Population {
 
 function checkConfig(config: PopulationConfig, layer: number): void {
   checkSpec(config.spec);
+  checkOptimizer(config.optimizer);
   const hidden = config.spec.layers.length - 1;
   const { batchSize, members } = config;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > FUSED_MAX_BATCH) {
