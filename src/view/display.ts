@@ -331,6 +331,10 @@ export class DisplayPath {
   private linearCoefficients(k: number, s: number, A: Float32Array): void {
     const n = this.repWidth[k];
     const m = this.repWidth[k + 1];
+    if (n > 3 && m < n) {
+      this.narrowingCoefficients(k, s, A);
+      return;
+    }
     const path = this.linearPath(k);
     const size = path.size;
     const L = path.at(s, this.lin);
@@ -361,6 +365,27 @@ export class DisplayPath {
           sum += dis * L[q * size + i];
         }
         A[r * n + orderIn[i]] = sum;
+      }
+    }
+  }
+
+  /**
+   * A wide layer narrowing to a smaller one (n > 3, m < n): no invertible path exists, and a rotation in
+   * the n-dimensional space seen through a 3-D projection swings the picture through directions neither
+   * end shows. The straight path between the two pictures instead, A(s) = (1 − s) Dis_k + s Dis_{k+1} W:
+   * every point moves along a line from where it is shown in layer k to where W puts it.
+   */
+  private narrowingCoefficients(k: number, s: number, A: Float32Array): void {
+    const n = this.repWidth[k];
+    const m = this.repWidth[k + 1];
+    const disIn = this.basis[k];
+    const disOut = this.basis[k + 1];
+    const w = this.layout.weight[k];
+    for (let r = 0; r < 3; r++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let i = 0; i < m; i++) sum += disOut[r * m + i] * this.params[w + i * n + j];
+        A[r * n + j] = (1 - s) * disIn[r * n + j] + s * sum;
       }
     }
   }

@@ -25,7 +25,7 @@ export const OBLIQUE: Readonly<Orientation> = { tilt: (60 * Math.PI) / 180, turn
 export const TOP_DOWN: Readonly<Orientation> = { tilt: 0, turn: 0 };
 
 /** Framing samples per layer of the slider. */
-export const SAMPLES_PER_LAYER = 40;
+export const SAMPLES_PER_LAYER = 100;
 /** Share of a new framing taken at each update (exponential smoothing over training). */
 export const FRAMING_SMOOTHING = 0.3;
 
@@ -87,7 +87,7 @@ export function framingBoxAt(t: number, table: Float64Array, perLayer: number, o
 }
 
 /** Steps at which each phase's motion is measured for its pace (see FramingTable.update). */
-export const PACE_STEPS = 24;
+export const PACE_STEPS = 64;
 /** Probes (at most) whose motion paces the phases. */
 export const PACE_PROBES = 160;
 /**
