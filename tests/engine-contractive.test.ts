@@ -6,7 +6,7 @@
  *  - what it claims: on the rings, a 2-3-2-1 tanh net trained with λ > 0 stretches the plane less at the
  *    data than the same run with λ = 0;
  *  - the weight's validation.
- * Time budget: ~60 s on SwiftShader (2 cores).
+ * Time budget: ~65–130 s on SwiftShader (2 shared cores), nearly all of it the kernels.
  */
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/types';
