@@ -243,6 +243,14 @@ export class DisplayState {
     return box;
   }
 
+  /**
+   * The main view's width over height: the phases are paced in its units from the next update on
+   * (FramingTable.aspect).
+   */
+  setAspect(aspect: number): void {
+    if (Number.isFinite(aspect) && aspect > 0) this.framing.aspect = aspect;
+  }
+
   /** The main camera posed for slider position t: a pure function of t, the framing and the orbit. */
   poseCamera(rig: SliderCamera, t: number, aspect: number, reducedMotion: boolean): THREE.PerspectiveCamera {
     rig.setAspect(aspect);

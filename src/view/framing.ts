@@ -117,6 +117,8 @@ export class FramingTable {
   positions: Float32Array = new Float32Array(0);
   /** Probes per sample in `positions`. */
   count = 0;
+  /** Width over height of the view the picture is framed in (paces are measured in its units). */
+  aspect = 1.5;
   private readonly fresh: Float64Array;
   private freshPositions: Float32Array = new Float32Array(0);
   private readonly position = new Float32Array(3);
@@ -210,8 +212,9 @@ export class FramingTable {
             z0 = Math.min(z0, p[2]);
             z1 = Math.max(z1, p[2]);
           }
-          // In units of the picture: about the box's centre, over its diagonal.
-          const size = Math.max(1e-9, Math.hypot(x1 - x0, y1 - y0, z1 - z0)) || 1;
+          // In units of the picture as the view fits it: about the box's centre, over the extent that sets
+          // the zoom (the width over the view's aspect, or the height; depth counts as height).
+          const size = Math.max(1e-9, (x1 - x0) / this.aspect, y1 - y0, z1 - z0) || 1;
           const cx = (x0 + x1) / 2 || 0;
           const cy = (y0 + y1) / 2 || 0;
           const cz = (z0 + z1) / 2 || 0;

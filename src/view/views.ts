@@ -440,8 +440,10 @@ export class Views {
     s.marker.visible = index >= 0 && this.showPoints;
   }
 
-  /** The views' projection settings, as the display state reads them. */
+  /** The views' projection settings, as the display state reads them (and the main view's aspect). */
   private projectionSettings(): ProjectionSettings {
+    const size = this.main.getSize(this.size2);
+    this.state?.setAspect(size.x / Math.max(1, size.y));
     return { mode: this.projectionMode, wideDims: this.wideDims, unitPicks: this.unitPicks };
   }
 
