@@ -13,13 +13,6 @@ import type { ParsedFlags } from './args';
 import { UsageError, choiceFlag, numberFlag } from './args';
 import { readFileLimited } from './read-file';
 
-declare module '../experiment/experiment' {
-  interface Experiment {
-    /** Weight λ of the contractive penalty (OptimizerSpec.contractive); absent = 0, off. */
-    contractive?: number;
-  }
-}
-
 export const EXPERIMENT_FLAGS = [
   'preset',
   'dataset',

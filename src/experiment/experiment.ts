@@ -35,6 +35,8 @@ export interface Experiment {
   seed: number;
   l1: number;
   l2: number;
+  /** Weight λ of the contractive penalty on the hidden layers' Jacobians (docs/maths.md); absent = 0, off. */
+  contractive?: number;
   /** Negative slope of leaky_relu layers. */
   slope: number;
 }
@@ -128,7 +130,12 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
   }
   const { train, test } =
     exp.testSplit > 0 ? splitDataset(all, exp.testSplit, exp.seed) : { train: all, test: null };
-  const optimizer = { ...defaultOptimizer(exp.optimizer, exp.learningRate), l1: exp.l1, l2: exp.l2 };
+  const optimizer = {
+    ...defaultOptimizer(exp.optimizer, exp.learningRate),
+    l1: exp.l1,
+    l2: exp.l2,
+    ...(exp.contractive ? { contractive: exp.contractive } : {}),
+  };
   return { spec, optimizer, train, test, regression };
 }
 
