@@ -76,7 +76,10 @@ fn main(@builtin(local_invocation_index) lid: u32) {
     if (ADAM) { bias = adam_bias(step, u.bias_steps, bias_table[min(step, u.bias_steps - 1u)], u.beta1, u.beta2); }
     //@ gradients and updates
     good = step;
+    // The updated weights are read by the next step's forward pass: from storage, and from the workgroup
+    // copy where the parameters are staged (a storage barrier does not order workgroup memory).
     storageBarrier();
+    workgroupBarrier();
   }
   // After a divergence, the weights and moments of the last finite step come back from the backup
   // (written by other lanes before the barrier that ended their step).
