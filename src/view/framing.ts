@@ -89,7 +89,7 @@ export function framingBoxAt(t: number, table: Float64Array, perLayer: number, o
 /** Steps at which each phase's motion is measured for its pace (see FramingTable.update). */
 export const PACE_STEPS = 64;
 /** Probes (at most) whose motion paces the phases. */
-export const PACE_PROBES = 160;
+export const PACE_PROBES = 512;
 /**
  * Share of a phase's mean pace that every part of it gets at least: where nothing moves, the slider still
  * moves on (a still stretch is not skipped in one step).

@@ -18,12 +18,13 @@ import { forwardInto, layerLayout } from './forward';
 import { type GridGeometry } from './grid';
 import { FunctionScene } from './functionScene';
 import { LayerScene, type LayerSceneOptions } from './layerScene';
-import { DisplayUniforms, displayPosition, layerStorage, type N } from './nodes';
-import { MistakeTracker, mistakeNode, type MistakeCount } from './mistakes';
+import { layerStorage, type N } from './nodes';
+import { MistakeTracker, type MistakeCount } from './mistakes';
+import { VertexStageProbe, readShaderMarks } from './readback';
 import { bindExternalBuffer, createRenderer } from './renderer';
 import { shade } from './theme';
 import { foldColor, foldMap, type FoldMap } from './folds';
-import { attribute, float, uniform, uint, varying, vec4, vertexIndex } from 'three/tsl';
+import { uniform } from 'three/tsl';
 
 export interface GpuLayers {
   grid: GPUBuffer;
@@ -141,15 +142,7 @@ export class Views {
   stripDirty = true;
   private gridStorage: N = null;
   private pointStorage: N = null;
-  private gpuProbe: {
-    count: number;
-    segment: number;
-    uniforms: DisplayUniforms;
-    scene: THREE.Scene;
-    target: THREE.RenderTarget;
-    material: THREE.Material;
-  } | null = null;
-  private readonly probeCamera = new THREE.OrthographicCamera(-1, 1, 1, -1, -1, 1);
+  private gpuProbe: VertexStageProbe | null = null;
   private readonly size2 = new THREE.Vector2();
 
   private constructor(
@@ -348,63 +341,19 @@ export class Views {
     const model = this.model;
     const tracker = this.mistakeTracker;
     if (!model || !tracker) return [];
-    const out: number[] = [];
     if (!model.gpu) {
+      const out: number[] = [];
       tracker.flags.forEach((f, i) => f > 0.5 && out.push(i));
       return out;
     }
-    const count = model.pointCount;
-    const geometry = new THREE.BufferGeometry();
-    geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(count * 3), 3));
-    const material = new THREE.PointsNodeMaterial({
-      transparent: false,
-      blending: THREE.NoBlending,
-      depthTest: false,
-    });
-    const width = Math.min(count, 1024);
-    const rows = Math.ceil(count / width);
-    const column: N = float(vertexIndex.mod(uint(width)));
-    const row: N = float(vertexIndex.div(uint(width)));
-    material.vertexNode = vec4(
-      column.add(0.5).div(width).mul(2).sub(1),
-      row.add(0.5).div(rows).mul(2).sub(1),
-      0,
-      1,
-    );
-    const label: N = attribute('label', 'float');
-    geometry.setAttribute(
-      'label',
-      new THREE.BufferAttribute(Float32Array.from(model.pointValues.subarray(0, count)), 1),
-    );
     const units = model.spec.layers[model.spec.layers.length - 1].units;
-    const pointAttr = this.pointStorage!;
-    const flag: N = varying(mistakeNode(pointAttr, this.pointOutputOffset, vertexIndex, units, label));
-    material.fragmentNode = vec4(flag, 0, 0, 1);
-    const points = new THREE.Points(geometry, material);
-    points.frustumCulled = false;
-    const scene = new THREE.Scene();
-    scene.add(points);
-    const target = new THREE.RenderTarget(width, rows, {
-      type: THREE.FloatType,
-      format: THREE.RGBAFormat,
-      depthBuffer: false,
+    return readShaderMarks(this.main, {
+      points: this.pointStorage!,
+      outputOffset: this.pointOutputOffset,
+      count: model.pointCount,
+      labels: model.pointValues,
+      units,
     });
-    try {
-      this.main.setRenderTarget(target);
-      this.main.render(scene, this.probeCamera);
-      this.main.setRenderTarget(null);
-      const pixels = (await this.main.readRenderTargetPixelsAsync(target, 0, 0, width, rows)) as Float32Array;
-      for (let i = 0; i < count; i++) {
-        const x = i % width;
-        const y = Math.floor(i / width);
-        if (pixels[4 * (y * width + x)] > 0.5) out.push(i);
-      }
-    } finally {
-      target.dispose();
-      material.dispose();
-      geometry.dispose();
-    }
-    return out;
   }
 
   private applyVisibilityTo(s: LayerScene): void {
@@ -782,18 +731,21 @@ export class Views {
       }
       return out;
     }
-    if (!this.gpuProbe || this.gpuProbe.count !== count || this.gpuProbe.segment !== c.segment) {
-      this.buildProbe(count, stride, c.segment);
+    const probe = this.gpuProbe;
+    if (!probe || probe.count !== count || probe.segment !== c.segment) {
+      probe?.dispose();
+      const w = path.repWidth;
+      const k = c.segment;
+      this.gpuProbe = new VertexStageProbe(
+        count,
+        stride,
+        model.grid.count,
+        k,
+        [w[k], w[k + 1], w[k + 1]],
+        this.gridStorage,
+      );
     }
-    const probe = this.gpuProbe!;
-    probe.uniforms.set(c, model.gpu.gridLayout);
-    const renderer = this.main;
-    renderer.setRenderTarget(probe.target);
-    renderer.render(probe.scene, this.probeCamera);
-    renderer.setRenderTarget(null);
-    const pixels = (await renderer.readRenderTargetPixelsAsync(probe.target, 0, 0, count, 1)) as Float32Array;
-    for (let i = 0; i < count; i++) out.push(pixels[4 * i], pixels[4 * i + 1], pixels[4 * i + 2]);
-    return out;
+    return this.gpuProbe!.read(this.main, c, model.gpu.gridLayout);
   }
 
   /** The same vertices as readPositions, by the CPU formula from the given weights (for comparison). */
@@ -840,41 +792,6 @@ export class Views {
     };
   }
 
-  private buildProbe(count: number, stride: number, segment: number): void {
-    const w = this.path!.repWidth;
-    const uniforms = new DisplayUniforms([w[segment], w[segment + 1], w[segment + 1]]);
-    this.gpuProbe?.target.dispose();
-    this.gpuProbe?.material.dispose();
-    const geometry = new THREE.BufferGeometry();
-    const index = new Float32Array(count);
-    const total = this.model!.grid.count;
-    for (let i = 0; i < count; i++) index[i] = Math.min(total - 1, i * stride);
-    geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(count * 3), 3));
-    geometry.setAttribute('probeIndex', new THREE.BufferAttribute(index, 1));
-    // Float targets do not blend: write the position as it is.
-    const material = new THREE.PointsNodeMaterial({
-      transparent: false,
-      blending: THREE.NoBlending,
-      depthTest: false,
-    });
-    const x: N = float(vertexIndex).add(0.5).div(count).mul(2).sub(1);
-    material.vertexNode = vec4(x, 0, 0, 1);
-    const vertex: N = uint(attribute('probeIndex', 'float'));
-    const position: N = varying(displayPosition(uniforms, this.gridStorage, vertex, float(0)));
-    // The whole fragment output: no colour-space conversion or clamping on the way.
-    material.fragmentNode = vec4(position, 1);
-    const points = new THREE.Points(geometry, material);
-    points.frustumCulled = false;
-    const scene = new THREE.Scene();
-    scene.add(points);
-    const target = new THREE.RenderTarget(count, 1, {
-      type: THREE.FloatType,
-      format: THREE.RGBAFormat,
-      depthBuffer: false,
-    });
-    this.gpuProbe = { count, segment, uniforms, scene, target, material };
-  }
-
   resetCamera(): void {
     this.mainRig.reset();
     this.functionRig.reset();
@@ -902,8 +819,7 @@ export class Views {
     // The axes and frame move from scene to scene: three.js keeps what it made for them per scene until
     // their geometry and materials are disposed. They are used again afterwards (three uploads them anew).
     this.references.dispose();
-    this.gpuProbe?.target.dispose();
-    this.gpuProbe?.material.dispose();
+    this.gpuProbe?.dispose();
     this.gpuProbe = null;
     for (const s of this.allScenes()) s.dispose();
     this.mainScenes = [];
