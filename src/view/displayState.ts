@@ -111,6 +111,40 @@ export class DisplayState {
     this.probePos = new Float32Array(this.probeCount * 3);
   }
 
+  private readonly scratch = createCoefficients();
+  private measuredCache: {
+    count: number;
+    weights: Float32Array;
+    layout: LayerBufferLayout;
+    data: Float32Array;
+  } | null = null;
+
+  /** Grid vertices 0, s, 2s, ... through the network with `weights` (kept while the weights stay). */
+  private measured(count: number, weights: Float32Array): { layout: LayerBufferLayout; data: Float32Array } {
+    const cache = this.measuredCache;
+    if (
+      cache &&
+      cache.count === count &&
+      cache.weights.length === weights.length &&
+      cache.weights.every((w, i) => w === weights[i])
+    ) {
+      return cache;
+    }
+    const { grid, spec } = this.data;
+    const stride = Math.max(1, Math.floor(grid.count / count));
+    const inSize = spec.inputSize;
+    const coords = new Float32Array(count * inSize);
+    for (let i = 0; i < count; i++) {
+      const v = Math.min(grid.count - 1, i * stride);
+      for (let c = 0; c < inSize; c++) coords[i * inSize + c] = grid.points[v * inSize + c];
+    }
+    const layout = layerLayout(spec, count);
+    const data = new Float32Array(layout.totalFloats);
+    forwardInto(spec, weights, coords, count, layout, data);
+    this.measuredCache = { count, weights: Float32Array.from(weights), layout, data };
+    return this.measuredCache;
+  }
+
   /** The jitter of probe v (points spread 1-unit layers into a band; grid vertices do not). */
   jitterOf(v: number): number {
     return v < this.pointProbeCount ? this.data.pointInfo[4 * v * this.stride + 2] : 0;
@@ -263,18 +297,8 @@ export class DisplayState {
    * x, y, z each (what the vertex stage computes for the same vertices).
    */
   gridPositions(t: number, count: number, weights: Float32Array): number[] {
-    const { grid, spec } = this.data;
-    const stride = Math.max(1, Math.floor(grid.count / count));
-    const inSize = spec.inputSize;
-    const coords = new Float32Array(count * inSize);
-    for (let i = 0; i < count; i++) {
-      const v = Math.min(grid.count - 1, i * stride);
-      for (let c = 0; c < inSize; c++) coords[i * inSize + c] = grid.points[v * inSize + c];
-    }
-    const layout = layerLayout(spec, count);
-    const data = new Float32Array(layout.totalFloats);
-    forwardInto(spec, weights, coords, count, layout, data);
-    const c = this.path.coefficientsAt(t, createCoefficients());
+    const { layout, data } = this.measured(count, weights);
+    const c = this.path.coefficientsAt(t, this.scratch);
     const pos = new Float32Array(3);
     const out: number[] = [];
     for (let i = 0; i < count; i++) {

@@ -1,6 +1,6 @@
 /**
  * The main view as one continuous picture (headless Chromium, WebGPU on SwiftShader): trained networks from
- * every committed fixture are imported (training paused) and the slider moves from 0 to L in steps of 0.01.
+ * the committed fixtures are imported (training paused) and the slider moves from 0 to L in steps of 0.01.
  * At every step the views report the camera and where a few hundred grid vertices are drawn; no step may
  * make the picture jump, and the representation must stay in view and fill it. Misclassified points are
  * marked by the shader exactly where the views count them. Pre-activations (z instead of a) pass the same
@@ -202,14 +202,14 @@ async function showAt(p: Page, t: number, options: Record<string, unknown> = {})
   );
 }
 
-/** Every committed fixture and its layer count; all pass the same continuity rules. */
+/**
+ * Fixtures swept here, in the app (layer count). Every fixture, pre-activations too, is swept by the same
+ * rules in Node through the views' own display state (view-camera.test.ts, at this page's view shape),
+ * which is what the app frames with; here the sweep checks the app end to end within the time budget.
+ */
 const FIXTURES: [string, number][] = [
   ['rings-2-3-2-1', 3],
-  ['spirals-2-2-2-2-2-1', 5],
-  ['tori-3-8-1', 2],
   ['disk-2-2-1', 2],
-  ['holes-2-16-16-2', 3],
-  ['interval-1-2-1', 2],
 ];
 
 async function captionText(p: Page): Promise<string> {
