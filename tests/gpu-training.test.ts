@@ -261,6 +261,35 @@ describe.skipIf(!gpu)('GPU training', () => {
     });
   });
 
+  it('a read is labelled with the step its copy holds, and one due after dispose touches nothing', async () => {
+    const config = {
+      spec: SMALL,
+      optimizer: defaultOptimizer('sgd', 0.1),
+      train: trainOptions(KERNELS[0], 4, 16),
+    };
+    const [early, alone] = await withEngine(config, RINGS, null, async (engine) => {
+      engine.train(10);
+      const a = engine.readState();
+      // Submitted before the read's copy (reads wait their turn): the read holds the weights after step 40.
+      engine.train(30);
+      return [await a, await engine.readState()];
+    });
+    expect(early.step).toBe(40);
+    expect(alone.step).toBe(40);
+    expect(bitwiseEqual(early.params, alone.params)).toBe(true);
+    const late = await gpuScope(gpu!.device, async () => {
+      const engine = await Engine.create(gpu!.device, config);
+      engine.setData(RINGS, null);
+      engine.train(5);
+      const a = engine.readState();
+      const b = engine.readState();
+      engine.dispose();
+      return Promise.allSettled([a, b]);
+    });
+    expect(late[1].status).toBe('rejected');
+    expect(String((late[1] as PromiseRejectedResult).reason)).toMatch(/replaced before this read ran/);
+  });
+
   it.each(KERNELS)(
     '%s: readState / restore round-trips weights, optimiser moments and position',
     async (kernel) => {

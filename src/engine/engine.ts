@@ -642,6 +642,7 @@ export class Engine {
   progress(): Promise<{ step: number; divergedAtStep: number | null; lastBatchLoss: number }> {
     const previous = this.paramRead;
     const next = previous.then(async () => {
+      this.checkLive('progress');
       const encoder = this.device.createCommandEncoder({ label: 'Engine.progress' });
       encoder.copyBufferToBuffer(this.stateBuffer, 0, this.paramStaging, 0, STATE_BYTES);
       this.device.queue.submit([encoder.finish()]);
@@ -657,26 +658,36 @@ export class Engine {
     });
   }
 
+  /** A read queued behind others may come due after dispose(): it must not touch destroyed buffers. */
+  private checkLive(what: string): void {
+    if (this.disposed) throw new Error(`Engine.${what}: the network was replaced before this read ran`);
+  }
+
   /** Whether the data has class labels (accuracy is then reported). */
   private classification = true;
 
   /** A snapshot of the parameters and optimiser moments (for export, and to survive a lost device). */
   readState(): Promise<{ params: Float32Array; moments: Float32Array; step: number }> {
     const P = this.paramCount;
-    const step = this.queued;
     const previous = this.paramRead;
     const next = previous.then(async () => {
+      this.checkLive('readState');
       const encoder = this.device.createCommandEncoder({ label: 'Engine.readState' });
       encoder.copyBufferToBuffer(this.paramBuffer, 0, this.paramStaging, 0, P * 4);
       encoder.copyBufferToBuffer(this.momentBuffer, 0, this.paramStaging, P * 4, 2 * P * 4);
+      // The copy follows every training dispatch submitted so far, and no later one: its step is this one.
+      const step = this.queued;
       this.device.queue.submit([encoder.finish()]);
       await this.paramStaging.mapAsync(GPUMapMode.READ);
       const all = new Float32Array(this.paramStaging.getMappedRange().slice(0, 3 * P * 4));
       this.paramStaging.unmap();
-      return all;
+      return { all, step };
     });
-    this.paramRead = next.catch(() => new Float32Array(0));
-    return next.then((all) => ({ params: all.slice(0, P), moments: all.slice(P), step }));
+    this.paramRead = next.then(
+      () => new Float32Array(0),
+      () => new Float32Array(0),
+    );
+    return next.then(({ all, step }) => ({ params: all.slice(0, P), moments: all.slice(P), step }));
   }
 
   async readParams(): Promise<Float32Array> {
