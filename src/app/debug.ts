@@ -162,8 +162,10 @@ export interface DebugHook {
     /** The step the loss chart's cursor marks (null: none). */
     chartCursor: number | null;
   };
-  /** Plays or stops the history as a movie, as ▶ does. */
-  timelinePlay(): void;
+  /** The step under x (CSS pixels from the loss chart's left edge), as a click there seeks to; null off the plot. */
+  chartStepAt(x: number): number | null;
+  /** Plays or stops the history as a movie, as ▶ does (the whole history in `seconds`, if given). */
+  timelinePlay(seconds?: number): void;
   /** Records the history as a WebM (`seconds` long); resolves with its size in bytes (0: failed). */
   recordHistory(mode: 'layer' | 'sweep', seconds: number, size: string): Promise<number>;
   /** Shows kept moment `index` in every view (pauses training), as dragging the timeline does. */
@@ -332,7 +334,11 @@ export function installDebugHook(app: App): void {
       divergedAt: app.timeline.marks?.divergedAt ?? null,
       chartCursor: app.chart.cursorStep,
     }),
-    timelinePlay: () => app.timeline.togglePlay(),
+    chartStepAt: (x) => app.chart.stepAt(x),
+    timelinePlay: (seconds) => {
+      if (seconds !== undefined) app.timeline.playback.seconds = seconds;
+      app.timeline.togglePlay();
+    },
     recordHistory: async (mode, seconds, size) => {
       Object.assign(app.exportOptions, { videoSeconds: seconds, videoSize: size });
       return (await recordHistoryVideo(app, mode))?.size ?? 0;

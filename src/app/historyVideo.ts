@@ -31,7 +31,12 @@ export async function recordHistoryVideo(app: VideoHost, mode: HistoryVideoMode)
   const seconds = Math.max(1, Math.min(60, Math.round(app.exportOptions.videoSeconds)));
   const renderer = app.views.main;
   const s = app.settings;
-  const before = { ratio: renderer.getPixelRatio(), animate: s.animate, position: s.position };
+  const before = {
+    ratio: renderer.getPixelRatio(),
+    animate: s.animate,
+    position: s.position,
+    index: app.scrub.index,
+  };
   const last = history.last!.step;
   const name = `${fileStem(app.csvName ?? s.dataset, widths(app.spec), last)}-history-${mode}.webm`;
   const label = mode === 'sweep' ? 'Recording the history, sweeping the layers…' : 'Recording the history…';
@@ -66,6 +71,9 @@ export async function recordHistoryVideo(app: VideoHost, mode: HistoryVideoMode)
       s.position = before.position;
       app.store.emit('animation', 'position');
       app.panel.setRecording(false);
+      // Back to what was on screen before: live (training plays again if it did), or the moment shown.
+      if (before.index === null) void app.timeline.goLive();
+      else app.timeline.seek(before.index);
     },
   });
   app.progress.show(label, 0, cancel);

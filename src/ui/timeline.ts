@@ -102,7 +102,6 @@ export class TimelineBar {
   private shownPlaying: boolean | null = null;
   private shownRecording: boolean | null = null;
   private shownMarks: TimelineMarks | null = null;
-  private marksWidth = 0;
   private marksDirty = true;
   private readonly positions = new Float64Array(4096);
   private readonly picked = new Int32Array(4096);
@@ -150,13 +149,20 @@ export class TimelineBar {
     Object.assign(this.marks.style, { display: 'block', width: '100%', height: `${MARK_HEIGHT}px` });
     const track = el('div', { id: 'timeline-track' });
     Object.assign(track.style, {
-      flex: '1 1 auto',
+      flex: '1 1 12em',
       minWidth: '6em',
       display: 'flex',
       flexDirection: 'column',
     });
     Object.assign(this.range.style, { width: '100%', margin: '0' });
     track.append(this.range, this.marks);
+    // The marks are drawn again when the bar's width changes (never read from the layout every frame).
+    if (typeof ResizeObserver !== 'undefined') {
+      new ResizeObserver(() => {
+        this.marksDirty = true;
+        this.drawMarks();
+      }).observe(this.marks);
+    }
     this.live = el('button', {
       type: 'button',
       id: 'timeline-live',
@@ -235,14 +241,10 @@ export class TimelineBar {
 
   /** The marks under the range: epochs (thinned to the width), a divergence, the target reached. */
   private drawMarks(): void {
-    const canvas = this.marks;
-    const width = canvas.clientWidth;
-    if (width !== this.marksWidth) {
-      this.marksWidth = width;
-      this.marksDirty = true;
-    }
     if (!this.marksDirty) return;
     this.marksDirty = false;
+    const canvas = this.marks;
+    const width = canvas.clientWidth;
     const dpr = Math.min(window.devicePixelRatio || 1, 2);
     canvas.width = Math.max(1, Math.round(width * dpr));
     canvas.height = Math.round(MARK_HEIGHT * dpr);
