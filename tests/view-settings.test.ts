@@ -120,5 +120,8 @@ describe('the slider with pre-activations shown', () => {
       before = p;
     }
     expect(path.pathPosition(2)).toBeCloseTo(2 - (1 - PHASE_ENDS.bias), 12);
+    // The first segment has no activation before it: it starts at once (no still stretch at the input).
+    expect(path.pathPosition(0)).toBe(0);
+    expect(path.pathPosition(0.1)).toBeGreaterThan(0.05);
   });
 });
