@@ -282,7 +282,11 @@ export class DisplayState {
    * (FramingTable.aspect).
    */
   setAspect(aspect: number): void {
-    if (Number.isFinite(aspect) && aspect > 0) this.framing.aspect = aspect;
+    if (!(Number.isFinite(aspect) && aspect > 0)) return;
+    // Another shape of view paces the phases anew: the smoothed probes of the old paces would lag the
+    // path, so the next update is taken whole.
+    if (Math.abs(Math.log(aspect / this.framing.aspect)) > 0.02) this.framing.clear();
+    this.framing.aspect = aspect;
   }
 
   /** The main camera posed for slider position t: a pure function of t, the framing and the orbit. */

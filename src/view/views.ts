@@ -811,6 +811,8 @@ export class Views {
       if (w > 0 && h > 0 && (size.x !== w || size.y !== h)) {
         r.setSize(w, h, false);
         this.stripDirty = true;
+        // The main view's shape paces the slider's phases (DisplayState.setAspect).
+        if (r === this.main) this.updateProjections();
       }
     }
   }
