@@ -154,6 +154,20 @@ describe.skipIf(!gpu)('npm run sweep', () => {
     const code = await runTrain([...SMALL, '--arch', '2-3-2-1', '--seed', '2', '--json', '--quiet'], c.io);
     expect(code).toBe(0);
     expect(JSON.parse(c.out.join('')).test.accuracy).toBeCloseTo(member, 10);
+    // Any other member: its seed for the weights and batch order, the sweep's data seed for the data.
+    const third = JSON.parse(r.stdout).rows[0].testAccuracy[2];
+    const d = capture();
+    const flags = ['--arch', '2-3-2-1', '--seed', '3', '--data-seed', '2', '--json', '--quiet'];
+    expect(await runTrain([...SMALL, ...flags], d.io)).toBe(0);
+    const rerun = JSON.parse(d.out.join(''));
+    expect(rerun.test.accuracy).toBeCloseTo(third, 10);
+    expect(rerun.dataSeed).toBe(2);
+    // Links and model files record one seed: a run with its own data seed is not written into one.
+    for (const extra of [['--url'], ['--save', 'x.json']]) {
+      const e = capture();
+      expect(await runTrain([...SMALL, ...flags, ...extra], e.io)).toBe(2);
+      expect(e.err.join('\n')).toMatch(/^error: --data-seed cannot go with --url, --save or --load/);
+    }
   });
 
   it('exit 3 when members diverge, every row still reported and the diverged seeds named', async () => {

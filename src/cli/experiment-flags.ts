@@ -25,6 +25,7 @@ export const EXPERIMENT_FLAGS = [
   'batch',
   'epochs',
   'seed',
+  'data-seed',
   'test-split',
   'l1',
   'l2',
@@ -141,6 +142,8 @@ export function experimentFromFlags(flags: ParsedFlags, context: FlagsContext = 
   const minEpochs = context.allowZeroEpochs ? 0 : 1;
   exp.epochs = numberFlag(flags, 'epochs', { min: minEpochs, max: 1e6, integer: true }) ?? exp.epochs;
   exp.seed = numberFlag(flags, 'seed', { min: 0, max: 2 ** 32 - 1, integer: true }) ?? exp.seed;
+  const dataSeed = numberFlag(flags, 'data-seed', { min: 0, max: 2 ** 32 - 1, integer: true });
+  if (dataSeed !== undefined) exp.dataSeed = dataSeed;
   exp.testSplit = numberFlag(flags, 'test-split', { min: 0, max: 0.9 }) ?? exp.testSplit;
   exp.l1 = numberFlag(flags, 'l1', { min: 0, max: 10 }) ?? exp.l1;
   exp.l2 = numberFlag(flags, 'l2', { min: 0, max: 10 }) ?? exp.l2;

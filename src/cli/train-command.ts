@@ -32,7 +32,7 @@ import { checkSavePath, loadModelFile, writeFileAtomic } from './model-file';
 export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME] [--samples N] [--noise X] [--arch 2-3-2-1]
   [--activation tanh|relu|leaky_relu|sigmoid|softplus|linear (or one per layer, comma-separated)]
   [--loss mse|bce|ce] [--optimizer sgd|momentum|rmsprop|adam] [--lr X] [--batch N] [--epochs N] [--seed N]
-  [--test-split X] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|cooperative|general]
+  [--test-split X] [--data-seed N] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|cooperative|general]
   [--steps-per-dispatch N] [--load FILE] [--save FILE [--with-history]] [--json] [--url [--with-weights]] [--quiet]
   [dataset parameters as --NAME VALUE]
 --load starts from a model file (its layers, activations, loss and weights; the other flags set the
@@ -120,6 +120,11 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     base: model ? loadedBase(model) : undefined,
     allowZeroEpochs: model !== undefined,
   });
+  if (exp.dataSeed !== undefined && (flags.switches.has('url') || savePath !== undefined || model)) {
+    throw new UsageError(
+      '--data-seed cannot go with --url, --save or --load: links and model files record one seed, for the data and the weights alike',
+    );
+  }
   const kernel = choiceFlag(flags, 'kernel', ['auto', ...KERNELS] as const);
   const stepsPerDispatch = numberFlag(flags, 'steps-per-dispatch', { min: 1, max: 4096, integer: true });
   const run = prepareFromFlags(exp, data, model?.spec);
@@ -222,6 +227,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     learningRate: exp.learningRate,
     batch: exp.batchSize,
     seed: exp.seed,
+    ...(exp.dataSeed !== undefined ? { dataSeed: exp.dataSeed } : {}),
     epochs: exp.epochs,
     steps: result.steps,
     step: s.divergedAtStep ?? s.step,

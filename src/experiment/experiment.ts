@@ -33,6 +33,9 @@ export interface Experiment {
   epochs: number;
   testSplit: number;
   seed: number;
+  /** Seed of the data and its split when it differs from `seed` (which then sets only the initial weights
+   *  and the batch order); absent = `seed`. */
+  dataSeed?: number;
   l1: number;
   l2: number;
   /** Weight λ of the contractive penalty on the hidden layers' Jacobians (docs/maths.md); absent = 0, off. */
@@ -99,7 +102,8 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
   if (!(exp.learningRate > 0) || !Number.isFinite(exp.learningRate)) {
     throw new SpecError(`learning rate must be a positive number; got ${exp.learningRate}`);
   }
-  const all = data ?? makeDataset(exp.dataset, exp.params, exp.seed);
+  const dataSeed = exp.dataSeed ?? exp.seed;
+  const all = data ?? makeDataset(exp.dataset, exp.params, dataSeed);
   const regression = all.classes === 0;
   if (spec) {
     checkSpec(spec);
@@ -129,7 +133,7 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
     throw new SpecError(`the data has ${all.classes} classes but the network has ${outputs} outputs`);
   }
   const { train, test } =
-    exp.testSplit > 0 ? splitDataset(all, exp.testSplit, exp.seed) : { train: all, test: null };
+    exp.testSplit > 0 ? splitDataset(all, exp.testSplit, dataSeed) : { train: all, test: null };
   const optimizer = {
     ...defaultOptimizer(exp.optimizer, exp.learningRate),
     l1: exp.l1,

@@ -30,7 +30,8 @@ export const EXPERIMENT_RANGES = {
 
 export type ExperimentKey = keyof Experiment;
 /** How a source names each field in messages (`lr` in a link, `experiment.learningRate` in a file). */
-export type FieldNames = Record<ExperimentKey, string>;
+/** `dataSeed` is the CLI's alone: links and model files record one seed (train refuses the mix). */
+export type FieldNames = Record<Exclude<ExperimentKey, 'dataSeed'>, string>;
 
 export const EXPERIMENT_KEYS: readonly ExperimentKey[] = [
   'dataset',
