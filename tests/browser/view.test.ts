@@ -7,7 +7,8 @@
  * sweep, and the vertex stage draws them where the CPU formula puts them. The WebGL2 fallback (no WebGPU:
  * CPU training, CPU positions) passes the same continuity check, z included. Screenshots go to
  * artifacts/screenshots/: the rings at t = 0, 0.5, 0.99, 1, 1.5 and 2, the tori's hidden layer, the
- * disk-in-annulus with its mistakes, the interval bent by 2 units, and the rings' hidden layer shown by z.
+ * disk-in-annulus with its mistakes (and by z), the interval bent by 2 units, and the rings' hidden layer
+ * shown by z.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -298,6 +299,11 @@ describe('one continuous picture (WebGPU)', () => {
     expect(train).toBeGreaterThan(10);
     expect(probe.marked?.length).toBe(train + test);
     await shoot(page, '#main-canvas', 'view-disk-mistakes');
+    // Saturated tanh units press the disk into the box's corner; their pre-activations still show the
+    // plane the two units see, the disk inside its annulus.
+    await showAt(page, 1, { preActivation: true });
+    await shoot(page, '#main-canvas', 'view-disk-preactivation');
+    await showAt(page, 1, { preActivation: false });
     expect(errors).toEqual([]);
   }, 60_000);
 
