@@ -58,7 +58,9 @@ export default defineConfig({
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
-    rollupOptions: { input: { main: page('index.html'), bench: page('bench.html') } },
+    rollupOptions: {
+      input: { main: page('index.html'), bench: page('bench.html'), sweep: page('sweep.html') },
+    },
   },
   server: { host: '127.0.0.1' },
   test: {

@@ -1,0 +1,149 @@
+/**
+ * The sweep page: read the form, train the population in slices with progress and Cancel, then show the
+ * table, the summary and the small multiples; a click on a thumbnail opens that member in the app.
+ */
+import type { SweepModel } from '../app/sweepModel';
+import { sweepModel } from '../app/sweepModel';
+import { prepare } from '../experiment/experiment';
+import type { SweepResult } from '../experiment/sweep';
+import { formFromQuery, readForm, setUpForm } from './form';
+import { memberLink } from './memberLink';
+import { projectionText } from './representation';
+import type { SweepRequest } from './request';
+import { readRequest } from './request';
+import type { SweepProgress } from './slicedSweep';
+import { SweepCancelled, runSlicedSweep } from './slicedSweep';
+import { sweepSummary } from './summary';
+import { renderTable } from './table';
+import type { SweepHookState } from './testHook';
+import { installSweepHook } from './testHook';
+import { renderThumbnails } from './thumbnails';
+
+const byId = <T extends HTMLElement>(id: string): T => {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`the sweep page has no #${id}`);
+  return el as T;
+};
+
+interface Finished {
+  request: SweepRequest;
+  result: SweepResult;
+  model: SweepModel;
+  summary: string;
+}
+
+export function mountSweepPage(device: GPUDevice, adapter: string, testing: boolean): void {
+  byId('adapter').textContent = adapter;
+  setUpForm(formFromQuery(location.search));
+  const form = byId<HTMLFormElement>('controls');
+  const run = byId<HTMLButtonElement>('run');
+  const cancel = byId<HTMLButtonElement>('cancel');
+  const bar = byId<HTMLProgressElement>('bar');
+  const label = byId('progress-label');
+  const error = byId('form-error');
+  let cancelled = false;
+  let last: Finished | null = null;
+  const state: SweepHookState = {
+    running: false,
+    epochsDone: 0,
+    epochs: 0,
+    diverged: 0,
+    outcome: null,
+    message: '',
+    runs: 0,
+  };
+  const say = (text: string): void => {
+    state.message = text;
+    label.textContent = text;
+  };
+  const progress = (p: SweepProgress): void => {
+    Object.assign(state, { epochsDone: p.epochsDone, epochs: p.epochs, diverged: p.diverged });
+    bar.value = p.epochs ? p.epochsDone / p.epochs : 0;
+    say(`${p.epochsDone} of ${p.epochs} epochs · ${p.members} networks · ${p.diverged} diverged`);
+  };
+
+  const show = (done: Finished): void => {
+    const { request, result, model } = done;
+    renderTable(byId<HTMLTableSectionElement>('groups-body'), model, result);
+    byId('summary').textContent = done.summary;
+    const run = prepare(request.exp);
+    byId('thumbs-note').textContent =
+      `Hidden layer ${result.layer} of every member shown (${model.thumbnails.length} of ${result.rows.reduce((n, r) => n + r.members.length, 0)}, ` +
+      `spread from each configuration's worst to its best): the test points${run.train.inputSize === 2 ? ' and a coarse grid of the input plane' : ''}, ` +
+      `computed with the TypeScript twin's forward pass on the CPU. ${[...new Set(request.widths)].map((w) => `${w} unit${w > 1 ? 's' : ''}: ${projectionText(w)}`).join('; ')}. ` +
+      'The frame is the member’s test accuracy (red low, green 1). Click one to open it in Detangle with its trained weights: ' +
+      'it opens paused, with no timeline history (the sweep keeps only the final weights), and leaves story mode.';
+    renderThumbnails(byId('thumbs'), {
+      model,
+      result,
+      spec: run.spec,
+      data: run.test ?? run.train,
+      onOpen: (t) => {
+        void memberLink(request.exp, result, t, testing)
+          .then((href) => location.assign(href))
+          .catch((e: unknown) =>
+            say(`Could not open that member: ${e instanceof Error ? e.message : String(e)}`),
+          );
+      },
+    });
+    byId('results').hidden = false;
+  };
+
+  const start = async (): Promise<void> => {
+    error.textContent = '';
+    let request: SweepRequest;
+    try {
+      request = readRequest(readForm());
+      prepare(request.exp);
+    } catch (e) {
+      error.textContent = e instanceof Error ? e.message : String(e);
+      return;
+    }
+    cancelled = false;
+    Object.assign(state, { running: true, outcome: null });
+    run.disabled = true;
+    cancel.disabled = false;
+    byId('progress-box').hidden = false;
+    try {
+      const result = await runSlicedSweep(device, request, {
+        onProgress: progress,
+        cancelled: () => cancelled,
+      });
+      const model = sweepModel(result);
+      last = { request, result, model, summary: sweepSummary(request.exp, result) };
+      show(last);
+      state.outcome = 'done';
+      say(
+        `Done: ${result.rows.reduce((n, r) => n + r.members.length, 0)} networks × ${result.epochs} epochs in ${result.seconds.toFixed(1)} s ` +
+          `(${Math.round(result.networkStepsPerSecond).toLocaleString('en')} network-steps/s) · ${state.diverged} diverged`,
+      );
+    } catch (e) {
+      if (e instanceof SweepCancelled) {
+        state.outcome = 'cancelled';
+        say(
+          `Cancelled after ${e.epochsDone} of ${request.exp.epochs} epochs; the results below (if any) are from the previous run.`,
+        );
+      } else {
+        state.outcome = 'failed';
+        say(`The sweep failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    } finally {
+      state.running = false;
+      state.runs++;
+      run.disabled = false;
+      cancel.disabled = true;
+    }
+  };
+
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (!state.running) void start();
+  });
+  cancel.addEventListener('click', () => {
+    cancelled = true;
+    say(`Cancelling at the next slice…`);
+  });
+  run.disabled = false;
+  document.body.dataset.state = 'ready';
+  if (testing) installSweepHook({ device, state: () => ({ ...state }), last: () => last });
+}

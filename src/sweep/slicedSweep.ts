@@ -1,0 +1,156 @@
+/**
+ * A sweep trained in slices, so that a page stays responsive and can stop it: the same population and
+ * the same result as runSweep (src/experiment/sweep.ts), but the training is submitted a slice at a time,
+ * each slice waits for the GPU to finish before the next one, and between slices the caller's `cancelled`
+ * is asked. Member statistics are read for progress at most every `progressMs`, one request at a time.
+ */
+import type { MemberStats, PopulationMember } from '../engine/population';
+import { Population } from '../engine/population';
+import { stepsPerEpoch } from '../engine/permutation';
+import { archText, prepare } from '../experiment/experiment';
+import type { SweepMember, SweepResult, SweepRow } from '../experiment/sweep';
+import { quantile } from '../experiment/sweep';
+import type { SweepRequest } from './request';
+
+export interface SweepProgress {
+  epochsDone: number;
+  epochs: number;
+  members: number;
+  /** Members diverged at the latest statistics read back. */
+  diverged: number;
+}
+
+export interface SliceOptions {
+  onProgress?: (p: SweepProgress) => void;
+  cancelled?: () => boolean;
+  /** Time a slice of training should take on the GPU (the slice grows or shrinks toward it); default 40. */
+  sliceMs?: number;
+  progressMs?: number;
+}
+
+/** A sweep that was cancelled: no result, where it stopped. */
+export class SweepCancelled extends Error {
+  constructor(readonly epochsDone: number) {
+    super(`cancelled after ${epochsDone} epochs`);
+    this.name = 'SweepCancelled';
+  }
+}
+
+const nextTask = (): Promise<void> => new Promise((ok) => setTimeout(ok, 0));
+
+/** Trains the request's population in slices; resolves with the sweep's result and every member's weights. */
+export async function runSlicedSweep(
+  device: GPUDevice,
+  request: SweepRequest,
+  options: SliceOptions = {},
+): Promise<SweepResult> {
+  const { exp, seeds, widths, rates, layer, target } = request;
+  const run = prepare(exp);
+  const configs = widths.flatMap((width) => rates.map((lr) => ({ width, lr })));
+  const members: PopulationMember[] = configs.flatMap(({ width, lr }) =>
+    seeds.map((seed) => ({ seed, width, learningRate: lr })),
+  );
+  const population = await Population.create(device, {
+    spec: run.spec,
+    optimizer: run.optimizer,
+    batchSize: exp.batchSize,
+    members,
+    layer,
+  });
+  const perEpoch = stepsPerEpoch(run.train.y.length, exp.batchSize);
+  const totalSteps = exp.epochs * perEpoch;
+  const sliceMs = options.sliceMs ?? 40;
+  const progressMs = options.progressMs ?? 250;
+  const start = performance.now();
+  let final: MemberStats[];
+  let params: Float32Array[];
+  try {
+    population.setData(run.train, run.test);
+    let done = 0;
+    let slice = Math.min(perEpoch, totalSteps);
+    let diverged = 0;
+    let asking: Promise<void> | null = null;
+    let lastAsked = -Infinity;
+    const report = (): void =>
+      options.onProgress?.({
+        epochsDone: Math.floor(done / perEpoch),
+        epochs: exp.epochs,
+        members: members.length,
+        diverged,
+      });
+    report();
+    while (done < totalSteps) {
+      if (options.cancelled?.()) throw new SweepCancelled(Math.floor(done / perEpoch));
+      const steps = Math.min(slice, totalSteps - done);
+      const t0 = performance.now();
+      population.train(steps);
+      await device.queue.onSubmittedWorkDone();
+      done += steps;
+      const took = performance.now() - t0;
+      if (took < sliceMs / 2) slice *= 2;
+      else if (took > sliceMs * 2 && slice > 1) slice = Math.max(1, Math.floor(slice / 2));
+      if (!asking && performance.now() - lastAsked > progressMs) {
+        lastAsked = performance.now();
+        asking = population.stats().then((stats) => {
+          diverged = stats.filter((s) => s.divergedAtStep !== null).length;
+          asking = null;
+        });
+      }
+      report();
+      await nextTask();
+    }
+    if (asking) await asking;
+    final = await population.stats();
+    params = await population.readParams();
+    diverged = final.filter((s) => s.divergedAtStep !== null).length;
+    report();
+  } finally {
+    population.dispose();
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const steps = final.reduce((sum, s) => sum + (s.divergedAtStep ?? s.step), 0);
+  const rows = configs.map(({ width, lr }, c): SweepRow => {
+    const group = seeds.map((seed, i): SweepMember => {
+      const m = c * seeds.length + i;
+      const s = final[m];
+      const set = s.test ?? s.train;
+      return {
+        seed,
+        testAccuracy: set.accuracy!,
+        testLoss: set.loss,
+        diverged: s.divergedAtStep !== null,
+        params: params[m],
+      };
+    });
+    const healthy = group.filter((m) => !m.diverged);
+    const sorted = healthy.map((m) => m.testAccuracy).sort((a, b) => a - b);
+    const reached = healthy.filter((m) => m.testAccuracy >= target).length;
+    const arch = [...exp.arch];
+    arch[layer] = width;
+    return {
+      width,
+      lr,
+      arch: archText(arch),
+      members: group,
+      reached,
+      fractionReached: reached / group.length,
+      diverged: group.length - healthy.length,
+      min: quantile(sorted, 0),
+      q1: quantile(sorted, 0.25),
+      median: quantile(sorted, 0.5),
+      q3: quantile(sorted, 0.75),
+      max: quantile(sorted, 1),
+    };
+  });
+  return {
+    rows,
+    layer,
+    target,
+    dataSeed: exp.seed,
+    epochs: exp.epochs,
+    steps: final.length ? Math.max(...final.map((s) => s.step)) : 0,
+    seconds,
+    networkStepsPerSecond: seconds > 0 ? steps / seconds : 0,
+    shapes: new Set(widths).size,
+  };
+}
