@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DATASETS, makeDataset } from '../src/data/registry';
 import { TOPOLOGY, topologyHint, unitsNeeded } from '../src/data/topology';
-import { buildSpec, type NetworkSpec } from '../src/engine/spec';
+import { buildSpec, paramLayout, type NetworkSpec } from '../src/engine/spec';
 import { collapsedShare, foldMap, foldedShare, foldColor, FOLD_COLORS } from '../src/view/folds';
-import { layerBadge, layerBadges, relativeDet } from '../src/view/topology';
+import { dataCells, FoldShares, foldShares, planeDot } from '../src/view/foldShare';
+import { layerBadge, layerBadges, layerBadgesOver, relativeDet } from '../src/view/topology';
 
 /** A one-layer network 2 → m with the given weights (row-major) and zero biases after them. */
 function oneLayer(m: number, n: number, activation: string, w: number[], slope = 0.01) {
@@ -46,10 +47,17 @@ describe('layer badges', () => {
 
   it('ReLU and leaky ReLU with slope 0 (or below) fold', () => {
     const relu = oneLayer(2, 2, 'relu', ROTATION);
+    expect(layerBadge(relu.spec, 0, relu.params).label).toBe('folds');
     const b = layerBadge(relu.spec, 0, relu.params, 0.25);
     expect(b.kind).toBe('folds');
-    expect(b.label).toBe('folds');
-    expect(b.why).toMatch(/ReLU.*25 % of the cells folded/);
+    expect(b.label).toBe("folds (25 % of the data's cells)");
+    expect(b.why).toMatch(/ReLU.*; 25 % of the cells holding data are turned over or squashed flat/);
+    expect(layerBadge(relu.spec, 0, relu.params, 0.001).label).toBe("folds (< 1 % of the data's cells)");
+    expect(layerBadge(relu.spec, 0, relu.params, 0).label).toBe("folds (0 % of the data's cells)");
+    expect(layerBadge(relu.spec, 0, relu.params, 0.996).label).toBe("folds (> 99 % of the data's cells)");
+    // A homeomorphism's badge says nothing of shares.
+    const tanh = oneLayer(2, 2, 'tanh', ROTATION);
+    expect(layerBadge(tanh.spec, 0, tanh.params, 0.5).label).toBe('homeomorphism');
     for (const slope of [0, -0.5]) {
       const leaky = oneLayer(2, 2, 'leaky_relu', ROTATION, slope);
       expect(layerBadge(leaky.spec, 0, leaky.params).kind, `slope ${slope}`).toBe('folds');
@@ -267,5 +275,163 @@ describe('fold map (twin)', () => {
     const lum = (r: number) => (foldColor(r, false, c), c[0] + c[1] + c[2]);
     expect(lum(0.01)).toBeLessThan(lum(0.5));
     expect(lum(0.5)).toBeLessThan(lum(4));
+  });
+});
+
+/** n x n points evenly over [-1, 1]² (the corners included, so the box is exactly [-1, 1]²). */
+function squarePoints(n: number): Float32Array {
+  const p = new Float32Array(2 * n * n);
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < n; i++) p.set([-1 + (2 * i) / (n - 1), -1 + (2 * j) / (n - 1)], 2 * (j * n + i));
+  return p;
+}
+
+/** A network from per-layer [units, activation, weights (row-major), biases]. */
+function net(layers: [number, string, number[], number[]][]) {
+  const spec = {
+    inputSize: 2,
+    layers: layers.map(([units, activation]) => ({ units, activation, slope: 0.01 })),
+    loss: 'mse',
+  } as NetworkSpec;
+  const params = new Float32Array(layers.flatMap(([, , w, b]) => [...w, ...b]));
+  return { spec, params };
+}
+
+describe('folded share of the data’s cells', () => {
+  it('the data’s cells: those of a grid over the points’ box that hold a point, with their corners', () => {
+    // Two points in opposite corners of the box and one in the middle: three cells of 16 x 16.
+    const grid = dataCells(Float32Array.of(-1, -1, 1, 1, 0.01, 0.01), 3);
+    expect(grid.h).toEqual([2 / 16, 2 / 16]);
+    expect(Array.from(grid.cells)).toEqual([0, 8 * 16 + 8, 16 * 16 - 1]);
+    // Corners of the last cell: (15, 15) ... (16, 16) on the vertex lattice.
+    const k = 2;
+    const corner = (q: number) =>
+      Array.from(grid.coords.subarray(2 * grid.corners[4 * k + q], 2 * grid.corners[4 * k + q] + 2));
+    expect(corner(0)).toEqual([1 - 2 / 16, 1 - 2 / 16]);
+    expect(corner(1)).toEqual([1, 1 - 2 / 16]);
+    expect(corner(2)).toEqual([1 - 2 / 16, 1]);
+    expect(corner(3)).toEqual([1, 1]);
+    expect(grid.coords.length / 2).toBe(12);
+    expect(() => dataCells(grid.coords, 1, 0)).toThrow(/fold share grid: must be a whole number ≥ 1; got 0/);
+  });
+
+  const points = squarePoints(40);
+  const shares = (n: ReturnType<typeof net>) =>
+    new FoldShares(n.spec, points, points.length / 2).compute(n.params);
+
+  it('a linear or tanh 2-2 map folds nothing, a mirror (det W < 0) or a tiny W included', () => {
+    for (const act of ['linear', 'tanh']) {
+      for (const w of [
+        [1.3, -0.6, 0.4, 0.9],
+        [0.4, 0.9, 1.3, -0.6],
+        [1.3e-3, -0.6e-3, 0.4e-3, 0.9e-3],
+      ]) {
+        const r = shares(net([[2, act, w, [0.2, -0.1]]]));
+        expect(r.share, `${act} ${w}`).toEqual([0]);
+      }
+    }
+  });
+
+  it('each cell’s ratio is det J at its centre (tanh 2-2, within O(h²)); wider: the area scale', () => {
+    const W = [1.3, -0.6, 0.4, 0.9];
+    const b = [0.2, -0.1];
+    const detW = W[0] * W[3] - W[1] * W[2];
+    const r = shares(net([[2, 'tanh', W, b]]));
+    const grid = dataCells(points, points.length / 2);
+    let worst = 0;
+    grid.cells.forEach((c, k) => {
+      const x = grid.lo[0] + ((c % 16) + 0.5) * grid.h[0];
+      const y = grid.lo[1] + (Math.floor(c / 16) + 0.5) * grid.h[1];
+      const z = [W[0] * x + W[1] * y + b[0], W[2] * x + W[3] * y + b[1]];
+      const exact = (1 - Math.tanh(z[0]) ** 2) * (1 - Math.tanh(z[1]) ** 2) * detW;
+      worst = Math.max(worst, Math.abs(r.ratio[0][k] - exact));
+    });
+    // h = 1/8: the corner average's error is O(h²) ≈ 0.02 here.
+    expect(worst).toBeLessThan(0.03);
+    // (x, y) → (2x, y, x + y): area scale |(2, 0, 1) × (0, 1, 1)| = 3 everywhere.
+    const lifted = shares(net([[3, 'linear', [2, 0, 0, 1, 1, 1], [0, 0, 0]]]));
+    for (const v of lifted.ratio[0]) expect(v).toBeCloseTo(3, 4);
+  });
+
+  it('tangent planes: turned in the plane they still face the same way; flipped, they face apart', () => {
+    const v = [1, 0, 0, 0, 1, 0, 0, 1, 0, -1, 0, 0, -1, 0, 0, 0, 1, 0];
+    // (x̂, ŷ) against (ŷ, −x̂): the same plane turned a quarter, same side.
+    expect(planeDot(v, 0, 3, 6, 9, 3)).toBe(1);
+    // (x̂, ŷ) against (−x̂, ŷ): folded back.
+    expect(planeDot(v, 0, 3, 12, 15, 3)).toBe(-1);
+  });
+
+  it('a layer that cuts every point to 0 collapses all the data’s cells', () => {
+    const r = shares(net([[2, 'relu', [1, 0, 0, 1], [-5, -5]]]));
+    expect(r.collapsed).toEqual([1]);
+    expect(r.share).toEqual([1]);
+  });
+
+  it('a ReLU 2-2 layer (W = I) collapses the three quadrants it cuts, and turns nothing over', () => {
+    const r = shares(net([[2, 'relu', [1, 0, 0, 1], [0, 0]]]));
+    expect(r.cells).toBe(256);
+    expect(r.collapsed[0]).toBe(0.75);
+    expect(r.folded[0]).toBe(0);
+    expect(r.share[0]).toBe(0.75);
+  });
+
+  it('|x| made of ReLUs turns the x < 0 half over in 2-D, and folds a 3-D sheet back along x = 0', () => {
+    // Hidden: relu(x), relu(−x), relu(y + 2); a right-angled crease in 3-D, not a fold.
+    const hidden: [number, string, number[], number[]] = [3, 'relu', [1, 0, -1, 0, 0, 1], [0, 0, 2]];
+    // (2 relu(x) + relu(−x), y + 2): det 2 for x > 0, −1 for x < 0: the smaller side is turned over.
+    const flat = shares(net([hidden, [2, 'linear', [2, 1, 0, 0, 0, 1], [0, 0]]]));
+    expect(flat.share).toEqual([0, 0.5]);
+    expect(flat.folded[1]).toBe(0.5);
+    // (relu(x) + relu(−x), y, 0) = (|x|, y, 0): the sheet folds back on itself at x = 0, between the
+    // two columns of cells either side of it.
+    const sheet = shares(net([hidden, [3, 'linear', [1, 1, 0, 0, 0, 1, 0, 0, 0], [0, -2, 0]]]));
+    expect(sheet.folded).toEqual([0, 2 / 16]);
+    expect(sheet.collapsed).toEqual([0, 0]);
+  });
+
+  it('only the cells holding data count', () => {
+    // Points on the x > 0 half only: the |x| map of the last test has nothing turned over there.
+    const right = points.filter((_, k) => k % 2 === 1 || points[k] > 0);
+    const half = Float32Array.from(
+      Array.from({ length: points.length / 2 }, (_, v) => v).flatMap((v) =>
+        points[2 * v] > 0 ? [points[2 * v], points[2 * v + 1]] : [],
+      ),
+    );
+    expect(right.length).toBeGreaterThan(0);
+    const n = net([
+      [3, 'relu', [1, 0, -1, 0, 0, 1], [0, 0, 2]],
+      [2, 'linear', [2, 1, 0, 0, 0, 1], [0, 0]],
+    ]);
+    const r = new FoldShares(n.spec, half, half.length / 2).compute(n.params);
+    expect(r.share).toEqual([0, 0]);
+  });
+
+  it('the rings through a 12-layer, 32-wide tanh network: a millisecond or so per weights read back', () => {
+    const data = makeDataset('rings', {}, 5);
+    // Twelve dense layers: eleven hidden of 32 units and the output.
+    const spec = buildSpec([2, ...Array<number>(11).fill(32), 1], 'tanh', 'bce');
+    const params = new Float32Array(paramLayout(spec).count);
+    for (let i = 0; i < params.length; i++) params[i] = Math.sin(i * 12.9898) * 0.4;
+    // Warm (the JIT), then the median of runs: the machine is shared, its slow runs are not the code's.
+    const times: number[] = [];
+    for (let i = 0; i < 40; i++) {
+      const start = performance.now();
+      foldShares(spec, params, data.x);
+      times.push(performance.now() - start);
+    }
+    const ms = times.slice(10).sort((a, b) => a - b)[15];
+    const r = foldShares(spec, params, data.x)!;
+    console.log(
+      `fold shares, rings (${data.x.length / 2} points, ${r.cells} cells), 12 layers x 32 tanh: ` +
+        `median ${ms.toFixed(2)} ms, fastest ${Math.min(...times).toFixed(2)} ms`,
+    );
+    expect(r.share.length).toBe(12);
+    expect(ms).toBeLessThan(30);
+    // Badges with their shares: a ReLU network's hidden layers say how much of the data they fold.
+    const relu = buildSpec([2, 3, 2, 1], 'relu', 'bce');
+    const rp = new Float32Array(paramLayout(relu).count).map((_, i) => Math.cos(i * 1.7));
+    const badges = layerBadgesOver(relu, rp, data.x);
+    expect(badges[0].label).toMatch(/^folds \((\d+|< 1) % of the data's cells\)$/);
+    expect(layerBadgesOver(relu, rp, null)[0].label).toBe('folds');
   });
 });
