@@ -74,6 +74,11 @@ export class HistoryRecorder {
   private readonly pending: Pending[] = [];
   /** Called with an error from a read. */
   onError: (error: unknown) => void = () => {};
+  /**
+   * The epoch a step belongs to, where the app knows it exactly (else the latest statistics' epoch is
+   * kept, which may lag the step by a few frames).
+   */
+  epochOf: (step: number) => number | null = () => null;
 
   constructor(options: HistoryOptions = {}) {
     this.history = new History(options);
@@ -227,9 +232,15 @@ export class HistoryRecorder {
     while (this.pending.length > 0 && this.pending[0].done) {
       const p = this.pending.shift()!;
       if (p.state && allFinite(p.state.params) && allFinite(p.state.moments)) {
-        this.history.record({ step: p.step, ...p.state, ...figures(trainer.stats, p.step) });
+        this.history.record({ step: p.step, ...p.state, ...this.figures(trainer, p.step) });
       }
     }
+  }
+
+  private figures(trainer: Trainer, step: number): ReturnType<typeof figures> {
+    const f = figures(trainer.stats, step);
+    const epoch = this.epochOf(step);
+    return epoch === null ? f : { ...f, epoch };
   }
 
   private read(trainer: Trainer, step: number): void {
@@ -251,7 +262,7 @@ export class HistoryRecorder {
           step,
           params: state.params,
           moments: state.moments,
-          ...figures(trainer.stats, step),
+          ...this.figures(trainer, step),
         });
       },
       (e: unknown) => {

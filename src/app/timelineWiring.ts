@@ -5,6 +5,7 @@
  * history taken from a model file. It runs once per frame, after drawing, and allocates nothing then
  * unless the history or the moment shown changed.
  */
+import { stepsPerEpoch } from '../engine/permutation';
 import type { ModelMoment } from '../share/model-json';
 import { bindTimelineKeys } from '../ui/keyboard';
 import { TimelineBar, type HistoryVideoMode, type TimelineView } from '../ui/timeline';
@@ -13,11 +14,13 @@ import type { HistoryEntry } from './history';
 import { DEFAULT_TARGET_ACCURACY, timelineMarks } from './timelineMarks';
 import { TimelinePlayback } from './timelinePlayback';
 import { TimelineScrub } from './timelineScrub';
+import { GpuTrainer } from './trainer';
 
 /** What the timeline needs of the app. */
 export type TimelineHost = Pick<
   App,
   | 'chart'
+  | 'data'
   | 'dispatch'
   | 'divergedAt'
   | 'dom'
@@ -100,6 +103,13 @@ export class TimelineWiring {
           record: (mode) => this.onRecord(mode),
         })
       : null;
+    // A moment's epoch from its step, as the engine counts it (the statistics at hand may lag).
+    app.recorder.epochOf = (step) => {
+      const trainer = app.trainer;
+      const n = app.data?.train.y.length ?? 0;
+      if (!(trainer instanceof GpuTrainer) || n === 0) return null;
+      return Math.floor(step / stepsPerEpoch(n, trainer.engine.batchSize));
+    };
     app.chart.onSeek = (step) => {
       const index = app.recorder.history.indexNear(step);
       if (index >= 0) this.seek(index);
