@@ -128,6 +128,8 @@ export class Runtime {
       trainer = cpu;
     }
     trainer.setData(data.train, data.test);
+    // A failed probe (a lost device, say) leaves the kernel to auto's rule; the loss is handled elsewhere.
+    if (trainer instanceof GpuTrainer) await trainer.tuneKernel().catch(() => {});
     this.trainer = trainer;
     this.spec = spec;
     s.position = Math.min(s.position, spec.layers.length);

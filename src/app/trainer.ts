@@ -5,10 +5,14 @@
  */
 import { Engine } from '../engine/engine';
 import { GridTransform } from '../engine/grid';
+import { probeKernels } from '../engine/kernel-probe';
 import type { NetworkSpec, OptimizerSpec } from '../engine/spec';
-import type { EngineConfig, Stats } from '../engine/types';
+import type { EngineConfig, KernelTimings, Stats } from '../engine/types';
 import type { Dataset } from '../data/types';
 import type { WorkerReply, WorkerRequest } from './trainWorker';
+
+/** Measured seconds per step of the kernels `auto` chooses between, per shape, optimiser and batch. */
+const KERNEL_TIMINGS = new Map<string, KernelTimings>();
 
 /** Weights, optimiser moments (null where the trainer cannot read them) and the step they belong to. */
 export interface TrainerState {
@@ -102,6 +106,20 @@ export class GpuTrainer implements Trainer {
 
   setData(train: Dataset, test: Dataset | null): void {
     this.engine.setData(train, test);
+  }
+
+  /**
+   * Where the fused kernel does not take the network, times the two kernels `auto` chooses between on this
+   * device (once per shape, optimiser and batch in this page) and runs the faster; the weights, moments
+   * and step are left as they were.
+   */
+  async tuneKernel(): Promise<void> {
+    await probeKernels(this.engine, { steps: 16, cache: KERNEL_TIMINGS });
+  }
+
+  /** The training kernel that runs. */
+  get kernel(): string {
+    return this.engine.kernelInfo.kernel;
   }
 
   setOptimizer(optimizer: OptimizerSpec): void {

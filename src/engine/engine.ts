@@ -285,6 +285,22 @@ export class Engine {
     this.selectKernel();
   }
 
+  /** The kernel asked for: 'auto' or one kernel pinned (kernelInfo says which one runs). */
+  get kernelChoice(): 'auto' | KernelKind {
+    return this.options.kernel;
+  }
+
+  /** The optimiser's kind (a speed probe keys its measurements on it). */
+  get optimizerKind(): OptimizerSpec['kind'] {
+    return this.optimizer.kind;
+  }
+
+  /** Pins a kernel (or 'auto'); the weights, moments and position stay as they are. */
+  setKernel(kernel: 'auto' | KernelKind): void {
+    this.options.kernel = kernel;
+    this.selectKernel();
+  }
+
   setBatchSize(batchSize: number): void {
     checkBatchSize(batchSize);
     this.options.batchSize = batchSize;
