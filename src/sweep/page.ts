@@ -51,6 +51,7 @@ export function mountSweepPage(device: GPUDevice, adapter: string, testing: bool
     outcome: null,
     message: '',
     runs: 0,
+    seconds: null,
   };
   const say = (text: string): void => {
     state.message = text;
@@ -104,14 +105,25 @@ export function mountSweepPage(device: GPUDevice, adapter: string, testing: bool
     run.disabled = true;
     cancel.disabled = false;
     byId('progress-box').hidden = false;
+    const shapes = new Set(request.widths).size;
+    say(`Making the data and compiling ${shapes} kernel${shapes > 1 ? 's' : ''} (one per shape)…`);
+    bar.value = 0;
+    const t0 = performance.now();
+    let t1 = 0;
     try {
       const result = await runSlicedSweep(device, request, {
-        onProgress: progress,
+        onProgress: (p) => {
+          t1 ||= performance.now();
+          progress(p);
+        },
         cancelled: () => cancelled,
       });
+      const t2 = performance.now();
       const model = sweepModel(result);
       last = { request, result, model, summary: sweepSummary(request.exp, result) };
       show(last);
+      const s = (ms: number): number => Math.round(ms) / 1000;
+      state.seconds = { prepare: s(t1 - t0), train: s(t2 - t1), draw: s(performance.now() - t2) };
       state.outcome = 'done';
       say(
         `Done: ${result.rows.reduce((n, r) => n + r.members.length, 0)} networks × ${result.epochs} epochs in ${result.seconds.toFixed(1)} s ` +

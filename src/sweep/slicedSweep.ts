@@ -80,7 +80,11 @@ export async function runSlicedSweep(
       });
     report();
     while (done < totalSteps) {
-      if (options.cancelled?.()) throw new SweepCancelled(Math.floor(done / perEpoch));
+      if (options.cancelled?.()) {
+        // Let a statistics request in flight settle before the population's buffers are destroyed.
+        if (asking) await asking;
+        throw new SweepCancelled(Math.floor(done / perEpoch));
+      }
       const steps = Math.min(slice, totalSteps - done);
       const t0 = performance.now();
       population.train(steps);
@@ -91,10 +95,16 @@ export async function runSlicedSweep(
       else if (took > sliceMs * 2 && slice > 1) slice = Math.max(1, Math.floor(slice / 2));
       if (!asking && performance.now() - lastAsked > progressMs) {
         lastAsked = performance.now();
-        asking = population.stats().then((stats) => {
-          diverged = stats.filter((s) => s.divergedAtStep !== null).length;
-          asking = null;
-        });
+        // Progress only: a failed read leaves the count as it was (the final statistics would fail too).
+        asking = population.stats().then(
+          (stats) => {
+            diverged = stats.filter((s) => s.divergedAtStep !== null).length;
+            asking = null;
+          },
+          () => {
+            asking = null;
+          },
+        );
       }
       report();
       await nextTask();

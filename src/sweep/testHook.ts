@@ -31,6 +31,8 @@ export interface SweepHookState {
   outcome: string | null;
   message: string;
   runs: number;
+  /** Seconds of the last finished run: data and kernels, training (slices), tables and thumbnails. */
+  seconds: { prepare: number; train: number; draw: number } | null;
 }
 
 export interface SweepHook {
