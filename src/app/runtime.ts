@@ -252,6 +252,7 @@ export class Runtime {
     v.showReferences = s.showReferences;
     v.showMistakes = s.showMistakes;
     v.showFolds = s.showFolds;
+    v.preActivation = s.preActivation;
     v.functionView = s.functionView;
     v.projectionMode = s.projection;
     v.wideDims = Number(s.wideDims);

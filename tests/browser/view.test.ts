@@ -250,7 +250,11 @@ describe('one continuous picture (WebGPU)', () => {
     await showAt(page, 1);
     const before = (await page.evaluate((n) => window.__detangle!.probe(n) as ViewProbe, STAGE_PROBES))
       .points;
-    await page.evaluate(() => window.__detangle!.viewOption('preActivation', true));
+    // Through the panel's own switch, as a person turns it on.
+    const toggle = page
+      .locator('.lil-controller', { hasText: 'pre-activation z' })
+      .locator('input[type=checkbox]');
+    await toggle.check();
     const probes = await sweep(page, 3);
     expectContinuous('rings 2-3-2-1, pre-activation z', continuity(probes));
     for (const t of [0.3, 1, 1.2, 2, 3]) {
@@ -267,7 +271,7 @@ describe('one continuous picture (WebGPU)', () => {
     const strip = await page.evaluate(() => document.querySelector('#strip-cells')?.textContent ?? '');
     expect(strip).toContain('pre-activation z');
     await shoot(page, '#main-canvas', 'view-rings-hidden1-preactivation');
-    await page.evaluate(() => window.__detangle!.viewOption('preActivation', false));
+    await toggle.uncheck();
     await showAt(page, 1);
     expect(await captionText(page)).not.toContain('pre-activation');
     expect(errors).toEqual([]);
