@@ -10,6 +10,9 @@ import { exportModelWithHistory, importModelTextWithHistory } from './historyFil
 import { recordHistoryVideo } from './historyVideo';
 import { continueAfterDivergence } from './recovery';
 import { bufferCount, liveBuffers } from './bufferCounter';
+import { readFoldStage, type FoldProbeHost } from '../view/foldReadback';
+import { foldShares } from '../view/foldShare';
+import { layerBadges } from '../view/topology';
 
 export interface DebugHook {
   /** Which backend draws and trains; whether three.js really runs on WebGPU. */
@@ -174,6 +177,28 @@ export interface DebugHook {
   timelineLive(): Promise<void>;
   /** Trains on from the moment shown (without asking). */
   timelineResume(): Promise<void>;
+  /**
+   * The fold map as the main view's vertex stage computes it at grid vertices `vertices` and slider
+   * position t (signed ratio or area scale, folded 0/1), with the vertices' input coordinates (x, y each);
+   * null without a GPU grid.
+   */
+  readFolds(
+    t: number,
+    vertices: number[],
+  ): Promise<{ ratio: number[]; folded: number[]; input: number[] } | null>;
+  /**
+   * Per layer, the share of the data's cells folded over or collapsed (CPU, from the weights drawn) and
+   * the badges' labels with them; null for data that is not 2-D.
+   */
+  foldShares(): {
+    share: number[];
+    folded: number[];
+    collapsed: number[];
+    cells: number;
+    labels: string[];
+    /** The data's bounding box: x0, y0, x1, y1. */
+    box: number[];
+  } | null;
 }
 
 declare global {
@@ -348,6 +373,30 @@ export function installDebugHook(app: App): void {
     timelineResume: async () => {
       await app.scrub.resume();
       await app.queue(() => {});
+    },
+    readFolds: (t, vertices) =>
+      readFoldStage(
+        app.views as unknown as FoldProbeHost,
+        (app.views as unknown as { gridStorage: unknown }).gridStorage,
+        t,
+        vertices,
+      ),
+    foldShares: () => {
+      const spec = app.spec;
+      const params = app.views.path?.currentParams;
+      const points = app.data?.full.x;
+      if (!spec || !params || !points || app.data?.full.inputSize !== 2) return null;
+      const r = foldShares(spec, params, points);
+      if (!r) return null;
+      const labels = layerBadges(spec, params, r.share).map((b) => b.label);
+      return {
+        share: r.share,
+        folded: r.folded,
+        collapsed: r.collapsed,
+        cells: r.cells,
+        labels,
+        box: r.box,
+      };
     },
     viewOption: (name, value) => {
       (app.views as unknown as Record<string, unknown>)[name] = value;

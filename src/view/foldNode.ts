@@ -39,8 +39,23 @@ export function foldColorOf(ratio: N, folded: N): N {
   return folded.select(foldedColor, ramp);
 }
 
-/** Fold colour of grid vertex `index` of a G x G grid, from the display formula `u` over `buffer`. */
-export function foldColorNode(u: DisplayUniforms, f: FoldUniforms, buffer: N, index: N, g: number): N {
+/** The fold map's two values at a grid vertex: the signed ratio (or area scale) and whether it is folded. */
+export interface FoldValue {
+  ratio: N;
+  folded: N;
+}
+
+/**
+ * Signed area ratio (flat picture) or area scale (sheet in 3-D) of grid vertex `index` of a G x G grid, and
+ * whether it is folded, from the display formula `u` over `buffer` (folds.ts's foldMap is its twin).
+ */
+export function foldValueNode(
+  u: DisplayUniforms,
+  f: FoldUniforms,
+  buffer: N,
+  index: N,
+  g: number,
+): FoldValue {
   const v: N = uint(index);
   const G = uint(g);
   const i: N = v.mod(G);
@@ -63,5 +78,11 @@ export function foldColorNode(u: DisplayUniforms, f: FoldUniforms, buffer: N, in
   const ahead: N = cross(pr.sub(p), pu.sub(p));
   const behind: N = cross(p.sub(pl), p.sub(pd));
   const folded: N = sheet.select(dot(ahead, behind).lessThan(0), n.z.lessThan(0));
+  return { ratio, folded };
+}
+
+/** Fold colour of grid vertex `index` of a G x G grid, from the display formula `u` over `buffer`. */
+export function foldColorNode(u: DisplayUniforms, f: FoldUniforms, buffer: N, index: N, g: number): N {
+  const { ratio, folded } = foldValueNode(u, f, buffer, index, g);
   return foldColorOf(ratio, folded);
 }

@@ -37,6 +37,8 @@ export interface FoldShareResult {
   cells: number;
   /** Per layer, per data cell (in DataCells.cells order): signed area ratio (2-D) or area scale (wider). */
   ratio: Float64Array[];
+  /** The grid's box over the data: x0, y0, x1, y1. */
+  box: [number, number, number, number];
 }
 
 /** The cells of a G x G grid over the data's bounding box that hold at least one point. */
@@ -155,7 +157,9 @@ export class FoldShares {
     const { grid, layout, data, tangents, flags } = this;
     const n = grid.cells.length;
     forwardInto(this.spec, params, grid.coords, grid.coords.length / 2, layout, data);
-    const result: FoldShareResult = { share: [], folded: [], collapsed: [], cells: n, ratio: [] };
+    const [x0, y0] = grid.lo;
+    const box: FoldShareResult['box'] = [x0, y0, x0 + grid.g * grid.h[0], y0 + grid.g * grid.h[1]];
+    const result: FoldShareResult = { share: [], folded: [], collapsed: [], cells: n, ratio: [], box };
     const [hx, hy] = grid.h;
     for (let l = 0; l < this.spec.layers.length; l++) {
       const ratio = new Float64Array(n);
