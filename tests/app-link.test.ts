@@ -133,6 +133,45 @@ describe('the app writes links that read back as the same settings', () => {
   });
 });
 
+describe('the contractive penalty travels with the run', () => {
+  const data = sampleOf('rings', {}, 1);
+  const s = { ...defaultSettings(true), contractive: 0.0037, l2: 0.001 };
+
+  it('in a link, and a link without it turns it off', async () => {
+    const exp = experimentOf(s, data, false);
+    expect(exp.contractive).toBe(0.0037);
+    const url = experimentUrl(exp, 'http://x/', viewOf(s, 3));
+    expect(url).toContain('contractive=0.0037');
+    const back = settingsFromShared(defaultSettings(true), await parseExperimentQuery(url), {
+      gridGiven: false,
+    });
+    expect(back.contractive).toBe(0.0037);
+    const plain = experimentUrl(
+      experimentOf({ ...s, contractive: 0 }, data, false),
+      'http://x/',
+      viewOf(s, 3),
+    );
+    expect(plain).not.toContain('contractive');
+    const off = settingsFromShared(s, await parseExperimentQuery(plain), { gridGiven: false });
+    expect(off.contractive).toBe(0);
+    await expect(parseExperimentQuery(url.replace('0.0037', '11'))).rejects.toThrow(/contractive/);
+  });
+
+  it('in a model file; a weight out of range names its field', () => {
+    const spec = networkSpec(s, data);
+    const params = new Float32Array(
+      spec.layers.reduce((n, l, i) => n + l.units * ((i ? spec.layers[i - 1].units : 2) + 1), 0),
+    );
+    const text = exportModel(spec, params, experimentOf(s, data, false));
+    const model = importModel(text);
+    expect(model.experiment?.contractive).toBe(0.0037);
+    expect(settingsForModel(defaultSettings(true), model).settings.contractive).toBe(0.0037);
+    expect(() => importModel(text.replace('"contractive":0.0037', '"contractive":-1'))).toThrow(
+      /experiment\.contractive/,
+    );
+  });
+});
+
 describe('model files rebuild the same network', () => {
   const data = sampleOf('rings', {}, 1);
 

@@ -60,6 +60,7 @@ export function experimentOf(s: Settings, data: DataShape, csv: boolean): Experi
     seed: Math.round(s.seed),
     l1: s.l1,
     l2: s.l2,
+    ...(s.contractive ? { contractive: s.contractive } : {}),
     slope: s.slope,
   };
 }
@@ -93,6 +94,7 @@ function experimentKey(e: Experiment): string {
     e.seed,
     e.l1,
     e.l2,
+    e.contractive ?? 0,
     e.slope,
   ]);
 }
@@ -162,6 +164,7 @@ export function settingsFromShared(
     epochs: exp.epochs,
     l1: exp.l1,
     l2: exp.l2,
+    contractive: exp.contractive ?? 0,
     slope: exp.slope,
     position: view.slider > 0 ? view.slider : Math.max(0, view.layer),
     projection: view.projection,
@@ -190,6 +193,7 @@ export function settingsForModel(
     epochs: exp.epochs,
     l1: exp.l1,
     l2: exp.l2,
+    contractive: exp.contractive ?? 0,
   });
   if (exp.dataset === CSV_DATASET) return { settings: next, data: 'current' };
   Object.assign(next, {

@@ -9,7 +9,7 @@ import { DATASETS, DATASET_NAMES, datasetParams, getDataset, makeDataset } from 
 import { MAX_TEST_FRACTION } from '../data/split';
 import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
-import { LOSSES, OPTIMIZERS, SpecError, buildSpec } from '../engine/spec';
+import { LOSSES, MAX_CONTRACTIVE, OPTIMIZERS, SpecError, buildSpec } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
 import { prepare } from '../experiment/experiment';
 import { ShareError, messageOf, show } from './errors';
@@ -47,6 +47,7 @@ export const EXPERIMENT_KEYS: readonly ExperimentKey[] = [
   'seed',
   'l1',
   'l2',
+  'contractive',
   'slope',
 ];
 
@@ -143,6 +144,9 @@ export function checkExperiment(
   if (typeof exp.slope !== 'number' || !Number.isFinite(exp.slope)) {
     throw new ShareError(`must be a number in [0, 1); got ${show(exp.slope)}`, names.slope);
   }
+  if (exp.contractive !== undefined) {
+    checkNumber(exp.contractive, { min: 0, max: MAX_CONTRACTIVE, integer: false }, names.contractive);
+  }
   const arch: unknown = exp.arch;
   if (!Array.isArray(arch)) {
     throw new ShareError(`must be layer sizes, input first; got ${show(arch)}`, names.arch);
@@ -206,6 +210,7 @@ export function cleanExperiment(exp: Experiment): Experiment {
     seed: exp.seed + 0,
     l1: exp.l1 + 0,
     l2: exp.l2 + 0,
+    ...(exp.contractive ? { contractive: exp.contractive + 0 } : {}),
     slope: exp.slope + 0,
   };
 }
