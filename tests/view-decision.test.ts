@@ -251,6 +251,16 @@ describe('separation where the network separates (test points)', () => {
     expect(s.pcaBest).toBeLessThan(0.9);
   });
 
+  it("rings 2-16-16-2, the first hidden layer (not the last: the predictions' logistic plane)", () => {
+    const s = fixtureSeparation('rings-2-16-16-2', 1);
+    const pca = s.pcaBest;
+    console.log('rings 2-16-16-2 first hidden layer', JSON.stringify(s));
+    expect(s.source).toBe('logistic');
+    expect(s.view).toBeGreaterThanOrEqual(0.99);
+    expect(s.agree).toBeGreaterThanOrEqual(0.99);
+    expect(pca, "PCA's best plane, for comparison").toBeLessThan(0.95);
+  });
+
   it("holes 2-16-16-2, the first hidden layer (not the last: the predictions' logistic plane)", () => {
     // This layer is not linearly separable by itself (the second ReLU layer still folds it): no plane in
     // it puts more than about 97 % of the test points on their side. The logistic plane of the network's
