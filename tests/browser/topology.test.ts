@@ -333,11 +333,70 @@ describe('fold-and-stretch map', () => {
     expect(shares!.labels[0]).toMatch(/^folds \(\d+ % of the data's cells\)$/);
     expect(shares!.share[0]).toBeGreaterThan(0.05);
     expect(shares!.folded[0]).toBe(0);
+    // A real fold: (x, y) → (2 relu(x) + relu(−x), relu(y + 2)), |x| made of ReLUs, turns the x < 0 half
+    // over (det J = 2 for x > 0, −1 for x < 0); the output picture at t = 2 is this map itself.
+    const fold = JSON.parse(SEGMENTS_RELU) as {
+      loss: string;
+      layers: { units: number; activation: string; weights: number[][]; bias: number[] }[];
+      experiment: { arch: number[]; loss: string };
+    };
+    fold.loss = 'mse';
+    fold.experiment.loss = 'mse';
+    fold.experiment.arch = [2, 3, 2];
+    fold.layers = [
+      {
+        units: 3,
+        activation: 'relu',
+        weights: [
+          [1, 0],
+          [-1, 0],
+          [0, 1],
+        ],
+        bias: [0, 0, 2],
+      },
+      {
+        units: 2,
+        activation: 'linear',
+        weights: [
+          [2, 1, 0],
+          [0, 0, 1],
+        ],
+        bias: [0, 0],
+      },
+    ];
+    await load(JSON.stringify(fold), 'abs-fold');
+    const g = (await state()).gridSize;
+    const vertices = probeVertices(g);
+    const folds = (await page.evaluate(([t, v]) => window.__detangle!.readFolds(t, v), [
+      2,
+      vertices,
+    ] as const))!;
+    let turned = 0;
+    let kept = 0;
+    for (let k = 3; k < vertices.length; k++) {
+      const [x, y] = [folds.input[2 * k], folds.input[2 * k + 1]];
+      const h = folds.input[2] - folds.input[0];
+      if (Math.abs(x) <= h * 1.01 || y + 2 <= h) continue;
+      const side = x < 0 ? -1 : 2;
+      expect(Math.abs(Math.abs(folds.ratio[k]) - Math.abs(side)), `|det J| at (${x}, ${y})`).toBeLessThan(
+        1e-3,
+      );
+      if (folds.folded[k] === 1) turned += x < 0 ? 1 : -1000;
+      else kept += x > 0 ? 1 : -1000;
+    }
+    console.log(`abs-fold: ${turned} vertices turned over (x < 0), ${kept} kept (x > 0)`);
+    expect(turned).toBeGreaterThan(20);
+    expect(kept).toBeGreaterThan(20);
+    // The twin's share for the badge sees the same fold: the data's cells at x < 0 turned over.
+    const folded = await page.evaluate(() => window.__detangle!.foldShares());
+    console.log(`abs-fold: cells turned over per layer ${folded!.folded.map((f) => f.toFixed(2))}`);
+    expect(folded!.folded[0]).toBe(0);
+    expect(folded!.folded[1]).toBeGreaterThan(0.1);
     expect(errors).toEqual([]);
   }, 180_000);
 
   it('segments through 2-2 ReLU: the input plane in one tone, then stretched and never turned over', async () => {
-    // (The model of the last test is still loaded.)
+    await load(SEGMENTS_RELU, 'segments-relu');
     const input = await picture(0, true, 'topology-segments-input');
     await picture(0.97, true, 'topology-segments-relu-t0.97');
     const relu = await picture(1, true, 'topology-segments-relu-folds');
