@@ -51,6 +51,7 @@ export function mountSweepPage(device: GPUDevice, adapter: string, testing: bool
     outcome: null,
     message: '',
     runs: 0,
+    reported: [],
     seconds: null,
   };
   const say = (text: string): void => {
@@ -59,6 +60,7 @@ export function mountSweepPage(device: GPUDevice, adapter: string, testing: bool
   };
   const progress = (p: SweepProgress): void => {
     Object.assign(state, { epochsDone: p.epochsDone, epochs: p.epochs, diverged: p.diverged });
+    state.reported.push(p.epochsDone);
     bar.value = p.epochs ? p.epochsDone / p.epochs : 0;
     say(`${p.epochsDone} of ${p.epochs} epochs · ${p.members} networks · ${p.diverged} diverged`);
   };
@@ -101,7 +103,7 @@ export function mountSweepPage(device: GPUDevice, adapter: string, testing: bool
       return;
     }
     cancelled = false;
-    Object.assign(state, { running: true, outcome: null });
+    Object.assign(state, { running: true, outcome: null, reported: [] });
     run.disabled = true;
     cancel.disabled = false;
     byId('progress-box').hidden = false;
@@ -157,5 +159,10 @@ export function mountSweepPage(device: GPUDevice, adapter: string, testing: bool
   });
   run.disabled = false;
   document.body.dataset.state = 'ready';
-  if (testing) installSweepHook({ device, state: () => ({ ...state }), last: () => last });
+  if (testing)
+    installSweepHook({
+      device,
+      state: () => ({ ...state, reported: [...state.reported] }),
+      last: () => last,
+    });
 }

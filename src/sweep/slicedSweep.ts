@@ -2,7 +2,9 @@
  * A sweep trained in slices, so that a page stays responsive and can stop it: the same population and
  * the same result as runSweep (src/experiment/sweep.ts), but the training is submitted a slice at a time,
  * each slice waits for the GPU to finish before the next one, and between slices the caller's `cancelled`
- * is asked. Member statistics are read for progress at most every `progressMs`, one request at a time.
+ * is asked. Member statistics cost an evaluation of every member over both sets (about an epoch of
+ * training), so they are read for the diverged count only every `readings`-th of the run, one request at
+ * a time, as runSweep reads them.
  */
 import type { MemberStats, PopulationMember } from '../engine/population';
 import { Population } from '../engine/population';
@@ -23,9 +25,10 @@ export interface SweepProgress {
 export interface SliceOptions {
   onProgress?: (p: SweepProgress) => void;
   cancelled?: () => boolean;
-  /** Time a slice of training should take on the GPU (the slice grows or shrinks toward it); default 40. */
+  /** Time a slice of training should take on the GPU (the slice grows or shrinks toward it); default 50. */
   sliceMs?: number;
-  progressMs?: number;
+  /** Statistics read back for progress in a run (default 10). */
+  readings?: number;
 }
 
 /** A sweep that was cancelled: no result, where it stopped. */
@@ -59,8 +62,10 @@ export async function runSlicedSweep(
   });
   const perEpoch = stepsPerEpoch(run.train.y.length, exp.batchSize);
   const totalSteps = exp.epochs * perEpoch;
-  const sliceMs = options.sliceMs ?? 40;
-  const progressMs = options.progressMs ?? 250;
+  const sliceMs = options.sliceMs ?? 50;
+  const readEvery = Math.ceil(totalSteps / (options.readings ?? 10));
+  // Below this a slice's overhead (a submission, a wait for the GPU, a task) outweighs its work.
+  const fewest = Math.min(16, totalSteps);
   const start = performance.now();
   let final: MemberStats[];
   let params: Float32Array[];
@@ -70,7 +75,7 @@ export async function runSlicedSweep(
     let slice = Math.min(perEpoch, totalSteps);
     let diverged = 0;
     let asking: Promise<void> | null = null;
-    let lastAsked = -Infinity;
+    let nextRead = readEvery;
     const report = (): void =>
       options.onProgress?.({
         epochsDone: Math.floor(done / perEpoch),
@@ -92,9 +97,9 @@ export async function runSlicedSweep(
       done += steps;
       const took = performance.now() - t0;
       if (took < sliceMs / 2) slice *= 2;
-      else if (took > sliceMs * 2 && slice > 1) slice = Math.max(1, Math.floor(slice / 2));
-      if (!asking && performance.now() - lastAsked > progressMs) {
-        lastAsked = performance.now();
+      else if (took > sliceMs * 2) slice = Math.max(fewest, Math.floor(slice / 2));
+      if (!asking && done >= nextRead && done < totalSteps) {
+        nextRead = done + readEvery;
         // Progress only: a failed read leaves the count as it was (the final statistics would fail too).
         asking = population.stats().then(
           (stats) => {

@@ -31,6 +31,8 @@ export interface SweepHookState {
   outcome: string | null;
   message: string;
   runs: number;
+  /** The epochs done at each progress report of the latest run, in order. */
+  reported: number[];
   /** Seconds of the last finished run: data and kernels, training (slices), tables and thumbnails. */
   seconds: { prepare: number; train: number; draw: number } | null;
 }
