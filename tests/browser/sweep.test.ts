@@ -65,6 +65,9 @@ describe('the sweep page', () => {
     // The app's policy: no inline scripts or styles, nothing from elsewhere (violations are errors below).
     expect(policy).toContain("script-src 'self';");
     expect(policy).toContain("style-src 'self';");
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).not.toContain('unsafe');
+    expect(await page.content()).toMatch(/http-equiv="Content-Security-Policy"/);
     expect(await page.inputValue('#widths')).toBe('2-3');
     await page.fill('#widths', '0-3');
     await page.click('#run');
