@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 
 /**
- * The policy every page carries (also as a meta tag in index.html and bench.html, for hosts that send no
+ * The policy every page carries (also as a meta tag in index.html, bench.html and sweep.html, for hosts that send no
  * headers). `frame-ancestors` works only as a header: no other site may frame the app.
  */
 export const CONTENT_SECURITY_POLICY = [
@@ -51,7 +51,7 @@ const securityHeadersPlugin: Plugin = {
 };
 
 // `base: './'` makes the built site work from any sub-path (a project page, a file share). Two pages:
-// the app and its benchmark (bench.html), which the app links to.
+// the app, its benchmark (bench.html) and its sweep page (sweep.html), which the app links to.
 export default defineConfig({
   base: './',
   plugins: [securityHeadersPlugin],

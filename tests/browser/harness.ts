@@ -70,7 +70,11 @@ export async function serve(): Promise<Served> {
   const built = existsSync(join(ROOT, 'dist/index.html'))
     ? statSync(join(ROOT, 'dist/index.html')).mtimeMs
     : 0;
-  const sources = Math.max(...['src', 'shaders', 'public', 'index.html'].map((p) => newest(join(ROOT, p))));
+  const sources = Math.max(
+    ...['src', 'shaders', 'public', 'index.html', 'bench.html', 'sweep.html'].map((p) =>
+      newest(join(ROOT, p)),
+    ),
+  );
   if (built < sources || process.env.BUILD === '1') {
     await run(process.execPath, [vite, 'build', '--logLevel', 'warn']);
   }

@@ -190,8 +190,8 @@ describe('the shell', () => {
     await context.close();
   });
 
-  it('every page is served with its security headers; the benchmark page carries the policy too', async () => {
-    for (const path of ['', 'bench.html']) {
+  it('every page is served with its security headers; the benchmark and sweep pages carry the policy too', async () => {
+    for (const path of ['', 'bench.html', 'sweep.html']) {
       const res = await fetch(new URL(path, server.url));
       expect(res.status).toBe(200);
       const csp = res.headers.get('content-security-policy') ?? '';
