@@ -7,7 +7,7 @@ import { escapeHtml } from '../ui/status';
 import type { SliderBar } from '../ui/slider';
 import type { DisplayPath } from '../view/display';
 import { describePosition, layerNames, stripLabel } from './captions';
-import { layerBadge, type LayerBadge } from '../view/topology';
+import { layerBadgesOver, type LayerBadge } from '../view/topology';
 
 export interface CaptionTargets {
   caption: HTMLElement;
@@ -21,6 +21,8 @@ export class CaptionBar {
   private version = -1;
   private badges: LayerBadge[] = [];
   private badgesVersion = -1;
+  /** When the badges were last computed (ms): the folded shares cost a few ms for the largest networks. */
+  private badgesAt = -Infinity;
 
   constructor(private readonly el: CaptionTargets) {}
 
@@ -30,17 +32,29 @@ export class CaptionBar {
     this.t = NaN;
     this.version = -1;
     this.badgesVersion = -1;
+    this.badgesAt = -Infinity;
   }
 
   update(
     spec: NetworkSpec,
     path: DisplayPath,
     t: number,
-    o: { weightsVersion: number; functionView: boolean; watch: string; hint: string | null },
+    o: {
+      weightsVersion: number;
+      functionView: boolean;
+      watch: string;
+      hint: string | null;
+      /** The data's inputs (2-D data only): the badges count the folded share of its cells. */
+      points: Float32Array | null;
+    },
   ): void {
     // Words change with the slider, the weights (swaps) and the settings only.
     const version = o.weightsVersion * 4 + (o.functionView ? 1 : 0) + (path.preActivation ? 2 : 0);
-    if (t === this.t && version === this.version) return;
+    const now = performance.now();
+    // New weights make new badges at most four times a second (every frame while training would cost a
+    // few ms a frame for a 12×32 network); once training pauses, the last weights get theirs.
+    const badgesDue = o.weightsVersion !== this.badgesVersion && now - this.badgesAt >= 250;
+    if (t === this.t && version === this.version && !badgesDue) return;
     this.t = t;
     this.version = version;
     const text = describePosition(spec, path, t);
@@ -57,13 +71,14 @@ export class CaptionBar {
     const watch = o.watch;
     // What each layer does to the plane's topology, from its spec and weights (a tooltip says why).
     // They change with the weights only, not with the slider: computed once per weights read back.
-    if (o.weightsVersion !== this.badgesVersion) {
+    if (badgesDue || this.badges.length !== spec.layers.length) {
       this.badgesVersion = o.weightsVersion;
-      this.badges = spec.layers.map((_, l) => layerBadge(spec, l, path.currentParams));
+      this.badgesAt = now;
+      this.badges = layerBadgesOver(spec, path.currentParams, o.points);
     }
     const badges = this.badges;
     const hint = o.hint ? `<span class="hint">${escapeHtml(o.hint)}</span>` : '';
-    const key = `${text.title}|${text.detail}|${watch}|${path.swapped.join()}|${path.preActivation}|${o.hint}|${badges.map((b) => b.kind).join()}`;
+    const key = `${text.title}|${text.detail}|${watch}|${path.swapped.join()}|${path.preActivation}|${o.hint}|${badges.map((b) => b.label).join()}`;
     const cells = this.el.stripCells.children;
     if (key !== this.key) {
       this.key = key;

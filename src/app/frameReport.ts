@@ -111,6 +111,7 @@ export class FrameReport {
         functionView: app.views.functionView,
         watch: app.stories.lookFor,
         hint: app.csvName === null ? topologyHint(app.settings.dataset, spec) : null,
+        points: app.data?.full.inputSize === 2 ? app.data.full.x : null,
       });
     }
     app.hashSync?.tick(now);

@@ -392,6 +392,11 @@ describe('fold-and-stretch map', () => {
     console.log(`abs-fold: cells turned over per layer ${folded!.folded.map((f) => f.toFixed(2))}`);
     expect(folded!.folded[0]).toBe(0);
     expect(folded!.folded[1]).toBeGreaterThan(0.1);
+    // The strip's badge says it, with the share (the badges are recomputed at most four times a second).
+    await page.waitForTimeout(300);
+    await page.evaluate(() => window.__detangle!.runFrames(2));
+    const strip = await page.evaluate(() => document.querySelector('#strip-cells')?.textContent ?? '');
+    expect(strip).toMatch(/folds \((\d+|> 99|< 1) % of the data's cells\)/);
     expect(errors).toEqual([]);
   }, 180_000);
 
