@@ -13,7 +13,7 @@ import type { SweepRequest } from './request';
 import { readRequest } from './request';
 import type { SweepProgress } from './slicedSweep';
 import { SweepCancelled, runSlicedSweep } from './slicedSweep';
-import { sweepSummary } from './summary';
+import { rowSummary, sweepSummary } from './summary';
 import { renderTable } from './table';
 import type { SweepHookState } from './testHook';
 import { installSweepHook } from './testHook';
@@ -68,7 +68,15 @@ export function mountSweepPage(device: GPUDevice, adapter: string, testing: bool
   const show = (done: Finished): void => {
     const { request, result, model } = done;
     renderTable(byId<HTMLTableSectionElement>('groups-body'), model, result);
-    byId('summary').textContent = done.summary;
+    // One line per configuration (the text is the summary itself, configurations joined by semicolons).
+    byId('summary').replaceChildren(
+      ...result.rows.map((row, i) => {
+        const line = document.createElement('span');
+        line.className = 'summary-row';
+        line.textContent = rowSummary(request.exp, result, row) + (i < result.rows.length - 1 ? '; ' : '');
+        return line;
+      }),
+    );
     const run = prepare(request.exp);
     byId('thumbs-note').textContent =
       `Hidden layer ${result.layer} of every member shown (${model.thumbnails.length} of ${result.rows.reduce((n, r) => n + r.members.length, 0)}, ` +
