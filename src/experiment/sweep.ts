@@ -146,10 +146,31 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
     population.dispose();
   }
   const seconds = (performance.now() - start) / 1000;
+  return sweepResult(exp, { seeds: options.seeds, widths, configs, layer, target }, final, params, seconds);
+}
+
+/**
+ * The sweep's result from every member's final statistics (members in configuration order, seeds within
+ * each), with each member's weights where they were read back.
+ */
+export function sweepResult(
+  exp: Experiment,
+  sweep: {
+    seeds: readonly number[];
+    widths: readonly number[];
+    configs: readonly { width: number; lr: number }[];
+    layer: number;
+    target: number;
+  },
+  final: readonly MemberStats[],
+  params: readonly Float32Array[] | null,
+  seconds: number,
+): SweepResult {
+  const { seeds, widths, configs, layer, target } = sweep;
   const steps = final.reduce((sum, s) => sum + (s.divergedAtStep ?? s.step), 0);
   const rows = configs.map(({ width, lr }, c): SweepRow => {
-    const group = options.seeds.map((seed, i): SweepMember => {
-      const m = c * options.seeds.length + i;
+    const group = seeds.map((seed, i): SweepMember => {
+      const m = c * seeds.length + i;
       const s = final[m];
       const set = s.test ?? s.train;
       const member: SweepMember = {

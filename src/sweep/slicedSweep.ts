@@ -9,9 +9,9 @@
 import type { MemberStats, PopulationMember } from '../engine/population';
 import { Population } from '../engine/population';
 import { stepsPerEpoch } from '../engine/permutation';
-import { archText, prepare } from '../experiment/experiment';
-import type { SweepMember, SweepResult, SweepRow } from '../experiment/sweep';
-import { quantile } from '../experiment/sweep';
+import { prepare } from '../experiment/experiment';
+import type { SweepResult } from '../experiment/sweep';
+import { sweepResult } from '../experiment/sweep';
 import type { SweepRequest } from './request';
 
 export interface SweepProgress {
@@ -123,49 +123,5 @@ export async function runSlicedSweep(
     population.dispose();
   }
   const seconds = (performance.now() - start) / 1000;
-  const steps = final.reduce((sum, s) => sum + (s.divergedAtStep ?? s.step), 0);
-  const rows = configs.map(({ width, lr }, c): SweepRow => {
-    const group = seeds.map((seed, i): SweepMember => {
-      const m = c * seeds.length + i;
-      const s = final[m];
-      const set = s.test ?? s.train;
-      return {
-        seed,
-        testAccuracy: set.accuracy!,
-        testLoss: set.loss,
-        diverged: s.divergedAtStep !== null,
-        params: params[m],
-      };
-    });
-    const healthy = group.filter((m) => !m.diverged);
-    const sorted = healthy.map((m) => m.testAccuracy).sort((a, b) => a - b);
-    const reached = healthy.filter((m) => m.testAccuracy >= target).length;
-    const arch = [...exp.arch];
-    arch[layer] = width;
-    return {
-      width,
-      lr,
-      arch: archText(arch),
-      members: group,
-      reached,
-      fractionReached: reached / group.length,
-      diverged: group.length - healthy.length,
-      min: quantile(sorted, 0),
-      q1: quantile(sorted, 0.25),
-      median: quantile(sorted, 0.5),
-      q3: quantile(sorted, 0.75),
-      max: quantile(sorted, 1),
-    };
-  });
-  return {
-    rows,
-    layer,
-    target,
-    dataSeed: exp.seed,
-    epochs: exp.epochs,
-    steps: final.length ? Math.max(...final.map((s) => s.step)) : 0,
-    seconds,
-    networkStepsPerSecond: seconds > 0 ? steps / seconds : 0,
-    shapes: new Set(widths).size,
-  };
+  return sweepResult(exp, { seeds, widths, configs, layer, target }, final, params, seconds);
 }
