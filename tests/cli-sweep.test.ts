@@ -6,29 +6,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../src/cli/cli-io';
 import { runSweepCommand } from '../src/cli/sweep-command';
 import { runTrain } from '../src/cli/train-command';
+import { captureIo, type Ran } from './helpers/cli';
 import { openTestGpu } from './helpers/gpu';
 
 const gpu = await openTestGpu();
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function capture(): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => void out.push(t),
-    err: (t) => void err.push(t),
-    openGpu: async () => ({ device: gpu!.device, adapterName: gpu!.adapterName, close() {} }),
-  };
-  return { io, out, err };
-}
+const capture = () => captureIo(gpu);
 
 async function sweep(...args: string[]): Promise<Ran> {
   const c = capture();

@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../src/cli/cli-io';
 import { runExperimentCommand } from '../src/cli/experiment-command';
 import { runTrain } from '../src/cli/train-command';
 import { wgslFromArgs } from '../src/cli/wgsl';
@@ -19,28 +18,14 @@ import { evaluate } from '../src/engine/twin';
 import { divergenceVerdict } from '../src/experiment/divergence';
 import { exportModel, importModel } from '../src/share/model-json';
 import { parseExperimentQuery } from '../src/share/url';
+import { captureIo, type Ran } from './helpers/cli';
 import { openTestGpu } from './helpers/gpu';
 
 const gpu = await openTestGpu();
 const dir = mkdtempSync(join(tmpdir(), 'detangle-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function capture(): { io: CliIo; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    out: (t) => void out.push(t),
-    err: (t) => void err.push(t),
-    openGpu: async () => ({ device: gpu!.device, adapterName: gpu!.adapterName, close() {} }),
-  };
-  return { io, out, err };
-}
+const capture = () => captureIo(gpu);
 
 async function train(...args: string[]): Promise<Ran> {
   const c = capture();
