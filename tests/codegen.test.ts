@@ -7,8 +7,10 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { wgslFromArgs } from '../src/cli/wgsl';
 import {
+  FUSED_ARRAYS_MAX_PARAMS,
   FUSED_MAX_PARAMS,
   fitsFused,
+  fitsFusedTraining,
   fusedEvaluateWgsl,
   fusedGridWgsl,
   fusedTrainWgsl,
@@ -41,8 +43,9 @@ function shapes(): { name: string; spec: NetworkSpec }[] {
   add([1, 32, 1], 'relu', 'mse', true);
   add([2, 32, 4], 'softplus', 'ce');
   add([2, 8, 8, 8, 1], [...ACTIVATIONS.slice(0, 3), 'linear'], 'mse', true);
-  // Just over the fused budget: the generator still writes it (the engine would not run it).
-  add([2, 32, 32, 1], 'tanh', 'mse');
+  // Just over the scalar budget: the training kernel's array layout (evaluation and grid still in scalars
+  // here; the engine runs their looped kernels for it).
+  add([2, 12, 12, 12, 1], 'tanh', 'mse');
   return list;
 }
 
@@ -62,8 +65,42 @@ describe('generated WGSL: text', () => {
       expect(withoutComments).not.toMatch(/\bNaN\b|\bInfinity\b|\bundefined\b/);
     }
     const P = paramLayout(spec).count;
-    expect(kernels[0]).toContain(`params[${P - 1}u]`);
-    expect(kernels[0]).not.toContain(`params[${P}u]`);
+    if (fitsFused(spec)) {
+      expect(kernels[0]).toContain(`params[${P - 1}u]`);
+      expect(kernels[0]).not.toContain(`params[${P}u]`);
+    } else {
+      expect(kernels[0]).toContain(`for (var k = 0u; k < ${P}u; k++) { pa[k] = params[k]; }`);
+    }
+  });
+
+  it('the training kernel keeps scalars up to FUSED_MAX_PARAMS parameters and arrays beyond', () => {
+    const generate = (sizes: number[], arrays?: boolean): string =>
+      fusedTrainWgsl(
+        buildSpec(sizes, 'tanh', 'mse'),
+        { optimizer: 'adam', subgroupSize: 4, arrays },
+        SHADERS.common,
+        SHADERS.trainFused,
+      );
+    const small = generate([2, 3, 2, 1]);
+    expect(small).toContain('var p0 = params[0u];');
+    expect(small).not.toContain('pa[');
+    const big = buildSpec([2, 12, 12, 12, 1], 'tanh', 'mse');
+    const P = paramLayout(big).count;
+    expect(P).toBeGreaterThan(FUSED_MAX_PARAMS);
+    expect(fitsFusedTraining(big)).toBe(true);
+    const code = generate([2, 12, 12, 12, 1]);
+    for (const name of ['pa', 'ga', 'ma', 'va']) expect(code).toContain(`var ${name}: array<f32, ${P}>;`);
+    expect(code).not.toMatch(/\b[pgmv]\d+\b/);
+    // Every constant index inside the arrays, and every parameter read by the forward pass.
+    const indices = [...code.matchAll(/\bpa\[(\d+)\]/g)].map((m) => Number(m[1]));
+    expect(Math.max(...indices)).toBe(P - 1);
+    expect(new Set(indices).size).toBe(P);
+    // Forced either way on any shape.
+    expect(generate([2, 3, 2, 1], true)).toContain('var pa: array<f32, 20>;');
+    expect(generate([2, 12, 12, 12, 1], false)).toContain(`var p${P - 1} = params[${P - 1}u];`);
+    const deep = buildSpec([2, ...Array<number>(4).fill(32), 1], 'tanh', 'mse');
+    expect(paramLayout(deep).count).toBeGreaterThan(FUSED_ARRAYS_MAX_PARAMS);
+    expect(fitsFusedTraining(deep)).toBe(false);
   });
 
   it('fitsFused draws the line at FUSED_MAX_PARAMS parameters', () => {
@@ -141,7 +178,9 @@ describe('npm run wgsl', () => {
     ]);
     expect(got.code).toBe(fusedEvaluateWgsl(ce, SHADERS.common, SHADERS.evaluateFused));
     expect(got.note).toBeNull();
-    expect(wgslFromArgs(['--arch', '2-32-32-1']).note).toMatch(/general/);
+    expect(wgslFromArgs(['--arch', '2-32-32-1']).note).toMatch(/array layout.*--kernel fused/);
+    expect(wgslFromArgs(['--arch', '2-32-32-1', '--kernel', 'grid']).note).toMatch(/looped kernels/);
+    expect(wgslFromArgs(['--arch', '2-32-32-32-32-1', '--kernel', 'evaluate']).note).toMatch(/over .* 320/);
   });
 
   it.each([

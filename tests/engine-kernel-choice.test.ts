@@ -30,6 +30,21 @@ describe('chooseKernel', () => {
     expect(chooseKernel(false, 4096, 11000, { cooperative: NaN, general: 1 })).toBe('general');
   });
 
+  it("the fused kernel's array layout competes only with a time of its own, and only where it fits", () => {
+    const fast = { cooperative: 0.01, general: 0.02, fused: 0.005 };
+    expect(chooseKernel(false, 32, 2241, fast, true)).toBe('fused');
+    expect(chooseKernel(false, 32, 2241, fast, false)).toBe('cooperative');
+    expect(chooseKernel(false, 32, 2241, { ...fast, fused: 0.015 }, true)).toBe('cooperative');
+    expect(chooseKernel(false, 32, 2241, { cooperative: 0.03, general: 0.02, fused: 0.025 }, true)).toBe(
+      'general',
+    );
+    // A tie goes to the looped kernel; a fused time alone, or a meaningless one, is not a measurement.
+    expect(chooseKernel(false, 32, 2241, { ...fast, fused: 0.01 }, true)).toBe('cooperative');
+    expect(chooseKernel(false, 32, 2241, { fused: 0.001 }, true)).toBe('cooperative');
+    expect(chooseKernel(false, 32, 2241, { ...fast, fused: NaN }, true)).toBe('cooperative');
+    expect(chooseKernel(false, 32, 2241, { ...fast, fused: 0 }, true)).toBe('cooperative');
+  });
+
   it('the kernel names the CLI accepts are the engine list', () => {
     expect([...KERNELS]).toEqual(['fused', 'cooperative', 'general']);
   });

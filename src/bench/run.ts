@@ -2,7 +2,7 @@
  * Runs every workload on one device with its baselines and collects one BenchReport. DOM-free: the Node
  * CLI and the browser page both call runBench with what their platform offers.
  */
-import { fitsFused } from '../engine/codegen';
+import { fitsFused, fitsFusedTraining } from '../engine/codegen';
 import { defaultOptimizer, paramLayout } from '../engine/spec';
 import type { KernelKind } from '../engine/types';
 import { PlainGridRunner, TwinGridRunner } from './cpu-grid';
@@ -249,7 +249,7 @@ async function trainCase(run: Run, c: TrainCase, baselines: string[]): Promise<v
   const { host, minSeconds, record } = run;
   for (const kernel of ['fused', 'cooperative', 'general'] as KernelKind[]) {
     const impl = `detangle-${kernel}`;
-    if (kernel === 'fused' && !fitsFused(c.spec))
+    if (kernel === 'fused' && !fitsFusedTraining(c.spec))
       record(skipped(c.workload, c.label, impl, 'the network does not fit the fused kernel'));
     else record(await runTrainCase(c, impl, new DetangleTrainRunner(run.pool, c, kernel), minSeconds));
   }

@@ -3,7 +3,13 @@
  * generates for one network shape, exactly as the engine compiles it. Exit codes: 0 printed, 2 bad options.
  */
 import { pathToFileURL } from 'node:url';
-import { FUSED_MAX_PARAMS, fusedEvaluateWgsl, fusedGridWgsl, fusedTrainWgsl } from '../engine/codegen';
+import {
+  FUSED_ARRAYS_MAX_PARAMS,
+  FUSED_MAX_PARAMS,
+  fusedEvaluateWgsl,
+  fusedGridWgsl,
+  fusedTrainWgsl,
+} from '../engine/codegen';
 import { SHADERS } from '../engine/shaders';
 import { OPTIMIZERS, LOSSES, buildSpec, paramLayout } from '../engine/spec';
 import { parseArchText } from '../experiment/experiment';
@@ -60,11 +66,17 @@ export function wgslFromArgs(argv: string[]): WgslResult {
         ? fusedGridWgsl(spec, SHADERS.common, SHADERS.gridFused)
         : fusedEvaluateWgsl(spec, SHADERS.common, SHADERS.evaluateFused);
   const count = paramLayout(spec).count;
-  const note =
-    count > FUSED_MAX_PARAMS
-      ? `note: ${count} parameters is over the fused kernels' ${FUSED_MAX_PARAMS}; the engine runs the general ` +
-        'kernels (shaders/general_step.wgsl, grid_general.wgsl, evaluate.wgsl) for this shape'
-      : null;
+  let note: string | null = null;
+  if (kernel === 'train' && count > FUSED_MAX_PARAMS && count <= FUSED_ARRAYS_MAX_PARAMS) {
+    note =
+      `note: ${count} parameters is over the ${FUSED_MAX_PARAMS} the fused kernel keeps in scalars: this is its ` +
+      'array layout, which training runs with --kernel fused or when measured timings make auto choose it';
+  } else if (count > FUSED_MAX_PARAMS) {
+    note =
+      `note: ${count} parameters is over the fused kernels' ${kernel === 'train' ? FUSED_ARRAYS_MAX_PARAMS : FUSED_MAX_PARAMS}; ` +
+      'the engine runs the looped kernels (train_cooperative.wgsl, general_step.wgsl, grid_general.wgsl, ' +
+      'evaluate.wgsl) for this shape';
+  }
   return { code, note };
 }
 

@@ -12,13 +12,46 @@ import { paramLayout, widths } from './spec';
 /** Vertices each invocation of the fused grid kernel transforms (VERTICES_PER_INVOCATION in grid_fused.wgsl). */
 export const GRID_VERTICES_PER_INVOCATION = 8;
 
-/** Largest network (in parameters) that the fused kernels take; beyond it the general path runs. */
+/**
+ * Largest network (in parameters) that the fused kernels keep in named scalars (training, evaluation,
+ * grid, populations); beyond it evaluation and the grid run the looped kernels.
+ */
 export const FUSED_MAX_PARAMS = 320;
+/**
+ * Largest network the fused training kernel takes with its parameters, moments and gradients in private
+ * arrays indexed by constants (the array layout, used beyond FUSED_MAX_PARAMS): 2-32-32-32-1 fits, a
+ * 2-32×4-1 does not. Its code still grows with the parameter count (compiling 2-32-32-32-1 took ~45 s on
+ * SwiftShader), so `auto` takes it only where measured timings say it is the fastest.
+ */
+export const FUSED_ARRAYS_MAX_PARAMS = 2560;
 /** Workgroup memory budget of the fused kernel's reduction, in floats (16 KiB, WebGPU's minimum limit). */
 const REDUCTION_FLOATS = 4096;
 
 export function fitsFused(spec: NetworkSpec): boolean {
   return paramLayout(spec).count <= FUSED_MAX_PARAMS;
+}
+
+/** Whether the fused training kernel takes the network, in either layout (see FUSED_ARRAYS_MAX_PARAMS). */
+export function fitsFusedTraining(spec: NetworkSpec): boolean {
+  return paramLayout(spec).count <= FUSED_ARRAYS_MAX_PARAMS;
+}
+
+/**
+ * How the fused training kernel names parameter k, its gradient and its moments: scalars p<k>, g<k>,
+ * m<k>, v<k> (registers on a GPU), or elements of private arrays pa, ga, ma, va indexed by constants.
+ */
+interface Names {
+  arrays: boolean;
+  p(k: number): string;
+  g(k: number): string;
+  m(k: number): string;
+  v(k: number): string;
+}
+
+function namesFor(arrays: boolean): Names {
+  return arrays
+    ? { arrays, p: (k) => `pa[${k}]`, g: (k) => `ga[${k}]`, m: (k) => `ma[${k}]`, v: (k) => `va[${k}]` }
+    : { arrays, p: (k) => `p${k}`, g: (k) => `g${k}`, m: (k) => `m${k}`, v: (k) => `v${k}` };
 }
 
 export interface FusedTrainOptions {
@@ -28,6 +61,8 @@ export interface FusedTrainOptions {
   subgroupSize: number | null;
   /** Whether to generate the contractive penalty (weight u.contractive); off, the kernel has none of it. */
   contractive?: boolean;
+  /** Parameters, moments and gradients in private arrays (default: beyond FUSED_MAX_PARAMS parameters). */
+  arrays?: boolean;
 }
 
 /** A float literal WGSL accepts (always with a decimal point or exponent). */
@@ -149,7 +184,7 @@ function lossLines(spec: NetworkSpec): string[] {
  * contractive penalty, each hidden unit's delta gains jc·f'·f'' (jc = 2λ·Σ_i W_ji², per step) and
  * jq accumulates f'² over the batch for the penalty's direct term (applied in the update).
  */
-function backwardLines(spec: NetworkSpec, contractive: boolean): string[] {
+function backwardLines(spec: NetworkSpec, contractive: boolean, n: Names): string[] {
   const layout = paramLayout(spec);
   const w = widths(spec);
   const L = spec.layers.length;
@@ -159,7 +194,7 @@ function backwardLines(spec: NetworkSpec, contractive: boolean): string[] {
     for (let i = 0; i < w[l]; i++) {
       const terms = Array.from(
         { length: w[l + 1] },
-        (_, j) => `p${layout.weight[l] + j * w[l] + i} * d${l + 1}_${j}`,
+        (_, j) => `${n.p(layout.weight[l] + j * w[l] + i)} * d${l + 1}_${j}`,
       );
       const derivative = derivativeExpr(layer, `z${l}_${i}`, `a${l}_${i}`);
       if (!contractive) {
@@ -178,9 +213,9 @@ function backwardLines(spec: NetworkSpec, contractive: boolean): string[] {
   }
   for (let l = 1; l <= L; l++) {
     for (let j = 0; j < w[l]; j++) {
-      lines.push(`g${layout.bias[l - 1] + j} += d${l}_${j};`);
+      lines.push(`${n.g(layout.bias[l - 1] + j)} += d${l}_${j};`);
       for (let i = 0; i < w[l - 1]; i++)
-        lines.push(`g${layout.weight[l - 1] + j * w[l - 1] + i} += d${l}_${j} * a${l - 1}_${i};`);
+        lines.push(`${n.g(layout.weight[l - 1] + j * w[l - 1] + i)} += d${l}_${j} * a${l - 1}_${i};`);
     }
   }
   return lines;
@@ -199,12 +234,12 @@ export function hiddenUnits(spec: NetworkSpec): { l: number; j: number }[] {
  * Per step, before the batch: jc<l>_<j> = 2λ·Σ_i W_ji² of every hidden unit (the weights of this step),
  * and the zeroed accumulator jq<l>_<j> of f'(z)² over the batch.
  */
-function contractiveStepLines(spec: NetworkSpec): string[] {
+function contractiveStepLines(spec: NetworkSpec, n: Names): string[] {
   const layout = paramLayout(spec);
   const w = widths(spec);
   return hiddenUnits(spec).flatMap(({ l, j }) => {
     const row = layout.weight[l - 1] + j * w[l - 1];
-    const squares = Array.from({ length: w[l - 1] }, (_, i) => `p${row + i} * p${row + i}`);
+    const squares = Array.from({ length: w[l - 1] }, (_, i) => `${n.p(row + i)} * ${n.p(row + i)}`);
     return [`let jc${l}_${j} = 2.0 * u.contractive * (${squares.join(' + ')});`, `var jq${l}_${j} = 0.0;`];
   });
 }
@@ -220,7 +255,7 @@ function isWeight(spec: NetworkSpec): boolean[] {
 }
 
 /** One optimiser update per parameter, kept when `live` (no divergence yet). Twin: applyOptimizer(). */
-function updateLines(spec: NetworkSpec, optimizer: Optimizer, contractive: boolean): string[] {
+function updateLines(spec: NetworkSpec, optimizer: Optimizer, contractive: boolean, n: Names): string[] {
   const weights = isWeight(spec);
   const lines: string[] = [];
   // The contractive penalty's direct term: 2λ·W_ji·(1/B)·Σ_samples f'(z_j)² on each hidden weight.
@@ -235,8 +270,8 @@ function updateLines(spec: NetworkSpec, optimizer: Optimizer, contractive: boole
     }
   }
   weights.forEach((weight, k) => {
-    const p = `p${k}`;
-    const body = [`var g = g${k} / count;`];
+    const [p, m, v] = [n.p(k), n.m(k), n.v(k)];
+    const body = [`var g = ${n.g(k)} / count;`];
     if (weight) body.push(`g += u.l1 * sign(${p}) + u.l2 * ${p};`);
     if (direct.has(k)) body.push(`g += ${direct.get(k)} * ${p};`);
     switch (optimizer) {
@@ -244,19 +279,19 @@ function updateLines(spec: NetworkSpec, optimizer: Optimizer, contractive: boole
         body.push(`${p} = select(${p}, ${p} - u.lr * g, live);`);
         break;
       case 'momentum':
-        body.push(`let v = u.momentum * m${k} + g;`, `m${k} = select(m${k}, v, live);`);
+        body.push(`let v = u.momentum * ${m} + g;`, `${m} = select(${m}, v, live);`);
         body.push(`${p} = select(${p}, ${p} - u.lr * v, live);`);
         break;
       case 'rmsprop':
-        body.push(`let s = u.rho * v${k} + u.one_minus_rho * g * g;`, `v${k} = select(v${k}, s, live);`);
+        body.push(`let s = u.rho * ${v} + u.one_minus_rho * g * g;`, `${v} = select(${v}, s, live);`);
         body.push(`${p} = select(${p}, ${p} - u.lr * g / (sqrt(s) + u.epsilon), live);`);
         break;
       case 'adam':
         body.push(
-          `let m = u.beta1 * m${k} + u.one_minus_beta1 * g;`,
-          `let v = u.beta2 * v${k} + u.one_minus_beta2 * g * g;`,
+          `let m = u.beta1 * ${m} + u.one_minus_beta1 * g;`,
+          `let v = u.beta2 * ${v} + u.one_minus_beta2 * g * g;`,
         );
-        body.push(`m${k} = select(m${k}, m, live);`, `v${k} = select(v${k}, v, live);`);
+        body.push(`${m} = select(${m}, m, live);`, `${v} = select(${v}, v, live);`);
         body.push(`${p} = select(${p}, ${p} - u.lr * (m * bias1) / (sqrt(v * bias2) + u.epsilon), live);`);
         break;
     }
@@ -276,21 +311,25 @@ export function usesSecondMoment(o: Optimizer): boolean {
  * Copies between the registers and the backup (moments[2P..5P): parameters, first and second moments),
  * parameter k by lane k mod `lanes`, so each lane later reads back only what it wrote itself.
  */
-function backupLines(P: number, o: Optimizer, lanes: number, toBackup: boolean): string[] {
+function backupLines(P: number, o: Optimizer, lanes: number, toBackup: boolean, n: Names): string[] {
+  const copies = (k: string, name: (k: string) => string): string[] => {
+    const pairs: [string, string, string][] = [[name('p'), `${2 * P}u + ${k}`, `params[${k}]`]];
+    if (usesFirstMoment(o)) pairs.push([name('m'), `${3 * P}u + ${k}`, `moments[${k}]`]);
+    if (usesSecondMoment(o)) pairs.push([name('v'), `${4 * P}u + ${k}`, `moments[${P}u + ${k}]`]);
+    return pairs.map(([reg, at, home]) =>
+      toBackup ? `moments[${at}] = ${reg};` : `${home} = moments[${at}];`,
+    );
+  };
+  if (n.arrays) {
+    // The same partition as the scalars': lane k mod lanes.
+    const body = copies('k', (x) => `${x}a[k]`);
+    return [`for (var k = lid; k < ${P}u; k += WORKGROUP_SIZE) { ${body.join(' ')} }`];
+  }
   const lines: string[] = [];
   for (let lane = 0; lane < lanes && lane < P; lane++) {
     const body: string[] = [];
     for (let k = lane; k < P; k += lanes) {
-      const pairs: [string, number][] = [[`p${k}`, 2 * P + k]];
-      if (usesFirstMoment(o)) pairs.push([`m${k}`, 3 * P + k]);
-      if (usesSecondMoment(o)) pairs.push([`v${k}`, 4 * P + k]);
-      for (const [name, at] of pairs) {
-        if (toBackup) body.push(`moments[${at}u] = ${name};`);
-        else {
-          const home = name.startsWith('p') ? `params[${k}u]` : `moments[${at - 3 * P}u]`;
-          body.push(`${home} = moments[${at}u];`);
-        }
-      }
+      body.push(...foldOffsets(copies(`${k}u`, (x) => (x === 'p' ? n.p(k) : x === 'm' ? n.m(k) : n.v(k)))));
     }
     lines.push(lanes === 1 ? body.join(' ') : `if (lid == ${lane}u) { ${body.join(' ')} }`);
   }
@@ -313,6 +352,7 @@ export function fusedTrainWgsl(
   template: string,
 ): string {
   const P = paramLayout(spec).count;
+  const n = namesFor(options.arrays ?? P > FUSED_MAX_PARAMS);
   const range = Array.from({ length: P }, (_, k) => k);
   const contractive = options.contractive ?? false;
   // The contractive penalty's per-unit sums of f'² are reduced with the gradients.
@@ -321,10 +361,16 @@ export function fusedTrainWgsl(
   const sub = options.subgroupSize;
   const size = sub ?? Math.max(1, Math.min(64, 2 ** Math.floor(Math.log2(REDUCTION_FLOATS / stride))));
   const decls = [`const WORKGROUP_SIZE: u32 = ${size}u;`];
+  // Per parameter: scalars one line each; arrays one loop (dynamic indices keep the arrays in memory,
+  // where the per-sample code reads them at constant offsets).
+  const each = (line: (k: string) => string): string[] =>
+    n.arrays ? [`for (var k = 0u; k < ${P}u; k++) { ${line('k')} }`] : range.map((k) => line(`${k}u`));
+  const named = (x: 'p' | 'g' | 'm' | 'v', k: string): string =>
+    n.arrays ? `${x}a[${k}]` : `${x}${k.replace('u', '')}`;
   let reduce: string[];
   if (sub) {
     reduce = [
-      ...range.map((k) => `g${k} = subgroupAdd(g${k});`),
+      ...each((k) => `${named('g', k)} = subgroupAdd(${named('g', k)});`),
       'loss_sum = subgroupAdd(loss_sum);',
       ...extra.map((name) => `${name} = subgroupAdd(${name});`),
     ];
@@ -332,7 +378,7 @@ export function fusedTrainWgsl(
     decls.push(`var<workgroup> red: array<f32, ${size * stride}>;`);
     reduce = [
       `let mine = lid * ${stride}u;`,
-      ...range.map((k) => `red[mine + ${k}u] = g${k};`),
+      ...each((k) => `red[mine + ${k}] = ${named('g', k)};`),
       `red[mine + ${P}u] = loss_sum;`,
       ...extra.map((name, h) => `red[mine + ${P + 1 + h}u] = ${name};`),
       'workgroupBarrier();',
@@ -340,37 +386,50 @@ export function fusedTrainWgsl(
       `  if (lid < span) { for (var k = 0u; k < ${stride}u; k++) { red[mine + k] += red[mine + span * ${stride}u + k]; } }`,
       '  workgroupBarrier();',
       '}',
-      ...range.map((k) => `g${k} = red[${k}u];`),
+      ...each((k) => `${named('g', k)} = red[${k}];`),
       `loss_sum = red[${P}u];`,
       ...extra.map((name, h) => `${name} = red[${P + 1 + h}u];`),
       'workgroupBarrier();',
     ];
   }
   const o = options.optimizer;
-  const load = range.map((k) => `var p${k} = params[${k}u];`);
-  if (usesFirstMoment(o)) load.push(...range.map((k) => `var m${k} = moments[${k}u];`));
-  if (usesSecondMoment(o)) load.push(...range.map((k) => `var v${k} = moments[${P + k}u];`));
-  const store = range.map((k) => `params[${k}u] = p${k};`);
-  if (usesFirstMoment(o)) store.push(...range.map((k) => `moments[${k}u] = m${k};`));
-  if (usesSecondMoment(o)) store.push(...range.map((k) => `moments[${P + k}u] = v${k};`));
+  const declare = (x: string): string[] => (n.arrays ? [`var ${x}a: array<f32, ${P}>;`] : []);
+  const init = (x: 'p' | 'm' | 'v', from: (k: string) => string): string[] => [
+    ...declare(x),
+    ...each((k) => `${n.arrays ? '' : 'var '}${named(x, k)} = ${from(k)};`),
+  ];
+  const load = [...init('p', (k) => `params[${k}]`), ...declare('g')];
+  if (usesFirstMoment(o)) load.push(...init('m', (k) => `moments[${k}]`));
+  if (usesSecondMoment(o)) load.push(...init('v', (k) => `moments[${P}u + ${k}]`));
+  const store = each((k) => `params[${k}] = ${named('p', k)};`);
+  if (usesFirstMoment(o)) store.push(...each((k) => `moments[${k}] = ${named('m', k)};`));
+  if (usesSecondMoment(o)) store.push(...each((k) => `moments[${P}u + ${k}] = ${named('v', k)};`));
   const body = fill(template, {
     'workgroup declarations': decls,
-    'load parameters': load,
-    'zero gradients': range.map((k) => `var g${k} = 0.0;`),
-    'contractive terms of the step': contractive ? contractiveStepLines(spec) : [],
+    'load parameters': n.arrays ? load : foldOffsets(load),
+    // Zeroed by a loop each step: a declaration inside the step loop is not re-initialised everywhere.
+    'zero gradients': n.arrays ? each((k) => `ga[${k}] = 0.0;`) : range.map((k) => `var g${k} = 0.0;`),
+    'contractive terms of the step': contractive ? contractiveStepLines(spec, n) : [],
     'one sample: forward, loss, backward, accumulate': [
       ...inputLines(spec, 'idx'),
-      ...forwardLines(spec, (k) => `p${k}`),
+      ...forwardLines(spec, n.p),
       ...lossLines(spec),
-      ...backwardLines(spec, contractive),
+      ...backwardLines(spec, contractive, n),
     ],
     'reduce over the workgroup': reduce,
-    'back up parameters': backupLines(P, o, size, true),
-    'optimiser update': updateLines(spec, o, contractive),
-    'restore parameters from the backup': backupLines(P, o, size, false),
-    'store parameters': store,
+    'back up parameters': backupLines(P, o, size, true, n),
+    'optimiser update': updateLines(spec, o, contractive, n),
+    'restore parameters from the backup': backupLines(P, o, size, false, n),
+    'store parameters': n.arrays ? store : foldOffsets(store),
   });
   return `${sub ? 'enable subgroups;\n' : ''}${common}\n${body}`;
+}
+
+/** `moments[8u + 3u]` as `moments[11u]`. */
+function foldOffsets(lines: string[]): string[] {
+  return lines.map((line) =>
+    line.replace(/(\d+)u \+ (\d+)u/g, (_m, a: string, b: string) => `${Number(a) + Number(b)}u`),
+  );
 }
 
 /** The grid transform for one shape: common.wgsl + filled grid_fused.wgsl. */

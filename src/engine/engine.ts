@@ -5,7 +5,13 @@
  * the caller passes the GPUDevice.
  */
 import type { Dataset } from '../data/types';
-import { FUSED_MAX_PARAMS, fitsFused, fusedEvaluateWgsl, fusedTrainWgsl } from './codegen';
+import {
+  FUSED_ARRAYS_MAX_PARAMS,
+  fitsFused,
+  fitsFusedTraining,
+  fusedEvaluateWgsl,
+  fusedTrainWgsl,
+} from './codegen';
 import { cooperativeStages, cooperativeTrainWgsl } from './codegen-cooperative';
 import { generalStepWgsl } from './codegen-general';
 import { chooseKernel } from './kernel-choice';
@@ -90,7 +96,8 @@ export class Engine {
     bias: GPUBuffer;
   } | null = null;
   private optimizer: OptimizerSpec;
-  private options: Required<TrainOptions>;
+  /** The options with their defaults; `fusedArrays` stays unset for the layout by size. */
+  private options: Required<Omit<TrainOptions, 'fusedArrays'>> & Pick<TrainOptions, 'fusedArrays'>;
   private subgroupSize: number | null;
   private queued = 0;
   private paramRead: Promise<Float32Array> = Promise.resolve(new Float32Array(0));
@@ -110,7 +117,7 @@ export class Engine {
       subgroups: true,
       timings: {},
       ...given,
-    } as Required<TrainOptions>;
+    } as Engine['options'];
     this.subgroupSize = this.options.subgroups ? subgroupSize : null;
     this.paramCount = paramLayout(this.spec).count;
     const P = this.paramCount;
@@ -321,17 +328,25 @@ export class Engine {
     return this.generalPipelinesByPenalty.get(this.contractive) ?? null;
   }
 
-  /** Picks the fused kernel where the shape and batch fit it, else the general one. */
+  /** The kernel asked for, or for `auto` the one chooseKernel takes for this shape, batch and timings. */
   private selectKernel(): void {
     const wanted = this.options.kernel;
-    const fits = fitsFused(this.spec) && this.batchSize <= FUSED_MAX_BATCH;
-    if (wanted === 'fused' && !fitsFused(this.spec)) {
+    const batchFits = this.batchSize <= FUSED_MAX_BATCH;
+    if (wanted === 'fused' && !fitsFusedTraining(this.spec)) {
       throw new Error(
-        `the fused kernel takes networks of at most ${FUSED_MAX_PARAMS} parameters; this one has ${paramLayout(this.spec).count}`,
+        `the fused kernel takes networks of at most ${FUSED_ARRAYS_MAX_PARAMS} parameters; this one has ${paramLayout(this.spec).count}`,
       );
     }
     this.kernel =
-      wanted === 'auto' ? chooseKernel(fits, this.batchSize, this.paramCount, this.options.timings) : wanted;
+      wanted === 'auto'
+        ? chooseKernel(
+            fitsFused(this.spec) && batchFits,
+            this.batchSize,
+            this.paramCount,
+            this.options.timings,
+            fitsFusedTraining(this.spec) && batchFits,
+          )
+        : wanted;
     this.trainGroup = null;
     if (this.kernel === 'fused') this.prepareFused();
     else this.prepareGeneral();
@@ -346,7 +361,12 @@ export class Engine {
     if (!pipeline) {
       const code = fusedTrainWgsl(
         this.spec,
-        { optimizer: kind, subgroupSize: this.subgroupSize, contractive: this.contractive },
+        {
+          optimizer: kind,
+          subgroupSize: this.subgroupSize,
+          contractive: this.contractive,
+          arrays: this.options.fusedArrays,
+        },
         SHADERS.common,
         SHADERS.trainFused,
       );

@@ -4,7 +4,10 @@
  * steps per dispatch: no per-step dispatch cost, but one multiprocessor — one CPU core on a software GPU)
  * against the general path (four dispatches per step, the batch spread over many workgroups and summed
  * in a fixed order by a second pass): measured seconds per step decide when the caller has them (a speed
- * probe per adapter and shape); without them, a batch threshold measured on SwiftShader decides.
+ * probe per adapter and shape); without them, a batch threshold measured on SwiftShader decides. The
+ * fused kernel's array layout (networks of up to FUSED_ARRAYS_MAX_PARAMS parameters) competes only with
+ * a measured time of its own: it can be several times faster, but it compiles for tens of seconds on a
+ * software GPU and its arrays live in slow local memory on a real one.
  */
 import type { KernelKind, KernelTimings } from './types';
 
@@ -23,12 +26,15 @@ export function chooseKernel(
   batch: number,
   params: number,
   timings: KernelTimings = {},
+  fitsFusedArrays = false,
 ): KernelKind {
   if (fitsFused) return 'fused';
-  const cooperative = timings.cooperative;
-  const general = timings.general;
-  if (cooperative !== undefined && general !== undefined && cooperative > 0 && general > 0) {
-    return cooperative <= general ? 'cooperative' : 'general';
+  const measured = (['cooperative', 'general', 'fused'] as const).filter(
+    (k) => (k !== 'fused' || fitsFusedArrays) && (timings[k] ?? 0) > 0,
+  );
+  if (measured.includes('cooperative') && measured.includes('general')) {
+    // The fastest measured; on a tie the earlier (cooperative, then general).
+    return measured.reduce((best, k) => (timings[k]! < timings[best]! ? k : best));
   }
   return batch <= COOPERATIVE_MAX_BATCH || params <= COOPERATIVE_MAX_PARAMS ? 'cooperative' : 'general';
 }

@@ -17,10 +17,16 @@ export interface TrainOptions {
   /** Which training kernel to use; 'auto' takes the fastest that fits the shape and batch. */
   kernel?: 'auto' | KernelKind;
   /**
-   * Measured seconds per step of the cooperative and general kernels on this adapter, shape and batch;
-   * `auto` then takes the faster where the fused kernel does not fit (see chooseKernel).
+   * Measured seconds per step of the cooperative and general kernels (and the fused one, for networks its
+   * array layout takes) on this adapter, shape and batch; `auto` then takes the fastest where the fused
+   * kernel's scalar layout does not fit (see chooseKernel).
    */
   timings?: KernelTimings;
+  /**
+   * The fused kernel's layout: parameters, moments and gradients in private arrays (true) or named
+   * scalars (false); by default scalars up to FUSED_MAX_PARAMS parameters and arrays beyond.
+   */
+  fusedArrays?: boolean;
   /** Training steps run inside one fused or cooperative dispatch. */
   stepsPerDispatch?: number;
   /** Use subgroup operations where the device has them (default true). */

@@ -146,11 +146,16 @@ export async function compileErrors(device: GPUDevice, label: string, code: stri
   return errors;
 }
 
-/** The training kernels a test can pin, with how the reduction runs where that is a choice. */
-export type KernelChoice = 'fused-subgroups' | 'fused-workgroup' | 'cooperative' | 'general';
+/**
+ * The training kernels a test can pin, with how the reduction runs where that is a choice;
+ * `fused-arrays` is the fused kernel's array layout (forced on a small network), reducing through
+ * workgroup memory.
+ */
+export type KernelChoice = 'fused-subgroups' | 'fused-workgroup' | 'fused-arrays' | 'cooperative' | 'general';
 export const KERNEL_CHOICES: readonly KernelChoice[] = [
   'fused-subgroups',
   'fused-workgroup',
+  'fused-arrays',
   'cooperative',
   'general',
 ];
@@ -161,6 +166,11 @@ export function kernelOf(choice: KernelChoice): KernelKind {
 }
 
 /** Training options that pin the kernel of `choice`. */
-export function pinKernel(choice: KernelChoice): { kernel: KernelKind; subgroups: boolean } {
-  return { kernel: kernelOf(choice), subgroups: choice === 'fused-subgroups' };
+export function pinKernel(choice: KernelChoice): {
+  kernel: KernelKind;
+  subgroups: boolean;
+  fusedArrays?: boolean;
+} {
+  const pinned = { kernel: kernelOf(choice), subgroups: choice === 'fused-subgroups' };
+  return choice === 'fused-arrays' ? { ...pinned, fusedArrays: true } : pinned;
 }
