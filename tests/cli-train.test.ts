@@ -137,8 +137,8 @@ describe.skipIf(!gpu)('npm run train', () => {
     [['--activation', 'swish'], /unknown activation "swish"/],
     [['--csv', '/nonexistent.csv'], /--csv \/nonexistent.csv/],
     [
-      ['--arch', '2-32-32-32-32-1', '--kernel', 'fused'],
-      /--kernel fused: .* at most 2560 parameters and 2-32-32-32-32-1 has 3297/,
+      ['--arch', '2-32-32-32-32-1', '--optimizer', 'adam', '--kernel', 'fused'],
+      /--kernel fused: .* at most 2250 parameters with adam and 2-32-32-32-32-1 has 3297/,
     ],
     [['--classes'], /--classes applies to the labels of a CSV file/],
     [['--url', '--with-weights', '--epochs', '0'], /--epochs must be a whole number from 1/],

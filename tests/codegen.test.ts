@@ -7,13 +7,14 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { wgslFromArgs } from '../src/cli/wgsl';
 import {
-  FUSED_ARRAYS_MAX_PARAMS,
+  FUSED_ARRAYS_MAX_VALUES,
   FUSED_MAX_PARAMS,
   fitsFused,
   fitsFusedTraining,
   fusedEvaluateWgsl,
   fusedGridWgsl,
   fusedTrainWgsl,
+  fusedTrainingMaxParams,
 } from '../src/engine/codegen';
 import { SHADERS, withNetwork } from '../src/engine/shaders';
 import { ACTIVATIONS, OPTIMIZERS, buildSpec, paramLayout, type NetworkSpec } from '../src/engine/spec';
@@ -87,7 +88,7 @@ describe('generated WGSL: text', () => {
     const big = buildSpec([2, 12, 12, 12, 1], 'tanh', 'mse');
     const P = paramLayout(big).count;
     expect(P).toBeGreaterThan(FUSED_MAX_PARAMS);
-    expect(fitsFusedTraining(big)).toBe(true);
+    expect(fitsFusedTraining(big, 'adam')).toBe(true);
     const code = generate([2, 12, 12, 12, 1]);
     for (const name of ['pa', 'ga', 'ma', 'va']) expect(code).toContain(`var ${name}: array<f32, ${P}>;`);
     expect(code).not.toMatch(/\b[pgmv]\d+\b/);
@@ -98,9 +99,16 @@ describe('generated WGSL: text', () => {
     // Forced either way on any shape.
     expect(generate([2, 3, 2, 1], true)).toContain('var pa: array<f32, 20>;');
     expect(generate([2, 12, 12, 12, 1], false)).toContain(`var p${P - 1} = params[${P - 1}u];`);
-    const deep = buildSpec([2, ...Array<number>(4).fill(32), 1], 'tanh', 'mse');
-    expect(paramLayout(deep).count).toBeGreaterThan(FUSED_ARRAYS_MAX_PARAMS);
-    expect(fitsFusedTraining(deep)).toBe(false);
+    // The limit counts each lane's values: parameters and gradients, and the optimiser's moments.
+    const wide = buildSpec([2, 32, 32, 32, 32, 1], 'tanh', 'mse'); // 3,297 parameters
+    expect(fitsFusedTraining(wide, 'sgd')).toBe(true);
+    expect(fitsFusedTraining(wide, 'momentum')).toBe(false);
+    expect(fitsFusedTraining(wide, 'adam')).toBe(false);
+    expect(fusedTrainingMaxParams('sgd')).toBe(FUSED_ARRAYS_MAX_VALUES / 2);
+    expect(fusedTrainingMaxParams('rmsprop')).toBe(FUSED_ARRAYS_MAX_VALUES / 3);
+    expect(fusedTrainingMaxParams('adam')).toBe(FUSED_ARRAYS_MAX_VALUES / 4);
+    const deep = buildSpec([2, ...Array<number>(11).fill(32), 1], 'tanh', 'mse');
+    expect(fitsFusedTraining(deep, 'sgd')).toBe(false);
   });
 
   it('fitsFused draws the line at FUSED_MAX_PARAMS parameters', () => {

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/types';
-import { FUSED_ARRAYS_MAX_PARAMS } from '../src/engine/codegen';
+import { fusedTrainingMaxParams } from '../src/engine/codegen';
 import { Engine, FUSED_MAX_BATCH } from '../src/engine/engine';
 import {
   buildSpec,
@@ -541,7 +541,7 @@ describe.skipIf(!gpu)('GPU training', () => {
       const error = await createError(config({ kernel: 'fused' }, DEEP));
       const message = error?.message ?? 'accepted';
       expect(message, message).toContain(
-        `the fused kernel takes networks of at most ${FUSED_ARRAYS_MAX_PARAMS} parameters`,
+        `the fused kernel takes networks of at most ${fusedTrainingMaxParams(config({}, DEEP).optimizer.kind)} parameters`,
       );
     });
 

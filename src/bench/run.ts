@@ -249,7 +249,7 @@ async function trainCase(run: Run, c: TrainCase, baselines: string[]): Promise<v
   const { host, minSeconds, record } = run;
   for (const kernel of ['fused', 'cooperative', 'general'] as KernelKind[]) {
     const impl = `detangle-${kernel}`;
-    if (kernel === 'fused' && !fitsFusedTraining(c.spec))
+    if (kernel === 'fused' && !fitsFusedTraining(c.spec, c.optimizer.kind))
       record(skipped(c.workload, c.label, impl, 'the network does not fit the fused kernel'));
     else record(await runTrainCase(c, impl, new DetangleTrainRunner(run.pool, c, kernel), minSeconds));
   }

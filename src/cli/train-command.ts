@@ -4,7 +4,7 @@
  * call runTrain in-process with their own GPU device.
  */
 import type { NetworkSpec } from '../engine/spec';
-import { fitsFusedTraining, FUSED_ARRAYS_MAX_PARAMS } from '../engine/codegen';
+import { fitsFusedTraining, fusedTrainingMaxParams } from '../engine/codegen';
 import { paramLayout, widths } from '../engine/spec';
 import { KERNELS } from '../engine/types';
 import type { Experiment } from '../experiment/experiment';
@@ -128,10 +128,11 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const kernel = choiceFlag(flags, 'kernel', ['auto', ...KERNELS] as const);
   const stepsPerDispatch = numberFlag(flags, 'steps-per-dispatch', { min: 1, max: 4096, integer: true });
   const run = prepareFromFlags(exp, data, model?.spec);
-  if (kernel === 'fused' && !fitsFusedTraining(run.spec)) {
+  if (kernel === 'fused' && !fitsFusedTraining(run.spec, exp.optimizer)) {
     throw new UsageError(
-      `--kernel fused: the fused kernel takes networks of at most ${FUSED_ARRAYS_MAX_PARAMS} parameters and ` +
-        `${archText(widths(run.spec))} has ${paramLayout(run.spec).count}; use --kernel general or auto`,
+      `--kernel fused: the fused kernel takes networks of at most ${fusedTrainingMaxParams(exp.optimizer)} ` +
+        `parameters with ${exp.optimizer} and ${archText(widths(run.spec))} has ${paramLayout(run.spec).count}; ` +
+        'use --kernel cooperative, general or auto',
     );
   }
   // What a model file or a link records: the run's settings; an evaluation keeps the model's epochs.

@@ -4,8 +4,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import {
-  FUSED_ARRAYS_MAX_PARAMS,
   FUSED_MAX_PARAMS,
+  fitsFusedTraining,
+  fusedTrainingMaxParams,
   fusedEvaluateWgsl,
   fusedGridWgsl,
   fusedTrainWgsl,
@@ -67,13 +68,13 @@ export function wgslFromArgs(argv: string[]): WgslResult {
         : fusedEvaluateWgsl(spec, SHADERS.common, SHADERS.evaluateFused);
   const count = paramLayout(spec).count;
   let note: string | null = null;
-  if (kernel === 'train' && count > FUSED_MAX_PARAMS && count <= FUSED_ARRAYS_MAX_PARAMS) {
+  if (kernel === 'train' && count > FUSED_MAX_PARAMS && fitsFusedTraining(spec, optimizer)) {
     note =
       `note: ${count} parameters is over the ${FUSED_MAX_PARAMS} the fused kernel keeps in scalars: this is its ` +
       'array layout, which training runs with --kernel fused or when measured timings make auto choose it';
   } else if (count > FUSED_MAX_PARAMS) {
     note =
-      `note: ${count} parameters is over the fused kernels' ${kernel === 'train' ? FUSED_ARRAYS_MAX_PARAMS : FUSED_MAX_PARAMS}; ` +
+      `note: ${count} parameters is over the fused kernels' ${kernel === 'train' ? fusedTrainingMaxParams(optimizer) : FUSED_MAX_PARAMS}; ` +
       'the engine runs the looped kernels (train_cooperative.wgsl, general_step.wgsl, grid_general.wgsl, ' +
       'evaluate.wgsl) for this shape';
   }

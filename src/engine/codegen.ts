@@ -18,12 +18,13 @@ export const GRID_VERTICES_PER_INVOCATION = 8;
  */
 export const FUSED_MAX_PARAMS = 320;
 /**
- * Largest network the fused training kernel takes with its parameters, moments and gradients in private
- * arrays indexed by constants (the array layout, used beyond FUSED_MAX_PARAMS): 2-32-32-32-1 fits, a
- * 2-32×4-1 does not. Its code still grows with the parameter count (compiling 2-32-32-32-1 took ~45 s on
- * SwiftShader), so `auto` takes it only where measured timings say it is the fastest.
+ * Most values each lane of the fused training kernel holds in its array layout (used beyond
+ * FUSED_MAX_PARAMS): parameters and gradients, and the optimiser's moments. SwiftShader's compiler crashed
+ * at 13,188 (2-32×4-1 with Adam) and at 21,378 (2-32×11-1 with SGD), and took 8,964 (2-32-32-32-1 with
+ * Adam) and 8,186. Its code grows with the parameter count (2-32-32-32-1 compiled in 14–31 s there), so
+ * `auto` takes it only where measured timings say it is the fastest.
  */
-export const FUSED_ARRAYS_MAX_PARAMS = 2560;
+export const FUSED_ARRAYS_MAX_VALUES = 9000;
 /** Workgroup memory budget of the fused kernel's reduction, in floats (16 KiB, WebGPU's minimum limit). */
 const REDUCTION_FLOATS = 4096;
 
@@ -31,9 +32,15 @@ export function fitsFused(spec: NetworkSpec): boolean {
   return paramLayout(spec).count <= FUSED_MAX_PARAMS;
 }
 
-/** Whether the fused training kernel takes the network, in either layout (see FUSED_ARRAYS_MAX_PARAMS). */
-export function fitsFusedTraining(spec: NetworkSpec): boolean {
-  return paramLayout(spec).count <= FUSED_ARRAYS_MAX_PARAMS;
+/** The largest network the fused training kernel takes with this optimiser, in either layout. */
+export function fusedTrainingMaxParams(optimizer: Optimizer): number {
+  const moments = Number(usesFirstMoment(optimizer)) + Number(usesSecondMoment(optimizer));
+  return Math.max(FUSED_MAX_PARAMS, Math.floor(FUSED_ARRAYS_MAX_VALUES / (2 + moments)));
+}
+
+/** Whether the fused training kernel takes the network with this optimiser (see FUSED_ARRAYS_MAX_VALUES). */
+export function fitsFusedTraining(spec: NetworkSpec, optimizer: Optimizer): boolean {
+  return paramLayout(spec).count <= fusedTrainingMaxParams(optimizer);
 }
 
 /**
@@ -254,8 +261,18 @@ function isWeight(spec: NetworkSpec): boolean[] {
   return flags;
 }
 
-/** One optimiser update per parameter, kept when `live` (no divergence yet). Twin: applyOptimizer(). */
-function updateLines(spec: NetworkSpec, optimizer: Optimizer, contractive: boolean, n: Names): string[] {
+/**
+ * One optimiser update per parameter, kept when `live` (no divergence yet). Twin: applyOptimizer().
+ * In the array layout each block also zeroes the gradient for the next step, and with `subgroups` sums it
+ * over the subgroup itself (a constant index each, where a loop over the array would index it dynamically).
+ */
+function updateLines(
+  spec: NetworkSpec,
+  optimizer: Optimizer,
+  contractive: boolean,
+  n: Names,
+  subgroups: boolean,
+): string[] {
   const weights = isWeight(spec);
   const lines: string[] = [];
   // The contractive penalty's direct term: 2λ·W_ji·(1/B)·Σ_samples f'(z_j)² on each hidden weight.
@@ -271,7 +288,9 @@ function updateLines(spec: NetworkSpec, optimizer: Optimizer, contractive: boole
   }
   weights.forEach((weight, k) => {
     const [p, m, v] = [n.p(k), n.m(k), n.v(k)];
-    const body = [`var g = ${n.g(k)} / count;`];
+    const sum = n.arrays && subgroups ? `subgroupAdd(${n.g(k)})` : n.g(k);
+    const body = [`var g = ${sum} / count;`];
+    if (n.arrays) body.push(`${n.g(k)} = 0.0;`);
     if (weight) body.push(`g += u.l1 * sign(${p}) + u.l2 * ${p};`);
     if (direct.has(k)) body.push(`g += ${direct.get(k)} * ${p};`);
     switch (optimizer) {
@@ -370,7 +389,8 @@ export function fusedTrainWgsl(
   let reduce: string[];
   if (sub) {
     reduce = [
-      ...each((k) => `${named('g', k)} = subgroupAdd(${named('g', k)});`),
+      // The array layout sums each gradient in its update block (updateLines).
+      ...(n.arrays ? [] : each((k) => `${named('g', k)} = subgroupAdd(${named('g', k)});`)),
       'loss_sum = subgroupAdd(loss_sum);',
       ...extra.map((name) => `${name} = subgroupAdd(${name});`),
     ];
@@ -407,8 +427,9 @@ export function fusedTrainWgsl(
   const body = fill(template, {
     'workgroup declarations': decls,
     'load parameters': n.arrays ? load : foldOffsets(load),
-    // Zeroed by a loop each step: a declaration inside the step loop is not re-initialised everywhere.
-    'zero gradients': n.arrays ? each((k) => `ga[${k}] = 0.0;`) : range.map((k) => `var g${k} = 0.0;`),
+    // The array layout zeroes each gradient in its update block: a declaration inside the step loop is
+    // not re-initialised on every adapter.
+    'zero gradients': n.arrays ? [] : range.map((k) => `var g${k} = 0.0;`),
     'contractive terms of the step': contractive ? contractiveStepLines(spec, n) : [],
     'one sample: forward, loss, backward, accumulate': [
       ...inputLines(spec, 'idx'),
@@ -418,7 +439,7 @@ export function fusedTrainWgsl(
     ],
     'reduce over the workgroup': reduce,
     'back up parameters': backupLines(P, o, size, true, n),
-    'optimiser update': updateLines(spec, o, contractive, n),
+    'optimiser update': updateLines(spec, o, contractive, n, sub !== null),
     'restore parameters from the backup': backupLines(P, o, size, false, n),
     'store parameters': n.arrays ? store : foldOffsets(store),
   });

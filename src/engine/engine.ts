@@ -6,11 +6,11 @@
  */
 import type { Dataset } from '../data/types';
 import {
-  FUSED_ARRAYS_MAX_PARAMS,
   fitsFused,
   fitsFusedTraining,
   fusedEvaluateWgsl,
   fusedTrainWgsl,
+  fusedTrainingMaxParams,
 } from './codegen';
 import { cooperativeStages, cooperativeTrainWgsl } from './codegen-cooperative';
 import { generalStepWgsl } from './codegen-general';
@@ -332,9 +332,10 @@ export class Engine {
   private selectKernel(): void {
     const wanted = this.options.kernel;
     const batchFits = this.batchSize <= FUSED_MAX_BATCH;
-    if (wanted === 'fused' && !fitsFusedTraining(this.spec)) {
+    const kind = this.optimizer.kind;
+    if (wanted === 'fused' && !fitsFusedTraining(this.spec, kind)) {
       throw new Error(
-        `the fused kernel takes networks of at most ${FUSED_ARRAYS_MAX_PARAMS} parameters; this one has ${paramLayout(this.spec).count}`,
+        `the fused kernel takes networks of at most ${fusedTrainingMaxParams(kind)} parameters with ${kind}; this one has ${paramLayout(this.spec).count}`,
       );
     }
     this.kernel =
@@ -344,7 +345,7 @@ export class Engine {
             this.batchSize,
             this.paramCount,
             this.options.timings,
-            fitsFusedTraining(this.spec) && batchFits,
+            fitsFusedTraining(this.spec, kind) && batchFits,
           )
         : wanted;
     this.trainGroup = null;
