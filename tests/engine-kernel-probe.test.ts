@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rings } from './helpers/data';
+import { deviceAdapterInfo, isSoftwareAdapter } from '../src/engine/device';
 import { Engine } from '../src/engine/engine';
 import { probeKernels, probeKey } from '../src/engine/kernel-probe';
 import { buildSpec, defaultOptimizer } from '../src/engine/spec';
@@ -53,6 +54,29 @@ describe.skipIf(!gpu)('the kernel speed probe', () => {
       } finally {
         e.dispose();
       }
+    }
+  });
+
+  it("times the fused kernel's array layout where asked and it takes the network; not by default on a software adapter", async () => {
+    const over = [2, 12, 12, 12, 1]; // 361 parameters: beyond the scalar layout
+    for (const fast of ['fused', 'cooperative'] as const) {
+      const e = await engine(over);
+      try {
+        expect(e.fusedFits).toBe(true);
+        const timings = await probeKernels(e, { steps: 4, fused: true, now: clockFavouring(e, fast) });
+        expect(Object.keys(timings!).sort()).toEqual(['cooperative', 'fused', 'general']);
+        expect(e.kernelInfo.kernel).toBe(fast);
+      } finally {
+        e.dispose();
+      }
+    }
+    const e = await engine(over);
+    try {
+      const timings = await probeKernels(e, { steps: 2 });
+      const software = isSoftwareAdapter(deviceAdapterInfo(gpu!.device));
+      expect('fused' in timings!).toBe(!software);
+    } finally {
+      e.dispose();
     }
   });
 

@@ -29,3 +29,18 @@ export function adapterName(info: GPUAdapterInfo | undefined): string {
   const extra = info.description || info.device;
   return extra ? `${main} (${extra})` : main;
 }
+
+/** Adapters that emulate a GPU on the CPU (their "GPU" memory is the machine's RAM; they compile slowly). */
+export function isSoftwareAdapter(info: GPUAdapterInfo | undefined): boolean {
+  if (!info) return false;
+  const text = `${info.vendor} ${info.architecture} ${info.description} ${info.device}`.toLowerCase();
+  return (
+    Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter) ||
+    /swiftshader|llvmpipe|lavapipe/.test(text)
+  );
+}
+
+/** The adapter information a device carries, where the implementation exposes it. */
+export function deviceAdapterInfo(device: GPUDevice): GPUAdapterInfo | undefined {
+  return (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+}

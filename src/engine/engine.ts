@@ -5,6 +5,7 @@
  * the caller passes the GPUDevice.
  */
 import type { Dataset } from '../data/types';
+import { deviceAdapterInfo } from './device';
 import {
   fitsFused,
   fitsFusedTraining,
@@ -161,7 +162,7 @@ export class Engine {
    * kernel does not compile on this device.
    */
   static async create(device: GPUDevice, config: EngineConfig): Promise<Engine> {
-    const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    const info = deviceAdapterInfo(device);
     const fixed = info && info.subgroupMinSize === info.subgroupMaxSize ? info.subgroupMinSize : null;
     const size = config.train.subgroupSize ?? (device.features.has('subgroups') ? fixed : null);
     checkBatchSize(config.train.batchSize);
@@ -290,6 +291,11 @@ export class Engine {
   setKernelTimings(timings: KernelTimings): void {
     this.options.timings = { ...timings };
     this.selectKernel();
+  }
+
+  /** Whether the fused kernel takes this network, optimiser and batch (in either of its layouts). */
+  get fusedFits(): boolean {
+    return fitsFusedTraining(this.spec, this.optimizer.kind) && this.batchSize <= FUSED_MAX_BATCH;
   }
 
   /** The kernel asked for: 'auto' or one kernel pinned (kernelInfo says which one runs). */

@@ -1,15 +1,17 @@
 /**
- * Measures, on this adapter, which of the cooperative and general kernels trains a network faster at its
- * batch, so `auto` can choose from measurement where the fused kernel does not fit (kernel-choice.ts).
+ * Measures, on this adapter, which of the cooperative and general kernels (and the fused kernel's array
+ * layout, where it takes the network) trains a network fastest at its batch, so `auto` can choose from
+ * measurement where the fused kernel's scalar layout does not fit (kernel-choice.ts).
  * The probe trains a few steps with each kernel and then puts back the weights, optimiser moments and
  * position it found: the run goes on exactly as if it had never been probed. Results are kept per
  * adapter, shape, optimiser and batch in a cache the caller owns (the app keeps one per page).
  */
+import { deviceAdapterInfo, isSoftwareAdapter } from './device';
 import type { Engine } from './engine';
 import { widths } from './spec';
 import type { KernelKind, KernelTimings } from './types';
 
-/** The kernels a probe compares (the fused kernel wins wherever it fits). */
+/** The kernels a probe always compares (the fused kernel's scalar layout wins wherever it fits). */
 const PROBED: readonly KernelKind[] = ['cooperative', 'general'];
 
 export interface ProbeOptions {
@@ -19,13 +21,20 @@ export interface ProbeOptions {
   cache?: Map<string, KernelTimings>;
   /** The adapter's name, part of the cache key. */
   adapter?: string;
+  /**
+   * Whether to time the fused kernel's array layout too, where it takes the network. By default only on
+   * a hardware adapter: on a software one compiling it takes 4–30 s (SwiftShader, 2 cores), more than a
+   * probe may cost; `--kernel fused` or `setKernelTimings` still run it there.
+   */
+  fused?: boolean;
   /** Seconds now (performance.now() / 1000 by default); tests may inject a clock. */
   now?: () => number;
 }
 
 /** The cache key of an engine's current shape, optimiser and batch on one adapter. */
-export function probeKey(engine: Engine, adapter = ''): string {
-  return `${adapter}|${widths(engine.spec).join('-')}|${engine.optimizerKind}|${engine.batchSize}`;
+export function probeKey(engine: Engine, adapter = '', fused = false): string {
+  const shape = `${widths(engine.spec).join('-')}|${engine.optimizerKind}|${engine.batchSize}`;
+  return `${adapter}|${shape}${fused ? '|fused' : ''}`;
 }
 
 /** Whether a probe can change what `auto` runs: only where the fused kernel does not take the network. */
@@ -42,7 +51,8 @@ export async function probeKernels(
   options: ProbeOptions = {},
 ): Promise<KernelTimings | null> {
   if (!worthProbing(engine)) return null;
-  const key = probeKey(engine, options.adapter);
+  const fused = (options.fused ?? !isSoftwareAdapter(deviceAdapterInfo(engine.device))) && engine.fusedFits;
+  const key = probeKey(engine, options.adapter, fused);
   const cached = options.cache?.get(key);
   if (cached) {
     engine.setKernelTimings(cached);
@@ -52,8 +62,9 @@ export async function probeKernels(
   const now = options.now ?? (() => performance.now() / 1000);
   const saved = await engine.readState();
   const timings: KernelTimings = {};
+  const probed: KernelKind[] = [...PROBED, ...(fused ? ['fused' as const] : [])];
   try {
-    for (const kernel of PROBED) {
+    for (const kernel of probed) {
       engine.setKernel(kernel);
       engine.train(1);
       await engine.progress();

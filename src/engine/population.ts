@@ -8,6 +8,7 @@
  * Statistics of every member come back together, asynchronously. DOM-free: the caller passes the device.
  */
 import type { Dataset } from '../data/types';
+import { deviceAdapterInfo } from './device';
 import { FUSED_MAX_PARAMS } from './codegen';
 import { populationEvaluateWgsl, populationTrainWgsl } from './codegen-population';
 import { FUSED_MAX_BATCH } from './engine';
@@ -163,7 +164,7 @@ export class Population {
 
   /** Creates the population; throws a clear error if a member's shape or the batch does not fit. */
   static async create(device: GPUDevice, config: PopulationConfig): Promise<Population> {
-    const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo }).adapterInfo;
+    const info = deviceAdapterInfo(device);
     const fixed = info && info.subgroupMinSize === info.subgroupMaxSize ? info.subgroupMinSize : null;
     const wanted = config.subgroups ?? true;
     const size = wanted ? (config.subgroupSize ?? (device.features.has('subgroups') ? fixed : null)) : null;

@@ -1,15 +1,8 @@
 /** How much GPU memory a Node run may plan for. */
 import os from 'node:os';
+import { isSoftwareAdapter } from '../../engine/device';
 
-/** Adapters that emulate a GPU on the CPU and so allocate "GPU" memory from the machine's RAM. */
-export function isSoftwareAdapter(info: GPUAdapterInfo | undefined): boolean {
-  if (!info) return false;
-  const text = `${info.vendor} ${info.architecture} ${info.description} ${info.device}`.toLowerCase();
-  return (
-    Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter) ||
-    /swiftshader|llvmpipe|lavapipe/.test(text)
-  );
-}
+export { isSoftwareAdapter };
 
 /**
  * The budget of one grid case: --max-gpu-mb when given; for a software adapter half the machine's memory
