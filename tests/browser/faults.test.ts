@@ -2,7 +2,7 @@
  * Faults through the built app in headless Chromium with WebGPU: a diverging run pauses and goes on at a
  * tenth of the learning rate from its last good snapshot; a destroyed GPU device is replaced and training
  * continues from the snapshot; sizes beyond the device's buffers are clamped with a message; uncaught
- * errors show in the page; and two thousand frames of training and drawing leak neither GPU buffers nor
+ * errors show in the page; and eight hundred frames of training and drawing leak neither GPU buffers nor
  * JavaScript heap, nor do rebuilds.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -225,7 +225,7 @@ describe('faults', () => {
     expect(unexpected).toEqual([]);
   });
 
-  it('two thousand frames of training and drawing leak no GPU buffers and no heap; nor do rebuilds', async () => {
+  it('eight hundred frames of training and drawing leak no GPU buffers and no heap; nor do rebuilds', async () => {
     const cdp: CDPSession = await page.context().newCDPSession(page);
     const heap = async () => {
       await cdp.send('HeapProfiler.collectGarbage');
@@ -247,12 +247,13 @@ describe('faults', () => {
     const live0 = await page.evaluate(() => window.__detangle!.liveBuffers());
     const heap0 = await heap();
     const step0 = (await state()).step;
-    for (let k = 0; k < 4; k++) await page.evaluate(() => window.__detangle!.runFrames(500));
+    for (let k = 0; k < 2; k++) await page.evaluate(() => window.__detangle!.runFrames(400));
     const s = await state();
-    expect(s.step).toBeGreaterThan(step0 + 2000);
+    expect(s.step).toBeGreaterThan(step0 + 800);
     expect(s.gpuBuffers).toBe(buffers0);
+    // Under 1.3 KB a frame: a retained 2 KB array per frame fails it; measured 0.26-0.53 KB a frame.
     const grown = (await heap()) - heap0;
-    expect(grown).toBeLessThan(1.5 * 1024 * 1024);
+    expect(grown).toBeLessThan(1024 * 1024);
 
     // Rebuilding the network puts every buffer back.
     for (let k = 0; k < 3; k++) {
