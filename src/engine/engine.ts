@@ -337,7 +337,6 @@ export class Engine {
   /** The kernel asked for, or for `auto` the one chooseKernel takes for this shape, batch and timings. */
   private selectKernel(): void {
     const wanted = this.options.kernel;
-    const batchFits = this.batchSize <= FUSED_MAX_BATCH;
     const kind = this.optimizer.kind;
     if (wanted === 'fused' && !fitsFusedTraining(this.spec, kind)) {
       throw new Error(
@@ -347,11 +346,11 @@ export class Engine {
     this.kernel =
       wanted === 'auto'
         ? chooseKernel(
-            fitsFused(this.spec) && batchFits,
+            fitsFused(this.spec) && this.batchSize <= FUSED_MAX_BATCH,
             this.batchSize,
             this.paramCount,
             this.options.timings,
-            fitsFusedTraining(this.spec, kind) && batchFits,
+            this.fusedFits,
           )
         : wanted;
     this.trainGroup = null;

@@ -5,9 +5,9 @@
  * against the general path (four dispatches per step, the batch spread over many workgroups and summed
  * in a fixed order by a second pass): measured seconds per step decide when the caller has them (a speed
  * probe per adapter and shape); without them, a batch threshold measured on SwiftShader decides. The
- * fused kernel's array layout (networks of up to FUSED_ARRAYS_MAX_PARAMS parameters) competes only with
- * a measured time of its own: it can be several times faster, but it compiles for tens of seconds on a
- * software GPU and its arrays live in slow local memory on a real one.
+ * fused kernel's array layout (beyond 320 parameters, while a lane holds at most FUSED_ARRAYS_MAX_VALUES
+ * values) competes only with a measured time of its own: it can be several times faster, but it compiles
+ * for seconds to tens of seconds on a software GPU and its arrays live in local memory on a real one.
  */
 import type { KernelKind, KernelTimings } from './types';
 
