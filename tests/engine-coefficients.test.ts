@@ -20,6 +20,7 @@ import { TwinTrainer, evaluate, initParams } from '../src/engine/twin';
 import type { EngineConfig } from '../src/engine/types';
 import { blobs, rings } from './helpers/data';
 import { KERNEL_CHOICES, gpuScope, kernelOf, openTestGpu, pinKernel } from './helpers/gpu';
+import { worstRatio } from './helpers/compare';
 
 const gpu = await openTestGpu();
 
@@ -37,15 +38,6 @@ async function withEngine<T>(
       engine.dispose();
     }
   });
-}
-
-function worstRatio(got: ArrayLike<number>, want: ArrayLike<number>, abs: number, rel: number): number {
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    const r = Math.abs(got[i] - want[i]) / (abs + rel * Math.abs(want[i]));
-    worst = Number.isNaN(r) ? Infinity : Math.max(worst, r);
-  }
-  return worst;
 }
 
 /** Every coefficient distinct and none at a default (0.9 / 0.999). */

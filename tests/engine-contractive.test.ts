@@ -50,6 +50,7 @@ import type { EngineConfig } from '../src/engine/types';
 import { Random } from '../src/random';
 import { blobs, regression, rings } from './helpers/data';
 import { KERNEL_CHOICES, gpuScope, kernelOf, openTestGpu, pinKernel } from './helpers/gpu';
+import { worstRatio } from './helpers/compare';
 
 const LAMBDA = 0.37;
 
@@ -427,15 +428,6 @@ async function withEngine<T>(
       engine.dispose();
     }
   });
-}
-
-function worstRatio(got: ArrayLike<number>, want: ArrayLike<number>, abs: number, rel: number): number {
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    const r = Math.abs(got[i] - want[i]) / (abs + rel * Math.abs(want[i]));
-    worst = Number.isNaN(r) ? Infinity : Math.max(worst, r);
-  }
-  return worst;
 }
 
 /** Coefficients distinct and off their defaults, so that no mix-up hides. */

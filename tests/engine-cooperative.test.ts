@@ -20,6 +20,7 @@ import { TwinTrainer } from '../src/engine/twin';
 import type { EngineConfig } from '../src/engine/types';
 import { blobs, regression, rings } from './helpers/data';
 import { gpuScope, openTestGpu } from './helpers/gpu';
+import { worstRatio } from './helpers/compare';
 
 const gpu = await openTestGpu();
 
@@ -130,12 +131,7 @@ describe.skipIf(!gpu)('cooperative kernel = twin, pairwise shapes', () => {
         expect(engine.kernelInfo.kernel).toBe('cooperative');
         engine.train(steps);
         const params = await engine.readParams();
-        let worst = 0;
-        for (let i = 0; i < P; i++) {
-          const r = Math.abs(params[i] - twin.params[i]) / (1e-4 + 1e-3 * Math.abs(twin.params[i]));
-          worst = Number.isNaN(r) ? Infinity : Math.max(worst, r);
-        }
-        expect(worst).toBeLessThanOrEqual(1);
+        expect(worstRatio(params, twin.params, 1e-4, 1e-3)).toBeLessThanOrEqual(1);
         const stats = await engine.stats();
         expect(stats.step).toBe(steps);
         expect(stats.divergedAtStep).toBeNull();

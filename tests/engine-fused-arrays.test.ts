@@ -19,6 +19,7 @@ import { TwinTrainer } from '../src/engine/twin';
 import type { EngineConfig } from '../src/engine/types';
 import { blobs, regression, rings } from './helpers/data';
 import { gpuScope, openTestGpu } from './helpers/gpu';
+import { worstRatio } from './helpers/compare';
 
 const gpu = await openTestGpu();
 
@@ -83,12 +84,7 @@ describe.skipIf(!gpu)('the fused kernel beyond its scalar budget = twin', () => 
         engine.train(steps);
         const { params, moments, step } = await engine.readState();
         expect(step).toBe(steps);
-        let worst = 0;
-        for (let i = 0; i < P; i++) {
-          const r = Math.abs(params[i] - twin.params[i]) / (1e-4 + 1e-3 * Math.abs(twin.params[i]));
-          worst = Number.isNaN(r) ? Infinity : Math.max(worst, r);
-        }
-        expect(worst).toBeLessThanOrEqual(1);
+        expect(worstRatio(params, twin.params, 1e-4, 1e-3)).toBeLessThanOrEqual(1);
         // The moments come back from the arrays too (SGD has none).
         if (c.optimizer.kind !== 'sgd') expect(moments.some((m) => m !== 0)).toBe(true);
       } finally {

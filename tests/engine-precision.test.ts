@@ -15,6 +15,7 @@ import { TwinTrainer, batchIndices } from '../src/engine/twin';
 import type { EngineConfig } from '../src/engine/types';
 import { regression, rings } from './helpers/data';
 import { KERNEL_CHOICES, gpuScope, kernelOf, openTestGpu, pinKernel } from './helpers/gpu';
+import { worstRatio } from './helpers/compare';
 
 const gpu = await openTestGpu();
 
@@ -36,15 +37,6 @@ async function withEngine<T>(
 
 function bits(a: Float32Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex');
-}
-
-function worstRatio(got: ArrayLike<number>, want: ArrayLike<number>, abs: number, rel: number): number {
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    const r = Math.abs(got[i] - want[i]) / (abs + rel * Math.abs(want[i]));
-    worst = Number.isNaN(r) ? Infinity : Math.max(worst, r);
-  }
-  return worst;
 }
 
 describe.skipIf(!gpu)('divergence keeps the last finite weights', () => {

@@ -88,6 +88,19 @@ const IN_FLIGHT = 1;
 /** Most statistics readbacks in a sweep (progress reports). */
 const PROGRESS = 10;
 
+/** A sweep's configurations (each width with each learning rate: its rows) and every member, by seed. */
+export function sweepPlan(
+  widths: readonly number[],
+  rates: readonly number[],
+  seeds: readonly number[],
+): { configs: { width: number; lr: number }[]; members: PopulationMember[] } {
+  const configs = widths.flatMap((width) => rates.map((lr) => ({ width, lr })));
+  const members = configs.flatMap(({ width, lr }) =>
+    seeds.map((seed) => ({ seed, width, learningRate: lr })),
+  );
+  return { configs, members };
+}
+
 export async function runSweep(device: GPUDevice, options: SweepOptions): Promise<SweepResult> {
   const { exp } = options;
   const layer = options.layer ?? 1;
@@ -104,10 +117,7 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
   }
   const widths = options.widths ?? [exp.arch[layer]];
   const rates = options.learningRates ?? [exp.learningRate];
-  const configs = widths.flatMap((width) => rates.map((lr) => ({ width, lr })));
-  const members: PopulationMember[] = configs.flatMap(({ width, lr }) =>
-    options.seeds.map((seed) => ({ seed, width, learningRate: lr })),
-  );
+  const { configs, members } = sweepPlan(widths, rates, options.seeds);
   const population = await Population.create(device, {
     spec: run.spec,
     optimizer: run.optimizer,

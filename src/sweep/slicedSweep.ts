@@ -6,12 +6,12 @@
  * training), so they are read for the diverged count only every `readings`-th of the run, one request at
  * a time, as runSweep reads them.
  */
-import type { MemberStats, PopulationMember } from '../engine/population';
+import type { MemberStats } from '../engine/population';
 import { Population } from '../engine/population';
 import { stepsPerEpoch } from '../engine/permutation';
 import { prepare } from '../experiment/experiment';
 import type { SweepResult } from '../experiment/sweep';
-import { sweepResult } from '../experiment/sweep';
+import { sweepPlan, sweepResult } from '../experiment/sweep';
 import type { SweepRequest } from './request';
 
 export interface SweepProgress {
@@ -49,10 +49,7 @@ export async function runSlicedSweep(
 ): Promise<SweepResult> {
   const { exp, seeds, widths, rates, layer, target } = request;
   const run = prepare(exp);
-  const configs = widths.flatMap((width) => rates.map((lr) => ({ width, lr })));
-  const members: PopulationMember[] = configs.flatMap(({ width, lr }) =>
-    seeds.map((seed) => ({ seed, width, learningRate: lr })),
-  );
+  const { configs, members } = sweepPlan(widths, rates, seeds);
   const population = await Population.create(device, {
     spec: run.spec,
     optimizer: run.optimizer,

@@ -4,15 +4,13 @@
  * (no blending, no colour conversion): (signed ratio or area scale, folded 0/1). Nothing here runs per frame.
  */
 import * as THREE from 'three/webgpu';
-import { attribute, float, uint, varying, vec4, vertexIndex } from 'three/tsl';
+import { float, varying, vec4 } from 'three/tsl';
 import type { LayerBufferLayout } from '../engine/types';
 import { createCoefficients, type Coefficients } from './display';
 import type { GridGeometry } from './grid';
 import { FoldUniforms, foldValueNode } from './foldNode';
 import { DisplayUniforms, type N } from './nodes';
-
-/** Clip space as it is: the probe places its pixels itself. */
-const IDENTITY_CAMERA = new THREE.OrthographicCamera(-1, 1, 1, -1, -1, 1);
+import { PixelRow } from './readback';
 
 export interface FoldReading {
   /** Per probed vertex: signed area ratio (flat picture) or area scale (sheet). */
@@ -27,10 +25,7 @@ export class FoldStageProbe {
   readonly vertices: readonly number[];
   private readonly uniforms: DisplayUniforms;
   private readonly folds = new FoldUniforms();
-  private readonly scene = new THREE.Scene();
-  private readonly target: THREE.RenderTarget;
-  private readonly material: THREE.PointsNodeMaterial;
-  private readonly geometry = new THREE.BufferGeometry();
+  private readonly row: PixelRow;
 
   constructor(vertices: readonly number[], segment: number, widths: number[], grid: N, g: number) {
     if (vertices.length === 0) throw new Error('fold probe: vertices must list at least one grid vertex');
@@ -39,31 +34,14 @@ export class FoldStageProbe {
         throw new Error(`fold probe: vertices must be whole numbers from 0 to ${g * g - 1}; got ${v}`);
       }
     }
-    const count = vertices.length;
     this.vertices = vertices.slice();
     this.segment = segment;
     this.uniforms = new DisplayUniforms(widths);
-    this.geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(count * 3), 3));
-    this.geometry.setAttribute('probeIndex', new THREE.BufferAttribute(Float32Array.from(vertices), 1));
-    this.material = new THREE.PointsNodeMaterial({
-      transparent: false,
-      blending: THREE.NoBlending,
-      depthTest: false,
-    });
-    const x: N = float(vertexIndex).add(0.5).div(count).mul(2).sub(1);
-    this.material.vertexNode = vec4(x, 0, 0, 1);
-    const vertex: N = uint(attribute('probeIndex', 'float'));
-    const value = foldValueNode(this.uniforms, this.folds, grid, vertex, g);
-    const ratio: N = varying(value.ratio);
-    const folded: N = varying((value.folded as N).select(float(1), float(0)));
-    this.material.fragmentNode = vec4(ratio, folded, 0, 1);
-    const points = new THREE.Points(this.geometry, this.material);
-    points.frustumCulled = false;
-    this.scene.add(points);
-    this.target = new THREE.RenderTarget(count, 1, {
-      type: THREE.FloatType,
-      format: THREE.RGBAFormat,
-      depthBuffer: false,
+    this.row = new PixelRow(Float32Array.from(vertices), (vertex) => {
+      const value = foldValueNode(this.uniforms, this.folds, grid, vertex, g);
+      const folded: N = varying((value.folded as N).select(float(1), float(0)));
+      const ratio: N = varying(value.ratio);
+      return vec4(ratio, folded, 0, 1);
     });
   }
 
@@ -78,13 +56,9 @@ export class FoldStageProbe {
     this.uniforms.set(c, layout);
     (this.folds.spacing.value as THREE.Vector2).set(spacing.x, spacing.y);
     this.folds.sheet.value = sheet ? 1 : 0;
-    const count = this.vertices.length;
-    renderer.setRenderTarget(this.target);
-    renderer.render(this.scene, IDENTITY_CAMERA);
-    renderer.setRenderTarget(null);
-    const pixels = (await renderer.readRenderTargetPixelsAsync(this.target, 0, 0, count, 1)) as Float32Array;
+    const pixels = await this.row.read(renderer);
     const out: FoldReading = { ratio: [], folded: [] };
-    for (let i = 0; i < count; i++) {
+    for (let i = 0; i < this.vertices.length; i++) {
       out.ratio.push(pixels[4 * i]);
       out.folded.push(pixels[4 * i + 1]);
     }
@@ -92,9 +66,7 @@ export class FoldStageProbe {
   }
 
   dispose(): void {
-    this.target.dispose();
-    this.material.dispose();
-    this.geometry.dispose();
+    this.row.dispose();
   }
 }
 

@@ -92,33 +92,26 @@ export async function readShaderMarks(renderer: THREE.WebGPURenderer, src: MarkS
 }
 
 /**
- * Grid vertices 0, s, 2s, ... through the main view's display formula (the same nodes, specialised to one
- * segment's widths), one pixel each: what the vertex stage computes for them.
+ * One float pixel per probed grid vertex: point i at pixel (i, 0), its vertex index (attribute
+ * `probeIndex`) handed to `fragment`, which returns the pixel's vec4. The scaffolding every vertex-stage
+ * read-back shares.
  */
-export class VertexStageProbe {
+export class PixelRow {
   readonly count: number;
-  readonly segment: number;
-  private readonly uniforms: DisplayUniforms;
   private readonly scene = new THREE.Scene();
   private readonly target: THREE.RenderTarget;
-  private readonly material: THREE.PointsNodeMaterial;
+  private readonly material = rawPoints();
   private readonly geometry = new THREE.BufferGeometry();
 
-  constructor(count: number, stride: number, total: number, segment: number, widths: number[], grid: N) {
+  constructor(indices: Float32Array, fragment: (vertex: N) => N) {
+    const count = indices.length;
     this.count = count;
-    this.segment = segment;
-    this.uniforms = new DisplayUniforms(widths);
-    const index = new Float32Array(count);
-    for (let i = 0; i < count; i++) index[i] = Math.min(total - 1, i * stride);
     this.geometry.setAttribute('position', new THREE.BufferAttribute(new Float32Array(count * 3), 3));
-    this.geometry.setAttribute('probeIndex', new THREE.BufferAttribute(index, 1));
-    this.material = rawPoints();
+    this.geometry.setAttribute('probeIndex', new THREE.BufferAttribute(indices, 1));
     const x: N = float(vertexIndex).add(0.5).div(count).mul(2).sub(1);
     this.material.vertexNode = vec4(x, 0, 0, 1);
-    const vertex: N = uint(attribute('probeIndex', 'float'));
-    const position: N = varying(displayPosition(this.uniforms, grid, vertex, float(0)));
     // The whole fragment output: no colour-space conversion or clamping on the way.
-    this.material.fragmentNode = vec4(position, 1);
+    this.material.fragmentNode = fragment(uint(attribute('probeIndex', 'float')));
     const points = new THREE.Points(this.geometry, this.material);
     points.frustumCulled = false;
     this.scene.add(points);
@@ -129,18 +122,50 @@ export class VertexStageProbe {
     });
   }
 
-  /** x, y, z of every probed vertex for coefficients c. */
-  async read(renderer: THREE.WebGPURenderer, c: Coefficients, layout: LayerBufferLayout): Promise<number[]> {
-    this.uniforms.set(c, layout);
-    const pixels = await renderAndRead(renderer, this.scene, this.target, this.count, 1);
-    const out: number[] = [];
-    for (let i = 0; i < this.count; i++) out.push(pixels[4 * i], pixels[4 * i + 1], pixels[4 * i + 2]);
-    return out;
+  /** The RGBA of every pixel, in point order. */
+  read(renderer: THREE.WebGPURenderer): Promise<Float32Array> {
+    return renderAndRead(renderer, this.scene, this.target, this.count, 1);
   }
 
   dispose(): void {
     this.target.dispose();
     this.material.dispose();
     this.geometry.dispose();
+  }
+}
+
+/**
+ * Grid vertices 0, s, 2s, ... through the main view's display formula (the same nodes, specialised to one
+ * segment's widths), one pixel each: what the vertex stage computes for them.
+ */
+export class VertexStageProbe {
+  readonly count: number;
+  readonly segment: number;
+  private readonly uniforms: DisplayUniforms;
+  private readonly row: PixelRow;
+
+  constructor(count: number, stride: number, total: number, segment: number, widths: number[], grid: N) {
+    this.count = count;
+    this.segment = segment;
+    this.uniforms = new DisplayUniforms(widths);
+    const index = new Float32Array(count);
+    for (let i = 0; i < count; i++) index[i] = Math.min(total - 1, i * stride);
+    this.row = new PixelRow(index, (vertex) => {
+      const position: N = varying(displayPosition(this.uniforms, grid, vertex, float(0)));
+      return vec4(position, 1);
+    });
+  }
+
+  /** x, y, z of every probed vertex for coefficients c. */
+  async read(renderer: THREE.WebGPURenderer, c: Coefficients, layout: LayerBufferLayout): Promise<number[]> {
+    this.uniforms.set(c, layout);
+    const pixels = await this.row.read(renderer);
+    const out: number[] = [];
+    for (let i = 0; i < this.count; i++) out.push(pixels[4 * i], pixels[4 * i + 1], pixels[4 * i + 2]);
+    return out;
+  }
+
+  dispose(): void {
+    this.row.dispose();
   }
 }
