@@ -107,14 +107,14 @@ describe.skipIf(!gpu)('npm run train', () => {
     expect(r.stderr).toMatch(/epoch 30\/30/);
   });
 
-  it('reports regression accuracy as null and names the general kernel for a wide network', async () => {
+  it('reports regression accuracy as null and names the looped kernel for a wide network', async () => {
     const r = await train(
       ...['--dataset', 'polynomial', '--samples', '500', '--arch', '1-32-32-1', '--epochs', '1', '--json'],
     );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.train.accuracy).toBeNull();
-    expect(out.kernel).not.toBe('fused');
+    expect(out.kernel).toBe('layered');
   });
 
   it.each([
@@ -139,6 +139,14 @@ describe.skipIf(!gpu)('npm run train', () => {
     [
       ['--arch', '2-32-32-32-32-1', '--optimizer', 'adam', '--kernel', 'fused'],
       /--kernel fused: .* at most 2250 parameters with adam and 2-32-32-32-32-1 has 3297/,
+    ],
+    [
+      ['--kernel', 'layered', '--contractive', '0.1'],
+      /--kernel layered: the layered kernel has no contractive penalty; use --kernel cooperative, general or auto/,
+    ],
+    [
+      ['--kernel', 'tiled'],
+      /--kernel must be one of auto, fused, cooperative, layered, general; got "tiled"/,
     ],
     [['--classes'], /--classes applies to the labels of a CSV file/],
     [['--url', '--with-weights', '--epochs', '0'], /--epochs must be a whole number from 1/],

@@ -21,6 +21,7 @@ import type { EngineConfig } from '../src/engine/types';
 import { blobs, regression, rings } from './helpers/data';
 import { gpuScope, openTestGpu } from './helpers/gpu';
 import { worstRatio } from './helpers/compare';
+import { type CaseOf, missingPair, pairwise } from './helpers/pairwise';
 
 const gpu = await openTestGpu();
 
@@ -32,52 +33,11 @@ const FACTORS = {
   loss: ['mse', 'bce', 'ce'],
   activation: ['tanh', 'relu', 'leaky_relu', 'sigmoid', 'softplus', 'linear'],
 } as const;
-type Name = keyof typeof FACTORS;
-type Case = { [K in Name]: (typeof FACTORS)[K][number] };
-
-/** Greedy pairwise cases: each new case covers as many uncovered pairs as it can. Deterministic. */
-function pairwiseCases(): Case[] {
-  const names = Object.keys(FACTORS) as Name[];
-  const values = names.map((n) => FACTORS[n] as readonly (string | number)[]);
-  const uncovered = new Set<string>();
-  const key = (i: number, a: number, j: number, b: number): string => `${i}:${a},${j}:${b}`;
-  for (let i = 0; i < names.length; i++)
-    for (let j = i + 1; j < names.length; j++)
-      for (let a = 0; a < values[i].length; a++)
-        for (let b = 0; b < values[j].length; b++) uncovered.add(key(i, a, j, b));
-  const cases: Case[] = [];
-  while (uncovered.size > 0) {
-    const [first] = uncovered;
-    const [[i0, a0], [j0, b0]] = first.split(',').map((p) => p.split(':').map(Number));
-    const choice = names.map(() => 0);
-    choice[i0] = a0;
-    choice[j0] = b0;
-    for (let f = 0; f < names.length; f++) {
-      if (f === i0 || f === j0) continue;
-      let best = 0;
-      let bestGain = -1;
-      for (let v = 0; v < values[f].length; v++) {
-        let gain = 0;
-        for (let g = 0; g < names.length; g++) {
-          if (g === f || (g > f && g !== i0 && g !== j0)) continue;
-          const [x, y] = g < f ? [g, f] : [f, g];
-          const [vx, vy] = g < f ? [choice[g], v] : [v, choice[g]];
-          if (uncovered.has(key(x, vx, y, vy))) gain++;
-        }
-        if (gain > bestGain) [best, bestGain] = [v, gain];
-      }
-      choice[f] = best;
-    }
-    for (let i = 0; i < names.length; i++)
-      for (let j = i + 1; j < names.length; j++) uncovered.delete(key(i, choice[i], j, choice[j]));
-    cases.push(Object.fromEntries(names.map((n, f) => [n, values[f][choice[f]]])) as Case);
-  }
-  return cases;
-}
+type Case = CaseOf<typeof FACTORS>;
 
 /** Two more with the parameters in storage (12 × 32 is over the workgroup-memory limit). */
 const CASES: Case[] = [
-  ...pairwiseCases(),
+  ...pairwise(FACTORS),
   { width: 32, depth: 12, batch: 1000, optimizer: 'momentum', loss: 'ce', activation: 'relu' },
   { width: 32, depth: 12, batch: 1, optimizer: 'rmsprop', loss: 'bce', activation: 'sigmoid' },
 ];
@@ -93,15 +53,7 @@ const RATE: Record<Optimizer, number> = { sgd: 0.05, momentum: 0.02, rmsprop: 0.
 describe.skipIf(!gpu)('cooperative kernel = twin, pairwise shapes', () => {
   it(`the cases hold every pair of factor values (${CASES.length} cases)`, () => {
     expect(CASES.length).toBeLessThan(40);
-    const names = Object.keys(FACTORS) as Name[];
-    for (let i = 0; i < names.length; i++)
-      for (let j = i + 1; j < names.length; j++)
-        for (const a of FACTORS[names[i]])
-          for (const b of FACTORS[names[j]])
-            expect(
-              CASES.some((c) => c[names[i]] === a && c[names[j]] === b),
-              `${names[i]}=${a} with ${names[j]}=${b}`,
-            ).toBe(true);
+    expect(missingPair(FACTORS, CASES)).toBeNull();
   });
 
   it.each(CASES.map((c) => [JSON.stringify(c), c] as const))('%s', async (_name, c) => {

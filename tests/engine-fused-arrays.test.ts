@@ -105,7 +105,7 @@ describe.skipIf(!gpu)('the fused kernel beyond its scalar budget = twin', () => 
       const engine = await Engine.create(gpu!.device, config);
       try {
         engine.setData(data, null);
-        expect(engine.kernelInfo.kernel).toBe('cooperative');
+        expect(engine.kernelInfo.kernel).toBe('layered');
         engine.setKernelTimings({ cooperative: 2e-3, general: 3e-3, fused: 1e-3 });
         expect(engine.kernelInfo.kernel).toBe('fused');
         engine.train(3);

@@ -1,5 +1,5 @@
 /**
- * The speed probe on a real WebGPU device: it times the cooperative and general kernels for a network the
+ * The speed probe on a real WebGPU device: it times the cooperative, layered and general kernels for a network the
  * fused kernel does not take, hands the timings to `auto` (an injected clock flips the choice both ways),
  * leaves the run exactly where it found it, and is skipped on a cache hit or where the fused kernel runs.
  */
@@ -44,11 +44,13 @@ function clockFavouring(e: Engine, fast: KernelKind): () => number {
 
 describe.skipIf(!gpu)('the kernel speed probe', () => {
   it('an injected clock flips the choice both ways', async () => {
-    for (const fast of ['cooperative', 'general'] as const) {
+    for (const fast of ['cooperative', 'layered', 'general'] as const) {
       const e = await engine(WIDE);
       try {
         const timings = await probeKernels(e, { steps: 4, now: clockFavouring(e, fast) });
-        expect(timings![fast]).toBeLessThan(timings![fast === 'general' ? 'cooperative' : 'general']!);
+        expect(Object.keys(timings!).sort()).toEqual(['cooperative', 'general', 'layered']);
+        for (const other of ['cooperative', 'layered', 'general'] as const)
+          if (other !== fast) expect(timings![fast]).toBeLessThan(timings![other]!);
         expect(e.kernelInfo.kernel).toBe(fast);
         expect(e.kernelChoice).toBe('auto');
       } finally {
@@ -64,7 +66,7 @@ describe.skipIf(!gpu)('the kernel speed probe', () => {
       try {
         expect(e.fusedFits).toBe(true);
         const timings = await probeKernels(e, { steps: 4, fused: true, now: clockFavouring(e, fast) });
-        expect(Object.keys(timings!).sort()).toEqual(['cooperative', 'fused', 'general']);
+        expect(Object.keys(timings!).sort()).toEqual(['cooperative', 'fused', 'general', 'layered']);
         expect(e.kernelInfo.kernel).toBe(fast);
       } finally {
         e.dispose();
@@ -75,6 +77,18 @@ describe.skipIf(!gpu)('the kernel speed probe', () => {
       const timings = await probeKernels(e, { steps: 2 });
       const software = isSoftwareAdapter(deviceAdapterInfo(gpu!.device));
       expect('fused' in timings!).toBe(!software);
+    } finally {
+      e.dispose();
+    }
+  });
+
+  it('does not time the layered kernel where it cannot run (the contractive penalty)', async () => {
+    const e = await engine(WIDE);
+    try {
+      e.setOptimizer({ ...defaultOptimizer('momentum', 0.05), momentum: 0.6, contractive: 0.01 });
+      const timings = await probeKernels(e, { steps: 2, now: clockFavouring(e, 'layered') });
+      expect(Object.keys(timings!).sort()).toEqual(['cooperative', 'general']);
+      expect(['cooperative', 'general']).toContain(e.kernelInfo.kernel);
     } finally {
       e.dispose();
     }

@@ -120,7 +120,7 @@ describe.skipIf(!gpu)('GPU training', () => {
     });
   });
 
-  it('auto: 2-3-2-1 runs the fused kernel; 12 layers of 32 the cooperative one at batch 32, the general one at 64', async () => {
+  it('auto: 2-3-2-1 runs the fused kernel; 12 layers of 32 the layered one at batch 32, the general one at 64', async () => {
     const small = { spec: SMALL, optimizer: defaultOptimizer('sgd', 0.1), train: { seed: 1, batchSize: 32 } };
     await withEngine(small, RINGS, null, async (engine) => {
       expect(engine.kernelInfo.kernel).toBe('fused');
@@ -132,7 +132,7 @@ describe.skipIf(!gpu)('GPU training', () => {
       train: { seed: 1, batchSize: 32 },
     };
     await withEngine(deep, RINGS, null, async (engine) => {
-      expect(engine.kernelInfo).toEqual({ kernel: 'cooperative', subgroupSize: null });
+      expect(engine.kernelInfo).toEqual({ kernel: 'layered', subgroupSize: null });
       engine.train(5);
       const twin = new TwinTrainer(deep);
       twin.setData(RINGS, null);
@@ -143,7 +143,7 @@ describe.skipIf(!gpu)('GPU training', () => {
       twin.setBatchSize(64);
       expect(engine.kernelInfo).toEqual({ kernel: 'general', subgroupSize: null });
       // Measured timings that favour the cooperative kernel bring it back, on the same weights.
-      engine.setKernelTimings({ cooperative: 0.001, general: 0.002 });
+      engine.setKernelTimings({ cooperative: 0.001, layered: 0.003, general: 0.002 });
       expect(engine.kernelInfo.kernel).toBe('cooperative');
       engine.train(2);
       twin.train(2);
@@ -515,7 +515,7 @@ describe.skipIf(!gpu)('GPU training', () => {
         engine.train(steps);
         twin.train(steps);
       }
-      expect(kernels).toEqual(['fused', 'cooperative', 'fused']);
+      expect(kernels).toEqual(['fused', 'layered', 'fused']);
       expect(within(await engine.readParams(), twin.params, 1e-4, 1e-3)).toBeNull();
       expect((await engine.stats()).step).toBe(23);
     });

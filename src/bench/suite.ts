@@ -18,6 +18,7 @@ export const SEED = 1;
 export const IMPLS: Record<string, string> = {
   'detangle-fused': 'Detangle fused',
   'detangle-cooperative': 'Detangle cooperative',
+  'detangle-layered': 'Detangle layered',
   'detangle-general': 'Detangle general',
   'plain-js': 'plain JS',
   twin: 'twin (TS)',
@@ -144,7 +145,7 @@ interface TrainNetwork {
 const TRAIN_NETWORKS: TrainNetwork[] = [
   { dataset: 'rings', sizes: [2, 3, 2, 1], loss: 'mse', lossName: 'MSE (sigmoid output)' },
   { dataset: 'spiral', sizes: [2, 8, 8, 8, 8, 2], loss: 'ce', lossName: 'softmax cross-entropy' },
-  // Beyond the fused kernel's scalar budget: its array layout (2-32-32-1), the cooperative and general kernels.
+  // Beyond the fused kernel's scalar budget: its array layout (2-32-32-1), the looped kernels.
   { dataset: 'rings', sizes: [2, 32, 32, 1], loss: 'mse', lossName: 'MSE (sigmoid output)' },
   { dataset: 'rings', sizes: depthWidthSizes(12, 32), loss: 'mse', lossName: 'MSE (sigmoid output)' },
 ];

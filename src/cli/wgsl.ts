@@ -11,12 +11,13 @@ import {
   fusedGridWgsl,
   fusedTrainWgsl,
 } from '../engine/codegen';
+import { LAYERED_LANES, layeredTrainWgsl } from '../engine/codegen-layered';
 import { SHADERS } from '../engine/shaders';
 import { OPTIMIZERS, LOSSES, buildSpec, paramLayout } from '../engine/spec';
 import { parseArchText } from '../experiment/experiment';
 import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
 
-export const KERNELS = ['train', 'grid', 'evaluate'] as const;
+export const KERNELS = ['train', 'layered', 'grid', 'evaluate'] as const;
 /** Subgroup sizes a fused training kernel can be generated for (the workgroup is one subgroup). */
 export const SUBGROUP_SIZES = ['1', '2', '4', '8', '16', '32', '64', 'none'] as const;
 
@@ -24,7 +25,8 @@ export const HELP = `usage: npm run wgsl -- --arch 2-3-2-1 [--activation tanh (o
   [--loss ${LOSSES.join('|')}] [--regression] [--slope X] [--optimizer ${OPTIMIZERS.join('|')}]
   [--kernel ${KERNELS.join('|')}] [--subgroup-size 4|32|none]
 Prints the generated WGSL on stdout. --subgroup-size applies to the training kernel: a size reduces the
-batch with subgroupAdd in a workgroup of that many lanes; none (the default) reduces through workgroup memory.`;
+batch with subgroupAdd in a workgroup of that many lanes; none (the default) reduces through workgroup memory.
+--kernel layered prints the layered training kernel (any size: one body per run of identical layers).`;
 
 export interface WgslResult {
   code: string;
@@ -55,6 +57,15 @@ export function wgslFromArgs(argv: string[]): WgslResult {
     regression: flags.switches.has('regression'),
     slope,
   });
+  if (kernel === 'layered') {
+    const code = layeredTrainWgsl(
+      spec,
+      { optimizer, lanes: LAYERED_LANES },
+      SHADERS.common,
+      SHADERS.trainCooperative,
+    );
+    return { code, note: null };
+  }
   const code =
     kernel === 'train'
       ? fusedTrainWgsl(
@@ -75,8 +86,8 @@ export function wgslFromArgs(argv: string[]): WgslResult {
   } else if (count > FUSED_MAX_PARAMS) {
     note =
       `note: ${count} parameters is over the fused kernels' ${kernel === 'train' ? fusedTrainingMaxParams(optimizer) : FUSED_MAX_PARAMS}; ` +
-      'the engine runs the looped kernels (train_cooperative.wgsl, general_step.wgsl, grid_general.wgsl, ' +
-      'evaluate.wgsl) for this shape';
+      'the engine runs the looped kernels (train_cooperative.wgsl, alone or as the layered kernel that ' +
+      '--kernel layered prints, general_step.wgsl, grid_general.wgsl, evaluate.wgsl) for this shape';
   }
   return { code, note };
 }

@@ -41,7 +41,7 @@ export function cooperativeStages(
   return (paramLayout(spec).count + lanes + 8 + extra) * 4 <= bytes;
 }
 
-interface Offsets {
+export interface Offsets {
   stride: number;
   /** Where a_l starts in a slot (l = 0 the input). */
   a: number[];
@@ -116,7 +116,7 @@ function forwardLayer(spec: NetworkSpec, l: number, o: Offsets): string[] {
 }
 
 /** Loss of slot s (sample idx) into `loss`, output deltas into the scratch. Twin: sampleLoss(). */
-function outputLines(spec: NetworkSpec, o: Offsets): string[] {
+export function outputLines(spec: NetworkSpec, o: Offsets): string[] {
   const L = spec.layers.length;
   const out = spec.layers[L - 1];
   const k = out.units;
@@ -202,7 +202,7 @@ function backwardLayer(spec: NetworkSpec, l: number, o: Offsets, contractive: bo
 }
 
 /** The update of parameter `p` with gradient `g` (penalties added for weights). Twin: applyOptimizer(). */
-function updateBody(optimizer: Optimizer, P: number, staged: boolean): string[] {
+export function updateBody(optimizer: Optimizer, P: number, staged: boolean): string[] {
   const lines = ['var w = params[p];', `moments[${u(2 * P)} + p] = w;`];
   if (usesFirstMoment(optimizer)) lines.push(`moments[${u(3 * P)} + p] = moments[p];`);
   if (usesSecondMoment(optimizer)) lines.push(`moments[${u(4 * P)} + p] = moments[${u(P)} + p];`);
@@ -304,7 +304,7 @@ function contractiveLines(spec: NetworkSpec, o: Offsets): string[] {
   return lines;
 }
 
-function fill(template: string, blocks: Record<string, string[]>): string {
+export function fill(template: string, blocks: Record<string, string[]>): string {
   return template.replace(/^(\s*)\/\/@ (.+)$/gm, (_line, space: string, name: string) => {
     const lines = blocks[name.trim()];
     if (!lines) throw new Error(`codegen: no block for "//@ ${name}"`);

@@ -15,6 +15,7 @@ import {
 } from './codegen';
 import { cooperativeStages, cooperativeTrainWgsl } from './codegen-cooperative';
 import { generalStepWgsl } from './codegen-general';
+import { LAYERED_LANES, layeredLayerFloats, layeredTrainWgsl } from './codegen-layered';
 import { chooseKernel } from './kernel-choice';
 import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
 import { LIMITS } from './limits';
@@ -82,6 +83,7 @@ export class Engine {
   /** Training pipelines by optimiser and whether they carry the contractive penalty (see pipelineKey). */
   private readonly fusedPipelines = new Map<string, GPUComputePipeline>();
   private readonly cooperativePipelines = new Map<string, GPUComputePipeline>();
+  private readonly layeredPipelines = new Map<string, GPUComputePipeline>();
   private readonly generalPipelinesByPenalty = new Map<
     boolean,
     Record<'forward_backward' | 'gradient' | 'update' | 'advance', GPUComputePipeline>
@@ -265,6 +267,7 @@ export class Engine {
 
   setOptimizer(optimizer: OptimizerSpec): void {
     checkOptimizer(optimizer);
+    this.checkPinned(this.options.kernel, optimizer);
     const kindChanged =
       optimizer.kind !== this.optimizer.kind || contractiveOf(optimizer) > 0 !== this.contractive;
     this.optimizer = optimizer;
@@ -298,6 +301,11 @@ export class Engine {
     return fitsFusedTraining(this.spec, this.optimizer.kind) && this.batchSize <= FUSED_MAX_BATCH;
   }
 
+  /** Whether the layered kernel takes this run: every shape, but not the contractive penalty. */
+  get layeredFits(): boolean {
+    return !this.contractive;
+  }
+
   /** The kernel asked for: 'auto' or one kernel pinned (kernelInfo says which one runs). */
   get kernelChoice(): 'auto' | KernelKind {
     return this.options.kernel;
@@ -310,6 +318,7 @@ export class Engine {
 
   /** Pins a kernel (or 'auto'); the weights, moments and position stay as they are. */
   setKernel(kernel: 'auto' | KernelKind): void {
+    this.checkPinned(kernel, this.optimizer);
     this.options.kernel = kernel;
     this.selectKernel();
   }
@@ -334,29 +343,43 @@ export class Engine {
     return this.generalPipelinesByPenalty.get(this.contractive) ?? null;
   }
 
-  /** The kernel asked for, or for `auto` the one chooseKernel takes for this shape, batch and timings. */
-  private selectKernel(): void {
-    const wanted = this.options.kernel;
-    const kind = this.optimizer.kind;
+  /** Throws, before anything changes, where a pinned kernel cannot run this network and optimiser. */
+  private checkPinned(wanted: 'auto' | KernelKind, optimizer: OptimizerSpec): void {
+    const kind = optimizer.kind;
     if (wanted === 'fused' && !fitsFusedTraining(this.spec, kind)) {
       throw new Error(
         `the fused kernel takes networks of at most ${fusedTrainingMaxParams(kind)} parameters with ${kind}; this one has ${paramLayout(this.spec).count}`,
       );
     }
+    if (wanted === 'layered' && contractiveOf(optimizer) > 0) {
+      throw new Error(
+        'the layered kernel has no contractive penalty; choose the cooperative or general kernel, or auto',
+      );
+    }
+  }
+
+  /** The kernel asked for, or for `auto` the one chooseKernel takes for this shape, batch and timings. */
+  private selectKernel(): void {
+    const wanted = this.options.kernel;
+    this.checkPinned(wanted, this.optimizer);
     this.kernel =
       wanted === 'auto'
         ? chooseKernel(
-            fitsFused(this.spec) && this.batchSize <= FUSED_MAX_BATCH,
+            {
+              fused: fitsFused(this.spec) && this.batchSize <= FUSED_MAX_BATCH,
+              fusedArrays: this.fusedFits,
+              layered: this.layeredFits,
+            },
             this.batchSize,
             this.paramCount,
             this.options.timings,
-            this.fusedFits,
           )
         : wanted;
     this.trainGroup = null;
     if (this.kernel === 'fused') this.prepareFused();
     else this.prepareGeneral();
     if (this.kernel === 'cooperative') this.prepareCooperative();
+    if (this.kernel === 'layered') this.prepareLayered();
     this.writeUniforms();
   }
 
@@ -432,6 +455,26 @@ export class Engine {
     );
   }
 
+  private prepareLayered(): void {
+    const kind = this.optimizer.kind;
+    if (this.layeredPipelines.has(kind)) return;
+    const code = layeredTrainWgsl(
+      this.spec,
+      { optimizer: kind, lanes: LAYERED_LANES },
+      SHADERS.common,
+      SHADERS.trainCooperative,
+    );
+    const module = this.device.createShaderModule({ label: `Engine.layered.${kind}.module`, code });
+    this.layeredPipelines.set(
+      kind,
+      this.device.createComputePipeline({
+        label: `Engine.layered.${kind}`,
+        layout: this.generalLayout().pipeline,
+        compute: { module, entryPoint: 'main' },
+      }),
+    );
+  }
+
   private chunkSize(): number {
     return Math.max(256, Math.ceil(this.batchSize / 1024));
   }
@@ -476,11 +519,12 @@ export class Engine {
     old?.scratch.destroy();
     old?.partials.destroy();
     const scratch = storageBuffer(this.device, 'Engine.general.scratch', scratchBytes);
-    const partials = storageBuffer(
-      this.device,
-      'Engine.general.partials',
-      chunks * (this.paramCount + 1) * 4,
+    // The general path's per-chunk gradients, or the layered kernel's per-lane gradient of one layer.
+    const partialFloats = Math.max(
+      chunks * (this.paramCount + 1),
+      LAYERED_LANES * layeredLayerFloats(this.spec),
     );
+    const partials = storageBuffer(this.device, 'Engine.general.partials', partialFloats * 4);
     const group = this.device.createBindGroup({
       label: 'Engine.general.group',
       layout: this.generalLayout().group,
@@ -591,8 +635,12 @@ export class Engine {
       pass.setPipeline(this.fusedPipelines.get(this.pipelineKey())!);
       pass.setBindGroup(0, this.trainGroup!);
       for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
-    } else if (this.kernel === 'cooperative') {
-      pass.setPipeline(this.cooperativePipelines.get(this.pipelineKey())!);
+    } else if (this.kernel === 'cooperative' || this.kernel === 'layered') {
+      pass.setPipeline(
+        this.kernel === 'layered'
+          ? this.layeredPipelines.get(this.optimizer.kind)!
+          : this.cooperativePipelines.get(this.pipelineKey())!,
+      );
       pass.setBindGroup(0, this.generalScratch!.group);
       for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
     } else {

@@ -1,40 +1,58 @@
 /**
- * Which training kernel `auto` runs. The fused kernel wherever the shape and batch fit it (it wins
- * everywhere it fits, on every adapter measured). Beyond it, the cooperative kernel (one workgroup, many
- * steps per dispatch: no per-step dispatch cost, but one multiprocessor — one CPU core on a software GPU)
- * against the general path (four dispatches per step, the batch spread over many workgroups and summed
- * in a fixed order by a second pass): measured seconds per step decide when the caller has them (a speed
- * probe per adapter and shape); without them, a batch threshold measured on SwiftShader decides. The
- * fused kernel's array layout (beyond 320 parameters, while a lane holds at most FUSED_ARRAYS_MAX_VALUES
- * values) competes only with a measured time of its own: it can be several times faster, but it compiles
- * for seconds to tens of seconds on a software GPU and its arrays live in local memory on a real one.
+ * Which training kernel `auto` runs. The fused kernel wherever the shape and batch fit its scalar layout
+ * (it wins everywhere it fits, on every adapter measured). Beyond it, the looped kernels: `layered` and
+ * `cooperative` (one workgroup, many steps per dispatch: no per-step dispatch cost, but one multiprocessor
+ * — one CPU core on a software GPU) against `general` (four dispatches per step, the batch spread over
+ * many workgroups and summed in a fixed order by a second pass). Measured seconds per step decide when
+ * the caller has them (a speed probe per adapter and shape); without them, thresholds measured on
+ * SwiftShader decide. The fused kernel's array layout (beyond 320 parameters, while a lane holds at most
+ * FUSED_ARRAYS_MAX_VALUES values) competes only with a measured time of its own: it can be several times
+ * faster, but it compiles for seconds to tens of seconds on a software GPU and its arrays live in local
+ * memory on a real one.
  */
 import type { KernelKind, KernelTimings } from './types';
 
+/** Which kernels take this network, optimiser and batch (the looped cooperative and general always do). */
+export interface KernelFits {
+  /** The fused kernel's scalar layout. */
+  fused: boolean;
+  /** The fused kernel's array layout. */
+  fusedArrays?: boolean;
+  /** The layered kernel (every shape, but no contractive penalty). */
+  layered?: boolean;
+}
+
 /**
- * Without timings: the cooperative kernel up to this batch, or at any batch for networks of up to
+ * Without timings: a one-workgroup kernel up to this batch, or at any batch for networks of up to
  * COOPERATIVE_MAX_PARAMS parameters; the general path beyond, where it can spread a large batch over every
- * multiprocessor of a real GPU (one workgroup is one multiprocessor). On SwiftShader (2 cores) the
- * cooperative kernel led at batch 32 for every shape beyond the fused kernel (1.1–1.6×) and was within
- * 1.7× either way at 256–4096 (see docs/benchmarks.md); measured timings decide where they are given.
+ * multiprocessor of a real GPU (one workgroup is one multiprocessor). Of the two one-workgroup kernels the
+ * layered one from LAYERED_MIN_BATCH (its lanes take a sample each: a smaller batch leaves them idle).
+ * On SwiftShader (2 cores) the layered kernel ran 2-32-32-1 at 1.3× the cooperative one at batch 8 and
+ * 2.8–7.6× at 32–256, 2-32×11-1 at 1.1× (batch 8), 4.7× (32), 7.6× (256), 4× (4,096); the cooperative one
+ * led at batch 1 (2×); see docs/benchmarks.md. Measured timings decide where they are given.
  */
 export const COOPERATIVE_MAX_BATCH = 32;
 export const COOPERATIVE_MAX_PARAMS = 1024;
+export const LAYERED_MIN_BATCH = 8;
+
+/** The kernels that may compete from measured times, in the order that wins a tie. */
+const MEASURABLE: readonly KernelKind[] = ['layered', 'cooperative', 'general', 'fused'];
 
 export function chooseKernel(
-  fitsFused: boolean,
+  fits: KernelFits,
   batch: number,
   params: number,
   timings: KernelTimings = {},
-  fitsFusedArrays = false,
 ): KernelKind {
-  if (fitsFused) return 'fused';
-  const measured = (['cooperative', 'general', 'fused'] as const).filter(
-    (k) => (k !== 'fused' || fitsFusedArrays) && (timings[k] ?? 0) > 0,
-  );
-  if (measured.includes('cooperative') && measured.includes('general')) {
-    // The fastest measured; on a tie the earlier (cooperative, then general).
+  if (fits.fused) return 'fused';
+  const fitting = (k: KernelKind): boolean =>
+    k === 'fused' ? Boolean(fits.fusedArrays) : k === 'layered' ? Boolean(fits.layered) : true;
+  const measured = MEASURABLE.filter((k) => fitting(k) && (timings[k] ?? 0) > 0);
+  const oneWorkgroup = measured.includes('cooperative') || measured.includes('layered');
+  if (oneWorkgroup && measured.includes('general')) {
+    // The fastest measured; on a tie the earlier in MEASURABLE.
     return measured.reduce((best, k) => (timings[k]! < timings[best]! ? k : best));
   }
-  return batch <= COOPERATIVE_MAX_BATCH || params <= COOPERATIVE_MAX_PARAMS ? 'cooperative' : 'general';
+  if (batch > COOPERATIVE_MAX_BATCH && params > COOPERATIVE_MAX_PARAMS) return 'general';
+  return fits.layered && batch >= LAYERED_MIN_BATCH ? 'layered' : 'cooperative';
 }

@@ -1,6 +1,6 @@
 /**
- * Measures, on this adapter, which of the cooperative and general kernels (and the fused kernel's array
- * layout, where it takes the network) trains a network fastest at its batch, so `auto` can choose from
+ * Measures, on this adapter, which of the cooperative, layered and general kernels (and the fused kernel's
+ * array layout, where it takes the network) trains a network fastest at its batch, so `auto` can choose from
  * measurement where the fused kernel's scalar layout does not fit (kernel-choice.ts).
  * The probe trains a few steps with each kernel and then puts back the weights, optimiser moments and
  * position it found: the run goes on exactly as if it had never been probed. Results are kept per
@@ -62,7 +62,11 @@ export async function probeKernels(
   const now = options.now ?? (() => performance.now() / 1000);
   const saved = await engine.readState();
   const timings: KernelTimings = {};
-  const probed: KernelKind[] = [...PROBED, ...(fused ? ['fused' as const] : [])];
+  const probed: KernelKind[] = [
+    ...PROBED,
+    ...(engine.layeredFits ? ['layered' as const] : []),
+    ...(fused ? ['fused' as const] : []),
+  ];
   try {
     for (const kernel of probed) {
       engine.setKernel(kernel);

@@ -151,18 +151,23 @@ export async function compileErrors(device: GPUDevice, label: string, code: stri
  * `fused-arrays` is the fused kernel's array layout (forced on a small network), reducing through
  * workgroup memory.
  */
-export type KernelChoice = 'fused-subgroups' | 'fused-workgroup' | 'fused-arrays' | 'cooperative' | 'general';
+export type KernelChoice =
+  'fused-subgroups' | 'fused-workgroup' | 'fused-arrays' | 'cooperative' | 'layered' | 'general';
 export const KERNEL_CHOICES: readonly KernelChoice[] = [
   'fused-subgroups',
   'fused-workgroup',
   'fused-arrays',
   'cooperative',
+  'layered',
   'general',
 ];
 
+/** The choices whose kernels carry the contractive penalty (the layered kernel has none). */
+export const CONTRACTIVE_CHOICES = KERNEL_CHOICES.filter((c) => c !== 'layered');
+
 /** The engine's name of the kernel a choice pins (what `engine.kernelInfo.kernel` must report). */
 export function kernelOf(choice: KernelChoice): KernelKind {
-  return choice === 'general' || choice === 'cooperative' ? choice : 'fused';
+  return choice === 'general' || choice === 'cooperative' || choice === 'layered' ? choice : 'fused';
 }
 
 /** Training options that pin the kernel of `choice`. */
