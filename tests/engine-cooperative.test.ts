@@ -8,32 +8,23 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cooperativeStages } from '../src/engine/codegen-cooperative';
-import { COOPERATIVE_LANES, Engine } from '../src/engine/engine';
+import { COOPERATIVE_LANES } from '../src/engine/engine';
+import { buildSpec, defaultOptimizer } from '../src/engine/spec';
+import { openTestGpu } from './helpers/gpu';
 import {
-  buildSpec,
-  defaultOptimizer,
-  paramLayout,
-  type NetworkSpec,
-  type Optimizer,
-} from '../src/engine/spec';
-import { TwinTrainer } from '../src/engine/twin';
-import type { EngineConfig } from '../src/engine/types';
-import { blobs, regression, rings } from './helpers/data';
-import { gpuScope, openTestGpu } from './helpers/gpu';
-import { worstRatio } from './helpers/compare';
-import { type CaseOf, missingPair, pairwise } from './helpers/pairwise';
+  RATE,
+  SHAPE_FACTORS,
+  againstTwin,
+  shapeSpec,
+  stepsFor,
+  type ShapeCase,
+} from './helpers/kernel-cases';
+import { missingPair, pairwise } from './helpers/pairwise';
 
 const gpu = await openTestGpu();
 
-const FACTORS = {
-  width: [1, 3, 8, 32],
-  depth: [1, 4, 12],
-  batch: [1, 31, 32, 1000, 4096],
-  optimizer: ['sgd', 'momentum', 'rmsprop', 'adam'],
-  loss: ['mse', 'bce', 'ce'],
-  activation: ['tanh', 'relu', 'leaky_relu', 'sigmoid', 'softplus', 'linear'],
-} as const;
-type Case = CaseOf<typeof FACTORS>;
+const FACTORS = SHAPE_FACTORS;
+type Case = ShapeCase;
 
 /** Two more with the parameters in storage (12 × 32 is over the workgroup-memory limit). */
 const CASES: Case[] = [
@@ -42,14 +33,6 @@ const CASES: Case[] = [
   { width: 32, depth: 12, batch: 1, optimizer: 'rmsprop', loss: 'bce', activation: 'sigmoid' },
 ];
 
-function specOf(c: Case): NetworkSpec {
-  const out = c.loss === 'ce' ? 3 : 1;
-  const sizes = [2, ...Array<number>(c.depth - 1).fill(c.width), out];
-  return buildSpec(sizes, c.activation, c.loss, { regression: c.loss === 'mse' && c.width % 2 === 0 });
-}
-
-const RATE: Record<Optimizer, number> = { sgd: 0.05, momentum: 0.02, rmsprop: 0.003, adam: 0.003 };
-
 describe.skipIf(!gpu)('cooperative kernel = twin, pairwise shapes', () => {
   it(`the cases hold every pair of factor values (${CASES.length} cases)`, () => {
     expect(CASES.length).toBeLessThan(40);
@@ -57,40 +40,11 @@ describe.skipIf(!gpu)('cooperative kernel = twin, pairwise shapes', () => {
   });
 
   it.each(CASES.map((c) => [JSON.stringify(c), c] as const))('%s', async (_name, c) => {
-    const spec = specOf(c);
-    const P = paramLayout(spec).count;
-    // Parameter-sample products per case: ~4 steps at 12 × 32 and batch 32, one at batch 4096.
-    const steps = Math.max(1, Math.min(12, Math.floor(5e5 / (P * c.batch))));
-    const count = Math.max(40, c.batch + 9);
-    const data =
-      c.loss === 'ce'
-        ? blobs(count, 3, 7)
-        : spec.layers.at(-1)!.activation === 'linear'
-          ? regression(count, 7)
-          : rings(count, 7);
-    const config: EngineConfig = {
-      spec,
-      optimizer: defaultOptimizer(c.optimizer, RATE[c.optimizer]),
-      train: { seed: 5, batchSize: c.batch, kernel: 'cooperative', stepsPerDispatch: 5 },
-    };
-    const twin = new TwinTrainer(config);
-    twin.setData(data, null);
-    twin.train(steps);
-    await gpuScope(gpu!.device, async () => {
-      const engine = await Engine.create(gpu!.device, config);
-      try {
-        engine.setData(data, null);
-        expect(engine.kernelInfo.kernel).toBe('cooperative');
-        engine.train(steps);
-        const params = await engine.readParams();
-        expect(worstRatio(params, twin.params, 1e-4, 1e-3)).toBeLessThanOrEqual(1);
-        const stats = await engine.stats();
-        expect(stats.step).toBe(steps);
-        expect(stats.divergedAtStep).toBeNull();
-      } finally {
-        engine.dispose();
-      }
-    });
+    const spec = shapeSpec(c);
+    const optimizer = defaultOptimizer(c.optimizer, RATE[c.optimizer]);
+    const steps = stepsFor(spec, c.batch);
+    const { ratio } = await againstTwin(gpu!.device, 'cooperative', spec, optimizer, c.batch, steps);
+    expect(ratio).toBeLessThanOrEqual(1);
   });
 
   it('small networks stage their parameters in workgroup memory; 12 × 32 reads them from storage', () => {

@@ -15,11 +15,9 @@ import {
   type NetworkSpec,
   type OptimizerSpec,
 } from '../src/engine/spec';
-import { TwinTrainer } from '../src/engine/twin';
 import type { EngineConfig } from '../src/engine/types';
-import { blobs, regression, rings } from './helpers/data';
 import { gpuScope, openTestGpu } from './helpers/gpu';
-import { worstRatio } from './helpers/compare';
+import { againstTwin, dataFor, stepsFor } from './helpers/kernel-cases';
 
 const gpu = await openTestGpu();
 
@@ -57,40 +55,14 @@ const CASES: Case[] = [
   },
 ];
 
-function dataFor(spec: NetworkSpec, count: number) {
-  if (spec.loss === 'ce') return blobs(count, 3, 7);
-  return spec.layers.at(-1)!.activation === 'linear' ? regression(count, 7) : rings(count, 7);
-}
-
 describe.skipIf(!gpu)('the fused kernel beyond its scalar budget = twin', () => {
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const P = paramLayout(c.spec).count;
-    expect(P).toBeGreaterThan(FUSED_MAX_PARAMS);
-    const steps = Math.max(2, Math.min(12, Math.floor(5e5 / (P * c.batch))));
-    const data = dataFor(c.spec, Math.max(40, c.batch + 9));
-    const config: EngineConfig = {
-      spec: c.spec,
-      optimizer: c.optimizer,
-      train: { seed: 5, batchSize: c.batch, kernel: 'fused', stepsPerDispatch: 5 },
-    };
-    const twin = new TwinTrainer(config);
-    twin.setData(data, null);
-    twin.train(steps);
-    await gpuScope(gpu!.device, async () => {
-      const engine = await Engine.create(gpu!.device, config);
-      try {
-        engine.setData(data, null);
-        expect(engine.kernelInfo.kernel).toBe('fused');
-        engine.train(steps);
-        const { params, moments, step } = await engine.readState();
-        expect(step).toBe(steps);
-        expect(worstRatio(params, twin.params, 1e-4, 1e-3)).toBeLessThanOrEqual(1);
-        // The moments come back from the arrays too (SGD has none).
-        if (c.optimizer.kind !== 'sgd') expect(moments.some((m) => m !== 0)).toBe(true);
-      } finally {
-        engine.dispose();
-      }
-    });
+    expect(paramLayout(c.spec).count).toBeGreaterThan(FUSED_MAX_PARAMS);
+    const steps = stepsFor(c.spec, c.batch, 2);
+    const { ratio, moments } = await againstTwin(gpu!.device, 'fused', c.spec, c.optimizer, c.batch, steps);
+    expect(ratio).toBeLessThanOrEqual(1);
+    // The moments come back from the arrays too (SGD has none).
+    if (c.optimizer.kind !== 'sgd') expect(moments.some((m) => m !== 0)).toBe(true);
   });
 
   it('auto takes it only when a measured time says it is the fastest', async () => {

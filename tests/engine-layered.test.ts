@@ -12,36 +12,20 @@ import { Engine } from '../src/engine/engine';
 import {
   buildSpec,
   defaultOptimizer,
-  paramLayout,
   type NetworkSpec,
   type Optimizer,
   type OptimizerSpec,
 } from '../src/engine/spec';
-import { TwinTrainer } from '../src/engine/twin';
 import type { EngineConfig } from '../src/engine/types';
-import { worstRatio } from './helpers/compare';
-import { blobs, regression, rings } from './helpers/data';
+import { rings } from './helpers/data';
 import { gpuScope, openTestGpu } from './helpers/gpu';
-import { type CaseOf, missingPair, pairwise } from './helpers/pairwise';
+import { RATE, SHAPE_FACTORS, againstTwin, shapeSpec, stepsFor } from './helpers/kernel-cases';
+import { missingPair, pairwise } from './helpers/pairwise';
 
 const gpu = await openTestGpu();
 
-const FACTORS = {
-  width: [1, 3, 8, 32],
-  depth: [1, 4, 12],
-  batch: [1, 31, 32, 1000, 4096],
-  optimizer: ['sgd', 'momentum', 'rmsprop', 'adam'],
-  loss: ['mse', 'bce', 'ce'],
-  activation: ['tanh', 'relu', 'leaky_relu', 'sigmoid', 'softplus', 'linear'],
-} as const;
-type Case = CaseOf<typeof FACTORS>;
+const FACTORS = SHAPE_FACTORS;
 const CASES = pairwise(FACTORS);
-
-function specOf(c: Case): NetworkSpec {
-  const out = c.loss === 'ce' ? 3 : 1;
-  const sizes = [2, ...Array<number>(c.depth - 1).fill(c.width), out];
-  return buildSpec(sizes, c.activation, c.loss, { regression: c.loss === 'mse' && c.width % 2 === 0 });
-}
 
 /** Off every default: momentum 0.8, ρ 0.85, β1 0.7, β2 0.95. */
 function optimizerOf(kind: Optimizer, rate: number): OptimizerSpec {
@@ -49,44 +33,9 @@ function optimizerOf(kind: Optimizer, rate: number): OptimizerSpec {
   return { ...o, momentum: 0.8, rho: 0.85, beta1: 0.7, beta2: 0.95 };
 }
 
-const RATE: Record<Optimizer, number> = { sgd: 0.05, momentum: 0.02, rmsprop: 0.003, adam: 0.003 };
-
-/** Trains `steps` on the twin and on the pinned layered kernel; the worst ratio of their differences. */
-async function compare(spec: NetworkSpec, optimizer: OptimizerSpec, batch: number, steps: number) {
-  const count = Math.max(40, batch + 9);
-  const data =
-    spec.loss === 'ce'
-      ? blobs(count, spec.layers.at(-1)!.units, 7)
-      : spec.layers.at(-1)!.activation === 'linear'
-        ? regression(count, 7)
-        : rings(count, 7);
-  const config: EngineConfig = {
-    spec,
-    optimizer,
-    train: { seed: 5, batchSize: batch, kernel: 'layered', stepsPerDispatch: 5 },
-  };
-  const twin = new TwinTrainer(config);
-  twin.setData(data, null);
-  twin.train(steps);
-  return gpuScope(gpu!.device, async () => {
-    const engine = await Engine.create(gpu!.device, config);
-    try {
-      engine.setData(data, null);
-      expect(engine.kernelInfo.kernel).toBe('layered');
-      engine.train(steps);
-      const stats = await engine.stats();
-      expect(stats.step).toBe(steps);
-      expect(stats.divergedAtStep).toBeNull();
-      return worstRatio(await engine.readParams(), twin.params, 1e-4, 1e-3);
-    } finally {
-      engine.dispose();
-    }
-  });
-}
-
-/** Steps per case: ~4 at 12 × 32 and batch 32, one at batch 4096, at most 12. */
-function stepsFor(spec: NetworkSpec, batch: number): number {
-  return Math.max(1, Math.min(12, Math.floor(5e5 / (paramLayout(spec).count * batch))));
+/** The layered kernel against the twin: the worst ratio of their difference to the tolerance. */
+async function compare(spec: NetworkSpec, o: OptimizerSpec, batch: number, steps: number): Promise<number> {
+  return (await againstTwin(gpu!.device, 'layered', spec, o, batch, steps)).ratio;
 }
 
 describe('layer runs', () => {
@@ -135,7 +84,7 @@ describe.skipIf(!gpu)('layered kernel = twin, pairwise shapes', () => {
   });
 
   it.each(CASES.map((c) => [JSON.stringify(c), c] as const))('%s', async (_name, c) => {
-    const spec = specOf(c);
+    const spec = shapeSpec(c);
     const ratio = await compare(
       spec,
       optimizerOf(c.optimizer, RATE[c.optimizer]),

@@ -312,6 +312,24 @@ export function fill(template: string, blocks: Record<string, string[]>): string
   });
 }
 
+/** The template's constants: lanes, slot stride, parameter count, and whether Adam's correction runs. */
+export function templateConstants(lanes: number, o: Offsets, P: number, optimizer: Optimizer): string[] {
+  return [
+    `const WG: u32 = ${u(lanes)};`,
+    `const S: u32 = ${u(o.stride)};`,
+    `const P: u32 = ${u(P)};`,
+    `const ADAM: bool = ${optimizer === 'adam'};`,
+  ];
+}
+
+/** The template's block that copies sample idx's inputs into slot s of the scratch. */
+export function inputLoads(spec: NetworkSpec): string[] {
+  return Array.from(
+    { length: spec.inputSize },
+    (_, i) => `scratch[s * S + ${u(i)}] = xs[idx * ${u(spec.inputSize)} + ${u(i)}];`,
+  );
+}
+
 /** The whole cooperative kernel: common.wgsl + filled train_cooperative.wgsl. */
 export function cooperativeTrainWgsl(
   spec: NetworkSpec,
@@ -330,16 +348,9 @@ export function cooperativeTrainWgsl(
   const update: string[] = [];
   for (let l = 1; l <= L; l++) update.push(...updateLayer(spec, l, o, options.optimizer, contractive));
   const H = hiddenUnits(spec).length;
-  const inputs = Array.from(
-    { length: spec.inputSize },
-    (_, i) => `scratch[s * S + ${u(i)}] = xs[idx * ${u(spec.inputSize)} + ${u(i)}];`,
-  );
   const body = fill(template, {
     constants: [
-      `const WG: u32 = ${u(options.lanes)};`,
-      `const S: u32 = ${u(o.stride)};`,
-      `const P: u32 = ${u(P)};`,
-      `const ADAM: bool = ${options.optimizer === 'adam'};`,
+      ...templateConstants(options.lanes, o, P, options.optimizer),
       ...(options.staged ? [`var<workgroup> pw: array<f32, ${u(P)}>;`] : []),
       ...(contractive
         ? [`var<workgroup> jc: array<f32, ${u(H)}>;`, `var<workgroup> jq: array<f32, ${u(H)}>;`]
@@ -349,7 +360,7 @@ export function cooperativeTrainWgsl(
     'stage the parameters': options.staged
       ? ['for (var p = lid; p < P; p += WG) { pw[p] = params[p]; }', 'workgroupBarrier();']
       : [],
-    'load the inputs of slot s (sample idx)': inputs,
+    'load the inputs of slot s (sample idx)': inputLoads(spec),
     forward,
     'loss of slot s (sample idx)': outputLines(spec, o),
     backward,

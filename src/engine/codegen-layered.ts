@@ -15,7 +15,14 @@
  */
 import { activationExpr, derivativeExpr } from './codegen';
 import type { Offsets } from './codegen-cooperative';
-import { cooperativeOffsets, fill, outputLines, updateBody } from './codegen-cooperative';
+import {
+  cooperativeOffsets,
+  fill,
+  inputLoads,
+  outputLines,
+  templateConstants,
+  updateBody,
+} from './codegen-cooperative';
 import type { LayerSpec, NetworkSpec, Optimizer } from './spec';
 import { paramLayout, widths } from './spec';
 
@@ -204,23 +211,16 @@ export function layeredTrainWgsl(
   const runs = layerRuns(spec);
   const P = paramLayout(spec).count;
   const floats = layeredLayerFloats(spec);
-  const inputs = Array.from(
-    { length: spec.inputSize },
-    (_, i) => `scratch[s * S + ${u(i)}] = xs[idx * ${u(spec.inputSize)} + ${u(i)}];`,
-  );
   const body = fill(template, {
     constants: [
-      `const WG: u32 = ${u(options.lanes)};`,
-      `const S: u32 = ${u(o.stride)};`,
-      `const P: u32 = ${u(P)};`,
-      `const ADAM: bool = ${options.optimizer === 'adam'};`,
+      ...templateConstants(options.lanes, o, P, options.optimizer),
       '@group(0) @binding(8) var<storage, read_write> partials: array<f32>;   // (WG, one layer)',
       `var<private> wl: array<f32, ${u(floats)}>;`,
       `var<private> gl: array<f32, ${u(floats)}>;`,
     ],
     'contractive terms of the step': [],
     'stage the parameters': [],
-    'load the inputs of slot s (sample idx)': inputs,
+    'load the inputs of slot s (sample idx)': inputLoads(spec),
     forward: runs.flatMap((run) => forwardRun(spec, run, o)),
     'loss of slot s (sample idx)': outputLines(spec, o),
     backward: [],
