@@ -35,8 +35,18 @@ function runBenchCli(args: string[]): Promise<{ code: number; stdout: string; st
 describe('bench options', () => {
   it('parses the flags and prints the command line', () => {
     const args = parseBenchArgs(['--quick', '--json', '--max-gpu-mb', '512', '--only=train']);
-    expect(args).toMatchObject({ quick: true, json: true, browser: false, maxGpuMb: 512, only: 'train' });
+    expect(args).toMatchObject({
+      quick: true,
+      json: true,
+      browser: false,
+      maxGpuMb: 512,
+      only: 'train',
+      minSeconds: null,
+    });
     expect(commandLine(args)).toBe('npm run bench -- --quick --max-gpu-mb 512 --only train');
+    const short = parseBenchArgs(['--quick', '--min-seconds', '0.02']);
+    expect(short.minSeconds).toBe(0.02);
+    expect(commandLine(short)).toBe('npm run bench -- --quick --min-seconds 0.02');
   });
 
   it.each([
@@ -46,6 +56,9 @@ describe('bench options', () => {
     ['--max-gpu-mb', 'lots'],
     ['--quick=yes'],
     ['quick'],
+    ['--min-seconds', '0'],
+    ['--min-seconds', 'briefly'],
+    ['--min-seconds', '600'],
   ])('rejects %s', (...argv) => {
     expect(() => parseBenchArgs(argv)).toThrow(UsageError);
   });
@@ -157,7 +170,8 @@ describe('npm run bench -- --quick --json', () => {
     'runs every workload with its checks within tolerance and well-formed figures',
     { timeout: 240_000 },
     async () => {
-      const { code, stdout, stderr } = await runBenchCli(['--quick', '--json']);
+      // Every workload and check of --quick; each figure timed briefly (its value is not under test).
+      const { code, stdout, stderr } = await runBenchCli(['--quick', '--json', '--min-seconds', '0.02']);
       if (code !== 0 && /no WebGPU adapter/.test(stderr) && !gpuRequired()) {
         console.warn(
           `quick benchmark skipped: no WebGPU adapter (set DETANGLE_REQUIRE_GPU=1 to make this an error)`,
@@ -167,6 +181,7 @@ describe('npm run bench -- --quick --json', () => {
       expect(code, stderr.slice(-2000)).toBe(0);
       const report = JSON.parse(stdout) as BenchReport;
       expect(report.quick).toBe(true);
+      expect(report.command).toBe('npm run bench -- --quick --min-seconds 0.02');
       expect(stderr).toContain(`adapter: ${report.adapter}`);
       expect(new Set(report.workloads.map((w) => w.kind))).toEqual(new Set(['grid', 'train']));
       expectWellFormed(report);

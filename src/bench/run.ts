@@ -53,6 +53,8 @@ export interface BenchOptions {
   quick: boolean;
   /** Only workloads whose id contains this text. */
   only: string | null;
+  /** Seconds each figure is timed over at least (default 0.3 with quick, else 1). */
+  minSeconds?: number | null;
 }
 
 interface Run {
@@ -104,7 +106,7 @@ export async function runBench(host: BenchHost, options: BenchOptions): Promise<
   const run: Run = {
     host,
     quick: options.quick,
-    minSeconds: options.quick ? 0.3 : 1,
+    minSeconds: options.minSeconds ?? (options.quick ? 0.3 : 1),
     pool: new EnginePool(host.device),
     report,
     lastFrame: new Map(),

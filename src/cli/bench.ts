@@ -31,7 +31,7 @@ async function runInNode(args: BenchArgs): Promise<BenchReport> {
         maxGpuBytes: gpuBudgetBytes(adapter.info, args.maxGpuMb),
         log,
       },
-      { quick: args.quick, only: args.only },
+      { quick: args.quick, only: args.only, minSeconds: args.minSeconds },
     );
   } finally {
     device.destroy();
