@@ -9,7 +9,7 @@ import {
 import { KERNELS } from '../src/engine/types';
 
 const LOOPED = { fused: false };
-const LAYERED = { fused: false, layered: true };
+const LAYERED = { fused: false, layered: true, software: true };
 
 describe('chooseKernel', () => {
   it('takes the fused kernel wherever the shape and batch fit it, whatever the timings', () => {
@@ -34,7 +34,15 @@ describe('chooseKernel', () => {
     expect(chooseKernel(LAYERED, LAYERED_MIN_BATCH, big)).toBe('layered');
     expect(chooseKernel(LAYERED, COOPERATIVE_MAX_BATCH, big)).toBe('layered');
     expect(chooseKernel(LAYERED, 4096, COOPERATIVE_MAX_PARAMS)).toBe('layered');
-    expect(chooseKernel({ fused: false, layered: false }, 32, big)).toBe('cooperative');
+    expect(chooseKernel({ fused: false, layered: false, software: true }, 32, big)).toBe('cooperative');
+  });
+
+  it('on a real GPU, without timings, the cooperative kernel as before; with timings, the fastest', () => {
+    const hardware = { fused: false, layered: true, software: false };
+    expect(chooseKernel(hardware, 32, 2000)).toBe('cooperative');
+    expect(chooseKernel(hardware, 4096, 1000)).toBe('cooperative');
+    expect(chooseKernel(hardware, 4096, 2000)).toBe('general');
+    expect(chooseKernel(hardware, 32, 2000, { cooperative: 2, layered: 1, general: 3 })).toBe('layered');
   });
 
   it('injected timings flip the choice both ways', () => {

@@ -5,7 +5,7 @@
  * the caller passes the GPUDevice.
  */
 import type { Dataset } from '../data/types';
-import { deviceAdapterInfo } from './device';
+import { deviceAdapterInfo, isSoftwareAdapter } from './device';
 import {
   fitsFused,
   fitsFusedTraining,
@@ -301,6 +301,11 @@ export class Engine {
     return fitsFusedTraining(this.spec, this.optimizer.kind) && this.batchSize <= FUSED_MAX_BATCH;
   }
 
+  /** Whether the device emulates a GPU on the CPU (auto's thresholds differ there: kernel-choice.ts). */
+  get softwareAdapter(): boolean {
+    return isSoftwareAdapter(deviceAdapterInfo(this.device));
+  }
+
   /** Whether the layered kernel takes this run: every shape, but not the contractive penalty. */
   get layeredFits(): boolean {
     return !this.contractive;
@@ -369,6 +374,7 @@ export class Engine {
               fused: fitsFused(this.spec) && this.batchSize <= FUSED_MAX_BATCH,
               fusedArrays: this.fusedFits,
               layered: this.layeredFits,
+              software: this.softwareAdapter,
             },
             this.batchSize,
             this.paramCount,

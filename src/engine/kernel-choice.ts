@@ -20,14 +20,19 @@ export interface KernelFits {
   fusedArrays?: boolean;
   /** The layered kernel (every shape, but no contractive penalty). */
   layered?: boolean;
+  /**
+   * Whether the adapter emulates a GPU on the CPU. Without timings the layered kernel runs only there: its
+   * four lanes are SwiftShader's SIMD width, where it was measured; a real GPU takes it from a measurement.
+   */
+  software?: boolean;
 }
 
 /**
  * Without timings: a one-workgroup kernel up to this batch, or at any batch for networks of up to
  * COOPERATIVE_MAX_PARAMS parameters; the general path beyond, where it can spread a large batch over every
  * multiprocessor of a real GPU (one workgroup is one multiprocessor). Of the two one-workgroup kernels the
- * layered one from LAYERED_MIN_BATCH (its lanes take a sample each: a smaller batch leaves them idle).
- * On SwiftShader (2 cores) the layered kernel ran 2-32-32-1 at 1.3× the cooperative one at batch 8 and
+ * layered one from LAYERED_MIN_BATCH on a software adapter (its lanes take a sample each: a smaller batch
+ * leaves them idle); on a real GPU, without timings, the cooperative one as before. On SwiftShader (2 cores) the layered kernel ran 2-32-32-1 at 1.3× the cooperative one at batch 8 and
  * 2.8–7.6× at 32–256, 2-32×11-1 at 1.1× (batch 8), 4.7× (32), 7.6× (256), 4× (4,096); the cooperative one
  * led at batch 1 (2×); see docs/benchmarks.md. Measured timings decide where they are given.
  */
@@ -54,5 +59,5 @@ export function chooseKernel(
     return measured.reduce((best, k) => (timings[k]! < timings[best]! ? k : best));
   }
   if (batch > COOPERATIVE_MAX_BATCH && params > COOPERATIVE_MAX_PARAMS) return 'general';
-  return fits.layered && batch >= LAYERED_MIN_BATCH ? 'layered' : 'cooperative';
+  return fits.layered && fits.software && batch >= LAYERED_MIN_BATCH ? 'layered' : 'cooperative';
 }
