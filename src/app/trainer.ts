@@ -109,7 +109,7 @@ export class GpuTrainer implements Trainer {
   }
 
   /**
-   * Where the fused kernel does not take the network, times the two kernels `auto` chooses between on this
+   * Where the fused kernel does not take the network, times the kernels `auto` chooses between on this
    * device (once per shape, optimiser and batch in this page) and runs the faster; the weights, moments
    * and step are left as they were.
    */
