@@ -116,6 +116,12 @@ export interface DebugHook {
   idle(): Promise<void>;
   /** Runs `count` frames back to back (the animation loop pauses meanwhile), letting the GPU catch up. */
   runFrames(count: number): Promise<void>;
+  /**
+   * Holds the page's own animation loop (true) or lets it run again (false). Held, the page draws and
+   * trains only in runFrames: a test that steps frames itself, or keeps one page quiet while it uses
+   * another, does not share the CPU with frames it never looks at.
+   */
+  holdFrames(held: boolean): void;
   /** Live GPU buffers by label. */
   liveBuffers(): Record<string, number>;
   /** Destroys the GPU device, as a lost device would go. */
@@ -303,6 +309,7 @@ export function installDebugHook(app: App): void {
     camera: () => app.views.mainRig.camera.position.toArray(),
     idle: () => app.queue(() => {}),
     runFrames: async (count) => {
+      const held = app.manualFrames;
       app.manualFrames = true;
       try {
         let now = performance.now();
@@ -315,8 +322,11 @@ export function installDebugHook(app: App): void {
           if (i % 8 === 7 && app.device) await app.device.queue.onSubmittedWorkDone();
         }
       } finally {
-        app.manualFrames = false;
+        app.manualFrames = held;
       }
+    },
+    holdFrames: (held) => {
+      app.manualFrames = held;
     },
     liveBuffers: () => liveBuffers(),
     destroyDevice: () => app.device?.destroy(),

@@ -174,6 +174,16 @@ export async function waitReady(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Holds the app's own animation loop (or lets it go again): held, frames come only from the test's
+ * runFrames. For tests that step every frame they look at, and for a page left waiting while the test
+ * uses another: the loop draws several frames a second on a software GPU and would take the CPU from
+ * them.
+ */
+export async function holdFrames(page: Page, held = true): Promise<void> {
+  await page.evaluate((h) => window.__detangle!.holdFrames(h), held);
+}
+
 export type AppState = ReturnType<NonNullable<Window['__detangle']>['state']>;
 
 /** Polls the app's state from Node until `predicate` holds (throws with the last state on timeout). */

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { ViewProbe } from '../../src/view/views';
-import { ROOT, launch, openApp, serve, shoot, type Served } from './harness';
+import { ROOT, holdFrames, launch, openApp, serve, shoot, type Served } from './harness';
 
 const PROBES = 300;
 /** Fewer vertices for the vertex-stage check: each position costs a render and a read-back. */
@@ -42,6 +42,8 @@ async function load(p: Page, name: string): Promise<void> {
       const done = await d.importModelText(text, n);
       d.setPlaying(false);
       await d.idle();
+      // The frames held, a few are stepped here: the weights are read back and drawn, as the loop would.
+      await d.runFrames(3);
       return done;
     },
     [fixture(name), name] as const,
@@ -158,6 +160,8 @@ beforeAll(async () => {
   started = Date.now();
   browser = await launch(true);
   ({ page, errors } = await openApp(browser, server.url));
+  // Every check here sets the slider and steps the frames it looks at.
+  await holdFrames(page);
   console.log(`WebGPU page up in ${Date.now() - started} ms`);
 }, 120_000);
 
@@ -285,6 +289,8 @@ describe('one continuous picture (WebGPU)', () => {
   }, 60_000);
 
   it('disk-in-annulus 2-2-1: its mistakes are counted and the shader marks exactly those', async () => {
+    // The marks are read back while the app's own loop draws, as a person sees them.
+    await holdFrames(page, false);
     await load(page, 'disk-2-2-1');
     await showAt(page, 1, { checkMarks: true });
     const probe = await page.evaluate(async () => {
@@ -308,6 +314,7 @@ describe('one continuous picture (WebGPU)', () => {
     await showAt(page, 1, { preActivation: true });
     await shoot(page, '#main-canvas', 'view-disk-preactivation');
     await showAt(page, 1, { preActivation: false });
+    await holdFrames(page);
     expect(errors).toEqual([]);
   }, 60_000);
 
@@ -331,6 +338,7 @@ describe('one continuous picture (WebGL2 fallback)', () => {
     const at = Date.now();
     fallback = await launch(false);
     ({ page: fbPage, errors: fbErrors } = await openApp(fallback, server.url));
+    await holdFrames(fbPage);
     console.log(`WebGL2 page up in ${Date.now() - at} ms`);
   }, 120_000);
 
