@@ -11,6 +11,7 @@ import { CLASS_COLORS } from '../../src/view/theme';
 import {
   countColor,
   difference,
+  holdFrames,
   ROOT,
   launch,
   openApp,
@@ -39,6 +40,8 @@ afterAll(async () => {
 });
 
 const state = () => page.evaluate(() => window.__detangle!.state());
+/** Draws `n` frames now (the weights read back and drawn), instead of waiting for the loop to. */
+const frames = (n: number) => page.evaluate((k) => window.__detangle!.runFrames(k), n);
 
 /** Both class colours show in the main canvas (the points are drawn in the pure class colours). */
 function expectBothClasses(img: Image): void {
@@ -58,6 +61,7 @@ describe('with WebGPU', () => {
     expect(s.adapter).toMatch(/swiftshader|google/i);
     expect(s.widths).toEqual([2, 3, 2, 1]);
     expect(s.notice).toBeNull();
+    // The first frames at the page's own pace (runFrames would set the speed probe's pace in fake time).
     await page.waitForTimeout(1500);
     before = await shoot(page, '#main-canvas', 'webgpu-start-main');
     expectBothClasses(before);
@@ -72,7 +76,9 @@ describe('with WebGPU', () => {
       120_000,
     );
     await page.evaluate(() => window.__detangle!.setPlaying(false));
-    await page.waitForTimeout(1500);
+    // Paused, the last steps' weights come back with the next snapshot (within a second); then draw them.
+    await waitFor(page, (t) => t.snapshotStep === t.step, 10_000);
+    await frames(4);
     const after = await shoot(page, '#main-canvas', 'webgpu-trained-main');
     expectBothClasses(after);
     expect(difference(before, after)).toBeGreaterThan(2);
@@ -90,11 +96,13 @@ describe('with WebGPU', () => {
     expect(await info.isVisible()).toBe(true);
     // One line per representation: input, hidden 1, hidden 2, output.
     expect(await info.textContent()).toMatch(/input:.*hidden 1:.*hidden 2:.*output:/s);
-    await page.waitForTimeout(1500);
+    await frames(4);
     await shootPage(page, 'rings-followed-point');
   });
 
   it('interpolates continuously on the GPU: bounded jumps between neighbouring slider values', async () => {
+    // Paused, nothing here needs the app's loop: each read renders the positions it asks for.
+    await holdFrames(page);
     const count = 256;
     const layers = (await state()).layers;
     const dt = 0.002;
@@ -127,11 +135,13 @@ describe('with WebGPU', () => {
     expect(worst).toBeLessThan(0.1 * extent);
     // What the vertex stage computes is the CPU formula (float32 on both sides).
     expect(cpuGap).toBeLessThan(1e-3 * Math.max(1, extent));
+    await holdFrames(page, false);
   });
 
   it('shows the 3-unit layer in 3-D and orbits it with the mouse', async () => {
     await page.evaluate(() => window.__detangle!.setPosition(1));
-    await page.waitForTimeout(2500);
+    // The camera eases 15 % of the way to its framing each frame: a dozen frames settle it.
+    await frames(12);
     expect((await state()).dims).toBe(3);
     const camBefore = await page.evaluate(() => window.__detangle!.camera());
     const first = await shoot(page, '#main-canvas', 'rings-2-3-2-1-hidden3d-main');
@@ -144,7 +154,7 @@ describe('with WebGPU', () => {
     await page.mouse.down();
     for (let i = 1; i <= 8; i++) await page.mouse.move(cx + i * 25, cy + i * 6);
     await page.mouse.up();
-    await page.waitForTimeout(2500);
+    await frames(12);
     const camAfter = await page.evaluate(() => window.__detangle!.camera());
     const moved = Math.hypot(...camAfter.map((v, i) => v - camBefore[i]));
     expect(moved).toBeGreaterThan(0.05);
@@ -170,7 +180,7 @@ describe('with WebGPU', () => {
     s = await state();
     expect(s.lossLatest).toBeLessThan(s.lossFirst);
     await page.evaluate(() => window.__detangle!.setPosition(2));
-    await page.waitForTimeout(1500);
+    await frames(4);
     // Early in training the inner ring lies on the region shaded in its own colour: count the drawn picture.
     const img = await shoot(page, '#main-canvas', 'rings-2-2-2-1-main');
     expect(countColor(img, CLASS_COLORS[0], 35), 'class 0 pixels').toBeGreaterThan(200);
@@ -193,7 +203,7 @@ describe('with WebGPU', () => {
       return done;
     }, text);
     expect(ok).toBe(true);
-    await page.waitForTimeout(1500);
+    await frames(4);
     const img = await shoot(page, '#main-canvas', 'spirals-mid-interpolation-main');
     expectBothClasses(img);
     await shootPage(page, 'spirals-mid-interpolation');
