@@ -141,12 +141,16 @@ describe.skipIf(!gpu)('npm run train', () => {
       /--kernel fused: .* at most 2250 parameters with adam and 2-32-32-32-32-1 has 3297/,
     ],
     [
+      ['--kernel', 'chunked', '--contractive', '0.1'],
+      /--kernel chunked: the chunked kernel has no contractive penalty/,
+    ],
+    [
       ['--kernel', 'layered', '--contractive', '0.1'],
       /--kernel layered: the layered kernel has no contractive penalty; use --kernel cooperative, general or auto/,
     ],
     [
       ['--kernel', 'tiled'],
-      /--kernel must be one of auto, fused, cooperative, layered, general; got "tiled"/,
+      /--kernel must be one of auto, fused, cooperative, layered, chunked, general; got "tiled"/,
     ],
     [['--classes'], /--classes applies to the labels of a CSV file/],
     [['--url', '--with-weights', '--epochs', '0'], /--epochs must be a whole number from 1/],

@@ -59,6 +59,17 @@ describe('chooseKernel', () => {
     expect(chooseKernel(LAYERED, 4096, 11000, { layered: 0.01, general: 0.02 })).toBe('layered');
   });
 
+  it('the chunked kernel competes only with a time of its own, and only where it fits', () => {
+    const withChunked = { ...LAYERED, chunked: true };
+    const times = { cooperative: 0.03, layered: 0.02, chunked: 0.01, general: 0.04 };
+    expect(chooseKernel(withChunked, 4096, 11000, times)).toBe('chunked');
+    expect(chooseKernel(LAYERED, 4096, 11000, times)).toBe('layered');
+    expect(chooseKernel(withChunked, 4096, 11000, { ...times, chunked: 0.025 })).toBe('layered');
+    // Never without a time: the rule has no threshold for it.
+    expect(chooseKernel(withChunked, 4096, 11000)).toBe('general');
+    expect(chooseKernel(withChunked, 32, 11000)).toBe('layered');
+  });
+
   it('ignores incomplete or meaningless timings', () => {
     expect(chooseKernel(LOOPED, 1, 11000, { general: 0.001 })).toBe('cooperative');
     expect(chooseKernel(LOOPED, 4096, 11000, { cooperative: 0, general: 1 })).toBe('general');
@@ -85,6 +96,6 @@ describe('chooseKernel', () => {
   });
 
   it('the kernel names the CLI accepts are the engine list', () => {
-    expect([...KERNELS]).toEqual(['fused', 'cooperative', 'layered', 'general']);
+    expect([...KERNELS]).toEqual(['fused', 'cooperative', 'layered', 'chunked', 'general']);
   });
 });

@@ -1,13 +1,15 @@
 /**
  * The layered kernel against the twin over a pairwise covering set of shapes (hidden width 1/3/8/32, depth
  * 1/4/12, batch 1/31/32/1000/4096, every optimiser, loss and activation), plus networks whose layers differ
- * in activation or slope (so that they split into several runs), and L1 + L2. Each case pins the kernel
- * and checks that it ran. How a network splits into runs is checked without a GPU.
+ * in activation or slope (so that they split into several runs), and L1 + L2. The chunked kernel, which
+ * runs the same bodies over chunks of the batch, against the twin at one chunk, two, a smaller last batch
+ * and a chunk of one sample. Each case pins the kernel and checks that it ran. How a network splits into
+ * runs is checked without a GPU; what either kernel refuses, before anything changes.
  * Steps scale down with parameters × batch, so the twin's float64 work stays small.
  * Time budget: ~90 s on SwiftShader (2 cores), mostly compiling one pipeline per case.
  */
 import { describe, expect, it } from 'vitest';
-import { layerRuns, layeredLayerFloats } from '../src/engine/codegen-layered';
+import { chunkedWorkgroupBytes, layerRuns, layeredLayerFloats } from '../src/engine/codegen-layered';
 import { Engine } from '../src/engine/engine';
 import {
   buildSpec,
@@ -47,6 +49,8 @@ describe('layer runs', () => {
       { first: 12, count: 1, inputs: 32, units: 1 },
     ]);
     expect(layeredLayerFloats(deep)).toBe(32 * 33);
+    // The chunked kernel's workgroup memory: four lanes' gradients of a 32 × 32 layer, and the loss sums.
+    expect(chunkedWorkgroupBytes(deep, 4)).toBe((4 * 32 * 33 + 4 + 2) * 4);
     // Layer 1 never joins a run: its inputs are the data, not a layer with an activation.
     expect(layerRuns(buildSpec([3, 3, 3, 1], 'tanh', 'mse')).map((r) => r.count)).toEqual([1, 1, 1]);
   });
@@ -126,6 +130,12 @@ describe.skipIf(!gpu)('what the layered kernel refuses', () => {
       await expect(Engine.create(gpu!.device, config('layered', 0.05))).rejects.toThrow(
         /layered kernel has no contractive penalty/,
       );
+      await expect(
+        Engine.create(gpu!.device, {
+          ...config('layered', 0.05),
+          train: { seed: 2, batchSize: 16, kernel: 'chunked' },
+        }),
+      ).rejects.toThrow(/chunked kernel has no contractive penalty/);
       const pinned = await Engine.create(gpu!.device, config('layered'));
       const straight = await Engine.create(gpu!.device, config('layered'));
       try {
@@ -169,5 +179,53 @@ describe.skipIf(!gpu)('what the layered kernel refuses', () => {
         e.dispose();
       }
     });
+  });
+});
+
+describe.skipIf(!gpu)('chunked kernel = twin', () => {
+  // One chunk, two, a last batch of the epoch smaller than the others (fewer chunks), a chunk of one sample;
+  // every optimiser off its defaults; L1 + L2 on the weights (the update tells them from the biases).
+  it.each([
+    [
+      '2-32×11-1 tanh, BCE, adam, batch 256 (two chunks)',
+      [2, ...Array<number>(11).fill(32), 1],
+      'tanh',
+      'bce',
+      'adam',
+      256,
+      3,
+    ],
+    [
+      '2-8-8-8-3 relu, CE, rmsprop, batch 1000 of 1009 (a last batch of 9)',
+      [2, 8, 8, 8, 3],
+      'relu',
+      'ce',
+      'rmsprop',
+      1000,
+      4,
+    ],
+    ['2-3-1 sigmoid, MSE, momentum, batch 1', [2, 3, 1], 'sigmoid', 'mse', 'momentum', 1, 12],
+    ['2-16-16-1 leaky_relu, BCE, sgd, batch 31', [2, 16, 16, 1], 'leaky_relu', 'bce', 'sgd', 31, 12],
+  ] as const)('%s', async (_name, sizes, act, loss, kind, batch, steps) => {
+    const spec = buildSpec([...sizes], act, loss);
+    const optimizer = { ...optimizerOf(kind, RATE[kind]), l1: 0.002, l2: 0.01 };
+    const { ratio } = await againstTwin(gpu!.device, 'chunked', spec, optimizer, batch, steps);
+    expect(ratio).toBeLessThanOrEqual(1);
+  });
+
+  it('several runs of layers, and the same seed gives bitwise the same weights', async () => {
+    const spec = buildSpec(
+      [2, 8, 8, 8, 8, 8, 1],
+      ['tanh', 'tanh', 'relu', 'relu', 'leaky_relu', 'sigmoid'],
+      'bce',
+      {
+        slope: 0.2,
+      },
+    );
+    const optimizer = optimizerOf('adam', 0.01);
+    const first = await againstTwin(gpu!.device, 'chunked', spec, optimizer, 77, 12);
+    expect(first.ratio).toBeLessThanOrEqual(1);
+    const again = await againstTwin(gpu!.device, 'chunked', spec, optimizer, 77, 12);
+    expect(again.params).toEqual(first.params);
   });
 });

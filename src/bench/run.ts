@@ -249,7 +249,7 @@ async function gridCase(run: Run, c: GridCase, wantedBaselines: string[]): Promi
 /** Every implementation on one training case. */
 async function trainCase(run: Run, c: TrainCase, baselines: string[]): Promise<void> {
   const { host, minSeconds, record } = run;
-  for (const kernel of ['fused', 'cooperative', 'layered', 'general'] as KernelKind[]) {
+  for (const kernel of ['fused', 'cooperative', 'layered', 'chunked', 'general'] as KernelKind[]) {
     const impl = `detangle-${kernel}`;
     if (kernel === 'fused' && !fitsFusedTraining(c.spec, c.optimizer.kind))
       record(skipped(c.workload, c.label, impl, 'the network does not fit the fused kernel'));
@@ -257,6 +257,8 @@ async function trainCase(run: Run, c: TrainCase, baselines: string[]): Promise<v
       record(
         skipped(c.workload, c.label, impl, '--quick times the layered kernel only beyond the fused one'),
       );
+    else if (kernel === 'chunked' && run.quick && (c.workload !== 'train-shapes' || fitsFused(c.spec)))
+      record(skipped(c.workload, c.label, impl, '--quick times the chunked kernel in the shape grid only'));
     else record(await runTrainCase(c, impl, new DetangleTrainRunner(run.pool, c, kernel), minSeconds));
   }
   if (baselines.includes('plain-js'))

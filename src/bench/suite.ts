@@ -19,6 +19,7 @@ export const IMPLS: Record<string, string> = {
   'detangle-fused': 'Detangle fused',
   'detangle-cooperative': 'Detangle cooperative',
   'detangle-layered': 'Detangle layered',
+  'detangle-chunked': 'Detangle chunked',
   'detangle-general': 'Detangle general',
   'plain-js': 'plain JS',
   twin: 'twin (TS)',

@@ -32,7 +32,7 @@ import { checkSavePath, loadModelFile, writeFileAtomic } from './model-file';
 export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME] [--samples N] [--noise X] [--arch 2-3-2-1]
   [--activation tanh|relu|leaky_relu|sigmoid|softplus|linear (or one per layer, comma-separated)]
   [--loss mse|bce|ce] [--optimizer sgd|momentum|rmsprop|adam] [--lr X] [--batch N] [--epochs N] [--seed N]
-  [--test-split X] [--data-seed N] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|cooperative|layered|general]
+  [--test-split X] [--data-seed N] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|cooperative|layered|chunked|general]
   [--steps-per-dispatch N] [--load FILE] [--save FILE [--with-history]] [--json] [--url [--with-weights]] [--quiet]
   [dataset parameters as --NAME VALUE]
 --load starts from a model file (its layers, activations, loss and weights; the other flags set the
@@ -132,12 +132,12 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(
       `--kernel fused: the fused kernel takes networks of at most ${fusedTrainingMaxParams(exp.optimizer)} ` +
         `parameters with ${exp.optimizer} and ${archText(widths(run.spec))} has ${paramLayout(run.spec).count}; ` +
-        'use --kernel cooperative, layered, general or auto',
+        'use --kernel cooperative, layered, chunked, general or auto',
     );
   }
-  if (kernel === 'layered' && (exp.contractive ?? 0) > 0) {
+  if ((kernel === 'layered' || kernel === 'chunked') && (exp.contractive ?? 0) > 0) {
     throw new UsageError(
-      '--kernel layered: the layered kernel has no contractive penalty; use --kernel cooperative, general or auto',
+      `--kernel ${kernel}: the ${kernel} kernel has no contractive penalty; use --kernel cooperative, general or auto`,
     );
   }
   // What a model file or a link records: the run's settings; an evaluation keeps the model's epochs.

@@ -121,7 +121,15 @@ function stage(run: Run, p: RunPlaces): string[] {
   return [`let pbase = ${p.params};`, `for (var k = 0u; k < ${u(n)}; k++) { wl[k] = params[pbase + k]; }`];
 }
 
-function forwardRun(spec: NetworkSpec, run: Run, o: Offsets): string[] {
+/** How a kernel walks its samples and what becomes of each layer's per-lane gradient (`gl`). */
+interface Walk {
+  /** The loop over this lane's samples (the opening line; the body and `}` follow). */
+  samples: string;
+  /** After a layer's samples: the lanes' gradients of its N parameters (from `pbase`), then gl zeroed. */
+  reduce: (N: number, weights: number) => string[];
+}
+
+function forwardRun(spec: NetworkSpec, run: Run, o: Offsets, walk: Walk): string[] {
   const layer = spec.layers[run.first - 1];
   const p = places(spec, run, o);
   const [I, U] = [run.inputs, run.units];
@@ -129,7 +137,7 @@ function forwardRun(spec: NetworkSpec, run: Run, o: Offsets): string[] {
     `// layers ${run.first}..${run.first + run.count - 1}: ${I} -> ${U} (${layer.activation})`,
     `for (var r = 0u; r < ${u(run.count)}; r++) {`,
     ...stage(run, p).map((l) => `  ${l}`),
-    '  for (var s = lid; s < count; s += WG) {',
+    `  ${walk.samples}`,
     '    let base = s * S;',
     ...range(I).map((i) => `    let x${i} = scratch[base + ${p.aIn} + ${u(i)}];`),
   ];
@@ -149,9 +157,9 @@ function forwardRun(spec: NetworkSpec, run: Run, o: Offsets): string[] {
 
 /**
  * Back through the run's layers, top first: each lane's gradient of the layer over its samples and the
- * deltas of the layer below; then the lanes' gradients summed in lane order and the layer updated.
+ * deltas of the layer below; then what the walk does with the lanes' gradients.
  */
-function backwardRun(spec: NetworkSpec, run: Run, o: Offsets, optimizer: Optimizer): string[] {
+function backwardRun(spec: NetworkSpec, run: Run, o: Offsets, walk: Walk): string[] {
   const p = places(spec, run, o);
   const [I, U] = [run.inputs, run.units];
   const N = U * (I + 1);
@@ -161,7 +169,7 @@ function backwardRun(spec: NetworkSpec, run: Run, o: Offsets, optimizer: Optimiz
     `for (var rr = 0u; rr < ${u(run.count)}; rr++) {`,
     `  let r = ${u(run.count - 1)} - rr;`,
     ...(below ? stage(run, p) : [`let pbase = ${p.params};`]).map((l) => `  ${l}`),
-    '  for (var s = lid; s < count; s += WG) {',
+    `  ${walk.samples}`,
     '    let base = s * S;',
     ...range(I).map((i) => `    let x${i} = scratch[base + ${p.aIn} + ${u(i)}];`),
     ...range(U).map((j) => `    let d${j} = scratch[base + ${p.dOut} + ${u(j)}];`),
@@ -179,26 +187,47 @@ function backwardRun(spec: NetworkSpec, run: Run, o: Offsets, optimizer: Optimiz
       );
     }
   }
-  lines.push(
-    '  }',
-    `  for (var k = 0u; k < ${u(N)}; k++) {`,
-    `    partials[lid * ${u(N)} + k] = gl[k];`,
-    '    gl[k] = 0.0;',
-    '  }',
-    '  storageBarrier();',
-    `  for (var k = lid; k < ${u(N)}; k += WG) {`,
-    '    var sum = 0.0;',
-    `    for (var t = 0u; t < WG; t++) { sum += partials[t * ${u(N)} + k]; }`,
-    '    let p = pbase + k;',
-    '    var g = sum / f32(count);',
-    `    if (k < ${u(U * I)}) { g += u.l1 * sign(params[p]) + u.l2 * params[p]; }`,
-    ...updateBody(optimizer, paramLayout(spec).count, false).map((l) => `    ${l}`),
-    '  }',
-    '  storageBarrier();',
-    '}',
-  );
+  lines.push('  }', ...walk.reduce(N, U * I).map((l) => `  ${l}`), '}');
   return lines;
 }
+
+/**
+ * The one-workgroup kernel's reduction: the lanes' gradients through `partials`, added in lane order, and
+ * the layer updated by the lanes between them.
+ */
+function updateInPlace(optimizer: Optimizer, P: number): Walk['reduce'] {
+  return (N, weights) => [
+    `for (var k = 0u; k < ${u(N)}; k++) {`,
+    `  partials[lid * ${u(N)} + k] = gl[k];`,
+    '  gl[k] = 0.0;',
+    '}',
+    'storageBarrier();',
+    `for (var k = lid; k < ${u(N)}; k += WG) {`,
+    '  var sum = 0.0;',
+    `  for (var t = 0u; t < WG; t++) { sum += partials[t * ${u(N)} + k]; }`,
+    '  let p = pbase + k;',
+    '  var g = sum / f32(count);',
+    `  if (k < ${u(weights)}) { g += u.l1 * sign(params[p]) + u.l2 * params[p]; }`,
+    ...updateBody(optimizer, P, false).map((l) => `  ${l}`),
+    '}',
+    'storageBarrier();',
+  ];
+}
+
+/** The chunked kernel's reduction: the lanes' gradients through workgroup memory, into the chunk's sums. */
+const chunkSums: Walk['reduce'] = (N) => [
+  `for (var k = 0u; k < ${u(N)}; k++) {`,
+  `  wsum[lid * ${u(N)} + k] = gl[k];`,
+  '  gl[k] = 0.0;',
+  '}',
+  'workgroupBarrier();',
+  `for (var k = lid; k < ${u(N)}; k += WG) {`,
+  '  var sum = 0.0;',
+  `  for (var t = 0u; t < WG; t++) { sum += wsum[t * ${u(N)} + k]; }`,
+  '  partials[out + pbase + k] = sum;',
+  '}',
+  'workgroupBarrier();',
+];
 
 /** The whole layered kernel: common.wgsl + the cooperative template filled with the layered blocks. */
 export function layeredTrainWgsl(
@@ -211,6 +240,10 @@ export function layeredTrainWgsl(
   const runs = layerRuns(spec);
   const P = paramLayout(spec).count;
   const floats = layeredLayerFloats(spec);
+  const walk: Walk = {
+    samples: 'for (var s = lid; s < count; s += WG) {',
+    reduce: updateInPlace(options.optimizer, P),
+  };
   const body = fill(template, {
     constants: [
       ...templateConstants(options.lanes, o, P, options.optimizer),
@@ -221,12 +254,52 @@ export function layeredTrainWgsl(
     'contractive terms of the step': [],
     'stage the parameters': [],
     'load the inputs of slot s (sample idx)': inputLoads(spec),
-    forward: runs.flatMap((run) => forwardRun(spec, run, o)),
+    forward: runs.flatMap((run) => forwardRun(spec, run, o, walk)),
     'loss of slot s (sample idx)': outputLines(spec, o),
     backward: [],
-    'gradients and updates': [...runs]
-      .reverse()
-      .flatMap((run) => backwardRun(spec, run, o, options.optimizer)),
+    'gradients and updates': [...runs].reverse().flatMap((run) => backwardRun(spec, run, o, walk)),
+  });
+  return `${common}\n${body}`;
+}
+
+/** Bytes of workgroup memory the chunked kernel takes: each lane's gradient of the largest layer, the loss sums. */
+export function chunkedWorkgroupBytes(spec: NetworkSpec, lanes: number): number {
+  return (lanes * layeredLayerFloats(spec) + lanes + 2) * 4;
+}
+
+/**
+ * The chunked kernel's first pass (shaders/train_chunked.wgsl): one workgroup a chunk of the batch, the
+ * layered kernel's bodies, the chunk's gradient and loss sums into `partials` for the general path's update.
+ */
+export function chunkedTrainWgsl(
+  spec: NetworkSpec,
+  options: LayeredOptions,
+  common: string,
+  template: string,
+): string {
+  const { lanes, optimizer } = options;
+  const o = cooperativeOffsets(spec);
+  const layout = paramLayout(spec);
+  const weights = spec.layers.map((_, l) => `(p >= ${u(layout.weight[l])} && p < ${u(layout.bias[l])})`);
+  const runs = layerRuns(spec);
+  const P = paramLayout(spec).count;
+  const floats = layeredLayerFloats(spec);
+  const walk: Walk = { samples: 'for (var s = first + lid; s < last; s += WG) {', reduce: chunkSums };
+  const body = fill(template, {
+    constants: [
+      ...templateConstants(lanes, o, P, optimizer),
+      `var<private> wl: array<f32, ${u(floats)}>;`,
+      `var<private> gl: array<f32, ${u(floats)}>;`,
+      `var<workgroup> wsum: array<f32, ${u(lanes * floats)}>;`,
+    ],
+    'load the inputs of slot s (sample idx)': inputLoads(spec),
+    forward: runs.flatMap((run) => forwardRun(spec, run, o, walk)),
+    'loss of slot s (sample idx)': outputLines(spec, o),
+    gradients: [...runs].reverse().flatMap((run) => backwardRun(spec, run, o, walk)),
+    'update parameter p with gradient g': [
+      `if (${weights.join(' || ')}) { g += u.l1 * sign(params[p]) + u.l2 * params[p]; }`,
+      ...updateBody(optimizer, P, false),
+    ],
   });
   return `${common}\n${body}`;
 }

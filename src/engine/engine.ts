@@ -15,7 +15,13 @@ import {
 } from './codegen';
 import { cooperativeStages, cooperativeTrainWgsl } from './codegen-cooperative';
 import { generalStepWgsl } from './codegen-general';
-import { LAYERED_LANES, layeredLayerFloats, layeredTrainWgsl } from './codegen-layered';
+import {
+  LAYERED_LANES,
+  chunkedTrainWgsl,
+  chunkedWorkgroupBytes,
+  layeredLayerFloats,
+  layeredTrainWgsl,
+} from './codegen-layered';
 import { chooseKernel } from './kernel-choice';
 import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
 import { LIMITS } from './limits';
@@ -33,6 +39,12 @@ const RESULT_BYTES = 16; // two vec2<f32>: (loss sum, correct) of train and test
 const STAGING_RING = 4;
 /** Lanes of the cooperative kernel's one workgroup. */
 export const COOPERATIVE_LANES = 64;
+/**
+ * Workgroups the chunked kernel spreads a batch over (chunks of at least LAYERED_LANES samples): SwiftShader
+ * runs a workgroup on one CPU core, so a software adapter gets two (measured on 2 cores: more chunks repeat
+ * each chunk's staging of every layer); a real GPU, one per 32 samples up to this many.
+ */
+export const CHUNKED_GROUPS = { software: 2, hardware: 256 } as const;
 /** Largest batch the fused kernel takes: one workgroup does the whole batch. */
 export const FUSED_MAX_BATCH = 4096;
 
@@ -84,6 +96,7 @@ export class Engine {
   private readonly fusedPipelines = new Map<string, GPUComputePipeline>();
   private readonly cooperativePipelines = new Map<string, GPUComputePipeline>();
   private readonly layeredPipelines = new Map<string, GPUComputePipeline>();
+  private readonly chunkedPipelines = new Map<string, Record<'main' | 'update', GPUComputePipeline>>();
   private readonly generalPipelinesByPenalty = new Map<
     boolean,
     Record<'forward_backward' | 'gradient' | 'update' | 'advance', GPUComputePipeline>
@@ -306,6 +319,18 @@ export class Engine {
     return isSoftwareAdapter(deviceAdapterInfo(this.device));
   }
 
+  /** Whether the chunked kernel's per-lane gradients of the largest layer fit in workgroup memory. */
+  private get chunkedFitsMemory(): boolean {
+    return (
+      chunkedWorkgroupBytes(this.spec, LAYERED_LANES) <= this.device.limits.maxComputeWorkgroupStorageSize
+    );
+  }
+
+  /** Whether the chunked kernel takes this run: not the contractive penalty, and its workgroup memory. */
+  get chunkedFits(): boolean {
+    return !this.contractive && this.chunkedFitsMemory;
+  }
+
   /** Whether the layered kernel takes this run: every shape, but not the contractive penalty. */
   get layeredFits(): boolean {
     return !this.contractive;
@@ -356,9 +381,14 @@ export class Engine {
         `the fused kernel takes networks of at most ${fusedTrainingMaxParams(kind)} parameters with ${kind}; this one has ${paramLayout(this.spec).count}`,
       );
     }
-    if (wanted === 'layered' && contractiveOf(optimizer) > 0) {
+    if ((wanted === 'layered' || wanted === 'chunked') && contractiveOf(optimizer) > 0) {
       throw new Error(
-        'the layered kernel has no contractive penalty; choose the cooperative or general kernel, or auto',
+        `the ${wanted} kernel has no contractive penalty; choose the cooperative or general kernel, or auto`,
+      );
+    }
+    if (wanted === 'chunked' && !this.chunkedFitsMemory) {
+      throw new Error(
+        `the chunked kernel needs ${chunkedWorkgroupBytes(this.spec, LAYERED_LANES)} bytes of workgroup memory for this network; this device has ${this.device.limits.maxComputeWorkgroupStorageSize}`,
       );
     }
   }
@@ -374,6 +404,7 @@ export class Engine {
               fused: fitsFused(this.spec) && this.batchSize <= FUSED_MAX_BATCH,
               fusedArrays: this.fusedFits,
               layered: this.layeredFits,
+              chunked: this.chunkedFits,
               software: this.softwareAdapter,
             },
             this.batchSize,
@@ -386,6 +417,7 @@ export class Engine {
     else this.prepareGeneral();
     if (this.kernel === 'cooperative') this.prepareCooperative();
     if (this.kernel === 'layered') this.prepareLayered();
+    if (this.kernel === 'chunked') this.prepareChunked();
     this.writeUniforms();
   }
 
@@ -481,8 +513,35 @@ export class Engine {
     );
   }
 
+  private prepareChunked(): void {
+    const kind = this.optimizer.kind;
+    if (this.chunkedPipelines.has(kind)) return;
+    const code = chunkedTrainWgsl(
+      this.spec,
+      { optimizer: kind, lanes: LAYERED_LANES },
+      SHADERS.common,
+      SHADERS.trainChunked,
+    );
+    const module = this.device.createShaderModule({ label: `Engine.chunked.${kind}.module`, code });
+    const make = (entryPoint: 'main' | 'update'): GPUComputePipeline =>
+      this.device.createComputePipeline({
+        label: `Engine.chunked.${kind}.${entryPoint}`,
+        layout: this.generalLayout().pipeline,
+        compute: { module, entryPoint },
+      });
+    this.chunkedPipelines.set(kind, { main: make('main'), update: make('update') });
+  }
+
+  /** Samples a chunk of the batch holds: the general path's gradient pass, or one chunked workgroup. */
   private chunkSize(): number {
-    return Math.max(256, Math.ceil(this.batchSize / 1024));
+    const batch = this.batchSize;
+    if (this.kernel === 'chunked') {
+      const groups = this.softwareAdapter
+        ? CHUNKED_GROUPS.software
+        : Math.min(CHUNKED_GROUPS.hardware, Math.ceil(batch / 32));
+      return Math.max(LAYERED_LANES, Math.ceil(batch / groups));
+    }
+    return Math.max(256, Math.ceil(batch / 1024));
   }
 
   private prepareGeneral(): void {
@@ -649,6 +708,21 @@ export class Engine {
       );
       pass.setBindGroup(0, this.generalScratch!.group);
       for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
+    } else if (this.kernel === 'chunked') {
+      const p = this.generalPipelines!;
+      const g = this.generalScratch!;
+      pass.setBindGroup(0, g.group);
+      const updateGroups = Math.ceil(this.paramCount / 64);
+      const chunks = Math.ceil(this.batchSize / this.chunkSize());
+      const chunked = this.chunkedPipelines.get(this.optimizer.kind)!;
+      for (let s = 0; s < steps; s++) {
+        pass.setPipeline(chunked.main);
+        pass.dispatchWorkgroups(chunks);
+        pass.setPipeline(chunked.update);
+        pass.dispatchWorkgroups(updateGroups);
+        pass.setPipeline(p.advance);
+        pass.dispatchWorkgroups(1);
+      }
     } else {
       const p = this.generalPipelines!;
       const g = this.generalScratch!;

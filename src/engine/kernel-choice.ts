@@ -20,6 +20,8 @@ export interface KernelFits {
   fusedArrays?: boolean;
   /** The layered kernel (every shape, but no contractive penalty). */
   layered?: boolean;
+  /** The chunked kernel (no contractive penalty; its lanes' gradients in workgroup memory). */
+  chunked?: boolean;
   /**
    * Whether the adapter emulates a GPU on the CPU. Without timings the layered kernel runs only there: its
    * four lanes are SwiftShader's SIMD width, where it was measured; a real GPU takes it from a measurement.
@@ -41,7 +43,7 @@ export const COOPERATIVE_MAX_PARAMS = 1024;
 export const LAYERED_MIN_BATCH = 8;
 
 /** The kernels that may compete from measured times, in the order that wins a tie. */
-const MEASURABLE: readonly KernelKind[] = ['layered', 'cooperative', 'general', 'fused'];
+const MEASURABLE: readonly KernelKind[] = ['layered', 'cooperative', 'chunked', 'general', 'fused'];
 
 export function chooseKernel(
   fits: KernelFits,
@@ -51,7 +53,7 @@ export function chooseKernel(
 ): KernelKind {
   if (fits.fused) return 'fused';
   const fitting = (k: KernelKind): boolean =>
-    k === 'fused' ? Boolean(fits.fusedArrays) : k === 'layered' ? Boolean(fits.layered) : true;
+    k === 'fused' ? Boolean(fits.fusedArrays) : k === 'layered' || k === 'chunked' ? Boolean(fits[k]) : true;
   const measured = MEASURABLE.filter((k) => fitting(k) && (timings[k] ?? 0) > 0);
   const oneWorkgroup = measured.includes('cooperative') || measured.includes('layered');
   if (oneWorkgroup && measured.includes('general')) {

@@ -9,6 +9,7 @@ import gridFused from '../../shaders/grid_fused.wgsl?raw';
 import generalStep from '../../shaders/general_step.wgsl?raw';
 import trainFused from '../../shaders/train_fused.wgsl?raw';
 import trainCooperative from '../../shaders/train_cooperative.wgsl?raw';
+import trainChunked from '../../shaders/train_chunked.wgsl?raw';
 
 export const SHADERS = {
   common,
@@ -21,6 +22,7 @@ export const SHADERS = {
   generalStep,
   trainFused,
   trainCooperative,
+  trainChunked,
 };
 
 /** A kernel that loops over the network table: common + network + the kernel. */

@@ -4,10 +4,11 @@ import type { NetworkSpec, OptimizerSpec } from './spec';
  * The training kernels: `fused` (straight-line code per shape, every lane a copy of the network; small
  * networks), `cooperative` (one looped kernel for every shape, the lanes sharing each phase of a step, many
  * steps per dispatch), `layered` (one workgroup as well, each lane its own samples, one straight-line
- * body per run of identical layers; no contractive penalty) and `general` (four dispatches per step over
- * many workgroups).
+ * body per run of identical layers; no contractive penalty), `chunked` (the layered bodies over the batch
+ * in chunks, one workgroup each, then the general path's update: three dispatches per step; no contractive
+ * penalty) and `general` (four dispatches per step over many workgroups).
  */
-export const KERNELS = ['fused', 'cooperative', 'layered', 'general'] as const;
+export const KERNELS = ['fused', 'cooperative', 'layered', 'chunked', 'general'] as const;
 export type KernelKind = (typeof KERNELS)[number];
 
 /** Seconds per training step of each kernel, measured on one adapter for one shape and batch. */

@@ -152,22 +152,23 @@ export async function compileErrors(device: GPUDevice, label: string, code: stri
  * workgroup memory.
  */
 export type KernelChoice =
-  'fused-subgroups' | 'fused-workgroup' | 'fused-arrays' | 'cooperative' | 'layered' | 'general';
+  'fused-subgroups' | 'fused-workgroup' | 'fused-arrays' | 'cooperative' | 'layered' | 'chunked' | 'general';
 export const KERNEL_CHOICES: readonly KernelChoice[] = [
   'fused-subgroups',
   'fused-workgroup',
   'fused-arrays',
   'cooperative',
   'layered',
+  'chunked',
   'general',
 ];
 
-/** The choices whose kernels carry the contractive penalty (the layered kernel has none). */
-export const CONTRACTIVE_CHOICES = KERNEL_CHOICES.filter((c) => c !== 'layered');
+/** The choices whose kernels carry the contractive penalty (the layered and chunked kernels have none). */
+export const CONTRACTIVE_CHOICES = KERNEL_CHOICES.filter((c) => c !== 'layered' && c !== 'chunked');
 
 /** The engine's name of the kernel a choice pins (what `engine.kernelInfo.kernel` must report). */
 export function kernelOf(choice: KernelChoice): KernelKind {
-  return choice === 'general' || choice === 'cooperative' || choice === 'layered' ? choice : 'fused';
+  return choice.startsWith('fused') ? 'fused' : (choice as KernelKind);
 }
 
 /** Training options that pin the kernel of `choice`. */

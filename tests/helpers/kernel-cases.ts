@@ -62,7 +62,7 @@ export async function againstTwin(
   optimizer: OptimizerSpec,
   batch: number,
   steps: number,
-): Promise<{ ratio: number; moments: Float32Array }> {
+): Promise<{ ratio: number; params: Float32Array; moments: Float32Array }> {
   const data = dataFor(spec, Math.max(40, batch + 9));
   const config: EngineConfig = {
     spec,
@@ -82,7 +82,11 @@ export async function againstTwin(
       expect(stats.step).toBe(steps);
       expect(stats.divergedAtStep).toBeNull();
       const state = await engine.readState();
-      return { ratio: worstRatio(state.params, twin.params, 1e-4, 1e-3), moments: state.moments };
+      return {
+        ratio: worstRatio(state.params, twin.params, 1e-4, 1e-3),
+        params: state.params,
+        moments: state.moments,
+      };
     } finally {
       engine.dispose();
     }
