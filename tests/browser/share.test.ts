@@ -17,6 +17,7 @@ import { CLASS_COLORS, THEME } from '../../src/view/theme';
 import {
   countColor,
   decodePng,
+  holdFrames,
   launch,
   nextNotice,
   openPage,
@@ -60,6 +61,19 @@ async function exported(p: Page = page) {
   return JSON.parse(text!) as { layers: { weights: number[][]; bias: number[] }[] };
 }
 
+/**
+ * Runs `use` with the main page's loop held: a second page starts and is checked meanwhile, and the
+ * main page's frames (several a second on a software GPU) would take the CPU from it.
+ */
+async function aside<T>(use: () => Promise<T>): Promise<T> {
+  await holdFrames(page);
+  try {
+    return await use();
+  } finally {
+    await holdFrames(page, false);
+  }
+}
+
 /** The lil-gui controller row whose name is `name`. */
 const control = (name: string) => page.locator('.lil-gui .lil-controller').filter({ hasText: name }).first();
 
@@ -95,17 +109,19 @@ describe('links', () => {
     // The command line prints experimentUrl(experiment) (src/cli/train.ts); here with this server as base.
     const exp = experimentFromPreset(findPreset('moons-tanh'));
     const url = experimentUrl({ ...exp, epochs: 1 }, server.url);
-    const { page: p } = await openPage(context, url, { errors });
-    const s = await state(p);
-    const spec = prepare(exp).spec;
-    expect(s.widths).toEqual([spec.inputSize, ...spec.layers.map((l) => l.units)]);
-    expect(s.learningRate).toBe(exp.learningRate);
-    expect(s.batchSize).toBe(exp.batchSize);
-    expect(s.notice).toBeNull();
-    expect((await parseExperimentQuery(s.link!)).experiment).toEqual(
-      (await parseExperimentQuery(url)).experiment,
-    );
-    await p.close();
+    await aside(async () => {
+      const { page: p } = await openPage(context, url, { errors });
+      const s = await state(p);
+      const spec = prepare(exp).spec;
+      expect(s.widths).toEqual([spec.inputSize, ...spec.layers.map((l) => l.units)]);
+      expect(s.learningRate).toBe(exp.learningRate);
+      expect(s.batchSize).toBe(exp.batchSize);
+      expect(s.notice).toBeNull();
+      expect((await parseExperimentQuery(s.link!)).experiment).toEqual(
+        (await parseExperimentQuery(url)).experiment,
+      );
+      await p.close();
+    });
   });
 
   it('with trained weights open exactly the trained network, paused', async () => {
@@ -113,19 +129,21 @@ describe('links', () => {
     await waitFor(page, (s) => s.step > 200);
     await page.evaluate(() => window.__detangle!.setPlaying(false));
     // Paused, the weights are read back once a second: wait for the last steps to arrive.
-    await page.waitForTimeout(1500);
+    await waitFor(page, (t) => t.snapshotStep === t.step, 10_000);
     const link = await page.evaluate(() => window.__detangle!.copyLink(true));
     expect(link).toMatch(/&w=f32\./);
     expect((await state()).notice).toMatch(/copied|copy it from here/);
     const weights = await exported();
 
-    const other = await openPage(context, link!, { errors });
-    const s = await state(other.page);
-    expect(s.widths).toEqual([2, 5, 3, 1]);
-    expect(s.playing).toBe(false);
-    expect(s.notice).toBeNull();
-    expect((await exported(other.page)).layers).toEqual(weights.layers);
-    await other.page.close();
+    await aside(async () => {
+      const other = await openPage(context, link!, { errors });
+      const s = await state(other.page);
+      expect(s.widths).toEqual([2, 5, 3, 1]);
+      expect(s.playing).toBe(false);
+      expect(s.notice).toBeNull();
+      expect((await exported(other.page)).layers).toEqual(weights.layers);
+      await other.page.close();
+    });
   });
 
   it('refuse hostile links in the page and keep the run (a few dozen through the address)', async () => {
@@ -201,14 +219,16 @@ describe('links', () => {
 
   it('refuse a hostile link at start: the page says so and starts from saved state', async () => {
     const hash = `dataset=moons&arch=2-${'3-'.repeat(10_000)}1`;
-    const { page: p } = await openPage(context, server.url, { hash, errors });
-    const s = await state(p);
-    expect(s.notices.join('\n')).toMatch(
-      /The link in the address cannot be opened: arch.*Started from your last saved experiment/,
-    );
-    expect(s.backend).toBe('webgpu');
-    expect(s.dataset).toBe('moons');
-    await p.close();
+    await aside(async () => {
+      const { page: p } = await openPage(context, server.url, { hash, errors });
+      const s = await state(p);
+      expect(s.notices.join('\n')).toMatch(
+        /The link in the address cannot be opened: arch.*Started from your last saved experiment/,
+      );
+      expect(s.backend).toBe('webgpu');
+      expect(s.dataset).toBe('moons');
+      await p.close();
+    });
   });
 });
 
@@ -424,18 +444,20 @@ describe('saved state', () => {
   it('comes back on reload, and "Start fresh" clears it', async () => {
     await page.evaluate(() => window.__detangle!.openLink('dataset=xor&arch=2-4-1&act=tanh&lr=0.05'));
     expect(await page.evaluate(() => window.__detangle!.saveNow())).toBe(true);
-    const { page: p } = await openPage(context, server.url, { errors });
-    let s = await state(p);
-    expect(s.dataset).toBe('xor');
-    expect(s.widths).toEqual([2, 4, 1]);
-    expect(s.notice).toMatch(/^Restored your last experiment \(saved just now\)\./);
-    await shootPage(p, 'restored-experiment');
-    await p.getByRole('button', { name: 'Start fresh' }).first().click();
-    await waitReady(p);
-    s = await waitFor(p, (t) => t.dataset === 'rings' && !t.busy);
-    expect(s.widths).toEqual([2, 3, 2, 1]);
-    expect(s.notice).toMatch(/Started fresh/);
-    await p.close();
+    await aside(async () => {
+      const { page: p } = await openPage(context, server.url, { errors });
+      let s = await state(p);
+      expect(s.dataset).toBe('xor');
+      expect(s.widths).toEqual([2, 4, 1]);
+      expect(s.notice).toMatch(/^Restored your last experiment \(saved just now\)\./);
+      await shootPage(p, 'restored-experiment');
+      await p.getByRole('button', { name: 'Start fresh' }).first().click();
+      await waitReady(p);
+      s = await waitFor(p, (t) => t.dataset === 'rings' && !t.busy);
+      expect(s.widths).toEqual([2, 3, 2, 1]);
+      expect(s.notice).toMatch(/Started fresh/);
+      await p.close();
+    });
   });
 });
 
