@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { WATCH_STEPS } from '../../src/app/pace';
-import { launch, openApp, serve, shootPage, type Served } from './harness';
+import { holdFrames, launch, openApp, serve, shootPage, type Served } from './harness';
 
 const SIZES: [number, number][] = [
   [1920, 1080],
@@ -168,6 +168,8 @@ describe('the shell', () => {
   });
 
   it('without ?test: no hook, no counting of buffers; the slider follows a touch', async () => {
+    // The test page waits meanwhile: its loop would take the CPU from the plain page's start.
+    await holdFrames(page);
     const context = await browser.newContext({ viewport: { width: 1024, height: 768 }, hasTouch: true });
     const plain = await context.newPage();
     await plain.goto(server.url);
@@ -188,6 +190,7 @@ describe('the shell', () => {
     const value = Number(await plain.locator('#slider').inputValue());
     expect(value).toBeGreaterThan(2);
     await context.close();
+    await holdFrames(page, false);
   });
 
   it('every page is served with its security headers; the benchmark and sweep pages carry the policy too', async () => {
