@@ -21,6 +21,7 @@ import { FOLD_HEX } from '../../src/view/folds';
 import {
   ROOT,
   countColor,
+  holdFrames,
   launch,
   openApp,
   serve,
@@ -100,6 +101,8 @@ async function load(text: string, name: string): Promise<void> {
       const done = await d.importModelText(t, n);
       d.setPlaying(false);
       await d.idle();
+      // The weights read back and drawn, as the app's loop (held in most tests here) would.
+      await d.runFrames(3);
       return done;
     },
     [text, name] as const,
@@ -114,7 +117,7 @@ async function picture(t: number, folds: boolean, name: string): Promise<Image> 
       const d = window.__detangle!;
       d.viewOption('showFolds', f);
       d.setPosition(tt);
-      for (let i = 0; i < 4; i++) await new Promise((r) => requestAnimationFrame(() => r(null)));
+      await d.runFrames(4);
     },
     [t, folds] as const,
   );
@@ -291,6 +294,9 @@ describe('fold-and-stretch map', () => {
     server = await serve();
     browser = await launch(true);
     ({ page, errors } = await openApp(browser, server.url));
+    // The checks of imported networks step the frames they look at: the app's own loop is held, so that
+    // frames nobody looks at (several a second on a software GPU) do not take the CPU from the reads.
+    await holdFrames(page);
   }, 240_000);
 
   afterAll(async () => {
@@ -442,6 +448,8 @@ describe('fold-and-stretch map', () => {
   }, 180_000);
 
   it('the contractive penalty: the same run from the same seed stretches the data less at hidden 1', async () => {
+    // Trained at full speed by the app's own loop.
+    await holdFrames(page, false);
     const off = await trainRings(0, 'topology-rings-contractive-off');
     const on = await trainRings(0.003, 'topology-rings-contractive-on');
     console.log(
