@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { ROOT, difference, launch, openApp, serve, shoot, type Served } from './harness';
+import { ROOT, difference, holdFrames, launch, openApp, serve, shoot, type Served } from './harness';
 
 let server: Served;
 let browser: Browser;
@@ -50,6 +50,9 @@ beforeAll(async () => {
   ({ page, errors } = await openApp(browser, server.url, { width: 900, height: 640 }));
   // A coarser grid: every check here is about moments and weights, and each frame costs less to draw.
   await page.evaluate(() => window.__detangle!.setGrid(32, 500));
+  // Every check here steps the frames it looks at: the app's own loop is held (it would draw frames
+  // nobody looks at, and on a software GPU take the CPU from those that are).
+  await holdFrames(page);
 }, 120_000);
 
 afterAll(async () => {
@@ -278,6 +281,8 @@ describe('the training timeline', () => {
   }, 200_000);
 
   it('opens a file written by npm run train --with-history with a scrubbable timeline', async () => {
+    // A file opened and scrubbed as a person does it, with the app's own loop drawing.
+    await holdFrames(page, false);
     const ran = await cliRun;
     expect(ran.code, ran.stderr).toBe(0);
     const text = readFileSync(cliFile, 'utf8');
@@ -304,6 +309,8 @@ describe('the training timeline', () => {
   }, 200_000);
 
   it('records the history as a WebM, sweeping the layers', async () => {
+    // The recorder takes the frames the app's own loop draws.
+    await holdFrames(page, false);
     const bytes = await page.evaluate(() => window.__detangle!.recordHistory('sweep', 2, '320x240'));
     expect(bytes).toBeGreaterThan(1000);
     const s = await hook();
