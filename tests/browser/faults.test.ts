@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { launch, nextNotice, openPage, serve, shootPage, waitFor, type Served } from './harness';
+import { holdFrames, launch, nextNotice, openPage, serve, shootPage, waitFor, type Served } from './harness';
 
 /** A regression network that trains fast and blows up at a learning rate of 3. */
 const LINK = 'dataset=polynomial&arch=1-16-16-1&act=relu&loss=mse&opt=sgd&lr=0.01&batch=32';
@@ -232,6 +232,8 @@ describe('faults', () => {
       return (await cdp.send('Runtime.getHeapUsage')).usedSize;
     };
     // A small page and grid: every frame still trains, transforms, draws and reads back, only faster.
+    // Every frame counted is stepped here: the app's own loop is held, and adds none between the reads.
+    await holdFrames(page);
     await page.setViewportSize({ width: 480, height: 320 });
     await page.evaluate(() =>
       window.__detangle!.openLink('dataset=rings&arch=2-3-2-1&act=tanh&lr=0.3&grid=8'),
@@ -279,6 +281,7 @@ describe('faults', () => {
     console.log(
       `leak test: ${buffers0} live GPU buffers throughout; heap grew ${(grown / 1024).toFixed(0)} KB`,
     );
+    await holdFrames(page, false);
   }, 240_000);
 
   it('reported no errors but the ones caused on purpose', async () => {
