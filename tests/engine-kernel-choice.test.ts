@@ -25,7 +25,9 @@ describe('chooseKernel', () => {
     expect(chooseKernel(LOOPED, COOPERATIVE_MAX_BATCH, big)).toBe('cooperative');
     expect(chooseKernel(LOOPED, COOPERATIVE_MAX_BATCH + 1, big)).toBe('general');
     expect(chooseKernel(LOOPED, 4096, COOPERATIVE_MAX_PARAMS)).toBe('cooperative');
-    expect(chooseKernel(LAYERED, COOPERATIVE_MAX_BATCH + 1, big)).toBe('general');
+    // On a software adapter the layered kernel, at every batch from its threshold (8–10× the general path).
+    expect(chooseKernel(LAYERED, COOPERATIVE_MAX_BATCH + 1, big)).toBe('layered');
+    expect(chooseKernel(LAYERED, 4096, 11000)).toBe('layered');
   });
 
   it('without timings, the layered kernel where it fits from its batch threshold, the cooperative below', () => {
@@ -66,7 +68,8 @@ describe('chooseKernel', () => {
     expect(chooseKernel(LAYERED, 4096, 11000, times)).toBe('layered');
     expect(chooseKernel(withChunked, 4096, 11000, { ...times, chunked: 0.025 })).toBe('layered');
     // Never without a time: the rule has no threshold for it.
-    expect(chooseKernel(withChunked, 4096, 11000)).toBe('general');
+    expect(chooseKernel(withChunked, 4096, 11000)).toBe('layered');
+    expect(chooseKernel({ ...withChunked, software: false }, 4096, 11000)).toBe('general');
     expect(chooseKernel(withChunked, 32, 11000)).toBe('layered');
   });
 
@@ -75,7 +78,10 @@ describe('chooseKernel', () => {
     expect(chooseKernel(LOOPED, 4096, 11000, { cooperative: 0, general: 1 })).toBe('general');
     expect(chooseKernel(LOOPED, 4096, 11000, { cooperative: NaN, general: 1 })).toBe('general');
     expect(chooseKernel(LAYERED, 32, 11000, { layered: 0.001 })).toBe('layered');
-    expect(chooseKernel(LAYERED, 4096, 11000, { layered: NaN, general: 1 })).toBe('general');
+    expect(chooseKernel(LAYERED, 4096, 11000, { layered: NaN, general: 1 })).toBe('layered');
+    expect(chooseKernel({ ...LAYERED, software: false }, 4096, 11000, { layered: NaN, general: 1 })).toBe(
+      'general',
+    );
   });
 
   it("the fused kernel's array layout competes only with a time of its own, and only where it fits", () => {

@@ -59,14 +59,25 @@ describe.skipIf(!gpu)('the kernel speed probe', () => {
     }
   });
 
-  it("times the fused kernel's array layout where asked and it takes the network; not by default on a software adapter", async () => {
+  it("times the fused kernel's array layout and the chunked kernel where asked and they take the network; not by default on a software adapter", async () => {
     const over = [2, 12, 12, 12, 1]; // 361 parameters: beyond the scalar layout
-    for (const fast of ['fused', 'cooperative'] as const) {
+    for (const fast of ['fused', 'cooperative', 'chunked'] as const) {
       const e = await engine(over);
       try {
         expect(e.fusedFits).toBe(true);
-        const timings = await probeKernels(e, { steps: 4, fused: true, now: clockFavouring(e, fast) });
-        expect(Object.keys(timings!).sort()).toEqual(['cooperative', 'fused', 'general', 'layered']);
+        const timings = await probeKernels(e, {
+          steps: 4,
+          fused: true,
+          chunked: true,
+          now: clockFavouring(e, fast),
+        });
+        expect(Object.keys(timings!).sort()).toEqual([
+          'chunked',
+          'cooperative',
+          'fused',
+          'general',
+          'layered',
+        ]);
         expect(e.kernelInfo.kernel).toBe(fast);
       } finally {
         e.dispose();
@@ -77,6 +88,7 @@ describe.skipIf(!gpu)('the kernel speed probe', () => {
       const timings = await probeKernels(e, { steps: 2 });
       const software = isSoftwareAdapter(deviceAdapterInfo(gpu!.device));
       expect('fused' in timings!).toBe(!software);
+      expect('chunked' in timings!).toBe(!software);
     } finally {
       e.dispose();
     }
@@ -96,12 +108,15 @@ describe.skipIf(!gpu)('the kernel speed probe', () => {
 
   it('leaves the run where it found it: the same weights and moments, and the same continuation', async () => {
     const probed = await engine(WIDE);
-    const straight = await engine(WIDE, 'cooperative');
+    const straight = await engine(WIDE);
     try {
       probed.train(20);
       straight.train(20);
       const before = await probed.readState();
-      await probeKernels(probed, { steps: 8, now: clockFavouring(probed, 'cooperative') });
+      const timings = await probeKernels(probed, { steps: 8, now: clockFavouring(probed, 'cooperative') });
+      // The unprobed run is handed the same timings: both go on with the same kernel.
+      straight.setKernelTimings(timings!);
+      expect(straight.kernelInfo.kernel).toBe('cooperative');
       const after = await probed.readState();
       expect(after.step).toBe(20);
       expect(after.params).toEqual(before.params);

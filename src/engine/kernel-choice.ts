@@ -30,13 +30,16 @@ export interface KernelFits {
 }
 
 /**
- * Without timings: a one-workgroup kernel up to this batch, or at any batch for networks of up to
- * COOPERATIVE_MAX_PARAMS parameters; the general path beyond, where it can spread a large batch over every
- * multiprocessor of a real GPU (one workgroup is one multiprocessor). Of the two one-workgroup kernels the
- * layered one from LAYERED_MIN_BATCH on a software adapter (its lanes take a sample each: a smaller batch
- * leaves them idle); on a real GPU, without timings, the cooperative one as before. On SwiftShader (2 cores) the layered kernel ran 2-32-32-1 at 1.3× the cooperative one at batch 8 and
- * 2.8–7.6× at 32–256, 2-32×11-1 at 1.1× (batch 8), 4.7× (32), 7.6× (256), 4× (4,096); the cooperative one
- * led at batch 1 (2×); see docs/benchmarks.md. Measured timings decide where they are given.
+ * Without timings, on a software adapter: the layered kernel from LAYERED_MIN_BATCH (its lanes take a
+ * sample each: a smaller batch leaves them idle), the cooperative one below. On SwiftShader (2 cores) the
+ * layered kernel ran 2-32-32-1 at 1.3× the cooperative one at batch 8 and 2.8–7.6× at 32–256, 2-32×11-1 at
+ * 1.1× (batch 8), 4.7× (32), 7.6× (256), 4× (4,096), and 8–10× the general path at every batch (one core
+ * runs a workgroup there, and a dispatch of many runs little faster than one); the cooperative one led at
+ * batch 1 (2×); see docs/benchmarks.md.
+ * Without timings, on a real GPU (nothing measured): the cooperative kernel up to COOPERATIVE_MAX_BATCH,
+ * or at any batch for networks of up to COOPERATIVE_MAX_PARAMS parameters; the general path beyond, where
+ * it can spread a large batch over every multiprocessor (one workgroup is one multiprocessor).
+ * Measured timings decide where they are given.
  */
 export const COOPERATIVE_MAX_BATCH = 32;
 export const COOPERATIVE_MAX_PARAMS = 1024;
@@ -60,6 +63,7 @@ export function chooseKernel(
     // The fastest measured; on a tie the earlier in MEASURABLE.
     return measured.reduce((best, k) => (timings[k]! < timings[best]! ? k : best));
   }
+  if (fits.layered && fits.software && batch >= LAYERED_MIN_BATCH) return 'layered';
   if (batch > COOPERATIVE_MAX_BATCH && params > COOPERATIVE_MAX_PARAMS) return 'general';
-  return fits.layered && fits.software && batch >= LAYERED_MIN_BATCH ? 'layered' : 'cooperative';
+  return 'cooperative';
 }

@@ -27,14 +27,19 @@ export interface ProbeOptions {
    * probe may cost; `--kernel fused` or `setKernelTimings` still run it there.
    */
   fused?: boolean;
+  /**
+   * Whether to time the chunked kernel too, where it takes the network. By default only on a hardware
+   * adapter: on SwiftShader it never led the layered kernel (0.5–1.1×) and compiles for seconds.
+   */
+  chunked?: boolean;
   /** Seconds now (performance.now() / 1000 by default); tests may inject a clock. */
   now?: () => number;
 }
 
 /** The cache key of an engine's current shape, optimiser and batch on one adapter. */
-export function probeKey(engine: Engine, adapter = '', fused = false): string {
+export function probeKey(engine: Engine, adapter = '', fused = false, chunked = false): string {
   const shape = `${widths(engine.spec).join('-')}|${engine.optimizerKind}|${engine.batchSize}`;
-  return `${adapter}|${shape}${fused ? '|fused' : ''}`;
+  return `${adapter}|${shape}${fused ? '|fused' : ''}${chunked ? '|chunked' : ''}`;
 }
 
 /** Whether a probe can change what `auto` runs: only where the fused kernel does not take the network. */
@@ -51,8 +56,10 @@ export async function probeKernels(
   options: ProbeOptions = {},
 ): Promise<KernelTimings | null> {
   if (!worthProbing(engine)) return null;
-  const fused = (options.fused ?? !isSoftwareAdapter(deviceAdapterInfo(engine.device))) && engine.fusedFits;
-  const key = probeKey(engine, options.adapter, fused);
+  const hardware = !isSoftwareAdapter(deviceAdapterInfo(engine.device));
+  const fused = (options.fused ?? hardware) && engine.fusedFits;
+  const chunked = (options.chunked ?? hardware) && engine.chunkedFits;
+  const key = probeKey(engine, options.adapter, fused, chunked);
   const cached = options.cache?.get(key);
   if (cached) {
     engine.setKernelTimings(cached);
@@ -65,6 +72,7 @@ export async function probeKernels(
   const probed: KernelKind[] = [
     ...PROBED,
     ...(engine.layeredFits ? ['layered' as const] : []),
+    ...(chunked ? ['chunked' as const] : []),
     ...(fused ? ['fused' as const] : []),
   ];
   try {
