@@ -29,7 +29,7 @@ export interface ProbeOptions {
   fused?: boolean;
   /**
    * Whether to time the chunked kernel too, where it takes the network. By default only on a hardware
-   * adapter: on SwiftShader it never led the layered kernel (0.5–1.1×) and compiles for seconds.
+   * adapter: on SwiftShader it led the layered kernel once in nine cases (0.4–1.1×) and compiles for seconds.
    */
   chunked?: boolean;
   /** Seconds now (performance.now() / 1000 by default); tests may inject a clock. */
