@@ -192,42 +192,42 @@ function backwardRun(spec: NetworkSpec, run: Run, o: Offsets, walk: Walk): strin
 }
 
 /**
+ * The lanes' gradients of a layer's N parameters summed in lane order through `buffer` (each lane's row
+ * written, then `barrier`), one parameter k per lane at a time: `use` gets `sum` and runs inside that loop.
+ */
+function laneSums(N: number, buffer: string, barrier: string, use: string[]): string[] {
+  return [
+    `for (var k = 0u; k < ${u(N)}; k++) {`,
+    `  ${buffer}[lid * ${u(N)} + k] = gl[k];`,
+    '  gl[k] = 0.0;',
+    '}',
+    `${barrier}();`,
+    `for (var k = lid; k < ${u(N)}; k += WG) {`,
+    '  var sum = 0.0;',
+    `  for (var t = 0u; t < WG; t++) { sum += ${buffer}[t * ${u(N)} + k]; }`,
+    ...use.map((l) => `  ${l}`),
+    '}',
+    `${barrier}();`,
+  ];
+}
+
+/**
  * The one-workgroup kernel's reduction: the lanes' gradients through `partials`, added in lane order, and
  * the layer updated by the lanes between them.
  */
 function updateInPlace(optimizer: Optimizer, P: number): Walk['reduce'] {
-  return (N, weights) => [
-    `for (var k = 0u; k < ${u(N)}; k++) {`,
-    `  partials[lid * ${u(N)} + k] = gl[k];`,
-    '  gl[k] = 0.0;',
-    '}',
-    'storageBarrier();',
-    `for (var k = lid; k < ${u(N)}; k += WG) {`,
-    '  var sum = 0.0;',
-    `  for (var t = 0u; t < WG; t++) { sum += partials[t * ${u(N)} + k]; }`,
-    '  let p = pbase + k;',
-    '  var g = sum / f32(count);',
-    `  if (k < ${u(weights)}) { g += u.l1 * sign(params[p]) + u.l2 * params[p]; }`,
-    ...updateBody(optimizer, P, false).map((l) => `  ${l}`),
-    '}',
-    'storageBarrier();',
-  ];
+  return (N, weights) =>
+    laneSums(N, 'partials', 'storageBarrier', [
+      'let p = pbase + k;',
+      'var g = sum / f32(count);',
+      `if (k < ${u(weights)}) { g += u.l1 * sign(params[p]) + u.l2 * params[p]; }`,
+      ...updateBody(optimizer, P, false),
+    ]);
 }
 
 /** The chunked kernel's reduction: the lanes' gradients through workgroup memory, into the chunk's sums. */
-const chunkSums: Walk['reduce'] = (N) => [
-  `for (var k = 0u; k < ${u(N)}; k++) {`,
-  `  wsum[lid * ${u(N)} + k] = gl[k];`,
-  '  gl[k] = 0.0;',
-  '}',
-  'workgroupBarrier();',
-  `for (var k = lid; k < ${u(N)}; k += WG) {`,
-  '  var sum = 0.0;',
-  `  for (var t = 0u; t < WG; t++) { sum += wsum[t * ${u(N)} + k]; }`,
-  '  partials[out + pbase + k] = sum;',
-  '}',
-  'workgroupBarrier();',
-];
+const chunkSums: Walk['reduce'] = (N) =>
+  laneSums(N, 'wsum', 'workgroupBarrier', ['partials[out + pbase + k] = sum;']);
 
 /** The whole layered kernel: common.wgsl + the cooperative template filled with the layered blocks. */
 export function layeredTrainWgsl(

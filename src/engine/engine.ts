@@ -75,6 +75,8 @@ export class Engine {
   readonly device: GPUDevice;
   readonly spec: NetworkSpec;
   readonly paramCount: number;
+  /** Whether the device emulates a GPU on the CPU (auto's thresholds differ there: kernel-choice.ts). */
+  readonly softwareAdapter: boolean;
   readonly paramBuffer: GPUBuffer;
   /** Optimiser moments (2P floats), then the backup of the last finite-loss step (weights, moments: 3P). */
   readonly momentBuffer: GPUBuffer;
@@ -124,6 +126,7 @@ export class Engine {
     checkSpec(config.spec);
     checkOptimizer(config.optimizer);
     this.device = device;
+    this.softwareAdapter = isSoftwareAdapter(deviceAdapterInfo(device));
     this.spec = config.spec;
     this.optimizer = config.optimizer;
     const given = Object.fromEntries(Object.entries(config.train).filter(([, v]) => v !== undefined));
@@ -209,8 +212,31 @@ export class Engine {
   }
 
   private pipeline(label: string, code: string, entryPoint: string): GPUComputePipeline {
+    return this.pipelines(label, code, 'auto', [entryPoint])[entryPoint];
+  }
+
+  /**
+   * One shader module and a pipeline per entry point, labelled `label` (one entry point) or
+   * `label.entryPoint` (several).
+   */
+  private pipelines<E extends string>(
+    label: string,
+    code: string,
+    layout: GPUPipelineLayout | 'auto',
+    entryPoints: readonly E[],
+  ): Record<E, GPUComputePipeline> {
     const module = this.device.createShaderModule({ label: `${label}.module`, code });
-    return this.device.createComputePipeline({ label, layout: 'auto', compute: { module, entryPoint } });
+    const named = (entryPoint: E): string => (entryPoints.length > 1 ? `${label}.${entryPoint}` : label);
+    return Object.fromEntries(
+      entryPoints.map((entryPoint) => [
+        entryPoint,
+        this.device.createComputePipeline({
+          label: named(entryPoint),
+          layout,
+          compute: { module, entryPoint },
+        }),
+      ]),
+    ) as Record<E, GPUComputePipeline>;
   }
 
   /** New initial weights from a seed, zero optimiser state, step 0. */
@@ -312,11 +338,6 @@ export class Engine {
   /** Whether the fused kernel takes this network, optimiser and batch (in either of its layouts). */
   get fusedFits(): boolean {
     return fitsFusedTraining(this.spec, this.optimizer.kind) && this.batchSize <= FUSED_MAX_BATCH;
-  }
-
-  /** Whether the device emulates a GPU on the CPU (auto's thresholds differ there: kernel-choice.ts). */
-  get softwareAdapter(): boolean {
-    return isSoftwareAdapter(deviceAdapterInfo(this.device));
   }
 
   /** Whether the chunked kernel's per-lane gradients of the largest layer fit in workgroup memory. */
@@ -437,12 +458,7 @@ export class Engine {
         SHADERS.common,
         SHADERS.trainFused,
       );
-      const module = this.device.createShaderModule({ label: `Engine.fused.${key}.module`, code });
-      pipeline = this.device.createComputePipeline({
-        label: `Engine.fused.${key}`,
-        layout: this.fusedLayout().pipeline,
-        compute: { module, entryPoint: 'main' },
-      });
+      pipeline = this.pipelines(`Engine.fused.${key}`, code, this.fusedLayout().pipeline, ['main']).main;
       this.fusedPipelines.set(key, pipeline);
     }
     if (!this.trainData) return;
@@ -482,14 +498,10 @@ export class Engine {
       SHADERS.common,
       SHADERS.trainCooperative,
     );
-    const module = this.device.createShaderModule({ label: `Engine.cooperative.${key}.module`, code });
+    const layout = this.generalLayout().pipeline;
     this.cooperativePipelines.set(
       key,
-      this.device.createComputePipeline({
-        label: `Engine.cooperative.${key}`,
-        layout: this.generalLayout().pipeline,
-        compute: { module, entryPoint: 'main' },
-      }),
+      this.pipelines(`Engine.cooperative.${key}`, code, layout, ['main']).main,
     );
   }
 
@@ -502,15 +514,8 @@ export class Engine {
       SHADERS.common,
       SHADERS.trainCooperative,
     );
-    const module = this.device.createShaderModule({ label: `Engine.layered.${kind}.module`, code });
-    this.layeredPipelines.set(
-      kind,
-      this.device.createComputePipeline({
-        label: `Engine.layered.${kind}`,
-        layout: this.generalLayout().pipeline,
-        compute: { module, entryPoint: 'main' },
-      }),
-    );
+    const layout = this.generalLayout().pipeline;
+    this.layeredPipelines.set(kind, this.pipelines(`Engine.layered.${kind}`, code, layout, ['main']).main);
   }
 
   private prepareChunked(): void {
@@ -522,14 +527,11 @@ export class Engine {
       SHADERS.common,
       SHADERS.trainChunked,
     );
-    const module = this.device.createShaderModule({ label: `Engine.chunked.${kind}.module`, code });
-    const make = (entryPoint: 'main' | 'update'): GPUComputePipeline =>
-      this.device.createComputePipeline({
-        label: `Engine.chunked.${kind}.${entryPoint}`,
-        layout: this.generalLayout().pipeline,
-        compute: { module, entryPoint },
-      });
-    this.chunkedPipelines.set(kind, { main: make('main'), update: make('update') });
+    const layout = this.generalLayout().pipeline;
+    this.chunkedPipelines.set(
+      kind,
+      this.pipelines(`Engine.chunked.${kind}`, code, layout, ['main', 'update']),
+    );
   }
 
   /** Samples a chunk of the batch holds: the general path's gradient pass, or one chunked workgroup. */
@@ -547,19 +549,12 @@ export class Engine {
   private prepareGeneral(): void {
     if (!this.generalPipelines) {
       const code = withNetwork(generalStepWgsl(SHADERS.generalStep, this.contractive));
-      const module = this.device.createShaderModule({ label: 'Engine.general.module', code });
-      const make = (entryPoint: string): GPUComputePipeline =>
-        this.device.createComputePipeline({
-          label: `Engine.general.${entryPoint}`,
-          layout: this.generalLayout().pipeline,
-          compute: { module, entryPoint },
-        });
-      this.generalPipelinesByPenalty.set(this.contractive, {
-        forward_backward: make('forward_backward'),
-        gradient: make('gradient'),
-        update: make('update'),
-        advance: make('advance'),
-      });
+      const entryPoints = ['forward_backward', 'gradient', 'update', 'advance'] as const;
+      const layout = this.generalLayout().pipeline;
+      this.generalPipelinesByPenalty.set(
+        this.contractive,
+        this.pipelines('Engine.general', code, layout, entryPoints),
+      );
     }
     if (!this.trainData) return;
     const w = widths(this.spec);
