@@ -10,7 +10,6 @@ import { exportModelWithHistory, importModelTextWithHistory } from './historyFil
 import { recordHistoryVideo } from './historyVideo';
 import { continueAfterDivergence } from './recovery';
 import { bufferCount, liveBuffers } from './bufferCounter';
-import { readFoldStage, type FoldProbeHost } from '../view/foldReadback';
 import { foldShares } from '../view/foldShare';
 import { layerBadges } from '../view/topology';
 
@@ -384,13 +383,7 @@ export function installDebugHook(app: App): void {
       await app.scrub.resume();
       await app.queue(() => {});
     },
-    readFolds: (t, vertices) =>
-      readFoldStage(
-        app.views as unknown as FoldProbeHost,
-        (app.views as unknown as { gridStorage: unknown }).gridStorage,
-        t,
-        vertices,
-      ),
+    readFolds: (t, vertices) => app.views.readFolds(t, vertices),
     foldShares: () => {
       const spec = app.spec;
       const params = app.views.path?.currentParams;
@@ -409,8 +402,8 @@ export function installDebugHook(app: App): void {
       };
     },
     viewOption: (name, value) => {
-      (app.views as unknown as Record<string, unknown>)[name] = value;
-      app.views.applyVisibility();
+      if (name === 'checkMarks') app.views.checkMarks();
+      else app.views.show({ ...app.views.shown, [name]: value });
     },
   };
   window.__detangle = hook;

@@ -108,7 +108,7 @@ export class FrameReport {
     if (spec && path) {
       this.captions.update(spec, path, t, {
         weightsVersion: app.loop.seenParams,
-        functionView: app.views.functionView,
+        functionView: app.views.shown.functionView,
         watch: app.stories.lookFor,
         hint: app.csvName === null ? topologyHint(app.settings.dataset, spec) : null,
         points: app.data?.full.inputSize === 2 ? app.data.full.x : null,

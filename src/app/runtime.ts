@@ -243,20 +243,20 @@ export class Runtime {
 
   /** The display settings, into the views. */
   applyViewSettings(): void {
-    const v = this.host.views;
     const s = this.host.settings;
-    v.showSurface = s.showSurface;
-    v.showGrid = s.showGrid;
-    v.showPoints = s.showPoints;
-    v.showTest = s.showTest;
-    v.showReferences = s.showReferences;
-    v.showMistakes = s.showMistakes;
-    v.showFolds = s.showFolds;
-    v.preActivation = s.preActivation;
-    v.functionView = s.functionView;
-    v.projectionMode = s.projection;
-    v.wideDims = Number(s.wideDims);
-    v.applyVisibility();
+    this.host.views.show({
+      showSurface: s.showSurface,
+      showGrid: s.showGrid,
+      showPoints: s.showPoints,
+      showTest: s.showTest,
+      showReferences: s.showReferences,
+      showMistakes: s.showMistakes,
+      showFolds: s.showFolds,
+      preActivation: s.preActivation,
+      functionView: s.functionView,
+      projection: s.projection,
+      wideDims: Number(s.wideDims),
+    });
   }
 
   /** Encodes the grid and point transforms with the weights on the GPU (never read back for drawing). */

@@ -13,7 +13,8 @@ import { SliderCamera } from './sliderCamera';
 import { PHASE_ENDS } from './path';
 import { References, activationRange } from './references';
 import { createCoefficients, evaluate, type Coefficients, type DisplayPath } from './display';
-import { DisplayState, type ProjectionMode, type ProjectionSettings } from './displayState';
+import { DisplayState, type ProjectionSettings } from './displayState';
+import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewSettings';
 import { forwardInto, layerLayout } from './forward';
 import { type GridGeometry } from './grid';
 import { FunctionScene } from './functionScene';
@@ -21,6 +22,7 @@ import { LayerScene, type LayerSceneOptions } from './layerScene';
 import { layerStorage, type N } from './nodes';
 import { MistakeTracker, type MistakeCount } from './mistakes';
 import { VertexStageProbe, readShaderMarks } from './readback';
+import { readFoldStage, type FoldReading } from './foldReadback';
 import { bindExternalBuffer, createRenderer } from './renderer';
 import { shade } from './theme';
 import { foldColor, foldMap, type FoldMap } from './folds';
@@ -48,7 +50,7 @@ export interface ViewModel {
   gpu: GpuLayers | null;
 }
 
-export type { ProjectionMode } from './displayState';
+export type { ProjectionMode, ViewSettings } from './viewSettings';
 
 /** What the main view draws at one slider position (see Views.probe). */
 export interface ViewProbe {
@@ -75,46 +77,23 @@ export class Views {
   /** The main view's one camera: a pure function of the slider, the framing table and the orbit offset. */
   readonly mainRig: SliderCamera;
   /** Honour reduced motion: the main camera keeps one orientation along the slider. */
-  reducedMotion = false;
+  private readonly reducedMotion: boolean;
   private readonly functionRig = new CameraRig(null);
   /** Where everything is drawn, on the CPU: the path, the probes, the projections, the framing. */
-  state: DisplayState | null = null;
-  /** Axes through the origin with ticks, and the activation's range as a faint frame (main view). */
-  showReferences = true;
+  private displayState: DisplayState | null = null;
   private readonly references = new References();
-  path: DisplayPath | null = null;
-  model: ViewModel | null = null;
-  projectionMode: ProjectionMode = 'decision';
-  wideDims = 3;
+  private viewModel: ViewModel | null = null;
+  /** What the person chose to see (see show). */
+  private settings: ViewSettings = DEFAULT_VIEW_SETTINGS;
   /** Units chosen for wide layers in 'units' mode, per representation. */
   readonly unitPicks = new Map<number, number[]>();
-  selected = -1;
-  /** 1-D input: draw the main view as curves over the input (see functionScene.ts). */
-  functionView = false;
-  /**
-   * Every layer shown by its pre-activation z instead of its activation a, in the main view and the strip
-   * (DisplayPath.preActivation; applied by applyVisibility).
-   */
-  preActivation = false;
+  private selectedIndex = -1;
   private functionScene: FunctionScene | null = null;
-  /** Misclassified points carry a cross in every view. */
-  showMistakes = true;
-  /** Set true (then applyVisibility) to read back which points the shader marks; see probe().marked. */
-  checkMarks = false;
   private marked: number[] | null = null;
   private mistakeTracker: MistakeTracker | null = null;
   private mistakeAttribute: THREE.InstancedBufferAttribute | null = null;
   private static readonly NO_MISTAKES: MistakeCount = { train: 0, test: 0 };
-  showSurface = true;
-  /**
-   * The surface shows the fold-and-stretch map (folds.ts) instead of the prediction: each vertex shaded by
-   * how much the map from the input plane to the picture changes area there, folds in their own colour.
-   */
-  showFolds = false;
   private foldScratch: FoldMap | null = null;
-  showGrid = true;
-  showPoints = true;
-  showTest = true;
   /** Main view scenes, one per segment (the shader is specialised to the segment's widths). */
   private mainScenes: (LayerScene | null)[] = [];
   private sceneOptions: Omit<LayerSceneOptions, 'widths'> | null = null;
@@ -139,7 +118,7 @@ export class Views {
   private stripHeight = 150;
   private stripDrawn = -1;
   /** Set when something other than the weights changed what the strip shows. */
-  stripDirty = true;
+  private stripDirty = true;
   private gridStorage: N = null;
   private pointStorage: N = null;
   private gpuProbe: VertexStageProbe | null = null;
@@ -174,15 +153,51 @@ export class Views {
     return this.model?.gpu != null;
   }
 
+  /** The network, grid and points on display (null before build). */
+  get model(): ViewModel | null {
+    return this.viewModel;
+  }
+
+  /** Where everything is drawn, on the CPU (null before build). */
+  get state(): DisplayState | null {
+    return this.displayState;
+  }
+
+  /** The display path of the network on display (null before build). */
+  get path(): DisplayPath | null {
+    return this.displayState?.path ?? null;
+  }
+
+  /** What the views show now (the last settings passed to show). */
+  get shown(): ViewSettings {
+    return this.settings;
+  }
+
+  /** The selected point's index, or −1. */
+  get selected(): number {
+    return this.selectedIndex;
+  }
+
+  /** Shows what `settings` asks for, in every view from the next frame on. */
+  show(settings: ViewSettings): void {
+    this.settings = { ...settings };
+    this.applyVisibility();
+  }
+
+  /** Reads back which points the shader marks as misclassified; see probe().marked. */
+  checkMarks(): void {
+    this.marked = null;
+    void this.readMarks().then((m) => (this.marked = m));
+  }
+
   /** New network, grid or points: rebuilds every scene. */
   build(model: ViewModel, cells: HTMLElement[]): void {
     this.disposeScenes();
-    this.model = model;
+    this.viewModel = model;
     const spec = model.spec;
     const state = new DisplayState(model);
-    this.state = state;
+    this.displayState = state;
     const path = state.path;
-    this.path = path;
     const inSize = spec.inputSize;
     const outputUnits = spec.layers[spec.layers.length - 1].units;
 
@@ -256,7 +271,7 @@ export class Views {
     }
     this.mainScenes = spec.layers.map(() => null);
     this.stripCells = cells;
-    path.preActivation = this.preActivation;
+    path.preActivation = this.settings.preActivation;
     this.buildStrip();
     this.mainRig.reset();
     this.applyVisibility();
@@ -286,7 +301,7 @@ export class Views {
   /** Pre-activations on or off: the strip reads other sources, the framing and the projections follow. */
   private applyPreActivation(): void {
     const state = this.state;
-    if (!state || !state.setPreActivation(this.preActivation, this.projectionSettings())) return;
+    if (!state || !state.setPreActivation(this.settings.preActivation, this.projectionSettings())) return;
     this.buildStrip();
     this.stripCoefficientsNow();
   }
@@ -317,15 +332,10 @@ export class Views {
     yield* this.stripScenes;
   }
 
-  applyVisibility(): void {
+  private applyVisibility(): void {
     this.applyPreActivation();
     this.stripDirty = true;
     for (const s of this.allScenes()) this.applyVisibilityTo(s);
-    if (this.checkMarks) {
-      this.checkMarks = false;
-      this.marked = null;
-      void this.readMarks().then((m) => (this.marked = m));
-    }
   }
 
   /** Misclassified points on display, train and test (from the latest weights read back). */
@@ -357,12 +367,13 @@ export class Views {
   }
 
   private applyVisibilityTo(s: LayerScene): void {
-    s.mistakesOn.value = this.showMistakes ? 1 : 0;
-    if (s.surface) s.surface.visible = this.showSurface;
-    s.setFolds(this.showFolds);
-    s.lines.visible = this.showGrid;
-    s.points.visible = this.showPoints;
-    s.points.count = this.showTest || !this.model ? (this.model?.pointCount ?? 0) : this.trainPointCount();
+    const shown = this.settings;
+    s.mistakesOn.value = shown.showMistakes ? 1 : 0;
+    if (s.surface) s.surface.visible = shown.showSurface;
+    s.setFolds(shown.showFolds);
+    s.lines.visible = shown.showGrid;
+    s.points.visible = shown.showPoints;
+    s.points.count = shown.showTest || !this.model ? (this.model?.pointCount ?? 0) : this.trainPointCount();
     this.applySelection(s);
   }
 
@@ -376,7 +387,7 @@ export class Views {
   }
 
   setSelected(index: number): void {
-    this.selected = index;
+    this.selectedIndex = index;
     this.stripDirty = true;
     for (const s of this.allScenes()) this.applySelection(s);
   }
@@ -386,14 +397,14 @@ export class Views {
     const index = m && this.selected < m.pointCount ? this.selected : -1;
     s.selected.value = index;
     s.selectedJitter.value = index >= 0 ? m!.pointInfo[4 * index + 2] : 0;
-    s.marker.visible = index >= 0 && this.showPoints;
+    s.marker.visible = index >= 0 && this.settings.showPoints;
   }
 
   /** The views' projection settings, as the display state reads them (and the main view's aspect). */
   private projectionSettings(): ProjectionSettings {
     const size = this.main.getSize(this.size2);
     this.state?.setAspect(size.x / Math.max(1, size.y));
-    return { mode: this.projectionMode, wideDims: this.wideDims, unitPicks: this.unitPicks };
+    return { mode: this.settings.projection, wideDims: this.settings.wideDims, unitPicks: this.unitPicks };
   }
 
   /** New weights on the CPU: unit orders, paths, projections, strip coefficients, CPU forward passes. */
@@ -438,7 +449,7 @@ export class Views {
     const model = this.model;
     if (!path || !model || !this.sceneOptions) return;
     path.coefficientsAt(t, this.mainCoefficients);
-    if (this.functionView && this.functionScene) this.drawFunction(t);
+    if (this.settings.functionView && this.functionScene) this.drawFunction(t);
     else {
       const camera = this.mainCamera(t);
       const framing = this.state!.framing;
@@ -496,9 +507,9 @@ export class Views {
    */
   private placeReferences(scene: LayerScene, t: number, box: THREE.Box3): void {
     const group = this.references.group;
-    group.visible = this.showReferences;
+    group.visible = this.settings.showReferences;
     if (group.parent !== scene.scene) scene.scene.add(group);
-    if (!this.showReferences) return;
+    if (!this.settings.showReferences) return;
     const path = this.path!;
     const { k, u } = path.phaseOf(t);
     let layer = -1;
@@ -578,7 +589,7 @@ export class Views {
       this.functionBoxVersion = this.paramsVersion;
     }
     const box = this.functionBox;
-    if (this.showReferences) {
+    if (this.settings.showReferences) {
       this.references.group.visible = true;
       if (this.references.group.parent !== f.scene) f.scene.add(this.references.group);
       this.references.update(box, 2, null, 0, true);
@@ -748,6 +759,14 @@ export class Views {
     return this.gpuProbe!.read(this.main, c, model.gpu.gridLayout);
   }
 
+  /**
+   * The fold map as the main view's vertex stage computes it at grid vertices `vertices` and slider
+   * position t, with the vertices' input coordinates; null without a GPU grid (foldReadback.ts).
+   */
+  readFolds(t: number, vertices: readonly number[]): Promise<(FoldReading & { input: number[] }) | null> {
+    return readFoldStage(this, this.gridStorage, t, vertices);
+  }
+
   /** The same vertices as readPositions, by the CPU formula from the given weights (for comparison). */
   cpuPositions(t: number, count: number, weights: Float32Array): number[] {
     return this.state?.gridPositions(t, count, weights) ?? [];
@@ -799,7 +818,7 @@ export class Views {
 
   /** The camera the main view was last drawn with. */
   private shownCamera(): THREE.Camera {
-    return this.functionView && this.functionScene ? this.functionRig.camera : this.mainRig.camera;
+    return this.settings.functionView && this.functionScene ? this.functionRig.camera : this.mainRig.camera;
   }
 
   resize(): void {

@@ -1,0 +1,50 @@
+/**
+ * What a person chose to see in the views: one plain object, handed to `Views.show` whole. The views keep
+ * no other switches; the app builds this from its settings and passes it in one call.
+ */
+
+/** Wide layers: decision-aligned (default), principal components, or picked units. */
+export type ProjectionMode = 'units' | 'pca' | 'decision';
+
+export interface ViewSettings {
+  /** The surface over the input plane (2-D inputs). */
+  readonly showSurface: boolean;
+  /** The grid's lines. */
+  readonly showGrid: boolean;
+  /** The data points. */
+  readonly showPoints: boolean;
+  /** The test points among them (they follow the training points). */
+  readonly showTest: boolean;
+  /** Axes through the origin with ticks, and the activation's range as a faint frame (main view). */
+  readonly showReferences: boolean;
+  /** Misclassified points carry a cross in every view. */
+  readonly showMistakes: boolean;
+  /**
+   * The surface shows the fold-and-stretch map (folds.ts) instead of the prediction: each vertex shaded by
+   * how much the map from the input plane to the picture changes area there, folds in their own colour.
+   */
+  readonly showFolds: boolean;
+  /** Every layer shown by its pre-activation z instead of its activation a (DisplayPath.preActivation). */
+  readonly preActivation: boolean;
+  /** 1-D input: the main view as curves over the input (functionScene.ts). */
+  readonly functionView: boolean;
+  /** How wide layers are projected. */
+  readonly projection: ProjectionMode;
+  /** Display dimensions of wide layers (2 or 3). */
+  readonly wideDims: number;
+}
+
+/** What the views show before the app says otherwise. */
+export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
+  showSurface: true,
+  showGrid: true,
+  showPoints: true,
+  showTest: true,
+  showReferences: true,
+  showMistakes: true,
+  showFolds: false,
+  preActivation: false,
+  functionView: false,
+  projection: 'decision',
+  wideDims: 3,
+};
