@@ -13,7 +13,7 @@ import {
   settingsFromPreset,
   split,
 } from '../src/app/settings';
-import { DisplayPath } from '../src/view/display';
+import { DisplayPath } from '../src/view/math/displayPath';
 import { CLASS_COLORS, rgb, shade } from '../src/view/theme';
 
 describe('settings', () => {

@@ -14,10 +14,10 @@ import { datasetBounds } from '../src/data/split';
 import { prepare } from '../src/experiment/experiment';
 import { pointsOnDisplay } from '../src/app/settings';
 import { importModel } from '../src/share/model-json';
-import { DisplayState } from '../src/view/displayState';
-import { OBLIQUE, orientationAt } from '../src/view/framing';
-import { makeGrid, padBounds } from '../src/view/grid';
-import { SliderCamera } from '../src/view/sliderCamera';
+import { DisplayState } from '../src/view/math/displayState';
+import { OBLIQUE, orientationAt } from '../src/view/math/framingTable';
+import { makeGrid, padBounds } from '../src/view/math/grid';
+import { SliderCamera } from '../src/view/camera/sliderCamera';
 
 export function loadFixture(name: string) {
   const model = importModel(readFileSync(join(__dirname, 'fixtures', `${name}.json`), 'utf8'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildSpec, paramLayout } from '../src/engine/spec';
-import { DisplayPath } from '../src/view/display';
-import { invertibleMap, projectionName, unitSwapShown } from '../src/view/captionFacts';
+import { DisplayPath } from '../src/view/math/displayPath';
+import { invertibleMap, projectionName, unitSwapShown } from '../src/view/math/captionFacts';
 
 function pathWith(arch: number[], fill: (layer: number, i: number, j: number) => number): DisplayPath {
   const spec = buildSpec(arch, 'tanh', 'mse', {});

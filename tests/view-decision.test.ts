@@ -1,5 +1,5 @@
 /**
- * The decision-aligned projection of wide layers (src/view/decision.ts): orthonormal axes, the output's
+ * The decision-aligned projection of wide layers (src/view/math/decisionTracker.ts): orthonormal axes, the output's
  * direction and boundary for the last hidden layer, a discriminant for earlier layers, stable signs; and
  * the separation the view shows on trained fixtures, against the best plane the principal components allow.
  */
@@ -10,10 +10,10 @@ import { paramLayout, widths } from '../src/engine/spec';
 import { prepare } from '../src/experiment/experiment';
 import { Random } from '../src/random';
 import { importModel } from '../src/share/model-json';
-import { DecisionTracker, bestThreshold } from '../src/view/decision';
-import { inverseActivation } from '../src/view/display';
-import { forwardInto, layerLayout } from '../src/view/forward';
-import { PcaTracker } from '../src/view/pca';
+import { DecisionTracker, bestThreshold } from '../src/view/math/decisionTracker';
+import { inverseActivation } from '../src/view/math/displayPath';
+import { forwardInto, layerLayout } from '../src/view/math/forward';
+import { PcaTracker } from '../src/view/math/pcaTracker';
 
 function expectOrthonormal(v: Float64Array, w: number, rows: number): void {
   for (let a = 0; a < rows; a++) {

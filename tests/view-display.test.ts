@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { buildSpec, paramLayout, type NetworkSpec } from '../src/engine/spec';
 import { initParams, transformPoints } from '../src/engine/twin';
 import { Random } from '../src/random';
-import { DisplayPath, createCoefficients, evaluate } from '../src/view/display';
-import { forwardInto, layerLayout } from '../src/view/forward';
-import { makeGrid } from '../src/view/grid';
-import { PcaTracker } from '../src/view/pca';
+import { DisplayPath, createCoefficients, evaluate } from '../src/view/math/displayPath';
+import { forwardInto, layerLayout } from '../src/view/math/forward';
+import { makeGrid } from '../src/view/math/grid';
+import { PcaTracker } from '../src/view/math/pcaTracker';
 
 function randomPoints(rng: Random, count: number, size: number): Float32Array {
   return Float32Array.from({ length: count * size }, () => rng.uniform(-1.5, 1.5));

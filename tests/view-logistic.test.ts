@@ -1,10 +1,10 @@
 /**
- * The logistic-regression plane of wide layers (src/view/logistic.ts): it recovers a separating
+ * The logistic-regression plane of wide layers (src/view/math/logisticFit.ts): it recovers a separating
  * direction that the class means hide, ignores units that never move, and reports its agreement.
  */
 import { describe, expect, it } from 'vitest';
 import { Random } from '../src/random';
-import { LogisticFit } from '../src/view/logistic';
+import { LogisticFit } from '../src/view/math/logisticFit';
 
 describe('LogisticFit', () => {
   it('finds the plane that separates, where the class means point elsewhere', () => {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { prepare } from '../src/experiment/experiment';
 import { evaluate } from '../src/engine/twin';
 import { importModel } from '../src/share/model-json';
-import { MistakeTracker, predictedClass } from '../src/view/mistakes';
+import { MistakeTracker, predictedClass } from '../src/view/math/mistakeTracker';
 
 function disk() {
   const model = importModel(readFileSync(join(__dirname, 'fixtures', 'disk-2-2-1.json'), 'utf8'));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Random } from '../src/random';
-import { det, identity, mul, polar, transpose } from '../src/view/linalg';
-import { RotationPath } from '../src/view/rotation';
-import { LinearPath, chooseOutputOrder, completeToSquare, permuteWeights, phaseAt } from '../src/view/path';
+import { det, identity, mul, polar, transpose } from '../src/view/math/linalg';
+import { RotationPath } from '../src/view/math/rotationPath';
+import { LinearPath, chooseOutputOrder, completeToSquare, permuteWeights } from '../src/view/math/linearPath';
+import { phaseAt } from '../src/view/math/phases';
 
 function randomMatrix(rng: Random, r: number, c: number): Float64Array {
   return Float64Array.from({ length: r * c }, () => rng.normal());

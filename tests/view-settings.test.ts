@@ -9,9 +9,9 @@ import { describePosition, stripLabel } from '../src/app/captions';
 import { optimizerSpec, settingsFromPreset } from '../src/app/settings';
 import { DEFAULT_EXPERIMENT } from '../src/experiment/experiment';
 import { experimentQuery } from '../src/share/url';
-import { DisplayPath, createCoefficients, evaluate } from '../src/view/display';
-import { forwardInto, layerLayout } from '../src/view/forward';
-import { PHASE_ENDS } from '../src/view/path';
+import { DisplayPath, createCoefficients, evaluate } from '../src/view/math/displayPath';
+import { forwardInto, layerLayout } from '../src/view/math/forward';
+import { PHASE_ENDS } from '../src/view/math/phases';
 import type { NetworkSpec } from '../src/engine/spec';
 
 describe('view settings', () => {

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DATASETS, makeDataset } from '../src/data/registry';
 import { TOPOLOGY, topologyHint, unitsNeeded } from '../src/data/topology';
 import { buildSpec, paramLayout, type NetworkSpec } from '../src/engine/spec';
-import { collapsedShare, foldMap, foldedShare, foldColor, FOLD_COLORS } from '../src/view/folds';
-import { dataCells, FoldShares, foldShares, planeDot } from '../src/view/foldShare';
-import { layerBadge, layerBadges, layerBadgesOver, relativeDet } from '../src/view/topology';
+import { collapsedShare, foldMap, foldedShare, foldColor, FOLD_COLORS } from '../src/view/math/foldMap';
+import { dataCells, FoldShares, foldShares, planeDot } from '../src/view/math/foldShares';
+import { layerBadge, layerBadges, layerBadgesOver, relativeDet } from '../src/view/math/layerBadges';
 
 /** A one-layer network 2 → m with the given weights (row-major) and zero biases after them. */
 function oneLayer(m: number, n: number, activation: string, w: number[], slope = 0.01) {

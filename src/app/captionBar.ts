@@ -5,9 +5,9 @@
 import type { NetworkSpec } from '../engine/spec';
 import { escapeHtml } from '../ui/status';
 import type { SliderBar } from '../ui/slider';
-import type { DisplayPath } from '../view/display';
+import type { DisplayPath } from '../view/math/displayPath';
 import { describePosition, layerNames, stripLabel } from './captions';
-import { layerBadgesOver, type LayerBadge } from '../view/topology';
+import { layerBadgesOver, type LayerBadge } from '../view/math/layerBadges';
 
 export interface CaptionTargets {
   caption: HTMLElement;

@@ -1,8 +1,8 @@
 /** Words for what is on screen: layer names, the slider's phase, swaps and projections. DOM-free. */
 import type { NetworkSpec } from '../engine/spec';
-import type { DisplayPath } from '../view/display';
-import { invertibleMap, projectionName, unitSwapShown } from '../view/captionFacts';
-import { phaseAt } from '../view/path';
+import type { DisplayPath } from '../view/math/displayPath';
+import { invertibleMap, projectionName, unitSwapShown } from '../view/math/captionFacts';
+import { phaseAt } from '../view/math/phases';
 
 export function layerNames(spec: NetworkSpec): string[] {
   const L = spec.layers.length;

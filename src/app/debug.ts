@@ -10,8 +10,8 @@ import { exportModelWithHistory, importModelTextWithHistory } from './historyFil
 import { recordHistoryVideo } from './historyVideo';
 import { continueAfterDivergence } from './recovery';
 import { bufferCount, liveBuffers } from './bufferCounter';
-import { foldShares } from '../view/foldShare';
-import { layerBadges } from '../view/topology';
+import { foldShares } from '../view/math/foldShares';
+import { layerBadges } from '../view/math/layerBadges';
 
 export interface DebugHook {
   /** Which backend draws and trains; whether three.js really runs on WebGPU. */

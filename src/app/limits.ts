@@ -6,7 +6,7 @@
 import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
 import { widths } from '../engine/spec';
-import { latticeSize } from '../view/grid';
+import { latticeSize } from '../view/math/grid';
 
 /** The two limits that bound one buffer binding. */
 export interface BufferLimits {

@@ -13,7 +13,7 @@ import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
 import { initParams } from '../engine/twin';
 import { renderLegend } from '../ui/legend';
-import { makeGrid, padBounds, type GridGeometry } from '../view/grid';
+import { makeGrid, padBounds, type GridGeometry } from '../view/math/grid';
 import type { Views } from '../view/views';
 import { layerNames } from './captions';
 import type { BufferLimits } from './limits';

@@ -12,7 +12,7 @@
 import type { Dataset } from '../data/types';
 import type { NetworkSpec } from '../engine/spec';
 import { forward } from '../engine/twin';
-import { PcaTracker } from '../view/pca';
+import { PcaTracker } from '../view/math/pcaTracker';
 
 export const MAX_POINTS = 300;
 /** Lines of the coarse grid in each direction, and samples along each. */

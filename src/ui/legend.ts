@@ -1,5 +1,5 @@
 /** The legend: class colours (or the regression scale), training vs test points, the decision boundary. */
-import { FOLD_HEX, FOLD_LEGEND } from '../view/folds';
+import { FOLD_HEX, FOLD_LEGEND } from '../view/math/foldMap';
 import { classColor, cssColor } from '../view/theme';
 
 /** Built with DOM calls: colours go through element.style, which the Content-Security-Policy allows. */

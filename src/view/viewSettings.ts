@@ -20,7 +20,7 @@ export interface ViewSettings {
   /** Misclassified points carry a cross in every view. */
   readonly showMistakes: boolean;
   /**
-   * The surface shows the fold-and-stretch map (folds.ts) instead of the prediction: each vertex shaded by
+   * The surface shows the fold-and-stretch map (foldMap.ts) instead of the prediction: each vertex shaded by
    * how much the map from the input plane to the picture changes area there, folds in their own colour.
    */
   readonly showFolds: boolean;

@@ -7,25 +7,25 @@
 import * as THREE from 'three/webgpu';
 import type { NetworkSpec } from '../engine/spec';
 import type { LayerBufferLayout } from '../engine/types';
-import { CameraRig } from './cameraRig';
-import { framingBoxAt } from './framing';
-import { SliderCamera } from './sliderCamera';
-import { PHASE_ENDS } from './path';
-import { References, activationRange } from './references';
-import { createCoefficients, evaluate, type Coefficients, type DisplayPath } from './display';
-import { DisplayState, type ProjectionSettings } from './displayState';
+import { CameraRig } from './camera/cameraRig';
+import { framingBoxAt } from './math/framingTable';
+import { SliderCamera } from './camera/sliderCamera';
+import { rangeFrameAt } from './math/phases';
+import { References, activationRange } from './draw/references';
+import { createCoefficients, evaluate, type Coefficients, type DisplayPath } from './math/displayPath';
+import { DisplayState, type ProjectionSettings } from './math/displayState';
 import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewSettings';
-import { forwardInto, layerLayout } from './forward';
-import { type GridGeometry } from './grid';
-import { FunctionScene } from './functionScene';
-import { LayerScene, type LayerSceneOptions } from './layerScene';
-import { layerStorage, type N } from './nodes';
-import { MistakeTracker, type MistakeCount } from './mistakes';
-import { VertexStageProbe, readShaderMarks } from './readback';
-import { readFoldStage, type FoldReading } from './foldReadback';
-import { bindExternalBuffer, createRenderer } from './renderer';
+import { forwardInto, layerLayout } from './math/forward';
+import { type GridGeometry } from './math/grid';
+import { FunctionScene } from './draw/functionScene';
+import { LayerScene, type LayerSceneOptions } from './draw/layerScene';
+import { layerStorage, type N } from './draw/displayNodes';
+import { MistakeTracker, type MistakeCount } from './math/mistakeTracker';
+import { VertexStageProbe, readShaderMarks } from './draw/readback';
+import { readFoldStage, type FoldReading } from './draw/foldReadback';
+import { bindExternalBuffer, createRenderer } from './draw/renderer';
 import { shade } from './theme';
-import { foldColor, foldMap, type FoldMap } from './folds';
+import { foldColor, foldMap, type FoldMap } from './math/foldMap';
 import { uniform } from 'three/tsl';
 
 export interface GpuLayers {
@@ -512,15 +512,7 @@ export class Views {
     if (!this.settings.showReferences) return;
     const path = this.path!;
     const { k, u } = path.phaseOf(t);
-    let layer = -1;
-    let opacity = 0;
-    if (u >= PHASE_ENDS.linear) {
-      layer = k;
-      opacity = Math.min(1, (u - PHASE_ENDS.linear) / (PHASE_ENDS.bias - PHASE_ENDS.linear));
-    } else if (k >= 1 && u < 0.2) {
-      layer = k - 1;
-      opacity = 1 - u / 0.2;
-    }
+    const { layer, opacity } = rangeFrameAt(k, u);
     let range: [number, number] | null = null;
     const r = layer + 1;
     if (layer >= 0 && (path.repWidth[r] <= 3 || path.getProjection(r).kind === 'units')) {

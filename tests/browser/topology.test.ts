@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { FOLD_HEX } from '../../src/view/folds';
+import { FOLD_HEX } from '../../src/view/math/foldMap';
 import {
   ROOT,
   countColor,

@@ -1,12 +1,12 @@
 /**
- * The display formula of display.ts as TSL nodes, evaluated in the vertex stage straight from the engine's
+ * The display formula of displayPath.ts as TSL nodes, evaluated in the vertex stage straight from the engine's
  * layer buffer (zero copy): position = A·a_k + B·z_{k+1} + C·a_{k+1} + c + jitter·j(v) e_y, with A, B, C, c
  * and the source offsets in uniforms that change per frame, never the geometry.
  */
 import * as THREE from 'three/webgpu';
 import { float, storage, uint, uniform, uniformArray, vec3 } from 'three/tsl';
-import type { LayerBufferLayout } from '../engine/types';
-import type { Coefficients } from './display';
+import type { LayerBufferLayout } from '../../engine/types';
+import type { Coefficients } from '../math/displayPath';
 
 type AnyNode = THREE.Node;
 // TSL's chained node methods are typed per node kind; the shader graph below is built from a few

@@ -14,11 +14,12 @@
  * up to three units, or principal components for wide layers. Small layers shown by units use the
  * permuted order of `chooseOutputOrder`, so that the path of a square layer stays invertible on screen.
  */
-import { LIMITS } from '../engine/limits';
-import type { NetworkSpec } from '../engine/spec';
-import { paramLayout, widths } from '../engine/spec';
-import type { LayerBufferLayout } from '../engine/types';
-import { LinearPath, PHASE_ENDS, chooseOutputOrder, permuteWeights, phaseAt, type Phase } from './path';
+import { LIMITS } from '../../engine/limits';
+import type { NetworkSpec } from '../../engine/spec';
+import { paramLayout, widths } from '../../engine/spec';
+import type { LayerBufferLayout } from '../../engine/types';
+import { LinearPath, chooseOutputOrder, permuteWeights } from './linearPath';
+import { PHASE_ENDS, phaseAt, type Phase } from './phases';
 
 export const MAX_UNITS = LIMITS.maxWidth;
 
@@ -30,7 +31,7 @@ export type RepProjection =
       vectors: Float64Array;
       dims: number;
       labels?: string[];
-      /** Decision-aligned bases (decision.ts): the separating plane in display axes, where there is one. */
+      /** Decision-aligned bases (decisionTracker.ts): the separating plane in display axes, where there is one. */
       boundary?: LinearBoundary | null;
     };
 
@@ -326,7 +327,7 @@ export class DisplayPath {
 
   /**
    * A(s) = Dis_mid(s) · L(s) · Emb · Π_in  (3 x n), with Dis_mid(s) = (1 − s) Dis_start + s Dis_end the
-   * display of the D-dimensional intermediate space (module comment of path.ts).
+   * display of the D-dimensional intermediate space (module comment of linearPath.ts).
    */
   private linearCoefficients(k: number, s: number, A: Float32Array): void {
     const n = this.repWidth[k];

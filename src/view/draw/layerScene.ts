@@ -32,10 +32,10 @@ import {
   vec4,
   vertexIndex,
 } from 'three/tsl';
-import { CLASS_COLORS, SHADE, THEME, rgb } from './theme';
-import { DisplayUniforms, displayPosition, type N } from './nodes';
-import type { GridGeometry } from './grid';
-import { mistakeNode } from './mistakes';
+import { CLASS_COLORS, SHADE, THEME, rgb } from '../theme';
+import { DisplayUniforms, displayPosition, type N } from './displayNodes';
+import type { GridGeometry } from '../math/grid';
+import { mistakeNode } from './mistakeNode';
 import { FoldUniforms, foldColorNode } from './foldNode';
 
 export interface GpuSources {
@@ -58,9 +58,9 @@ export interface LayerSceneOptions {
   gpu: GpuSources | null;
   /** Draw the surface (2-D input grids). */
   surface: boolean;
-  /** Widths of the display formula's three sources this view reads (0: not read); see nodes.ts. */
+  /** Widths of the display formula's three sources this view reads (0: not read); see displayNodes.ts. */
   widths: number[];
-  /** CPU path: 1 per misclassified point (mistakes.ts); WebGPU reads the outputs in the shader instead. */
+  /** CPU path: 1 per misclassified point (mistakeTracker.ts); WebGPU reads the outputs in the shader instead. */
   mistakes?: THREE.InstancedBufferAttribute | null;
 }
 
@@ -96,7 +96,7 @@ export class LayerScene {
     gridPosition: THREE.BufferAttribute;
     gridColor: THREE.BufferAttribute;
     gridMargin: THREE.BufferAttribute;
-    /** The fold map's colours (folds.ts), filled only while it is shown. */
+    /** The fold map's colours (foldMap.ts), filled only while it is shown. */
     foldColor: THREE.BufferAttribute;
     pointPosition: THREE.InstancedBufferAttribute;
   } | null = null;
@@ -275,7 +275,7 @@ export class LayerScene {
     pointMaterial.alphaToCoverage = false;
     pointMaterial.positionNode = pointPos;
     const isSelected = instanceIndex.toInt().equal(this.selected);
-    // Misclassified points: the same rule as the count (mistakes.ts), from the outputs the engine wrote.
+    // Misclassified points: the same rule as the count (mistakeTracker.ts), from the outputs the engine wrote.
     const wrong: N =
       o.classes === 0
         ? float(0)

@@ -19,21 +19,7 @@
  * Where W is (numerically) rank-deficient, the straight path is used.
  */
 import { det, frobenius, mul, orthogonalComplement, polar, type Mat } from './linalg';
-import { RotationPath } from './rotation';
-
-export type Phase = 'linear' | 'bias' | 'activation';
-
-/** Where each phase ends on a segment's local parameter u in [0, 1]. */
-export const PHASE_ENDS: Readonly<Record<Phase, number>> = { linear: 0.5, bias: 0.65, activation: 1 };
-
-/** The phase of a segment at local parameter u in [0, 1], and the progress s in [0, 1] inside it. */
-export function phaseAt(u: number): { phase: Phase; s: number } {
-  const x = Math.min(1, Math.max(0, u));
-  if (x <= PHASE_ENDS.linear) return { phase: 'linear', s: x / PHASE_ENDS.linear };
-  if (x <= PHASE_ENDS.bias)
-    return { phase: 'bias', s: (x - PHASE_ENDS.linear) / (PHASE_ENDS.bias - PHASE_ENDS.linear) };
-  return { phase: 'activation', s: (x - PHASE_ENDS.bias) / (PHASE_ENDS.activation - PHASE_ENDS.bias) };
-}
+import { RotationPath } from './rotationPath';
 
 /** Which path the linear move follows. */
 export type PathKind = 'polar' | 'straight';

@@ -4,9 +4,9 @@
  * or folds; ReLU folds half-spaces onto the axes; a narrowing layer or a (nearly) singular W collapses a
  * dimension. Pure and DOM-free: the captions show `label` with `why` on hover.
  */
-import type { LayerSpec, NetworkSpec } from '../engine/spec';
-import { paramLayout, widths } from '../engine/spec';
-import { foldShares } from './foldShare';
+import type { LayerSpec, NetworkSpec } from '../../engine/spec';
+import { paramLayout, widths } from '../../engine/spec';
+import { foldShares } from './foldShares';
 import { det, frobenius } from './linalg';
 
 export type BadgeKind = 'homeomorphism' | 'folds' | 'collapses';
@@ -81,7 +81,7 @@ function relativeGram(w: ArrayLike<number>, m: number, n: number): number {
 /**
  * The badge of layer l: from n units to m with weights W (m x n, row-major, in `params` at the spec's
  * layout). `foldedShare`, when known (the share of the data's cells the map up to this layer turns over or
- * collapses, foldShare.ts), goes into a fold's label and why.
+ * collapses, foldShares.ts), goes into a fold's label and why.
  */
 export function layerBadge(
   spec: NetworkSpec,
@@ -156,7 +156,7 @@ export function layerBadges(
 }
 
 /**
- * Badges of every layer with the share of the data's cells each folds over or collapses (foldShare.ts),
+ * Badges of every layer with the share of the data's cells each folds over or collapses (foldShares.ts),
  * from the 2-D data points (x, y interleaved); without points (or for other inputs), the badges alone.
  * Meant for once per weights read back: about a millisecond for a 12 x 32 network.
  */

@@ -5,11 +5,11 @@
  */
 import * as THREE from 'three/webgpu';
 import { float, varying, vec4 } from 'three/tsl';
-import type { LayerBufferLayout } from '../engine/types';
-import { createCoefficients, type Coefficients } from './display';
-import type { GridGeometry } from './grid';
+import type { LayerBufferLayout } from '../../engine/types';
+import { createCoefficients, type Coefficients } from '../math/displayPath';
+import type { GridGeometry } from '../math/grid';
 import { FoldUniforms, foldValueNode } from './foldNode';
-import { DisplayUniforms, type N } from './nodes';
+import { DisplayUniforms, type N } from './displayNodes';
 import { PixelRow } from './readback';
 
 export interface FoldReading {

@@ -5,9 +5,9 @@
  * is visible (only where a representation is shown by its units, never through principal components or
  * the decision-aligned projection), and which projection a representation is shown through.
  */
-import type { DisplayPath } from './display';
+import type { DisplayPath } from './displayPath';
 import { det } from './linalg';
-import { paramLayout } from '../engine/spec';
+import { paramLayout } from '../../engine/spec';
 
 /** W_{k+1} is square and non-singular (relative to its scale), and its path on screen stays invertible. */
 export function invertibleMap(path: DisplayPath, k: number): boolean {

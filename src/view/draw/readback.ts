@@ -5,10 +5,10 @@
  */
 import * as THREE from 'three/webgpu';
 import { attribute, float, uint, varying, vec4, vertexIndex } from 'three/tsl';
-import type { LayerBufferLayout } from '../engine/types';
-import type { Coefficients } from './display';
-import { mistakeNode } from './mistakes';
-import { DisplayUniforms, displayPosition, type N } from './nodes';
+import type { LayerBufferLayout } from '../../engine/types';
+import type { Coefficients } from '../math/displayPath';
+import { mistakeNode } from './mistakeNode';
+import { DisplayUniforms, displayPosition, type N } from './displayNodes';
 
 /** Clip space as it is: the read-back scenes place their pixels themselves. */
 const IDENTITY_CAMERA = new THREE.OrthographicCamera(-1, 1, 1, -1, -1, 1);

@@ -9,7 +9,7 @@
  *    vector w; the boundary is w·a + b = f⁻¹(½), a plane. A 2-way softmax: the difference of the two rows
  *    (and of the biases). k classes: the span of the row differences r_j − r_0 (up to 3 axes; the
  *    regions meet in several planes, so none is drawn).
- *  - earlier wide layers, two classes: the plane of a logistic regression (logistic.ts: a few Newton steps,
+ *  - earlier wide layers, two classes: the plane of a logistic regression (logisticFit.ts: a few Newton steps,
  *    a small ridge) of the network's own predictions on that representation's activations, when the
  *    predictions are given; the threshold along it is the one that agrees with the most predictions.
  *    Measured on the holes 2-16-16-2 fixture's first hidden layer (test points): 96.8 % on their class's
@@ -27,7 +27,7 @@
  * principal components are matched to the previous ones, as PcaTracker does.
  */
 import { symmetricEigen } from './linalg';
-import { LogisticFit } from './logistic';
+import { LogisticFit } from './logisticFit';
 
 export interface DecisionInput {
   /** `count` rows of `width` values, `stride` floats apart from `offset`. */

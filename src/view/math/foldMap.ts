@@ -13,7 +13,7 @@
  * This is the TypeScript twin of the surface shader's fold colour (foldNode.ts); the WebGL2 fallback
  * colours with it directly.
  */
-import { rgb } from './theme';
+import { rgb } from '../theme';
 
 export interface FoldMap {
   /** Per vertex: signed area ratio (flat pictures) or area scale (sheets in 3-D). */

@@ -6,16 +6,22 @@
  * app frames the picture.
  */
 import * as THREE from 'three/webgpu';
-import type { NetworkSpec } from '../engine/spec';
-import { paramLayout } from '../engine/spec';
-import type { LayerBufferLayout } from '../engine/types';
-import { DecisionTracker } from './decision';
-import { DisplayPath, createCoefficients, evaluate, inverseActivation, type Coefficients } from './display';
-import { FramingTable } from './framing';
+import type { NetworkSpec } from '../../engine/spec';
+import { paramLayout } from '../../engine/spec';
+import type { LayerBufferLayout } from '../../engine/types';
+import { DecisionTracker } from './decisionTracker';
+import {
+  DisplayPath,
+  createCoefficients,
+  evaluate,
+  inverseActivation,
+  type Coefficients,
+} from './displayPath';
+import { FramingTable } from './framingTable';
 import { forwardInto, layerLayout } from './forward';
 import { probeVertices, type GridGeometry } from './grid';
-import { PcaTracker } from './pca';
-import type { SliderCamera } from './sliderCamera';
+import { PcaTracker } from './pcaTracker';
+import type { SliderCamera } from '../camera/sliderCamera';
 
 /** Wide layers: decision-aligned (default), principal components, or picked units. */
 export type ProjectionMode = 'units' | 'pca' | 'decision';

@@ -14,7 +14,7 @@
  * where any representation is 3-D): only the framing follows the points.
  */
 import * as THREE from 'three/webgpu';
-import { framingBoxAt, orientationAt, type FramingTable, type Orientation } from './framing';
+import { framingBoxAt, orientationAt, type FramingTable, type Orientation } from '../math/framingTable';
 
 const FOV = 35;
 const EMPTY = new Float64Array(0);

@@ -6,7 +6,7 @@
  */
 import * as THREE from 'three/webgpu';
 import { attribute, float, max, min, step, uniform } from 'three/tsl';
-import type { N } from './nodes';
+import type { N } from './displayNodes';
 
 const TICKS = 12;
 

@@ -9,9 +9,9 @@
  *  - the pace of every phase, from how much the framed picture moves along it (FramingTable.pace).
  */
 import type { Box3 } from 'three';
-import type { LayerBufferLayout } from '../engine/types';
-import { createCoefficients, evaluate, type DisplayPath } from './display';
-import { PHASE_ENDS } from './path';
+import type { LayerBufferLayout } from '../../engine/types';
+import { createCoefficients, evaluate, type DisplayPath } from './displayPath';
+import { PHASE_ENDS } from './phases';
 
 export interface Orientation {
   /** Tilt away from straight down the z axis (radians). */

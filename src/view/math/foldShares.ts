@@ -16,9 +16,9 @@
  *    ratios: a map that mirrors the whole plane, det W < 0, is one-to-one and folds nothing); in 3-D and
  *    wider, its tangent plane points against a neighbouring data cell's, ⟨a∧b, a'∧b'⟩ < 0.
  */
-import type { NetworkSpec } from '../engine/spec';
-import { widths } from '../engine/spec';
-import type { LayerBufferLayout } from '../engine/types';
+import type { NetworkSpec } from '../../engine/spec';
+import { widths } from '../../engine/spec';
+import type { LayerBufferLayout } from '../../engine/types';
 import { forwardInto, layerLayout } from './forward';
 
 /** A cell whose |area ratio| is below this share of the data cells' mean is collapsed (2⁻⁸, the legend's dark end). */

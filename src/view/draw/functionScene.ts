@@ -17,10 +17,10 @@ import {
   vec4,
   vertexIndex,
 } from 'three/tsl';
-import type { LayerBufferLayout } from '../engine/types';
-import type { GridGeometry } from './grid';
-import type { N } from './nodes';
-import { CLASS_COLORS, rgb } from './theme';
+import type { LayerBufferLayout } from '../../engine/types';
+import type { GridGeometry } from '../math/grid';
+import type { N } from './displayNodes';
+import { CLASS_COLORS, rgb } from '../theme';
 
 interface Curve {
   line: THREE.LineSegments;

@@ -3,13 +3,13 @@
  * GPU grid transform uses (see LayerBufferLayout). The view needs it for the WebGL2 fallback, for picking,
  * framing the camera and PCA; it allocates nothing once its output exists.
  */
-import { ACTIVATION_FNS } from '../engine/activations';
-import type { Activation, NetworkSpec } from '../engine/spec';
-import { paramLayout, widths } from '../engine/spec';
-import type { LayerBufferLayout } from '../engine/types';
+import { ACTIVATION_FNS } from '../../engine/activations';
+import type { Activation, NetworkSpec } from '../../engine/spec';
+import { paramLayout, widths } from '../../engine/spec';
+import type { LayerBufferLayout } from '../../engine/types';
 
 /** The layout of `capacity` points (the engine's own). */
-export { layerBufferLayout as layerLayout } from '../engine/twin';
+export { layerBufferLayout as layerLayout } from '../../engine/twin';
 
 /** z_l = W_l a_{l−1} + b_l, a_l = f_l(z_l) for points 0..count−1, into `out` (layout.totalFloats). */
 export function forwardInto(

@@ -1,5 +1,5 @@
 /**
- * The fold-and-stretch colour of a grid vertex in the vertex stage (the rule of folds.ts, its twin): the
+ * The fold-and-stretch colour of a grid vertex in the vertex stage (the rule of foldMap.ts, its twin): the
  * displayed positions of the vertex and its four grid neighbours come from the display formula over the
  * engine's layer buffer, as the vertex's own position does (no copies), so the map follows the slider.
  */
@@ -8,8 +8,8 @@ import * as TSL from 'three/tsl';
 
 // TSL's typings reject uint min/max and mixed node kinds that WGSL accepts; the graph is typed loosely.
 const { abs, clamp, cross, dot, float, length, log2, max, min, mix, uint, uniform, vec3 } = TSL as N;
-import { FOLD_COLORS, FOLD_SCALE } from './folds';
-import { displayPosition, type DisplayUniforms, type N } from './nodes';
+import { FOLD_COLORS, FOLD_SCALE } from '../math/foldMap';
+import { displayPosition, type DisplayUniforms, type N } from './displayNodes';
 
 /** Per view: the input spacing of the grid and whether the picture is a sheet in 3-D. */
 export class FoldUniforms {
@@ -21,7 +21,7 @@ export class FoldUniforms {
 
 const c3 = (c: readonly number[]): N => vec3(c[0], c[1], c[2]);
 
-/** The colour of `ratio` (folded or not) on the legend's scale, as foldColor in folds.ts. */
+/** The colour of `ratio` (folded or not) on the legend's scale, as foldColor in foldMap.ts. */
 export function foldColorOf(ratio: N, folded: N): N {
   const span = FOLD_SCALE.highLog2 - FOLD_SCALE.lowLog2;
   const mid = -FOLD_SCALE.lowLog2 / span;
@@ -47,7 +47,7 @@ export interface FoldValue {
 
 /**
  * Signed area ratio (flat picture) or area scale (sheet in 3-D) of grid vertex `index` of a G x G grid, and
- * whether it is folded, from the display formula `u` over `buffer` (folds.ts's foldMap is its twin).
+ * whether it is folded, from the display formula `u` over `buffer` (foldMap.ts's foldMap is its twin).
  */
 export function foldValueNode(
   u: DisplayUniforms,

@@ -6,11 +6,9 @@
  *  - the CPU, at the statistics rate, from the weights read back, over the few hundred points on display,
  *    for the count (train and test) and for the WebGL2 fallback's marks.
  */
-import { float, uint } from 'three/tsl';
-import type { NetworkSpec } from '../engine/spec';
-import type { LayerBufferLayout } from '../engine/types';
+import type { NetworkSpec } from '../../engine/spec';
+import type { LayerBufferLayout } from '../../engine/types';
 import { forwardInto, layerLayout } from './forward';
-import type { N } from './nodes';
 
 /** The predicted class from `units` outputs at data[at..at+units−1]. */
 export function predictedClass(data: ArrayLike<number>, at: number, units: number): number {
@@ -72,26 +70,4 @@ export class MistakeTracker {
     }
     return this.count;
   }
-}
-
-/**
- * The same rule in the shader: 1 where point `index` (whose class is `label`, a float) is misclassified by
- * the outputs the engine wrote at buffer[outOffset + index · units ...], else 0.
- */
-export function mistakeNode(buffer: N, outOffset: N, index: N, units: number, label: N): N {
-  const read = (unit: number): N =>
-    buffer.element(outOffset.add(uint(index).mul(uint(units))).add(uint(unit)));
-  let predicted: N;
-  if (units === 1) predicted = read(0).greaterThan(0.5).select(float(1), float(0));
-  else {
-    let best: N = read(0);
-    predicted = float(0);
-    for (let k = 1; k < units; k++) {
-      const p: N = read(k);
-      const better: N = p.greaterThan(best);
-      predicted = better.select(float(k), predicted);
-      best = better.select(p, best);
-    }
-  }
-  return predicted.sub(label.add(0.5).floor()).abs().greaterThan(0.5).select(float(1), float(0));
 }

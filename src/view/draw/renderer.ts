@@ -3,7 +3,7 @@
  * read the engine's buffers), or its WebGL2 backend where there is no WebGPU.
  */
 import * as THREE from 'three/webgpu';
-import { THEME } from './theme';
+import { THEME } from '../theme';
 
 export async function createRenderer(
   canvas: HTMLCanvasElement,
