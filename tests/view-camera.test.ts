@@ -15,9 +15,9 @@ import { prepare } from '../src/experiment/experiment';
 import { pointsOnDisplay } from '../src/app/settings';
 import { importModel } from '../src/share/model-json';
 import { DisplayState } from '../src/view/math/displayState';
-import { OBLIQUE, orientationAt } from '../src/view/math/framingTable';
+import { OBLIQUE, orientationAt } from '../src/view/math/cameraFit';
 import { makeGrid, padBounds } from '../src/view/math/grid';
-import { SliderCamera } from '../src/view/camera/sliderCamera';
+import { Cameras } from '../src/view/camera/cameras';
 
 export function loadFixture(name: string) {
   const model = importModel(readFileSync(join(__dirname, 'fixtures', `${name}.json`), 'utf8'));
@@ -62,12 +62,12 @@ export function sweepCamera(
 ) {
   const { state, model } = fixtureState(name, preActivation, width / height);
   const L = model.spec.layers.length;
-  const rig = new SliderCamera(null);
+  const cameras = new Cameras(null, reducedMotion);
   const v3 = new THREE.Vector3();
   const steps: { t: number; points: number[] }[] = [];
   for (let i = 0; i <= 100 * L; i++) {
     const t = i / 100;
-    const cam = state.poseCamera(rig, t, width / height, reducedMotion);
+    const cam = cameras.mainAt(t, state, width / height);
     const pos = state.gridPositions(t, MEASURED, model.params);
     const points: number[] = [];
     for (let v = 0; v < pos.length; v += 3) {

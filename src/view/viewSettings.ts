@@ -3,8 +3,9 @@
  * no other switches; the app builds this from its settings and passes it in one call.
  */
 
-/** Wide layers: decision-aligned (default), principal components, or picked units. */
-export type ProjectionMode = 'units' | 'pca' | 'decision';
+import type { ProjectionMode } from './math/displayState';
+
+export type { ProjectionMode };
 
 export interface ViewSettings {
   /** The surface over the input plane (2-D inputs). */

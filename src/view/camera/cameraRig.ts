@@ -5,6 +5,7 @@
  */
 import * as THREE from 'three/webgpu';
 import { OrbitControls } from 'three/addons/controls/OrbitControls.js';
+import { fitBox, frameRadius, stretchedBounds } from '../math/cameraFit';
 
 const FRAME_MARGIN = 1.12;
 
@@ -27,7 +28,6 @@ export class CameraRig {
   private readonly targetBox = new THREE.Box3();
   private readonly right = new THREE.Vector3();
   private readonly upward = new THREE.Vector3();
-  private readonly corner = new THREE.Vector3();
 
   constructor(element: HTMLElement | null) {
     this.perspective.up.set(0, 0, 1);
@@ -71,12 +71,7 @@ export class CameraRig {
     box.getCenter(this.targetCenter);
     box.getSize(this.size);
     this.targetBox.copy(box);
-    if (this.dims === 3) this.targetRadius = Math.max(1e-3, this.size.length() / 2);
-    else this.targetRadius = Math.max(1e-3, Math.max(this.size.x / (2 * this.aspect), this.size.y / 2));
-    if (this.dims < 3) {
-      // Keep the aspect sensible for 1-D bands: the radius follows the longer side anyway.
-      this.targetRadius = Math.max(this.targetRadius, this.size.x / (2 * this.aspect));
-    }
+    this.targetRadius = frameRadius(this.size, this.dims, this.aspect);
     if (!this.framed || immediate) {
       this.center.copy(this.targetCenter);
       this.radius = this.targetRadius;
@@ -117,24 +112,12 @@ export class CameraRig {
    */
   private fitDistance(back: THREE.Vector3): number {
     const tanV = Math.tan(THREE.MathUtils.degToRad(this.perspective.fov / 2));
-    const tanH = tanV * this.aspect;
     this.right.crossVectors(this.perspective.up, back);
     if (this.right.lengthSq() < 1e-12) this.right.set(1, 0, 0);
     this.right.normalize();
     this.upward.crossVectors(back, this.right).normalize();
-    const b = this.targetBox;
-    let distance = 1e-3;
-    for (let i = 0; i < 8; i++) {
-      this.corner
-        .set(i & 1 ? b.max.x : b.min.x, i & 2 ? b.max.y : b.min.y, i & 4 ? b.max.z : b.min.z)
-        .sub(this.targetCenter);
-      const z = this.corner.dot(back);
-      distance = Math.max(
-        distance,
-        z + Math.abs(this.corner.dot(this.upward)) / tanV,
-        z + Math.abs(this.corner.dot(this.right)) / tanH,
-      );
-    }
+    const basis = { right: this.right, up: this.upward, back };
+    const { distance } = fitBox(this.targetBox, this.targetCenter, basis, tanV, this.aspect, 1e-3);
     return distance * FRAME_MARGIN;
   }
 
@@ -167,13 +150,8 @@ export class CameraRig {
       return;
     }
     const o = this.ortho;
-    const padX = 0.05 * Math.max(1e-6, box.max.x - box.min.x);
-    const padY = 0.08 * Math.max(1e-6, box.max.y - box.min.y);
     o.position.set(0, 0, 10);
-    o.left = box.min.x - padX;
-    o.right = box.max.x + padX;
-    o.bottom = box.min.y - padY;
-    o.top = box.max.y + padY;
+    Object.assign(o, stretchedBounds(box));
     o.zoom = 1;
     o.up.set(0, 1, 0);
     o.lookAt(0, 0, 0);

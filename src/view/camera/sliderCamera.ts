@@ -14,10 +14,17 @@
  * where any representation is 3-D): only the framing follows the points.
  */
 import * as THREE from 'three/webgpu';
-import { framingBoxAt, orientationAt, type FramingTable, type Orientation } from '../math/framingTable';
+import {
+  FOV,
+  fitBox,
+  fitPoints,
+  orientationAt,
+  viewBasis,
+  type Fit,
+  type Orientation,
+} from '../math/cameraFit';
+import type { FramingTable } from '../math/framingTable';
 
-const FOV = 35;
-const EMPTY = new Float64Array(0);
 const MARGIN = 1.02;
 
 export class SliderCamera {
@@ -31,16 +38,13 @@ export class SliderCamera {
   readonly offset = { turn: 0, tilt: 0, zoom: 1, panX: 0, panY: 0 };
   private readonly element: HTMLElement | null;
   private readonly box = new THREE.Box3();
+  private readonly basis = { right: new THREE.Vector3(), up: new THREE.Vector3(), back: new THREE.Vector3() };
   private readonly center = new THREE.Vector3();
-  private readonly back = new THREE.Vector3();
-  private readonly up = new THREE.Vector3();
-  private readonly right = new THREE.Vector3();
-  private readonly corner = new THREE.Vector3();
-  private readonly basis = new THREE.Matrix4();
+  private readonly fit: Fit = { center: this.center, distance: 1, radius: 1 };
+  private readonly rotation = new THREE.Matrix4();
   private readonly orientation: Orientation = { tilt: 0, turn: 0 };
   private readonly listeners: [string, EventListener][] = [];
   private drag: { x: number; y: number; pan: boolean } | null = null;
-  private radius = 1;
   private probes = new Float32Array(0);
 
   constructor(element: HTMLElement | null) {
@@ -97,110 +101,39 @@ export class SliderCamera {
   update(t: number, table: FramingTable | null, dims: readonly number[]): THREE.PerspectiveCamera {
     const o = orientationAt(t, dims, this.reducedMotion, this.orientation);
     const tilt = Math.min(1.5, Math.max(-1.5, o.tilt + this.offset.tilt));
-    const turn = o.turn + this.offset.turn;
-    const st = Math.sin(tilt);
-    const ct = Math.cos(tilt);
-    const sp = Math.sin(turn);
-    const cp = Math.cos(turn);
-    this.back.set(st * sp, -st * cp, ct);
-    this.up.set(-ct * sp, ct * cp, st);
-    this.right.set(cp, sp, 0);
+    viewBasis(tilt, o.turn + this.offset.turn, this.basis);
+    const { right, up, back } = this.basis;
     const cam = this.camera;
     cam.aspect = this.aspect;
-    let fit: number;
+    const tanV = Math.tan(THREE.MathUtils.degToRad(FOV / 2));
+    const fit = this.fit;
+    const center = this.center;
+    // The fit, with a margin; where no probe is in view at all, the unit view about the origin.
+    let fitted = true;
     if (table && table.count > 0) {
       if (this.probes.length !== 3 * table.count) this.probes = new Float32Array(3 * table.count);
-      fit = this.fitPoints(table.positionsAt(t, this.probes), table.count);
+      fitted = fitPoints(table.positionsAt(t, this.probes), table.count, this.basis, tanV, this.aspect, fit);
     } else {
-      const box = framingBoxAt(t, table?.boxes ?? EMPTY, table?.perLayer ?? 1, this.box);
-      box.getCenter(this.center);
-      fit = this.fitDistance(box);
+      const box = table
+        ? table.boxAt(t, this.box)
+        : this.box.set(this.box.min.set(-1, -1, 0), this.box.max.set(1, 1, 0));
+      box.getCenter(center);
+      const f = fitBox(box, center, this.basis, tanV, this.aspect, 1e-6);
+      fit.distance = f.distance;
+      fit.radius = f.radius;
     }
-    const distance = fit * this.offset.zoom;
-    this.center
-      .addScaledVector(this.right, this.offset.panX * this.radius)
-      .addScaledVector(this.up, this.offset.panY * this.radius);
-    cam.position.copy(this.center).addScaledVector(this.back, distance);
-    this.basis.makeBasis(this.right, this.up, this.back);
-    cam.quaternion.setFromRotationMatrix(this.basis);
+    const distance = (fitted ? Math.max(fit.distance * MARGIN, 1e-4) : 1) * this.offset.zoom;
+    center
+      .addScaledVector(right, this.offset.panX * fit.radius)
+      .addScaledVector(up, this.offset.panY * fit.radius);
+    cam.position.copy(center).addScaledVector(back, distance);
+    this.rotation.makeBasis(right, up, back);
+    cam.quaternion.setFromRotationMatrix(this.rotation);
     cam.near = distance / 100;
     cam.far = distance * 100;
     cam.updateProjectionMatrix();
     cam.updateMatrixWorld(true);
     return cam;
-  }
-
-  /**
-   * Centres the view on the probes' extent across and along it, and returns the distance at which every
-   * probe fits the view, with a margin.
-   */
-  private fitPoints(p: Float32Array, count: number): number {
-    const tanV = Math.tan(THREE.MathUtils.degToRad(FOV / 2));
-    const tanH = tanV * this.aspect;
-    const { right, up, back } = this;
-    let h0 = Infinity;
-    let h1 = -Infinity;
-    let v0 = Infinity;
-    let v1 = -Infinity;
-    let z0 = Infinity;
-    let z1 = -Infinity;
-    for (let i = 0; i < count; i++) {
-      const x = p[3 * i];
-      const y = p[3 * i + 1];
-      const z = p[3 * i + 2];
-      const h = x * right.x + y * right.y + z * right.z;
-      const v = x * up.x + y * up.y + z * up.z;
-      const d = x * back.x + y * back.y + z * back.z;
-      if (h < h0) h0 = h;
-      if (h > h1) h1 = h;
-      if (v < v0) v0 = v;
-      if (v > v1) v1 = v;
-      if (d < z0) z0 = d;
-      if (d > z1) z1 = d;
-    }
-    if (!(h1 >= h0 && v1 >= v0 && z1 >= z0)) {
-      this.center.set(0, 0, 0);
-      this.radius = 1;
-      return 1;
-    }
-    // A representation collapsed to a point still gets a view around it.
-    const floor = 1e-3 * Math.max(1, Math.abs(h0), Math.abs(h1), Math.abs(v0), Math.abs(v1));
-    const hc = (h0 + h1) / 2;
-    const vc = (v0 + v1) / 2;
-    const zc = (z0 + z1) / 2;
-    this.center.set(0, 0, 0).addScaledVector(right, hc).addScaledVector(up, vc).addScaledVector(back, zc);
-    let distance = 1e-6;
-    for (let i = 0; i < count; i++) {
-      const x = p[3 * i];
-      const y = p[3 * i + 1];
-      const z = p[3 * i + 2];
-      const h = Math.abs(x * right.x + y * right.y + z * right.z - hc) + floor;
-      const v = Math.abs(x * up.x + y * up.y + z * up.z - vc) + floor;
-      const d = x * back.x + y * back.y + z * back.z - zc;
-      distance = Math.max(distance, d + v / tanV, d + h / tanH);
-    }
-    this.radius = Math.max((h1 - h0) / 2 / Math.max(1e-6, this.aspect), (v1 - v0) / 2, 1e-6);
-    return Math.max(distance * MARGIN, 1e-4);
-  }
-
-  /** Distance at which every corner of the box (about its centre) fits the view, with a margin. */
-  private fitDistance(box: THREE.Box3): number {
-    const tanV = Math.tan(THREE.MathUtils.degToRad(FOV / 2));
-    const tanH = tanV * this.aspect;
-    let distance = 1e-6;
-    let radius = 1e-6;
-    for (let i = 0; i < 8; i++) {
-      this.corner
-        .set(i & 1 ? box.max.x : box.min.x, i & 2 ? box.max.y : box.min.y, i & 4 ? box.max.z : box.min.z)
-        .sub(this.center);
-      const z = this.corner.dot(this.back);
-      const v = Math.abs(this.corner.dot(this.up));
-      const h = Math.abs(this.corner.dot(this.right));
-      distance = Math.max(distance, z + v / tanV, z + h / tanH);
-      radius = Math.max(radius, v, h / Math.max(1e-6, this.aspect));
-    }
-    this.radius = radius;
-    return Math.max(distance * MARGIN, 1e-4);
   }
 
   reset(): void {

@@ -5,7 +5,6 @@
  * camera's framing table. The views draw with it; tests sweep the slider with it in Node, exactly as the
  * app frames the picture.
  */
-import * as THREE from 'three/webgpu';
 import type { NetworkSpec } from '../../engine/spec';
 import { paramLayout } from '../../engine/spec';
 import type { LayerBufferLayout } from '../../engine/types';
@@ -21,7 +20,7 @@ import { FramingTable } from './framingTable';
 import { forwardInto, layerLayout } from './forward';
 import { probeVertices, type GridGeometry } from './grid';
 import { PcaTracker } from './pcaTracker';
-import type { SliderCamera } from '../camera/sliderCamera';
+import { setBox, type Box } from './cameraFit';
 
 /** Wide layers: decision-aligned (default), principal components, or picked units. */
 export type ProjectionMode = 'units' | 'pca' | 'decision';
@@ -81,7 +80,6 @@ export class DisplayState {
   private readonly decisions: (DecisionTracker | null)[];
   private lastParams = new Float32Array(0);
   private readonly stride: number;
-  private readonly vec = new THREE.Vector3();
 
   constructor(data: DisplayData) {
     this.data = data;
@@ -274,11 +272,21 @@ export class DisplayState {
   }
 
   /** The box of the probes through coefficients c (the strip's framing). */
-  probeBox(c: Coefficients, box: THREE.Box3): THREE.Box3 {
-    box.makeEmpty();
+  probeBox<B extends Box>(c: Coefficients, box: B): B {
+    setBox(box, Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity);
+    const p = this.probePos;
     for (let v = 0; v < this.probeCount; v++) {
-      evaluate(c, this.probeLayout, this.probeData, v, this.jitterOf(v), this.probePos, 3 * v);
-      box.expandByPoint(this.vec.fromArray(this.probePos, 3 * v));
+      evaluate(c, this.probeLayout, this.probeData, v, this.jitterOf(v), p, 3 * v);
+      const { min, max } = box;
+      setBox(
+        box,
+        Math.min(min.x, p[3 * v]),
+        Math.min(min.y, p[3 * v + 1]),
+        Math.min(min.z, p[3 * v + 2]),
+        Math.max(max.x, p[3 * v]),
+        Math.max(max.y, p[3 * v + 1]),
+        Math.max(max.z, p[3 * v + 2]),
+      );
     }
     return box;
   }
@@ -293,13 +301,6 @@ export class DisplayState {
     // path, so the next update is taken whole.
     if (Math.abs(Math.log(aspect / this.framing.aspect)) > 0.02) this.framing.clear();
     this.framing.aspect = aspect;
-  }
-
-  /** The main camera posed for slider position t: a pure function of t, the framing and the orbit. */
-  poseCamera(rig: SliderCamera, t: number, aspect: number, reducedMotion: boolean): THREE.PerspectiveCamera {
-    rig.setAspect(aspect);
-    rig.reducedMotion = reducedMotion;
-    return rig.update(t, this.framing, this.repDims);
   }
 
   /**

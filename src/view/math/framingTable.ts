@@ -1,89 +1,33 @@
 /**
- * What the main camera wants at each slider position, as pure functions (no DOM, no GPU):
- *  - the orientation each representation asks for (top-down for 1-D and 2-D, oblique for 3-D), eased
- *    across each segment so that it never snaps;
+ * What the main camera frames at each slider position, as pure functions (no DOM, no GPU):
  *  - the framing table: the box of the probe points and the probes themselves at t = i / perLayer for
  *    every i, recomputed when the weights or the projections change and smoothed over those updates (a
  *    layer does not re-zoom or jitter as training goes on). Between samples they are interpolated
  *    linearly, so the camera fitted to them is continuous in t;
  *  - the pace of every phase, from how much the framed picture moves along it (FramingTable.pace).
  */
-import type { Box3 } from 'three';
+import { setBox, type Box } from './cameraFit';
 import type { LayerBufferLayout } from '../../engine/types';
 import { createCoefficients, evaluate, type DisplayPath } from './displayPath';
 import { PHASE_ENDS } from './phases';
-
-export interface Orientation {
-  /** Tilt away from straight down the z axis (radians). */
-  tilt: number;
-  /** Turn about the z axis (radians). */
-  turn: number;
-}
-
-/** The oblique view of 3-D representations: 60° from the vertical, turned 35°. */
-export const OBLIQUE: Readonly<Orientation> = { tilt: (60 * Math.PI) / 180, turn: (35 * Math.PI) / 180 };
-export const TOP_DOWN: Readonly<Orientation> = { tilt: 0, turn: 0 };
 
 /** Framing samples per layer of the slider. */
 export const SAMPLES_PER_LAYER = 100;
 /** Share of a new framing taken at each update (exponential smoothing over training). */
 export const FRAMING_SMOOTHING = 0.3;
 
-/** 0..1 with zero slope at both ends. */
-export function ease(u: number): number {
-  const x = Math.min(1, Math.max(0, u));
-  return x * x * (3 - 2 * x);
-}
-
-function wanted(dims: number): Readonly<Orientation> {
-  return dims >= 3 ? OBLIQUE : TOP_DOWN;
-}
-
-/**
- * The orientation at slider position t, with dims[r] the display dimensions of representation r. Reduced
- * motion: one orientation along the whole slider (oblique where any representation is 3-D).
- */
-export function orientationAt(
-  t: number,
-  dims: readonly number[],
-  reducedMotion: boolean,
-  out: Orientation = { tilt: 0, turn: 0 },
-): Orientation {
-  const layers = dims.length - 1;
-  if (reducedMotion || layers < 1) {
-    const o = dims.some((d) => d >= 3) ? OBLIQUE : TOP_DOWN;
-    out.tilt = o.tilt;
-    out.turn = o.turn;
-    return out;
-  }
-  const x = Math.min(layers, Math.max(0, t));
-  const k = Math.min(layers - 1, Math.floor(x));
-  const a = wanted(dims[k]);
-  const b = wanted(dims[k + 1]);
-  const e = ease(x - k);
-  out.tilt = a.tilt + (b.tilt - a.tilt) * e;
-  out.turn = a.turn + (b.turn - a.turn) * e;
-  return out;
-}
-
 /** The framing box at t, linear between the table's samples. */
-export function framingBoxAt(t: number, table: Float64Array, perLayer: number, out: Box3): Box3 {
+export function framingBoxAt<B extends Box>(t: number, table: Float64Array, perLayer: number, out: B): B {
   const samples = table.length / 6;
-  if (samples < 1) return out.set(out.min.set(-1, -1, 0), out.max.set(1, 1, 0));
+  if (samples < 1) return setBox(out, -1, -1, 0, 1, 1, 0);
   const x = Math.min(samples - 1, Math.max(0, t * perLayer));
   const i = Math.min(samples - 2, Math.floor(x));
-  if (i < 0) {
-    out.min.set(table[0], table[1], table[2]);
-    out.max.set(table[3], table[4], table[5]);
-    return out;
-  }
+  if (i < 0) return setBox(out, table[0], table[1], table[2], table[3], table[4], table[5]);
   const f = x - i;
   const a = 6 * i;
   const b = a + 6;
   const mix = (j: number): number => table[a + j] + (table[b + j] - table[a + j]) * f;
-  out.min.set(mix(0), mix(1), mix(2));
-  out.max.set(mix(3), mix(4), mix(5));
-  return out;
+  return setBox(out, mix(0), mix(1), mix(2), mix(3), mix(4), mix(5));
 }
 
 /** Steps at which each phase's motion is measured for its pace (see FramingTable.update). */
@@ -135,6 +79,11 @@ export class FramingTable {
     this.samples = layers * perLayer + 1;
     this.boxes = new Float64Array(6 * this.samples);
     this.fresh = new Float64Array(this.boxes.length);
+  }
+
+  /** The framing box at slider position t (linear between samples). */
+  boxAt<B extends Box>(t: number, out: B): B {
+    return framingBoxAt(t, this.boxes, this.perLayer, out);
   }
 
   /** Forget the history (a new network or new points): the next update is taken whole. */

@@ -1,0 +1,27 @@
+/** What the app hands the views to draw: the network, the grid, the points and where their layers live. */
+import type { NetworkSpec } from '../engine/spec';
+import type { LayerBufferLayout } from '../engine/types';
+import type { GridGeometry } from './math/grid';
+
+/** The engine's layer buffers of the grid and the points (WebGPU): the views read them in place. */
+export interface GpuLayers {
+  grid: GPUBuffer;
+  gridLayout: LayerBufferLayout;
+  points: GPUBuffer;
+  pointLayout: LayerBufferLayout;
+}
+
+export interface ViewModel {
+  spec: NetworkSpec;
+  grid: GridGeometry;
+  /** Points on display: input coordinates (inputSize each) and info (class, test, jitter, 0). */
+  pointCount: number;
+  pointCoords: Float32Array;
+  pointInfo: Float32Array;
+  /** Per point: the target (regression) or class index. */
+  pointValues: Float32Array;
+  classes: number;
+  /** Regression: the target range for shading. */
+  valueRange: [number, number];
+  gpu: GpuLayers | null;
+}
