@@ -72,15 +72,16 @@ export class LayerDrawer {
   }
 
   /**
-   * Draws `scene` at coefficients c (slider position t) with `camera`; `box` is the picture's extent (for
-   * the decision boundary), `height` the view's height in pixels, `selected` the selected point or −1.
+   * Draws `scene` at coefficients c with `camera`; `layer` the representation shown whole (its straight
+   * decision boundary is drawn) or null between layers, `box` the picture's extent (for the boundary),
+   * `height` the view's height in pixels, `selected` the selected point or −1.
    */
   draw(
     renderer: THREE.WebGPURenderer,
     scene: LayerScene,
     path: DisplayPath,
     c: Coefficients,
-    t: number,
+    layer: number | null,
     camera: THREE.Camera,
     box: THREE.Box3,
     height: number,
@@ -97,8 +98,7 @@ export class LayerDrawer {
     // Points keep a similar share of the view from a laptop to a 4K screen.
     scene.pointSize.value = Math.max(4.5, Math.min(13, height / 75));
     // The straight boundary, where the layer after this one is the output.
-    const atLayer = Number.isInteger(t) ? t : null;
-    const line = atLayer !== null ? path.linearBoundary(atLayer) : null;
+    const line = layer !== null ? path.linearBoundary(layer) : null;
     scene.setBoundary(line ? line.normal : null, line?.level ?? 0, c.dims, box);
     renderer.render(scene.scene, camera);
   }

@@ -314,10 +314,13 @@ export class Views {
     const { state, drawer } = this;
     if (!state || !drawer || !this.sceneOptions) return;
     const path = state.path;
-    path.coefficientsAt(t, this.mainCoefficients);
+    // Segment k and local parameter u at t, once: the picture's coefficients and the range frame read them.
+    const { k, u } = path.phaseOf(t);
+    const c = path.coefficientsInSegment(k, u, this.mainCoefficients);
     if (this.settings.functionView && this.functionView) {
       const gridData = drawer.gpu ? null : drawer.gridData;
       const { references, settings, cameras } = this;
+      const aspect = this.mainAspect();
       this.functionView.draw(
         this.main,
         t,
@@ -327,29 +330,30 @@ export class Views {
         references,
         settings.showReferences,
         cameras,
-        this.mainAspect(),
+        aspect,
       );
     } else {
-      const camera = this.mainCamera(t);
+      const camera = this.cameras.mainAt(t, state, this.mainAspect());
       const box = state.framing.boxAt(t, this.box);
-      const scene = this.mainScene(this.mainCoefficients.segment);
-      this.placeReferences(scene, path, t, box);
+      const scene = this.mainScene(c.segment);
+      this.placeReferences(scene, path, k, u, box);
       const height = this.main.getSize(this.size2).y;
-      drawer.draw(this.main, scene, path, this.mainCoefficients, t, camera, box, height, this.selected);
+      // The straight boundary is drawn at a layer (a whole slider position) only.
+      const layer = Number.isInteger(t) ? t : null;
+      drawer.draw(this.main, scene, path, c, layer, camera, box, height, this.selected);
     }
     this.stripViews.draw(this.paramsVersion, state, this.cameras, drawer, this.selected);
   }
 
   /**
-   * Axes for the picture at t, and the range frame of the activation being applied (phases.ts,
-   * rangeFrameAt). Only where the representation is shown by its units.
+   * Axes for the picture at segment k, local parameter u, and the range frame of the activation being
+   * applied (phases.ts, rangeFrameAt). Only where the representation is shown by its units.
    */
-  private placeReferences(scene: LayerScene, path: DisplayPath, t: number, box: THREE.Box3): void {
+  private placeReferences(scene: LayerScene, path: DisplayPath, k: number, u: number, box: THREE.Box3): void {
     const group = this.references.group;
     group.visible = this.settings.showReferences;
     if (group.parent !== scene.scene) scene.scene.add(group);
     if (!this.settings.showReferences) return;
-    const { k, u } = path.phaseOf(t);
     const { layer, opacity } = rangeFrameAt(k, u);
     let range: [number, number] | null = null;
     const r = layer + 1;
