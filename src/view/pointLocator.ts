@@ -6,7 +6,8 @@
  */
 import * as THREE from 'three/webgpu';
 import type { LayerBufferLayout } from '../engine/types';
-import { createCoefficients, evaluate, type DisplayPath } from './math/displayPath';
+import { type DisplayPath } from './math/displayPath';
+import { createCoefficients, evaluate } from './math/coefficients';
 import { forwardInto, layerLayout } from './math/forward';
 import type { ViewModel } from './viewModel';
 

@@ -8,7 +8,8 @@ import * as THREE from 'three/webgpu';
 import type { Cameras } from './camera/cameras';
 import type { LayerScene } from './draw/layerScene';
 import type { LayerDrawer } from './layerDrawer';
-import { createCoefficients, type Coefficients, type DisplayPath } from './math/displayPath';
+import { type DisplayPath } from './math/displayPath';
+import { createCoefficients, type Coefficients } from './math/coefficients';
 import type { DisplayState } from './math/displayState';
 
 export class StripViews {

@@ -7,7 +7,8 @@
 import * as THREE from 'three/webgpu';
 import { VertexStageProbe, readShaderMarks } from './draw/readback';
 import type { LayerDrawer } from './layerDrawer';
-import { createCoefficients, evaluate, type DisplayPath } from './math/displayPath';
+import { type DisplayPath } from './math/displayPath';
+import { createCoefficients, evaluate } from './math/coefficients';
 import type { MistakeCount, MistakeTracker } from './math/mistakeTracker';
 import type { ViewModel } from './viewModel';
 

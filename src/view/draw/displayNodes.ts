@@ -6,7 +6,7 @@
 import * as THREE from 'three/webgpu';
 import { float, storage, uint, uniform, uniformArray, vec3 } from 'three/tsl';
 import type { LayerBufferLayout } from '../../engine/types';
-import type { Coefficients } from '../math/displayPath';
+import type { Coefficients } from '../math/coefficients';
 
 type AnyNode = THREE.Node;
 // TSL's chained node methods are typed per node kind; the shader graph below is built from a few

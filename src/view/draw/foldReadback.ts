@@ -6,7 +6,7 @@
 import * as THREE from 'three/webgpu';
 import { float, varying, vec4 } from 'three/tsl';
 import type { LayerBufferLayout } from '../../engine/types';
-import { createCoefficients, type Coefficients } from '../math/displayPath';
+import { createCoefficients, type Coefficients } from '../math/coefficients';
 import type { GridGeometry } from '../math/grid';
 import { FoldUniforms, foldValueNode } from './foldNode';
 import { DisplayUniforms, type N } from './displayNodes';

@@ -6,7 +6,7 @@
 import * as THREE from 'three/webgpu';
 import { attribute, float, uint, varying, vec4, vertexIndex } from 'three/tsl';
 import type { LayerBufferLayout } from '../../engine/types';
-import type { Coefficients } from '../math/displayPath';
+import type { Coefficients } from '../math/coefficients';
 import { mistakeNode } from './mistakeNode';
 import { DisplayUniforms, displayPosition, type N } from './displayNodes';
 

@@ -9,13 +9,8 @@ import type { NetworkSpec } from '../../engine/spec';
 import { paramLayout } from '../../engine/spec';
 import type { LayerBufferLayout } from '../../engine/types';
 import { DecisionTracker } from './decisionTracker';
-import {
-  DisplayPath,
-  createCoefficients,
-  evaluate,
-  inverseActivation,
-  type Coefficients,
-} from './displayPath';
+import { DisplayPath, inverseActivation } from './displayPath';
+import { createCoefficients, evaluate, type Coefficients } from './coefficients';
 import { FramingTable } from './framingTable';
 import { forwardInto, layerLayout } from './forward';
 import { probeVertices, type GridGeometry } from './grid';

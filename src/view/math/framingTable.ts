@@ -8,7 +8,8 @@
  */
 import { setBox, type Box } from './cameraFit';
 import type { LayerBufferLayout } from '../../engine/types';
-import { createCoefficients, evaluate, type DisplayPath } from './displayPath';
+import { type DisplayPath } from './displayPath';
+import { createCoefficients, evaluate } from './coefficients';
 import { PHASE_ENDS } from './phases';
 
 /** Framing samples per layer of the slider. */
