@@ -1,0 +1,183 @@
+/**
+ * Faults during a run. A diverging run (NaN or infinite loss) pauses and offers to lower the learning
+ * rate (going back to the last good snapshot) or to reset. A lost GPU device, whatever the reason, is
+ * replaced: a new adapter and device, a new engine, renderers and views, and training goes on from the
+ * last snapshot of weights and optimiser state.
+ */
+import { Views } from '../../view/views';
+import type { App } from '../shell/app';
+import { requestGpuAgain } from './gpu';
+import { optimizerSpec } from '../state/settings';
+
+/** What dealing with a divergence or a lost device needs of the app. */
+export type RecoveryHost = Pick<
+  App,
+  | 'adapter'
+  | 'chart'
+  | 'device'
+  | 'deviceLost'
+  | 'disposeTraining'
+  | 'disposed'
+  | 'dispatch'
+  | 'divergedAt'
+  | 'dom'
+  | 'notice'
+  | 'panel'
+  | 'pause'
+  | 'queue'
+  | 'rebuildNetwork'
+  | 'recoveries'
+  | 'restored'
+  | 'settings'
+  | 'snapshots'
+  | 'store'
+  | 'trainer'
+  | 'views'
+>;
+
+function formatRate(v: number): string {
+  return Number(v.toPrecision(3)).toString();
+}
+
+/** Training diverged at `step`: pause and offer a way on. */
+export function diverged(app: RecoveryHost, step: number): void {
+  app.divergedAt = step;
+  app.snapshots.discardFrom(step);
+  app.pause();
+  const lr = app.settings.learningRate;
+  app.notice.error(
+    `Training diverged at step ${step}: the loss became NaN or infinite, so training is paused. ` +
+      `The learning rate (${formatRate(lr)}) is probably too high for this network.`,
+    {
+      topic: 'divergence',
+      actions: [
+        {
+          label: `Lower the learning rate ×0.1 (to ${formatRate(lr * 0.1)}) and continue`,
+          run: () => continueAfterDivergence(app),
+        },
+        { label: 'Reset weights', run: () => app.dispatch({ type: 'resetWeights' }) },
+      ],
+    },
+  );
+}
+
+/** Lowers the learning rate tenfold and goes on from the last good snapshot before the divergence. */
+export function continueAfterDivergence(app: RecoveryHost): void {
+  const at = app.divergedAt;
+  const trainer = app.trainer;
+  if (at === null || !trainer) return;
+  const s = app.settings;
+  s.learningRate = Math.max(1e-12, Number((s.learningRate * 0.1).toPrecision(6)));
+  app.panel.updateDisplay();
+  trainer.setOptimizer(optimizerSpec(s));
+  const snapshot = app.snapshots.before(at);
+  // Without a snapshot, the engine kept the weights of the last step with a finite loss: the one before.
+  const kept = Math.max(0, at - 1);
+  if (snapshot) trainer.restore(snapshot);
+  else trainer.clearDivergence(kept);
+  const from = snapshot ? snapshot.step : kept;
+  app.chart.truncate(from);
+  app.divergedAt = null;
+  app.restored();
+  app.notice.info(
+    `Learning rate lowered to ${formatRate(s.learningRate)}; training goes on from step ${from}` +
+      (snapshot ? ', the last snapshot before the divergence.' : '.'),
+    { topic: 'divergence' },
+  );
+  s.playing = true;
+  app.store.emit('playing');
+}
+
+/** three.js reports a lost device in the console; the app says it in the page instead. */
+export function quietRenderers(views: Views): void {
+  for (const r of [views.main, views.strip]) {
+    (r as unknown as { onDeviceLost: (info: unknown) => void }).onDeviceLost = () => {};
+  }
+}
+
+/** Replaces the device when it is lost, and shows GPU errors in the page. */
+export function watchDevice(app: RecoveryHost, device: GPUDevice): void {
+  void device.lost.then((info) => {
+    if (device === app.device && !app.disposed) void replaceDevice(app, info);
+  });
+  device.addEventListener('uncapturederror', (e) => {
+    if (device !== app.device || app.deviceLost) return;
+    const error = (e as GPUUncapturedErrorEvent).error;
+    console.error(error);
+    app.notice.error(`GPU error: ${error.message}`, { topic: 'gpu-error' });
+  });
+}
+
+/**
+ * The device is gone: ask for a new adapter and device, rebuild the engine, renderers and views on it,
+ * and go on from the last snapshot of weights and optimiser state.
+ */
+async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promise<void> {
+  app.deviceLost = true;
+  // The snapshot and the network it belongs to, as they were when the device went.
+  const snapshot = app.snapshots.latest;
+  const snapshotKey = app.snapshots.key;
+  const divergedAt = app.divergedAt;
+  const wasPlaying = app.settings.playing;
+  const why = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
+  app.notice.error(`The GPU device was lost (${why}). Asking the browser for a new one…`, {
+    topic: 'device',
+  });
+  await app.queue(async () => {
+    app.disposeTraining();
+    const picks = app.views.unitPicks;
+    try {
+      app.views.dispose();
+    } catch {
+      // Its device is gone: there is nothing left to free on it.
+    }
+    const gpu = await requestGpuAgain();
+    if (!gpu.device) {
+      app.notice.error(`The GPU device was lost and no new one could be had (${gpu.why}).`, {
+        topic: 'device',
+        actions: [{ label: 'Reload the page', run: () => location.reload() }],
+      });
+      return;
+    }
+    app.device = gpu.device;
+    app.adapter = gpu.adapter;
+    watchDevice(app, gpu.device);
+    const views = await Views.create(app.dom.mainCanvas, app.dom.stripCanvas, gpu.device);
+    for (const [r, p] of picks) views.unitPicks.set(r, p);
+    quietRenderers(views);
+    app.views = views;
+    app.panel.unitPicks = views.unitPicks;
+    await app.rebuildNetwork({ keepChart: true });
+    const trainer = app.trainer;
+    // A snapshot goes back only into the network it was taken of (a device lost in the middle of an
+    // architecture change leaves a snapshot of the old one).
+    const fits = snapshot !== null && trainer !== null && app.snapshots.key === snapshotKey;
+    if (fits && trainer) {
+      trainer.restore(snapshot);
+      // The snapshot is this network's again: a divergence can go back to it.
+      app.snapshots.offer(snapshot, performance.now());
+      app.views.setParams(trainer.params);
+      app.chart.truncate(snapshot.step);
+      app.restored();
+    } else app.chart.clear();
+    app.deviceLost = false;
+    app.recoveries++;
+    const from = fits ? `step ${snapshot.step}, the last snapshot of the weights and optimiser state` : null;
+    let words: string;
+    if (divergedAt !== null && fits) {
+      // Still at the divergence: paused, with its choices, until the person decides.
+      diverged(app, divergedAt);
+      words = `The GPU device was lost and a new one took over at ${from}. Training stays paused at the divergence.`;
+    } else {
+      app.settings.playing = wasPlaying;
+      const where = fits
+        ? `from ${from}`
+        : snapshot === null
+          ? 'from fresh weights (there was no snapshot yet)'
+          : 'from fresh weights: the last snapshot was of another network';
+      words = `The GPU device was lost and a new one took over. ${wasPlaying ? 'Training goes on' : 'Paused; Train goes on'} ${where}.`;
+    }
+    app.store.emit('playing');
+    app.notice.success(words, { topic: 'device' });
+  });
+}
