@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   app.saver = saver;
 
   const loop = (now: number): void => {
-    if (!app.manualFrames) app.frame(now);
+    if (!app.loop.held) app.frame(now);
     requestAnimationFrame(loop);
   };
   requestAnimationFrame(loop);

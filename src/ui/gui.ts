@@ -89,11 +89,9 @@ export class ControlPanel {
       .add(settings, 'dataset', [...DATASET_NAMES])
       .name('dataset')
       .onChange(() => {
-        settings.datasetParams = {};
-        settings.output = null;
+        handlers.dispatch({ type: 'pickDataset' });
         this.buildDataParams();
         this.custom();
-        handlers.dispatch({ type: 'changed', what: 'data' });
       });
     this.fileInput = fileInput(container, 'csv-file', '.csv,text/csv,text/plain', (f) =>
       handlers.uploadCsv(f),

@@ -2,39 +2,69 @@
  * The Share & export actions: copy a link, save a picture, record a video, export the model. Each tells
  * the person in the page how it went; none throws.
  */
-import { messageOf } from '../../share/errors';
-import { exportModel } from '../../share/model-json';
-import { shareUrl } from '../../share/url';
+import type { NetworkSpec } from '../../engine/spec';
 import { widths } from '../../engine/spec';
-import type { App } from '../shell/app';
+import type { Experiment } from '../../experiment/experiment';
+import { messageOf } from '../../share/errors';
+import { shareUrl } from '../../share/url';
+import type { ViewSettings } from '../../share/view';
+import type { ControlPanel, ExportOptions } from '../../ui/gui';
+import type { Notice } from '../../ui/notice';
+import type { ProgressBar } from '../../ui/progress';
+import type { Views } from '../../view/views';
+import type { TrainerState } from '../runtime/trainer';
+import type { Command } from '../state/commands';
+import type { Settings } from '../state/settings';
 import { VideoExport, canvasPng, download, fileStem, videoSize } from './videoExport';
 
-/** What sharing and exporting need of the app. */
-export type ExportHost = Pick<
-  App,
-  | 'csvName'
-  | 'dom'
-  | 'experiment'
-  | 'exportOptions'
-  | 'isBusy'
-  | 'lastExport'
-  | 'lastLink'
-  | 'notice'
-  | 'panel'
-  | 'progress'
-  | 'recording'
-  | 'renderNow'
-  | 'settings'
-  | 'spec'
-  | 'store'
-  | 'trainer'
-  | 'view'
-  | 'views'
-  | 'weights'
-  | 'freshState'
->;
+/** While a video records: the canvas's fixed size and what is filmed. */
+export interface Recording {
+  width: number;
+  height: number;
+  what: 'training' | 'interpolation';
+  startedAt: number;
+  seconds: number;
+}
 
-function sizeText(bytes: number): string {
+/** The last file offered for download. */
+export interface ExportRecord {
+  kind: 'png' | 'webm' | 'json';
+  name: string;
+  type: string;
+  bytes: number;
+}
+
+/** What sharing and exporting need of the app. */
+export interface ExportHost {
+  readonly settings: Readonly<Settings>;
+  readonly spec: NetworkSpec | null;
+  readonly trainer: { readonly step: number } | null;
+  /** The name of the CSV trained on, or null for a built-in dataset. */
+  readonly csvName: string | null;
+  /** A rebuild is under way. */
+  readonly isBusy: boolean;
+  readonly dom: { readonly mainCanvas: HTMLCanvasElement };
+  readonly views: Pick<Views, 'main'>;
+  readonly exportOptions: ExportOptions;
+  readonly notice: Pick<Notice, 'info' | 'error' | 'success'>;
+  readonly panel: Pick<ControlPanel, 'setRecording'>;
+  readonly progress: Pick<ProgressBar, 'show' | 'hide'>;
+  /** The last link made and the last file offered (for tests and the curious). */
+  lastLink: string | null;
+  lastExport: ExportRecord | null;
+  /** Set while a video records. */
+  recording: Recording | null;
+  experiment(): Experiment | null;
+  view(): ViewSettings;
+  /** Draws the main view now (a picture is taken right after). */
+  renderNow(): void;
+  /** The training state read back after this call (null if the network is replaced meanwhile). */
+  freshState(): Promise<TrainerState | null>;
+  dispatch(c: Command): void;
+}
+
+/** A file's size in words. */
+export function sizeText(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
   return `${Math.max(1, Math.round(bytes / 1024))} KB`;
 }
@@ -147,14 +177,11 @@ export async function recordVideo(app: ExportHost): Promise<Blob | null> {
       renderer.setPixelRatio(1);
       renderer.setSize(width, height, false);
       canvas.classList.add('recording');
-      if (what === 'interpolation') {
-        s.animate = false;
-        s.playing = false;
-        s.position = 0;
-      } else {
-        s.playing = true;
-      }
-      app.store.emit('playing', 'animation', 'position');
+      app.dispatch(
+        what === 'interpolation'
+          ? { type: 'setPlayback', animate: false, playing: false, position: 0 }
+          : { type: 'setPlayback', playing: true },
+      );
       app.panel.setRecording(true);
     },
     progress: (fraction) => app.progress.show(label, fraction, cancel),
@@ -162,10 +189,12 @@ export async function recordVideo(app: ExportHost): Promise<Blob | null> {
       app.recording = null;
       canvas.classList.remove('recording');
       app.views.main.setPixelRatio(before.ratio);
-      s.playing = before.playing;
-      s.animate = before.animate;
-      if (what === 'interpolation') s.position = before.position;
-      app.store.emit('playing', 'animation', 'position');
+      app.dispatch({
+        type: 'setPlayback',
+        playing: before.playing,
+        animate: before.animate,
+        ...(what === 'interpolation' ? { position: before.position } : {}),
+      });
       app.panel.setRecording(false);
     },
   });
@@ -187,50 +216,4 @@ export async function recordVideo(app: ExportHost): Promise<Blob | null> {
     else app.notice.error(`The video could not be recorded: ${message}.`, { topic });
     return null;
   }
-}
-
-/**
- * Downloads the network as a model file (spec, weights, the experiment and the optimiser state), with the
- * weights read back from the GPU after the click: never weights that have not arrived yet.
- */
-export async function exportModelFile(app: ExportHost): Promise<string | null> {
-  const topic = 'export';
-  const spec = app.spec;
-  if (!app.trainer || !spec || app.isBusy) {
-    app.notice.info('The network is being rebuilt: try again in a moment.', { topic });
-    return null;
-  }
-  const name = `${stem(app)}.json`;
-  const state = await app.freshState();
-  if (!state || app.spec !== spec) {
-    app.notice.info('The network changed while its weights were read: try again in a moment.', { topic });
-    return null;
-  }
-  let json: string;
-  try {
-    json = exportModel(
-      spec,
-      state.params,
-      app.experiment() ?? undefined,
-      state.moments ? { step: state.step, moments: state.moments } : undefined,
-    );
-  } catch (e) {
-    app.notice.error(
-      `The model cannot be exported: ${messageOf(e)}. Lower the learning rate or reset first.`,
-      {
-        topic,
-      },
-    );
-    return null;
-  }
-  const blob = new Blob([json], { type: 'application/json' });
-  app.lastExport = { kind: 'json', name, type: blob.type, bytes: blob.size };
-  download(blob, name);
-  app.notice.success(
-    `Saved ${name} (${sizeText(blob.size)}): import it here, or read it as the README describes.`,
-    {
-      topic,
-    },
-  );
-  return json;
 }

@@ -5,10 +5,23 @@
 import type { Experiment } from '../../experiment/experiment';
 import { experimentQuery, parseExperimentFields } from '../../share/url';
 import type { ViewSettings } from '../../share/view';
-import type { App } from '../shell/app';
+import type { DataState } from '../runtime/runtime';
+import type { Snapshots } from '../runtime/snapshots';
+import type { Trainer } from '../runtime/trainer';
+import type { Settings } from '../state/settings';
 import { experimentOf, viewOf } from './experimentLink';
 
-export type LinkHost = Pick<App, 'settings' | 'data' | 'csv' | 'layers' | 'trainer' | 'snapshots'>;
+/** What the travelling parts of a run are read from. */
+export interface LinkHost {
+  readonly settings: Readonly<Settings>;
+  readonly data: DataState | null;
+  /** The CSV trained on (it cannot travel in a link), or null. */
+  readonly csv: DataState | null;
+  /** Dense layers (the slider's range). */
+  readonly layers: number;
+  readonly trainer: Pick<Trainer, 'params' | 'paramsVersion'> | null;
+  readonly snapshots: Pick<Snapshots, 'latest'>;
+}
 
 export class LinkSource {
   private checkedQuery = '';

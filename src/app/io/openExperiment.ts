@@ -10,33 +10,37 @@ import type { ImportedModel } from '../../share/model-json';
 import { MODEL_MAX_BYTES, importModel } from '../../share/model-json';
 import { parseExperimentQuery } from '../../share/url';
 import { VIEW_KEYS } from '../../share/view';
-import type { App, DataState } from '../shell/app';
+import type { NetworkSpec } from '../../engine/spec';
+import type { Notice } from '../../ui/notice';
+import type { DataState } from '../runtime/runtime';
+import type { Trainer, TrainerState } from '../runtime/trainer';
+import type { Command } from '../state/commands';
 import { misfit, normalizeOutput, sameNetwork, settingsForModel, settingsFromShared } from './experimentLink';
 import type { StartPlan } from './persistence';
 import { freshSettings, networkSpec, type Settings } from '../state/settings';
 
-/** What loading links, files and saved state needs of the app. */
-export type ChangeHost = Pick<
-  App,
-  | 'csv'
-  | 'data'
-  | 'device'
-  | 'hashSync'
-  | 'leaveStory'
-  | 'linkQuery'
-  | 'loadData'
-  | 'loadState'
-  | 'notice'
-  | 'panel'
-  | 'pause'
-  | 'queue'
-  | 'rebuildAll'
-  | 'rebuildNetwork'
-  | 'saver'
-  | 'settings'
-  | 'spec'
-  | 'trainer'
->;
+/** What opening links, files and saved state needs of the app. */
+export interface OpenHost {
+  readonly settings: Readonly<Settings>;
+  readonly spec: NetworkSpec | null;
+  readonly trainer: Pick<Trainer, 'state'> | null;
+  /** The data trained on, and the CSV it came from (null: a built-in dataset): resources, not settings. */
+  data: DataState | null;
+  csv: DataState | null;
+  readonly device: GPUDevice | null;
+  readonly notice: Pick<Notice, 'info' | 'error' | 'success' | 'clear'>;
+  /** The address and the saved state (absent until main sets them up). */
+  readonly hashSync: { write(query: string | null): void; adopt(query: string): void } | null;
+  readonly saver: { clear(): void } | null;
+  dispatch(c: Command): void;
+  queue(task: () => Promise<void> | void): Promise<void>;
+  leaveStory(why: string): void;
+  linkQuery(): string | null;
+  loadData(s: Settings, csv: DataState | null): DataState;
+  loadState(state: TrainerState): void;
+  rebuildAll(): Promise<void>;
+  rebuildNetwork(): Promise<void>;
+}
 
 /** A shared experiment: from a link or saved state. */
 type Shared = NonNullable<StartPlan['shared']>;
@@ -52,7 +56,7 @@ export function formatBytes(n: number): string {
  * come back and the page says why: `what` starts the message.
  */
 async function transact(
-  app: ChangeHost,
+  app: OpenHost,
   what: string,
   topic: string,
   change: () => Promise<void>,
@@ -69,10 +73,9 @@ async function transact(
     await change();
     return true;
   } catch (e) {
-    Object.assign(app.settings, before.settings);
     app.csv = before.csv;
     app.data = before.data;
-    app.panel.refresh();
+    app.dispatch({ type: 'replaceSettings', settings: before.settings });
     let extra = '';
     if (app.trainer !== before.trainer || !app.trainer) {
       try {
@@ -91,7 +94,7 @@ async function transact(
 
 /** Runs `change` as one queued, all-or-nothing step; resolves with whether it applied. */
 async function queued(
-  app: ChangeHost,
+  app: OpenHost,
   what: string,
   topic: string,
   change: () => Promise<void>,
@@ -105,22 +108,21 @@ async function queued(
 }
 
 /** Applies a shared experiment (inside `queue`); throws before changing anything when it does not fit. */
-async function applyShared(app: ChangeHost, shared: Shared, gridGiven: boolean): Promise<void> {
+async function applyShared(app: OpenHost, shared: Shared, gridGiven: boolean): Promise<void> {
   const next = settingsFromShared(app.settings, shared, { gridGiven });
   const data = app.loadData(next, null);
   const settings = normalizeOutput(next, data.full);
   const spec = networkSpec(settings, data.full);
   if (!sameNetwork(spec, shared.spec)) throw new Error('its network does not fit the data it names');
-  Object.assign(app.settings, settings);
   app.csv = null;
   app.data = data;
-  app.panel.refresh();
+  app.dispatch({ type: 'replaceSettings', settings });
   await app.rebuildNetwork();
   if (shared.weights) app.loadState({ params: shared.weights, moments: null, step: 0 });
 }
 
 /** Starts from a link, saved state or the default (what `readStart` found). */
-export async function startFrom(app: ChangeHost, plan: StartPlan | null): Promise<void> {
+export async function startFrom(app: OpenHost, plan: StartPlan | null): Promise<void> {
   await app.queue(async () => {
     const shared = plan?.shared;
     if (!shared) {
@@ -130,22 +132,21 @@ export async function startFrom(app: ChangeHost, plan: StartPlan | null): Promis
     try {
       await applyShared(app, shared, plan.gridGiven);
       // A network shared with its weights shows exactly those weights until Play.
-      if (shared.weights && plan.source === 'link') app.pause();
+      if (shared.weights && plan.source === 'link') app.dispatch({ type: 'setPlaying', playing: false });
     } catch (e) {
       const from = plan.source === 'link' ? 'The link' : 'The saved experiment';
       app.notice.error(`${from} could not be opened: ${messageOf(e)}. Started from the default instead.`, {
         topic: 'start',
       });
-      Object.assign(app.settings, freshSettings(app.device !== null));
       app.csv = null;
-      app.panel.refresh();
+      app.dispatch({ type: 'replaceSettings', settings: freshSettings(app.device !== null) });
       await app.rebuildAll();
     }
   });
 }
 
 /** Opens a link (the address's hash changed): applies it whole, or says why not and keeps the run. */
-export async function openLink(app: ChangeHost, hash: string): Promise<boolean> {
+export async function openLink(app: OpenHost, hash: string): Promise<boolean> {
   const query = hash.replace(/^#/, '');
   let shared: Shared;
   try {
@@ -165,7 +166,7 @@ export async function openLink(app: ChangeHost, hash: string): Promise<boolean> 
     app.hashSync?.write(app.linkQuery());
     return false;
   }
-  if (shared.weights) app.pause();
+  if (shared.weights) app.dispatch({ type: 'setPlaying', playing: false });
   app.notice.success(
     shared.weights
       ? 'Opened the linked network with its trained weights. Training is paused: press Play to train it further.'
@@ -177,7 +178,7 @@ export async function openLink(app: ChangeHost, hash: string): Promise<boolean> 
 }
 
 /** Reads a model file the person chose. Errors are shown; the current experiment stays. */
-export async function importModelFile(app: ChangeHost, file: File): Promise<boolean> {
+export async function importModelFile(app: OpenHost, file: File): Promise<boolean> {
   if (file.size > MODEL_MAX_BYTES) {
     app.notice.error(
       `${file.name} cannot be imported: it is ${formatBytes(file.size)}, and a model file may be at most ` +
@@ -196,7 +197,7 @@ export async function importModelFile(app: ChangeHost, file: File): Promise<bool
   return importModelText(app, text, file.name);
 }
 
-async function applyModel(app: ChangeHost, model: ImportedModel): Promise<void> {
+async function applyModel(app: OpenHost, model: ImportedModel): Promise<void> {
   const { settings: next, data: source } = settingsForModel(app.settings, model);
   const csv = source === 'current' ? app.csv : null;
   const data = app.loadData(next, csv);
@@ -205,10 +206,9 @@ async function applyModel(app: ChangeHost, model: ImportedModel): Promise<void> 
   const settings = normalizeOutput(next, data.full);
   const spec = networkSpec(settings, data.full);
   if (!sameNetwork(spec, model.spec)) throw new Error('its layers cannot be rebuilt on this data');
-  Object.assign(app.settings, settings);
   app.csv = csv;
   app.data = data;
-  app.panel.refresh();
+  app.dispatch({ type: 'replaceSettings', settings });
   await app.rebuildNetwork();
   const state = model.optimizerState;
   app.loadState({ params: model.params, moments: state?.moments ?? null, step: state?.step ?? 0 });
@@ -216,7 +216,7 @@ async function applyModel(app: ChangeHost, model: ImportedModel): Promise<void> 
 
 /** Imports a model file's text: rebuilds the network with its layers, loss and weights. */
 export async function importModelText(
-  app: ChangeHost,
+  app: OpenHost,
   text: string,
   name = 'the model file',
 ): Promise<boolean> {
@@ -231,7 +231,7 @@ export async function importModelText(
   }
   const ok = await queued(app, `${name} cannot be imported`, 'import', () => applyModel(app, model));
   if (!ok) return false;
-  app.pause();
+  app.dispatch({ type: 'setPlaying', playing: false });
   const spec = model.spec;
   const arch = [spec.inputSize, ...spec.layers.map((l) => l.units)].join('-');
   const acts = [...new Set(spec.layers.map((l) => l.activation))].join(', ');
@@ -244,7 +244,7 @@ export async function importModelText(
 }
 
 /** Trains on the points of a CSV file. Errors name the line; the current data stays. */
-export async function uploadCsv(app: ChangeHost, file: File): Promise<boolean> {
+export async function uploadCsv(app: OpenHost, file: File): Promise<boolean> {
   if (file.size > CSV_MAX_BYTES) {
     app.notice.error(
       `${file.name} cannot be loaded: it is ${formatBytes(file.size)}, and a CSV file may be at most ` +
@@ -268,10 +268,9 @@ export async function uploadCsv(app: ChangeHost, file: File): Promise<boolean> {
     const next: Settings = { ...app.settings, preset: '', output: null };
     const data = app.loadData(next, csv);
     networkSpec(next, data.full);
-    Object.assign(app.settings, next);
     app.csv = csv;
     app.data = data;
-    app.panel.refresh();
+    app.dispatch({ type: 'replaceSettings', settings: next });
     await app.rebuildNetwork();
   });
   if (ok) {
@@ -286,12 +285,11 @@ export async function uploadCsv(app: ChangeHost, file: File): Promise<boolean> {
 }
 
 /** Forgets the saved experiment and the link, and starts from the default. */
-export async function startFresh(app: ChangeHost): Promise<void> {
+export async function startFresh(app: OpenHost): Promise<void> {
   app.saver?.clear();
   await app.queue(async () => {
-    Object.assign(app.settings, freshSettings(app.device !== null));
     app.csv = null;
-    app.panel.refresh();
+    app.dispatch({ type: 'replaceSettings', settings: freshSettings(app.device !== null) });
     await app.rebuildAll();
   });
   app.hashSync?.write(app.linkQuery());

@@ -4,46 +4,49 @@
  * replaced: a new adapter and device, a new engine, renderers and views, and training goes on from the
  * last snapshot of weights and optimiser state.
  */
+import type { LossChart } from '../../ui/lossChart';
+import type { ControlPanel } from '../../ui/gui';
+import type { Notice } from '../../ui/notice';
+import { formatRate } from '../../ui/trainingBar';
 import { Views } from '../../view/views';
-import type { App } from '../shell/app';
+import type { Command } from '../state/commands';
+import type { Settings } from '../state/settings';
 import { requestGpuAgain } from './gpu';
-import { optimizerSpec } from '../state/settings';
+import type { Snapshots } from './snapshots';
+import type { Trainer } from './trainer';
 
 /** What dealing with a divergence or a lost device needs of the app. */
-export type RecoveryHost = Pick<
-  App,
-  | 'adapter'
-  | 'chart'
-  | 'device'
-  | 'deviceLost'
-  | 'disposeTraining'
-  | 'disposed'
-  | 'dispatch'
-  | 'divergedAt'
-  | 'dom'
-  | 'notice'
-  | 'panel'
-  | 'pause'
-  | 'queue'
-  | 'rebuildNetwork'
-  | 'recoveries'
-  | 'restored'
-  | 'settings'
-  | 'snapshots'
-  | 'store'
-  | 'trainer'
-  | 'views'
->;
-
-function formatRate(v: number): string {
-  return Number(v.toPrecision(3)).toString();
+export interface RecoveryHost {
+  readonly settings: Readonly<Settings>;
+  readonly trainer: Trainer | null;
+  readonly snapshots: Snapshots;
+  readonly notice: Pick<Notice, 'info' | 'error' | 'success'>;
+  readonly chart: Pick<LossChart, 'clear' | 'truncate'>;
+  readonly panel: Pick<ControlPanel, 'unitPicks'>;
+  readonly dom: { readonly mainCanvas: HTMLCanvasElement; readonly stripCanvas: HTMLCanvasElement };
+  /** The device, its adapter's name and the views drawing on it: replaced after a loss. */
+  device: GPUDevice | null;
+  adapter: string;
+  views: Views;
+  /** The step training diverged at, while that is not dealt with; else null. */
+  divergedAt: number | null;
+  /** True from a lost device until its replacement runs; devices replaced so far. */
+  deviceLost: boolean;
+  recoveries: number;
+  readonly disposed: boolean;
+  dispatch(c: Command): void;
+  queue(task: () => Promise<void> | void): Promise<void>;
+  rebuildNetwork(options?: { keepChart?: boolean }): Promise<void>;
+  disposeTraining(): void;
+  /** After the trainer went back to a snapshot: read and draw afresh. */
+  restored(): void;
 }
 
 /** Training diverged at `step`: pause and offer a way on. */
 export function diverged(app: RecoveryHost, step: number): void {
   app.divergedAt = step;
   app.snapshots.discardFrom(step);
-  app.pause();
+  app.dispatch({ type: 'setPlaying', playing: false });
   const lr = app.settings.learningRate;
   app.notice.error(
     `Training diverged at step ${step}: the loss became NaN or infinite, so training is paused. ` +
@@ -67,9 +70,12 @@ export function continueAfterDivergence(app: RecoveryHost): void {
   const trainer = app.trainer;
   if (at === null || !trainer) return;
   const s = app.settings;
-  s.learningRate = Math.max(1e-12, Number((s.learningRate * 0.1).toPrecision(6)));
-  app.panel.updateDisplay();
-  trainer.setOptimizer(optimizerSpec(s));
+  // The door sets the optimiser's rate and the panel shows it; the story stays (the network is the same).
+  app.dispatch({
+    type: 'setLearningRate',
+    value: Math.max(1e-12, Number((s.learningRate * 0.1).toPrecision(6))),
+    keepStory: true,
+  });
   const snapshot = app.snapshots.before(at);
   // Without a snapshot, the engine kept the weights of the last step with a finite loss: the one before.
   const kept = Math.max(0, at - 1);
@@ -84,8 +90,8 @@ export function continueAfterDivergence(app: RecoveryHost): void {
       (snapshot ? ', the last snapshot before the divergence.' : '.'),
     { topic: 'divergence' },
   );
-  s.playing = true;
-  app.store.emit('playing');
+  app.dispatch({ type: 'setPlaying', playing: true });
+  app.dispatch({ type: 'runChanged', topics: ['playing'] });
 }
 
 /** three.js reports a lost device in the console; the app says it in the page instead. */
@@ -169,7 +175,7 @@ async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promis
       diverged(app, divergedAt);
       words = `The GPU device was lost and a new one took over at ${from}. Training stays paused at the divergence.`;
     } else {
-      app.settings.playing = wasPlaying;
+      app.dispatch({ type: 'setPlaying', playing: wasPlaying });
       const where = fits
         ? `from ${from}`
         : snapshot === null
@@ -177,7 +183,7 @@ async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promis
           : 'from fresh weights: the last snapshot was of another network';
       words = `The GPU device was lost and a new one took over. ${wasPlaying ? 'Training goes on' : 'Paused; Train goes on'} ${where}.`;
     }
-    app.store.emit('playing');
+    app.dispatch({ type: 'runChanged', topics: ['playing'] });
     app.notice.success(words, { topic: 'device' });
   });
 }

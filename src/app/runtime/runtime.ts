@@ -15,7 +15,7 @@ import { initParams } from '../../engine/twin';
 import { renderLegend } from '../../ui/legend';
 import { makeGrid, padBounds, type GridGeometry } from '../../view/grid';
 import type { Views } from '../../view/views';
-import { layerNames } from '../shell/captions';
+import { layerNames } from './layerNames';
 import type { BufferLimits } from './limits';
 import { maxBatch, maxGridSize, maxSamples, maxTransformPoints } from './limits';
 import {
@@ -79,6 +79,8 @@ export class Runtime {
   gridTransform: GridTransform | null = null;
   pointTransform: GridTransform | null = null;
   pointCount = 0;
+  /** Buffer limits to clamp against instead of the device's (tests of the clamping). */
+  limitOverride: BufferLimits | null = null;
   private deviceMaxBatch: number = LIMITS.maxBatch;
 
   constructor(private readonly host: RuntimeHost) {}

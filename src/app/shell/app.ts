@@ -1,51 +1,48 @@
 /**
- * The app: one state (the settings and the run's status), changed by named commands (commands.ts); the
- * training bar, slider, panel and status line subscribe to the topics they draw. It owns the runtime
- * (data, trainer, transforms) and the frame loop. Changes from outside the controls live in changes.ts,
- * faults in recovery.ts, Share & export in actions.ts; each takes only the part of the app it uses.
+ * The app: one state (the settings, in the store, changed only by commands through `dispatch`) and the
+ * run's resources (the runtime's data, trainer and views; snapshots; the history). The controls subscribe
+ * to the topics they draw (controls.ts). Each helper declares the narrow host it needs and the app
+ * implements them all: the frame loop (FrameHost), the report after it (ReportHost), the runtime
+ * (RuntimeHost), opening links and files (OpenHost), Share & export (ExportHost), faults (RecoveryHost),
+ * the timeline (TimelineHost), selection and links (SelectionHost, LinkHost).
  */
 import { findPreset } from '../../data/presets';
 import type { Experiment } from '../../experiment/experiment';
 import { messageOf } from '../../share/errors';
 import type { ViewSettings } from '../../share/view';
-import { ControlPanel, type ExportOptions } from '../../ui/gui';
-import { LossChart } from '../../ui/lossChart';
-import type { Notice } from '../../ui/notice';
-import { ProgressBar } from '../../ui/progress';
-import { SliderBar } from '../../ui/slider';
-import { StatusLine } from '../../ui/status';
-import { TrainingBar, formatRate } from '../../ui/trainingBar';
-import type { Views } from '../../view/views';
-import { copyLink, exportPng, recordVideo } from '../io/exports';
-import { CaptionBar } from './captionBar';
-import { FrameReport } from './frameReport';
-import { startFresh, uploadCsv } from '../io/openExperiment';
-import { reduce, type Change, type Command } from '../state/commands';
-import { LinkSource } from '../io/linkSource';
-import { FrameLoop } from './frameLoop';
-import type { BufferLimits } from '../runtime/limits';
-import { clampMessage } from '../runtime/limits';
-import { SpeedMeter } from './pace';
-import type { HashSync, Saver, Shareable } from '../io/persistence';
-import { diverged, quietRenderers, watchDevice } from '../runtime/recovery';
-import { Runtime, type DataState } from '../runtime/runtime';
-import { freshSettings, optimizerSpec, settingsFromPreset, type Settings } from '../state/settings';
-import { Snapshots, specKey } from '../runtime/snapshots';
-import { Store } from '../state/store';
 import { StoryMode } from '../../story/storyMode';
-import { StoryPanel } from '../../ui/storyPanel';
+import type { ExportOptions } from '../../ui/gui';
+import type { Notice } from '../../ui/notice';
+import { StatusLine } from '../../ui/status';
+import { formatRate } from '../../ui/trainingBar';
+import type { Views } from '../../view/views';
+import { copyLink, exportPng, recordVideo, type ExportRecord, type Recording } from '../io/exports';
+import { LinkSource } from '../io/linkSource';
+import { startFresh, uploadCsv } from '../io/openExperiment';
+import type { HashSync, Saver, Shareable } from '../io/persistence';
+import type { BufferLimits } from '../runtime/limits';
+import { quietRenderers, watchDevice } from '../runtime/recovery';
+import { Runtime, type DataState } from '../runtime/runtime';
+import { Snapshots, specKey } from '../runtime/snapshots';
 import type { Trainer, TrainerState } from '../runtime/trainer';
-import { bindSelection, showSelection } from './selection';
+import { reduce, storyLeavingReason, type Command, type Effect } from '../state/commands';
+import { freshSettings, optimizerSpec, settingsFromPreset, type Settings } from '../state/settings';
+import { Store } from '../state/store';
+import { exportModelWithHistory, importModelFileWithHistory } from '../timeline/historyFiles';
 import { HistoryRecorder } from '../timeline/historyRecorder';
+import { recordHistoryVideo } from '../timeline/historyVideo';
 import type { TimelineScrub } from '../timeline/timelineScrub';
 import { TimelineWiring } from '../timeline/timelineWiring';
-import { exportModelWithHistory, importModelFileWithHistory } from '../timeline/historyFiles';
-import { recordHistoryVideo } from '../timeline/historyVideo';
+import { CaptionBar } from './captionBar';
+import { Controls } from './controls';
+import { FrameLoop } from './frameLoop';
+import { FrameReport } from './frameReport';
+import { SpeedMeter } from './pace';
+import { bindSelection, showSelection } from './selection';
+import { RebuildQueue } from './rebuildQueue';
+import { freshState, statsArrived, trainerError, weightsArrived } from './trainerReads';
 
 export type { DataState } from '../runtime/runtime';
-
-/** Weights beyond this overflow float32 in the grid transform of a few layers: said in the banner. */
-const DRAWABLE_WEIGHT = 1e12;
 
 export interface AppDom {
   mainCanvas: HTMLCanvasElement;
@@ -64,38 +61,14 @@ export interface AppDom {
   timeline?: HTMLElement;
 }
 
-/** While a video records: the canvas's fixed size and what is filmed. */
-export interface Recording {
-  width: number;
-  height: number;
-  what: 'training' | 'interpolation';
-  startedAt: number;
-  seconds: number;
-}
-
-/** Why a command takes the network away from the story it was in (null: it does not). */
-function storyLeavingReason(c: Command): string | null {
-  if (c.type === 'setLearningRate') return 'The learning rate changed';
-  if (c.type === 'changed' && ['data', 'network', 'optimizer', 'batch'].includes(c.what)) {
-    return c.what === 'data'
-      ? 'The data changed'
-      : c.what === 'network'
-        ? 'The network changed'
-        : 'Training settings changed';
-  }
-  return null;
-}
-
 export class App implements Shareable {
   readonly store: Store<Settings>;
   readonly settings: Settings;
-  views: Views;
-  device: GPUDevice | null;
-  adapter: string;
+  readonly dom: AppDom;
   readonly notice: Notice;
-  readonly chart: LossChart;
-  readonly panel: ControlPanel;
-  readonly progress: ProgressBar;
+  readonly controls: Controls;
+  readonly runtime: Runtime;
+  readonly loop: FrameLoop;
   readonly snapshots = new Snapshots();
   readonly speed = new SpeedMeter();
   readonly stories = new StoryMode();
@@ -103,50 +76,42 @@ export class App implements Shareable {
   readonly recorder = new HistoryRecorder();
   /** The timeline under the views: scrubbing, playing, marks, keys (timelineWiring.ts). */
   readonly timeline: TimelineWiring;
-  readonly runtime: Runtime;
-  readonly loop: FrameLoop;
   readonly exportOptions: ExportOptions = {
     includeWeights: false,
     videoSize: '1280x720',
     videoSeconds: 5,
     videoWhat: 'training',
   };
-  readonly dom: AppDom;
+  // Resources a lost device replaces (recovery.ts).
+  views: Views;
+  device: GPUDevice | null;
+  adapter: string;
+  // The run's status.
   /** Set when something failed; shown in the banner. */
   lastError: string | null = null;
-  /** Keep the address and the saved state up to date (set by main). */
-  hashSync: HashSync | null = null;
-  saver: Saver | null = null;
   /** Set while a video records. */
   recording: Recording | null = null;
-  /** When true the frames are driven by the test hook instead of requestAnimationFrame. */
-  manualFrames = false;
-  /** Buffer limits to clamp against instead of the device's (tests of the clamping). */
-  limitOverride: BufferLimits | null = null;
   /** The step training diverged at, while that is not dealt with; else null. */
   divergedAt: number | null = null;
-  /** True from a lost device until its replacement runs. */
+  /** True from a lost device until its replacement runs; devices replaced so far. */
   deviceLost = false;
-  /** Devices replaced so far. */
   recoveries = 0;
   /** Grows whenever new weights arrive (for the saved state). */
   weightsVersion = 0;
   /** The last link made, and the last file offered for download (for tests and the curious). */
   lastLink: string | null = null;
-  lastExport: { kind: 'png' | 'webm' | 'json'; name: string; type: string; bytes: number } | null = null;
+  lastExport: ExportRecord | null = null;
   /** Set once the app is torn down. */
   disposed = false;
   /** The pace follows the speed probe until a person sets the speed. */
   pacedByProbe = true;
   /** After each rebuild the speed probe checks once whether the grid is too dense for this adapter. */
   gridProbe = true;
-  private readonly slider: SliderBar;
-  private readonly bar: TrainingBar;
-  private readonly storyPanel: StoryPanel;
-  private rebuilding: Promise<void> = Promise.resolve();
-  private busy = false;
-  private clampedNow: string[] = [];
+  /** Keep the address and the saved state up to date (set by main). */
+  hashSync: HashSync | null = null;
+  saver: Saver | null = null;
   private frameFailed = false;
+  private readonly rebuilds: RebuildQueue;
   private readonly links = new LinkSource(this);
   private readonly report: FrameReport;
 
@@ -156,26 +121,22 @@ export class App implements Shareable {
     this.device = device;
     this.adapter = adapter;
     this.notice = notice;
+    this.rebuilds = new RebuildQueue({
+      notice,
+      succeeded: () => {
+        this.lastError = null;
+        this.frameFailed = false;
+      },
+      failed: (e) => this.fail(e),
+      settled: () =>
+        this.dispatch({ type: 'runChanged', topics: ['settings', 'playing', 'pace', 'progress'] }),
+    });
     this.settings = freshSettings(device !== null);
     this.store = new Store(this.settings);
-    this.chart = new LossChart(dom.chart);
-    this.progress = new ProgressBar(dom.progress);
-    const dispatch = (c: Command): void => this.dispatch(c);
-    this.bar = new TrainingBar(dom.trainingBar, dispatch);
-    this.slider = new SliderBar(document, dispatch);
-    this.storyPanel = new StoryPanel(dom.story, {
-      open: (id) => this.dispatch({ type: 'applyPreset', id }),
-      trainOn: () => {
-        this.stories.trainOn();
-        this.dispatch({ type: 'setPlaying', playing: true });
-        this.store.emit('story');
-      },
-    });
-    this.panel = new ControlPanel(
-      dom.gui,
-      this.settings,
+    this.controls = new Controls(
+      dom,
+      this,
       {
-        dispatch,
         uploadCsv: (file) => void uploadCsv(this, file),
         importModel: (file) => void importModelFileWithHistory(this, file),
         copyLink: () => void copyLink(this),
@@ -189,12 +150,11 @@ export class App implements Shareable {
     this.runtime = new Runtime(this);
     this.report = new FrameReport(
       this,
-      new CaptionBar({ caption: dom.caption, stripCells: dom.stripCells, slider: this.slider }),
+      new CaptionBar({ caption: dom.caption, stripCells: dom.stripCells, slider: this.controls.slider }),
       new StatusLine(dom.status),
     );
     this.loop = new FrameLoop(this);
     this.panel.unitPicks = views.unitPicks;
-    this.subscribeViews();
     quietRenderers(views);
     if (device) watchDevice(this, device);
     bindSelection(this, dom.mainCanvas);
@@ -203,6 +163,16 @@ export class App implements Shareable {
     this.recorder.onError = (e) => {
       if (this.trainer) this.trainerError(this.trainer, e);
     };
+  }
+
+  get panel() {
+    return this.controls.panel;
+  }
+  get chart() {
+    return this.controls.chart;
+  }
+  get progress() {
+    return this.controls.progress;
   }
 
   /** Going back in training time (the timeline's scrubbing). */
@@ -220,103 +190,100 @@ export class App implements Shareable {
   }
   /** A rebuild is under way, or the device is being replaced: nothing to draw. */
   get paused(): boolean {
-    return this.busy || this.deviceLost;
+    return this.rebuilds.busy || this.deviceLost;
   }
   clamped(what: string): void {
-    this.clampedNow.push(what);
+    this.rebuilds.clamped(what);
   }
   showLayer(r: number): void {
     this.dispatch({ type: 'setPosition', t: r });
   }
   networkBuilt(names: string[], widths: number[]): void {
-    this.slider.setLayers(names);
-    this.panel.layerWidths = widths;
-    this.panel.setLayers(names);
-    this.panel.updateDisplay();
+    this.controls.networkBuilt(names, widths);
     this.dom.pointInfo.hidden = true;
     this.report.networkBuilt();
     this.loop.restart();
-    this.store.emit('network', 'position');
+    this.dispatch({ type: 'runChanged', topics: ['network', 'position'] });
   }
-  sliderMoved(): void {
-    this.store.emit('position');
+  sliderMoved(t: number): void {
+    this.dispatch({ type: 'slide', t });
   }
   drawChart(): void {
     this.chart.draw();
   }
 
-  /** The training bar, slider and panel draw from the state. */
-  private subscribeViews(): void {
-    const s = this.settings;
-    this.store.subscribe(['playing', 'pace', 'progress'], () => this.showBar());
-    this.store.subscribe(['position', 'network'], () => this.panel.showPosition());
-    this.store.subscribe(['animation'], () => {
-      this.slider.setPlaying(s.animate);
-      this.panel.setAnimating(s.animate);
-    });
-    this.store.subscribe(['pace', 'settings'], () => this.panel.updateDisplay());
-    this.store.subscribe(['story', 'progress', 'network'], () =>
-      this.storyPanel.show(this.stories.view(this.trainer?.step ?? 0)),
-    );
-  }
-
-  private showBar(): void {
-    const s = this.settings;
-    const trainer = this.trainer;
-    this.bar.show({
-      playing: s.playing,
-      diverged: this.divergedAt !== null,
-      fullSpeed: s.fullSpeed,
-      stepsPerFrame: s.stepsPerFrame,
-      learningRate: s.learningRate,
-      step: this.divergedAt ?? trainer?.step ?? 0,
-      epoch: trainer?.stats?.epoch ?? null,
-    });
-  }
-
-  /** The one door for changes from the controls, the keyboard, the banner's buttons and the test hook. */
+  /**
+   * The one door: the controls, the keyboard, the banner's buttons, files and links, the frame loop and the
+   * test hook all change the settings here. `reduce` changes the settings and names the topics and the one
+   * piece of work left; the work is done, the story left if the network changed, the topics emitted.
+   */
   dispatch(c: Command): void {
     const { topics, effect } = reduce(this.settings, c, this.layers);
-    switch (effect) {
-      case 'step':
-        this.loop.pendingSteps += 1;
-        break;
-      case 'resetWeights': {
-        const divergedAt = this.divergedAt;
-        void this.queue(() => this.rebuildNetwork()).then(() => {
-          if (divergedAt !== null)
-            this.notice.info(
-              `Weights reset. The learning rate is still ${formatRate(this.settings.learningRate)}, at which ` +
-                `training diverged at step ${divergedAt}: lower it in the training bar if it diverges again.`,
-              { topic: 'divergence' },
-            );
-        });
-        break;
-      }
-      case 'optimizer':
-        this.trainer?.setOptimizer(optimizerSpec(this.settings));
-        break;
-      case 'resetCamera':
-        this.views.resetCamera();
-        break;
-      case 'applyPreset':
-        if (c.type === 'applyPreset') this.applyPreset(c.id);
-        break;
-      case 'changed':
-        if (c.type === 'changed') this.changed(c.what);
-        break;
-    }
+    this.apply(effect, c);
     if (c.type === 'setSpeed') this.pacedByProbe = false;
     const why = storyLeavingReason(c);
     if (why) this.leaveStory(why);
     this.store.emit(...topics);
   }
 
-  get backend(): 'webgpu' | 'webgl2' {
-    return this.device ? 'webgpu' : 'webgl2';
+  private apply(effect: Effect, c: Command): void {
+    switch (effect) {
+      case 'none':
+        return;
+      case 'step':
+        this.loop.pendingSteps += 1;
+        return;
+      case 'resetWeights':
+        return this.resetWeights();
+      case 'optimizer':
+        this.trainer?.setOptimizer(optimizerSpec(this.settings));
+        return;
+      case 'batch':
+        return this.runtime.applyBatchSize();
+      case 'resetCamera':
+        return this.views.resetCamera();
+      case 'applyPreset':
+        if (c.type === 'applyPreset') this.applyPreset(c.id, c.seed);
+        return;
+      case 'newData':
+        this.csv = null;
+        void this.queue(() => this.rebuildAll());
+        return;
+      case 'newNetwork':
+        if (c.type === 'setArchitecture') this.panel.refresh();
+        void this.queue(() => this.rebuildNetwork());
+        return;
+      case 'newViews':
+        void this.queue(() => this.runtime.rebuildViews());
+        return;
+      case 'viewSettings':
+        this.runtime.applyViewSettings();
+        this.runtime.renderLegend();
+        return;
+      case 'projection':
+        this.runtime.applyViewSettings();
+        this.views.updateProjections();
+        return;
+      case 'refreshPanel':
+        return this.panel.refresh();
+    }
   }
+
+  /** Fresh weights; after a divergence, a word that the learning rate is still the one that diverged. */
+  private resetWeights(): void {
+    const divergedAt = this.divergedAt;
+    void this.queue(() => this.rebuildNetwork()).then(() => {
+      if (divergedAt !== null)
+        this.notice.info(
+          `Weights reset. The learning rate is still ${formatRate(this.settings.learningRate)}, at which ` +
+            `training diverged at step ${divergedAt}: lower it in the training bar if it diverges again.`,
+          { topic: 'divergence' },
+        );
+    });
+  }
+
   get isBusy(): boolean {
-    return this.busy;
+    return this.rebuilds.busy;
   }
   get layers(): number {
     return this.runtime.layers;
@@ -343,34 +310,10 @@ export class App implements Shareable {
   get csvName(): string | null {
     return this.runtime.csv?.name ?? null;
   }
-  get fps(): number {
-    return this.loop.fps;
-  }
-  get stepsPerSecond(): number {
-    return this.loop.stepsPerSecond;
-  }
 
   /** Runs rebuilds one after another; the frame loop skips drawing while one is under way. */
   queue(task: () => Promise<void> | void): Promise<void> {
-    this.rebuilding = this.rebuilding.then(async () => {
-      this.busy = true;
-      this.clampedNow = [];
-      try {
-        await task();
-        this.lastError = null;
-        this.frameFailed = false;
-      } catch (e) {
-        this.fail(e);
-      } finally {
-        this.busy = false;
-        if (this.clampedNow.length > 0) {
-          this.notice.info(clampMessage(this.clampedNow), { topic: 'limits' });
-          this.clampedNow = [];
-        }
-        this.store.emit('settings', 'playing', 'pace', 'progress');
-      }
-    });
-    return this.rebuilding;
+    return this.rebuilds.run(task);
   }
 
   fail(e: unknown, topic = 'error'): void {
@@ -416,44 +359,13 @@ export class App implements Shareable {
 
   // Settings and rebuilds.
 
-  private changed(what: Change): void {
-    switch (what) {
-      case 'data':
-        this.csv = null;
-        this.settings.output = null;
-        void this.queue(() => this.rebuildAll());
-        break;
-      case 'network':
-        void this.queue(() => this.rebuildNetwork());
-        break;
-      case 'grid':
-      case 'points':
-        void this.queue(() => this.rebuildViews());
-        break;
-      case 'optimizer':
-        this.trainer?.setOptimizer(optimizerSpec(this.settings));
-        break;
-      case 'batch':
-        this.runtime.applyBatchSize();
-        break;
-      case 'view':
-        this.runtime.applyViewSettings();
-        this.runtime.renderLegend();
-        break;
-      case 'projection':
-        this.runtime.applyViewSettings();
-        this.views.updateProjections();
-        break;
-    }
-  }
-
   /** Leaves story mode when the network changes, saying so; the story can be opened again. */
   leaveStory(why: string): void {
     if (this.stories.leave(why)) {
       this.notice.info(`${why}: story mode is left, as the story no longer describes this network.`, {
         topic: 'story',
       });
-      this.store.emit('story');
+      this.dispatch({ type: 'runChanged', topics: ['story'] });
     }
   }
 
@@ -467,29 +379,32 @@ export class App implements Shareable {
     const n = this.trainer && this.device ? this.recorder.allow(this.trainer, allowed) : allowed;
     if (n === 0 && this.stories.reachedEnd(step) && this.settings.playing) {
       this.dispatch({ type: 'setPlaying', playing: false });
-      this.store.emit('story');
+      this.dispatch({ type: 'runChanged', topics: ['story'] });
     }
     return n;
   }
 
   /** A preset, in story mode where it has a story (on `seed` instead of its own, if given). */
-  applyPreset(id: string, seed?: number): void {
+  private applyPreset(id: string, seed?: number): void {
     const next = settingsFromPreset(findPreset(id), this.settings);
     const run = this.stories.start(id);
-    Object.assign(this.settings, next, {
-      position: run ? run.story.open.t : 0,
-      playing: true,
-      ...(seed !== undefined ? { seed } : {}),
-    });
-    this.store.emit('story', 'playing');
     this.csv = null;
-    this.panel.refresh();
+    this.dispatch({
+      type: 'replaceSettings',
+      settings: {
+        ...next,
+        position: run ? run.story.open.t : 0,
+        playing: true,
+        ...(seed !== undefined ? { seed } : {}),
+      },
+    });
+    this.dispatch({ type: 'runChanged', topics: ['story', 'playing'] });
     void this.queue(() => this.rebuildAll());
   }
 
   /** The device's buffer limits (or the test override); null on the CPU path. */
   bufferLimits(): BufferLimits | null {
-    return this.limitOverride ?? this.device?.limits ?? null;
+    return this.runtime.limitOverride ?? this.device?.limits ?? null;
   }
 
   loadData(s: Settings = this.settings, csv: DataState | null = this.csv): DataState {
@@ -516,35 +431,9 @@ export class App implements Shareable {
     this.loop.restart();
   }
 
-  /** New grid, points and scenes from the settings (inside `queue`). */
-  async rebuildViews(): Promise<void> {
-    await this.runtime.rebuildViews();
-  }
-
   /** Frees the trainer and the grid transforms. */
   disposeTraining(): void {
     this.runtime.disposeTraining();
-  }
-
-  /** Errors of a trainer's readbacks: ignored once it is replaced or its device is gone. */
-  trainerError(trainer: Trainer, e: unknown): void {
-    // A read aborted because its buffer went away (a destroyed device or engine) needs no words.
-    if (e instanceof DOMException && e.name === 'AbortError') return;
-    // A lost device rejects the reads in flight before `lost` settles: wait for that (or two seconds),
-    // then report only what is not explained by a loss or a newer trainer.
-    const lost = this.device ? this.device.lost.then(() => undefined) : Promise.resolve();
-    void Promise.race([lost, new Promise((r) => setTimeout(r, 2000))]).then(() => {
-      if (trainer === this.trainer && !this.deviceLost && !this.disposed) this.fail(e);
-    });
-  }
-
-  // Interaction (kept as methods for the modules that call them).
-
-  setPosition(t: number): void {
-    this.dispatch({ type: 'setPosition', t });
-  }
-  pause(): void {
-    this.dispatch({ type: 'setPlaying', playing: false });
   }
 
   /** Follows one point through every layer (−1: none). */
@@ -572,76 +461,19 @@ export class App implements Shareable {
     }
   }
 
+  // What the trainer reads back (trainerReads.ts).
+
   weightsArrived(trainer: Trainer, now: number): void {
-    // While a past moment is shown the engine holds its weights: what is read back then is not live.
-    if (this.scrub.scrubbing) return;
-    this.weightsVersion++;
-    // While diverged, states read back are labelled with steps the GPU never took: not snapshots.
-    if (trainer.state && this.divergedAt === null) this.snapshots.offer(trainer.state, now);
-    this.views.setParams(this.drawable(trainer.params));
-    if (this.views.selected >= 0) this.select(this.views.selected);
+    weightsArrived(this, trainer, now);
   }
-
-  /**
-   * Weights the views can draw: the trainer's, or after a divergence the last finite snapshot's. Weights
-   * so large that the drawing overflows are said in the banner (and drawn as far as they can be).
-   */
-  private drawable(params: Float32Array): Float32Array {
-    let largest = 0;
-    let finite = true;
-    for (const v of params) {
-      if (!Number.isFinite(v)) finite = false;
-      else largest = Math.max(largest, Math.abs(v));
-    }
-    if (!finite) return this.snapshots.latest?.params ?? params;
-    if (largest > DRAWABLE_WEIGHT) {
-      this.notice.error(
-        `The weights are too large to draw (the largest is ${largest.toPrecision(2)}): layers past the input ` +
-          'overflow. Reset the weights, or import or open a network with smaller ones.',
-        { topic: 'weights' },
-      );
-    } else this.notice.clear('weights');
-    return params;
-  }
-
-  /**
-   * The training state read back from the GPU after this call (weights, moments, step): what exports and
-   * links carry, never weights that have not arrived yet. Null if the network is replaced meanwhile.
-   */
-  async freshState(): Promise<TrainerState | null> {
-    const trainer = this.trainer;
-    if (!trainer) return null;
-    // While the timeline shows a past moment the engine holds that moment: the live state is the scrub's.
-    const live = this.scrub.liveState();
-    if (live) return live;
-    let state: TrainerState;
-    try {
-      state = await trainer.readNow();
-    } catch {
-      return null;
-    }
-    if (trainer !== this.trainer) return null;
-    // After a divergence the GPU holds non-finite weights: the last finite snapshot stands for them.
-    if (!state.params.every((v) => Number.isFinite(v))) return this.snapshots.latest;
-    return state;
-  }
-
   statsArrived(trainer: Trainer): void {
-    const st = trainer.stats;
-    if (!st) return;
-    this.chart.push({
-      step: st.step,
-      batchLoss: st.lastBatchLoss ?? st.train.loss,
-      trainLoss: st.train.loss,
-      testLoss: st.test?.loss ?? null,
-      trainAccuracy: st.train.accuracy,
-      testAccuracy: st.test?.accuracy ?? null,
-    });
-    if (this.stories.statsArrived(st)) this.store.emit('story');
-    if (st.divergedAtStep !== null && this.divergedAt === null) {
-      diverged(this, st.divergedAtStep);
-      this.store.emit('playing');
-    }
+    statsArrived(this, trainer);
+  }
+  freshState(): Promise<TrainerState | null> {
+    return freshState(this);
+  }
+  trainerError(trainer: Trainer, e: unknown): void {
+    trainerError(this, trainer, e);
   }
 
   afterDraw(now: number, t: number): void {

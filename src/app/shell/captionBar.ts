@@ -6,7 +6,8 @@ import type { NetworkSpec } from '../../engine/spec';
 import { escapeHtml } from '../../ui/status';
 import type { SliderBar } from '../../ui/slider';
 import type { DisplayPath } from '../../view/display';
-import { describePosition, layerNames, stripLabel } from './captions';
+import { layerNames } from '../runtime/layerNames';
+import { describePosition, stripLabel } from './captions';
 import { layerBadgesOver, type LayerBadge } from '../../view/topology';
 
 export interface CaptionTargets {

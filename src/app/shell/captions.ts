@@ -3,11 +3,7 @@ import type { NetworkSpec } from '../../engine/spec';
 import type { DisplayPath } from '../../view/display';
 import { invertibleMap, projectionName, unitSwapShown } from '../../view/captionFacts';
 import { phaseAt } from '../../view/path';
-
-export function layerNames(spec: NetworkSpec): string[] {
-  const L = spec.layers.length;
-  return ['input', ...spec.layers.map((_, l) => (l === L - 1 ? 'output' : `hidden ${l + 1}`))];
-}
+import { layerNames } from '../runtime/layerNames';
 
 function describeRep(spec: NetworkSpec, path: DisplayPath, r: number): string {
   const w = path.repWidth[r];

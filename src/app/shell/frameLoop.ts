@@ -18,7 +18,7 @@ export const SNAPSHOT_MS = 1000;
 
 /** What a frame needs of the app. */
 export interface FrameHost {
-  readonly settings: Settings;
+  readonly settings: Readonly<Settings>;
   readonly runtime: Runtime;
   readonly views: Views;
   readonly device: GPUDevice | null;
@@ -32,8 +32,8 @@ export interface FrameHost {
   weightsArrived(trainer: Trainer, now: number): void;
   /** New statistics were read back. */
   statsArrived(trainer: Trainer): void;
-  /** The slider moved by itself (playing, or a video of the interpolation). */
-  sliderMoved(): void;
+  /** The slider moved by itself to `t` (playing, or a video of the interpolation). */
+  sliderMoved(t: number): void;
   /** After drawing: captions, address, saved state, status. */
   afterDraw(now: number, t: number): void;
   /** The chart draws every frame, also while rebuilding. */
@@ -45,6 +45,8 @@ export interface FrameHost {
 export class FrameLoop {
   /** Steps asked for by Step, taken in the next frame. */
   pendingSteps = 0;
+  /** When true the frames are driven by the test hook instead of requestAnimationFrame. */
+  held = false;
   /** Draw and read afresh in the next frame (new weights or views). */
   dirty = true;
   seenParams = -1;
@@ -134,12 +136,10 @@ export class FrameLoop {
     // The slider.
     const rec = host.recording;
     if (rec && rec.what === 'interpolation') {
-      s.position = Math.min(1, (now - rec.startedAt) / (rec.seconds * 1000)) * rt.layers;
-      host.sliderMoved();
+      host.sliderMoved(Math.min(1, (now - rec.startedAt) / (rec.seconds * 1000)) * rt.layers);
     } else if (s.animate) {
-      s.position += dt * s.animationSpeed;
-      if (s.position > rt.layers) s.position = 0;
-      host.sliderMoved();
+      const t = s.position + dt * s.animationSpeed;
+      host.sliderMoved(t > rt.layers ? 0 : t);
     }
     const t = s.position;
     host.views.render(t);

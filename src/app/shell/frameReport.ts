@@ -5,35 +5,44 @@
  */
 import type { StatusLine } from '../../ui/status';
 import type { CaptionBar } from './captionBar';
-import type { App } from './app';
 import { topologyHint } from '../../data/topology';
-import { defaultPace, gridForSpeed } from './pace';
+import type { NetworkSpec } from '../../engine/spec';
+import type { StoryMode } from '../../story/storyMode';
+import type { LossChart } from '../../ui/lossChart';
+import type { Notice } from '../../ui/notice';
+import type { Views } from '../../view/views';
+import type { DataState } from '../runtime/runtime';
+import type { Command } from '../state/commands';
+import type { Settings } from '../state/settings';
+import type { FrameLoop } from './frameLoop';
+import { defaultPace, gridForSpeed, type SpeedMeter } from './pace';
 
-export type ReportHost = Pick<
-  App,
-  | 'settings'
-  | 'spec'
-  | 'views'
-  | 'loop'
-  | 'hashSync'
-  | 'saver'
-  | 'speed'
-  | 'notice'
-  | 'queue'
-  | 'rebuildViews'
-  | 'store'
-  | 'trainer'
-  | 'device'
-  | 'adapter'
-  | 'divergedAt'
-  | 'chart'
-  | 'pacedByProbe'
-  | 'gridProbe'
-  | 'dom'
-  | 'data'
-  | 'stories'
-  | 'csvName'
->;
+/** What the report after each frame needs of the app. */
+export interface ReportHost {
+  readonly settings: Readonly<Settings>;
+  readonly spec: NetworkSpec | null;
+  readonly data: DataState | null;
+  /** The name of the CSV trained on, or null for a built-in dataset. */
+  readonly csvName: string | null;
+  readonly trainer: { readonly step: number } | null;
+  readonly device: GPUDevice | null;
+  readonly adapter: string;
+  readonly divergedAt: number | null;
+  readonly views: Pick<Views, 'verticesPerFrame' | 'path' | 'mistakes' | 'functionView'>;
+  readonly loop: Pick<FrameLoop, 'stepsPerSecond' | 'seenParams' | 'fps'>;
+  readonly speed: Pick<SpeedMeter, 'probe'>;
+  readonly stories: Pick<StoryMode, 'lookFor'>;
+  readonly chart: Pick<LossChart, 'setLiveStep'>;
+  readonly notice: Pick<Notice, 'info'>;
+  readonly dom: { readonly legend: HTMLElement };
+  /** The address and the saved state follow the run (absent until main sets them up). */
+  readonly hashSync: { tick(now: number): void } | null;
+  readonly saver: { tick(now: number): void } | null;
+  /** The pace follows the speed probe until a person sets the speed; the grid is checked once a rebuild. */
+  pacedByProbe: boolean;
+  gridProbe: boolean;
+  dispatch(c: Command): void;
+}
 
 export class FrameReport {
   private statusAt = 0;
@@ -81,22 +90,19 @@ export class FrameReport {
     const s = app.settings;
     if (app.pacedByProbe) {
       app.pacedByProbe = false;
-      s.stepsPerFrame = defaultPace(probe);
-      app.store.emit('pace');
+      app.dispatch({ type: 'probedPace', stepsPerFrame: defaultPace(probe) });
     }
     if (app.gridProbe) {
       app.gridProbe = false;
       const grid = gridForSpeed(probe, s.gridSize);
       if (grid < s.gridSize) {
         const was = s.gridSize;
-        s.gridSize = grid;
+        app.dispatch({ type: 'lowerGrid', gridSize: grid });
         app.notice.info(
           `Drawing this network takes ${Math.round(probe.frameMs)} ms a frame on this adapter, too slow to watch: ` +
             `the grid density is lowered from ${was} to ${grid}. Raise it under View if you like.`,
           { topic: 'limits' },
         );
-        void app.queue(() => app.rebuildViews());
-        app.store.emit('settings');
       }
     }
   }
@@ -130,7 +136,7 @@ export class FrameReport {
       });
       app.chart.setLiveStep(app.divergedAt ?? trainer?.step ?? 0);
       this.showMistakes();
-      app.store.emit('progress');
+      app.dispatch({ type: 'runChanged', topics: ['progress'] });
     }
   }
 }

@@ -1,13 +1,20 @@
 /** Following one data point through every layer: click it in the main view, read its values per layer. */
+import type { NetworkSpec } from '../../engine/spec';
 import type { Views } from '../../view/views';
-import { layerNames } from './captions';
-import type { App } from './app';
+import type { DataState } from '../runtime/runtime';
+import type { Trainer } from '../runtime/trainer';
+import type { Settings } from '../state/settings';
+import { layerNames } from '../runtime/layerNames';
 
 /** What following a point needs of the app. */
-export type SelectionHost = Pick<App, 'trainer' | 'spec' | 'data' | 'settings'> & {
+export interface SelectionHost {
+  readonly trainer: Pick<Trainer, 'params'> | null;
+  readonly spec: NetworkSpec | null;
+  readonly data: DataState | null;
+  readonly settings: Readonly<Settings>;
   readonly views: Views;
-  readonly dom: { pointInfo: HTMLElement };
-};
+  readonly dom: { readonly pointInfo: HTMLElement };
+}
 
 /** A click (not the end of a drag that orbits or pans) follows the nearest point through the layers. */
 export function bindSelection(app: SelectionHost, canvas: HTMLCanvasElement): void {

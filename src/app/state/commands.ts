@@ -1,13 +1,28 @@
 /**
- * Every change a person (or a test) can make, by name. The training bar, the slider, the panel, the
- * keyboard, the notice buttons and the test hook all dispatch these; `reduce` applies the part that is
- * only settings (pure, DOM-free) and names the work left for the app (rebuilds, the trainer).
+ * Every change to the settings, by name: the one door. The training bar, the slider, the panel, the
+ * keyboard, the notice buttons, the frame loop, files and links, and the test hook all dispatch these;
+ * `reduce` applies the part that is only settings (pure, DOM-free), names the topics it touched and the one
+ * piece of work left for the app (a rebuild, the trainer). Nothing else writes the settings or emits a topic.
  */
-import { MAX_STEPS_PER_FRAME, MIN_STEPS_PER_FRAME, type Settings } from './settings';
+import { MAX_STEPS_PER_FRAME, MIN_STEPS_PER_FRAME, type HiddenLayer, type Settings } from './settings';
 import type { Topic } from './store';
 
 /** A panel change by what it needs rebuilt or re-applied. */
 export type Change = 'data' | 'network' | 'optimizer' | 'batch' | 'view' | 'projection' | 'grid' | 'points';
+
+/** The display options that are switched on or off. */
+export const DISPLAY_OPTIONS = [
+  'showSurface',
+  'showGrid',
+  'showPoints',
+  'showTest',
+  'showReferences',
+  'showMistakes',
+  'showFolds',
+  'preActivation',
+  'functionView',
+] as const;
+export type DisplayOption = (typeof DISPLAY_OPTIONS)[number];
 
 /** Steps per frame, or as fast as the frame allows. */
 export type Speed = number | 'full';
@@ -18,27 +33,72 @@ export type Command =
   | { type: 'step' }
   | { type: 'resetWeights' }
   | { type: 'setSpeed'; speed: Speed }
-  | { type: 'setLearningRate'; value: number }
+  /** `keepStory`: the rate is lowered after a divergence, the network is still the story's. */
+  | { type: 'setLearningRate'; value: number; keepStory?: boolean }
   | { type: 'setPosition'; t: number }
   | { type: 'moveSlider'; by: number }
   | { type: 'jumpLayer'; direction: 1 | -1 }
   | { type: 'toggleAnimation' }
   | { type: 'resetCamera' }
-  | { type: 'applyPreset'; id: string }
-  | { type: 'changed'; what: Change };
+  /** A preset, in story mode where it has a story (on `seed` instead of its own, if given). */
+  | { type: 'applyPreset'; id: string; seed?: number }
+  | { type: 'changed'; what: Change }
+  /** Another dataset picked in the panel: its own parameters and output layer, new data and network. */
+  | { type: 'pickDataset' }
+  /**
+   * The slider moved by itself (it plays, or a video films the interpolation). `silent`: a video of the
+   * history sweeps it every frame, and the controls are not redrawn for that.
+   */
+  | { type: 'slide'; t: number; silent?: boolean }
+  /** What a recording films: training on or off, the slider's play and position. */
+  | { type: 'setPlayback'; playing?: boolean; animate?: boolean; position?: number }
+  /** Whole new settings (a link, a model or CSV file, a fresh start, or the old ones back after a failure). */
+  | { type: 'replaceSettings'; settings: Settings }
+  /** Hidden layers set by hand (the preset no longer describes them); rebuilds the network. */
+  | { type: 'setArchitecture'; hidden: HiddenLayer[] }
+  /** One display option on or off (as its checkbox in the panel does). */
+  | { type: 'setDisplay'; option: DisplayOption; on: boolean }
+  /** Grid density and points shown; rebuilds the views. */
+  | { type: 'setGrid'; gridSize: number; maxPoints?: number }
+  /** The speed probe's pace (until a person sets the speed). */
+  | { type: 'probedPace'; stepsPerFrame: number }
+  /** The speed probe found drawing too slow: a coarser grid. */
+  | { type: 'lowerGrid'; gridSize: number }
+  /** The run moved on or its status changed (step, epoch, speeds; playing, diverged, busy; a new network). */
+  | { type: 'runChanged'; topics: Topic[] };
 
 export type Dispatch = (command: Command) => void;
 
-/** What the app must still do after `reduce`. */
+/** What the app must still do after `reduce`: the one piece of work a command leaves. */
 export type Effect =
   | 'none'
   | 'step'
   | 'resetWeights'
   | 'optimizer'
+  | 'batch'
   | 'resetCamera'
   | 'applyPreset'
-  | 'changed'
-  | 'animationStarted';
+  /** New data (the CSV is dropped) and network. */
+  | 'newData'
+  | 'newNetwork'
+  | 'newViews'
+  /** The display options go to the views (and the legend); `projection`: and the projections. */
+  | 'viewSettings'
+  | 'projection'
+  /** The panel shows settings replaced whole. */
+  | 'refreshPanel';
+
+/** What each panel change leaves for the app. */
+const CHANGE_EFFECT: Record<Change, Effect> = {
+  data: 'newData',
+  network: 'newNetwork',
+  grid: 'newViews',
+  points: 'newViews',
+  optimizer: 'optimizer',
+  batch: 'batch',
+  view: 'viewSettings',
+  projection: 'projection',
+};
 
 export interface Reduced {
   topics: Topic[];
@@ -92,12 +152,63 @@ export function reduce(s: Settings, c: Command, layers: number): Reduced {
     case 'toggleAnimation':
       s.animate = !s.animate;
       if (s.animate && s.position >= layers) s.position = 0;
-      return { topics: ['animation', 'position'], effect: s.animate ? 'animationStarted' : 'none' };
+      return { topics: ['animation', 'position'], effect: 'none' };
     case 'resetCamera':
       return { topics: [], effect: 'resetCamera' };
     case 'applyPreset':
       return { topics: [], effect: 'applyPreset' };
     case 'changed':
-      return { topics: ['settings'], effect: 'changed' };
+      // New data names its own output layer again.
+      if (c.what === 'data') s.output = null;
+      return { topics: ['settings'], effect: CHANGE_EFFECT[c.what] };
+    case 'pickDataset':
+      s.datasetParams = {};
+      s.output = null;
+      return { topics: ['settings'], effect: 'newData' };
+    case 'slide':
+      s.position = c.t;
+      return { topics: c.silent ? [] : ['position'], effect: 'none' };
+    case 'setPlayback':
+      if (c.playing !== undefined) s.playing = c.playing;
+      if (c.animate !== undefined) s.animate = c.animate;
+      if (c.position !== undefined) s.position = c.position;
+      return { topics: ['playing', 'animation', 'position'], effect: 'none' };
+    case 'replaceSettings':
+      Object.assign(s, c.settings);
+      return { topics: ['settings'], effect: 'refreshPanel' };
+    case 'setArchitecture':
+      s.hidden = c.hidden;
+      s.preset = '';
+      return { topics: ['settings'], effect: 'newNetwork' };
+    case 'setDisplay':
+      s[c.option] = c.on;
+      return { topics: ['settings'], effect: 'viewSettings' };
+    case 'setGrid':
+      s.gridSize = c.gridSize;
+      if (c.maxPoints !== undefined) s.maxPoints = c.maxPoints;
+      return { topics: ['settings'], effect: 'newViews' };
+    case 'probedPace':
+      s.stepsPerFrame = c.stepsPerFrame;
+      return { topics: ['pace'], effect: 'none' };
+    case 'lowerGrid':
+      s.gridSize = c.gridSize;
+      return { topics: ['settings'], effect: 'newViews' };
+    case 'runChanged':
+      return { topics: c.topics, effect: 'none' };
   }
+}
+
+/** Why a command takes the network away from the story it was in (null: it does not). */
+export function storyLeavingReason(c: Command): string | null {
+  if (c.type === 'setLearningRate') return c.keepStory ? null : 'The learning rate changed';
+  if (c.type === 'pickDataset') return 'The data changed';
+  if (c.type === 'setArchitecture') return 'The network changed';
+  if (c.type === 'changed' && ['data', 'network', 'optimizer', 'batch'].includes(c.what)) {
+    return c.what === 'data'
+      ? 'The data changed'
+      : c.what === 'network'
+        ? 'The network changed'
+        : 'Training settings changed';
+  }
+  return null;
 }

@@ -4,7 +4,8 @@
  * preset, links, imports, exports, faults), and counts the GPU buffers alive.
  */
 import type { App } from '../shell/app';
-import { copyLink, exportPng, recordVideo } from '../io/exports';
+import { DISPLAY_OPTIONS } from '../state/commands';
+import { copyLink, exportPng, recordVideo, type ExportRecord } from '../io/exports';
 import { openLink } from '../io/openExperiment';
 import { exportModelWithHistory, importModelTextWithHistory } from '../timeline/historyFiles';
 import { recordHistoryVideo } from '../timeline/historyVideo';
@@ -65,7 +66,7 @@ export interface DebugHook {
     recording: boolean;
     /** The progress bar: shown, and its fraction. */
     progress: { visible: boolean; fraction: number; text: string };
-    lastExport: App['lastExport'];
+    lastExport: ExportRecord | null;
     lastLink: string | null;
     /** Live GPU buffers (created − destroyed). */
     gpuBuffers: number;
@@ -216,7 +217,7 @@ declare global {
 export function installDebugHook(app: App): void {
   const hook: DebugHook = {
     state: () => ({
-      backend: app.backend,
+      backend: app.device ? 'webgpu' : 'webgl2',
       rendererWebGPU:
         (app.views.main.backend as unknown as { isWebGPUBackend?: boolean }).isWebGPUBackend === true,
       adapter: app.adapter,
@@ -227,8 +228,8 @@ export function installDebugHook(app: App): void {
       dims: app.views.path?.dimsAt(app.settings.position) ?? 0,
       playing: app.settings.playing,
       busy: app.isBusy,
-      fps: app.fps,
-      stepsPerSecond: app.stepsPerSecond,
+      fps: app.loop.fps,
+      stepsPerSecond: app.loop.stepsPerSecond,
       vertices: app.views.verticesPerFrame,
       lossFirst: app.chart.first('trainSmooth'),
       lossLatest: app.chart.latest('trainSmooth'),
@@ -271,7 +272,7 @@ export function installDebugHook(app: App): void {
       storyLeft: app.stories.left?.story.preset ?? null,
       drawnFinite: app.views.path?.currentParams.every((v) => Number.isFinite(v)) ?? true,
     }),
-    setPosition: (t) => app.setPosition(t),
+    setPosition: (t) => app.dispatch({ type: 'setPosition', t }),
     setPlaying: (playing) => app.dispatch({ type: 'setPlaying', playing }),
     setFullSpeed: (on) => app.dispatch({ type: 'setSpeed', speed: on ? 'full' : app.settings.stepsPerFrame }),
     setStepsPerFrame: (steps) => app.dispatch({ type: 'setSpeed', speed: steps }),
@@ -280,26 +281,24 @@ export function installDebugHook(app: App): void {
       await app.queue(() => {});
     },
     openStory: async (id, seed) => {
-      app.applyPreset(id, seed);
+      app.dispatch({ type: 'applyPreset', id, seed });
       await app.queue(() => {});
     },
     setArchitecture: async (hidden, activation) => {
       const act = activation ?? app.settings.hidden[0]?.activation ?? 'tanh';
-      app.settings.hidden = hidden.map((units) => ({ units, activation: act as never }));
-      app.settings.preset = '';
-      app.panel.refresh();
-      app.dispatch({ type: 'changed', what: 'network' });
+      app.dispatch({
+        type: 'setArchitecture',
+        hidden: hidden.map((units) => ({ units, activation: act as never })),
+      });
       await app.queue(() => {});
     },
     setLearningRate: (lr) => app.dispatch({ type: 'setLearningRate', value: lr }),
     setGrid: async (gridSize, maxPoints) => {
-      app.settings.gridSize = gridSize;
-      if (maxPoints !== undefined) app.settings.maxPoints = maxPoints;
-      app.dispatch({ type: 'changed', what: 'grid' });
+      app.dispatch({ type: 'setGrid', gridSize, ...(maxPoints !== undefined ? { maxPoints } : {}) });
       await app.queue(() => {});
     },
     setBufferLimits: (limits) => {
-      app.limitOverride = limits;
+      app.runtime.limitOverride = limits;
     },
     rebuild: () => app.queue(() => app.rebuildNetwork()),
     readPositions: (t, count) => app.views.readPositions(t, count),
@@ -309,8 +308,8 @@ export function installDebugHook(app: App): void {
     camera: () => app.views.mainRig.camera.position.toArray(),
     idle: () => app.queue(() => {}),
     runFrames: async (count) => {
-      const held = app.manualFrames;
-      app.manualFrames = true;
+      const held = app.loop.held;
+      app.loop.held = true;
       try {
         let now = performance.now();
         for (let i = 0; i < count; i++) {
@@ -322,11 +321,11 @@ export function installDebugHook(app: App): void {
           if (i % 8 === 7 && app.device) await app.device.queue.onSubmittedWorkDone();
         }
       } finally {
-        app.manualFrames = held;
+        app.loop.held = held;
       }
     },
     holdFrames: (held) => {
-      app.manualFrames = held;
+      app.loop.held = held;
     },
     liveBuffers: () => liveBuffers(),
     destroyDevice: () => app.device?.destroy(),
@@ -409,6 +408,9 @@ export function installDebugHook(app: App): void {
       };
     },
     viewOption: (name, value) => {
+      const option = DISPLAY_OPTIONS.find((o) => o === name);
+      if (option) return app.dispatch({ type: 'setDisplay', option, on: value === true });
+      // Not a setting: a probe of the views (the marks the shader read back).
       (app.views as unknown as Record<string, unknown>)[name] = value;
       app.views.applyVisibility();
     },

@@ -6,15 +6,11 @@
 import { widths } from '../../engine/spec';
 import { messageOf } from '../../share/errors';
 import { MODEL_MAX_BYTES, exportModel, historyCapacity, importModel } from '../../share/model-json';
-import type { ExportHost } from '../io/exports';
-import { importModelFile, importModelText, type ChangeHost } from '../io/openExperiment';
-import type { App } from '../shell/app';
+import { sizeText, type ExportHost } from '../io/exports';
+import { importModelFile, importModelText, type OpenHost } from '../io/openExperiment';
 import { download, fileStem } from '../io/videoExport';
-
-function sizeText(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-}
+import type { HistoryRecorder } from './historyRecorder';
+import type { TimelineWiring } from './timelineWiring';
 
 /**
  * Downloads the network as a model file with its history: the weights and optimiser state read back
@@ -22,7 +18,7 @@ function sizeText(bytes: number): string {
  * moments up to them.
  */
 export async function exportModelWithHistory(
-  app: ExportHost & Pick<App, 'recorder'>,
+  app: ExportHost & { readonly recorder: Pick<HistoryRecorder, 'history'> },
 ): Promise<string | null> {
   const topic = 'export';
   const spec = app.spec;
@@ -71,7 +67,10 @@ export async function exportModelWithHistory(
   return json;
 }
 
-type ImportHost = ChangeHost & Pick<App, 'timeline' | 'notice'>;
+/** What importing a model with its history needs: what opening one needs, and the timeline. */
+export interface ImportHost extends OpenHost {
+  readonly timeline: Pick<TimelineWiring, 'adopt'>;
+}
 
 /** After a model file was imported: its history, if any, becomes the timeline. */
 function adoptHistory(app: ImportHost, text: string): void {

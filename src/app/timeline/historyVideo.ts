@@ -8,13 +8,20 @@ import { widths } from '../../engine/spec';
 import { messageOf } from '../../share/errors';
 import type { HistoryVideoMode } from '../../ui/timeline';
 import type { ExportHost } from '../io/exports';
-import type { App } from '../shell/app';
 import { VideoExport, download, fileStem, videoSize } from '../io/videoExport';
+import type { HistoryRecorder } from './historyRecorder';
+import type { TimelineScrub } from './timelineScrub';
+import type { TimelineWiring } from './timelineWiring';
 
 /** Seconds of a slider sweep in a sweeping video: the moments visited are the length over this. */
 const SWEEP_SECONDS = 2;
 
-type VideoHost = ExportHost & Pick<App, 'recorder' | 'timeline' | 'scrub'>;
+/** What filming the history needs: what exporting needs, and the history, its timeline and scrubbing. */
+export interface VideoHost extends ExportHost {
+  readonly recorder: Pick<HistoryRecorder, 'history'>;
+  readonly timeline: Pick<TimelineWiring, 'video' | 'seek' | 'goLive' | 'playback'>;
+  readonly scrub: Pick<TimelineScrub, 'seek' | 'index'>;
+}
 
 export async function recordHistoryVideo(app: VideoHost, mode: HistoryVideoMode): Promise<Blob | null> {
   const topic = 'export';
@@ -48,8 +55,7 @@ export async function recordHistoryVideo(app: VideoHost, mode: HistoryVideoMode)
       renderer.setPixelRatio(1);
       renderer.setSize(width, height, false);
       canvas.classList.add('recording');
-      s.animate = false;
-      app.store.emit('animation');
+      app.dispatch({ type: 'setPlayback', animate: false });
       app.panel.setRecording(true);
       app.timeline.playback.stop();
       // Training pauses while a past moment is shown; the clock starts with the first frame.
@@ -67,9 +73,7 @@ export async function recordHistoryVideo(app: VideoHost, mode: HistoryVideoMode)
       app.recording = null;
       canvas.classList.remove('recording');
       renderer.setPixelRatio(before.ratio);
-      s.animate = before.animate;
-      s.position = before.position;
-      app.store.emit('animation', 'position');
+      app.dispatch({ type: 'setPlayback', animate: before.animate, position: before.position });
       app.panel.setRecording(false);
       // Back to what was on screen before: live (training plays again if it did), or the moment shown.
       if (before.index === null) void app.timeline.goLive();

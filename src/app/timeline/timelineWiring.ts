@@ -9,7 +9,14 @@ import { stepsPerEpoch } from '../../engine/permutation';
 import type { ModelMoment } from '../../share/model-json';
 import { bindTimelineKeys } from '../../ui/keyboard';
 import { TimelineBar, type HistoryVideoMode, type TimelineView } from '../../ui/timeline';
-import type { App } from '../shell/app';
+import type { StoryMode } from '../../story/storyMode';
+import type { LossChart } from '../../ui/lossChart';
+import type { Views } from '../../view/views';
+import type { DataState } from '../runtime/runtime';
+import type { Trainer, TrainerState } from '../runtime/trainer';
+import type { Command } from '../state/commands';
+import type { Settings } from '../state/settings';
+import type { HistoryRecorder } from './historyRecorder';
 import type { HistoryEntry } from '../../history/history';
 import { DEFAULT_TARGET_ACCURACY, timelineMarks } from './timelineMarks';
 import { TimelinePlayback } from './timelinePlayback';
@@ -17,24 +24,25 @@ import { TimelineScrub } from './timelineScrub';
 import { GpuTrainer } from '../runtime/trainer';
 
 /** What the timeline needs of the app. */
-export type TimelineHost = Pick<
-  App,
-  | 'chart'
-  | 'data'
-  | 'dispatch'
-  | 'divergedAt'
-  | 'dom'
-  | 'layers'
-  | 'loadState'
-  | 'loop'
-  | 'queue'
-  | 'recorder'
-  | 'select'
-  | 'settings'
-  | 'stories'
-  | 'trainer'
-  | 'views'
->;
+export interface TimelineHost {
+  readonly settings: Readonly<Settings>;
+  readonly trainer: Trainer | null;
+  readonly data: DataState | null;
+  /** Dense layers (the slider's range). */
+  readonly layers: number;
+  readonly divergedAt: number | null;
+  readonly recorder: HistoryRecorder;
+  readonly stories: Pick<StoryMode, 'run'>;
+  readonly chart: Pick<LossChart, 'onSeek' | 'setCursor'>;
+  readonly views: Pick<Views, 'setParams' | 'selected'>;
+  readonly loop: { dirty: boolean };
+  readonly dom: { readonly timeline?: HTMLElement };
+  dispatch(c: Command): void;
+  queue(task: () => Promise<void> | void): Promise<void>;
+  loadState(state: TrainerState): void;
+  /** Follows point `index` through every layer. */
+  select(index: number): void;
+}
 
 /** A video of the history under way: the moment and the slider follow its clock. */
 export interface HistoryVideoClock {
@@ -226,7 +234,11 @@ export class TimelineWiring {
         // Each of `sweeps` moments, evenly spaced in the timeline's time, gets a sweep of the slider.
         const k = Math.min(video.sweeps - 1, Math.floor(f * video.sweeps));
         index = TimelinePlayback.indexAt(k / Math.max(1, video.sweeps - 1), steps, this.scale);
-        this.app.settings.position = (f * video.sweeps - k) * Math.max(1, this.app.layers);
+        this.app.dispatch({
+          type: 'slide',
+          t: (f * video.sweeps - k) * Math.max(1, this.app.layers),
+          silent: true,
+        });
       } else index = TimelinePlayback.indexAt(f, steps, this.scale);
       if (index >= 0 && index !== this.scrub.index) this.scrub.seek(index);
     } else if (this.playback.playing) {
