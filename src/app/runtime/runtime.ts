@@ -26,6 +26,7 @@ import {
   split,
   type Settings,
 } from '../state/settings';
+import type { Command } from '../state/commands';
 import { GpuTrainer, WorkerTrainer, type Trainer } from './trainer';
 
 export interface DataState {
@@ -38,7 +39,9 @@ export interface DataState {
 
 /** What the runtime needs of the app. */
 export interface RuntimeHost {
-  readonly settings: Settings;
+  readonly settings: Readonly<Settings>;
+  /** The door for the settings a rebuild adjusts (the slider's range, a grid the device cannot hold). */
+  dispatch(c: Command): void;
   readonly device: GPUDevice | null;
   readonly views: Views;
   /** The device's buffer limits (or a test's override); null on the CPU path. */
@@ -141,7 +144,7 @@ export class Runtime {
     if (trainer instanceof GpuTrainer) await trainer.tuneKernel().catch(() => {});
     this.trainer = trainer;
     this.spec = spec;
-    s.position = Math.min(s.position, spec.layers.length);
+    this.host.dispatch({ type: 'setPosition', t: Math.min(s.position, spec.layers.length) });
     await this.rebuildViews();
     // The worker starts from the same initial weights; show them right away.
     if (!device) this.host.views.setParams(trainer.params);
@@ -171,7 +174,7 @@ export class Runtime {
       if (fits < gridSize) {
         this.host.clamped(`grid density ${gridSize} is lowered to ${fits}`);
         gridSize = fits;
-        s.gridSize = fits;
+        this.host.dispatch({ type: 'fitGrid', gridSize: fits });
       }
       const most = maxTransformPoints(spec, limits);
       if (most < maxPoints) {

@@ -62,6 +62,8 @@ export type Command =
   | { type: 'setGrid'; gridSize: number; maxPoints?: number }
   /** The speed probe's pace (until a person sets the speed). */
   | { type: 'probedPace'; stepsPerFrame: number }
+  /** The device cannot hold the grid asked for: the largest that fits (said after the rebuild). */
+  | { type: 'fitGrid'; gridSize: number }
   /** The speed probe found drawing too slow: a coarser grid. */
   | { type: 'lowerGrid'; gridSize: number }
   /** The run moved on or its status changed (step, epoch, speeds; playing, diverged, busy; a new network). */
@@ -190,6 +192,9 @@ export function reduce(s: Settings, c: Command, layers: number): Reduced {
     case 'probedPace':
       s.stepsPerFrame = c.stepsPerFrame;
       return { topics: ['pace'], effect: 'none' };
+    case 'fitGrid':
+      s.gridSize = c.gridSize;
+      return { topics: ['settings'], effect: 'none' };
     case 'lowerGrid':
       s.gridSize = c.gridSize;
       return { topics: ['settings'], effect: 'newViews' };
