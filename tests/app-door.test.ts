@@ -1,7 +1,7 @@
 /**
  * The app's one door, kept by reading the source: helpers declare the narrow host they need (no
- * `Pick<App, …>`), the settings are written only by the commands (src/app/state/commands.ts) and the
- * store's topics are emitted only by `App.dispatch`. lil-gui's own bindings in ui/gui.ts write the settings
+ * `Pick<App, …>`), the settings and the run's status are written only by the commands
+ * (src/app/state/commands.ts) and the store's topics are emitted only by `App.dispatch`. lil-gui's own bindings in ui/gui.ts write the settings
  * object they are given and then dispatch the change; nothing else does.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -35,6 +35,13 @@ export function settingsWrites(text: string): string[] {
   return text.split('\n').filter((line) => write.test(line) && !/^\s*(\*|\/\/)/.test(line));
 }
 
+/** Lines that write the run's status (runStatus.ts) on the app or a host. */
+export function statusWrites(text: string): string[] {
+  const write =
+    /\b(?:app|this|host)\.(?:divergedAt|deviceLost|recoveries|recording|lastError|lastLink|lastExport)\s*(?:=(?!=)|\+\+|--)/;
+  return text.split('\n').filter((line) => write.test(line) && !/^\s*(\*|\/\/)/.test(line));
+}
+
 /** Lines that emit a store topic. */
 export function topicEmits(text: string): string[] {
   return text.split('\n').filter((line) => /\.emit\(/.test(line) && !/^\s*(\*|\/\/)/.test(line));
@@ -54,6 +61,9 @@ describe('the one door', () => {
     expect(settingsWrites('  const s = app.settings;\n  if (s.playing === true) go();')).toHaveLength(0);
     expect(settingsWrites('  const lr = app.settings.learningRate;')).toHaveLength(0);
     expect(topicEmits("  app.store.emit('playing');")).toHaveLength(1);
+    expect(statusWrites('  app.divergedAt = step;')).toHaveLength(1);
+    expect(statusWrites('  app.recoveries++;')).toHaveLength(1);
+    expect(statusWrites('  if (app.divergedAt === null) go();')).toHaveLength(0);
   });
 
   it('has no helper typed as a Pick of the app', () => {
@@ -65,6 +75,11 @@ describe('the one door', () => {
     const found = shell
       .filter((s) => !['app/state/commands.ts', 'app/state/settings.ts', 'ui/gui.ts'].includes(s.path))
       .flatMap((s) => settingsWrites(s.text).map((l) => `${s.path}: ${l.trim()}`));
+    expect(found).toEqual([]);
+  });
+
+  it("changes the run's status only in the commands", () => {
+    const found = shell.flatMap((s) => statusWrites(s.text).map((l) => `${s.path}: ${l.trim()}`));
     expect(found).toEqual([]);
   });
 

@@ -21,8 +21,6 @@ function host(over: Partial<ExportHost> = {}) {
     notice,
     panel: { setRecording: () => {} },
     progress: { show: () => {}, hide: () => {} },
-    lastLink: null,
-    lastExport: null,
     recording: null,
     experiment: () => null,
     view: () => ({}) as ReturnType<ExportHost['view']>,
@@ -36,9 +34,9 @@ function host(over: Partial<ExportHost> = {}) {
 
 describe('share and export', () => {
   it('will not put a CSV in a link', async () => {
-    const { h, notice } = host({ csvName: 'points' });
+    const { h, notice, door } = host({ csvName: 'points' });
     expect(await copyLink(h)).toBeNull();
-    expect(h.lastLink).toBeNull();
+    expect(door.run.lastLink).toBeNull();
     expect(notice.shown).toEqual([
       expect.objectContaining({
         kind: 'error',
@@ -54,9 +52,9 @@ describe('share and export', () => {
   });
 
   it('waits for a rebuild before taking a picture', async () => {
-    const { h, notice } = host({ isBusy: true });
+    const { h, notice, door } = host({ isBusy: true });
     expect(await exportPng(h)).toBeNull();
-    expect(h.lastExport).toBeNull();
+    expect(door.run.lastExport).toBeNull();
     expect(notice.shown).toEqual([
       expect.objectContaining({ kind: 'info', text: 'The view is being rebuilt: try again in a moment.' }),
     ]);

@@ -32,9 +32,12 @@ function host() {
     device: null,
     adapter: 'fake',
     views: {} as RecoveryHost['views'],
-    divergedAt: null,
-    deviceLost: false,
-    recoveries: 0,
+    get divergedAt() {
+      return door.run.divergedAt;
+    },
+    get deviceLost() {
+      return door.run.deviceLost;
+    },
     disposed: false,
     dispatch: (c) => {
       door.dispatch(c);

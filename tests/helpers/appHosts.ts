@@ -4,6 +4,7 @@
  * `reduce`, as they do in the app.
  */
 import { reduce, type Command } from '../../src/app/state/commands';
+import { defaultRunStatus, type RunStatus } from '../../src/app/state/runStatus';
 import { freshSettings, type Settings } from '../../src/app/state/settings';
 
 type Action = { label: string; run: () => void };
@@ -22,17 +23,20 @@ export function fakeNotice() {
 /** Settings and a dispatch that applies commands through `reduce`, recording them. */
 export function fakeDoor(layers = 3): {
   settings: Settings;
+  run: RunStatus;
   commands: Command[];
   dispatch: (c: Command) => void;
 } {
   const settings = freshSettings(true);
+  const run = defaultRunStatus();
   const commands: Command[] = [];
   return {
     settings,
+    run,
     commands,
     dispatch: (c) => {
       commands.push(c);
-      reduce(settings, c, layers);
+      reduce(settings, c, layers, run);
     },
   };
 }

@@ -14,25 +14,11 @@ import type { ProgressBar } from '../../ui/progress';
 import type { Views } from '../../view/views';
 import type { TrainerState } from '../runtime/trainer';
 import type { Command } from '../state/commands';
+import type { Recording } from '../state/runStatus';
 import type { Settings } from '../state/settings';
+
+export type { ExportRecord, Recording } from '../state/runStatus';
 import { VideoExport, canvasPng, download, fileStem, videoSize } from './videoExport';
-
-/** While a video records: the canvas's fixed size and what is filmed. */
-export interface Recording {
-  width: number;
-  height: number;
-  what: 'training' | 'interpolation';
-  startedAt: number;
-  seconds: number;
-}
-
-/** The last file offered for download. */
-export interface ExportRecord {
-  kind: 'png' | 'webm' | 'json';
-  name: string;
-  type: string;
-  bytes: number;
-}
 
 /** What sharing and exporting need of the app. */
 export interface ExportHost {
@@ -49,11 +35,8 @@ export interface ExportHost {
   readonly notice: Pick<Notice, 'info' | 'error' | 'success'>;
   readonly panel: Pick<ControlPanel, 'setRecording'>;
   readonly progress: Pick<ProgressBar, 'show' | 'hide'>;
-  /** The last link made and the last file offered (for tests and the curious). */
-  lastLink: string | null;
-  lastExport: ExportRecord | null;
   /** Set while a video records. */
-  recording: Recording | null;
+  readonly recording: Recording | null;
   experiment(): Experiment | null;
   view(): ViewSettings;
   /** Draws the main view now (a picture is taken right after). */
@@ -115,7 +98,7 @@ export async function copyLink(app: ExportHost): Promise<string | null> {
     app.notice.error(`The link cannot be made: ${messageOf(e)}.`, { topic });
     return null;
   }
-  app.lastLink = url;
+  app.dispatch({ type: 'linked', url });
   const what = `${url.length} characters${weights ? ', with the trained weights' : ''}`;
   try {
     await navigator.clipboard.writeText(url);
@@ -139,7 +122,7 @@ export async function exportPng(app: ExportHost): Promise<Blob | null> {
   try {
     const blob = await canvasPng(app.dom.mainCanvas, () => app.renderNow());
     const name = `${stem(app)}.png`;
-    app.lastExport = { kind: 'png', name, type: blob.type, bytes: blob.size };
+    app.dispatch({ type: 'exported', file: { kind: 'png', name, type: blob.type, bytes: blob.size } });
     download(blob, name);
     app.notice.success(`Saved ${name} (${sizeText(blob.size)}).`, { topic });
     return blob;
@@ -173,7 +156,10 @@ export async function recordVideo(app: ExportHost): Promise<Blob | null> {
   const cancel = () => video?.cancel();
   video = new VideoExport(canvas, seconds, {
     begin: () => {
-      app.recording = { width, height, what, startedAt: performance.now(), seconds };
+      app.dispatch({
+        type: 'setRecording',
+        recording: { width, height, what, startedAt: performance.now(), seconds },
+      });
       renderer.setPixelRatio(1);
       renderer.setSize(width, height, false);
       canvas.classList.add('recording');
@@ -186,7 +172,7 @@ export async function recordVideo(app: ExportHost): Promise<Blob | null> {
     },
     progress: (fraction) => app.progress.show(label, fraction, cancel),
     end: () => {
-      app.recording = null;
+      app.dispatch({ type: 'setRecording', recording: null });
       canvas.classList.remove('recording');
       app.views.main.setPixelRatio(before.ratio);
       app.dispatch({
@@ -202,7 +188,7 @@ export async function recordVideo(app: ExportHost): Promise<Blob | null> {
   try {
     const blob = await video.run();
     app.progress.show('Video ready:', 1);
-    app.lastExport = { kind: 'webm', name, type: blob.type, bytes: blob.size };
+    app.dispatch({ type: 'exported', file: { kind: 'webm', name, type: blob.type, bytes: blob.size } });
     download(blob, name);
     app.notice.success(`Saved ${name}: ${seconds} s at ${width} × ${height} (${sizeText(blob.size)}).`, {
       topic,

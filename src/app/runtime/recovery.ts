@@ -29,10 +29,9 @@ export interface RecoveryHost {
   adapter: string;
   views: Views;
   /** The step training diverged at, while that is not dealt with; else null. */
-  divergedAt: number | null;
-  /** True from a lost device until its replacement runs; devices replaced so far. */
-  deviceLost: boolean;
-  recoveries: number;
+  readonly divergedAt: number | null;
+  /** True from a lost device until its replacement runs. */
+  readonly deviceLost: boolean;
   readonly disposed: boolean;
   dispatch(c: Command): void;
   queue(task: () => Promise<void> | void): Promise<void>;
@@ -44,7 +43,7 @@ export interface RecoveryHost {
 
 /** Training diverged at `step`: pause and offer a way on. */
 export function diverged(app: RecoveryHost, step: number): void {
-  app.divergedAt = step;
+  app.dispatch({ type: 'setDiverged', step });
   app.snapshots.discardFrom(step);
   app.dispatch({ type: 'setPlaying', playing: false });
   const lr = app.settings.learningRate;
@@ -83,7 +82,7 @@ export function continueAfterDivergence(app: RecoveryHost): void {
   else trainer.clearDivergence(kept);
   const from = snapshot ? snapshot.step : kept;
   app.chart.truncate(from);
-  app.divergedAt = null;
+  app.dispatch({ type: 'setDiverged', step: null });
   app.restored();
   app.notice.info(
     `Learning rate lowered to ${formatRate(s.learningRate)}; training goes on from step ${from}` +
@@ -119,7 +118,7 @@ export function watchDevice(app: RecoveryHost, device: GPUDevice): void {
  * and go on from the last snapshot of weights and optimiser state.
  */
 async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promise<void> {
-  app.deviceLost = true;
+  app.dispatch({ type: 'setDeviceLost', lost: true });
   // The snapshot and the network it belongs to, as they were when the device went.
   const snapshot = app.snapshots.latest;
   const snapshotKey = app.snapshots.key;
@@ -166,8 +165,7 @@ async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promis
       app.chart.truncate(snapshot.step);
       app.restored();
     } else app.chart.clear();
-    app.deviceLost = false;
-    app.recoveries++;
+    app.dispatch({ type: 'setDeviceLost', lost: false });
     const from = fits ? `step ${snapshot.step}, the last snapshot of the weights and optimiser state` : null;
     let words: string;
     if (divergedAt !== null && fits) {

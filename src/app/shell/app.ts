@@ -16,7 +16,7 @@ import type { Notice } from '../../ui/notice';
 import { StatusLine } from '../../ui/status';
 import { formatRate } from '../../ui/trainingBar';
 import type { Views } from '../../view/views';
-import { copyLink, exportPng, recordVideo, type ExportRecord, type Recording } from '../io/exports';
+import { copyLink, exportPng, recordVideo } from '../io/exports';
 import { LinkSource } from '../io/linkSource';
 import { startFresh, uploadCsv } from '../io/openExperiment';
 import type { HashSync, Saver, Shareable } from '../io/persistence';
@@ -27,6 +27,7 @@ import { Snapshots, specKey } from '../runtime/snapshots';
 import type { Trainer, TrainerState } from '../runtime/trainer';
 import { reduce, storyLeavingReason, type Command, type Effect } from '../state/commands';
 import { freshSettings, optimizerSpec, settingsFromPreset, type Settings } from '../state/settings';
+import { defaultRunStatus, type AppState, type Recording, type RunStatus } from '../state/runStatus';
 import { Store } from '../state/store';
 import { exportModelWithHistory, importModelFileWithHistory } from '../timeline/historyFiles';
 import { HistoryRecorder } from '../timeline/historyRecorder';
@@ -62,8 +63,10 @@ export interface AppDom {
 }
 
 export class App implements Shareable {
-  readonly store: Store<Settings>;
+  readonly store: Store<AppState>;
   readonly settings: Settings;
+  /** The run's status (runStatus.ts): changed by commands, read through the getters below. */
+  readonly run: RunStatus = defaultRunStatus();
   readonly dom: AppDom;
   readonly notice: Notice;
   readonly controls: Controls;
@@ -86,21 +89,8 @@ export class App implements Shareable {
   views: Views;
   device: GPUDevice | null;
   adapter: string;
-  // The run's status.
-  /** Set when something failed; shown in the banner. */
-  lastError: string | null = null;
-  /** Set while a video records. */
-  recording: Recording | null = null;
-  /** The step training diverged at, while that is not dealt with; else null. */
-  divergedAt: number | null = null;
-  /** True from a lost device until its replacement runs; devices replaced so far. */
-  deviceLost = false;
-  recoveries = 0;
   /** Grows whenever new weights arrive (for the saved state). */
   weightsVersion = 0;
-  /** The last link made, and the last file offered for download (for tests and the curious). */
-  lastLink: string | null = null;
-  lastExport: ExportRecord | null = null;
   /** Set once the app is torn down. */
   disposed = false;
   /** The pace follows the speed probe until a person sets the speed. */
@@ -124,7 +114,7 @@ export class App implements Shareable {
     this.rebuilds = new RebuildQueue({
       notice,
       succeeded: () => {
-        this.lastError = null;
+        this.dispatch({ type: 'setError', message: null });
         this.frameFailed = false;
       },
       failed: (e) => this.fail(e),
@@ -132,7 +122,7 @@ export class App implements Shareable {
         this.dispatch({ type: 'runChanged', topics: ['settings', 'playing', 'pace', 'progress'] }),
     });
     this.settings = freshSettings(device !== null);
-    this.store = new Store(this.settings);
+    this.store = new Store<AppState>({ settings: this.settings, run: this.run });
     this.controls = new Controls(
       dom,
       this,
@@ -163,6 +153,20 @@ export class App implements Shareable {
     this.recorder.onError = (e) => {
       if (this.trainer) this.trainerError(this.trainer, e);
     };
+  }
+
+  // The run's status, read (changed only by commands).
+  get divergedAt(): number | null {
+    return this.run.divergedAt;
+  }
+  get deviceLost(): boolean {
+    return this.run.deviceLost;
+  }
+  get recording(): Recording | null {
+    return this.run.recording;
+  }
+  get lastError(): string | null {
+    return this.run.lastError;
   }
 
   get panel() {
@@ -218,7 +222,7 @@ export class App implements Shareable {
    * piece of work left; the work is done, the story left if the network changed, the topics emitted.
    */
   dispatch(c: Command): void {
-    const { topics, effect } = reduce(this.settings, c, this.layers);
+    const { topics, effect } = reduce(this.settings, c, this.layers, this.run);
     this.apply(effect, c);
     if (c.type === 'setSpeed') this.pacedByProbe = false;
     const why = storyLeavingReason(c);
@@ -318,7 +322,7 @@ export class App implements Shareable {
 
   fail(e: unknown, topic = 'error'): void {
     const message = messageOf(e);
-    this.lastError = message;
+    this.dispatch({ type: 'setError', message });
     this.notice.error(message, { topic });
     console.error(e);
   }
@@ -424,7 +428,7 @@ export class App implements Shareable {
     this.recorder.clear();
     this.timeline.reset();
     this.gridProbe = true;
-    this.divergedAt = null;
+    this.dispatch({ type: 'setDiverged', step: null });
     this.notice.clear('divergence');
     if (!options.keepChart) this.chart.clear();
     this.speed.reset();

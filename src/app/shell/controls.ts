@@ -12,6 +12,7 @@ import { StoryPanel } from '../../ui/storyPanel';
 import { TrainingBar } from '../../ui/trainingBar';
 import type { Stats } from '../../engine/types';
 import type { Command } from '../state/commands';
+import type { AppState } from '../state/runStatus';
 import type { Settings } from '../state/settings';
 import type { Store } from '../state/store';
 
@@ -28,7 +29,7 @@ export interface ControlsDom {
 export interface ControlsHost {
   /** The panel's controls write into these (lil-gui binds to the object) and then dispatch the change. */
   readonly settings: Settings;
-  readonly store: Pick<Store<Settings>, 'subscribe'>;
+  readonly store: Pick<Store<AppState>, 'subscribe'>;
   readonly stories: Pick<StoryMode, 'trainOn' | 'view'>;
   readonly divergedAt: number | null;
   readonly trainer: { readonly step: number; readonly stats: Pick<Stats, 'epoch'> | null } | null;

@@ -4,6 +4,7 @@
  * `reduce` applies the part that is only settings (pure, DOM-free), names the topics it touched and the one
  * piece of work left for the app (a rebuild, the trainer). Nothing else writes the settings or emits a topic.
  */
+import { defaultRunStatus, type ExportRecord, type Recording, type RunStatus } from './runStatus';
 import { MAX_STEPS_PER_FRAME, MIN_STEPS_PER_FRAME, type HiddenLayer, type Settings } from './settings';
 import type { Topic } from './store';
 
@@ -66,6 +67,17 @@ export type Command =
   | { type: 'fitGrid'; gridSize: number }
   /** The speed probe found drawing too slow: a coarser grid. */
   | { type: 'lowerGrid'; gridSize: number }
+  /** Training diverged at `step` (null: dealt with, by going on or by new weights). */
+  | { type: 'setDiverged'; step: number | null }
+  /** The device was lost (true) or its replacement runs (false). */
+  | { type: 'setDeviceLost'; lost: boolean }
+  /** A video starts (null: it ended). */
+  | { type: 'setRecording'; recording: Recording | null }
+  /** A failure to show (null: the last rebuild worked). */
+  | { type: 'setError'; message: string | null }
+  /** A link was made, or a file offered for download. */
+  | { type: 'linked'; url: string }
+  | { type: 'exported'; file: ExportRecord }
   /** The run moved on or its status changed (step, epoch, speeds; playing, diverged, busy; a new network). */
   | { type: 'runChanged'; topics: Topic[] };
 
@@ -110,10 +122,15 @@ export interface Reduced {
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
 /**
- * Applies a command's settings part in place. `layers` is the number of dense layers (the slider runs from
+ * Applies a command's part in the state (the settings, the run's status) in place. `layers` is the number of dense layers (the slider runs from
  * 0 to it). Bad numbers (NaN, out of range) are clamped or ignored, never stored.
  */
-export function reduce(s: Settings, c: Command, layers: number): Reduced {
+export function reduce(
+  s: Settings,
+  c: Command,
+  layers: number,
+  run: RunStatus = defaultRunStatus(),
+): Reduced {
   switch (c.type) {
     case 'togglePlay':
       s.playing = !s.playing;
@@ -198,6 +215,25 @@ export function reduce(s: Settings, c: Command, layers: number): Reduced {
     case 'lowerGrid':
       s.gridSize = c.gridSize;
       return { topics: ['settings'], effect: 'newViews' };
+    case 'setDiverged':
+      run.divergedAt = c.step;
+      return { topics: ['playing'], effect: 'none' };
+    case 'setDeviceLost':
+      if (!c.lost && run.deviceLost) run.recoveries++;
+      run.deviceLost = c.lost;
+      return { topics: ['playing'], effect: 'none' };
+    case 'setRecording':
+      run.recording = c.recording;
+      return { topics: [], effect: 'none' };
+    case 'setError':
+      run.lastError = c.message;
+      return { topics: [], effect: 'none' };
+    case 'linked':
+      run.lastLink = c.url;
+      return { topics: [], effect: 'none' };
+    case 'exported':
+      run.lastExport = c.file;
+      return { topics: [], effect: 'none' };
     case 'runChanged':
       return { topics: c.topics, effect: 'none' };
   }

@@ -56,7 +56,7 @@ export async function exportModelWithHistory(
     return null;
   }
   const blob = new Blob([json], { type: 'application/json' });
-  app.lastExport = { kind: 'json', name, type: blob.type, bytes: blob.size };
+  app.dispatch({ type: 'exported', file: { kind: 'json', name, type: blob.type, bytes: blob.size } });
   download(blob, name);
   const thinned = kept.length < history.length ? ` (thinned from ${history.length} to fit the file)` : '';
   app.notice.success(

@@ -51,7 +51,10 @@ export async function recordHistoryVideo(app: VideoHost, mode: HistoryVideoMode)
   const cancel = () => video?.cancel();
   video = new VideoExport(canvas, seconds, {
     begin: () => {
-      app.recording = { width, height, what: 'training', startedAt: performance.now(), seconds };
+      app.dispatch({
+        type: 'setRecording',
+        recording: { width, height, what: 'training', startedAt: performance.now(), seconds },
+      });
       renderer.setPixelRatio(1);
       renderer.setSize(width, height, false);
       canvas.classList.add('recording');
@@ -70,7 +73,7 @@ export async function recordHistoryVideo(app: VideoHost, mode: HistoryVideoMode)
     progress: (fraction) => app.progress.show(label, fraction, cancel),
     end: () => {
       app.timeline.video = null;
-      app.recording = null;
+      app.dispatch({ type: 'setRecording', recording: null });
       canvas.classList.remove('recording');
       renderer.setPixelRatio(before.ratio);
       app.dispatch({ type: 'setPlayback', animate: before.animate, position: before.position });
@@ -84,7 +87,7 @@ export async function recordHistoryVideo(app: VideoHost, mode: HistoryVideoMode)
   try {
     const blob = await video.run();
     app.progress.show('Video ready:', 1);
-    app.lastExport = { kind: 'webm', name, type: blob.type, bytes: blob.size };
+    app.dispatch({ type: 'exported', file: { kind: 'webm', name, type: blob.type, bytes: blob.size } });
     download(blob, name);
     app.notice.success(
       `Saved ${name}: the history from step 0 to ${last} in ${seconds} s at ${width} × ${height}.`,
