@@ -110,4 +110,15 @@ describe('import structure', () => {
       for (const dep of deps) expect(`${from} → ${relative(SRC, dep)}`).not.toMatch(/→ (app|ui|view)\//);
     }
   });
+  it('keeps the panels on the state alone, and the shell imported only by main and the test hook', () => {
+    for (const [file, deps] of graph) {
+      const from = relative(SRC, file);
+      for (const dep of deps.map((d) => relative(SRC, d))) {
+        if (from.startsWith('ui/')) expect(`${from} → ${dep}`).not.toMatch(/→ app\/(?!state\/)/);
+        if (dep.startsWith('app/shell/') && !/^(main\.ts|app\/shell\/|app\/testing\/)/.test(from)) {
+          expect.fail(`${from} imports the shell (${dep})`);
+        }
+      }
+    }
+  });
 });
