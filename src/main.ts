@@ -2,11 +2,11 @@
  * Wiring: find WebGPU (or fall back), read the link or the saved experiment, create the views and the
  * app, keep the address and the saved state up to date, start the frame loop.
  */
-import { openLink, startFresh, startFrom } from './app/changes';
-import { App } from './app/controller';
-import { installErrorHandlers } from './app/faults';
-import { fallbackMessage, requestGpu, watchDevices } from './app/gpu';
-import { HashSync, Saver, localStore, readStart, timeAgo } from './app/persistence';
+import { openLink, startFresh, startFrom } from './app/io/openExperiment';
+import { App } from './app/shell/app';
+import { installErrorHandlers } from './app/shell/faults';
+import { fallbackMessage, requestGpu, watchDevices } from './app/runtime/gpu';
+import { HashSync, Saver, localStore, readStart, timeAgo } from './app/io/persistence';
 import { Notice } from './ui/notice';
 import { bindKeyboard } from './ui/keyboard';
 import { bindPanelToggle } from './ui/panelToggle';
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   installErrorHandlers(notice);
   // The browser tests open the page with `?test`: only then are GPU buffers counted and the hook installed.
   const testing = new URLSearchParams(location.search).has('test');
-  if (testing) watchDevices((await import('./app/bufferCounter')).countBuffers);
+  if (testing) watchDevices((await import('./app/testing/bufferCounter')).countBuffers);
   const gpu = await requestGpu();
   if (!gpu.device) notice.info(fallbackMessage(gpu.why), { topic: 'backend' });
   const device = gpu.device;
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   byId('reset-camera').addEventListener('click', () => app.dispatch({ type: 'resetCamera' }));
   bindKeyboard((c) => app.dispatch(c));
   bindPanelToggle(byId('panel-toggle'), byId('side'));
-  if (testing) (await import('./app/debug')).installDebugHook(app);
+  if (testing) (await import('./app/testing/testHook')).installDebugHook(app);
   await startFrom(app, plan);
   if (plan.source === 'saved' && !notice.latest) {
     notice.info(`Restored your last experiment (saved ${timeAgo(plan.savedAt ?? Date.now())}).`, {
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   app.saver = saver;
 
   const loop = (now: number): void => {
-    if (!app.manualFrames) app.frame(now);
+    if (!app.loop.held) app.frame(now);
     requestAnimationFrame(loop);
   };
   requestAnimationFrame(loop);

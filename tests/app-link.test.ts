@@ -21,7 +21,7 @@ import {
   settingsForModel,
   settingsFromShared,
   viewOf,
-} from '../src/app/experimentLink';
+} from '../src/app/io/experimentLink';
 import {
   floatsPerVertex,
   gridVertices,
@@ -30,8 +30,8 @@ import {
   maxSamples,
   maxTransformPoints,
   scratchFloatsPerSample,
-} from '../src/app/limits';
-import { defaultSettings, networkSpec, settingsFromPreset } from '../src/app/settings';
+} from '../src/app/runtime/limits';
+import { defaultSettings, networkSpec, settingsFromPreset } from '../src/app/state/settings';
 
 /** A small sample of the experiment's data (its classes and inputs are what matter here). */
 function sampleOf(dataset: string, params: Record<string, number>, seed: number) {

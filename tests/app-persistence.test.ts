@@ -9,8 +9,8 @@ import { DEFAULT_EXPERIMENT } from '../src/experiment/experiment';
 import { STORAGE_KEY, saveExperiment, type StorageLike } from '../src/share/storage';
 import { experimentQuery } from '../src/share/url';
 import { DEFAULT_VIEW, type ViewSettings } from '../src/share/view';
-import { HashSync, Saver, readStart, timeAgo, type Shareable } from '../src/app/persistence';
-import { Snapshots } from '../src/app/snapshots';
+import { HashSync, Saver, readStart, timeAgo, type Shareable } from '../src/app/io/persistence';
+import { Snapshots } from '../src/app/runtime/snapshots';
 
 class MemoryStorage implements StorageLike {
   readonly items = new Map<string, string>();

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { History } from '../src/app/history';
+import { History } from '../src/history/history';
 import type { CliIo } from '../src/cli/cli-io';
 import { runTrain } from '../src/cli/train-command';
 import { importModel } from '../src/share/model-json';

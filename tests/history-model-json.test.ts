@@ -4,7 +4,7 @@
  * the spacing rule's shape, and a bad history is refused whole with the field at fault.
  */
 import { describe, expect, it } from 'vitest';
-import { History, type HistoryEntry } from '../src/app/history';
+import { History, type HistoryEntry } from '../src/history/history';
 import { buildSpec, paramLayout } from '../src/engine/spec';
 import { ShareError } from '../src/share/errors';
 import {

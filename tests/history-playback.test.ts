@@ -3,9 +3,10 @@
  * on the timeline (epochs, the target accuracy first reached, a divergence; epoch marks thinned to the width).
  */
 import { describe, expect, it } from 'vitest';
-import { History, type HistoryEntry } from '../src/app/history';
-import { thinMarks, timelineMarks } from '../src/app/timelineMarks';
-import { TimelinePlayback } from '../src/app/timelinePlayback';
+import { History, type HistoryEntry } from '../src/history/history';
+import { timelineMarks } from '../src/app/timeline/timelineMarks';
+import { thinMarks } from '../src/ui/timeline';
+import { TimelinePlayback } from '../src/app/timeline/timelinePlayback';
 
 function history(last: number): History {
   const h = new History();

@@ -7,9 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildSpec, defaultOptimizer } from '../src/engine/spec';
 import type { EngineConfig, Stats } from '../src/engine/types';
-import { History, type HistoryEntry } from '../src/app/history';
-import { HistoryRecorder } from '../src/app/timeline';
-import { GpuTrainer, type Trainer, type TrainerState } from '../src/app/trainer';
+import { History, type HistoryEntry } from '../src/history/history';
+import { HistoryRecorder } from '../src/app/timeline/historyRecorder';
+import { GpuTrainer, type Trainer, type TrainerState } from '../src/app/runtime/trainer';
 import { rings } from './helpers/data';
 import { gpuScope, openTestGpu } from './helpers/gpu';
 

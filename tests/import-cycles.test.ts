@@ -1,6 +1,6 @@
 /**
- * Imports go one way: no module of src/ reaches itself through runtime imports (`import type` and
- * `export type` do not count; they vanish when compiled). The shell's files stay small.
+ * Imports go one way: no module of src/ reaches itself, through runtime imports or type-only ones (`import
+ * type` vanishes when compiled, but a circle of types still ties the modules together for a reader).
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -16,18 +16,21 @@ function files(dir: string): string[] {
   });
 }
 
-/** Runtime imports of one file, resolved to files under src/ (packages and raw WGSL are left out). */
-export function runtimeImports(path: string, text: string): string[] {
+/**
+ * Imports of one file, resolved to files under src/ (packages and raw WGSL are left out): static imports
+ * and re-exports, dynamic imports, and (unless `runtimeOnly`) `import type` and inline `import('…')` types.
+ */
+export function moduleImports(path: string, text: string, runtimeOnly = false): string[] {
   const out: string[] = [];
-  // Static imports and re-exports, skipping `import type` / `export type`; dynamic imports count too.
   const re =
     /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
   for (const m of text.matchAll(re)) {
-    if (m[2]) continue;
+    if (runtimeOnly && m[2]) continue;
     const spec = m[3] ?? m[4];
     if (!spec || !spec.startsWith('.')) continue;
     // `import { type A, type B } from` is type-only as well.
-    if (m[0].includes('{') && /\{\s*(type\s+\w+\s*(as\s+\w+\s*)?,?\s*)+\}/.test(m[0])) continue;
+    const typeOnly = m[0].includes('{') && /\{\s*(type\s+\w+\s*(as\s+\w+\s*)?,?\s*)+\}/.test(m[0]);
+    if (runtimeOnly && typeOnly) continue;
     const base = resolve(dirname(path), spec.replace(/\?.*$/, ''));
     for (const candidate of [base, `${base}.ts`, join(base, 'index.ts')]) {
       try {
@@ -63,11 +66,23 @@ export function findCycles(graph: Map<string, string[]>): string[][] {
 }
 
 describe('import structure', () => {
-  const graph = new Map(files(SRC).map((f) => [f, runtimeImports(f, readFileSync(f, 'utf8'))]));
+  const graph = new Map(files(SRC).map((f) => [f, moduleImports(f, readFileSync(f, 'utf8'))]));
 
-  it('finds a planted cycle and ignores type-only imports', () => {
+  it('finds a planted cycle, type-only imports included', () => {
     const a = join(SRC, 'a.ts');
-    expect(runtimeImports(a, "import { x } from './b';\nimport type { Y } from './c';")).toEqual([]);
+    expect(moduleImports(a, "import { x } from './b';\nimport type { Y } from './c';")).toEqual([]);
+    const state = join(SRC, 'app/state/commands.ts');
+    const settings = join(SRC, 'app/state/settings.ts');
+    expect(moduleImports(state, "import type { Settings } from './settings';")).toEqual([settings]);
+    expect(moduleImports(state, "import { type Settings } from './settings';")).toEqual([settings]);
+    expect(moduleImports(state, "import type { Settings } from './settings';", true)).toEqual([]);
+    expect(moduleImports(state, "let s: import('./settings').Settings;")).toEqual([settings]);
+    // A type-only circle is a circle.
+    const typeCircle = new Map([
+      [state, moduleImports(state, "import type { Settings } from './settings';")],
+      [settings, moduleImports(settings, "import type { Command } from './commands';")],
+    ]);
+    expect(findCycles(typeCircle)).toEqual([[state, settings, state]]);
     const g = new Map([
       ['a', ['b']],
       ['b', ['c']],
@@ -75,12 +90,11 @@ describe('import structure', () => {
       ['d', ['a']],
     ]);
     expect(findCycles(g)).toEqual([['a', 'b', 'c', 'a']]);
-    expect(runtimeImports(join(SRC, 'main.ts'), "import { App } from './app/controller';")).toEqual([
-      join(SRC, 'app/controller.ts'),
+    expect(moduleImports(join(SRC, 'main.ts'), "import { App } from './app/shell/app';")).toEqual([
+      join(SRC, 'app/shell/app.ts'),
     ]);
-    expect(runtimeImports(join(SRC, 'main.ts'), "import type { App } from './app/controller';")).toEqual([]);
-    expect(runtimeImports(join(SRC, 'main.ts'), "const m = await import('./app/debug');")).toEqual([
-      join(SRC, 'app/debug.ts'),
+    expect(moduleImports(join(SRC, 'main.ts'), "const m = await import('./app/testing/testHook');")).toEqual([
+      join(SRC, 'app/testing/testHook.ts'),
     ]);
   });
 
@@ -94,6 +108,17 @@ describe('import structure', () => {
       const from = relative(SRC, file);
       if (!/^(engine|data|share|experiment)\//.test(from)) continue;
       for (const dep of deps) expect(`${from} → ${relative(SRC, dep)}`).not.toMatch(/→ (app|ui|view)\//);
+    }
+  });
+  it('keeps the panels on the state alone, and the shell imported only by main and the test hook', () => {
+    for (const [file, deps] of graph) {
+      const from = relative(SRC, file);
+      for (const dep of deps.map((d) => relative(SRC, d))) {
+        if (from.startsWith('ui/')) expect(`${from} → ${dep}`).not.toMatch(/→ app\/(?!state\/)/);
+        if (dep.startsWith('app/shell/') && !/^(main\.ts|app\/shell\/|app\/testing\/)/.test(from)) {
+          expect.fail(`${from} imports the shell (${dep})`);
+        }
+      }
     }
   });
 });

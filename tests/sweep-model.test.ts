@@ -1,10 +1,10 @@
 /**
- * The sweep view's model (src/app/sweepModel.ts): groups in the sweep's order, histograms on shared bins
+ * The sweep view's model (src/sweep/sweepModel.ts): groups in the sweep's order, histograms on shared bins
  * (accuracy 1 in the last bin, diverged members left out), at most 64 thumbnails spread over each group's
  * accuracies, colour positions, and the experiment that opens a member.
  */
 import { describe, expect, it } from 'vitest';
-import { binOf, memberExperiment, spreadPicks, sweepModel } from '../src/app/sweepModel';
+import { binOf, memberExperiment, spreadPicks, sweepModel } from '../src/sweep/sweepModel';
 import { DEFAULT_EXPERIMENT } from '../src/experiment/experiment';
 import type { SweepResult, SweepRow } from '../src/experiment/sweep';
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../src/data/registry';
 import { PRESETS } from '../src/data/presets';
 import { buildSpec } from '../src/engine/spec';
-import { describePosition, layerNames } from '../src/app/captions';
+import { layerNames } from '../src/app/runtime/layerNames';
+import { describePosition } from '../src/app/shell/captions';
 import {
   defaultSettings,
   effectiveLoss,
@@ -12,7 +13,7 @@ import {
   pointsOnDisplay,
   settingsFromPreset,
   split,
-} from '../src/app/settings';
+} from '../src/app/state/settings';
 import { DisplayPath } from '../src/view/math/displayPath';
 import { CLASS_COLORS, rgb, shade } from '../src/view/theme';
 

@@ -166,6 +166,47 @@ const MUTANTS = [
     test: 'tests/engine-coefficients.test.ts',
     gpu: true,
   },
+  // The app's helpers, against fake hosts
+  {
+    name: 'open-failure-keeps-new-settings',
+    why: 'a file or link whose rebuild fails leaves its settings in place instead of the previous ones',
+    file: 'src/app/io/openExperiment.ts',
+    find: "app.dispatch({ type: 'replaceSettings', settings: before.settings });",
+    replace: 'void before.settings;',
+    test: 'tests/app-open.test.ts',
+  },
+  {
+    name: 'divergence-chart-cut-at-divergence',
+    why: 'going on after a divergence cuts the chart at the divergence, not at the snapshot it returns to',
+    file: 'src/app/runtime/recovery.ts',
+    find: 'app.chart.truncate(from);',
+    replace: 'app.chart.truncate(at);',
+    test: 'tests/app-recovery.test.ts',
+  },
+  {
+    name: 'png-during-rebuild',
+    why: 'a picture is taken while the views are being rebuilt',
+    file: 'src/app/io/exports.ts',
+    find: 'if (app.isBusy || !app.trainer) {',
+    replace: 'if (!app.trainer) {',
+    test: 'tests/app-exports.test.ts',
+  },
+  {
+    name: 'probe-lowers-quick-grid',
+    why: 'the speed probe "lowers" a grid that is quick enough (a rebuild and a banner for nothing)',
+    file: 'src/app/shell/frameReport.ts',
+    find: 'if (grid < s.gridSize) {',
+    replace: 'if (grid <= s.gridSize) {',
+    test: 'tests/app-frame-report.test.ts',
+  },
+  {
+    name: 'timeline-adopt-drops-live-step',
+    why: "a model file's moment at the live step itself is left out of the timeline",
+    file: 'src/app/timeline/timelineWiring.ts',
+    find: '.filter((m) => live === 0 || m.step <= live)',
+    replace: '.filter((m) => live === 0 || m.step < live)',
+    test: 'tests/app-timeline-wiring.test.ts',
+  },
 ];
 
 function usage(message) {

@@ -6,7 +6,7 @@
  * each moment holds exactly the state the engine trained with at that step. Splitting the dispatches
  * changes no result: the steps are the same.
  */
-import { History } from '../app/history';
+import { History } from '../history/history';
 import { Engine } from '../engine/engine';
 import { stepsPerEpoch } from '../engine/permutation';
 import type { Stats } from '../engine/types';

@@ -2,8 +2,8 @@
  * The address that opens a member in the main app: its experiment (the sweep's, with the member's width
  * and learning rate; the seed is the data seed) and its trained weights, in the app's link format.
  */
-import type { SweepThumbnail } from '../app/sweepModel';
-import { memberExperiment } from '../app/sweepModel';
+import type { SweepThumbnail } from './sweepModel';
+import { memberExperiment } from './sweepModel';
 import type { Experiment } from '../experiment/experiment';
 import type { SweepResult } from '../experiment/sweep';
 import { shareQuery } from '../share/url';

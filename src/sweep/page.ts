@@ -2,8 +2,8 @@
  * The sweep page: read the form, train the population in slices with progress and Cancel, then show the
  * table, the summary and the small multiples; a click on a thumbnail opens that member in the app.
  */
-import type { SweepModel } from '../app/sweepModel';
-import { sweepModel } from '../app/sweepModel';
+import type { SweepModel } from './sweepModel';
+import { sweepModel } from './sweepModel';
 import { prepare } from '../experiment/experiment';
 import type { SweepResult } from '../experiment/sweep';
 import { formFromQuery, readForm, setUpForm } from './form';

@@ -3,7 +3,7 @@
  * accuracy on the bins shared by every row, the fraction that reached the target, the quartiles and the
  * diverged members.
  */
-import type { SweepModel } from '../app/sweepModel';
+import type { SweepModel } from './sweepModel';
 import type { SweepResult } from '../experiment/sweep';
 import { TEXT_CSS, toneCss } from './colors';
 

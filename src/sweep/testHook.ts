@@ -3,7 +3,7 @@
  * state and result, every member's weights, and run the library's runSweep with the same settings to
  * compare.
  */
-import type { SweepModel } from '../app/sweepModel';
+import type { SweepModel } from './sweepModel';
 import { runSweep } from '../experiment/sweep';
 import type { SweepResult } from '../experiment/sweep';
 import type { SweepRequest } from './request';

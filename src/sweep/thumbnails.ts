@@ -3,7 +3,7 @@
  * configuration, each a canvas of the chosen hidden layer's representation of the data (and of a coarse
  * grid of the input plane), points coloured by class and framed in the colour of the member's accuracy.
  */
-import type { SweepModel, SweepThumbnail } from '../app/sweepModel';
+import type { SweepModel, SweepThumbnail } from './sweepModel';
 import type { Dataset } from '../data/types';
 import { memberSpec } from '../engine/population';
 import type { NetworkSpec } from '../engine/spec';

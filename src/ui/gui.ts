@@ -7,10 +7,8 @@ import { ACTIVATIONS, LOSSES, OPTIMIZERS } from '../engine/spec';
 import { LIMITS } from '../engine/limits';
 import { DATASET_NAMES, getDataset } from '../data/registry';
 import { PRESETS } from '../data/presets';
-import type { Dispatch } from '../app/commands';
-import type { Settings } from '../app/settings';
-
-export type Change = 'data' | 'network' | 'optimizer' | 'batch' | 'view' | 'projection' | 'grid' | 'points';
+import type { Dispatch } from '../app/state/commands';
+import type { Settings } from '../app/state/settings';
 
 /** Choices of the Share & export folder (not part of the experiment). */
 export interface ExportOptions {
@@ -91,11 +89,9 @@ export class ControlPanel {
       .add(settings, 'dataset', [...DATASET_NAMES])
       .name('dataset')
       .onChange(() => {
-        settings.datasetParams = {};
-        settings.output = null;
+        handlers.dispatch({ type: 'pickDataset' });
         this.buildDataParams();
         this.custom();
-        handlers.dispatch({ type: 'changed', what: 'data' });
       });
     this.fileInput = fileInput(container, 'csv-file', '.csv,text/csv,text/plain', (f) =>
       handlers.uploadCsv(f),

@@ -3,7 +3,7 @@
  * happens and what to look for, with its progress; at its end the outcome measured on this run, with
  * "Train on" and "Run again"; after a change, "Back to the story".
  */
-import type { StoryView } from '../app/storyMode';
+import type { StoryView } from '../story/storyMode';
 import { STORIES } from '../story';
 
 export interface StoryActions {

@@ -4,8 +4,33 @@
  * "Resume from here" trains on from the moment shown, and "WebM" records the history playing. It draws
  * what it is given and calls back; it changes nothing itself.
  */
-import type { TimelineMarks } from '../app/timelineMarks';
-import { thinMarks } from '../app/timelineMarks';
+/** Marks under the range (timelineMarks.ts computes them from the history). */
+export interface TimelineMarks {
+  /** Steps of the first kept moment of each epoch after the first, increasing, with the epoch numbers. */
+  epochSteps: number[];
+  epochs: number[];
+  /** The step training diverged at, or null. */
+  divergedAt: number | null;
+  /** The first kept step at which the (test, else training) accuracy reached `target`, or null. */
+  targetStep: number | null;
+  target: number;
+}
+
+/**
+ * Which of `positions` (pixels, increasing) to draw so that no two are closer than `gap`: a greedy pass
+ * from the left, into `out` (reused; returns how many).
+ */
+export function thinMarks(positions: ArrayLike<number>, gap: number, out: Int32Array): number {
+  let n = 0;
+  let lastX = -Infinity;
+  for (let i = 0; i < positions.length && n < out.length; i++) {
+    if (positions[i] - lastX >= gap) {
+      out[n++] = i;
+      lastX = positions[i];
+    }
+  }
+  return n;
+}
 
 /** Positions of the range input (its resolution). */
 export const TIMELINE_STEPS = 1000;

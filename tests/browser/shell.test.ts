@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { WATCH_STEPS } from '../../src/app/pace';
+import { WATCH_STEPS } from '../../src/app/shell/pace';
 import { holdFrames, launch, openApp, serve, shootPage, type Served } from './harness';
 
 const SIZES: [number, number][] = [

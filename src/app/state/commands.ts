@@ -1,0 +1,255 @@
+/**
+ * Every change to the settings, by name: the one door. The training bar, the slider, the panel, the
+ * keyboard, the notice buttons, the frame loop, files and links, and the test hook all dispatch these;
+ * `reduce` applies the part that is only settings (pure, DOM-free), names the topics it touched and the one
+ * piece of work left for the app (a rebuild, the trainer). Nothing else writes the settings or emits a topic.
+ */
+import { defaultRunStatus, type ExportRecord, type Recording, type RunStatus } from './runStatus';
+import { MAX_STEPS_PER_FRAME, MIN_STEPS_PER_FRAME, type HiddenLayer, type Settings } from './settings';
+import type { Topic } from './store';
+
+/** A panel change by what it needs rebuilt or re-applied. */
+export type Change = 'data' | 'network' | 'optimizer' | 'batch' | 'view' | 'projection' | 'grid' | 'points';
+
+/** The display options that are switched on or off. */
+export const DISPLAY_OPTIONS = [
+  'showSurface',
+  'showGrid',
+  'showPoints',
+  'showTest',
+  'showReferences',
+  'showMistakes',
+  'showFolds',
+  'preActivation',
+  'functionView',
+] as const;
+export type DisplayOption = (typeof DISPLAY_OPTIONS)[number];
+
+/** Steps per frame, or as fast as the frame allows. */
+export type Speed = number | 'full';
+
+export type Command =
+  | { type: 'togglePlay' }
+  | { type: 'setPlaying'; playing: boolean }
+  | { type: 'step' }
+  | { type: 'resetWeights' }
+  | { type: 'setSpeed'; speed: Speed }
+  /** `keepStory`: the rate is lowered after a divergence, the network is still the story's. */
+  | { type: 'setLearningRate'; value: number; keepStory?: boolean }
+  | { type: 'setPosition'; t: number }
+  | { type: 'moveSlider'; by: number }
+  | { type: 'jumpLayer'; direction: 1 | -1 }
+  | { type: 'toggleAnimation' }
+  | { type: 'resetCamera' }
+  /** A preset, in story mode where it has a story (on `seed` instead of its own, if given). */
+  | { type: 'applyPreset'; id: string; seed?: number }
+  | { type: 'changed'; what: Change }
+  /** Another dataset picked in the panel: its own parameters and output layer, new data and network. */
+  | { type: 'pickDataset' }
+  /**
+   * The slider moved by itself (it plays, or a video films the interpolation). `silent`: a video of the
+   * history sweeps it every frame, and the controls are not redrawn for that.
+   */
+  | { type: 'slide'; t: number; silent?: boolean }
+  /** What a recording films: training on or off, the slider's play and position. */
+  | { type: 'setPlayback'; playing?: boolean; animate?: boolean; position?: number }
+  /** Whole new settings (a link, a model or CSV file, a fresh start, or the old ones back after a failure). */
+  | { type: 'replaceSettings'; settings: Settings }
+  /** Hidden layers set by hand (the preset no longer describes them); rebuilds the network. */
+  | { type: 'setArchitecture'; hidden: HiddenLayer[] }
+  /** One display option on or off (as its checkbox in the panel does). */
+  | { type: 'setDisplay'; option: DisplayOption; on: boolean }
+  /** Grid density and points shown; rebuilds the views. */
+  | { type: 'setGrid'; gridSize: number; maxPoints?: number }
+  /** The speed probe's pace (until a person sets the speed). */
+  | { type: 'probedPace'; stepsPerFrame: number }
+  /** The device cannot hold the grid asked for: the largest that fits (said after the rebuild). */
+  | { type: 'fitGrid'; gridSize: number }
+  /** The speed probe found drawing too slow: a coarser grid. */
+  | { type: 'lowerGrid'; gridSize: number }
+  /** Training diverged at `step` (null: dealt with, by going on or by new weights). */
+  | { type: 'setDiverged'; step: number | null }
+  /** The device was lost (true) or its replacement runs (false). */
+  | { type: 'setDeviceLost'; lost: boolean }
+  /** A video starts (null: it ended). */
+  | { type: 'setRecording'; recording: Recording | null }
+  /** A failure to show (null: the last rebuild worked). */
+  | { type: 'setError'; message: string | null }
+  /** A link was made, or a file offered for download. */
+  | { type: 'linked'; url: string }
+  | { type: 'exported'; file: ExportRecord }
+  /** The run moved on or its status changed (step, epoch, speeds; playing, diverged, busy; a new network). */
+  | { type: 'runChanged'; topics: Topic[] };
+
+export type Dispatch = (command: Command) => void;
+
+/** What the app must still do after `reduce`: the one piece of work a command leaves. */
+export type Effect =
+  | 'none'
+  | 'step'
+  | 'resetWeights'
+  | 'optimizer'
+  | 'batch'
+  | 'resetCamera'
+  | 'applyPreset'
+  /** New data (the CSV is dropped) and network. */
+  | 'newData'
+  | 'newNetwork'
+  | 'newViews'
+  /** The display options go to the views (and the legend); `projection`: and the projections. */
+  | 'viewSettings'
+  | 'projection'
+  /** The panel shows settings replaced whole. */
+  | 'refreshPanel';
+
+/** What each panel change leaves for the app. */
+const CHANGE_EFFECT: Record<Change, Effect> = {
+  data: 'newData',
+  network: 'newNetwork',
+  grid: 'newViews',
+  points: 'newViews',
+  optimizer: 'optimizer',
+  batch: 'batch',
+  view: 'viewSettings',
+  projection: 'projection',
+};
+
+export interface Reduced {
+  topics: Topic[];
+  effect: Effect;
+}
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+
+/**
+ * Applies a command's part in the state (the settings, the run's status) in place. `layers` is the number of dense layers (the slider runs from
+ * 0 to it). Bad numbers (NaN, out of range) are clamped or ignored, never stored.
+ */
+export function reduce(
+  s: Settings,
+  c: Command,
+  layers: number,
+  run: RunStatus = defaultRunStatus(),
+): Reduced {
+  switch (c.type) {
+    case 'togglePlay':
+      s.playing = !s.playing;
+      return { topics: ['playing'], effect: 'none' };
+    case 'setPlaying':
+      if (s.playing === c.playing) return { topics: [], effect: 'none' };
+      s.playing = c.playing;
+      return { topics: ['playing'], effect: 'none' };
+    case 'step':
+      s.playing = false;
+      return { topics: ['playing'], effect: 'step' };
+    case 'resetWeights':
+      return { topics: [], effect: 'resetWeights' };
+    case 'setSpeed':
+      if (c.speed === 'full') s.fullSpeed = true;
+      else if (Number.isFinite(c.speed)) {
+        s.fullSpeed = false;
+        s.stepsPerFrame = Math.round(clamp(c.speed, MIN_STEPS_PER_FRAME, MAX_STEPS_PER_FRAME));
+      } else return { topics: [], effect: 'none' };
+      return { topics: ['pace'], effect: 'none' };
+    case 'setLearningRate':
+      if (!(c.value > 0) || !Number.isFinite(c.value)) return { topics: ['pace'], effect: 'none' };
+      s.learningRate = c.value;
+      return { topics: ['pace'], effect: 'optimizer' };
+    case 'setPosition':
+      if (!Number.isFinite(c.t)) return { topics: [], effect: 'none' };
+      s.position = clamp(c.t, 0, layers);
+      return { topics: ['position'], effect: 'none' };
+    case 'moveSlider':
+      s.position = clamp(s.position + c.by, 0, layers);
+      return { topics: ['position'], effect: 'none' };
+    case 'jumpLayer': {
+      const t = s.position;
+      const next = c.direction > 0 ? Math.floor(t + 1e-6) + 1 : Math.ceil(t - 1e-6) - 1;
+      s.position = clamp(next, 0, layers);
+      return { topics: ['position'], effect: 'none' };
+    }
+    case 'toggleAnimation':
+      s.animate = !s.animate;
+      if (s.animate && s.position >= layers) s.position = 0;
+      return { topics: ['animation', 'position'], effect: 'none' };
+    case 'resetCamera':
+      return { topics: [], effect: 'resetCamera' };
+    case 'applyPreset':
+      return { topics: [], effect: 'applyPreset' };
+    case 'changed':
+      // New data names its own output layer again.
+      if (c.what === 'data') s.output = null;
+      return { topics: ['settings'], effect: CHANGE_EFFECT[c.what] };
+    case 'pickDataset':
+      s.datasetParams = {};
+      s.output = null;
+      return { topics: ['settings'], effect: 'newData' };
+    case 'slide':
+      s.position = c.t;
+      return { topics: c.silent ? [] : ['position'], effect: 'none' };
+    case 'setPlayback':
+      if (c.playing !== undefined) s.playing = c.playing;
+      if (c.animate !== undefined) s.animate = c.animate;
+      if (c.position !== undefined) s.position = c.position;
+      return { topics: ['playing', 'animation', 'position'], effect: 'none' };
+    case 'replaceSettings':
+      Object.assign(s, c.settings);
+      return { topics: ['settings'], effect: 'refreshPanel' };
+    case 'setArchitecture':
+      s.hidden = c.hidden;
+      s.preset = '';
+      return { topics: ['settings'], effect: 'newNetwork' };
+    case 'setDisplay':
+      s[c.option] = c.on;
+      return { topics: ['settings'], effect: 'viewSettings' };
+    case 'setGrid':
+      s.gridSize = c.gridSize;
+      if (c.maxPoints !== undefined) s.maxPoints = c.maxPoints;
+      return { topics: ['settings'], effect: 'newViews' };
+    case 'probedPace':
+      s.stepsPerFrame = c.stepsPerFrame;
+      return { topics: ['pace'], effect: 'none' };
+    case 'fitGrid':
+      s.gridSize = c.gridSize;
+      return { topics: ['settings'], effect: 'none' };
+    case 'lowerGrid':
+      s.gridSize = c.gridSize;
+      return { topics: ['settings'], effect: 'newViews' };
+    case 'setDiverged':
+      run.divergedAt = c.step;
+      return { topics: ['playing'], effect: 'none' };
+    case 'setDeviceLost':
+      if (!c.lost && run.deviceLost) run.recoveries++;
+      run.deviceLost = c.lost;
+      return { topics: ['playing'], effect: 'none' };
+    case 'setRecording':
+      run.recording = c.recording;
+      return { topics: [], effect: 'none' };
+    case 'setError':
+      run.lastError = c.message;
+      return { topics: [], effect: 'none' };
+    case 'linked':
+      run.lastLink = c.url;
+      return { topics: [], effect: 'none' };
+    case 'exported':
+      run.lastExport = c.file;
+      return { topics: [], effect: 'none' };
+    case 'runChanged':
+      return { topics: c.topics, effect: 'none' };
+  }
+}
+
+/** Why a command takes the network away from the story it was in (null: it does not). */
+export function storyLeavingReason(c: Command): string | null {
+  if (c.type === 'setLearningRate') return c.keepStory ? null : 'The learning rate changed';
+  if (c.type === 'pickDataset') return 'The data changed';
+  if (c.type === 'setArchitecture') return 'The network changed';
+  if (c.type === 'changed' && ['data', 'network', 'optimizer', 'batch'].includes(c.what)) {
+    return c.what === 'data'
+      ? 'The data changed'
+      : c.what === 'network'
+        ? 'The network changed'
+        : 'Training settings changed';
+  }
+  return null;
+}

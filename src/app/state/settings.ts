@@ -1,0 +1,286 @@
+/**
+ * Everything a person can set, as one plain object, and how it turns into a dataset split and a network
+ * spec. DOM-free.
+ */
+import type { Preset } from '../../data/presets';
+import { findPreset } from '../../data/presets';
+import { splitDataset } from '../../data/split';
+import type { Dataset } from '../../data/types';
+import { LIMITS } from '../../engine/limits';
+import {
+  DEFAULT_SLOPE,
+  checkSpec,
+  defaultOptimizer,
+  isActivation,
+  outputActivationFor,
+  type Activation,
+  type Loss,
+  type NetworkSpec,
+  type Optimizer,
+  type OptimizerSpec,
+  type OutputActivation,
+} from '../../engine/spec';
+import type { EngineConfig } from '../../engine/types';
+
+export interface HiddenLayer {
+  units: number;
+  activation: Activation;
+  /** Negative slope of leaky_relu when it differs from the settings' `slope` (an imported model). */
+  slope?: number;
+}
+
+/** The output layer when it is not the one the data and loss imply (from a link or an imported model). */
+export interface OutputLayer {
+  units: number;
+  activation: OutputActivation;
+  slope?: number;
+}
+
+export type Projection = 'units' | 'pca' | 'decision';
+
+export interface Settings {
+  preset: string;
+  dataset: string;
+  datasetParams: Record<string, number>;
+  testSplit: number;
+  seed: number;
+  hidden: HiddenLayer[];
+  loss: Loss;
+  optimizer: Optimizer;
+  learningRate: number;
+  batchSize: number;
+  /** Epochs of the run as the command line trains it; the app trains until paused, but links keep it. */
+  epochs: number;
+  /** L1 and L2 weight penalties. */
+  l1: number;
+  l2: number;
+  /** Weight λ of the contractive penalty on the hidden layers' Jacobians (0: off). */
+  contractive: number;
+  /** Negative slope of leaky_relu layers. */
+  slope: number;
+  /** null: the output layer follows the data and the loss. */
+  output: OutputLayer | null;
+  /** Training steps per drawn frame (when not at full speed). */
+  stepsPerFrame: number;
+  /** Train as fast as the frame budget allows. */
+  fullSpeed: boolean;
+  playing: boolean;
+  /** Vertices per side of the input grid. */
+  gridSize: number;
+  /** Most data points drawn (train and test together). */
+  maxPoints: number;
+  /** The slider: 0 = input, L = output, fractions in between. */
+  position: number;
+  animate: boolean;
+  /** Layers per second while the slider plays. */
+  animationSpeed: number;
+  projection: Projection;
+  wideDims: 2 | 3;
+  showSurface: boolean;
+  showGrid: boolean;
+  showPoints: boolean;
+  showTest: boolean;
+  /** Axes through the origin and the activation's range as a faint frame. */
+  showReferences: boolean;
+  /** Misclassified points marked with a cross. */
+  showMistakes: boolean;
+  /** The surface coloured by how the map folds, squashes or stretches the input plane. */
+  showFolds: boolean;
+  /** 1-D input: the main view draws curves over the input instead of the bent line. */
+  functionView: boolean;
+  /** Every layer drawn by its pre-activation z instead of its activation a. */
+  preActivation: boolean;
+}
+
+/** Bounds of the steps per frame a person (or the pace rule) can set. */
+export const MIN_STEPS_PER_FRAME = 1;
+export const MAX_STEPS_PER_FRAME = 5000;
+
+export const DEFAULT_PRESET = 'rings-3-units-separate';
+
+/** Grid and point defaults: modest where drawing is done on the CPU (the fallback). */
+export function defaultView(gpu: boolean): Pick<Settings, 'gridSize' | 'maxPoints'> {
+  return gpu ? { gridSize: 64, maxPoints: 1000 } : { gridSize: 32, maxPoints: 600 };
+}
+
+export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {}): Settings {
+  const hiddenSizes = preset.arch.slice(1, -1);
+  const acts = preset.activation.split(',').map((s) => s.trim());
+  const hidden = hiddenSizes.map((units, i) => {
+    const name = acts.length === hiddenSizes.length + 1 ? acts[i] : acts[0];
+    return { units, activation: (isActivation(name) ? name : 'tanh') as Activation };
+  });
+  return {
+    gridSize: 64,
+    maxPoints: 1500,
+    position: 0,
+    animate: false,
+    animationSpeed: 0.35,
+    projection: 'decision',
+    wideDims: 3,
+    showSurface: true,
+    showGrid: true,
+    showPoints: true,
+    showTest: true,
+    showReferences: true,
+    showMistakes: true,
+    showFolds: false,
+    functionView: true,
+    preActivation: false,
+    stepsPerFrame: 4,
+    fullSpeed: false,
+    playing: true,
+    ...base,
+    preset: preset.id,
+    dataset: preset.dataset,
+    datasetParams: { ...preset.params },
+    testSplit: preset.testSplit,
+    seed: preset.seed,
+    hidden,
+    loss: preset.loss,
+    optimizer: preset.optimizer,
+    learningRate: preset.learningRate,
+    batchSize: preset.batchSize,
+    epochs: preset.epochs,
+    l1: 0,
+    l2: 0,
+    contractive: 0,
+    slope: DEFAULT_SLOPE,
+    output: null,
+  };
+}
+
+/** Fresh settings for this backend: the default experiment at a modest pace until the speed probe has measured. */
+export function freshSettings(gpu: boolean): Settings {
+  return { ...defaultSettings(gpu), ...defaultView(gpu), stepsPerFrame: 10 };
+}
+
+export function defaultSettings(gpu: boolean): Settings {
+  const preset = findPreset(DEFAULT_PRESET);
+  if (!preset) throw new Error(`the default preset ${DEFAULT_PRESET} is missing`);
+  return settingsFromPreset(preset, defaultView(gpu));
+}
+
+/** Output units for a dataset and loss: one per class for cross-entropy or more than two classes, else one. */
+export function outputUnits(classes: number, loss: Loss): number {
+  if (classes === 0) return 1;
+  if (loss === 'ce') return Math.max(2, classes);
+  return classes > 2 ? classes : 1;
+}
+
+/**
+ * The loss that fits the data: regression can only use mse; binary cross-entropy needs one output, so
+ * more than two classes move it to cross-entropy.
+ */
+export function effectiveLoss(classes: number, loss: Loss): Loss {
+  if (classes === 0) return 'mse';
+  if (loss === 'bce' && classes > 2) return 'ce';
+  return loss;
+}
+
+/** What a network needs to know of the data: its inputs and classes (0: regression). */
+export interface DataShape {
+  inputSize: number;
+  classes: number;
+}
+
+/** The output layer the data and loss imply. */
+export function impliedOutput(data: DataShape, loss: Loss): { units: number; activation: OutputActivation } {
+  const effective = effectiveLoss(data.classes, loss);
+  return {
+    units: outputUnits(data.classes, effective),
+    activation: outputActivationFor(effective, data.classes === 0),
+  };
+}
+
+/** The network of the settings for the data. Throws a SpecError when it breaks a rule or a limit. */
+export function networkSpec(s: Settings, data: DataShape): NetworkSpec {
+  const loss = effectiveLoss(data.classes, s.loss);
+  const output = s.output ?? impliedOutput(data, loss);
+  const slope = s.slope;
+  const spec: NetworkSpec = {
+    inputSize: data.inputSize,
+    layers: [
+      ...s.hidden.map((h) => ({ units: h.units, activation: h.activation, slope: h.slope ?? slope })),
+      { units: output.units, activation: output.activation, slope: s.output?.slope ?? slope },
+    ],
+    loss,
+  };
+  checkSpec(spec);
+  return spec;
+}
+
+export function optimizerSpec(s: Settings): OptimizerSpec {
+  return {
+    ...defaultOptimizer(s.optimizer, s.learningRate),
+    l1: s.l1,
+    l2: s.l2,
+    contractive: s.contractive ?? 0,
+  };
+}
+
+export function engineConfig(
+  s: Settings,
+  spec: NetworkSpec,
+  trainCount: number,
+  deviceMaxBatch: number = LIMITS.maxBatch,
+): EngineConfig {
+  return {
+    spec,
+    optimizer: optimizerSpec(s),
+    train: { seed: s.seed, batchSize: clampBatch(s.batchSize, trainCount, deviceMaxBatch) },
+  };
+}
+
+/** The batch the engine is given: at least 1, at most the training set, the engine's and the device's limit. */
+export function clampBatch(batch: number, trainCount: number, deviceMax: number = LIMITS.maxBatch): number {
+  return Math.max(1, Math.min(Math.round(batch), trainCount, LIMITS.maxBatch, deviceMax));
+}
+
+export function split(s: Settings, data: Dataset): { train: Dataset; test: Dataset | null } {
+  if (s.testSplit <= 0) return { train: data, test: null };
+  const { train, test } = splitDataset(data, s.testSplit, s.seed);
+  return { train, test: test.y.length > 0 ? test : null };
+}
+
+/**
+ * The points drawn: up to `max`, training and test in proportion, training first. Returns their input
+ * coordinates, per-point info (class, 1 for test, jitter in [−½, ½], 0) and label values (class or target).
+ */
+export function pointsOnDisplay(
+  train: Dataset,
+  test: Dataset | null,
+  max: number,
+): { count: number; coords: Float32Array; info: Float32Array; values: Float32Array } {
+  const nTrain = train.y.length;
+  const nTest = test?.y.length ?? 0;
+  const total = nTrain + nTest;
+  const scale = Math.min(1, max / Math.max(1, total));
+  const showTrain = Math.min(nTrain, Math.max(1, Math.round(nTrain * scale)));
+  const showTest = test ? Math.min(nTest, Math.round(nTest * scale)) : 0;
+  const count = showTrain + showTest;
+  const k = train.inputSize;
+  const coords = new Float32Array(count * k);
+  const info = new Float32Array(count * 4);
+  const values = new Float32Array(count);
+  // The data sets are shuffled already; even strides keep every class represented.
+  const put = (d: Dataset, n: number, shown: number, at: number, isTest: number): void => {
+    for (let i = 0; i < shown; i++) {
+      const src = Math.floor((i * n) / shown);
+      for (let c = 0; c < k; c++) coords[(at + i) * k + c] = d.x[src * k + c];
+      info[(at + i) * 4] = d.classes > 0 ? d.y[src] : 0;
+      values[at + i] = d.y[src];
+      info[(at + i) * 4 + 1] = isTest;
+      info[(at + i) * 4 + 2] = jitterOf(at + i);
+    }
+  };
+  put(train, nTrain, showTrain, 0, 0);
+  if (test) put(test, nTest, showTest, showTrain, 1);
+  return { count, coords, info, values };
+}
+
+/** A fixed pseudo-random offset in [−½, ½] per point (spreads 1-unit layers into a band). */
+export function jitterOf(i: number): number {
+  const h = Math.imul(i + 1, 0x9e3779b1) >>> 0;
+  return ((h >>> 8) & 0xffff) / 0xffff - 0.5;
+}

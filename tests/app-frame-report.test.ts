@@ -1,0 +1,95 @@
+/**
+ * The report after each frame (src/app/shell/frameReport.ts) against a fake host: the speed probe sets
+ * the pace once, a grid too dense to watch is lowered once a rebuild (through the door, said in the
+ * banner), and the status line and counters follow a few times a second.
+ */
+import { DEFAULT_VIEW_SETTINGS } from '../src/view/viewSettings';
+import { describe, expect, it } from 'vitest';
+import { FrameReport, type ReportHost } from '../src/app/shell/frameReport';
+import { defaultPace, type SpeedProbe } from '../src/app/shell/pace';
+import type { CaptionBar } from '../src/app/shell/captionBar';
+import type { StatusLine } from '../src/ui/status';
+import { fakeDoor, fakeNotice } from './helpers/appHosts';
+
+function host(first: SpeedProbe | null) {
+  let probe = first;
+  const door = fakeDoor();
+  const notice = fakeNotice();
+  const status: unknown[] = [];
+  const h: ReportHost = {
+    settings: door.settings,
+    spec: null,
+    data: null,
+    csvName: null,
+    trainer: { step: 42 },
+    device: null,
+    adapter: 'fake',
+    divergedAt: null,
+    views: { verticesPerFrame: 7, path: null, mistakes: { train: 0, test: 0 }, shown: DEFAULT_VIEW_SETTINGS },
+    loop: { stepsPerSecond: 100, seenParams: 0, fps: 30 },
+    speed: { probe: () => probe },
+    stories: { lookFor: '' },
+    chart: { setLiveStep: () => {} },
+    notice,
+    dom: { legend: { querySelector: () => null } as unknown as HTMLElement },
+    hashSync: null,
+    saver: null,
+    pacedByProbe: true,
+    gridProbe: true,
+    dispatch: door.dispatch,
+  };
+  const report = new FrameReport(
+    h,
+    { update: () => {}, reset: () => {} } as unknown as CaptionBar,
+    { show: (s: unknown) => status.push(s) } as unknown as StatusLine,
+  );
+  const setProbe = (p: SpeedProbe): void => {
+    probe = p;
+  };
+  return { h, door, notice, report, status, setProbe };
+}
+
+describe('the report after a frame', () => {
+  it('waits for the probe, then sets the pace once and leaves a quick grid alone', () => {
+    const quick: SpeedProbe = { frameMs: 16, stepsPerSecond: 20000 };
+    const { h, door, notice, report, setProbe } = host(null);
+    report.afterDraw(100, 0);
+    expect(door.commands.filter((c) => c.type !== 'runChanged')).toEqual([]);
+    setProbe(quick);
+    const grid = door.settings.gridSize;
+    report.afterDraw(200, 0);
+    report.afterDraw(300, 0);
+    expect(door.commands.filter((c) => c.type !== 'runChanged')).toEqual([
+      { type: 'probedPace', stepsPerFrame: defaultPace(quick) },
+    ]);
+    expect(door.settings.stepsPerFrame).toBe(defaultPace(quick));
+    expect(door.settings.gridSize).toBe(grid);
+    expect(h.pacedByProbe).toBe(false);
+    expect(h.gridProbe).toBe(false);
+    expect(notice.shown).toEqual([]);
+  });
+
+  it('lowers a grid too slow to watch, once, and says so', () => {
+    const slow: SpeedProbe = { frameMs: 1000, stepsPerSecond: 50 };
+    const { door, notice, report } = host(slow);
+    door.settings.gridSize = 96;
+    report.afterDraw(100, 0);
+    report.afterDraw(200, 0);
+    const lowered = door.commands.filter((c) => c.type === 'lowerGrid');
+    expect(lowered).toEqual([{ type: 'lowerGrid', gridSize: 48 }]);
+    expect(door.settings.gridSize).toBe(48);
+    expect(notice.shown.map((n) => n.text)).toEqual([
+      expect.stringMatching(/takes 1000 ms a frame .* lowered from 96 to 48/),
+    ]);
+  });
+
+  it('shows the status a few times a second and says the run moved on', () => {
+    const { door, report, status } = host(null);
+    report.afterDraw(600, 0);
+    report.afterDraw(700, 0);
+    report.afterDraw(1200, 0);
+    expect(status).toHaveLength(2);
+    expect(status[0]).toMatchObject({ backend: 'WebGL2 + CPU', adapter: 'fake', fps: 30, vertices: 7 });
+    expect(door.commands.filter((c) => c.type === 'runChanged')).toHaveLength(2);
+  });
+});
