@@ -16,7 +16,7 @@ import {
   fusedTrainWgsl,
   fusedTrainingMaxParams,
 } from '../src/engine/codegen';
-import { LAYERED_LANES, layeredTrainWgsl } from '../src/engine/codegen-layered';
+import { LAYERED_LANES, layeredTrainWgsl } from '../src/engine/codegenLayered';
 import { SHADERS, withNetwork } from '../src/engine/shaders';
 import { ACTIVATIONS, OPTIMIZERS, buildSpec, paramLayout, type NetworkSpec } from '../src/engine/spec';
 import { compileErrors, openTestGpu } from './helpers/gpu';

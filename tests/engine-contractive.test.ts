@@ -16,12 +16,12 @@ import {
   EXPERIMENT_FLAGS,
   experimentFromFlags,
   prepareFromFlags,
-} from '../src/cli/experiment-flags';
-import { runTrain } from '../src/cli/train-command';
+} from '../src/cli/experimentFlags';
+import { runTrain } from '../src/cli/trainCommand';
 import { ACTIVATION_FNS } from '../src/engine/activations';
 import { fusedTrainWgsl } from '../src/engine/codegen';
-import { cooperativeTrainWgsl } from '../src/engine/codegen-cooperative';
-import { generalStepWgsl } from '../src/engine/codegen-general';
+import { cooperativeTrainWgsl } from '../src/engine/codegenCooperative';
+import { generalStepWgsl } from '../src/engine/codegenGeneral';
 import { SHADERS } from '../src/engine/shaders';
 import { Engine } from '../src/engine/engine';
 import { hash32 } from '../src/engine/permutation';

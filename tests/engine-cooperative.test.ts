@@ -7,7 +7,7 @@
  * Time budget: ~120 s on SwiftShader (2 cores), mostly compiling one pipeline per case.
  */
 import { describe, expect, it } from 'vitest';
-import { cooperativeStages } from '../src/engine/codegen-cooperative';
+import { cooperativeStages } from '../src/engine/codegenCooperative';
 import { COOPERATIVE_LANES } from '../src/engine/engine';
 import { buildSpec, defaultOptimizer } from '../src/engine/spec';
 import { openTestGpu } from './helpers/gpu';

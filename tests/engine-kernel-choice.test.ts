@@ -5,7 +5,7 @@ import {
   COOPERATIVE_MAX_PARAMS,
   LAYERED_MIN_BATCH,
   chooseKernel,
-} from '../src/engine/kernel-choice';
+} from '../src/engine/kernelChoice';
 import { KERNELS } from '../src/engine/types';
 
 const LOOPED = { fused: false };

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseFlags } from '../src/cli/args';
-import { DATASET_FLAGS, EXPERIMENT_FLAGS, experimentFromFlags } from '../src/cli/experiment-flags';
+import { DATASET_FLAGS, EXPERIMENT_FLAGS, experimentFromFlags } from '../src/cli/experimentFlags';
 import { PRESETS } from '../src/data/presets';
 import { runExperiment } from '../src/experiment/run';
 import { openTestGpu } from './helpers/gpu';

@@ -11,7 +11,7 @@ import {
   fusedGridWgsl,
   fusedTrainWgsl,
 } from '../engine/codegen';
-import { LAYERED_LANES, layeredTrainWgsl } from '../engine/codegen-layered';
+import { LAYERED_LANES, layeredTrainWgsl } from '../engine/codegenLayered';
 import { SHADERS } from '../engine/shaders';
 import { OPTIMIZERS, LOSSES, buildSpec, paramLayout } from '../engine/spec';
 import { parseArchText } from '../experiment/experiment';

@@ -13,17 +13,17 @@ import {
   fusedTrainWgsl,
   fusedTrainingMaxParams,
 } from './codegen';
-import { cooperativeStages, cooperativeTrainWgsl } from './codegen-cooperative';
-import { generalStepWgsl } from './codegen-general';
+import { cooperativeStages, cooperativeTrainWgsl } from './codegenCooperative';
+import { generalStepWgsl } from './codegenGeneral';
 import {
   LAYERED_LANES,
   chunkedTrainWgsl,
   chunkedWorkgroupBytes,
   layeredLayerFloats,
   layeredTrainWgsl,
-} from './codegen-layered';
-import { chooseKernel } from './kernel-choice';
-import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
+} from './codegenLayered';
+import { chooseKernel } from './kernelChoice';
+import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpuUtil';
 import { LIMITS } from './limits';
 import { stepsPerEpoch } from './permutation';
 import { SHADERS, withNetwork } from './shaders';

@@ -10,9 +10,9 @@
 import type { Dataset } from '../data/types';
 import { deviceAdapterInfo } from './device';
 import { FUSED_MAX_PARAMS } from './codegen';
-import { populationEvaluateWgsl, populationTrainWgsl } from './codegen-population';
+import { populationEvaluateWgsl, populationTrainWgsl } from './codegenPopulation';
 import { FUSED_MAX_BATCH } from './engine';
-import { checked, storageBuffer, uniformBuffer, write } from './gpu-util';
+import { checked, storageBuffer, uniformBuffer, write } from './gpuUtil';
 import { LIMITS } from './limits';
 import { stepsPerEpoch } from './permutation';
 import type { NetworkSpec, OptimizerSpec } from './spec';

@@ -6,7 +6,7 @@
  * (DETANGLE_REQUIRE_GPU or CI set): then opening the GPU throws and the file fails. It never skips silently.
  */
 import { afterAll } from 'vitest';
-import { openNodeGpu } from '../../src/cli/node-gpu';
+import { openNodeGpu } from '../../src/cli/nodeGpu';
 import type { KernelKind } from '../../src/engine/types';
 
 export interface TestGpu {

@@ -16,8 +16,8 @@ import { exportModel, historyCapacity } from '../share/model-json';
 import { URL_FIELDS, experimentUrl, shareUrl } from '../share/url';
 import { CSV_DATASET, checkExperiment } from '../share/validate';
 import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
-import type { CliIo } from './cli-io';
-import { EXIT_DIVERGED, EXIT_OK, errorLine, exitCodeOf } from './exit-codes';
+import type { CliIo } from './cliIo';
+import { EXIT_DIVERGED, EXIT_OK, errorLine, exitCodeOf } from './exitCodes';
 import {
   DATASET_FLAGS,
   EXPERIMENT_FLAGS,
@@ -25,9 +25,9 @@ import {
   NETWORK_FLAGS,
   experimentFromFlags,
   prepareFromFlags,
-} from './experiment-flags';
-import { runWithHistory, type HistoryRunResult } from './history-run';
-import { checkSavePath, loadModelFile, writeFileAtomic } from './model-file';
+} from './experimentFlags';
+import { runWithHistory, type HistoryRunResult } from './historyRun';
+import { checkSavePath, loadModelFile, writeFileAtomic } from './modelFile';
 
 export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME] [--samples N] [--noise X] [--arch 2-3-2-1]
   [--activation tanh|relu|leaky_relu|sigmoid|softplus|linear (or one per layer, comma-separated)]

@@ -9,15 +9,15 @@ import { divergenceVerdict } from '../experiment/divergence';
 import { archText } from '../experiment/experiment';
 import { runExperiment } from '../experiment/run';
 import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
-import type { CliIo } from './cli-io';
-import { EXIT_OK, errorLine, exitCodeOf } from './exit-codes';
+import type { CliIo } from './cliIo';
+import { EXIT_OK, errorLine, exitCodeOf } from './exitCodes';
 import {
   DATASET_FLAGS,
   EXPERIMENT_FLAGS,
   EXPERIMENT_SWITCHES,
   experimentFromFlags,
   prepareFromFlags,
-} from './experiment-flags';
+} from './experimentFlags';
 
 interface Row {
   seed: number;

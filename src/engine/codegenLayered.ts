@@ -14,7 +14,7 @@
  * No contractive penalty (its per-unit terms need every layer at once). Twin: TwinTrainer.train().
  */
 import { activationExpr, derivativeExpr } from './codegen';
-import type { Offsets } from './codegen-cooperative';
+import type { Offsets } from './codegenCooperative';
 import {
   cooperativeOffsets,
   fill,
@@ -22,7 +22,7 @@ import {
   outputLines,
   templateConstants,
   updateBody,
-} from './codegen-cooperative';
+} from './codegenCooperative';
 import type { LayerSpec, NetworkSpec, Optimizer } from './spec';
 import { paramLayout, widths } from './spec';
 

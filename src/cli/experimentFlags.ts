@@ -11,7 +11,7 @@ import { DEFAULT_EXPERIMENT, experimentFromPreset, parseArchText, prepare } from
 import { CSV_DATASET } from '../share/validate';
 import type { ParsedFlags } from './args';
 import { UsageError, choiceFlag, numberFlag } from './args';
-import { readFileLimited } from './read-file';
+import { readFileLimited } from './readFile';
 
 export const EXPERIMENT_FLAGS = [
   'preset',
