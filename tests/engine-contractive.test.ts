@@ -305,7 +305,7 @@ describe('without the penalty the kernels carry none of its code', () => {
       spec,
       { optimizer: 'momentum', lanes: 64, staged: true, contractive: on },
       '',
-      SHADERS.trainCooperative,
+      SHADERS.trainLooped,
     );
     expect(penaltyCode.test(cooperative)).toBe(on);
   });

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { cooperativeStages } from '../src/engine/codegenCooperative';
-import { COOPERATIVE_LANES } from '../src/engine/engine';
+import { COOPERATIVE_LANES } from '../src/engine/kernels/cooperative';
 import { buildSpec, defaultOptimizer } from '../src/engine/spec';
 import { openTestGpu } from './helpers/gpu';
 import {

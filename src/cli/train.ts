@@ -1,7 +1,7 @@
 /**
  * npm run train -- [options]: trains with the GPU engine in Node and prints progress to stderr;
  * --json prints one JSON object with the result on stdout. Exit codes: 0 done, 2 bad options,
- * 3 the loss became NaN or infinite, 1 anything else. See train-command.ts and docs/cli.md.
+ * 3 the loss became NaN or infinite, 1 anything else. See trainCommand.ts and docs/cli.md.
  */
 import { PROCESS_IO } from './cliIo';
 import { runTrain } from './trainCommand';

@@ -6,7 +6,8 @@
 import type { NetworkSpec } from '../engine/spec';
 import { fitsFusedTraining, fusedTrainingMaxParams } from '../engine/codegen';
 import { paramLayout, widths } from '../engine/spec';
-import { KERNELS } from '../engine/types';
+import { kernelKinds } from '../engine/kernels/registry';
+import type { KernelKind } from '../engine/types';
 import type { Experiment } from '../experiment/experiment';
 import { DEFAULT_EXPERIMENT, archText } from '../experiment/experiment';
 import type { RunStart } from '../experiment/run';
@@ -32,7 +33,7 @@ import { checkSavePath, loadModelFile, writeFileAtomic } from './modelFile';
 export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME] [--samples N] [--noise X] [--arch 2-3-2-1]
   [--activation tanh|relu|leaky_relu|sigmoid|softplus|linear (or one per layer, comma-separated)]
   [--loss mse|bce|ce] [--optimizer sgd|momentum|rmsprop|adam] [--lr X] [--batch N] [--epochs N] [--seed N]
-  [--test-split X] [--data-seed N] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|cooperative|layered|chunked|general]
+  [--test-split X] [--data-seed N] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--csv FILE [--classes]] [--kernel ${['auto', ...kernelKinds()].join('|')}]
   [--steps-per-dispatch N] [--load FILE] [--save FILE [--with-history]] [--json] [--url [--with-weights]] [--quiet]
   [dataset parameters as --NAME VALUE]
 --load starts from a model file (its layers, activations, loss and weights; the other flags set the
@@ -125,7 +126,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       '--data-seed cannot go with --url, --save or --load: links and model files record one seed, for the data and the weights alike',
     );
   }
-  const kernel = choiceFlag(flags, 'kernel', ['auto', ...KERNELS] as const);
+  const kernel = choiceFlag<'auto' | KernelKind>(flags, 'kernel', ['auto', ...kernelKinds()]);
   const stepsPerDispatch = numberFlag(flags, 'steps-per-dispatch', { min: 1, max: 4096, integer: true });
   const run = prepareFromFlags(exp, data, model?.spec);
   if (kernel === 'fused' && !fitsFusedTraining(run.spec, exp.optimizer)) {

@@ -6,29 +6,19 @@
  */
 import type { Dataset } from '../data/types';
 import { deviceAdapterInfo, isSoftwareAdapter } from './device';
-import {
-  fitsFused,
-  fitsFusedTraining,
-  fusedEvaluateWgsl,
-  fusedTrainWgsl,
-  fusedTrainingMaxParams,
-} from './codegen';
-import { cooperativeStages, cooperativeTrainWgsl } from './codegenCooperative';
-import { generalStepWgsl } from './codegenGeneral';
-import {
-  LAYERED_LANES,
-  chunkedTrainWgsl,
-  chunkedWorkgroupBytes,
-  layeredLayerFloats,
-  layeredTrainWgsl,
-} from './codegenLayered';
+import { fitsFused, fusedEvaluateWgsl } from './codegen';
+import { bindGroup, checked, dispatchSize, pipelines, storageBuffer, uniformBuffer, write } from './gpuUtil';
 import { chooseKernel } from './kernelChoice';
-import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpuUtil';
+import { BindLayouts } from './kernels/bindLayouts';
+import { fusedScalarFits } from './kernels/fused';
+import type { Kernel, KernelHost, KernelInstance, KernelRun, PreparedKernel } from './kernels/kernel';
+import { KERNEL_REGISTRY, kernelNamed } from './kernels/registry';
+import { SharedScratch } from './kernels/sharedScratch';
 import { LIMITS } from './limits';
 import { stepsPerEpoch } from './permutation';
 import { SHADERS, withNetwork } from './shaders';
 import type { NetworkSpec, OptimizerSpec } from './spec';
-import { checkOptimizer, checkSpec, contractiveOf, paramLayout, widths } from './spec';
+import { checkOptimizer, checkSpec, contractiveOf, paramLayout } from './spec';
 import { NET_BYTES, TRAIN_UNIFORM_BYTES, biasTable, netTable, trainUniforms } from './tables';
 import { initParams } from './twin';
 import type { EngineConfig, KernelKind, KernelTimings, SetStats, Stats, TrainOptions } from './types';
@@ -37,16 +27,6 @@ const NONE = 0xffffffff;
 const STATE_BYTES = 32;
 const RESULT_BYTES = 16; // two vec2<f32>: (loss sum, correct) of train and test
 const STAGING_RING = 4;
-/** Lanes of the cooperative kernel's one workgroup. */
-export const COOPERATIVE_LANES = 64;
-/**
- * Workgroups the chunked kernel spreads a batch over (chunks of at least LAYERED_LANES samples): SwiftShader
- * runs a workgroup on one CPU core, so a software adapter gets two (measured on 2 cores: more chunks repeat
- * each chunk's staging of every layer); a real GPU, one per 32 samples up to this many.
- */
-export const CHUNKED_GROUPS = { software: 2, hardware: 256 } as const;
-/** Largest batch the fused kernel takes: one workgroup does the whole batch. */
-export const FUSED_MAX_BATCH = 4096;
 
 interface DataBuffers {
   x: GPUBuffer;
@@ -75,7 +55,7 @@ export class Engine {
   readonly device: GPUDevice;
   readonly spec: NetworkSpec;
   readonly paramCount: number;
-  /** Whether the device emulates a GPU on the CPU (auto's thresholds differ there: kernel-choice.ts). */
+  /** Whether the device emulates a GPU on the CPU (auto's thresholds differ there: kernelChoice.ts). */
   readonly softwareAdapter: boolean;
   readonly paramBuffer: GPUBuffer;
   /** Optimiser moments (2P floats), then the backup of the last finite-loss step (weights, moments: 3P). */
@@ -94,25 +74,18 @@ export class Engine {
   /** Whether evaluation runs the straight-line kernel (small networks) or the looped one. */
   private readonly evalFused: boolean;
   private readonly reducePipeline: GPUComputePipeline;
-  /** Training pipelines by optimiser and whether they carry the contractive penalty (see pipelineKey). */
-  private readonly fusedPipelines = new Map<string, GPUComputePipeline>();
-  private readonly cooperativePipelines = new Map<string, GPUComputePipeline>();
-  private readonly layeredPipelines = new Map<string, GPUComputePipeline>();
-  private readonly chunkedPipelines = new Map<string, Record<'main' | 'update', GPUComputePipeline>>();
-  private readonly generalPipelinesByPenalty = new Map<
-    boolean,
-    Record<'forward_backward' | 'gradient' | 'update' | 'advance', GPUComputePipeline>
-  >();
   private trainData: DataBuffers | null = null;
   private testData: DataBuffers | null = null;
-  private trainGroup: GPUBindGroup | null = null;
-  private generalScratch: {
-    scratch: GPUBuffer;
-    partials: GPUBuffer;
-    group: GPUBindGroup;
-    chunks: number;
-    bias: GPUBuffer;
-  } | null = null;
+  /** Bind group layouts shared by the kernels (by name). */
+  private readonly layouts: BindLayouts;
+  /** The general path's scratch, partial sums, bind group and pipelines, which the looped kernels share. */
+  private readonly shared = new SharedScratch();
+  /** Each registered kernel's pipelines on this engine, made when it is first chosen. */
+  private readonly instances = new Map<KernelKind, KernelInstance>();
+  /** The chosen kernel, prepared for the current run (null only while an engine is being made). */
+  private prepared: PreparedKernel | null = null;
+  /** What the kernels read from this engine. */
+  private readonly host: KernelHost;
   private optimizer: OptimizerSpec;
   /** The options with their defaults; `fusedArrays` stays unset for the layout by size. */
   private options: Required<Omit<TrainOptions, 'fusedArrays'>> & Pick<TrainOptions, 'fusedArrays'>;
@@ -126,6 +99,7 @@ export class Engine {
     checkSpec(config.spec);
     checkOptimizer(config.optimizer);
     this.device = device;
+    this.layouts = new BindLayouts(device);
     this.softwareAdapter = isSoftwareAdapter(deviceAdapterInfo(device));
     this.spec = config.spec;
     this.optimizer = config.optimizer;
@@ -163,6 +137,7 @@ export class Engine {
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     device.queue.writeBuffer(this.netBuffer, 0, netTable(this.spec));
+    this.host = this.kernelHost();
     this.evalFused = fitsFused(this.spec);
     this.evalPipeline = this.evalFused
       ? this.pipeline(
@@ -212,31 +187,54 @@ export class Engine {
   }
 
   private pipeline(label: string, code: string, entryPoint: string): GPUComputePipeline {
-    return this.pipelines(label, code, 'auto', [entryPoint])[entryPoint];
+    return pipelines(this.device, label, code, 'auto', [entryPoint])[entryPoint];
   }
 
-  /**
-   * One shader module and a pipeline per entry point, labelled `label` (one entry point) or
-   * `label.entryPoint` (several).
-   */
-  private pipelines<E extends string>(
-    label: string,
-    code: string,
-    layout: GPUPipelineLayout | 'auto',
-    entryPoints: readonly E[],
-  ): Record<E, GPUComputePipeline> {
-    const module = this.device.createShaderModule({ label: `${label}.module`, code });
-    const named = (entryPoint: E): string => (entryPoints.length > 1 ? `${label}.${entryPoint}` : label);
-    return Object.fromEntries(
-      entryPoints.map((entryPoint) => [
-        entryPoint,
-        this.device.createComputePipeline({
-          label: named(entryPoint),
-          layout,
-          compute: { module, entryPoint },
-        }),
-      ]),
-    ) as Record<E, GPUComputePipeline>;
+  /** The engine as its kernels see it: live getters over its buffers and current run. */
+  private kernelHost(): KernelHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const engine = this;
+    return {
+      device: this.device,
+      spec: this.spec,
+      paramCount: this.paramCount,
+      layouts: this.layouts,
+      shared: this.shared,
+      get optimizer() {
+        return engine.optimizer;
+      },
+      get contractive() {
+        return engine.contractive;
+      },
+      get pipelineKey() {
+        return engine.pipelineKey();
+      },
+      get batchSize() {
+        return engine.batchSize;
+      },
+      get subgroupSize() {
+        return engine.subgroupSize;
+      },
+      get fusedArrays() {
+        return engine.options.fusedArrays;
+      },
+      get chunkSize() {
+        return engine.chunkSize();
+      },
+      get trainData() {
+        return engine.trainData;
+      },
+      buffers: {
+        net: this.netBuffer,
+        trainUniform: this.trainUniformBuffer,
+        param: this.paramBuffer,
+        moment: this.momentBuffer,
+        state: this.stateBuffer,
+        get bias() {
+          return engine.biasBuffer;
+        },
+      },
+    };
   }
 
   /** New initial weights from a seed, zero optimiser state, step 0. */
@@ -327,34 +325,43 @@ export class Engine {
   }
 
   /**
-   * Measured seconds per step of the cooperative and general kernels for this shape and batch (a speed
-   * probe's results); `auto` then runs the faster where the fused kernel does not fit.
+   * Measured seconds per step of the registered kernels for this shape and batch (a speed probe's
+   * results); `auto` then runs the fastest where the fused kernel's scalar layout does not fit.
    */
   setKernelTimings(timings: KernelTimings): void {
     this.options.timings = { ...timings };
     this.selectKernel();
   }
 
-  /** Whether the fused kernel takes this network, optimiser and batch (in either of its layouts). */
-  get fusedFits(): boolean {
-    return fitsFusedTraining(this.spec, this.optimizer.kind) && this.batchSize <= FUSED_MAX_BATCH;
+  /** The run the kernels are asked to take: this network, the optimiser (or one about to be set), batch. */
+  private kernelRun(optimizer: OptimizerSpec = this.optimizer): KernelRun {
+    return {
+      spec: this.spec,
+      optimizer,
+      batch: this.batchSize,
+      workgroupStorage: this.device.limits.maxComputeWorkgroupStorageSize,
+      software: this.softwareAdapter,
+    };
   }
 
-  /** Whether the chunked kernel's per-lane gradients of the largest layer fit in workgroup memory. */
-  private get chunkedFitsMemory(): boolean {
-    return (
-      chunkedWorkgroupBytes(this.spec, LAYERED_LANES) <= this.device.limits.maxComputeWorkgroupStorageSize
-    );
+  /** Whether a registered kernel takes this network, optimiser and batch (and so may run under `auto`). */
+  fits(kind: KernelKind): boolean {
+    return kernelNamed(kind).fits(this.kernelRun());
+  }
+
+  /** Whether the fused kernel takes this network, optimiser and batch (in either of its layouts). */
+  get fusedFits(): boolean {
+    return this.fits('fused');
   }
 
   /** Whether the chunked kernel takes this run: not the contractive penalty, and its workgroup memory. */
   get chunkedFits(): boolean {
-    return !this.contractive && this.chunkedFitsMemory;
+    return this.fits('chunked');
   }
 
   /** Whether the layered kernel takes this run: every shape, but not the contractive penalty. */
   get layeredFits(): boolean {
-    return !this.contractive;
+    return this.fits('layered');
   }
 
   /** The kernel asked for: 'auto' or one kernel pinned (kernelInfo says which one runs). */
@@ -390,275 +397,55 @@ export class Engine {
     return `${this.optimizer.kind}${this.contractive ? '+contractive' : ''}`;
   }
 
-  private get generalPipelines() {
-    return this.generalPipelinesByPenalty.get(this.contractive) ?? null;
-  }
-
   /** Throws, before anything changes, where a pinned kernel cannot run this network and optimiser. */
   private checkPinned(wanted: 'auto' | KernelKind, optimizer: OptimizerSpec): void {
-    const kind = optimizer.kind;
-    if (wanted === 'fused' && !fitsFusedTraining(this.spec, kind)) {
-      throw new Error(
-        `the fused kernel takes networks of at most ${fusedTrainingMaxParams(kind)} parameters with ${kind}; this one has ${paramLayout(this.spec).count}`,
-      );
-    }
-    if ((wanted === 'layered' || wanted === 'chunked') && contractiveOf(optimizer) > 0) {
-      throw new Error(
-        `the ${wanted} kernel has no contractive penalty; choose the cooperative or general kernel, or auto`,
-      );
-    }
-    if (wanted === 'chunked' && !this.chunkedFitsMemory) {
-      throw new Error(
-        `the chunked kernel needs ${chunkedWorkgroupBytes(this.spec, LAYERED_LANES)} bytes of workgroup memory for this network; this device has ${this.device.limits.maxComputeWorkgroupStorageSize}`,
-      );
-    }
+    if (wanted === 'auto') return;
+    const refusal = kernelNamed(wanted).refusal(this.kernelRun(optimizer));
+    if (refusal) throw new Error(refusal);
   }
 
   /** The kernel asked for, or for `auto` the one chooseKernel takes for this shape, batch and timings. */
   private selectKernel(): void {
     const wanted = this.options.kernel;
     this.checkPinned(wanted, this.optimizer);
-    this.kernel =
-      wanted === 'auto'
-        ? chooseKernel(
-            {
-              fused: fitsFused(this.spec) && this.batchSize <= FUSED_MAX_BATCH,
-              fusedArrays: this.fusedFits,
-              layered: this.layeredFits,
-              chunked: this.chunkedFits,
-              software: this.softwareAdapter,
-            },
-            this.batchSize,
-            this.paramCount,
-            this.options.timings,
-          )
-        : wanted;
-    this.trainGroup = null;
-    if (this.kernel === 'fused') this.prepareFused();
-    else this.prepareGeneral();
-    if (this.kernel === 'cooperative') this.prepareCooperative();
-    if (this.kernel === 'layered') this.prepareLayered();
-    if (this.kernel === 'chunked') this.prepareChunked();
+    if (wanted === 'auto') {
+      const run = this.kernelRun();
+      const fits = Object.fromEntries(KERNEL_REGISTRY.map((k) => [k.kind, k.fits(run)]));
+      this.kernel = chooseKernel(
+        {
+          ...fits,
+          fused: fusedScalarFits(run),
+          fusedArrays: fits.fused,
+          software: this.softwareAdapter,
+        },
+        this.batchSize,
+        this.paramCount,
+        this.options.timings,
+      );
+    } else {
+      this.kernel = wanted;
+    }
+    const kernel = kernelNamed(this.kernel);
+    this.prepared = null;
+    if (kernel.sharedScratch) this.shared.prepare(this.host);
+    this.prepared = this.instanceOf(kernel).prepare(this.host);
     this.writeUniforms();
   }
 
-  private prepareFused(): void {
-    const kind = this.optimizer.kind;
-    const key = this.pipelineKey();
-    let pipeline = this.fusedPipelines.get(key);
-    if (!pipeline) {
-      const code = fusedTrainWgsl(
-        this.spec,
-        {
-          optimizer: kind,
-          subgroupSize: this.subgroupSize,
-          contractive: this.contractive,
-          arrays: this.options.fusedArrays,
-        },
-        SHADERS.common,
-        SHADERS.trainFused,
-      );
-      pipeline = this.pipelines(`Engine.fused.${key}`, code, this.fusedLayout().pipeline, ['main']).main;
-      this.fusedPipelines.set(key, pipeline);
+  private instanceOf(kernel: Kernel): KernelInstance {
+    let instance = this.instances.get(kernel.kind);
+    if (!instance) {
+      instance = kernel.create();
+      this.instances.set(kernel.kind, instance);
     }
-    if (!this.trainData) return;
-    this.trainGroup = this.device.createBindGroup({
-      label: 'Engine.fusedGroup',
-      layout: this.fusedLayout().group,
-      entries: [
-        this.trainUniformBuffer,
-        this.trainData.x,
-        this.trainData.y,
-        this.paramBuffer,
-        this.momentBuffer,
-        this.stateBuffer,
-        this.biasBuffer,
-      ].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-  }
-
-  private prepareCooperative(): void {
-    const kind = this.optimizer.kind;
-    const key = this.pipelineKey();
-    if (this.cooperativePipelines.has(key)) return;
-    const contractive = this.contractive;
-    const code = cooperativeTrainWgsl(
-      this.spec,
-      {
-        optimizer: kind,
-        lanes: COOPERATIVE_LANES,
-        staged: cooperativeStages(
-          this.spec,
-          COOPERATIVE_LANES,
-          this.device.limits.maxComputeWorkgroupStorageSize,
-          contractive,
-        ),
-        contractive,
-      },
-      SHADERS.common,
-      SHADERS.trainCooperative,
-    );
-    const layout = this.generalLayout().pipeline;
-    this.cooperativePipelines.set(
-      key,
-      this.pipelines(`Engine.cooperative.${key}`, code, layout, ['main']).main,
-    );
-  }
-
-  private prepareLayered(): void {
-    const kind = this.optimizer.kind;
-    if (this.layeredPipelines.has(kind)) return;
-    const code = layeredTrainWgsl(
-      this.spec,
-      { optimizer: kind, lanes: LAYERED_LANES },
-      SHADERS.common,
-      SHADERS.trainCooperative,
-    );
-    const layout = this.generalLayout().pipeline;
-    this.layeredPipelines.set(kind, this.pipelines(`Engine.layered.${kind}`, code, layout, ['main']).main);
-  }
-
-  private prepareChunked(): void {
-    const kind = this.optimizer.kind;
-    if (this.chunkedPipelines.has(kind)) return;
-    const code = chunkedTrainWgsl(
-      this.spec,
-      { optimizer: kind, lanes: LAYERED_LANES },
-      SHADERS.common,
-      SHADERS.trainChunked,
-    );
-    const layout = this.generalLayout().pipeline;
-    this.chunkedPipelines.set(
-      kind,
-      this.pipelines(`Engine.chunked.${kind}`, code, layout, ['main', 'update']),
-    );
+    return instance;
   }
 
   /** Samples a chunk of the batch holds: the general path's gradient pass, or one chunked workgroup. */
   private chunkSize(): number {
     const batch = this.batchSize;
-    if (this.kernel === 'chunked') {
-      const groups = this.softwareAdapter
-        ? CHUNKED_GROUPS.software
-        : Math.min(CHUNKED_GROUPS.hardware, Math.ceil(batch / 32));
-      return Math.max(LAYERED_LANES, Math.ceil(batch / groups));
-    }
-    return Math.max(256, Math.ceil(batch / 1024));
-  }
-
-  private prepareGeneral(): void {
-    if (!this.generalPipelines) {
-      const code = withNetwork(generalStepWgsl(SHADERS.generalStep, this.contractive));
-      const entryPoints = ['forward_backward', 'gradient', 'update', 'advance'] as const;
-      const layout = this.generalLayout().pipeline;
-      this.generalPipelinesByPenalty.set(
-        this.contractive,
-        this.pipelines('Engine.general', code, layout, entryPoints),
-      );
-    }
-    if (!this.trainData) return;
-    const w = widths(this.spec);
-    const values = w.reduce((a, b) => a + b, 0);
-    const units = values - this.spec.inputSize;
-    // The general path's slot (values, deltas, loss, and f'² per unit with the contractive penalty) or the
-    // cooperative one's (values, z, deltas).
-    const stride = values + 2 * units + 1;
-    const batch = this.batchSize;
-    const chunks = Math.ceil(batch / this.chunkSize());
-    const scratchBytes = batch * stride * 4;
-    const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
-    if (scratchBytes > limit) {
-      const most = Math.floor(limit / (stride * 4));
-      throw new Error(
-        `batch ${batch} needs ${scratchBytes} bytes of scratch for this network; this device allows batch ≤ ${most}`,
-      );
-    }
-    const old = this.generalScratch;
-    if (old && old.scratch.size >= scratchBytes && old.chunks >= chunks && old.bias === this.biasBuffer)
-      return;
-    old?.scratch.destroy();
-    old?.partials.destroy();
-    const scratch = storageBuffer(this.device, 'Engine.general.scratch', scratchBytes);
-    // The general path's per-chunk gradients, or the layered kernel's per-lane gradient of one layer.
-    const partialFloats = Math.max(
-      chunks * (this.paramCount + 1),
-      LAYERED_LANES * layeredLayerFloats(this.spec),
-    );
-    const partials = storageBuffer(this.device, 'Engine.general.partials', partialFloats * 4);
-    const group = this.device.createBindGroup({
-      label: 'Engine.general.group',
-      layout: this.generalLayout().group,
-      entries: [
-        this.netBuffer,
-        this.trainUniformBuffer,
-        this.trainData.x,
-        this.trainData.y,
-        this.paramBuffer,
-        this.momentBuffer,
-        this.stateBuffer,
-        scratch,
-        partials,
-        this.biasBuffer,
-      ].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    this.generalScratch = { scratch, partials, group, chunks, bias: this.biasBuffer };
-  }
-
-  private layouts = new Map<string, { pipeline: GPUPipelineLayout; group: GPUBindGroupLayout }>();
-
-  /**
-   * Explicit layouts: a kernel that leaves a binding unused (SGD has no moments; each general entry point
-   * uses a subset) still shares one bind group.
-   */
-  private explicitLayout(
-    name: string,
-    types: GPUBufferBindingType[],
-  ): { pipeline: GPUPipelineLayout; group: GPUBindGroupLayout } {
-    let layout = this.layouts.get(name);
-    if (!layout) {
-      const group = this.device.createBindGroupLayout({
-        label: `Engine.${name}.bindGroupLayout`,
-        entries: types.map((type, binding) => ({
-          binding,
-          visibility: GPUShaderStage.COMPUTE,
-          buffer: { type },
-        })),
-      });
-      const pipeline = this.device.createPipelineLayout({
-        label: `Engine.${name}.layout`,
-        bindGroupLayouts: [group],
-      });
-      layout = { pipeline, group };
-      this.layouts.set(name, layout);
-    }
-    return layout;
-  }
-
-  private fusedLayout() {
-    return this.explicitLayout('fused', [
-      'uniform',
-      'read-only-storage',
-      'read-only-storage',
-      'storage',
-      'storage',
-      'storage',
-      'read-only-storage',
-    ]);
-  }
-
-  private generalLayout() {
-    return this.explicitLayout('general', [
-      'uniform',
-      'uniform',
-      'read-only-storage',
-      'read-only-storage',
-      'storage',
-      'storage',
-      'storage',
-      'storage',
-      'storage',
-      'read-only-storage',
-    ]);
+    const own = kernelNamed(this.kernel).chunkSize;
+    return own ? own(batch, this.softwareAdapter) : Math.max(256, Math.ceil(batch / 1024));
   }
 
   private writeUniforms(): void {
@@ -691,50 +478,7 @@ export class Engine {
     const encoder = this.device.createCommandEncoder({ label: 'Engine.train' });
     const pass = encoder.beginComputePass({ label: 'Engine.train.pass' });
     const perDispatch = Math.min(LIMITS.maxStepsPerDispatch, Math.max(1, this.options.stepsPerDispatch));
-    if (this.kernel === 'fused') {
-      pass.setPipeline(this.fusedPipelines.get(this.pipelineKey())!);
-      pass.setBindGroup(0, this.trainGroup!);
-      for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
-    } else if (this.kernel === 'cooperative' || this.kernel === 'layered') {
-      pass.setPipeline(
-        this.kernel === 'layered'
-          ? this.layeredPipelines.get(this.optimizer.kind)!
-          : this.cooperativePipelines.get(this.pipelineKey())!,
-      );
-      pass.setBindGroup(0, this.generalScratch!.group);
-      for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
-    } else if (this.kernel === 'chunked') {
-      const p = this.generalPipelines!;
-      const g = this.generalScratch!;
-      pass.setBindGroup(0, g.group);
-      const updateGroups = Math.ceil(this.paramCount / 64);
-      const chunks = Math.ceil(this.batchSize / this.chunkSize());
-      const chunked = this.chunkedPipelines.get(this.optimizer.kind)!;
-      for (let s = 0; s < steps; s++) {
-        pass.setPipeline(chunked.main);
-        pass.dispatchWorkgroups(chunks);
-        pass.setPipeline(chunked.update);
-        pass.dispatchWorkgroups(updateGroups);
-        pass.setPipeline(p.advance);
-        pass.dispatchWorkgroups(1);
-      }
-    } else {
-      const p = this.generalPipelines!;
-      const g = this.generalScratch!;
-      pass.setBindGroup(0, g.group);
-      const batch = this.batchSize;
-      const paramGroups = Math.ceil((this.paramCount + 1) / 64);
-      for (let s = 0; s < steps; s++) {
-        pass.setPipeline(p.forward_backward);
-        pass.dispatchWorkgroups(Math.ceil(batch / 64));
-        pass.setPipeline(p.gradient);
-        pass.dispatchWorkgroups(paramGroups, g.chunks);
-        pass.setPipeline(p.update);
-        pass.dispatchWorkgroups(Math.ceil(this.paramCount / 64));
-        pass.setPipeline(p.advance);
-        pass.dispatchWorkgroups(1);
-      }
-    }
+    this.prepared!.encode(pass, steps, perDispatch);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
   }
@@ -895,9 +639,7 @@ export class Engine {
       d.reduceUniform.destroy();
     }
     this.trainData = this.testData = null;
-    this.generalScratch?.scratch.destroy();
-    this.generalScratch?.partials.destroy();
-    this.generalScratch = null;
+    this.shared.destroy();
   }
 
   dispose(): void {

@@ -11,7 +11,7 @@ import type { Dataset } from '../data/types';
 import { deviceAdapterInfo } from './device';
 import { FUSED_MAX_PARAMS } from './codegen';
 import { populationEvaluateWgsl, populationTrainWgsl } from './codegenPopulation';
-import { FUSED_MAX_BATCH } from './engine';
+import { FUSED_MAX_BATCH } from './kernels/fused';
 import { checked, storageBuffer, uniformBuffer, write } from './gpuUtil';
 import { LIMITS } from './limits';
 import { stepsPerEpoch } from './permutation';
