@@ -4,19 +4,17 @@
  * asynchronously through a small ring of staging buffers. The same code runs in the browser and in Node:
  * the caller passes the GPUDevice.
  */
-import type { Dataset } from '../data/types';
+import type { Dataset } from './dataset';
 import { deviceAdapterInfo, isSoftwareAdapter } from './device';
-import { fitsFused, fusedEvaluateWgsl } from './codegen';
-import { bindGroup, checked, dispatchSize, pipelines, storageBuffer, uniformBuffer, write } from './gpuUtil';
-import { chooseKernel } from './kernelChoice';
-import { BindLayouts } from './kernels/bindLayouts';
-import { fusedScalarFits } from './kernels/fused';
-import type { Kernel, KernelHost, KernelInstance, KernelRun, PreparedKernel } from './kernels/kernel';
-import { KERNEL_REGISTRY, kernelNamed } from './kernels/registry';
-import { SharedScratch } from './kernels/sharedScratch';
+import type { DataBuffers } from './evaluation';
+import { Evaluation, destroyDataBuffers } from './evaluation';
+import { checked, storageBuffer, uniformBuffer, write } from './gpuUtil';
+import type { KernelHost, KernelRun } from './kernels/kernel';
+import { kernelNamed } from './kernels/registry';
+import { KernelSelection, checkPinned, chunkSizeOf, selectedKernel } from './kernelSelection';
 import { LIMITS } from './limits';
+import { Readback } from './readback';
 import { stepsPerEpoch } from './permutation';
-import { SHADERS, withNetwork } from './shaders';
 import type { NetworkSpec, OptimizerSpec } from './spec';
 import { checkOptimizer, checkSpec, contractiveOf, paramLayout } from './spec';
 import { NET_BYTES, TRAIN_UNIFORM_BYTES, biasTable, netTable, trainUniforms } from './tables';
@@ -27,23 +25,6 @@ const NONE = 0xffffffff;
 const STATE_BYTES = 32;
 const RESULT_BYTES = 16; // two vec2<f32>: (loss sum, correct) of train and test
 const STAGING_RING = 4;
-
-interface DataBuffers {
-  x: GPUBuffer;
-  y: GPUBuffer;
-  count: number;
-  partials: GPUBuffer;
-  groups: [number, number];
-  evalUniform: GPUBuffer;
-  reduceUniform: GPUBuffer;
-  evalGroup: GPUBindGroup | null;
-  reduceGroup: GPUBindGroup | null;
-}
-
-interface Staging {
-  buffer: GPUBuffer;
-  busy: Promise<Stats> | null;
-}
 
 function checkBatchSize(batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > LIMITS.maxBatch) {
@@ -68,22 +49,14 @@ export class Engine {
   readonly netBuffer: GPUBuffer;
   private readonly trainUniformBuffer: GPUBuffer;
   private readonly resultBuffer: GPUBuffer;
-  private readonly staging: Staging[] = [];
-  private readonly paramStaging: GPUBuffer;
-  private readonly evalPipeline: GPUComputePipeline;
-  /** Whether evaluation runs the straight-line kernel (small networks) or the looped one. */
-  private readonly evalFused: boolean;
-  private readonly reducePipeline: GPUComputePipeline;
+  /** The staging buffers the statistics, the position and the weights come back through. */
+  private readonly readback: Readback<Stats>;
+  /** The evaluation of the training and test sets (their buffers, pipelines and bind groups). */
+  private readonly evaluation: Evaluation;
   private trainData: DataBuffers | null = null;
   private testData: DataBuffers | null = null;
-  /** Bind group layouts shared by the kernels (by name). */
-  private readonly layouts: BindLayouts;
-  /** The general path's scratch, partial sums, bind group and pipelines, which the looped kernels share. */
-  private readonly shared = new SharedScratch();
-  /** Each registered kernel's pipelines on this engine, made when it is first chosen. */
-  private readonly instances = new Map<KernelKind, KernelInstance>();
-  /** The chosen kernel, prepared for the current run (null only while an engine is being made). */
-  private prepared: PreparedKernel | null = null;
+  /** The training kernel that runs, prepared, and the state the kernels share on this engine. */
+  private readonly kernels: KernelSelection;
   /** What the kernels read from this engine. */
   private readonly host: KernelHost;
   private optimizer: OptimizerSpec;
@@ -91,7 +64,6 @@ export class Engine {
   private options: Required<Omit<TrainOptions, 'fusedArrays'>> & Pick<TrainOptions, 'fusedArrays'>;
   private subgroupSize: number | null;
   private queued = 0;
-  private paramRead: Promise<Float32Array> = Promise.resolve(new Float32Array(0));
   private disposed = false;
   kernel: KernelKind = 'fused';
 
@@ -99,7 +71,7 @@ export class Engine {
     checkSpec(config.spec);
     checkOptimizer(config.optimizer);
     this.device = device;
-    this.layouts = new BindLayouts(device);
+    this.kernels = new KernelSelection(device);
     this.softwareAdapter = isSoftwareAdapter(deviceAdapterInfo(device));
     this.spec = config.spec;
     this.optimizer = config.optimizer;
@@ -121,32 +93,20 @@ export class Engine {
     this.netBuffer = uniformBuffer(device, 'Engine.netBuffer', NET_BYTES);
     this.trainUniformBuffer = uniformBuffer(device, 'Engine.trainUniformBuffer', TRAIN_UNIFORM_BYTES);
     this.resultBuffer = storageBuffer(device, 'Engine.resultBuffer', RESULT_BYTES);
-    for (let i = 0; i < STAGING_RING; i++) {
-      this.staging.push({
-        buffer: device.createBuffer({
-          label: `Engine.staging[${i}]`,
-          size: RESULT_BYTES + STATE_BYTES,
-          usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-        }),
-        busy: null,
-      });
-    }
-    this.paramStaging = device.createBuffer({
-      label: 'Engine.paramStaging',
-      size: Math.max(STATE_BYTES, 3 * P * 4),
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
+    this.readback = new Readback(
+      device,
+      'Engine',
+      STAGING_RING,
+      RESULT_BYTES + STATE_BYTES,
+      Math.max(STATE_BYTES, 3 * P * 4),
+    );
     device.queue.writeBuffer(this.netBuffer, 0, netTable(this.spec));
     this.host = this.kernelHost();
-    this.evalFused = fitsFused(this.spec);
-    this.evalPipeline = this.evalFused
-      ? this.pipeline(
-          'Engine.evalPipeline',
-          fusedEvaluateWgsl(this.spec, SHADERS.common, SHADERS.evaluateFused),
-          'main',
-        )
-      : this.pipeline('Engine.evalPipeline', withNetwork(SHADERS.evaluate), 'main');
-    this.reducePipeline = this.pipeline('Engine.reducePipeline', SHADERS.reduceStats, 'main');
+    this.evaluation = new Evaluation(device, this.spec, {
+      net: this.netBuffer,
+      params: this.paramBuffer,
+      result: this.resultBuffer,
+    });
     this.reset(this.options.seed);
   }
 
@@ -186,10 +146,6 @@ export class Engine {
     return Math.min(this.options.batchSize, this.trainData?.count ?? this.options.batchSize);
   }
 
-  private pipeline(label: string, code: string, entryPoint: string): GPUComputePipeline {
-    return pipelines(this.device, label, code, 'auto', [entryPoint])[entryPoint];
-  }
-
   /** The engine as its kernels see it: live getters over its buffers and current run. */
   private kernelHost(): KernelHost {
     // eslint-disable-next-line @typescript-eslint/no-this-alias
@@ -198,8 +154,8 @@ export class Engine {
       device: this.device,
       spec: this.spec,
       paramCount: this.paramCount,
-      layouts: this.layouts,
-      shared: this.shared,
+      layouts: this.kernels.layouts,
+      shared: this.kernels.shared,
       get optimizer() {
         return engine.optimizer;
       },
@@ -257,49 +213,9 @@ export class Engine {
     if (n > LIMITS.maxSamples) throw new Error(`at most ${LIMITS.maxSamples} training samples; got ${n}`);
     this.destroyData();
     this.classification = train.classes > 0;
-    this.trainData = this.upload('train', train, 0);
-    this.testData = test && test.y.length > 0 ? this.upload('test', test, 1) : null;
+    this.trainData = this.evaluation.upload('train', train, 0);
+    this.testData = test && test.y.length > 0 ? this.evaluation.upload('test', test, 1) : null;
     this.selectKernel();
-  }
-
-  private upload(name: string, data: Dataset, slot: number): DataBuffers {
-    const device = this.device;
-    const count = data.y.length;
-    const x = storageBuffer(device, `Engine.${name}.x`, data.x.byteLength);
-    const y = storageBuffer(device, `Engine.${name}.y`, data.y.byteLength);
-    write(device, x, data.x);
-    write(device, y, data.y);
-    const groups = dispatchSize(device, Math.ceil(count / 64));
-    const partialCount = groups[0] * groups[1];
-    const partials = storageBuffer(device, `Engine.${name}.partials`, partialCount * 8);
-    const evalUniform = uniformBuffer(device, `Engine.${name}.evalUniform`, 16);
-    const reduceUniform = uniformBuffer(device, `Engine.${name}.reduceUniform`, 16);
-    device.queue.writeBuffer(evalUniform, 0, new Uint32Array([count, slot, 0, 0]));
-    device.queue.writeBuffer(reduceUniform, 0, new Uint32Array([partialCount, slot, 0, 0]));
-    const buffers: DataBuffers = {
-      x,
-      y,
-      count,
-      partials,
-      groups,
-      evalUniform,
-      reduceUniform,
-      evalGroup: null,
-      reduceGroup: null,
-    };
-    const evalBuffers = [x, y, this.paramBuffer, partials, evalUniform];
-    buffers.evalGroup = bindGroup(
-      device,
-      `Engine.${name}.evalGroup`,
-      this.evalPipeline,
-      this.evalFused ? evalBuffers : [this.netBuffer, ...evalBuffers],
-    );
-    buffers.reduceGroup = bindGroup(device, `Engine.${name}.reduceGroup`, this.reducePipeline, [
-      partials,
-      this.resultBuffer,
-      reduceUniform,
-    ]);
-    return buffers;
   }
 
   setOptimizer(optimizer: OptimizerSpec): void {
@@ -354,16 +270,6 @@ export class Engine {
     return this.fits('fused');
   }
 
-  /** Whether the chunked kernel takes this run: not the contractive penalty, and its workgroup memory. */
-  get chunkedFits(): boolean {
-    return this.fits('chunked');
-  }
-
-  /** Whether the layered kernel takes this run: every shape, but not the contractive penalty. */
-  get layeredFits(): boolean {
-    return this.fits('layered');
-  }
-
   /** The kernel asked for: 'auto' or one kernel pinned (kernelInfo says which one runs). */
   get kernelChoice(): 'auto' | KernelKind {
     return this.options.kernel;
@@ -399,53 +305,21 @@ export class Engine {
 
   /** Throws, before anything changes, where a pinned kernel cannot run this network and optimiser. */
   private checkPinned(wanted: 'auto' | KernelKind, optimizer: OptimizerSpec): void {
-    if (wanted === 'auto') return;
-    const refusal = kernelNamed(wanted).refusal(this.kernelRun(optimizer));
-    if (refusal) throw new Error(refusal);
+    checkPinned(wanted, this.kernelRun(optimizer));
   }
 
   /** The kernel asked for, or for `auto` the one chooseKernel takes for this shape, batch and timings. */
   private selectKernel(): void {
     const wanted = this.options.kernel;
     this.checkPinned(wanted, this.optimizer);
-    if (wanted === 'auto') {
-      const run = this.kernelRun();
-      const fits = Object.fromEntries(KERNEL_REGISTRY.map((k) => [k.kind, k.fits(run)]));
-      this.kernel = chooseKernel(
-        {
-          ...fits,
-          fused: fusedScalarFits(run),
-          fusedArrays: fits.fused,
-          software: this.softwareAdapter,
-        },
-        this.batchSize,
-        this.paramCount,
-        this.options.timings,
-      );
-    } else {
-      this.kernel = wanted;
-    }
-    const kernel = kernelNamed(this.kernel);
-    this.prepared = null;
-    if (kernel.sharedScratch) this.shared.prepare(this.host);
-    this.prepared = this.instanceOf(kernel).prepare(this.host);
+    this.kernel = selectedKernel(wanted, this.kernelRun(), this.paramCount, this.options.timings);
+    this.kernels.prepare(this.kernel, this.host);
     this.writeUniforms();
-  }
-
-  private instanceOf(kernel: Kernel): KernelInstance {
-    let instance = this.instances.get(kernel.kind);
-    if (!instance) {
-      instance = kernel.create();
-      this.instances.set(kernel.kind, instance);
-    }
-    return instance;
   }
 
   /** Samples a chunk of the batch holds: the general path's gradient pass, or one chunked workgroup. */
   private chunkSize(): number {
-    const batch = this.batchSize;
-    const own = kernelNamed(this.kernel).chunkSize;
-    return own ? own(batch, this.softwareAdapter) : Math.max(256, Math.ceil(batch / 1024));
+    return chunkSizeOf(this.kernel, this.batchSize, this.softwareAdapter);
   }
 
   private writeUniforms(): void {
@@ -478,23 +352,9 @@ export class Engine {
     const encoder = this.device.createCommandEncoder({ label: 'Engine.train' });
     const pass = encoder.beginComputePass({ label: 'Engine.train.pass' });
     const perDispatch = Math.min(LIMITS.maxStepsPerDispatch, Math.max(1, this.options.stepsPerDispatch));
-    this.prepared!.encode(pass, steps, perDispatch);
+    this.kernels.encode(pass, steps, perDispatch);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
-  }
-
-  private encodeEvaluation(encoder: GPUCommandEncoder): void {
-    const pass = encoder.beginComputePass({ label: 'Engine.evaluate.pass' });
-    for (const data of [this.trainData, this.testData]) {
-      if (!data) continue;
-      pass.setPipeline(this.evalPipeline);
-      pass.setBindGroup(0, data.evalGroup!);
-      pass.dispatchWorkgroups(...data.groups);
-      pass.setPipeline(this.reducePipeline);
-      pass.setBindGroup(0, data.reduceGroup!);
-      pass.dispatchWorkgroups(1);
-    }
-    pass.end();
   }
 
   /**
@@ -503,68 +363,51 @@ export class Engine {
    * is shared instead of allocating.
    */
   stats(): Promise<Stats> {
-    if (!this.trainData) return Promise.reject(new Error('Engine.stats: no data; call setData first'));
-    const free = this.staging.find((s) => !s.busy);
-    if (!free) return this.staging.reduce((a, b) => (a.busy && b.busy ? b : a)).busy!;
-    const encoder = this.device.createCommandEncoder({ label: 'Engine.stats' });
-    this.encodeEvaluation(encoder);
-    encoder.copyBufferToBuffer(this.resultBuffer, 0, free.buffer, 0, RESULT_BYTES);
-    encoder.copyBufferToBuffer(this.stateBuffer, 0, free.buffer, RESULT_BYTES, STATE_BYTES);
-    this.device.queue.submit([encoder.finish()]);
-    const trainCount = this.trainData.count;
-    const testCount = this.testData?.count ?? 0;
+    const train = this.trainData;
+    if (!train) return Promise.reject(new Error('Engine.stats: no data; call setData first'));
+    const test = this.testData;
     const classification = this.classification;
-    free.busy = free.buffer.mapAsync(GPUMapMode.READ).then(
-      () => {
-        const bytes = free.buffer.getMappedRange().slice(0);
-        free.buffer.unmap();
-        free.busy = null;
-        const f = new Float32Array(bytes);
-        const u = new Uint32Array(bytes);
-        const set = (loss: number, correct: number, count: number): SetStats => ({
-          loss: loss / count,
-          accuracy: classification ? correct / count : null,
-          count,
-        });
-        const step = u[4];
-        return {
-          step,
-          epoch: Math.floor(step / stepsPerEpoch(trainCount, this.batchSize)),
-          train: set(f[0], f[1], trainCount),
-          test: testCount ? set(f[2], f[3], testCount) : null,
-          divergedAtStep: u[6] === NONE ? null : u[6],
-          lastBatchLoss: f[7],
-        } as Stats;
-      },
-      (error: unknown) => {
-        free.busy = null;
-        throw error;
-      },
-    );
-    return free.busy;
+    const encode = (encoder: GPUCommandEncoder, target: GPUBuffer): void => {
+      this.evaluation.encode(encoder, [train, test]);
+      encoder.copyBufferToBuffer(this.resultBuffer, 0, target, 0, RESULT_BYTES);
+      encoder.copyBufferToBuffer(this.stateBuffer, 0, target, RESULT_BYTES, STATE_BYTES);
+    };
+    return this.readback.throughRing('Engine.stats', encode, (bytes) => {
+      const f = new Float32Array(bytes);
+      const u = new Uint32Array(bytes);
+      const set = (loss: number, correct: number, count: number): SetStats => ({
+        loss: loss / count,
+        accuracy: classification ? correct / count : null,
+        count,
+      });
+      const step = u[4];
+      const testCount = test?.count ?? 0;
+      return {
+        step,
+        epoch: Math.floor(step / stepsPerEpoch(train.count, this.batchSize)),
+        train: set(f[0], f[1], train.count),
+        test: testCount ? set(f[2], f[3], testCount) : null,
+        divergedAtStep: u[6] === NONE ? null : u[6],
+        lastBatchLoss: f[7],
+      } as Stats;
+    });
   }
 
   /**
    * The training position only (no evaluation of the data sets): the step reached, the divergence and the
    * last batch loss. Cheap where stats() is not (a large network over a large set).
    */
-  progress(): Promise<{ step: number; divergedAtStep: number | null; lastBatchLoss: number }> {
-    const previous = this.paramRead;
-    const next = previous.then(async () => {
-      this.checkLive('progress');
-      const encoder = this.device.createCommandEncoder({ label: 'Engine.progress' });
-      encoder.copyBufferToBuffer(this.stateBuffer, 0, this.paramStaging, 0, STATE_BYTES);
-      this.device.queue.submit([encoder.finish()]);
-      await this.paramStaging.mapAsync(GPUMapMode.READ, 0, STATE_BYTES);
-      const bytes = this.paramStaging.getMappedRange(0, STATE_BYTES).slice(0);
-      this.paramStaging.unmap();
-      return new Float32Array(bytes);
-    });
-    this.paramRead = next.catch(() => new Float32Array(0));
-    return next.then((f) => {
-      const u = new Uint32Array(f.buffer);
-      return { step: u[0], divergedAtStep: u[2] === NONE ? null : u[2], lastBatchLoss: f[3] };
-    });
+  async progress(): Promise<{ step: number; divergedAtStep: number | null; lastBatchLoss: number }> {
+    const { bytes } = await this.readback.throughSingle(
+      'Engine.progress',
+      () => this.checkLive('progress'),
+      (encoder, target) => encoder.copyBufferToBuffer(this.stateBuffer, 0, target, 0, STATE_BYTES),
+      STATE_BYTES,
+      true,
+    );
+    const f = new Float32Array(bytes);
+    const u = new Uint32Array(bytes);
+    return { step: u[0], divergedAtStep: u[2] === NONE ? null : u[2], lastBatchLoss: f[3] };
   }
 
   /** A read queued behind others may come due after dispose(): it must not touch destroyed buffers. */
@@ -576,27 +419,22 @@ export class Engine {
   private classification = true;
 
   /** A snapshot of the parameters and optimiser moments (for export, and to survive a lost device). */
-  readState(): Promise<{ params: Float32Array; moments: Float32Array; step: number }> {
+  async readState(): Promise<{ params: Float32Array; moments: Float32Array; step: number }> {
     const P = this.paramCount;
-    const previous = this.paramRead;
-    const next = previous.then(async () => {
-      this.checkLive('readState');
-      const encoder = this.device.createCommandEncoder({ label: 'Engine.readState' });
-      encoder.copyBufferToBuffer(this.paramBuffer, 0, this.paramStaging, 0, P * 4);
-      encoder.copyBufferToBuffer(this.momentBuffer, 0, this.paramStaging, P * 4, 2 * P * 4);
-      // The copy follows every training dispatch submitted so far, and no later one: its step is this one.
-      const step = this.queued;
-      this.device.queue.submit([encoder.finish()]);
-      await this.paramStaging.mapAsync(GPUMapMode.READ);
-      const all = new Float32Array(this.paramStaging.getMappedRange().slice(0, 3 * P * 4));
-      this.paramStaging.unmap();
-      return { all, step };
-    });
-    this.paramRead = next.then(
-      () => new Float32Array(0),
-      () => new Float32Array(0),
+    const { bytes, context: step } = await this.readback.throughSingle(
+      'Engine.readState',
+      () => this.checkLive('readState'),
+      (encoder, target) => {
+        encoder.copyBufferToBuffer(this.paramBuffer, 0, target, 0, P * 4);
+        encoder.copyBufferToBuffer(this.momentBuffer, 0, target, P * 4, 2 * P * 4);
+        // The copy follows every training dispatch submitted so far, and no later one: its step is this one.
+        return this.queued;
+      },
+      3 * P * 4,
+      false,
     );
-    return next.then(({ all, step }) => ({ params: all.slice(0, P), moments: all.slice(P), step }));
+    const all = new Float32Array(bytes);
+    return { params: all.slice(0, P), moments: all.slice(P), step };
   }
 
   async readParams(): Promise<Float32Array> {
@@ -630,16 +468,9 @@ export class Engine {
   }
 
   private destroyData(): void {
-    for (const d of [this.trainData, this.testData]) {
-      if (!d) continue;
-      d.x.destroy();
-      d.y.destroy();
-      d.partials.destroy();
-      d.evalUniform.destroy();
-      d.reduceUniform.destroy();
-    }
+    for (const d of [this.trainData, this.testData]) if (d) destroyDataBuffers(d);
     this.trainData = this.testData = null;
-    this.shared.destroy();
+    this.kernels.shared.destroy();
   }
 
   dispose(): void {
@@ -653,9 +484,8 @@ export class Engine {
       this.netBuffer,
       this.trainUniformBuffer,
       this.resultBuffer,
-      this.paramStaging,
       this.biasBuffer,
-      ...this.staging.map((s) => s.buffer),
+      ...this.readback.buffers,
     ]) {
       b.destroy();
     }
