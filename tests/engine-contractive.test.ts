@@ -10,7 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/types';
-import { UsageError, parseFlags } from '../src/cli/args';
+import { UsageError, parseFlags } from '../src/flags';
 import {
   DATASET_FLAGS,
   EXPERIMENT_FLAGS,

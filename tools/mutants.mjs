@@ -114,7 +114,7 @@ const MUTANTS = [
   {
     name: 'cli-numbers-by-Number()',
     why: 'command-line numbers read with Number(): 0x1 and " 7 " accepted',
-    file: 'src/cli/args.ts',
+    file: 'src/flags.ts',
     find: 'const value = decimalValue(text) ?? NaN;',
     replace: 'const value = text.trim() === "" ? NaN : Number(text);',
     test: 'tests/cli-train.test.ts',

@@ -9,7 +9,7 @@ import type { KernelKind } from '../engine/types';
 import { divergenceVerdict } from '../experiment/divergence';
 import { archText } from '../experiment/experiment';
 import { runExperiment } from '../experiment/run';
-import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
+import { UsageError, choiceFlag, numberFlag, parseFlags } from '../flags';
 import type { CliIo } from './cliIo';
 import { EXIT_OK, errorLine, exitCodeOf } from './exitCodes';
 import {

@@ -16,7 +16,7 @@ import type { ImportedModel } from '../share/model-json';
 import { exportModel, historyCapacity } from '../share/model-json';
 import { URL_FIELDS, experimentUrl, shareUrl } from '../share/url';
 import { CSV_DATASET, checkExperiment } from '../share/validate';
-import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
+import { UsageError, choiceFlag, numberFlag, parseFlags } from '../flags';
 import type { CliIo } from './cliIo';
 import { EXIT_DIVERGED, EXIT_OK, errorLine, exitCodeOf } from './exitCodes';
 import {

@@ -16,7 +16,7 @@ import { SHADERS } from '../engine/shaders';
 import { OPTIMIZERS, LOSSES, buildSpec, defaultOptimizer, paramLayout } from '../engine/spec';
 import type { KernelKind } from '../engine/types';
 import { parseArchText } from '../experiment/experiment';
-import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
+import { UsageError, choiceFlag, numberFlag, parseFlags } from '../flags';
 
 /** The kernels that are not training kernels: the fused grid transform and the fused evaluation. */
 export const OTHER_KERNELS = ['grid', 'evaluate'] as const;

@@ -7,7 +7,7 @@
  * becomes NaN or infinite stops there with the weights of its last finite step; the others train on.
  * Statistics of every member come back together, asynchronously. DOM-free: the caller passes the device.
  */
-import type { Dataset } from '../data/types';
+import type { Dataset } from './dataset';
 import { deviceAdapterInfo } from './device';
 import { checked, storageBuffer, uniformBuffer, write } from './gpuUtil';
 import { LIMITS } from './limits';
