@@ -1,8 +1,10 @@
 /**
  * The GPU training engine. It owns every buffer and pipeline of one network shape, creates them once,
  * and frees them in dispose(). Training is queued without any CPU readback; statistics come back
- * asynchronously through a small ring of staging buffers. The same code runs in the browser and in Node:
- * the caller passes the GPUDevice.
+ * asynchronously through a small ring of staging buffers (readback.ts). The training kernels are the
+ * registry's (kernels/registry.ts); which one runs, and its preparation, is kernelSelection.ts; the
+ * evaluation of the data sets is evaluation.ts. The same code runs in the browser and in Node: the caller
+ * passes the GPUDevice.
  */
 import type { Dataset } from './dataset';
 import { deviceAdapterInfo, isSoftwareAdapter } from './device';
