@@ -166,6 +166,23 @@ const MUTANTS = [
     test: 'tests/engine-coefficients.test.ts',
     gpu: true,
   },
+  {
+    name: 'probe-reads-a-fixed-list',
+    why: 'the speed probe times the five kernels it knew of, not the registry: a kernel added there is never timed',
+    file: 'src/engine/kernelProbe.ts',
+    find: 'return KERNEL_REGISTRY.filter(',
+    replace: 'return KERNEL_REGISTRY.slice(0, 5).filter(',
+    test: 'tests/engine-kernel-registry.test.ts',
+    filter: 'a kernel added to the list',
+  },
+  {
+    name: 'choice-ignores-tie-order',
+    why: "auto's choice among equal measured times follows the registry order instead of the kernels' tie order",
+    file: 'src/engine/kernelChoice.ts',
+    find: '.sort((a, b) => a.tieRank - b.tieRank)',
+    replace: '.sort(() => 0)',
+    test: 'tests/engine-kernel-choice.test.ts',
+  },
 ];
 
 function usage(message) {
