@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildSpec } from '../src/engine/spec';
-import { planGrid } from '../src/bench/gpu-grid';
+import { planGrid } from '../src/bench/gpuGrid';
 import type { PanelCase } from '../src/bench/browser/plan';
 import {
   DEFAULT_PANEL_GPU_BYTES,

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../src/bench/options';
-import { UsageError, numberFlag, parseFlags } from '../src/cli/args';
-import { writeFileAtomic } from '../src/cli/model-file';
-import { readFileLimited } from '../src/cli/read-file';
+import { UsageError, numberFlag, parseFlags } from '../src/flags';
+import { writeFileAtomic } from '../src/cli/modelFile';
+import { readFileLimited } from '../src/cli/readFile';
 import { parseArchText } from '../src/experiment/experiment';
 import { decimalValue } from '../src/share/number-text';
 

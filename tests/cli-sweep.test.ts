@@ -6,8 +6,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { runSweepCommand } from '../src/cli/sweep-command';
-import { runTrain } from '../src/cli/train-command';
+import { runSweepCommand } from '../src/cli/sweepCommand';
+import { runTrain } from '../src/cli/trainCommand';
 import { captureIo, type Ran } from './helpers/cli';
 import { openTestGpu } from './helpers/gpu';
 

@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runExperimentCommand } from '../src/cli/experiment-command';
-import { runTrain } from '../src/cli/train-command';
+import { runExperimentCommand } from '../src/cli/experimentCommand';
+import { runTrain } from '../src/cli/trainCommand';
 import { wgslFromArgs } from '../src/cli/wgsl';
 import { makeDataset } from '../src/data/registry';
 import { splitDataset } from '../src/data/split';

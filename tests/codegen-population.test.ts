@@ -1,14 +1,10 @@
 /**
- * The population kernels' generator (src/engine/codegen-population.ts): every buffer access of the fused
+ * The population kernels' generator (src/engine/codegenPopulation.ts): every buffer access of the fused
  * code is moved to the member's slice, an access of another form is refused, and the kernels compile for
  * shapes of every kind (depth 1 to 12, every loss, activation and optimiser, both reductions).
  */
 import { describe, expect, it } from 'vitest';
-import {
-  populationEvaluateWgsl,
-  populationTrainWgsl,
-  toMemberSlices,
-} from '../src/engine/codegen-population';
+import { populationEvaluateWgsl, populationTrainWgsl, toMemberSlices } from '../src/engine/codegenPopulation';
 import { OPTIMIZERS, buildSpec, type NetworkSpec } from '../src/engine/spec';
 import { compileErrors, openTestGpu } from './helpers/gpu';
 

@@ -16,7 +16,7 @@ import {
   fusedTrainWgsl,
   fusedTrainingMaxParams,
 } from '../src/engine/codegen';
-import { LAYERED_LANES, layeredTrainWgsl } from '../src/engine/codegen-layered';
+import { LAYERED_LANES, layeredTrainWgsl } from '../src/engine/codegenLayered';
 import { SHADERS, withNetwork } from '../src/engine/shaders';
 import { ACTIVATIONS, OPTIMIZERS, buildSpec, paramLayout, type NetworkSpec } from '../src/engine/spec';
 import { compileErrors, openTestGpu } from './helpers/gpu';
@@ -192,12 +192,7 @@ describe('npm run wgsl', () => {
       wgslFromArgs(['--arch', '2-32-32-32-1', '--activation', 'relu', '--loss', 'bce', '--kernel', 'layered'])
         .code,
     ).toBe(
-      layeredTrainWgsl(
-        deep,
-        { optimizer: 'sgd', lanes: LAYERED_LANES },
-        SHADERS.common,
-        SHADERS.trainCooperative,
-      ),
+      layeredTrainWgsl(deep, { optimizer: 'sgd', lanes: LAYERED_LANES }, SHADERS.common, SHADERS.trainLooped),
     );
     expect(wgslFromArgs(['--arch', '2-32-32-1']).note).toMatch(/array layout.*--kernel fused/);
     expect(wgslFromArgs(['--arch', '2-32-32-1', '--kernel', 'grid']).note).toMatch(/looped kernels/);
@@ -210,7 +205,14 @@ describe('npm run wgsl', () => {
     [['--arch', '2-40-1'], /layer 1 must have 1 to 32 units; got 40/],
     [['--arch', '2-3-1', '--loss', 'hinge'], /--loss must be one of mse, bce, ce; got "hinge"/],
     [['--arch', '2-3-1', '--optimizer', 'lbfgs'], /--optimizer must be one of sgd, momentum, rmsprop, adam/],
-    [['--arch', '2-3-1', '--kernel', 'general'], /--kernel must be one of train, layered, grid, evaluate/],
+    [
+      ['--arch', '2-3-1', '--kernel', 'gradient'],
+      /--kernel must be one of fused, cooperative, layered, chunked, general, train, grid, evaluate/,
+    ],
+    [
+      ['--arch', '2-3-1', '--kernel', 'layered', '--contractive'],
+      /the layered kernel has no contractive penalty/,
+    ],
     [
       ['--arch', '2-3-1', '--subgroup-size', '3'],
       /--subgroup-size must be one of 1, 2, 4, 8, 16, 32, 64, none/,

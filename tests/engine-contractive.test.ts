@@ -10,18 +10,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/types';
-import { UsageError, parseFlags } from '../src/cli/args';
+import { UsageError, parseFlags } from '../src/flags';
 import {
   DATASET_FLAGS,
   EXPERIMENT_FLAGS,
   experimentFromFlags,
   prepareFromFlags,
-} from '../src/cli/experiment-flags';
-import { runTrain } from '../src/cli/train-command';
+} from '../src/cli/experimentFlags';
+import { runTrain } from '../src/cli/trainCommand';
 import { ACTIVATION_FNS } from '../src/engine/activations';
 import { fusedTrainWgsl } from '../src/engine/codegen';
-import { cooperativeTrainWgsl } from '../src/engine/codegen-cooperative';
-import { generalStepWgsl } from '../src/engine/codegen-general';
+import { cooperativeTrainWgsl } from '../src/engine/codegenCooperative';
+import { generalStepWgsl } from '../src/engine/codegenGeneral';
 import { SHADERS } from '../src/engine/shaders';
 import { Engine } from '../src/engine/engine';
 import { hash32 } from '../src/engine/permutation';
@@ -305,7 +305,7 @@ describe('without the penalty the kernels carry none of its code', () => {
       spec,
       { optimizer: 'momentum', lanes: 64, staged: true, contractive: on },
       '',
-      SHADERS.trainCooperative,
+      SHADERS.trainLooped,
     );
     expect(penaltyCode.test(cooperative)).toBe(on);
   });

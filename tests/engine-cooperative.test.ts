@@ -7,8 +7,8 @@
  * Time budget: ~120 s on SwiftShader (2 cores), mostly compiling one pipeline per case.
  */
 import { describe, expect, it } from 'vitest';
-import { cooperativeStages } from '../src/engine/codegen-cooperative';
-import { COOPERATIVE_LANES } from '../src/engine/engine';
+import { cooperativeStages } from '../src/engine/codegenCooperative';
+import { COOPERATIVE_LANES } from '../src/engine/kernels/cooperative';
 import { buildSpec, defaultOptimizer } from '../src/engine/spec';
 import { openTestGpu } from './helpers/gpu';
 import {

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { rings } from './helpers/data';
 import { deviceAdapterInfo, isSoftwareAdapter } from '../src/engine/device';
 import { Engine } from '../src/engine/engine';
-import { probeKernels, probeKey } from '../src/engine/kernel-probe';
+import { probeKernels, probeKey } from '../src/engine/kernelProbe';
 import { buildSpec, defaultOptimizer } from '../src/engine/spec';
 import type { EngineConfig, KernelKind, KernelTimings } from '../src/engine/types';
 import { openTestGpu } from './helpers/gpu';

@@ -9,7 +9,7 @@
  * Time budget: ~90 s on SwiftShader (2 cores), mostly compiling one pipeline per case.
  */
 import { describe, expect, it } from 'vitest';
-import { chunkedWorkgroupBytes, layerRuns, layeredLayerFloats } from '../src/engine/codegen-layered';
+import { chunkedWorkgroupBytes, layerRuns, layeredLayerFloats } from '../src/engine/codegenLayered';
 import { Engine } from '../src/engine/engine';
 import {
   buildSpec,

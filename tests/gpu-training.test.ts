@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/types';
 import { fusedTrainingMaxParams } from '../src/engine/codegen';
-import { Engine, FUSED_MAX_BATCH } from '../src/engine/engine';
+import { Engine } from '../src/engine/engine';
+import { FUSED_MAX_BATCH } from '../src/engine/kernels/fused';
 import {
   buildSpec,
   defaultOptimizer,

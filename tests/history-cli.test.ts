@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { History } from '../src/history/history';
-import type { CliIo } from '../src/cli/cli-io';
-import { runTrain } from '../src/cli/train-command';
+import type { CliIo } from '../src/cli/cliIo';
+import { runTrain } from '../src/cli/trainCommand';
 import { importModel } from '../src/share/model-json';
 import { openTestGpu } from './helpers/gpu';
 

@@ -3,8 +3,8 @@
  * engine), shortened to one epoch on at most 2,000 points, and ends with a finite loss and test figures.
  */
 import { describe, expect, it } from 'vitest';
-import { parseFlags } from '../src/cli/args';
-import { DATASET_FLAGS, EXPERIMENT_FLAGS, experimentFromFlags } from '../src/cli/experiment-flags';
+import { parseFlags } from '../src/flags';
+import { DATASET_FLAGS, EXPERIMENT_FLAGS, experimentFromFlags } from '../src/cli/experimentFlags';
 import { PRESETS } from '../src/data/presets';
 import { runExperiment } from '../src/experiment/run';
 import { openTestGpu } from './helpers/gpu';

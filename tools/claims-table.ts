@@ -4,7 +4,7 @@
  *
  *     node tools/run.mjs tools/claims-table.ts [--seeds 4,5,6,7,8]
  */
-import { openNodeGpu } from '../src/cli/node-gpu';
+import { openNodeGpu } from '../src/cli/nodeGpu';
 import { findPreset } from '../src/data/presets';
 import { CLAIMS, CLAIM_SEEDS, LONGER, conditionText, formatMetric } from '../src/story';
 import { claimMetric, metricOf } from '../src/story/claim';

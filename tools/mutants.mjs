@@ -114,7 +114,7 @@ const MUTANTS = [
   {
     name: 'cli-numbers-by-Number()',
     why: 'command-line numbers read with Number(): 0x1 and " 7 " accepted',
-    file: 'src/cli/args.ts',
+    file: 'src/flags.ts',
     find: 'const value = decimalValue(text) ?? NaN;',
     replace: 'const value = text.trim() === "" ? NaN : Number(text);',
     test: 'tests/cli-train.test.ts',
@@ -206,6 +206,23 @@ const MUTANTS = [
     find: '.filter((m) => live === 0 || m.step <= live)',
     replace: '.filter((m) => live === 0 || m.step < live)',
     test: 'tests/app-timeline-wiring.test.ts',
+  },
+  {
+    name: 'probe-reads-a-fixed-list',
+    why: 'the speed probe times the five kernels it knew of, not the registry: a kernel added there is never timed',
+    file: 'src/engine/kernelProbe.ts',
+    find: 'return KERNEL_REGISTRY.filter(',
+    replace: 'return KERNEL_REGISTRY.slice(0, 5).filter(',
+    test: 'tests/engine-kernel-registry.test.ts',
+    filter: 'a kernel added to the list',
+  },
+  {
+    name: 'choice-ignores-tie-order',
+    why: "auto's choice among equal measured times follows the registry order instead of the kernels' tie order",
+    file: 'src/engine/kernelChoice.ts',
+    find: '.sort((a, b) => a.tieRank - b.tieRank)',
+    replace: '.sort(() => 0)',
+    test: 'tests/engine-kernel-choice.test.ts',
   },
 ];
 

@@ -3,7 +3,7 @@
  * network-steps per second of N 2-3-2-1 networks trained at once on this machine's WebGPU adapter, beside
  * the plain JS loop measured in the same run (src/bench/population.ts). Progress on stderr.
  */
-import { openNodeGpu } from '../src/cli/node-gpu';
+import { openNodeGpu } from '../src/cli/nodeGpu';
 import { populationBench, populationBenchTable } from '../src/bench/population';
 
 const args = process.argv.slice(2);

@@ -1,5 +1,5 @@
 /** Command-line options of `npm run bench`. A bad option is a UsageError: one line, exit status 2. */
-import { UsageError, numberFlag, parseFlags } from '../cli/args';
+import { UsageError, numberFlag, parseFlags } from '../flags';
 
 export { UsageError };
 

@@ -10,7 +10,7 @@ import { Population } from '../engine/population';
 import type { NetworkSpec } from '../engine/spec';
 import { buildSpec, defaultOptimizer } from '../engine/spec';
 import { batchIndices, initParams } from '../engine/twin';
-import { PlainMlp } from './plain-js';
+import { PlainMlp } from './plainJs';
 
 export interface PopulationBenchRow {
   networks: number;

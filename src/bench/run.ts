@@ -5,14 +5,14 @@
 import { fitsFused, fitsFusedTraining } from '../engine/codegen';
 import { defaultOptimizer, paramLayout } from '../engine/spec';
 import type { KernelKind } from '../engine/types';
-import { PlainGridRunner, TwinGridRunner } from './cpu-grid';
-import { PlainTrainRunner, TwinTrainRunner } from './cpu-train';
-import { EnginePool } from './engine-pool';
-import { DetangleGridRunner, bindingLimit, planGrid } from './gpu-grid';
-import { DetangleTrainRunner } from './gpu-train';
-import type { GridCase, GridRunner } from './grid-case';
-import { runGridCase } from './grid-case';
-import { macsPerVertex } from './grid-points';
+import { PlainGridRunner, TwinGridRunner } from './cpuGrid';
+import { PlainTrainRunner, TwinTrainRunner } from './cpuTrain';
+import { EnginePool } from './enginePool';
+import { DetangleGridRunner, bindingLimit, planGrid } from './gpuGrid';
+import { DetangleTrainRunner } from './gpuTrain';
+import type { GridCase, GridRunner } from './gridCase';
+import { runGridCase } from './gridCase';
+import { macsPerVertex } from './gridPoints';
 import { UsageError } from './options';
 import {
   IMPLS,
@@ -24,11 +24,11 @@ import {
   trainShapeWorkload,
   trainWorkloads,
 } from './suite';
-import type { TfBackend } from './tfjs-common';
-import { TfGridRunner } from './tfjs-grid';
-import { TfTrainRunner } from './tfjs-train';
-import type { TrainCase } from './train-case';
-import { runTrainCase } from './train-case';
+import type { TfBackend } from './tfjsCommon';
+import { TfGridRunner } from './tfjsGrid';
+import { TfTrainRunner } from './tfjsTrain';
+import type { TrainCase } from './trainCase';
+import { runTrainCase } from './trainCase';
 import type { BenchReport, Measurement, Workload } from './types';
 
 /** The whole-frame workload, which needs a canvas (browser only). */

@@ -7,9 +7,9 @@ import { makeDataset } from '../data/registry';
 import type { Dataset } from '../data/types';
 import type { NetworkSpec, Optimizer } from '../engine/spec';
 import { buildSpec, defaultOptimizer } from '../engine/spec';
-import type { GridCase } from './grid-case';
-import { benchParams, gridLabel, gridPoints, gridShape } from './grid-points';
-import type { TrainCase } from './train-case';
+import type { GridCase } from './gridCase';
+import { benchParams, gridLabel, gridPoints, gridShape } from './gridPoints';
+import type { TrainCase } from './trainCase';
 import type { Workload } from './types';
 
 export const SEED = 1;

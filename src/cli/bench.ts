@@ -11,9 +11,9 @@ import type { BenchReport } from '../bench/types';
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function runInNode(args: BenchArgs): Promise<BenchReport> {
-  const { openNodeGpu } = await import('./node-gpu');
+  const { openNodeGpu } = await import('./nodeGpu');
   const { runBench } = await import('../bench/run');
-  const { nodeTfBackends } = await import('../bench/node/tfjs-node');
+  const { nodeTfBackends } = await import('../bench/node/tfjsNode');
   const { gpuBudgetBytes } = await import('../bench/node/memory');
   const { adapter, device, adapterName } = await openNodeGpu();
   log(`adapter: ${adapterName}`);
@@ -55,7 +55,7 @@ async function main(): Promise<number> {
   }
   let report: BenchReport;
   if (args.browser) {
-    const { runInBrowser } = await import('../bench/node/browser-host');
+    const { runInBrowser } = await import('../bench/node/browserHost');
     report = await runInBrowser(args, log);
   } else {
     report = await runInNode(args);

@@ -1,10 +1,10 @@
 /**
  * npm run experiment -- --preset ID --seeds N [--json] [other train flags]: trains a preset from seeds
  * 1..N and prints, per seed, the final test loss and accuracy, then their median and best. See
- * experiment-command.ts and docs/cli.md.
+ * experimentCommand.ts and docs/cli.md.
  */
-import { PROCESS_IO } from './cli-io';
-import { runExperimentCommand } from './experiment-command';
+import { PROCESS_IO } from './cliIo';
+import { runExperimentCommand } from './experimentCommand';
 
 runExperimentCommand(process.argv.slice(2), PROCESS_IO).then(
   (code) => process.exit(code),

@@ -1,14 +1,7 @@
-/** A labelled point set, flat and typed so it can be uploaded to the GPU as it is. */
-export interface Dataset {
-  /** Coordinates per point: 1, 2 or 3. */
-  inputSize: 1 | 2 | 3;
-  /** Point coordinates, `inputSize` floats per point.  (N, inputSize) */
-  x: Float32Array;
-  /** Class index (0, 1, ...) per point, or the regression target.  (N) */
-  y: Float32Array;
-  /** Number of classes; 0 for regression. */
-  classes: number;
-}
+import type { Dataset } from '../engine/dataset';
+
+/** The point set the engine trains on is defined with it (src/engine/dataset.ts); the data sets build it. */
+export type { Dataset };
 
 export function datasetSize(d: Dataset): number {
   return d.y.length;

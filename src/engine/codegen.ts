@@ -1,7 +1,7 @@
 /**
- * Straight-line WGSL for one network shape. Small networks train and transform fastest when every
- * weight is a named scalar and every layer is spelled out: dynamically indexed private arrays are many
- * times slower on some GPUs (see README, "Performance"). The templates (shaders/train_fused.wgsl,
+ * Straight-line WGSL for one network shape. Small networks train and transform fastest when every weight
+ * is a named scalar and every layer spelled out: indexed private arrays are many times slower on some GPUs
+ * (docs/engine.md, "Straight-line code per shape"). The templates (shaders/train_fused.wgsl,
  * shaders/grid_fused.wgsl) hold the structure; this module writes only the lines marked `//@`.
  * Names: p<k> parameter k, g<k> its gradient, m<k>/v<k> its optimiser moments,
  * a<l>_<j> / z<l>_<j> activation / pre-activation of unit j of layer l (a0 is the input), d<l>_<j> dL/dz.

@@ -1,34 +1,24 @@
 /**
  * The GPU training engine. It owns every buffer and pipeline of one network shape, creates them once,
  * and frees them in dispose(). Training is queued without any CPU readback; statistics come back
- * asynchronously through a small ring of staging buffers. The same code runs in the browser and in Node:
- * the caller passes the GPUDevice.
+ * asynchronously through a small ring of staging buffers (readback.ts). The training kernels are the
+ * registry's (kernels/registry.ts); which one runs, and its preparation, is kernelSelection.ts; the
+ * evaluation of the data sets is evaluation.ts. The same code runs in the browser and in Node: the caller
+ * passes the GPUDevice.
  */
-import type { Dataset } from '../data/types';
+import type { Dataset } from './dataset';
 import { deviceAdapterInfo, isSoftwareAdapter } from './device';
-import {
-  fitsFused,
-  fitsFusedTraining,
-  fusedEvaluateWgsl,
-  fusedTrainWgsl,
-  fusedTrainingMaxParams,
-} from './codegen';
-import { cooperativeStages, cooperativeTrainWgsl } from './codegen-cooperative';
-import { generalStepWgsl } from './codegen-general';
-import {
-  LAYERED_LANES,
-  chunkedTrainWgsl,
-  chunkedWorkgroupBytes,
-  layeredLayerFloats,
-  layeredTrainWgsl,
-} from './codegen-layered';
-import { chooseKernel } from './kernel-choice';
-import { bindGroup, checked, dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
+import type { DataBuffers } from './evaluation';
+import { Evaluation, destroyDataBuffers } from './evaluation';
+import { checked, storageBuffer, uniformBuffer, write } from './gpuUtil';
+import type { KernelHost, KernelRun } from './kernels/kernel';
+import { kernelNamed } from './kernels/registry';
+import { KernelSelection, checkPinned, chunkSizeOf, selectedKernel } from './kernelSelection';
 import { LIMITS } from './limits';
+import { Readback } from './readback';
 import { stepsPerEpoch } from './permutation';
-import { SHADERS, withNetwork } from './shaders';
 import type { NetworkSpec, OptimizerSpec } from './spec';
-import { checkOptimizer, checkSpec, contractiveOf, paramLayout, widths } from './spec';
+import { checkOptimizer, checkSpec, contractiveOf, paramLayout } from './spec';
 import { NET_BYTES, TRAIN_UNIFORM_BYTES, biasTable, netTable, trainUniforms } from './tables';
 import { initParams } from './twin';
 import type { EngineConfig, KernelKind, KernelTimings, SetStats, Stats, TrainOptions } from './types';
@@ -37,33 +27,6 @@ const NONE = 0xffffffff;
 const STATE_BYTES = 32;
 const RESULT_BYTES = 16; // two vec2<f32>: (loss sum, correct) of train and test
 const STAGING_RING = 4;
-/** Lanes of the cooperative kernel's one workgroup. */
-export const COOPERATIVE_LANES = 64;
-/**
- * Workgroups the chunked kernel spreads a batch over (chunks of at least LAYERED_LANES samples): SwiftShader
- * runs a workgroup on one CPU core, so a software adapter gets two (measured on 2 cores: more chunks repeat
- * each chunk's staging of every layer); a real GPU, one per 32 samples up to this many.
- */
-export const CHUNKED_GROUPS = { software: 2, hardware: 256 } as const;
-/** Largest batch the fused kernel takes: one workgroup does the whole batch. */
-export const FUSED_MAX_BATCH = 4096;
-
-interface DataBuffers {
-  x: GPUBuffer;
-  y: GPUBuffer;
-  count: number;
-  partials: GPUBuffer;
-  groups: [number, number];
-  evalUniform: GPUBuffer;
-  reduceUniform: GPUBuffer;
-  evalGroup: GPUBindGroup | null;
-  reduceGroup: GPUBindGroup | null;
-}
-
-interface Staging {
-  buffer: GPUBuffer;
-  busy: Promise<Stats> | null;
-}
 
 function checkBatchSize(batchSize: number): void {
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > LIMITS.maxBatch) {
@@ -75,7 +38,7 @@ export class Engine {
   readonly device: GPUDevice;
   readonly spec: NetworkSpec;
   readonly paramCount: number;
-  /** Whether the device emulates a GPU on the CPU (auto's thresholds differ there: kernel-choice.ts). */
+  /** Whether the device emulates a GPU on the CPU (auto's thresholds differ there: kernelChoice.ts). */
   readonly softwareAdapter: boolean;
   readonly paramBuffer: GPUBuffer;
   /** Optimiser moments (2P floats), then the backup of the last finite-loss step (weights, moments: 3P). */
@@ -88,37 +51,21 @@ export class Engine {
   readonly netBuffer: GPUBuffer;
   private readonly trainUniformBuffer: GPUBuffer;
   private readonly resultBuffer: GPUBuffer;
-  private readonly staging: Staging[] = [];
-  private readonly paramStaging: GPUBuffer;
-  private readonly evalPipeline: GPUComputePipeline;
-  /** Whether evaluation runs the straight-line kernel (small networks) or the looped one. */
-  private readonly evalFused: boolean;
-  private readonly reducePipeline: GPUComputePipeline;
-  /** Training pipelines by optimiser and whether they carry the contractive penalty (see pipelineKey). */
-  private readonly fusedPipelines = new Map<string, GPUComputePipeline>();
-  private readonly cooperativePipelines = new Map<string, GPUComputePipeline>();
-  private readonly layeredPipelines = new Map<string, GPUComputePipeline>();
-  private readonly chunkedPipelines = new Map<string, Record<'main' | 'update', GPUComputePipeline>>();
-  private readonly generalPipelinesByPenalty = new Map<
-    boolean,
-    Record<'forward_backward' | 'gradient' | 'update' | 'advance', GPUComputePipeline>
-  >();
+  /** The staging buffers the statistics, the position and the weights come back through. */
+  private readonly readback: Readback<Stats>;
+  /** The evaluation of the training and test sets (their buffers, pipelines and bind groups). */
+  private readonly evaluation: Evaluation;
   private trainData: DataBuffers | null = null;
   private testData: DataBuffers | null = null;
-  private trainGroup: GPUBindGroup | null = null;
-  private generalScratch: {
-    scratch: GPUBuffer;
-    partials: GPUBuffer;
-    group: GPUBindGroup;
-    chunks: number;
-    bias: GPUBuffer;
-  } | null = null;
+  /** The training kernel that runs, prepared, and the state the kernels share on this engine. */
+  private readonly kernels: KernelSelection;
+  /** What the kernels read from this engine. */
+  private readonly host: KernelHost;
   private optimizer: OptimizerSpec;
   /** The options with their defaults; `fusedArrays` stays unset for the layout by size. */
   private options: Required<Omit<TrainOptions, 'fusedArrays'>> & Pick<TrainOptions, 'fusedArrays'>;
   private subgroupSize: number | null;
   private queued = 0;
-  private paramRead: Promise<Float32Array> = Promise.resolve(new Float32Array(0));
   private disposed = false;
   kernel: KernelKind = 'fused';
 
@@ -126,6 +73,7 @@ export class Engine {
     checkSpec(config.spec);
     checkOptimizer(config.optimizer);
     this.device = device;
+    this.kernels = new KernelSelection(device);
     this.softwareAdapter = isSoftwareAdapter(deviceAdapterInfo(device));
     this.spec = config.spec;
     this.optimizer = config.optimizer;
@@ -147,31 +95,20 @@ export class Engine {
     this.netBuffer = uniformBuffer(device, 'Engine.netBuffer', NET_BYTES);
     this.trainUniformBuffer = uniformBuffer(device, 'Engine.trainUniformBuffer', TRAIN_UNIFORM_BYTES);
     this.resultBuffer = storageBuffer(device, 'Engine.resultBuffer', RESULT_BYTES);
-    for (let i = 0; i < STAGING_RING; i++) {
-      this.staging.push({
-        buffer: device.createBuffer({
-          label: `Engine.staging[${i}]`,
-          size: RESULT_BYTES + STATE_BYTES,
-          usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-        }),
-        busy: null,
-      });
-    }
-    this.paramStaging = device.createBuffer({
-      label: 'Engine.paramStaging',
-      size: Math.max(STATE_BYTES, 3 * P * 4),
-      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
-    });
+    this.readback = new Readback(
+      device,
+      'Engine',
+      STAGING_RING,
+      RESULT_BYTES + STATE_BYTES,
+      Math.max(STATE_BYTES, 3 * P * 4),
+    );
     device.queue.writeBuffer(this.netBuffer, 0, netTable(this.spec));
-    this.evalFused = fitsFused(this.spec);
-    this.evalPipeline = this.evalFused
-      ? this.pipeline(
-          'Engine.evalPipeline',
-          fusedEvaluateWgsl(this.spec, SHADERS.common, SHADERS.evaluateFused),
-          'main',
-        )
-      : this.pipeline('Engine.evalPipeline', withNetwork(SHADERS.evaluate), 'main');
-    this.reducePipeline = this.pipeline('Engine.reducePipeline', SHADERS.reduceStats, 'main');
+    this.host = this.kernelHost();
+    this.evaluation = new Evaluation(device, this.spec, {
+      net: this.netBuffer,
+      params: this.paramBuffer,
+      result: this.resultBuffer,
+    });
     this.reset(this.options.seed);
   }
 
@@ -211,32 +148,51 @@ export class Engine {
     return Math.min(this.options.batchSize, this.trainData?.count ?? this.options.batchSize);
   }
 
-  private pipeline(label: string, code: string, entryPoint: string): GPUComputePipeline {
-    return this.pipelines(label, code, 'auto', [entryPoint])[entryPoint];
-  }
-
-  /**
-   * One shader module and a pipeline per entry point, labelled `label` (one entry point) or
-   * `label.entryPoint` (several).
-   */
-  private pipelines<E extends string>(
-    label: string,
-    code: string,
-    layout: GPUPipelineLayout | 'auto',
-    entryPoints: readonly E[],
-  ): Record<E, GPUComputePipeline> {
-    const module = this.device.createShaderModule({ label: `${label}.module`, code });
-    const named = (entryPoint: E): string => (entryPoints.length > 1 ? `${label}.${entryPoint}` : label);
-    return Object.fromEntries(
-      entryPoints.map((entryPoint) => [
-        entryPoint,
-        this.device.createComputePipeline({
-          label: named(entryPoint),
-          layout,
-          compute: { module, entryPoint },
-        }),
-      ]),
-    ) as Record<E, GPUComputePipeline>;
+  /** The engine as its kernels see it: live getters over its buffers and current run. */
+  private kernelHost(): KernelHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const engine = this;
+    return {
+      device: this.device,
+      spec: this.spec,
+      paramCount: this.paramCount,
+      layouts: this.kernels.layouts,
+      shared: this.kernels.shared,
+      get optimizer() {
+        return engine.optimizer;
+      },
+      get contractive() {
+        return engine.contractive;
+      },
+      get pipelineKey() {
+        return engine.pipelineKey();
+      },
+      get batchSize() {
+        return engine.batchSize;
+      },
+      get subgroupSize() {
+        return engine.subgroupSize;
+      },
+      get fusedArrays() {
+        return engine.options.fusedArrays;
+      },
+      get chunkSize() {
+        return engine.chunkSize();
+      },
+      get trainData() {
+        return engine.trainData;
+      },
+      buffers: {
+        net: this.netBuffer,
+        trainUniform: this.trainUniformBuffer,
+        param: this.paramBuffer,
+        moment: this.momentBuffer,
+        state: this.stateBuffer,
+        get bias() {
+          return engine.biasBuffer;
+        },
+      },
+    };
   }
 
   /** New initial weights from a seed, zero optimiser state, step 0. */
@@ -259,49 +215,9 @@ export class Engine {
     if (n > LIMITS.maxSamples) throw new Error(`at most ${LIMITS.maxSamples} training samples; got ${n}`);
     this.destroyData();
     this.classification = train.classes > 0;
-    this.trainData = this.upload('train', train, 0);
-    this.testData = test && test.y.length > 0 ? this.upload('test', test, 1) : null;
+    this.trainData = this.evaluation.upload('train', train, 0);
+    this.testData = test && test.y.length > 0 ? this.evaluation.upload('test', test, 1) : null;
     this.selectKernel();
-  }
-
-  private upload(name: string, data: Dataset, slot: number): DataBuffers {
-    const device = this.device;
-    const count = data.y.length;
-    const x = storageBuffer(device, `Engine.${name}.x`, data.x.byteLength);
-    const y = storageBuffer(device, `Engine.${name}.y`, data.y.byteLength);
-    write(device, x, data.x);
-    write(device, y, data.y);
-    const groups = dispatchSize(device, Math.ceil(count / 64));
-    const partialCount = groups[0] * groups[1];
-    const partials = storageBuffer(device, `Engine.${name}.partials`, partialCount * 8);
-    const evalUniform = uniformBuffer(device, `Engine.${name}.evalUniform`, 16);
-    const reduceUniform = uniformBuffer(device, `Engine.${name}.reduceUniform`, 16);
-    device.queue.writeBuffer(evalUniform, 0, new Uint32Array([count, slot, 0, 0]));
-    device.queue.writeBuffer(reduceUniform, 0, new Uint32Array([partialCount, slot, 0, 0]));
-    const buffers: DataBuffers = {
-      x,
-      y,
-      count,
-      partials,
-      groups,
-      evalUniform,
-      reduceUniform,
-      evalGroup: null,
-      reduceGroup: null,
-    };
-    const evalBuffers = [x, y, this.paramBuffer, partials, evalUniform];
-    buffers.evalGroup = bindGroup(
-      device,
-      `Engine.${name}.evalGroup`,
-      this.evalPipeline,
-      this.evalFused ? evalBuffers : [this.netBuffer, ...evalBuffers],
-    );
-    buffers.reduceGroup = bindGroup(device, `Engine.${name}.reduceGroup`, this.reducePipeline, [
-      partials,
-      this.resultBuffer,
-      reduceUniform,
-    ]);
-    return buffers;
   }
 
   setOptimizer(optimizer: OptimizerSpec): void {
@@ -327,34 +243,33 @@ export class Engine {
   }
 
   /**
-   * Measured seconds per step of the cooperative and general kernels for this shape and batch (a speed
-   * probe's results); `auto` then runs the faster where the fused kernel does not fit.
+   * Measured seconds per step of the registered kernels for this shape and batch (a speed probe's
+   * results); `auto` then runs the fastest where the fused kernel's scalar layout does not fit.
    */
   setKernelTimings(timings: KernelTimings): void {
     this.options.timings = { ...timings };
     this.selectKernel();
   }
 
+  /** The run the kernels are asked to take: this network, the optimiser (or one about to be set), batch. */
+  private kernelRun(optimizer: OptimizerSpec = this.optimizer): KernelRun {
+    return {
+      spec: this.spec,
+      optimizer,
+      batch: this.batchSize,
+      workgroupStorage: this.device.limits.maxComputeWorkgroupStorageSize,
+      software: this.softwareAdapter,
+    };
+  }
+
+  /** Whether a registered kernel takes this network, optimiser and batch (and so may run under `auto`). */
+  fits(kind: KernelKind): boolean {
+    return kernelNamed(kind).fits(this.kernelRun());
+  }
+
   /** Whether the fused kernel takes this network, optimiser and batch (in either of its layouts). */
   get fusedFits(): boolean {
-    return fitsFusedTraining(this.spec, this.optimizer.kind) && this.batchSize <= FUSED_MAX_BATCH;
-  }
-
-  /** Whether the chunked kernel's per-lane gradients of the largest layer fit in workgroup memory. */
-  private get chunkedFitsMemory(): boolean {
-    return (
-      chunkedWorkgroupBytes(this.spec, LAYERED_LANES) <= this.device.limits.maxComputeWorkgroupStorageSize
-    );
-  }
-
-  /** Whether the chunked kernel takes this run: not the contractive penalty, and its workgroup memory. */
-  get chunkedFits(): boolean {
-    return !this.contractive && this.chunkedFitsMemory;
-  }
-
-  /** Whether the layered kernel takes this run: every shape, but not the contractive penalty. */
-  get layeredFits(): boolean {
-    return !this.contractive;
+    return this.fits('fused');
   }
 
   /** The kernel asked for: 'auto' or one kernel pinned (kernelInfo says which one runs). */
@@ -390,275 +305,23 @@ export class Engine {
     return `${this.optimizer.kind}${this.contractive ? '+contractive' : ''}`;
   }
 
-  private get generalPipelines() {
-    return this.generalPipelinesByPenalty.get(this.contractive) ?? null;
-  }
-
   /** Throws, before anything changes, where a pinned kernel cannot run this network and optimiser. */
   private checkPinned(wanted: 'auto' | KernelKind, optimizer: OptimizerSpec): void {
-    const kind = optimizer.kind;
-    if (wanted === 'fused' && !fitsFusedTraining(this.spec, kind)) {
-      throw new Error(
-        `the fused kernel takes networks of at most ${fusedTrainingMaxParams(kind)} parameters with ${kind}; this one has ${paramLayout(this.spec).count}`,
-      );
-    }
-    if ((wanted === 'layered' || wanted === 'chunked') && contractiveOf(optimizer) > 0) {
-      throw new Error(
-        `the ${wanted} kernel has no contractive penalty; choose the cooperative or general kernel, or auto`,
-      );
-    }
-    if (wanted === 'chunked' && !this.chunkedFitsMemory) {
-      throw new Error(
-        `the chunked kernel needs ${chunkedWorkgroupBytes(this.spec, LAYERED_LANES)} bytes of workgroup memory for this network; this device has ${this.device.limits.maxComputeWorkgroupStorageSize}`,
-      );
-    }
+    checkPinned(wanted, this.kernelRun(optimizer));
   }
 
   /** The kernel asked for, or for `auto` the one chooseKernel takes for this shape, batch and timings. */
   private selectKernel(): void {
     const wanted = this.options.kernel;
     this.checkPinned(wanted, this.optimizer);
-    this.kernel =
-      wanted === 'auto'
-        ? chooseKernel(
-            {
-              fused: fitsFused(this.spec) && this.batchSize <= FUSED_MAX_BATCH,
-              fusedArrays: this.fusedFits,
-              layered: this.layeredFits,
-              chunked: this.chunkedFits,
-              software: this.softwareAdapter,
-            },
-            this.batchSize,
-            this.paramCount,
-            this.options.timings,
-          )
-        : wanted;
-    this.trainGroup = null;
-    if (this.kernel === 'fused') this.prepareFused();
-    else this.prepareGeneral();
-    if (this.kernel === 'cooperative') this.prepareCooperative();
-    if (this.kernel === 'layered') this.prepareLayered();
-    if (this.kernel === 'chunked') this.prepareChunked();
+    this.kernel = selectedKernel(wanted, this.kernelRun(), this.paramCount, this.options.timings);
+    this.kernels.prepare(this.kernel, this.host);
     this.writeUniforms();
-  }
-
-  private prepareFused(): void {
-    const kind = this.optimizer.kind;
-    const key = this.pipelineKey();
-    let pipeline = this.fusedPipelines.get(key);
-    if (!pipeline) {
-      const code = fusedTrainWgsl(
-        this.spec,
-        {
-          optimizer: kind,
-          subgroupSize: this.subgroupSize,
-          contractive: this.contractive,
-          arrays: this.options.fusedArrays,
-        },
-        SHADERS.common,
-        SHADERS.trainFused,
-      );
-      pipeline = this.pipelines(`Engine.fused.${key}`, code, this.fusedLayout().pipeline, ['main']).main;
-      this.fusedPipelines.set(key, pipeline);
-    }
-    if (!this.trainData) return;
-    this.trainGroup = this.device.createBindGroup({
-      label: 'Engine.fusedGroup',
-      layout: this.fusedLayout().group,
-      entries: [
-        this.trainUniformBuffer,
-        this.trainData.x,
-        this.trainData.y,
-        this.paramBuffer,
-        this.momentBuffer,
-        this.stateBuffer,
-        this.biasBuffer,
-      ].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-  }
-
-  private prepareCooperative(): void {
-    const kind = this.optimizer.kind;
-    const key = this.pipelineKey();
-    if (this.cooperativePipelines.has(key)) return;
-    const contractive = this.contractive;
-    const code = cooperativeTrainWgsl(
-      this.spec,
-      {
-        optimizer: kind,
-        lanes: COOPERATIVE_LANES,
-        staged: cooperativeStages(
-          this.spec,
-          COOPERATIVE_LANES,
-          this.device.limits.maxComputeWorkgroupStorageSize,
-          contractive,
-        ),
-        contractive,
-      },
-      SHADERS.common,
-      SHADERS.trainCooperative,
-    );
-    const layout = this.generalLayout().pipeline;
-    this.cooperativePipelines.set(
-      key,
-      this.pipelines(`Engine.cooperative.${key}`, code, layout, ['main']).main,
-    );
-  }
-
-  private prepareLayered(): void {
-    const kind = this.optimizer.kind;
-    if (this.layeredPipelines.has(kind)) return;
-    const code = layeredTrainWgsl(
-      this.spec,
-      { optimizer: kind, lanes: LAYERED_LANES },
-      SHADERS.common,
-      SHADERS.trainCooperative,
-    );
-    const layout = this.generalLayout().pipeline;
-    this.layeredPipelines.set(kind, this.pipelines(`Engine.layered.${kind}`, code, layout, ['main']).main);
-  }
-
-  private prepareChunked(): void {
-    const kind = this.optimizer.kind;
-    if (this.chunkedPipelines.has(kind)) return;
-    const code = chunkedTrainWgsl(
-      this.spec,
-      { optimizer: kind, lanes: LAYERED_LANES },
-      SHADERS.common,
-      SHADERS.trainChunked,
-    );
-    const layout = this.generalLayout().pipeline;
-    this.chunkedPipelines.set(
-      kind,
-      this.pipelines(`Engine.chunked.${kind}`, code, layout, ['main', 'update']),
-    );
   }
 
   /** Samples a chunk of the batch holds: the general path's gradient pass, or one chunked workgroup. */
   private chunkSize(): number {
-    const batch = this.batchSize;
-    if (this.kernel === 'chunked') {
-      const groups = this.softwareAdapter
-        ? CHUNKED_GROUPS.software
-        : Math.min(CHUNKED_GROUPS.hardware, Math.ceil(batch / 32));
-      return Math.max(LAYERED_LANES, Math.ceil(batch / groups));
-    }
-    return Math.max(256, Math.ceil(batch / 1024));
-  }
-
-  private prepareGeneral(): void {
-    if (!this.generalPipelines) {
-      const code = withNetwork(generalStepWgsl(SHADERS.generalStep, this.contractive));
-      const entryPoints = ['forward_backward', 'gradient', 'update', 'advance'] as const;
-      const layout = this.generalLayout().pipeline;
-      this.generalPipelinesByPenalty.set(
-        this.contractive,
-        this.pipelines('Engine.general', code, layout, entryPoints),
-      );
-    }
-    if (!this.trainData) return;
-    const w = widths(this.spec);
-    const values = w.reduce((a, b) => a + b, 0);
-    const units = values - this.spec.inputSize;
-    // The general path's slot (values, deltas, loss, and f'² per unit with the contractive penalty) or the
-    // cooperative one's (values, z, deltas).
-    const stride = values + 2 * units + 1;
-    const batch = this.batchSize;
-    const chunks = Math.ceil(batch / this.chunkSize());
-    const scratchBytes = batch * stride * 4;
-    const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
-    if (scratchBytes > limit) {
-      const most = Math.floor(limit / (stride * 4));
-      throw new Error(
-        `batch ${batch} needs ${scratchBytes} bytes of scratch for this network; this device allows batch ≤ ${most}`,
-      );
-    }
-    const old = this.generalScratch;
-    if (old && old.scratch.size >= scratchBytes && old.chunks >= chunks && old.bias === this.biasBuffer)
-      return;
-    old?.scratch.destroy();
-    old?.partials.destroy();
-    const scratch = storageBuffer(this.device, 'Engine.general.scratch', scratchBytes);
-    // The general path's per-chunk gradients, or the layered kernel's per-lane gradient of one layer.
-    const partialFloats = Math.max(
-      chunks * (this.paramCount + 1),
-      LAYERED_LANES * layeredLayerFloats(this.spec),
-    );
-    const partials = storageBuffer(this.device, 'Engine.general.partials', partialFloats * 4);
-    const group = this.device.createBindGroup({
-      label: 'Engine.general.group',
-      layout: this.generalLayout().group,
-      entries: [
-        this.netBuffer,
-        this.trainUniformBuffer,
-        this.trainData.x,
-        this.trainData.y,
-        this.paramBuffer,
-        this.momentBuffer,
-        this.stateBuffer,
-        scratch,
-        partials,
-        this.biasBuffer,
-      ].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
-    this.generalScratch = { scratch, partials, group, chunks, bias: this.biasBuffer };
-  }
-
-  private layouts = new Map<string, { pipeline: GPUPipelineLayout; group: GPUBindGroupLayout }>();
-
-  /**
-   * Explicit layouts: a kernel that leaves a binding unused (SGD has no moments; each general entry point
-   * uses a subset) still shares one bind group.
-   */
-  private explicitLayout(
-    name: string,
-    types: GPUBufferBindingType[],
-  ): { pipeline: GPUPipelineLayout; group: GPUBindGroupLayout } {
-    let layout = this.layouts.get(name);
-    if (!layout) {
-      const group = this.device.createBindGroupLayout({
-        label: `Engine.${name}.bindGroupLayout`,
-        entries: types.map((type, binding) => ({
-          binding,
-          visibility: GPUShaderStage.COMPUTE,
-          buffer: { type },
-        })),
-      });
-      const pipeline = this.device.createPipelineLayout({
-        label: `Engine.${name}.layout`,
-        bindGroupLayouts: [group],
-      });
-      layout = { pipeline, group };
-      this.layouts.set(name, layout);
-    }
-    return layout;
-  }
-
-  private fusedLayout() {
-    return this.explicitLayout('fused', [
-      'uniform',
-      'read-only-storage',
-      'read-only-storage',
-      'storage',
-      'storage',
-      'storage',
-      'read-only-storage',
-    ]);
-  }
-
-  private generalLayout() {
-    return this.explicitLayout('general', [
-      'uniform',
-      'uniform',
-      'read-only-storage',
-      'read-only-storage',
-      'storage',
-      'storage',
-      'storage',
-      'storage',
-      'storage',
-      'read-only-storage',
-    ]);
+    return chunkSizeOf(this.kernel, this.batchSize, this.softwareAdapter);
   }
 
   private writeUniforms(): void {
@@ -691,66 +354,9 @@ export class Engine {
     const encoder = this.device.createCommandEncoder({ label: 'Engine.train' });
     const pass = encoder.beginComputePass({ label: 'Engine.train.pass' });
     const perDispatch = Math.min(LIMITS.maxStepsPerDispatch, Math.max(1, this.options.stepsPerDispatch));
-    if (this.kernel === 'fused') {
-      pass.setPipeline(this.fusedPipelines.get(this.pipelineKey())!);
-      pass.setBindGroup(0, this.trainGroup!);
-      for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
-    } else if (this.kernel === 'cooperative' || this.kernel === 'layered') {
-      pass.setPipeline(
-        this.kernel === 'layered'
-          ? this.layeredPipelines.get(this.optimizer.kind)!
-          : this.cooperativePipelines.get(this.pipelineKey())!,
-      );
-      pass.setBindGroup(0, this.generalScratch!.group);
-      for (let done = 0; done < steps; done += perDispatch) pass.dispatchWorkgroups(1);
-    } else if (this.kernel === 'chunked') {
-      const p = this.generalPipelines!;
-      const g = this.generalScratch!;
-      pass.setBindGroup(0, g.group);
-      const updateGroups = Math.ceil(this.paramCount / 64);
-      const chunks = Math.ceil(this.batchSize / this.chunkSize());
-      const chunked = this.chunkedPipelines.get(this.optimizer.kind)!;
-      for (let s = 0; s < steps; s++) {
-        pass.setPipeline(chunked.main);
-        pass.dispatchWorkgroups(chunks);
-        pass.setPipeline(chunked.update);
-        pass.dispatchWorkgroups(updateGroups);
-        pass.setPipeline(p.advance);
-        pass.dispatchWorkgroups(1);
-      }
-    } else {
-      const p = this.generalPipelines!;
-      const g = this.generalScratch!;
-      pass.setBindGroup(0, g.group);
-      const batch = this.batchSize;
-      const paramGroups = Math.ceil((this.paramCount + 1) / 64);
-      for (let s = 0; s < steps; s++) {
-        pass.setPipeline(p.forward_backward);
-        pass.dispatchWorkgroups(Math.ceil(batch / 64));
-        pass.setPipeline(p.gradient);
-        pass.dispatchWorkgroups(paramGroups, g.chunks);
-        pass.setPipeline(p.update);
-        pass.dispatchWorkgroups(Math.ceil(this.paramCount / 64));
-        pass.setPipeline(p.advance);
-        pass.dispatchWorkgroups(1);
-      }
-    }
+    this.kernels.encode(pass, steps, perDispatch);
     pass.end();
     this.device.queue.submit([encoder.finish()]);
-  }
-
-  private encodeEvaluation(encoder: GPUCommandEncoder): void {
-    const pass = encoder.beginComputePass({ label: 'Engine.evaluate.pass' });
-    for (const data of [this.trainData, this.testData]) {
-      if (!data) continue;
-      pass.setPipeline(this.evalPipeline);
-      pass.setBindGroup(0, data.evalGroup!);
-      pass.dispatchWorkgroups(...data.groups);
-      pass.setPipeline(this.reducePipeline);
-      pass.setBindGroup(0, data.reduceGroup!);
-      pass.dispatchWorkgroups(1);
-    }
-    pass.end();
   }
 
   /**
@@ -759,68 +365,51 @@ export class Engine {
    * is shared instead of allocating.
    */
   stats(): Promise<Stats> {
-    if (!this.trainData) return Promise.reject(new Error('Engine.stats: no data; call setData first'));
-    const free = this.staging.find((s) => !s.busy);
-    if (!free) return this.staging.reduce((a, b) => (a.busy && b.busy ? b : a)).busy!;
-    const encoder = this.device.createCommandEncoder({ label: 'Engine.stats' });
-    this.encodeEvaluation(encoder);
-    encoder.copyBufferToBuffer(this.resultBuffer, 0, free.buffer, 0, RESULT_BYTES);
-    encoder.copyBufferToBuffer(this.stateBuffer, 0, free.buffer, RESULT_BYTES, STATE_BYTES);
-    this.device.queue.submit([encoder.finish()]);
-    const trainCount = this.trainData.count;
-    const testCount = this.testData?.count ?? 0;
+    const train = this.trainData;
+    if (!train) return Promise.reject(new Error('Engine.stats: no data; call setData first'));
+    const test = this.testData;
     const classification = this.classification;
-    free.busy = free.buffer.mapAsync(GPUMapMode.READ).then(
-      () => {
-        const bytes = free.buffer.getMappedRange().slice(0);
-        free.buffer.unmap();
-        free.busy = null;
-        const f = new Float32Array(bytes);
-        const u = new Uint32Array(bytes);
-        const set = (loss: number, correct: number, count: number): SetStats => ({
-          loss: loss / count,
-          accuracy: classification ? correct / count : null,
-          count,
-        });
-        const step = u[4];
-        return {
-          step,
-          epoch: Math.floor(step / stepsPerEpoch(trainCount, this.batchSize)),
-          train: set(f[0], f[1], trainCount),
-          test: testCount ? set(f[2], f[3], testCount) : null,
-          divergedAtStep: u[6] === NONE ? null : u[6],
-          lastBatchLoss: f[7],
-        } as Stats;
-      },
-      (error: unknown) => {
-        free.busy = null;
-        throw error;
-      },
-    );
-    return free.busy;
+    const encode = (encoder: GPUCommandEncoder, target: GPUBuffer): void => {
+      this.evaluation.encode(encoder, [train, test]);
+      encoder.copyBufferToBuffer(this.resultBuffer, 0, target, 0, RESULT_BYTES);
+      encoder.copyBufferToBuffer(this.stateBuffer, 0, target, RESULT_BYTES, STATE_BYTES);
+    };
+    return this.readback.throughRing('Engine.stats', encode, (bytes) => {
+      const f = new Float32Array(bytes);
+      const u = new Uint32Array(bytes);
+      const set = (loss: number, correct: number, count: number): SetStats => ({
+        loss: loss / count,
+        accuracy: classification ? correct / count : null,
+        count,
+      });
+      const step = u[4];
+      const testCount = test?.count ?? 0;
+      return {
+        step,
+        epoch: Math.floor(step / stepsPerEpoch(train.count, this.batchSize)),
+        train: set(f[0], f[1], train.count),
+        test: testCount ? set(f[2], f[3], testCount) : null,
+        divergedAtStep: u[6] === NONE ? null : u[6],
+        lastBatchLoss: f[7],
+      } as Stats;
+    });
   }
 
   /**
    * The training position only (no evaluation of the data sets): the step reached, the divergence and the
    * last batch loss. Cheap where stats() is not (a large network over a large set).
    */
-  progress(): Promise<{ step: number; divergedAtStep: number | null; lastBatchLoss: number }> {
-    const previous = this.paramRead;
-    const next = previous.then(async () => {
-      this.checkLive('progress');
-      const encoder = this.device.createCommandEncoder({ label: 'Engine.progress' });
-      encoder.copyBufferToBuffer(this.stateBuffer, 0, this.paramStaging, 0, STATE_BYTES);
-      this.device.queue.submit([encoder.finish()]);
-      await this.paramStaging.mapAsync(GPUMapMode.READ, 0, STATE_BYTES);
-      const bytes = this.paramStaging.getMappedRange(0, STATE_BYTES).slice(0);
-      this.paramStaging.unmap();
-      return new Float32Array(bytes);
-    });
-    this.paramRead = next.catch(() => new Float32Array(0));
-    return next.then((f) => {
-      const u = new Uint32Array(f.buffer);
-      return { step: u[0], divergedAtStep: u[2] === NONE ? null : u[2], lastBatchLoss: f[3] };
-    });
+  async progress(): Promise<{ step: number; divergedAtStep: number | null; lastBatchLoss: number }> {
+    const { bytes } = await this.readback.throughSingle(
+      'Engine.progress',
+      () => this.checkLive('progress'),
+      (encoder, target) => encoder.copyBufferToBuffer(this.stateBuffer, 0, target, 0, STATE_BYTES),
+      STATE_BYTES,
+      true,
+    );
+    const f = new Float32Array(bytes);
+    const u = new Uint32Array(bytes);
+    return { step: u[0], divergedAtStep: u[2] === NONE ? null : u[2], lastBatchLoss: f[3] };
   }
 
   /** A read queued behind others may come due after dispose(): it must not touch destroyed buffers. */
@@ -832,27 +421,22 @@ export class Engine {
   private classification = true;
 
   /** A snapshot of the parameters and optimiser moments (for export, and to survive a lost device). */
-  readState(): Promise<{ params: Float32Array; moments: Float32Array; step: number }> {
+  async readState(): Promise<{ params: Float32Array; moments: Float32Array; step: number }> {
     const P = this.paramCount;
-    const previous = this.paramRead;
-    const next = previous.then(async () => {
-      this.checkLive('readState');
-      const encoder = this.device.createCommandEncoder({ label: 'Engine.readState' });
-      encoder.copyBufferToBuffer(this.paramBuffer, 0, this.paramStaging, 0, P * 4);
-      encoder.copyBufferToBuffer(this.momentBuffer, 0, this.paramStaging, P * 4, 2 * P * 4);
-      // The copy follows every training dispatch submitted so far, and no later one: its step is this one.
-      const step = this.queued;
-      this.device.queue.submit([encoder.finish()]);
-      await this.paramStaging.mapAsync(GPUMapMode.READ);
-      const all = new Float32Array(this.paramStaging.getMappedRange().slice(0, 3 * P * 4));
-      this.paramStaging.unmap();
-      return { all, step };
-    });
-    this.paramRead = next.then(
-      () => new Float32Array(0),
-      () => new Float32Array(0),
+    const { bytes, context: step } = await this.readback.throughSingle(
+      'Engine.readState',
+      () => this.checkLive('readState'),
+      (encoder, target) => {
+        encoder.copyBufferToBuffer(this.paramBuffer, 0, target, 0, P * 4);
+        encoder.copyBufferToBuffer(this.momentBuffer, 0, target, P * 4, 2 * P * 4);
+        // The copy follows every training dispatch submitted so far, and no later one: its step is this one.
+        return this.queued;
+      },
+      3 * P * 4,
+      false,
     );
-    return next.then(({ all, step }) => ({ params: all.slice(0, P), moments: all.slice(P), step }));
+    const all = new Float32Array(bytes);
+    return { params: all.slice(0, P), moments: all.slice(P), step };
   }
 
   async readParams(): Promise<Float32Array> {
@@ -886,18 +470,9 @@ export class Engine {
   }
 
   private destroyData(): void {
-    for (const d of [this.trainData, this.testData]) {
-      if (!d) continue;
-      d.x.destroy();
-      d.y.destroy();
-      d.partials.destroy();
-      d.evalUniform.destroy();
-      d.reduceUniform.destroy();
-    }
+    for (const d of [this.trainData, this.testData]) if (d) destroyDataBuffers(d);
     this.trainData = this.testData = null;
-    this.generalScratch?.scratch.destroy();
-    this.generalScratch?.partials.destroy();
-    this.generalScratch = null;
+    this.kernels.shared.destroy();
   }
 
   dispose(): void {
@@ -911,9 +486,8 @@ export class Engine {
       this.netBuffer,
       this.trainUniformBuffer,
       this.resultBuffer,
-      this.paramStaging,
       this.biasBuffer,
-      ...this.staging.map((s) => s.buffer),
+      ...this.readback.buffers,
     ]) {
       b.destroy();
     }

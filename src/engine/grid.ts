@@ -5,7 +5,7 @@
  */
 import { GRID_VERTICES_PER_INVOCATION, fitsFused, fusedGridWgsl } from './codegen';
 import type { Engine } from './engine';
-import { dispatchSize, storageBuffer, uniformBuffer, write } from './gpu-util';
+import { dispatchSize, storageBuffer, uniformBuffer, write } from './gpuUtil';
 import { SHADERS, withNetwork } from './shaders';
 import { layerBufferLayout } from './twin';
 import type { LayerBufferLayout } from './types';

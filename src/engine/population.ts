@@ -7,86 +7,25 @@
  * becomes NaN or infinite stops there with the weights of its last finite step; the others train on.
  * Statistics of every member come back together, asynchronously. DOM-free: the caller passes the device.
  */
-import type { Dataset } from '../data/types';
+import type { Dataset } from './dataset';
 import { deviceAdapterInfo } from './device';
-import { FUSED_MAX_PARAMS } from './codegen';
-import { populationEvaluateWgsl, populationTrainWgsl } from './codegen-population';
-import { FUSED_MAX_BATCH } from './engine';
-import { checked, storageBuffer, uniformBuffer, write } from './gpu-util';
+import { checked, storageBuffer, uniformBuffer, write } from './gpuUtil';
 import { LIMITS } from './limits';
 import { stepsPerEpoch } from './permutation';
-import type { NetworkSpec, OptimizerSpec } from './spec';
-import { SpecError, checkOptimizer, checkSpec, contractiveOf, paramLayout } from './spec';
+import type { MemberStats, PopulationConfig } from './populationConfig';
+import { checkConfig, memberSpec } from './populationConfig';
+import type { Group } from './populationGroup';
+import { NONE, RESULT_BYTES, STATE_BYTES, allocateGroup, makeGroup, trainLayout } from './populationGroup';
+import type { NetworkSpec } from './spec';
+import { SpecError } from './spec';
 import { TRAIN_UNIFORM_BYTES, biasTable, trainUniforms } from './tables';
 import { initParams } from './twin';
 import type { SetStats } from './types';
 
-const NONE = 0xffffffff;
-const STATE_BYTES = 32;
-const RESULT_BYTES = 16;
-const MEMBER_BYTES = 16;
+export type { MemberStats, PopulationConfig, PopulationMember } from './populationConfig';
+export { memberSpec } from './populationConfig';
+
 const STAGING_RING = 2;
-
-export interface PopulationMember {
-  /** Initial weights and batch order, as `Engine` / `npm run train --seed` use it. */
-  seed: number;
-  /** This member's learning rate; the optimiser's by default. */
-  learningRate?: number;
-  /** Units of hidden layer `PopulationConfig.layer`; the spec's by default. */
-  width?: number;
-}
-
-export interface PopulationConfig {
-  spec: NetworkSpec;
-  /** Shared coefficients (and the default learning rate). */
-  optimizer: OptimizerSpec;
-  batchSize: number;
-  members: readonly PopulationMember[];
-  /** The hidden layer whose width members may vary: 1 is the first hidden layer (default 1). */
-  layer?: number;
-  /** Training steps per dispatch (default 256). */
-  stepsPerDispatch?: number;
-  /** Use subgroup operations where the device has them (default true). */
-  subgroups?: boolean;
-  /** Subgroup size to generate the kernel for, when the device does not report a fixed one. */
-  subgroupSize?: number | null;
-}
-
-export interface MemberStats {
-  step: number;
-  epoch: number;
-  train: SetStats;
-  test: SetStats | null;
-  /** The step whose loss was first NaN or infinite, or null. The member stopped there. */
-  divergedAtStep: number | null;
-  /** Mean loss of the member's last training batch. */
-  lastBatchLoss: number;
-}
-
-/** The spec of a member: `spec` with hidden layer `layer` (1-based) `width` units wide. */
-export function memberSpec(spec: NetworkSpec, layer: number, width: number | undefined): NetworkSpec {
-  if (width === undefined || width === spec.layers[layer - 1].units) return spec;
-  const layers = spec.layers.map((l, i) => (i === layer - 1 ? { ...l, units: width } : l));
-  const out = { ...spec, layers };
-  checkSpec(out);
-  return out;
-}
-
-interface Group {
-  spec: NetworkSpec;
-  paramCount: number;
-  /** Indices of the group's members in the population. */
-  members: number[];
-  params: GPUBuffer;
-  moments: GPUBuffer;
-  states: GPUBuffer;
-  memberTable: GPUBuffer;
-  results: GPUBuffer;
-  train: GPUComputePipeline;
-  evaluate: GPUComputePipeline;
-  trainGroup: GPUBindGroup | null;
-  evalGroup: GPUBindGroup | null;
-}
 
 interface Slot {
   buffers: GPUBuffer[];
@@ -135,7 +74,7 @@ export class Population {
       if (g === undefined) {
         g = this.groups.length;
         byShape.set(key, g);
-        this.groups.push(this.makeGroup(spec, kind));
+        this.groups.push(makeGroup(device, config, spec, kind, this.subgroupSize, this.trainLayout));
       }
       this.placeOf.push({ group: g, index: this.groups[g].members.length });
       this.groups[g].members.push(i);
@@ -145,7 +84,7 @@ export class Population {
       if (g.members.length > most) {
         throw new SpecError(`at most ${most} members of one shape on this device; got ${g.members.length}`);
       }
-      this.allocate(g);
+      allocateGroup(device, config, g);
     }
     for (let i = 0; i < STAGING_RING; i++) {
       this.ring.push({
@@ -192,67 +131,6 @@ export class Population {
 
   get stepsPerDispatch(): number {
     return Math.min(LIMITS.maxStepsPerDispatch, Math.max(1, this.config.stepsPerDispatch ?? 256));
-  }
-
-  private makeGroup(spec: NetworkSpec, kind: OptimizerSpec['kind']): Group {
-    const P = paramLayout(spec).count;
-    const device = this.device;
-    const module = device.createShaderModule({
-      label: `Population.train.${P}.module`,
-      code: populationTrainWgsl(spec, {
-        optimizer: kind,
-        subgroupSize: this.subgroupSize,
-        contractive: contractiveOf(this.config.optimizer) > 0,
-      }),
-    });
-    const train = device.createComputePipeline({
-      label: `Population.train.${P}`,
-      layout: this.trainLayout.pipeline,
-      compute: { module, entryPoint: 'main' },
-    });
-    const evalModule = device.createShaderModule({
-      label: `Population.evaluate.${P}.module`,
-      code: populationEvaluateWgsl(spec),
-    });
-    const evaluate = device.createComputePipeline({
-      label: `Population.evaluate.${P}`,
-      layout: 'auto',
-      compute: { module: evalModule, entryPoint: 'main' },
-    });
-    const none = null as unknown as GPUBuffer;
-    return {
-      spec,
-      paramCount: P,
-      members: [],
-      params: none,
-      moments: none,
-      states: none,
-      memberTable: none,
-      results: none,
-      train,
-      evaluate,
-      trainGroup: null,
-      evalGroup: null,
-    };
-  }
-
-  private allocate(g: Group): void {
-    const n = g.members.length;
-    const P = g.paramCount;
-    g.params = storageBuffer(this.device, 'Population.params', n * P * 4);
-    g.moments = storageBuffer(this.device, 'Population.moments', n * 5 * P * 4);
-    g.states = storageBuffer(this.device, 'Population.states', n * STATE_BYTES);
-    g.memberTable = storageBuffer(this.device, 'Population.members', n * MEMBER_BYTES);
-    g.results = storageBuffer(this.device, 'Population.results', n * RESULT_BYTES);
-    const table = new ArrayBuffer(n * MEMBER_BYTES);
-    const u = new Uint32Array(table);
-    const f = new Float32Array(table);
-    g.members.forEach((m, i) => {
-      const member = this.config.members[m];
-      u[4 * i] = member.seed >>> 0;
-      f[4 * i + 1] = member.learningRate ?? this.config.optimizer.learningRate;
-    });
-    this.device.queue.writeBuffer(g.memberTable, 0, table);
   }
 
   /** Every member back to its seed's initial weights, zero optimiser state, step 0. */
@@ -461,70 +339,4 @@ export class Population {
     for (const slot of this.ring) for (const b of slot.buffers) b.destroy();
     for (const b of [this.uniforms, this.control, this.bias, this.evalUniform]) b?.destroy();
   }
-}
-
-function checkConfig(config: PopulationConfig, layer: number): void {
-  checkSpec(config.spec);
-  checkOptimizer(config.optimizer);
-  const hidden = config.spec.layers.length - 1;
-  const { batchSize, members } = config;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > FUSED_MAX_BATCH) {
-    throw new SpecError(
-      `population batch size must be an integer from 1 to ${FUSED_MAX_BATCH}; got ${batchSize}`,
-    );
-  }
-  if (members.length < 1) throw new SpecError('a population needs at least one member');
-  const varies = members.some((m) => m.width !== undefined);
-  if (varies && (!Number.isInteger(layer) || layer < 1 || layer > hidden)) {
-    throw new SpecError(
-      hidden === 0
-        ? 'this network has no hidden layer whose width could vary'
-        : `layer must be a hidden layer from 1 to ${hidden}; got ${layer}`,
-    );
-  }
-  members.forEach((m, i) => {
-    if (!Number.isInteger(m.seed) || m.seed < 0 || m.seed > 0xffffffff) {
-      throw new SpecError(`member ${i}: seed must be a whole number from 0 to 4294967295; got ${m.seed}`);
-    }
-    const lr = m.learningRate;
-    if (lr !== undefined && !(lr > 0 && Number.isFinite(lr))) {
-      throw new SpecError(`member ${i}: learning rate must be a positive number; got ${lr}`);
-    }
-    if (m.width !== undefined && (!Number.isInteger(m.width) || m.width < 1 || m.width > LIMITS.maxWidth)) {
-      throw new SpecError(`member ${i}: width must be 1 to ${LIMITS.maxWidth}; got ${m.width}`);
-    }
-    const P = paramLayout(memberSpec(config.spec, layer, m.width)).count;
-    if (P > FUSED_MAX_PARAMS) {
-      throw new SpecError(
-        `member ${i}: populations train networks of at most ${FUSED_MAX_PARAMS} parameters; this one has ${P}`,
-      );
-    }
-  });
-}
-
-function trainLayout(device: GPUDevice): { pipeline: GPUPipelineLayout; group: GPUBindGroupLayout } {
-  const types: GPUBufferBindingType[] = [
-    'uniform',
-    'read-only-storage',
-    'read-only-storage',
-    'storage',
-    'storage',
-    'storage',
-    'read-only-storage',
-    'read-only-storage',
-    'uniform',
-  ];
-  const group = device.createBindGroupLayout({
-    label: 'Population.train.bindGroupLayout',
-    entries: types.map((type, binding) => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    })),
-  });
-  const pipeline = device.createPipelineLayout({
-    label: 'Population.train.layout',
-    bindGroupLayouts: [group],
-  });
-  return { pipeline, group };
 }

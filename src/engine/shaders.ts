@@ -8,7 +8,7 @@ import gridGeneral from '../../shaders/grid_general.wgsl?raw';
 import gridFused from '../../shaders/grid_fused.wgsl?raw';
 import generalStep from '../../shaders/general_step.wgsl?raw';
 import trainFused from '../../shaders/train_fused.wgsl?raw';
-import trainCooperative from '../../shaders/train_cooperative.wgsl?raw';
+import trainLooped from '../../shaders/train_looped.wgsl?raw';
 import trainChunked from '../../shaders/train_chunked.wgsl?raw';
 
 export const SHADERS = {
@@ -21,7 +21,8 @@ export const SHADERS = {
   gridFused,
   generalStep,
   trainFused,
-  trainCooperative,
+  /** The template of the cooperative and layered kernels (one workgroup, many steps per dispatch). */
+  trainLooped,
   trainChunked,
 };
 

@@ -3,7 +3,7 @@
  * oracle of its tests. It works in float64. Shapes follow the kernels: W of layer l is (units, inputs),
  * row-major, followed by b (units), all in one flat parameter array (see paramLayout).
  */
-import type { Dataset } from '../data/types';
+import type { Dataset } from './dataset';
 import { Random } from '../random';
 import { ACTIVATION_FNS } from './activations';
 import { batchOfStep, epochKey, indexBits, permute, stepsPerEpoch } from './permutation';

@@ -1,15 +1,14 @@
 import type { NetworkSpec, OptimizerSpec } from './spec';
 
 /**
- * The training kernels: `fused` (straight-line code per shape, every lane a copy of the network; small
+ * The names of the training kernels (each one module of kernels/, listed once in kernels/registry.ts): `fused` (straight-line code per shape, every lane a copy of the network; small
  * networks), `cooperative` (one looped kernel for every shape, the lanes sharing each phase of a step, many
  * steps per dispatch), `layered` (one workgroup as well, each lane its own samples, one straight-line
  * body per run of identical layers; no contractive penalty), `chunked` (the layered bodies over the batch
  * in chunks, one workgroup each, then the general path's update: three dispatches per step; no contractive
  * penalty) and `general` (four dispatches per step over many workgroups).
  */
-export const KERNELS = ['fused', 'cooperative', 'layered', 'chunked', 'general'] as const;
-export type KernelKind = (typeof KERNELS)[number];
+export type KernelKind = 'fused' | 'cooperative' | 'layered' | 'chunked' | 'general';
 
 /** Seconds per training step of each kernel, measured on one adapter for one shape and batch. */
 export type KernelTimings = Partial<Record<KernelKind, number>>;
@@ -20,9 +19,9 @@ export interface TrainOptions {
   /** Which training kernel to use; 'auto' takes the fastest that fits the shape and batch. */
   kernel?: 'auto' | KernelKind;
   /**
-   * Measured seconds per step of the cooperative and general kernels (and the fused one, for networks its
-   * array layout takes) on this adapter, shape and batch; `auto` then takes the fastest where the fused
-   * kernel's scalar layout does not fit (see chooseKernel).
+   * Measured seconds per step of the kernels a speed probe timed (kernelProbe.ts) on this adapter, shape
+   * and batch; `auto` then takes the fastest where the fused kernel's scalar layout does not fit (see
+   * chooseKernel).
    */
   timings?: KernelTimings;
   /**

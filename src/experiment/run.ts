@@ -44,11 +44,22 @@ export interface RunResult {
 /** Statistics requests in flight at once (the engine's staging ring holds four). */
 const IN_FLIGHT = 2;
 
-export async function runExperiment(
-  device: GPUDevice,
-  exp: Experiment,
-  options: RunOptions = {},
-): Promise<RunResult> {
+/** An engine set up for one run of an experiment: its data set, its start restored. */
+export interface StartedRun {
+  engine: Engine;
+  run: ReturnType<typeof prepare>;
+  /** The step training starts from. */
+  first: number;
+  /** The batch (at most the training set). */
+  batch: number;
+  perEpoch: number;
+}
+
+/**
+ * Creates the engine for the experiment (its kernel and steps per dispatch as asked), uploads the data and
+ * restores the start; the caller trains it and disposes of it.
+ */
+export async function startRun(device: GPUDevice, exp: Experiment, options: RunOptions): Promise<StartedRun> {
   const run = prepare(exp, options.data, options.spec);
   const engine = await Engine.create(device, {
     spec: run.spec,
@@ -66,7 +77,44 @@ export async function runExperiment(
     if (options.start) engine.restore({ ...options.start });
     const n = run.train.y.length;
     const batch = Math.min(exp.batchSize, n);
-    const perEpoch = stepsPerEpoch(n, batch);
+    return { engine, run, first, batch, perEpoch: stepsPerEpoch(n, batch) };
+  } catch (error) {
+    engine.dispose();
+    throw error;
+  }
+}
+
+/** What a run that ended at `final` after `seconds` of training reports (its state read back if asked). */
+export async function runResult(
+  started: StartedRun,
+  final: Stats,
+  seconds: number,
+  keepState = false,
+): Promise<RunResult> {
+  const { engine, run, first, batch } = started;
+  const steps = (final.divergedAtStep ?? final.step) - first;
+  const samples = steps * batch;
+  return {
+    final,
+    kernel: engine.kernel,
+    steps,
+    seconds,
+    samplesPerSecond: seconds > 0 ? samples / seconds : 0,
+    stepsPerSecond: seconds > 0 ? steps / seconds : 0,
+    regression: run.regression,
+    spec: run.spec,
+    ...(keepState ? { state: await engine.readState() } : {}),
+  };
+}
+
+export async function runExperiment(
+  device: GPUDevice,
+  exp: Experiment,
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const started = await startRun(device, exp, options);
+  const { engine, perEpoch } = started;
+  try {
     const pending: Promise<Stats>[] = [];
     let last: Stats | null = null;
     const start = performance.now();
@@ -88,19 +136,7 @@ export async function runExperiment(
     await Promise.allSettled(pending);
     const seconds = (performance.now() - start) / 1000;
     const final = last ?? (await engine.stats());
-    const steps = (final.divergedAtStep ?? final.step) - first;
-    const samples = steps * batch;
-    return {
-      final,
-      kernel: engine.kernel,
-      steps,
-      seconds,
-      samplesPerSecond: seconds > 0 ? samples / seconds : 0,
-      stepsPerSecond: seconds > 0 ? steps / seconds : 0,
-      regression: run.regression,
-      spec: run.spec,
-      ...(options.keepState ? { state: await engine.readState() } : {}),
-    };
+    return await runResult(started, final, seconds, options.keepState);
   } finally {
     engine.dispose();
   }

@@ -1,5 +1,5 @@
 /** The command-line tests' view of a command's output: its lines, on the one shared test GPU. */
-import type { CliIo } from '../../src/cli/cli-io';
+import type { CliIo } from '../../src/cli/cliIo';
 import type { TestGpu } from './gpu';
 
 /** The exit code and the text a command wrote. */

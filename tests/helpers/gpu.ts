@@ -6,7 +6,9 @@
  * (DETANGLE_REQUIRE_GPU or CI set): then opening the GPU throws and the file fails. It never skips silently.
  */
 import { afterAll } from 'vitest';
-import { openNodeGpu } from '../../src/cli/node-gpu';
+import { openNodeGpu } from '../../src/cli/nodeGpu';
+import { kernelKinds, kernelNamed } from '../../src/engine/kernels/registry';
+import { buildSpec, defaultOptimizer } from '../../src/engine/spec';
 import type { KernelKind } from '../../src/engine/types';
 
 export interface TestGpu {
@@ -147,24 +149,27 @@ export async function compileErrors(device: GPUDevice, label: string, code: stri
 }
 
 /**
- * The training kernels a test can pin, with how the reduction runs where that is a choice;
- * `fused-arrays` is the fused kernel's array layout (forced on a small network), reducing through
- * workgroup memory.
+ * The training kernels a test can pin (every kernel of the engine's registry), with how the reduction runs
+ * where that is a choice; `fused-arrays` is the fused kernel's array layout (forced on a small network),
+ * reducing through workgroup memory.
  */
-export type KernelChoice =
-  'fused-subgroups' | 'fused-workgroup' | 'fused-arrays' | 'cooperative' | 'layered' | 'chunked' | 'general';
-export const KERNEL_CHOICES: readonly KernelChoice[] = [
-  'fused-subgroups',
-  'fused-workgroup',
-  'fused-arrays',
-  'cooperative',
-  'layered',
-  'chunked',
-  'general',
-];
+const FUSED_CHOICES = ['fused-subgroups', 'fused-workgroup', 'fused-arrays'] as const;
+export type KernelChoice = (typeof FUSED_CHOICES)[number] | Exclude<KernelKind, 'fused'>;
+export const KERNEL_CHOICES: readonly KernelChoice[] = kernelKinds().flatMap((k): KernelChoice[] =>
+  k === 'fused' ? [...FUSED_CHOICES] : [k],
+);
 
-/** The choices whose kernels carry the contractive penalty (the layered and chunked kernels have none). */
-export const CONTRACTIVE_CHOICES = KERNEL_CHOICES.filter((c) => c !== 'layered' && c !== 'chunked');
+/** The choices whose kernels carry the contractive penalty (the registry's refusals say which do not). */
+export const CONTRACTIVE_CHOICES = KERNEL_CHOICES.filter(
+  (c) =>
+    kernelNamed(kernelOf(c)).refusal({
+      spec: buildSpec([2, 3, 1], 'tanh', 'mse'),
+      optimizer: { ...defaultOptimizer('sgd', 0.1), contractive: 0.01 },
+      batch: 1,
+      workgroupStorage: 16384,
+      software: true,
+    }) === null,
+);
 
 /** The engine's name of the kernel a choice pins (what `engine.kernelInfo.kernel` must report). */
 export function kernelOf(choice: KernelChoice): KernelKind {

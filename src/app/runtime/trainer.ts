@@ -5,7 +5,7 @@
  */
 import { Engine } from '../../engine/engine';
 import { GridTransform } from '../../engine/grid';
-import { probeKernels } from '../../engine/kernel-probe';
+import { probeKernels } from '../../engine/kernelProbe';
 import type { NetworkSpec, OptimizerSpec } from '../../engine/spec';
 import type { EngineConfig, KernelTimings, Stats } from '../../engine/types';
 import type { Dataset } from '../../data/types';

@@ -14,7 +14,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { adapterName, requestEngineDevice } from '../../engine/device';
 import { runBench } from '../run';
-import type { TfBackend } from '../tfjs-common';
+import type { TfBackend } from '../tfjsCommon';
 import type { BenchReport } from '../types';
 import { ThreeFrameBench } from './frame';
 

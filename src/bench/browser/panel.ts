@@ -8,7 +8,7 @@ import { adapterName, requestEngineDevice } from '../../engine/device';
 import { archName } from '../suite';
 import type { Measurement } from '../types';
 import { ThreeFrameBench } from './frame';
-import { runPanel } from './panel-run';
+import { runPanel } from './panelRun';
 import type { PanelCase, PanelParams, RangeId } from './plan';
 import {
   DEFAULT_PANEL_GPU_BYTES,

@@ -7,8 +7,8 @@
 import { fitsFused } from '../../engine/codegen';
 import { buildSpec, paramLayout } from '../../engine/spec';
 import { layerBufferLayout } from '../../engine/twin';
-import { planGrid } from '../gpu-grid';
-import { macsPerVertex } from '../grid-points';
+import { planGrid } from '../gpuGrid';
+import { macsPerVertex } from '../gridPoints';
 import { archName } from '../suite';
 
 export type PanelWorkload = 'grid' | 'frame';

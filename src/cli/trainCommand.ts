@@ -6,7 +6,8 @@
 import type { NetworkSpec } from '../engine/spec';
 import { fitsFusedTraining, fusedTrainingMaxParams } from '../engine/codegen';
 import { paramLayout, widths } from '../engine/spec';
-import { KERNELS } from '../engine/types';
+import { kernelKinds } from '../engine/kernels/registry';
+import type { KernelKind } from '../engine/types';
 import type { Experiment } from '../experiment/experiment';
 import { DEFAULT_EXPERIMENT, archText } from '../experiment/experiment';
 import type { RunStart } from '../experiment/run';
@@ -15,9 +16,9 @@ import type { ImportedModel } from '../share/model-json';
 import { exportModel, historyCapacity } from '../share/model-json';
 import { URL_FIELDS, experimentUrl, shareUrl } from '../share/url';
 import { CSV_DATASET, checkExperiment } from '../share/validate';
-import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
-import type { CliIo } from './cli-io';
-import { EXIT_DIVERGED, EXIT_OK, errorLine, exitCodeOf } from './exit-codes';
+import { UsageError, choiceFlag, numberFlag, parseFlags } from '../flags';
+import type { CliIo } from './cliIo';
+import { EXIT_DIVERGED, EXIT_OK, errorLine, exitCodeOf } from './exitCodes';
 import {
   DATASET_FLAGS,
   EXPERIMENT_FLAGS,
@@ -25,14 +26,14 @@ import {
   NETWORK_FLAGS,
   experimentFromFlags,
   prepareFromFlags,
-} from './experiment-flags';
-import { runWithHistory, type HistoryRunResult } from './history-run';
-import { checkSavePath, loadModelFile, writeFileAtomic } from './model-file';
+} from './experimentFlags';
+import { runWithHistory, type HistoryRunResult } from './historyRun';
+import { checkSavePath, loadModelFile, writeFileAtomic } from './modelFile';
 
 export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME] [--samples N] [--noise X] [--arch 2-3-2-1]
   [--activation tanh|relu|leaky_relu|sigmoid|softplus|linear (or one per layer, comma-separated)]
   [--loss mse|bce|ce] [--optimizer sgd|momentum|rmsprop|adam] [--lr X] [--batch N] [--epochs N] [--seed N]
-  [--test-split X] [--data-seed N] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--csv FILE [--classes]] [--kernel auto|fused|cooperative|layered|chunked|general]
+  [--test-split X] [--data-seed N] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--csv FILE [--classes]] [--kernel ${['auto', ...kernelKinds()].join('|')}]
   [--steps-per-dispatch N] [--load FILE] [--save FILE [--with-history]] [--json] [--url [--with-weights]] [--quiet]
   [dataset parameters as --NAME VALUE]
 --load starts from a model file (its layers, activations, loss and weights; the other flags set the
@@ -125,7 +126,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       '--data-seed cannot go with --url, --save or --load: links and model files record one seed, for the data and the weights alike',
     );
   }
-  const kernel = choiceFlag(flags, 'kernel', ['auto', ...KERNELS] as const);
+  const kernel = choiceFlag<'auto' | KernelKind>(flags, 'kernel', ['auto', ...kernelKinds()]);
   const stepsPerDispatch = numberFlag(flags, 'steps-per-dispatch', { min: 1, max: 4096, integer: true });
   const run = prepareFromFlags(exp, data, model?.spec);
   if (kernel === 'fused' && !fitsFusedTraining(run.spec, exp.optimizer)) {

@@ -1,8 +1,8 @@
 /** The engine's training as a benchmark runner: queued steps, one small readback per timed call (never per step). */
 import type { Engine } from '../engine/engine';
 import type { KernelKind } from '../engine/types';
-import type { EnginePool } from './engine-pool';
-import type { TrainCase, TrainRunner } from './train-case';
+import type { EnginePool } from './enginePool';
+import type { TrainCase, TrainRunner } from './trainCase';
 
 /** Steps queued per engine.train call; the results are read back once at the end of a timed call. */
 const STEPS_PER_SUBMIT = 1000;

@@ -1,8 +1,8 @@
 /** The CPU baselines of training: the plain JS loop and the twin. */
 import { TwinTrainer, initParams } from '../engine/twin';
-import { PlainMlp } from './plain-js';
+import { PlainMlp } from './plainJs';
 import { BatchSchedule } from './schedule';
-import type { TrainCase, TrainRunner } from './train-case';
+import type { TrainCase, TrainRunner } from './trainCase';
 
 export class PlainTrainRunner implements TrainRunner {
   private mlp: PlainMlp | null = null;

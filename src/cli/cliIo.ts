@@ -1,5 +1,5 @@
 /** What a command needs from its surroundings: output lines and a GPU (a process's own, or a test's). */
-import { openNodeGpu } from './node-gpu';
+import { openNodeGpu } from './nodeGpu';
 
 export interface CliGpu {
   device: GPUDevice;

@@ -1,5 +1,5 @@
 /**
- * The cooperative training kernel for one network shape and optimiser: shaders/train_cooperative.wgsl with
+ * The cooperative training kernel for one network shape and optimiser: shaders/train_looped.wgsl with
  * its marked lines filled by loops whose bounds and offsets are constants of the shape. The code grows with
  * the number of layers, not of parameters, so it compiles in about the same time for 2-3-1 and 12 × 32
  * (straight-line code per parameter, as in the small-network kernel, would not).
@@ -330,7 +330,7 @@ export function inputLoads(spec: NetworkSpec): string[] {
   );
 }
 
-/** The whole cooperative kernel: common.wgsl + filled train_cooperative.wgsl. */
+/** The whole cooperative kernel: common.wgsl + filled train_looped.wgsl. */
 export function cooperativeTrainWgsl(
   spec: NetworkSpec,
   options: CooperativeOptions,

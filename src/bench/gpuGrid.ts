@@ -6,8 +6,8 @@
 import type { Engine } from '../engine/engine';
 import { GridTransform } from '../engine/grid';
 import { layerBufferLayout } from '../engine/twin';
-import type { GridCase, GridRunner } from './grid-case';
-import { SkipCase } from './grid-case';
+import type { GridCase, GridRunner } from './gridCase';
+import { SkipCase } from './gridCase';
 
 const WORKGROUP = 64;
 

@@ -1,9 +1,9 @@
 /** Training in TF.js: variables, optimizer.minimize on gathered batches, the engine's batch order. */
 import { initParams } from '../engine/twin';
 import { BatchSchedule } from './schedule';
-import type { TfBackend } from './tfjs-common';
-import { activate, flatParams, layerArrays, tf, useBackend } from './tfjs-common';
-import type { TrainCase, TrainRunner } from './train-case';
+import type { TfBackend } from './tfjsCommon';
+import { activate, flatParams, layerArrays, tf, useBackend } from './tfjsCommon';
+import type { TrainCase, TrainRunner } from './trainCase';
 
 export class TfTrainRunner implements TrainRunner {
   private x: tf.Tensor2D | null = null;

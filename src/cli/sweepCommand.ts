@@ -12,11 +12,11 @@ import { archText } from '../experiment/experiment';
 import type { SweepResult } from '../experiment/sweep';
 import { runSweep } from '../experiment/sweep';
 import { decimalValue } from '../share/number-text';
-import type { ParsedFlags } from './args';
-import { UsageError, numberFlag, parseFlags } from './args';
-import type { CliIo } from './cli-io';
-import { EXIT_OK, errorLine, exitCodeOf } from './exit-codes';
-import { DATASET_FLAGS, experimentFromFlags, prepareFromFlags } from './experiment-flags';
+import type { ParsedFlags } from '../flags';
+import { UsageError, numberFlag, parseFlags } from '../flags';
+import type { CliIo } from './cliIo';
+import { EXIT_OK, errorLine, exitCodeOf } from './exitCodes';
+import { DATASET_FLAGS, experimentFromFlags, prepareFromFlags } from './experimentFlags';
 
 export const SWEEP_HELP = `usage: npm run sweep -- --preset ID [--seeds N] [--widths 1-8 | 1,2,4] [--layer L]
   [--lr X,Y,...] [--target X] [--epochs N] [--batch N] [--optimizer NAME] [--data-seed N]

@@ -9,9 +9,9 @@ import { LOSSES, MAX_CONTRACTIVE, OPTIMIZERS } from '../engine/spec';
 import type { Experiment, PreparedRun } from '../experiment/experiment';
 import { DEFAULT_EXPERIMENT, experimentFromPreset, parseArchText, prepare } from '../experiment/experiment';
 import { CSV_DATASET } from '../share/validate';
-import type { ParsedFlags } from './args';
-import { UsageError, choiceFlag, numberFlag } from './args';
-import { readFileLimited } from './read-file';
+import type { ParsedFlags } from '../flags';
+import { UsageError, choiceFlag, numberFlag } from '../flags';
+import { readFileLimited } from './readFile';
 
 export const EXPERIMENT_FLAGS = [
   'preset',

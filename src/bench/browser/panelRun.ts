@@ -6,11 +6,11 @@
  */
 import { fitsFused } from '../../engine/codegen';
 import { buildSpec, defaultOptimizer } from '../../engine/spec';
-import { EnginePool } from '../engine-pool';
-import { DetangleGridRunner, planGrid } from '../gpu-grid';
-import type { GridCase } from '../grid-case';
-import { runGridCase } from '../grid-case';
-import { benchParams, gridPoints } from '../grid-points';
+import { EnginePool } from '../enginePool';
+import { DetangleGridRunner, planGrid } from '../gpuGrid';
+import type { GridCase } from '../gridCase';
+import { runGridCase } from '../gridCase';
+import { benchParams, gridPoints } from '../gridPoints';
 import { SEED } from '../suite';
 import type { Measurement } from '../types';
 import type { PanelCase, Timed } from './plan';

@@ -1,7 +1,7 @@
 /** Reading a file named on the command line, with a limit on the bytes actually read. */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { formatBytes } from '../data/csv';
-import { UsageError } from './args';
+import { UsageError } from '../flags';
 
 const CHUNK = 1 << 20;
 

@@ -2,8 +2,8 @@
 import { defaultOptimizer } from '../engine/spec';
 import { layerBufferLayout, transformPoints } from '../engine/twin';
 import type { LayerBufferLayout } from '../engine/types';
-import type { GridCase, GridRunner } from './grid-case';
-import { PlainMlp } from './plain-js';
+import type { GridCase, GridRunner } from './gridCase';
+import { PlainMlp } from './plainJs';
 
 /** Picks the sampled vertices out of a whole layer buffer, in GridRunner.sample's order. */
 export function sampleLayout(

@@ -4,20 +4,21 @@
  * 0 done, 2 bad options, 3 some or all seeds diverged (src/experiment/divergence.ts), 1 anything else.
  */
 import { PRESETS } from '../data/presets';
-import { KERNELS } from '../engine/types';
+import { kernelKinds } from '../engine/kernels/registry';
+import type { KernelKind } from '../engine/types';
 import { divergenceVerdict } from '../experiment/divergence';
 import { archText } from '../experiment/experiment';
 import { runExperiment } from '../experiment/run';
-import { UsageError, choiceFlag, numberFlag, parseFlags } from './args';
-import type { CliIo } from './cli-io';
-import { EXIT_OK, errorLine, exitCodeOf } from './exit-codes';
+import { UsageError, choiceFlag, numberFlag, parseFlags } from '../flags';
+import type { CliIo } from './cliIo';
+import { EXIT_OK, errorLine, exitCodeOf } from './exitCodes';
 import {
   DATASET_FLAGS,
   EXPERIMENT_FLAGS,
   EXPERIMENT_SWITCHES,
   experimentFromFlags,
   prepareFromFlags,
-} from './experiment-flags';
+} from './experimentFlags';
 
 interface Row {
   seed: number;
@@ -67,7 +68,7 @@ async function experiment(argv: string[], io: CliIo): Promise<number> {
   if (flags.values.has('seed'))
     throw new UsageError('--seed does not apply here: the runs use seeds 1 to --seeds N');
   const seeds = numberFlag(flags, 'seeds', { min: 1, max: 100, integer: true }) ?? 3;
-  const kernel = choiceFlag(flags, 'kernel', ['auto', ...KERNELS] as const);
+  const kernel = choiceFlag<'auto' | KernelKind>(flags, 'kernel', ['auto', ...kernelKinds()]);
   const stepsPerDispatch = numberFlag(flags, 'steps-per-dispatch', { min: 1, max: 4096, integer: true });
   const { exp: base, data } = experimentFromFlags(flags);
   prepareFromFlags(base, data);

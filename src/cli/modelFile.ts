@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import type { ImportedModel } from '../share/model-json';
 import { MODEL_MAX_BYTES, importModel } from '../share/model-json';
-import { UsageError } from './args';
-import { readFileLimited } from './read-file';
+import { UsageError } from '../flags';
+import { readFileLimited } from './readFile';
 
 /** Reads and checks a model file; every problem is a UsageError naming the flag, the file and the field. */
 export function loadModelFile(path: string): ImportedModel {

@@ -1,18 +1,17 @@
 /**
- * Measures, on this adapter, which of the cooperative, layered and general kernels (and the fused kernel's
- * array layout, where it takes the network) trains a network fastest at its batch, so `auto` can choose from
- * measurement where the fused kernel's scalar layout does not fit (kernel-choice.ts).
+ * Measures, on this adapter, which of the registered kernels (kernels/registry.ts) trains a network fastest
+ * at its batch: the cooperative, layered and general kernels always, and on a hardware adapter the chunked
+ * kernel and the fused kernel's array layout where they take the network; so `auto` can choose from
+ * measurement where the fused kernel's scalar layout does not fit (kernelChoice.ts).
  * The probe trains a few steps with each kernel and then puts back the weights, optimiser moments and
  * position it found: the run goes on exactly as if it had never been probed. Results are kept per
  * adapter, shape, optimiser and batch in a cache the caller owns (the app keeps one per page).
  */
 import { deviceAdapterInfo, isSoftwareAdapter } from './device';
 import type { Engine } from './engine';
+import { KERNEL_REGISTRY } from './kernels/registry';
 import { widths } from './spec';
 import type { KernelKind, KernelTimings } from './types';
-
-/** The kernels a probe always compares (the fused kernel's scalar layout wins wherever it fits). */
-const PROBED: readonly KernelKind[] = ['cooperative', 'general'];
 
 export interface ProbeOptions {
   /** Steps timed per kernel, after one untimed warm-up dispatch (pipelines compiled, caches warm). */
@@ -36,10 +35,33 @@ export interface ProbeOptions {
   now?: () => number;
 }
 
-/** The cache key of an engine's current shape, optimiser and batch on one adapter. */
-export function probeKey(engine: Engine, adapter = '', fused = false, chunked = false): string {
+/**
+ * The cache key of an engine's current shape, optimiser and batch on one adapter, with the kernels timed
+ * only on request (`fused`, `chunked`: the names of those the probe times, or the two flags).
+ */
+export function probeKey(
+  engine: Engine,
+  adapter = '',
+  fused: boolean | readonly KernelKind[] = false,
+  chunked = false,
+): string {
   const shape = `${widths(engine.spec).join('-')}|${engine.optimizerKind}|${engine.batchSize}`;
-  return `${adapter}|${shape}${fused ? '|fused' : ''}${chunked ? '|chunked' : ''}`;
+  const optional =
+    typeof fused === 'boolean' ? [...(fused ? ['fused'] : []), ...(chunked ? ['chunked'] : [])] : fused;
+  return `${adapter}|${shape}${optional.map((k) => `|${k}`).join('')}`;
+}
+
+/**
+ * The kernels a probe times on `engine`, in registry order: every kernel probed `always` that takes the
+ * run, and each probed on `hardware` that takes it where its option (by the kernel's name) or, unset, a
+ * hardware adapter says so.
+ */
+export function probedKernels(engine: Engine, options: ProbeOptions = {}): KernelKind[] {
+  const hardware = !isSoftwareAdapter(deviceAdapterInfo(engine.device));
+  const asked = options as Partial<Record<KernelKind, boolean>>;
+  return KERNEL_REGISTRY.filter(
+    (k) => engine.fits(k.kind) && (k.probe === 'always' || (asked[k.kind] ?? hardware)),
+  ).map((k) => k.kind);
 }
 
 /** Whether a probe can change what `auto` runs: only where the fused kernel does not take the network. */
@@ -56,10 +78,9 @@ export async function probeKernels(
   options: ProbeOptions = {},
 ): Promise<KernelTimings | null> {
   if (!worthProbing(engine)) return null;
-  const hardware = !isSoftwareAdapter(deviceAdapterInfo(engine.device));
-  const fused = (options.fused ?? hardware) && engine.fusedFits;
-  const chunked = (options.chunked ?? hardware) && engine.chunkedFits;
-  const key = probeKey(engine, options.adapter, fused, chunked);
+  const probed = probedKernels(engine, options);
+  const optional = probed.filter((k) => KERNEL_REGISTRY.find((r) => r.kind === k)?.probe === 'hardware');
+  const key = probeKey(engine, options.adapter, optional);
   const cached = options.cache?.get(key);
   if (cached) {
     engine.setKernelTimings(cached);
@@ -69,12 +90,6 @@ export async function probeKernels(
   const now = options.now ?? (() => performance.now() / 1000);
   const saved = await engine.readState();
   const timings: KernelTimings = {};
-  const probed: KernelKind[] = [
-    ...PROBED,
-    ...(engine.layeredFits ? ['layered' as const] : []),
-    ...(chunked ? ['chunked' as const] : []),
-    ...(fused ? ['fused' as const] : []),
-  ];
   try {
     for (const kernel of probed) {
       engine.setKernel(kernel);

@@ -71,3 +71,28 @@ export async function checked<T>(device: GPUDevice, what: string, create: () => 
 export function write(device: GPUDevice, buffer: GPUBuffer, data: ArrayBufferView, offset = 0): void {
   device.queue.writeBuffer(buffer, offset, data.buffer as ArrayBuffer, data.byteOffset, data.byteLength);
 }
+
+/**
+ * One shader module and a compute pipeline per entry point, labelled `label` (one entry point) or
+ * `label.entryPoint` (several).
+ */
+export function pipelines<E extends string>(
+  device: GPUDevice,
+  label: string,
+  code: string,
+  layout: GPUPipelineLayout | 'auto',
+  entryPoints: readonly E[],
+): Record<E, GPUComputePipeline> {
+  const module = device.createShaderModule({ label: `${label}.module`, code });
+  const named = (entryPoint: E): string => (entryPoints.length > 1 ? `${label}.${entryPoint}` : label);
+  return Object.fromEntries(
+    entryPoints.map((entryPoint) => [
+      entryPoint,
+      device.createComputePipeline({
+        label: named(entryPoint),
+        layout,
+        compute: { module, entryPoint },
+      }),
+    ]),
+  ) as Record<E, GPUComputePipeline>;
+}

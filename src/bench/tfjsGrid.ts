@@ -1,7 +1,7 @@
 /** The grid transform in TF.js: every layer's pre-activation and activation kept as tensors. */
-import type { GridCase, GridRunner } from './grid-case';
-import type { TfBackend } from './tfjs-common';
-import { activate, layerArrays, tf, useBackend } from './tfjs-common';
+import type { GridCase, GridRunner } from './gridCase';
+import type { TfBackend } from './tfjsCommon';
+import { activate, layerArrays, tf, useBackend } from './tfjsCommon';
 
 export class TfGridRunner implements GridRunner {
   private points: tf.Tensor2D | null = null;

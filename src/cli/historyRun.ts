@@ -1,18 +1,16 @@
 /**
  * `npm run train -- ... --with-history`: the same training as runExperiment (same engine, kernels, seed and
- * steps), split at the steps the app's history keeps (src/app/history.ts: every step up to 256, then the
+ * steps), split at the steps the app's history keeps (src/history/history.ts: every step up to 256, then the
  * next kept step after s at most s·(1+ε), thinned to at most 1,000 moments). At each kept step the
  * weights, optimiser moments and the loss and accuracy there are read back before training goes on, so
  * each moment holds exactly the state the engine trained with at that step. Splitting the dispatches
  * changes no result: the steps are the same.
  */
 import { History } from '../history/history';
-import { Engine } from '../engine/engine';
-import { stepsPerEpoch } from '../engine/permutation';
 import type { Stats } from '../engine/types';
 import type { Experiment } from '../experiment/experiment';
-import { prepare } from '../experiment/experiment';
 import type { RunOptions, RunResult } from '../experiment/run';
+import { runResult, startRun } from '../experiment/run';
 
 function allFinite(values: Float32Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
@@ -31,35 +29,20 @@ export async function runWithHistory(
   exp: Experiment,
   options: RunOptions = {},
 ): Promise<HistoryRunResult> {
-  const run = prepare(exp, options.data, options.spec);
-  const engine = await Engine.create(device, {
-    spec: run.spec,
-    optimizer: run.optimizer,
-    train: {
-      seed: exp.seed,
-      batchSize: exp.batchSize,
-      kernel: options.kernel ?? 'auto',
-      stepsPerDispatch: options.stepsPerDispatch,
-    },
-  });
+  const started = await startRun(device, exp, options);
+  const { engine, first, perEpoch } = started;
   const history = new History();
   let historyMs = 0;
   try {
-    engine.setData(run.train, run.test);
-    const first = options.start?.step ?? 0;
-    if (options.start) engine.restore({ ...options.start });
-    const n = run.train.y.length;
-    const batch = Math.min(exp.batchSize, n);
-    const perEpoch = stepsPerEpoch(n, batch);
     let step = first;
     let last: Stats | null = null;
     /** Reads the state at `step` (and the figures there) into the history. */
     const keep = async (): Promise<Stats> => {
-      const started = performance.now();
+      const began = performance.now();
       const stats = engine.stats();
       const state = await engine.readState();
       const s = await stats;
-      historyMs += performance.now() - started;
+      historyMs += performance.now() - began;
       if (s.divergedAtStep === null && allFinite(state.params) && allFinite(state.moments)) {
         history.record({
           step,
@@ -97,18 +80,8 @@ export async function runWithHistory(
     if (!diverged && history.wants(step)) await keep();
     const seconds = (performance.now() - start) / 1000;
     const final = diverged || !last ? await engine.stats() : last;
-    const steps = (final.divergedAtStep ?? final.step) - first;
-    const samples = steps * batch;
     return {
-      final,
-      kernel: engine.kernel,
-      steps,
-      seconds,
-      samplesPerSecond: seconds > 0 ? samples / seconds : 0,
-      stepsPerSecond: seconds > 0 ? steps / seconds : 0,
-      regression: run.regression,
-      spec: run.spec,
-      ...(options.keepState ? { state: await engine.readState() } : {}),
+      ...(await runResult(started, final, seconds, options.keepState)),
       history,
       historySeconds: historyMs / 1000,
     };

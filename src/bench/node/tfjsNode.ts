@@ -6,8 +6,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { TfBackend } from '../tfjs-common';
-import { tf } from '../tfjs-common';
+import type { TfBackend } from '../tfjsCommon';
+import { tf } from '../tfjsCommon';
 
 export function nodeTfBackends(): TfBackend[] {
   const require = createRequire(import.meta.url);

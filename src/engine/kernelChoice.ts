@@ -10,24 +10,11 @@
  * faster, but it compiles for seconds to tens of seconds on a software GPU and its arrays live in local
  * memory on a real one.
  */
+import type { KernelFits } from './kernels/kernel';
+import { KERNEL_REGISTRY } from './kernels/registry';
 import type { KernelKind, KernelTimings } from './types';
 
-/** Which kernels take this network, optimiser and batch (the looped cooperative and general always do). */
-export interface KernelFits {
-  /** The fused kernel's scalar layout. */
-  fused: boolean;
-  /** The fused kernel's array layout. */
-  fusedArrays?: boolean;
-  /** The layered kernel (every shape, but no contractive penalty). */
-  layered?: boolean;
-  /** The chunked kernel (no contractive penalty; its lanes' gradients in workgroup memory). */
-  chunked?: boolean;
-  /**
-   * Whether the adapter emulates a GPU on the CPU. Without timings the layered kernel runs only there: its
-   * four lanes are SwiftShader's SIMD width, where it was measured; a real GPU takes it from a measurement.
-   */
-  software?: boolean;
-}
+export type { KernelFits };
 
 /**
  * Without timings, on a software adapter: the layered kernel from LAYERED_MIN_BATCH (its lanes take a
@@ -45,9 +32,6 @@ export const COOPERATIVE_MAX_BATCH = 32;
 export const COOPERATIVE_MAX_PARAMS = 1024;
 export const LAYERED_MIN_BATCH = 8;
 
-/** The kernels that may compete from measured times, in the order that wins a tie. */
-const MEASURABLE: readonly KernelKind[] = ['layered', 'cooperative', 'chunked', 'general', 'fused'];
-
 export function chooseKernel(
   fits: KernelFits,
   batch: number,
@@ -55,12 +39,13 @@ export function chooseKernel(
   timings: KernelTimings = {},
 ): KernelKind {
   if (fits.fused) return 'fused';
-  const fitting = (k: KernelKind): boolean =>
-    k === 'fused' ? Boolean(fits.fusedArrays) : k === 'layered' || k === 'chunked' ? Boolean(fits[k]) : true;
-  const measured = MEASURABLE.filter((k) => fitting(k) && (timings[k] ?? 0) > 0);
-  const oneWorkgroup = measured.includes('cooperative') || measured.includes('layered');
+  // The registered kernels that take the run and have a measured time, in the order that wins a tie.
+  const measured = KERNEL_REGISTRY.filter((k) => k.competes(fits) && (timings[k.kind] ?? 0) > 0)
+    .sort((a, b) => a.tieRank - b.tieRank)
+    .map((k) => k.kind);
+  const oneWorkgroup = KERNEL_REGISTRY.some((k) => k.oneWorkgroup && measured.includes(k.kind));
   if (oneWorkgroup && measured.includes('general')) {
-    // The fastest measured; on a tie the earlier in MEASURABLE.
+    // The fastest measured; on a tie the earlier in tie order.
     return measured.reduce((best, k) => (timings[k]! < timings[best]! ? k : best));
   }
   if (fits.layered && fits.software && batch >= LAYERED_MIN_BATCH) return 'layered';

@@ -1,5 +1,5 @@
 /**
- * The layered training kernel: shaders/train_cooperative.wgsl (one workgroup, many steps per dispatch)
+ * The layered training kernel: shaders/train_looped.wgsl (one workgroup, many steps per dispatch)
  * with lanes over samples instead of (sample, unit) pairs, and the network walked as runs of identical
  * layers. A run is consecutive layers with the same inputs, units and activation (and the same activation
  * below them): its body is written once, as straight-line code over one layer's units, inside a loop over
@@ -14,7 +14,7 @@
  * No contractive penalty (its per-unit terms need every layer at once). Twin: TwinTrainer.train().
  */
 import { activationExpr, derivativeExpr } from './codegen';
-import type { Offsets } from './codegen-cooperative';
+import type { Offsets } from './codegenCooperative';
 import {
   cooperativeOffsets,
   fill,
@@ -22,7 +22,7 @@ import {
   outputLines,
   templateConstants,
   updateBody,
-} from './codegen-cooperative';
+} from './codegenCooperative';
 import type { LayerSpec, NetworkSpec, Optimizer } from './spec';
 import { paramLayout, widths } from './spec';
 

@@ -1,0 +1,11 @@
+/** A labelled point set, flat and typed so it can be uploaded to the GPU as it is. */
+export interface Dataset {
+  /** Coordinates per point: 1, 2 or 3. */
+  inputSize: 1 | 2 | 3;
+  /** Point coordinates, `inputSize` floats per point.  (N, inputSize) */
+  x: Float32Array;
+  /** Class index (0, 1, ...) per point, or the regression target.  (N) */
+  y: Float32Array;
+  /** Number of classes; 0 for regression. */
+  classes: number;
+}
