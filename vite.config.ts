@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { defineConfig } from 'vitest/config';
+import LongestFirstSequencer from './tests/tooling/longestFirst.ts';
 
 const page = (name: string): string => fileURLToPath(new URL(name, import.meta.url));
 
@@ -65,9 +66,15 @@ export default defineConfig({
   server: { host: '127.0.0.1' },
   test: {
     include: ['tests/**/*.test.ts'],
+    // Two files at a time on two cores, longest first (the sequencer reads tests/tooling/durations.json):
+    // the browser and GPU files wait on the software GPU and on pages often enough that a second file
+    // fills the gaps. Each file still runs its own tests in order.
     pool: 'forks',
+    fileParallelism: true,
+    maxWorkers: 2,
+    sequence: { sequencer: LongestFirstSequencer },
+    setupFiles: ['tests/tooling/countAssertions.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    fileParallelism: false,
   },
 });

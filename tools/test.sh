@@ -21,13 +21,21 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-echo "== type-check"
-npx tsc --noEmit
-echo "== lint"
-npx eslint .
-npx prettier --check . >/dev/null || { npx prettier --check .; exit 1; }
-echo "== build"
-npx vite build --logLevel warn
+# The type-check runs beside lint and build (two cores): each writes to its own log, shown if it fails.
+echo "== type-check, lint, build"
+mkdir -p artifacts
+checks=$(mktemp -d)
+npx tsc --noEmit >"$checks/tsc.log" 2>&1 &
+tsc_pid=$!
+lint_status=0
+{ npx eslint . && { npx prettier --check . >/dev/null || npx prettier --check .; } && npx vite build --logLevel warn; } \
+  >"$checks/lint.log" 2>&1 || lint_status=$?
+tsc_status=0
+wait "$tsc_pid" || tsc_status=$?
+if [ "$tsc_status" != 0 ]; then echo "type-check failed:"; cat "$checks/tsc.log"; fi
+if [ "$lint_status" != 0 ]; then echo "lint or build failed:"; cat "$checks/lint.log"; fi
+rm -rf "$checks"
+[ "$tsc_status" = 0 ] && [ "$lint_status" = 0 ] || exit 1
 
 if [ -z "${VK_ICD_FILENAMES:-}${VK_DRIVER_FILES:-}" ]; then
   export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
@@ -37,9 +45,10 @@ fi
 export DETANGLE_REQUIRE_GPU=1
 
 echo "== tests"
-mkdir -p artifacts
+rm -f artifacts/assertions.tsv
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json=artifacts/vitest.json "$@" || status=$?
+node tools/slowest.mjs || true
 node -e '
 const r = require("./artifacts/vitest.json");
 console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));

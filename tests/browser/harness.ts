@@ -3,7 +3,7 @@
  * Chromium through playwright-core (with or without WebGPU), save screenshots, and look at pixels.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -75,9 +75,7 @@ export async function serve(): Promise<Served> {
       newest(join(ROOT, p)),
     ),
   );
-  if (built < sources || process.env.BUILD === '1') {
-    await run(process.execPath, [vite, 'build', '--logLevel', 'warn']);
-  }
+  if (built < sources || process.env.BUILD === '1') await buildOnce(vite, sources);
   const port = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
@@ -100,6 +98,38 @@ export async function serve(): Promise<Served> {
     await new Promise((r) => setTimeout(r, 150));
   }
   return { url, stop: () => child.kill() };
+}
+
+/**
+ * Builds dist/ while holding a lock folder, so that browser files started at once (the suite runs two
+ * files at a time) never build into dist/ together, nor over a dist/ another file is serving: a file
+ * that waited for the lock builds only if dist/ is still older than the sources.
+ */
+async function buildOnce(vite: string, sources: number): Promise<void> {
+  const lock = join(ROOT, 'artifacts/.build-lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline)
+        throw new Error(`${lock} held for 5 minutes: remove it if no build is running`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    const index = join(ROOT, 'dist/index.html');
+    const built = existsSync(index) ? statSync(index).mtimeMs : 0;
+    // BUILD=1 forces one build per test run: the files of one run share the runner's process as parent.
+    const forcedMark = join(ROOT, `artifacts/.built-for-${process.ppid}`);
+    const forced = process.env.BUILD === '1' && !existsSync(forcedMark);
+    if (built < sources || forced) await run(process.execPath, [vite, 'build', '--logLevel', 'warn']);
+    if (forced) writeFileSync(forcedMark, '');
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 function run(cmd: string, args: string[]): Promise<void> {
