@@ -1,7 +1,7 @@
 /**
  * The app's one door, kept by reading the source: helpers declare the narrow host they need (no
  * `Pick<App, …>`), the settings and the run's status are written only by the commands
- * (src/app/state/commands.ts) and the store's topics are emitted only by `App.dispatch`. lil-gui's own bindings in ui/gui.ts write the settings
+ * (src/state/commands.ts) and the store's topics are emitted only by `App.dispatch`. lil-gui's own bindings in ui/gui.ts write the settings
  * object they are given and then dispatch the change; nothing else does.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -73,7 +73,7 @@ describe('the one door', () => {
 
   it('writes the settings only in the commands (and lil-gui in the panel it binds)', () => {
     const found = shell
-      .filter((s) => !['app/state/commands.ts', 'app/state/settings.ts', 'ui/gui.ts'].includes(s.path))
+      .filter((s) => !['state/commands.ts', 'state/settings.ts', 'ui/gui.ts'].includes(s.path))
       .flatMap((s) => settingsWrites(s.text).map((l) => `${s.path}: ${l.trim()}`));
     expect(found).toEqual([]);
   });

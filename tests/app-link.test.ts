@@ -31,7 +31,7 @@ import {
   maxTransformPoints,
   scratchFloatsPerSample,
 } from '../src/app/runtime/limits';
-import { defaultSettings, networkSpec, settingsFromPreset } from '../src/app/state/settings';
+import { defaultSettings, networkSpec, settingsFromPreset } from '../src/state/settings';
 
 /** A small sample of the experiment's data (its classes and inputs are what matter here). */
 function sampleOf(dataset: string, params: Record<string, number>, seed: number) {

@@ -1,6 +1,6 @@
 /** The app shell's pure parts: the pace rule, the full-speed rule, the named commands, the store. */
 import { describe, expect, it } from 'vitest';
-import { reduce } from '../src/app/state/commands';
+import { reduce } from '../src/state/commands';
 import {
   MAX_BACKLOG,
   WATCH_STEPS_PER_SECOND,
@@ -9,8 +9,8 @@ import {
   gridForSpeed,
   SpeedMeter,
 } from '../src/app/shell/pace';
-import { freshSettings } from '../src/app/state/settings';
-import { Store, type Topic } from '../src/app/state/store';
+import { freshSettings } from '../src/state/settings';
+import { Store, type Topic } from '../src/state/store';
 
 describe('pace from speed', () => {
   it('a fast GPU at 60 frames/s trains at the watchable rate, not at its limit', () => {

@@ -4,7 +4,7 @@ import { DataError } from '../src/data/errors';
 import { PRESETS, findPreset } from '../src/data/presets';
 import { DATASETS, datasetParams, makeDataset } from '../src/data/registry';
 import { splitDataset } from '../src/data/split';
-import { settingsFromPreset } from '../src/app/state/settings';
+import { settingsFromPreset } from '../src/state/settings';
 import { experimentFromPreset } from '../src/experiment/experiment';
 
 describe('presets', () => {

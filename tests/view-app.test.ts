@@ -13,7 +13,7 @@ import {
   pointsOnDisplay,
   settingsFromPreset,
   split,
-} from '../src/app/state/settings';
+} from '../src/state/settings';
 import { DisplayPath } from '../src/view/math/displayPath';
 import { CLASS_COLORS, rgb, shade } from '../src/view/theme';
 

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { makeDataset } from '../src/data/registry';
 import { datasetBounds } from '../src/data/split';
 import { prepare } from '../src/experiment/experiment';
-import { pointsOnDisplay } from '../src/app/state/settings';
+import { pointsOnDisplay } from '../src/state/settings';
 import { importModel } from '../src/share/model-json';
 import { DisplayState } from '../src/view/math/displayState';
 import { OBLIQUE, orientationAt } from '../src/view/math/cameraFit';

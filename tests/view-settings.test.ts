@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../src/data/presets';
 import { describePosition, stripLabel } from '../src/app/shell/captions';
-import { optimizerSpec, settingsFromPreset } from '../src/app/state/settings';
+import { optimizerSpec, settingsFromPreset } from '../src/state/settings';
 import { DEFAULT_EXPERIMENT } from '../src/experiment/experiment';
 import { experimentQuery } from '../src/share/url';
 import { DisplayPath } from '../src/view/math/displayPath';

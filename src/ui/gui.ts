@@ -7,8 +7,8 @@ import { ACTIVATIONS, LOSSES, OPTIMIZERS } from '../engine/spec';
 import { LIMITS } from '../engine/limits';
 import { DATASET_NAMES, getDataset } from '../data/registry';
 import { PRESETS } from '../data/presets';
-import type { Dispatch } from '../app/state/commands';
-import type { Settings } from '../app/state/settings';
+import type { Dispatch } from '../state/commands';
+import type { Settings } from '../state/settings';
 
 /** Choices of the Share & export folder (not part of the experiment). */
 export interface ExportOptions {

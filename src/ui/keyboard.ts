@@ -4,7 +4,7 @@
  * step to the previous and next kept moment (< and >: ten at a time), P plays or stops the history, L
  * goes live. Keys typed into a field are left alone.
  */
-import type { Dispatch } from '../app/state/commands';
+import type { Dispatch } from '../state/commands';
 
 /** Whether a key press is for the page's shortcuts (not typed into a field, not a button's own key). */
 function forShortcuts(e: KeyboardEvent): boolean {

@@ -3,7 +3,7 @@
  * per layer, its own play button (it plays the layers, not training) and the phase of the map in words
  * on a line of its own, so the track keeps its length whatever the words.
  */
-import type { Dispatch } from '../app/state/commands';
+import type { Dispatch } from '../state/commands';
 
 export class SliderBar {
   private readonly input: HTMLInputElement;

@@ -3,7 +3,7 @@
  * learning rate, and the epoch and step counters. Always in view; reachable with Tab in reading order.
  * It draws what it is given and dispatches named commands; it changes nothing itself.
  */
-import type { Command, Speed } from '../app/state/commands';
+import type { Command, Speed } from '../state/commands';
 
 /** What the bar shows. */
 export interface TrainingBarView {

@@ -3,9 +3,9 @@
  * implement it with plain objects that record what was asked of them. Settings change through the real
  * `reduce`, as they do in the app.
  */
-import { reduce, type Command } from '../../src/app/state/commands';
-import { defaultRunStatus, type RunStatus } from '../../src/app/state/runStatus';
-import { freshSettings, type Settings } from '../../src/app/state/settings';
+import { reduce, type Command } from '../../src/state/commands';
+import { defaultRunStatus, type RunStatus } from '../../src/state/runStatus';
+import { freshSettings, type Settings } from '../../src/state/settings';
 
 type Action = { label: string; run: () => void };
 

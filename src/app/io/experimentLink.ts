@@ -16,8 +16,8 @@ import type { ImportedModel } from '../../share/model-json';
 import { CSV_DATASET } from '../../share/validate';
 import type { ViewSettings } from '../../share/view';
 import { GRID_MAX, GRID_MIN } from '../../share/view';
-import type { DataShape, HiddenLayer, OutputLayer, Settings } from '../state/settings';
-import { impliedOutput, networkSpec, settingsFromPreset } from '../state/settings';
+import type { DataShape, HiddenLayer, OutputLayer, Settings } from '../../state/settings';
+import { impliedOutput, networkSpec, settingsFromPreset } from '../../state/settings';
 
 /** One activation name when the hidden layers share it and the output follows the loss, else one per layer. */
 function activationText(spec: NetworkSpec, data: DataShape, csv: boolean): string {

@@ -13,11 +13,11 @@ import type { Notice } from '../../ui/notice';
 import type { ProgressBar } from '../../ui/progress';
 import type { Views } from '../../view/views';
 import type { TrainerState } from '../runtime/trainer';
-import type { Command } from '../state/commands';
-import type { Recording } from '../state/runStatus';
-import type { Settings } from '../state/settings';
+import type { Command } from '../../state/commands';
+import type { Recording } from '../../state/runStatus';
+import type { Settings } from '../../state/settings';
 
-export type { ExportRecord, Recording } from '../state/runStatus';
+export type { ExportRecord, Recording } from '../../state/runStatus';
 import { VideoExport, canvasPng, download, fileStem, videoSize } from './videoExport';
 
 /** What sharing and exporting need of the app. */

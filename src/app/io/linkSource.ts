@@ -8,7 +8,7 @@ import type { ViewSettings } from '../../share/view';
 import type { DataState } from '../runtime/runtime';
 import type { Snapshots } from '../runtime/snapshots';
 import type { Trainer } from '../runtime/trainer';
-import type { Settings } from '../state/settings';
+import type { Settings } from '../../state/settings';
 import { experimentOf, viewOf } from './experimentLink';
 
 /** What the travelling parts of a run are read from. */

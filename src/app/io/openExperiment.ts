@@ -14,10 +14,10 @@ import type { NetworkSpec } from '../../engine/spec';
 import type { Notice } from '../../ui/notice';
 import type { DataState } from '../runtime/runtime';
 import type { Trainer, TrainerState } from '../runtime/trainer';
-import type { Command } from '../state/commands';
+import type { Command } from '../../state/commands';
 import { misfit, normalizeOutput, sameNetwork, settingsForModel, settingsFromShared } from './experimentLink';
 import type { StartPlan } from './persistence';
-import { freshSettings, networkSpec, type Settings } from '../state/settings';
+import { freshSettings, networkSpec, type Settings } from '../../state/settings';
 
 /** What opening links, files and saved state needs of the app. */
 export interface OpenHost {

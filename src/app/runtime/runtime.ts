@@ -25,8 +25,8 @@ import {
   pointsOnDisplay,
   split,
   type Settings,
-} from '../state/settings';
-import type { Command } from '../state/commands';
+} from '../../state/settings';
+import type { Command } from '../../state/commands';
 import { GpuTrainer, WorkerTrainer, type Trainer } from './trainer';
 
 export interface DataState {

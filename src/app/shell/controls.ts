@@ -11,10 +11,10 @@ import { SliderBar } from '../../ui/slider';
 import { StoryPanel } from '../../ui/storyPanel';
 import { TrainingBar } from '../../ui/trainingBar';
 import type { Stats } from '../../engine/types';
-import type { Command } from '../state/commands';
-import type { AppState } from '../state/runStatus';
-import type { Settings } from '../state/settings';
-import type { Store } from '../state/store';
+import type { Command } from '../../state/commands';
+import type { AppState } from '../../state/runStatus';
+import type { Settings } from '../../state/settings';
+import type { Store } from '../../state/store';
 
 /** Where the controls go. */
 export interface ControlsDom {

@@ -6,7 +6,7 @@
 import type { Views } from '../../view/views';
 import { FULL_SPEED_TRAIN_SHARE, fullSpeedSteps, type SpeedMeter } from './pace';
 import type { Runtime } from '../runtime/runtime';
-import type { Settings } from '../state/settings';
+import type { Settings } from '../../state/settings';
 import type { Snapshots } from '../runtime/snapshots';
 import type { Trainer } from '../runtime/trainer';
 

@@ -12,8 +12,8 @@ import type { LossChart } from '../../ui/lossChart';
 import type { Notice } from '../../ui/notice';
 import type { Views } from '../../view/views';
 import type { DataState } from '../runtime/runtime';
-import type { Command } from '../state/commands';
-import type { Settings } from '../state/settings';
+import type { Command } from '../../state/commands';
+import type { Settings } from '../../state/settings';
 import type { FrameLoop } from './frameLoop';
 import { defaultPace, gridForSpeed, type SpeedMeter } from './pace';
 

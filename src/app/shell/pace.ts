@@ -8,7 +8,7 @@
  * TRAIN_SHARE of its time training, so drawing stays smooth where training is the slow part.
  */
 
-import { MAX_STEPS_PER_FRAME, MIN_STEPS_PER_FRAME } from '../state/settings';
+import { MAX_STEPS_PER_FRAME, MIN_STEPS_PER_FRAME } from '../../state/settings';
 
 /** What the speed probe measured for the current network on this adapter. */
 export interface SpeedProbe {

@@ -3,7 +3,7 @@ import type { NetworkSpec } from '../../engine/spec';
 import type { Views } from '../../view/views';
 import type { DataState } from '../runtime/runtime';
 import type { Trainer } from '../runtime/trainer';
-import type { Settings } from '../state/settings';
+import type { Settings } from '../../state/settings';
 import { layerNames } from '../runtime/layerNames';
 
 /** What following a point needs of the app. */

@@ -4,7 +4,7 @@
  * preset, links, imports, exports, faults), and counts the GPU buffers alive.
  */
 import type { App } from '../shell/app';
-import { DISPLAY_OPTIONS } from '../state/commands';
+import { DISPLAY_OPTIONS } from '../../state/commands';
 import { copyLink, exportPng, recordVideo, type ExportRecord } from '../io/exports';
 import { openLink } from '../io/openExperiment';
 import { exportModelWithHistory, importModelTextWithHistory } from '../timeline/historyFiles';

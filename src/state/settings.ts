@@ -2,11 +2,11 @@
  * Everything a person can set, as one plain object, and how it turns into a dataset split and a network
  * spec. DOM-free.
  */
-import type { Preset } from '../../data/presets';
-import { findPreset } from '../../data/presets';
-import { splitDataset } from '../../data/split';
-import type { Dataset } from '../../data/types';
-import { LIMITS } from '../../engine/limits';
+import type { Preset } from '../data/presets';
+import { findPreset } from '../data/presets';
+import { splitDataset } from '../data/split';
+import type { Dataset } from '../data/types';
+import { LIMITS } from '../engine/limits';
 import {
   DEFAULT_SLOPE,
   checkSpec,
@@ -19,8 +19,8 @@ import {
   type Optimizer,
   type OptimizerSpec,
   type OutputActivation,
-} from '../../engine/spec';
-import type { EngineConfig } from '../../engine/types';
+} from '../engine/spec';
+import type { EngineConfig } from '../engine/types';
 
 export interface HiddenLayer {
   units: number;
