@@ -1,5 +1,5 @@
 /** Command-line flags: `--name value`, `--name=value` and bare switches, with one-line errors. */
-import { decimalValue } from './share/number-text';
+import { decimalValue } from './share/numberText';
 
 export class UsageError extends Error {
   override name = 'UsageError';

@@ -9,7 +9,8 @@ import { PRESETS } from '../src/data/presets';
 import { LIMITS } from '../src/engine/limits';
 import { buildSpec, widths } from '../src/engine/spec';
 import { DEFAULT_EXPERIMENT, experimentFromPreset, prepare } from '../src/experiment/experiment';
-import { exportModel, importModel } from '../src/share/model-json';
+import { exportModel } from '../src/share/modelExport';
+import { importModel } from '../src/share/modelImport';
 import { experimentUrl, parseExperimentQuery } from '../src/share/url';
 import { DEFAULT_VIEW } from '../src/share/view';
 import {

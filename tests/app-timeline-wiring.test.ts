@@ -4,7 +4,7 @@
  * kept moment (pausing training and drawing its weights), and going live hands the weights back.
  */
 import { describe, expect, it } from 'vitest';
-import type { ModelMoment } from '../src/share/model-json';
+import type { ModelMoment } from '../src/share/modelFormat';
 import { HistoryRecorder } from '../src/app/timeline/historyRecorder';
 import { TimelineWiring, type TimelineHost } from '../src/app/timeline/timelineWiring';
 import type { Trainer } from '../src/app/runtime/trainer';

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { findPreset } from '../src/data/presets';
 import { experimentFromPreset } from '../src/experiment/experiment';
-import { CLAIMS, CLAIM_SEEDS, claimFor, conditionText } from '../src/story';
+import { CLAIM_SEEDS, conditionText } from '../src/story/claim';
+import { CLAIMS, claimFor } from '../src/story/claims';
 import { runClaim, runSeed, type ClaimRun } from '../src/story/verify';
 import { openTestGpu } from './helpers/gpu';
 

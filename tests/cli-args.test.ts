@@ -8,7 +8,7 @@ import { UsageError, numberFlag, parseFlags } from '../src/flags';
 import { writeFileAtomic } from '../src/cli/modelFile';
 import { readFileLimited } from '../src/cli/readFile';
 import { parseArchText } from '../src/experiment/experiment';
-import { decimalValue } from '../src/share/number-text';
+import { decimalValue } from '../src/share/numberText';
 
 const dir = mkdtempSync(join(tmpdir(), 'detangle-args-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

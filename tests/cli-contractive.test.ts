@@ -11,7 +11,7 @@ import type { CliIo } from '../src/cli/cliIo';
 import { runTrain } from '../src/cli/trainCommand';
 import { makeDataset } from '../src/data/registry';
 import { meanJacobianNormSq } from '../src/engine/twin';
-import { importModel } from '../src/share/model-json';
+import { importModel } from '../src/share/modelImport';
 import { openTestGpu } from './helpers/gpu';
 
 const gpu = await openTestGpu();

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { History } from '../src/history/history';
 import type { CliIo } from '../src/cli/cliIo';
 import { runTrain } from '../src/cli/trainCommand';
-import { importModel } from '../src/share/model-json';
+import { importModel } from '../src/share/modelImport';
 import { openTestGpu } from './helpers/gpu';
 
 const gpu = await openTestGpu();

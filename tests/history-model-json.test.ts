@@ -7,15 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { History, type HistoryEntry } from '../src/history/history';
 import { buildSpec, paramLayout } from '../src/engine/spec';
 import { ShareError } from '../src/share/errors';
+import { floatsToBase64 } from '../src/share/float32Base64';
+import { exportModel } from '../src/share/modelExport';
 import {
   HISTORY_MAX_BYTES,
   HISTORY_MAX_MOMENTS,
   type ModelMoment,
-  exportModel,
-  floatsToBase64,
   historyCapacity,
-  importModel,
-} from '../src/share/model-json';
+} from '../src/share/modelFormat';
+import { importModel } from '../src/share/modelImport';
 
 const spec = buildSpec([2, 3, 2, 1], 'tanh', 'mse');
 const P = paramLayout(spec).count;

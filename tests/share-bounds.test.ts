@@ -5,7 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildSpec, paramLayout } from '../src/engine/spec';
 import { ShareError } from '../src/share/errors';
-import { exportModel, importModel } from '../src/share/model-json';
+import { exportModel } from '../src/share/modelExport';
+import { importModel } from '../src/share/modelImport';
 import { parseExperimentFields } from '../src/share/url';
 
 /** The default experiment as a link: rings, 2-3-2-1 (three layers), then the changes. */

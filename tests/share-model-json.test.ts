@@ -4,7 +4,9 @@ import type { NetworkSpec } from '../src/engine/spec';
 import { buildSpec, paramLayout } from '../src/engine/spec';
 import { DEFAULT_EXPERIMENT, prepare } from '../src/experiment/experiment';
 import { ShareError } from '../src/share/errors';
-import { MODEL_MAX_BYTES, exportModel, float32Text, importModel } from '../src/share/model-json';
+import { exportModel, float32Text } from '../src/share/modelExport';
+import { MODEL_MAX_BYTES } from '../src/share/modelFormat';
+import { importModel } from '../src/share/modelImport';
 
 function params(spec: NetworkSpec, f: (i: number) => number): Float32Array {
   return Float32Array.from({ length: paramLayout(spec).count }, (_, i) => f(i));

@@ -2,21 +2,16 @@
 import { describe, expect, it } from 'vitest';
 import { PRESETS, findPreset } from '../src/data/presets';
 import {
-  CLAIMS,
   CLAIM_SEEDS,
-  STORIES,
   TUNING_SEEDS,
-  claimFor,
   conditionText,
-  denseLayers,
-  figuresOf,
   judgeClaim,
-  storyFor,
-  storyLength,
-  storyOutcome,
   type Claim,
   type SeedFigures,
-} from '../src/story';
+} from '../src/story/claim';
+import { CLAIMS, claimFor } from '../src/story/claims';
+import { figuresOf, storyOutcome } from '../src/story/outcome';
+import { STORIES, denseLayers, storyFor, storyLength } from '../src/story/stories';
 
 /** The presets from the five write-ups (the others are TensorFlow-playground classics). */
 const SEED_PRESETS = PRESETS.filter((p) => !p.source.startsWith('TensorFlow playground'));

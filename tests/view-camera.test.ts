@@ -13,7 +13,7 @@ import { makeDataset } from '../src/data/registry';
 import { datasetBounds } from '../src/data/split';
 import { prepare } from '../src/experiment/experiment';
 import { pointsOnDisplay } from '../src/state/settings';
-import { importModel } from '../src/share/model-json';
+import { importModel } from '../src/share/modelImport';
 import { DisplayState } from '../src/view/math/displayState';
 import { OBLIQUE, orientationAt } from '../src/view/math/cameraFit';
 import { makeGrid, padBounds } from '../src/view/math/grid';

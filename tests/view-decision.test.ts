@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { paramLayout, widths } from '../src/engine/spec';
 import { prepare } from '../src/experiment/experiment';
 import { Random } from '../src/random';
-import { importModel } from '../src/share/model-json';
+import { importModel } from '../src/share/modelImport';
 import { DecisionTracker, bestThreshold } from '../src/view/math/decisionTracker';
 import { inverseActivation } from '../src/view/math/displayPath';
 import { forwardInto, layerLayout } from '../src/view/math/forward';

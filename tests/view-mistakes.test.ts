@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepare } from '../src/experiment/experiment';
 import { evaluate } from '../src/engine/twin';
-import { importModel } from '../src/share/model-json';
+import { importModel } from '../src/share/modelImport';
 import { MistakeTracker, predictedClass } from '../src/view/math/mistakeTracker';
 
 function disk() {

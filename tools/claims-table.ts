@@ -6,7 +6,8 @@
  */
 import { openNodeGpu } from '../src/cli/nodeGpu';
 import { findPreset } from '../src/data/presets';
-import { CLAIMS, CLAIM_SEEDS, LONGER, conditionText, formatMetric } from '../src/story';
+import { CLAIM_SEEDS, LONGER, conditionText, formatMetric } from '../src/story/claim';
+import { CLAIMS } from '../src/story/claims';
 import { claimMetric, metricOf } from '../src/story/claim';
 import { runClaim } from '../src/story/verify';
 

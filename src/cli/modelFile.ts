@@ -1,8 +1,9 @@
 /** Model files on the command line: `--load FILE` reads one, `--save FILE` writes one atomically. */
 import { dirname } from 'node:path';
 import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import type { ImportedModel } from '../share/model-json';
-import { MODEL_MAX_BYTES, importModel } from '../share/model-json';
+import type { ImportedModel } from '../share/modelFormat';
+import { MODEL_MAX_BYTES } from '../share/modelFormat';
+import { importModel } from '../share/modelImport';
 import { UsageError } from '../flags';
 import { readFileLimited } from './readFile';
 

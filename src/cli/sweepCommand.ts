@@ -11,7 +11,7 @@ import { divergenceVerdict } from '../experiment/divergence';
 import { archText } from '../experiment/experiment';
 import type { SweepResult } from '../experiment/sweep';
 import { runSweep } from '../experiment/sweep';
-import { decimalValue } from '../share/number-text';
+import { decimalValue } from '../share/numberText';
 import type { ParsedFlags } from '../flags';
 import { UsageError, numberFlag, parseFlags } from '../flags';
 import type { CliIo } from './cliIo';

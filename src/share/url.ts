@@ -15,7 +15,7 @@ import { MAX_CONTRACTIVE } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
 import { DEFAULT_EXPERIMENT, archText, parseArchText } from '../experiment/experiment';
 import { ShareError, messageOf } from './errors';
-import { decimalValue } from './number-text';
+import { decimalValue } from './numberText';
 import type { FieldNames } from './validate';
 import { checkExperiment, cleanExperiment } from './validate';
 import type { Projection, ViewSettings } from './view';

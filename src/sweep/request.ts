@@ -8,7 +8,7 @@ import { findPreset } from '../data/presets';
 import { LIMITS } from '../engine/limits';
 import type { Experiment } from '../experiment/experiment';
 import { experimentFromPreset } from '../experiment/experiment';
-import { decimalValue } from '../share/number-text';
+import { decimalValue } from '../share/numberText';
 
 /** The presets whose stories are about how wide a layer must be, with the widths to sweep by default. */
 export const WIDTH_PRESETS: readonly { id: string; widths: string; layer: number }[] = [

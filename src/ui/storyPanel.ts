@@ -4,7 +4,7 @@
  * "Train on" and "Run again"; after a change, "Back to the story".
  */
 import type { StoryView } from '../story/storyMode';
-import { STORIES } from '../story';
+import { STORIES } from '../story/stories';
 
 export interface StoryActions {
   open(presetId: string): void;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { importModel } from '../../src/share/model-json';
+import { importModel } from '../../src/share/modelImport';
 import { findPreset } from '../../src/data/presets';
 import { experimentFromPreset, prepare } from '../../src/experiment/experiment';
 import { experimentUrl, parseExperimentQuery } from '../../src/share/url';

@@ -12,7 +12,7 @@ import type { Activation, NetworkSpec } from '../../engine/spec';
 import { DEFAULT_SLOPE, outputActivationFor, widths } from '../../engine/spec';
 import type { Experiment } from '../../experiment/experiment';
 import { experimentFromPreset } from '../../experiment/experiment';
-import type { ImportedModel } from '../../share/model-json';
+import type { ImportedModel } from '../../share/modelFormat';
 import { CSV_DATASET } from '../../share/validate';
 import type { ViewSettings } from '../../share/view';
 import { GRID_MAX, GRID_MIN } from '../../share/view';

@@ -6,8 +6,9 @@
  */
 import { CSV_MAX_BYTES, parseCsv } from '../../data/csv';
 import { messageOf } from '../../share/errors';
-import type { ImportedModel } from '../../share/model-json';
-import { MODEL_MAX_BYTES, importModel } from '../../share/model-json';
+import type { ImportedModel } from '../../share/modelFormat';
+import { MODEL_MAX_BYTES } from '../../share/modelFormat';
+import { importModel } from '../../share/modelImport';
 import { parseExperimentQuery } from '../../share/url';
 import { VIEW_KEYS } from '../../share/view';
 import type { NetworkSpec } from '../../engine/spec';

@@ -5,7 +5,9 @@
  */
 import { widths } from '../../engine/spec';
 import { messageOf } from '../../share/errors';
-import { MODEL_MAX_BYTES, exportModel, historyCapacity, importModel } from '../../share/model-json';
+import { exportModel } from '../../share/modelExport';
+import { MODEL_MAX_BYTES, historyCapacity } from '../../share/modelFormat';
+import { importModel } from '../../share/modelImport';
 import { sizeText, type ExportHost } from '../io/exports';
 import { importModelFile, importModelText, type OpenHost } from '../io/openExperiment';
 import { download, fileStem } from '../io/videoExport';

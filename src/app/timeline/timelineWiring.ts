@@ -6,7 +6,7 @@
  * unless the history or the moment shown changed.
  */
 import { stepsPerEpoch } from '../../engine/permutation';
-import type { ModelMoment } from '../../share/model-json';
+import type { ModelMoment } from '../../share/modelFormat';
 import { bindTimelineKeys } from '../../ui/keyboard';
 import { TimelineBar, type HistoryVideoMode, type TimelineView } from '../../ui/timeline';
 import type { StoryMode } from '../../story/storyMode';

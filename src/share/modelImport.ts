@@ -1,0 +1,259 @@
+/**
+ * Reads a model file (modelFormat.ts). Checks the schema and the app's limits (through checkSpec) and
+ * rejects anything else with a ShareError whose field is a JSON path (`layers[2].weights[1][0]`). Values
+ * from the file are only ever compared and copied into fresh arrays: never used as keys, never run.
+ */
+import { formatBytes } from '../data/csv';
+import { LIMITS } from '../engine/limits';
+import type { Activation, LayerSpec, Loss, NetworkSpec, OutputActivation } from '../engine/spec';
+import { DEFAULT_SLOPE, LOSSES, SpecError, checkSpec, paramLayout, widths } from '../engine/spec';
+import type { Experiment } from '../experiment/experiment';
+import { DEFAULT_EXPERIMENT, archText } from '../experiment/experiment';
+import { ShareError, messageOf, show } from './errors';
+import { floatsFromBase64 } from './float32Base64';
+import type { JsonObject } from './jsonReaders';
+import { arrayAt, floatAt, floatsInto, integerAt, isObject, objectAt, own } from './jsonReaders';
+import type { ImportedModel, ModelMoment } from './modelFormat';
+import {
+  HISTORY_MAX_BYTES,
+  HISTORY_MAX_MOMENTS,
+  MAX_STEP,
+  MODEL_FORMAT,
+  MODEL_MAX_BYTES,
+  MODEL_VERSION,
+} from './modelFormat';
+import type { FieldNames } from './validate';
+import { EXPERIMENT_KEYS, checkExperiment, cleanExperiment } from './validate';
+
+/** Activation names accepted on import (lower case, without '_' and '-'): Keras, PyTorch, scikit-learn. */
+const ACTIVATION_ALIASES: ReadonlyMap<string, OutputActivation> = new Map<string, OutputActivation>([
+  ['tanh', 'tanh'],
+  ['relu', 'relu'],
+  ['leakyrelu', 'leaky_relu'],
+  ['lrelu', 'leaky_relu'],
+  ['sigmoid', 'sigmoid'],
+  ['logistic', 'sigmoid'],
+  ['softplus', 'softplus'],
+  ['linear', 'linear'],
+  ['identity', 'linear'],
+  ['none', 'linear'],
+  ['softmax', 'softmax'],
+]);
+
+/** Field names of the experiment in a model file. */
+const JSON_FIELDS: FieldNames = Object.fromEntries(
+  EXPERIMENT_KEYS.map((k) => [k, `experiment.${k}`]),
+) as FieldNames;
+
+function activationAt(v: unknown, path: string): OutputActivation {
+  if (typeof v !== 'string') throw new ShareError(`must be an activation name; got ${show(v)}`, path);
+  const act = ACTIVATION_ALIASES.get(v.trim().toLowerCase().replace(/[-_]/g, ''));
+  if (act === undefined) {
+    const names: Activation[] = ['tanh', 'relu', 'leaky_relu', 'sigmoid', 'softplus', 'linear'];
+    throw new ShareError(
+      `unknown activation ${show(v)}; use one of ${names.join(', ')} (softmax only as the output of loss ce)`,
+      path,
+    );
+  }
+  return act;
+}
+
+function specPath(message: string): string {
+  const m = /^layer (\d+)/.exec(message);
+  if (m) return `layers[${Number(m[1]) - 1}]`;
+  if (/input size/.test(message)) return 'inputSize';
+  return 'layers';
+}
+
+function experimentAt(v: unknown, spec: NetworkSpec): Experiment {
+  const obj = objectAt(v, 'experiment');
+  const dataset = own(obj, 'dataset');
+  if (dataset === undefined) throw new ShareError('is missing', 'experiment.dataset');
+  const exp: Experiment = { ...DEFAULT_EXPERIMENT, params: {}, dataset: dataset as string };
+  for (const key of EXPERIMENT_KEYS) {
+    const value = own(obj, key);
+    if (value !== undefined && key !== 'dataset') (exp as unknown as JsonObject)[key] = value;
+  }
+  const expSpec = checkExperiment(exp, JSON_FIELDS, { allowCsv: true });
+  const arch = widths(spec);
+  if (archText(widths(expSpec)) !== archText(arch)) {
+    throw new ShareError(
+      `is ${archText(widths(expSpec))} but the layers make ${archText(arch)}`,
+      'experiment.arch',
+    );
+  }
+  if (expSpec.loss !== spec.loss) {
+    throw new ShareError(
+      `is ${show(expSpec.loss)} but the model's loss is ${show(spec.loss)}`,
+      'experiment.loss',
+    );
+  }
+  return cleanExperiment(exp);
+}
+
+/**
+ * Reads a model file. Throws a ShareError naming the JSON path of the first problem; never anything
+ * else, whatever the text.
+ */
+export function importModel(text: string, options: { maxBytes?: number } = {}): ImportedModel {
+  const maxBytes = options.maxBytes ?? MODEL_MAX_BYTES;
+  if (typeof text !== 'string') throw new ShareError('a model file must be text');
+  // Encoding a huge text only to measure it is wasted work: its length is already a lower bound.
+  const huge = text.length > 4 * maxBytes;
+  const size = huge ? text.length : new TextEncoder().encode(text).length;
+  if (size > maxBytes) {
+    throw new ShareError(
+      `the file is too large: it is ${huge ? 'at least ' : ''}${formatBytes(size)}, and a model file may be ` +
+        `at most ${formatBytes(maxBytes)}`,
+    );
+  }
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (e) {
+    const detail = messageOf(e);
+    throw new ShareError(
+      `the file is not valid JSON (${detail.length > 120 ? `${detail.slice(0, 117)}...` : detail})`,
+    );
+  }
+  if (!isObject(root)) throw new ShareError(`a model file is a JSON object; got ${show(root)}`);
+  const format = own(root, 'format');
+  if (format !== MODEL_FORMAT) {
+    throw new ShareError(`must be ${show(MODEL_FORMAT)}; got ${show(format)}`, 'format');
+  }
+  const version = own(root, 'version');
+  if (version !== MODEL_VERSION) {
+    throw new ShareError(
+      `${show(version)} is not supported; this app reads version ${MODEL_VERSION}`,
+      'version',
+    );
+  }
+  const inputSize = integerAt(own(root, 'inputSize'), LIMITS.minInput, LIMITS.maxInput, 'inputSize');
+  const loss = own(root, 'loss');
+  if (!(LOSSES as readonly unknown[]).includes(loss)) {
+    throw new ShareError(`must be one of ${LOSSES.join(', ')}; got ${show(loss)}`, 'loss');
+  }
+  const rawLayers = own(root, 'layers');
+  if (!Array.isArray(rawLayers) || rawLayers.length < 1 || rawLayers.length > LIMITS.maxLayers) {
+    throw new ShareError(
+      `must be an array of 1 to ${LIMITS.maxLayers} layers; got ${Array.isArray(rawLayers) ? `${rawLayers.length}` : show(rawLayers)}`,
+      'layers',
+    );
+  }
+  const layerObjects = rawLayers.map((v, l) => objectAt(v, `layers[${l}]`));
+  const layers: LayerSpec[] = layerObjects.map((obj, l) => {
+    const path = `layers[${l}]`;
+    const units = integerAt(own(obj, 'units'), 1, LIMITS.maxWidth, `${path}.units`);
+    const activation = activationAt(own(obj, 'activation'), `${path}.activation`);
+    const rawSlope = own(obj, 'slope');
+    const slope = rawSlope === undefined ? DEFAULT_SLOPE : floatAt(rawSlope, `${path}.slope`);
+    return { units, activation, slope };
+  });
+  const spec: NetworkSpec = { inputSize, layers, loss: loss as Loss };
+  try {
+    checkSpec(spec);
+  } catch (e) {
+    if (e instanceof SpecError) throw new ShareError(e.message, specPath(e.message));
+    throw e;
+  }
+  const layout = paramLayout(spec);
+  const w = widths(spec);
+  const params = new Float32Array(layout.count);
+  layerObjects.forEach((obj, l) => {
+    const path = `layers[${l}]`;
+    const rows = arrayAt(own(obj, 'weights'), w[l + 1], 'rows (one per unit)', `${path}.weights`);
+    rows.forEach((row, u) => {
+      const at = `${path}.weights[${u}]`;
+      floatsInto(row, params, layout.weight[l] + u * w[l], w[l], 'numbers (one per input)', at);
+    });
+    floatsInto(own(obj, 'bias'), params, layout.bias[l], w[l + 1], 'numbers (one per unit)', `${path}.bias`);
+  });
+  const model: ImportedModel = { spec, params };
+  const experiment = own(root, 'experiment');
+  if (experiment !== undefined) model.experiment = experimentAt(experiment, spec);
+  const state = own(root, 'optimizerState');
+  if (state !== undefined) {
+    const obj = objectAt(state, 'optimizerState');
+    const moments = new Float32Array(2 * layout.count);
+    const step = integerAt(own(obj, 'step'), 0, MAX_STEP, 'optimizerState.step');
+    floatsInto(
+      own(obj, 'moments'),
+      moments,
+      0,
+      moments.length,
+      'numbers (2 per parameter)',
+      'optimizerState.moments',
+    );
+    model.optimizerState = { step, moments };
+  }
+  const history = own(root, 'history');
+  if (history !== undefined) model.history = historyAt(history, layout.count, model.optimizerState?.step);
+  return model;
+}
+
+/** A loss or accuracy of a history moment: null, or a finite number (an accuracy from 0 to 1). */
+function figureAt(v: unknown, accuracy: boolean, path: string): number | null {
+  if (v === null || v === undefined) return null;
+  const x = floatAt(v, path);
+  if (accuracy ? x < 0 || x > 1 : x < 0) {
+    throw new ShareError(`must be null or a number ${accuracy ? 'from 0 to 1' : '>= 0'}; got ${x}`, path);
+  }
+  return x;
+}
+
+/** The `history` array: checked whole (limits, steps increasing, base64 of the right length) or refused. */
+function historyAt(v: unknown, count: number, modelStep: number | undefined): ModelMoment[] {
+  if (!Array.isArray(v)) throw new ShareError(`must be an array of moments; got ${show(v)}`, 'history');
+  if (v.length > HISTORY_MAX_MOMENTS) {
+    throw new ShareError(`has ${v.length} moments; at most ${HISTORY_MAX_MOMENTS}`, 'history');
+  }
+  let chars = 0;
+  for (const item of v) {
+    if (isObject(item)) {
+      for (const key of ['weights', 'moments']) {
+        const text = own(item, key);
+        if (typeof text === 'string') chars += text.length;
+      }
+    }
+  }
+  if (chars > HISTORY_MAX_BYTES) {
+    throw new ShareError(
+      `has ${formatBytes(chars)} of base64 weights; at most ${formatBytes(HISTORY_MAX_BYTES)}`,
+      'history',
+    );
+  }
+  const out: ModelMoment[] = [];
+  v.forEach((item, i) => {
+    const at = `history[${i}]`;
+    const obj = objectAt(item, at);
+    const step = integerAt(own(obj, 'step'), 0, MAX_STEP, `${at}.step`);
+    if (i > 0 && step <= out[i - 1].step) {
+      throw new ShareError(
+        `must be after the step before it (${out[i - 1].step}); got ${step}`,
+        `${at}.step`,
+      );
+    }
+    if (modelStep !== undefined && step > modelStep) {
+      throw new ShareError(
+        `is ${step}, after the model's own step (optimizerState.step ${modelStep})`,
+        `${at}.step`,
+      );
+    }
+    const epoch = own(obj, 'epoch');
+    const rawMoments = own(obj, 'moments');
+    out.push({
+      step,
+      epoch: epoch === null || epoch === undefined ? null : integerAt(epoch, 0, MAX_STEP, `${at}.epoch`),
+      trainLoss: figureAt(own(obj, 'trainLoss'), false, `${at}.trainLoss`),
+      testLoss: figureAt(own(obj, 'testLoss'), false, `${at}.testLoss`),
+      trainAccuracy: figureAt(own(obj, 'trainAccuracy'), true, `${at}.trainAccuracy`),
+      testAccuracy: figureAt(own(obj, 'testAccuracy'), true, `${at}.testAccuracy`),
+      params: floatsFromBase64(own(obj, 'weights'), count, 'weights', `${at}.weights`),
+      moments:
+        rawMoments === null || rawMoments === undefined
+          ? null
+          : floatsFromBase64(rawMoments, 2 * count, 'moments (2 per parameter)', `${at}.moments`),
+    });
+  });
+  return out;
+}
