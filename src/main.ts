@@ -5,7 +5,7 @@
 import { openLink, startFresh, startFrom } from './app/io/openExperiment';
 import { App } from './app/shell/app';
 import { installErrorHandlers } from './app/shell/faults';
-import { fallbackMessage, requestGpu, watchDevices } from './app/runtime/gpu';
+import { fallbackMessage, requestGpu, watchDevices } from './engine/browserGpu';
 import { HashSync, Saver, localStore, readStart, timeAgo } from './app/io/persistence';
 import { Notice } from './ui/notice';
 import { bindKeyboard } from './ui/keyboard';

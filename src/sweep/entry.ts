@@ -2,7 +2,7 @@
  * sweep.html's script: find a WebGPU device (the population trains only there) and mount the page, or
  * say why not and point back to the app.
  */
-import { requestGpu } from '../app/runtime/gpu';
+import { requestGpu } from '../engine/browserGpu';
 import { mountSweepPage } from './page';
 
 const testing = new URLSearchParams(location.search).has('test');

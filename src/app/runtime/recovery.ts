@@ -11,7 +11,7 @@ import { formatRate } from '../../ui/trainingBar';
 import { Views } from '../../view/views';
 import type { Command } from '../../state/commands';
 import type { Settings } from '../../state/settings';
-import { requestGpuAgain } from './gpu';
+import { requestGpuAgain } from '../../engine/browserGpu';
 import type { Snapshots } from './snapshots';
 import type { Trainer } from './trainer';
 

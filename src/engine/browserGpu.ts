@@ -1,8 +1,8 @@
 /**
- * Finding a GPU: an adapter and a device with what the engine can use, or the reason there is none (the
+ * Finding a GPU in a browser (the app and the sweep page): an adapter and a device with what the engine can use, or the reason there is none (the
  * app then trains on the CPU and draws with WebGL2). Used at start and again after a lost device.
  */
-import { adapterName, requestEngineDevice } from '../../engine/device';
+import { adapterName, requestEngineDevice } from './device';
 
 export type GpuChoice = { device: GPUDevice; adapter: string } | { device: null; why: string };
 
