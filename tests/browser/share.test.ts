@@ -333,13 +333,20 @@ describe('files', () => {
       ],
       ['100 MB', huge('big.json')],
     ];
-    for (const [what, content] of cases) {
-      const input =
-        typeof content === 'string' && content.startsWith('/')
-          ? content
-          : file(`${what}.json`, String(content));
-      const message = await nextNotice(page, () => modelInput().setInputFiles(input));
-      expect(message, what).toMatch(/cannot be imported: .+ The current experiment is kept\.$/);
+    // The app's loop is held while the files are refused: a refusal needs no frame, and on a loaded machine
+    // a slow frame would let the speed probe lower the grid, whose notice would come before the refusal's.
+    await holdFrames(page);
+    try {
+      for (const [what, content] of cases) {
+        const input =
+          typeof content === 'string' && content.startsWith('/')
+            ? content
+            : file(`${what}.json`, String(content));
+        const message = await nextNotice(page, () => modelInput().setInputFiles(input));
+        expect(message, what).toMatch(/cannot be imported: .+ The current experiment is kept\.$/);
+      }
+    } finally {
+      await holdFrames(page, false);
     }
     expect(await page.evaluate(() => (({}) as Record<string, unknown>).polluted)).toBeUndefined();
     const s = await state();
