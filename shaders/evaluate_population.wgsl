@@ -1,7 +1,7 @@
 // Loss and accuracy of every member of a population over the training and test sets at once: one
 // workgroup per member, each lane a stride of the samples, summed in a fixed order. The lines marked `//@`
 // are the fused evaluation's straight-line code for the shape (src/engine/codegen.ts), pointed at the
-// member's parameters by src/engine/codegen-population.ts. Twin: evaluate() in src/engine/twin.ts.
+// member's parameters by src/engine/codegenPopulation.ts. Twin: evaluate() in src/engine/twin.ts.
 
 struct PopulationEval {
   n_train: u32,   // samples [0, n_train) are the training set, [n_train, n_total) the test set

@@ -4,7 +4,7 @@
 // layer staged in a private array). Each chunk's gradient and loss, summed in a fixed order (its lanes'
 // samples, then its lanes in order), go to partials[chunk]; `update`, one lane a parameter, adds the chunks
 // up in chunk order and applies the optimiser: no atomics, so a seed on an adapter always gives the same
-// run. The lines marked `//@` are filled per shape and optimiser (src/engine/codegen-layered.ts).
+// run. The lines marked `//@` are filled per shape and optimiser (src/engine/codegenLayered.ts).
 // Twin: TwinTrainer.train() in src/engine/twin.ts.
 
 @group(0) @binding(1) var<uniform> u: TrainUniforms;

@@ -11,7 +11,7 @@
 // With the contractive penalty, before the backward pass the lanes over hidden units put 2λ·Σ_i W_ji² (jc)
 // and 2λ·(1/B)·Σ_samples f'(z_j)² (jq) of each unit in workgroup memory.
 // The lines marked `//@` become loops whose bounds and offsets are constants of one shape
-// (src/engine/codegen-cooperative.ts). Twin: TwinTrainer.train() in src/engine/twin.ts.
+// (src/engine/codegenCooperative.ts). Twin: TwinTrainer.train() in src/engine/twin.ts.
 
 @group(0) @binding(1) var<uniform> u: TrainUniforms;
 @group(0) @binding(2) var<storage, read> xs: array<f32>;               // (N, IN)

@@ -2,7 +2,7 @@
 // Each workgroup runs exactly the fused kernel's step (shaders/train_fused.wgsl) on its own slice of the
 // parameter, moment and state buffers, with its own seed (batch order) and learning rate; the data is
 // shared. The lines marked `//@` are the fused kernel's straight-line code for the shape
-// (src/engine/codegen.ts); src/engine/codegen-population.ts points their buffer reads at the member's
+// (src/engine/codegen.ts); src/engine/codegenPopulation.ts points their buffer reads at the member's
 // slice. Twin: one TwinTrainer per member (src/engine/twin.ts).
 
 struct Member {
