@@ -87,7 +87,7 @@ fn sample_loss(label: f32, pre: ptr<function, array<f32, MAX_VALUES>>,
     (*dz)[0] = (*post)[o] - label;
   } else {
     var m = -3.4e38;
-    m = 0.0;
+    for (var k = 0u; k < out.units; k++) { m = max(m, (*pre)[o + k]); }
     var s = 0.0;
     var zy = 0.0;
     let y = u32(round(label));
