@@ -31,6 +31,10 @@ export type { ViewProbe } from './viewReadback';
 export type { ProjectionMode, ViewSettings } from './viewSettings';
 
 const NO_MISTAKES: MistakeCount = { train: 0, test: 0 };
+/** While nothing changes, the views are drawn again at most this often (ms): a still picture costs nothing. */
+export const IDLE_REDRAW_MS = 1000;
+/** Input on a canvas that may move a camera or a highlight: the next frame is drawn. */
+const CANVAS_INPUT = ['pointerdown', 'pointermove', 'pointerup', 'wheel', 'dblclick'] as const;
 
 export class Views {
   readonly main: THREE.WebGPURenderer;
@@ -61,6 +65,10 @@ export class Views {
   /** Counts the weights drawn: the strip and the function view redraw when it moves. */
   private paramsVersion = 0;
   private readonly readback = new ViewReadback(this);
+  /** Counts what changed the picture besides the slider and the training (settings, weights, input). */
+  private changes = 0;
+  /** What the last drawn frame showed, and when it was drawn (see render). */
+  private drawn = { key: '', at: -Infinity };
 
   private constructor(
     main: THREE.WebGPURenderer,
@@ -73,6 +81,13 @@ export class Views {
     const reducedMotion =
       typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
     this.cameras = new Cameras(mainCanvas, reducedMotion);
+    for (const canvas of [mainCanvas, strip.domElement])
+      for (const type of CANVAS_INPUT) canvas.addEventListener(type, () => this.changed(), { passive: true });
+  }
+
+  /** Something on screen changed: the next render draws. */
+  changed(): void {
+    this.changes++;
   }
 
   static async create(
@@ -133,6 +148,7 @@ export class Views {
 
   /** New network, grid or points: rebuilds every scene. */
   build(model: ViewModel, cells: HTMLElement[]): void {
+    this.changes++;
     this.disposeScenes();
     this.viewModel = model;
     const spec = model.spec;
@@ -193,12 +209,14 @@ export class Views {
 
   /** Shows what `settings` asks for, in every view from the next frame on. */
   show(settings: ViewSettings): void {
+    this.changes++;
     this.settings = { ...settings };
     this.applyVisibility();
   }
 
   /** Reads back which points the shader marks as misclassified; see probe().marked. */
   checkMarks(): void {
+    this.changes++;
     this.readback.checkMarks();
   }
 
@@ -263,6 +281,7 @@ export class Views {
   }
 
   setSelected(index: number): void {
+    this.changes++;
     this.selectedIndex = index;
     this.stripViews.invalidate();
     for (const s of this.allScenes()) this.applySelection(s);
@@ -290,6 +309,7 @@ export class Views {
 
   /** New weights on the CPU: unit orders, paths, projections, strip coefficients, CPU forward passes. */
   setParams(params: Float32Array): void {
+    this.changes++;
     const state = this.state;
     if (!state || !this.drawer) return;
     state.setParams(params, this.projectionSettings());
@@ -304,16 +324,26 @@ export class Views {
 
   /** Re-applies projection settings (units / PCA / decision) to every wide representation. */
   updateProjections(): void {
+    this.changes++;
     const state = this.state;
     if (!state) return;
     state.updateProjections(this.projectionSettings());
     this.stripViews.follow(state.path);
   }
 
-  /** Draws everything at slider position t. */
-  render(t: number): void {
+  /**
+   * Draws everything at slider position t. With `fresh` false (no training, no new weights) the frame is
+   * drawn only when something it shows changed: the slider, a setting, a canvas's size, input on a canvas;
+   * and at least every IDLE_REDRAW_MS, so anything read back later still reaches the screen. Returns
+   * whether it drew.
+   */
+  render(t: number, fresh = true): boolean {
     const { state, drawer } = this;
-    if (!state || !drawer || !this.sceneOptions) return;
+    if (!state || !drawer || !this.sceneOptions) return false;
+    const now = performance.now();
+    const key = this.frameKey(t);
+    if (!fresh && key === this.drawn.key && now - this.drawn.at < IDLE_REDRAW_MS) return false;
+    this.drawn = { key, at: now };
     const path = state.path;
     // Segment k and local parameter u at t, once: the picture's coefficients and the range frame read them.
     const { k, u } = path.phaseOf(t);
@@ -344,6 +374,15 @@ export class Views {
       drawer.draw(this.main, scene, path, c, layer, camera, box, height, this.selected);
     }
     this.stripViews.draw(this.paramsVersion, state, this.cameras, drawer, this.selected);
+    return true;
+  }
+
+  /** What a frame at t shows, as far as the views know: equal keys draw equal pictures. */
+  private frameKey(t: number): string {
+    const main = this.main.getSize(this.size2);
+    const [w, h] = [main.x, main.y];
+    const strip = this.strip.getSize(this.size2);
+    return `${t} ${this.changes} ${w}x${h}@${this.main.getPixelRatio()} ${strip.x}x${strip.y}@${this.strip.getPixelRatio()}`;
   }
 
   /**
@@ -425,6 +464,7 @@ export class Views {
   }
 
   resetCamera(): void {
+    this.changes++;
     this.cameras.reset();
   }
 
@@ -436,6 +476,7 @@ export class Views {
       const size = r.getSize(this.size2);
       if (w > 0 && h > 0 && (size.x !== w || size.y !== h)) {
         r.setSize(w, h, false);
+        this.changes++;
         this.stripViews.invalidate();
         // The main view's shape paces the slider's phases (DisplayState.setAspect).
         if (r === this.main) this.updateProjections();

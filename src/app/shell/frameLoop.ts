@@ -113,12 +113,17 @@ export class FrameLoop {
     const trained = steps > 0 && canTrain;
     if (trained) trainer.train(steps);
 
+    // A frame that trains, or follows new weights, statistics or a rebuild, draws; a still one may not.
+    let fresh = trained || this.dirty;
     if ((trained || this.dirty) && rt.encodeTransforms()) this.dirty = false;
     // Weights and optimiser state come back together; at least once a second, they are a snapshot.
-    if (trained || this.seenParams < 0 || now - host.snapshots.latestAt > SNAPSHOT_MS)
-      trainer.refreshParams();
+    // (Still weights that are already the latest snapshot are not read again.)
+    const snapshotDue =
+      now - host.snapshots.latestAt > SNAPSHOT_MS && host.snapshots.latest?.step !== trainer.step;
+    if (trained || this.seenParams < 0 || snapshotDue) trainer.refreshParams();
     if (trainer.paramsVersion !== this.seenParams) {
       this.seenParams = trainer.paramsVersion;
+      fresh = true;
       host.weightsArrived(trainer, now);
     }
     // While paused, the statistics catch up once with the step training stopped at.
@@ -128,6 +133,7 @@ export class FrameLoop {
     }
     if (trainer.statsVersion !== this.seenStats && trainer.stats) {
       this.seenStats = trainer.statsVersion;
+      fresh = true;
       if (trainer.stats.divergedAtStep !== null && host.divergedAt === null)
         this.adaptiveSteps = s.stepsPerFrame;
       host.statsArrived(trainer);
@@ -142,7 +148,7 @@ export class FrameLoop {
       host.sliderMoved(t > rt.layers ? 0 : t);
     }
     const t = s.position;
-    host.views.render(t);
+    host.views.render(t, fresh || rec !== null);
 
     // Frame rate and training speed, over windows of a second.
     this.frames++;
