@@ -6,9 +6,11 @@ import { openLink, startFresh, startFrom } from './app/io/openExperiment';
 import { App } from './app/shell/app';
 import { installErrorHandlers } from './app/shell/faults';
 import { fallbackMessage, requestGpu, watchDevices } from './engine/browserGpu';
+import { linkPresents } from './app/io/linkSource';
 import { HashSync, Saver, localStore, readStart, timeAgo } from './app/io/persistence';
 import { Notice } from './ui/notice';
-import { bindKeyboard } from './ui/keyboard';
+import { bindKeyboard, bindMenusBlur } from './ui/keyboard';
+import { bindPresenting } from './ui/presenting';
 import { bindPanelToggle } from './ui/panelToggle';
 import { Views } from './view/views';
 
@@ -60,6 +62,7 @@ async function main(): Promise<void> {
       progress: byId('progress'),
       trainingBar: byId('training-bar'),
       story: byId('story'),
+      presentStory: byId('present-story'),
       timeline: document.getElementById('timeline-bar') ?? undefined,
     },
     views,
@@ -68,10 +71,23 @@ async function main(): Promise<void> {
     notice,
   );
   byId('reset-camera').addEventListener('click', () => app.dispatch({ type: 'resetCamera' }));
-  bindKeyboard((c) => app.dispatch(c));
+  const dispatch = (c: Parameters<typeof app.dispatch>[0]): void => app.dispatch(c);
+  bindKeyboard(dispatch, {
+    get presenting() {
+      return app.run.presenting;
+    },
+  });
+  bindMenusBlur();
+  bindPresenting(byId<HTMLButtonElement>('present'), dispatch, {
+    get presenting() {
+      return app.run.presenting;
+    },
+    subscribe: (topics, run) => app.store.subscribe(topics, run),
+  });
   bindPanelToggle(byId('panel-toggle'), byId('side'));
   if (testing) (await import('./app/testing/testHook')).installDebugHook(app);
   await startFrom(app, plan);
+  if (plan.source === 'link' && linkPresents(location.hash)) dispatch({ type: 'setPresenting', on: true });
   if (plan.source === 'saved' && !notice.latest) {
     notice.info(`Restored your last experiment (saved ${timeAgo(plan.savedAt ?? Date.now())}).`, {
       topic: 'saved',
@@ -85,7 +101,9 @@ async function main(): Promise<void> {
   else hashSync.write(app.linkQuery());
   app.hashSync = hashSync;
   window.addEventListener('hashchange', () => {
-    if (!hashSync.isOwn(location.hash)) void openLink(app, location.hash);
+    if (hashSync.isOwn(location.hash)) return;
+    const hash = location.hash;
+    void openLink(app, hash).then((ok) => ok && dispatch({ type: 'setPresenting', on: linkPresents(hash) }));
   });
   const saver = new Saver(app, storage, (text) => notice.info(text, { topic: 'saved' }));
   saver.attach(window);

@@ -78,6 +78,8 @@ export type Command =
   /** A link was made, or a file offered for download. */
   | { type: 'linked'; url: string }
   | { type: 'exported'; file: ExportRecord }
+  /** Presenting mode on or off (a button, F and Esc, `present=1` in a link). */
+  | { type: 'setPresenting'; on: boolean }
   /** The run moved on or its status changed (step, epoch, speeds; playing, diverged, busy; a new network). */
   | { type: 'runChanged'; topics: Topic[] };
 
@@ -234,6 +236,10 @@ export function reduce(
     case 'exported':
       run.lastExport = c.file;
       return { topics: [], effect: 'none' };
+    case 'setPresenting':
+      if (run.presenting === c.on) return { topics: [], effect: 'none' };
+      run.presenting = c.on;
+      return { topics: ['presenting'], effect: 'none' };
     case 'runChanged':
       return { topics: c.topics, effect: 'none' };
   }

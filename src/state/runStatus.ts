@@ -34,6 +34,8 @@ export interface RunStatus {
   /** The last link made, and the last file offered for download (for tests and the curious). */
   lastLink: string | null;
   lastExport: ExportRecord | null;
+  /** Presenting: the main view fills the screen, the caption and the story's outcome over it in large type. */
+  presenting: boolean;
 }
 
 export function defaultRunStatus(): RunStatus {
@@ -45,6 +47,7 @@ export function defaultRunStatus(): RunStatus {
     lastError: null,
     lastLink: null,
     lastExport: null,
+    presenting: false,
   };
 }
 

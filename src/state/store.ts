@@ -13,7 +13,8 @@ export type Topic =
   | 'network' // a new network or layer names (after a rebuild)
   | 'settings' // anything in the settings (the panel refreshes)
   | 'progress' // step, epoch, speeds (a few times a second)
-  | 'story'; // story mode started, ended or left
+  | 'story' // story mode started, ended or left
+  | 'presenting'; // presenting mode on or off
 
 export type Listener<S> = (state: S, topics: ReadonlySet<Topic>) => void;
 

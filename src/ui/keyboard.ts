@@ -2,7 +2,8 @@
  * Keyboard: space plays or pauses training; left/right move the slider a tenth of a layer (shift: a
  * fiftieth), up/down jump a whole layer; R resets the camera. The timeline (bindTimelineKeys): , and .
  * step to the previous and next kept moment (< and >: ten at a time), P plays or stops the history, L
- * goes live. Keys typed into a field are left alone.
+ * goes live. F presents (the picture fills the screen), Esc leaves it. Keys typed into a field are left
+ * alone; a menu gives the keys back to the page once a choice is made (bindMenusBlur).
  */
 import type { Dispatch } from '../state/commands';
 
@@ -20,8 +21,18 @@ function forShortcuts(e: KeyboardEvent): boolean {
   return !(e.ctrlKey || e.metaKey || e.altKey);
 }
 
-export function bindKeyboard(dispatch: Dispatch): () => void {
+/** What the keyboard reads of the app: whether it is presenting (F toggles it). */
+export interface KeyboardState {
+  readonly presenting: boolean;
+}
+
+export function bindKeyboard(dispatch: Dispatch, state: KeyboardState): () => void {
   const onKey = (e: KeyboardEvent): void => {
+    if (e.key === 'Escape' && state.presenting) {
+      dispatch({ type: 'setPresenting', on: false });
+      e.preventDefault();
+      return;
+    }
     if (!forShortcuts(e)) return;
     const step = e.shiftKey ? 0.02 : 0.1;
     if (e.code === 'Space') dispatch({ type: 'togglePlay' });
@@ -30,11 +41,24 @@ export function bindKeyboard(dispatch: Dispatch): () => void {
     else if (e.key === 'ArrowUp') dispatch({ type: 'jumpLayer', direction: 1 });
     else if (e.key === 'ArrowDown') dispatch({ type: 'jumpLayer', direction: -1 });
     else if (e.key === 'r' || e.key === 'R') dispatch({ type: 'resetCamera' });
+    else if (e.key === 'f' || e.key === 'F') dispatch({ type: 'setPresenting', on: !state.presenting });
     else return;
     e.preventDefault();
   };
   window.addEventListener('keydown', onKey);
   return () => window.removeEventListener('keydown', onKey);
+}
+
+/**
+ * After a choice in any menu (a select, in the panel or the story menu), the keys go back to the page:
+ * the arrows move the layer instead of choosing another entry. Text fields keep their focus.
+ */
+export function bindMenusBlur(doc: Document = document): () => void {
+  const onChange = (e: Event): void => {
+    if (e.target instanceof HTMLSelectElement) e.target.blur();
+  };
+  doc.addEventListener('change', onChange, true);
+  return () => doc.removeEventListener('change', onChange, true);
 }
 
 /** What the timeline's keys do. */

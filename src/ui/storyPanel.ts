@@ -1,7 +1,9 @@
 /**
- * The story panel under the caption: pick a story from the write-ups; while one runs, its source, what
- * happens and what to look for, with its progress; at its end the outcome measured on this run, with
- * "Train on" and "Run again"; after a change, "Back to the story".
+ * The story panel beside the picture (under it on a phone): pick a story from the write-ups; while one
+ * runs, its title and progress (what to look for is the caption over the picture); at its end the
+ * outcome measured on this run, with "Train on" and "Run again"; what happens and the source fold
+ * behind "More"; after a change, "Back to the story". The banner (shown over the picture when
+ * presenting) repeats the title and the outcome in large type.
  */
 import type { StoryView } from '../story/storyMode';
 import { STORIES } from '../story/stories';
@@ -25,10 +27,13 @@ export class StoryPanel {
   private key = '';
   private readonly select: HTMLSelectElement;
   private readonly body: HTMLElement;
+  /** Whether "More" is open: kept from story to story, as the person left it. */
+  private moreOpen = false;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly actions: StoryActions,
+    private readonly banner: HTMLElement | null = null,
   ) {
     this.select = el('select', {
       id: 'story-select',
@@ -38,6 +43,8 @@ export class StoryPanel {
     for (const s of STORIES) this.select.append(el('option', { value: s.preset, textContent: s.title }));
     this.select.addEventListener('change', () => {
       if (this.select.value) actions.open(this.select.value);
+      // The arrow keys go back to the picture (they move the layer), not to the menu.
+      this.select.blur();
     });
     this.body = el('div', { className: 'story-body' });
     root.replaceChildren(el('div', { className: 'story-head' }, this.select), this.body);
@@ -56,10 +63,12 @@ export class StoryPanel {
     if (v.kind === 'none') {
       this.select.value = '';
       this.body.replaceChildren();
+      this.banner?.replaceChildren();
       return;
     }
     if (v.kind === 'left') {
       this.select.value = '';
+      this.banner?.replaceChildren();
       const back = el('button', { type: 'button', id: 'story-back', textContent: 'Back to the story' });
       back.addEventListener('click', () => this.actions.open(v.story.preset));
       this.body.replaceChildren(
@@ -77,34 +86,31 @@ export class StoryPanel {
     const source = story.source.url
       ? el('a', { href: story.source.url, target: '_blank', rel: 'noopener', textContent: story.source.work })
       : el('span', { textContent: story.source.work });
-    const rows: Node[] = [
-      el(
-        'p',
-        { className: 'story-title' },
-        el('b', { textContent: story.title }),
-        ' · ',
-        source,
-        `, ${story.source.where}`,
-      ),
+    const more = el(
+      'details',
+      { className: 'story-more', open: this.moreOpen },
+      el('summary', { textContent: 'More: what happens, and the source' }),
       el('p', { className: 'story-text', textContent: story.happens }),
-      el('p', { className: 'story-look' }, el('b', { textContent: 'Look for: ' }), story.lookFor),
-    ];
+      el('p', { className: 'story-source' }, 'From ', source, `, ${story.source.where}.`),
+    );
+    more.addEventListener('toggle', () => (this.moreOpen = more.open));
+    const rows: Node[] = [el('p', { className: 'story-title' }, el('b', { textContent: story.title }))];
+    let state: Node;
     if (status === 'running') {
       const at = Math.min(v.step, steps);
-      rows.push(
-        el(
-          'p',
-          { className: 'story-progress' },
-          `Training step ${at.toLocaleString('en-US')} of ${steps.toLocaleString('en-US')}; it pauses there and tells what happened.`,
-        ),
+      state = el(
+        'p',
+        { className: 'story-progress' },
+        `Training step ${at.toLocaleString('en-US')} of ${steps.toLocaleString('en-US')}; it pauses there and tells what happened.`,
       );
+      rows.push(state);
     } else if (outcome) {
-      const line = el(
+      state = el(
         'p',
         { className: `story-outcome ${outcome.shown ? 'shown' : 'not-shown'}`, id: 'story-outcome' },
         outcome.text,
       );
-      rows.push(line);
+      rows.push(state);
       if (status === 'ended') {
         const on = el('button', { type: 'button', id: 'story-train-on', textContent: 'Train on' });
         on.addEventListener('click', () => this.actions.trainOn());
@@ -115,7 +121,11 @@ export class StoryPanel {
         rows.push(
           el('p', { className: 'story-progress', textContent: 'Trained on past the story’s length.' }),
         );
-    }
+    } else state = document.createTextNode('');
+    rows.push(more);
     this.body.replaceChildren(...rows);
+    const shownState = state.cloneNode(true);
+    if (shownState instanceof HTMLElement) shownState.removeAttribute('id');
+    this.banner?.replaceChildren(el('p', { className: 'story-title', textContent: story.title }), shownState);
   }
 }

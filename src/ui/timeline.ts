@@ -173,9 +173,9 @@ export class TimelineBar {
     this.marks.setAttribute('aria-hidden', 'true');
     Object.assign(this.marks.style, { display: 'block', width: '100%', height: `${MARK_HEIGHT}px` });
     const track = el('div', { id: 'timeline-track' });
-    // Half the bar at least, so the range keeps its row whatever the label says.
+    // The range takes what the row leaves (the bar stays one row on a laptop; it wraps on a phone).
     Object.assign(track.style, {
-      flex: '1 1 50%',
+      flex: '1 1 12em',
       minWidth: '6em',
       display: 'flex',
       flexDirection: 'column',

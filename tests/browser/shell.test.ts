@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { WATCH_STEPS } from '../../src/app/shell/pace';
+import { STORIES } from '../../src/story/stories';
 import { holdFrames, launch, openApp, serve, shootPage, type Served } from './harness';
 
 const SIZES: [number, number][] = [
@@ -103,6 +104,7 @@ describe('the shell', () => {
           slider: box('#slider-bar'),
           canvas: box('#main-canvas'),
           legend: box('#legend'),
+          viewButtons: box('#view-buttons'),
           play: box('#train-play'),
           barOverflow: overflow('#training-bar'),
           ticks,
@@ -125,11 +127,15 @@ describe('the shell', () => {
       expect(overlap(boxes.bar, boxes.canvas), `bar over the picture at ${where}`).toBe(0);
       expect(overlap(boxes.slider, boxes.canvas), `slider over the picture at ${where}`).toBe(0);
       expect(overlap(boxes.bar, boxes.slider), `bar over the slider at ${where}`).toBe(0);
+      // The legend keeps to the picture's bottom-left corner, clear of its buttons.
       expect(boxes.legend.height, `the legend at ${where}`).toBeGreaterThan(8);
-      expect(
-        boxes.legend.y + boxes.legend.height,
-        `legend above the picture at ${where}`,
-      ).toBeLessThanOrEqual(boxes.canvas.y + 0.5);
+      expect(overlap(boxes.legend, boxes.canvas), `legend on the picture at ${where}`).toBeCloseTo(
+        boxes.legend.width * boxes.legend.height,
+      );
+      expect(boxes.legend.y + boxes.legend.height, `legend in the lower part at ${where}`).toBeGreaterThan(
+        boxes.canvas.y + boxes.canvas.height * 0.75,
+      );
+      expect(overlap(boxes.legend, boxes.viewButtons), `legend over the buttons at ${where}`).toBe(0);
       expect(boxes.barOverflow, `training bar cut off at ${where}`).toBeLessThanOrEqual(0);
       expect(boxes.bodyOverflowX, `page wider than the screen at ${where}`).toBeLessThanOrEqual(0);
       for (let i = 0; i < boxes.buttons.length; i++)
@@ -219,7 +225,8 @@ describe('the shell', () => {
         const opened = await state();
         expect(opened.story?.preset).toBe(id);
         expect(opened.story?.status).toBe('running');
-        expect(await page.textContent('#story')).toContain('Look for:');
+        // What to look for is the caption over the picture.
+        expect(await page.textContent('#caption')).toContain(STORIES.find((t) => t.preset === id)!.lookFor);
         await page.evaluate(() => window.__detangle!.setFullSpeed(true));
         for (let i = 0; i < 600 && (await state()).story?.status === 'running'; i++) {
           await page.evaluate(() => window.__detangle!.runFrames(5));
@@ -267,6 +274,115 @@ describe('the shell', () => {
     expect((await state()).story?.preset).toBe('rings-2-units-fail');
     expect((await state()).learningRate).not.toBe(0.05);
   });
+
+  it(
+    'in story mode the picture is the largest thing on the page at four sizes; presenting fills a projector; a link presents; after a menu the arrows move the layer',
+    { timeout: 120_000 },
+    async () => {
+      // [width, height, least share of the height, least share of the width]
+      const sizes: [number, number, number, number][] = [
+        [1920, 1080, 0.55, 0.5],
+        [1440, 900, 0.55, 0.5],
+        [1280, 720, 0.55, 0.5],
+        [400, 800, 0.45, 0.9],
+      ];
+      expect((await state()).story?.status).toBeDefined();
+      const measure = () =>
+        page.evaluate(() => {
+          const rect = (sel: string) => document.querySelector(sel)!.getBoundingClientRect();
+          const c = rect('#main-canvas');
+          const others = [
+            '#story',
+            '#side',
+            '#strip',
+            '#training-bar',
+            '#top',
+            '#slider-bar',
+            '#timeline-bar',
+          ];
+          return {
+            width: c.width,
+            height: c.height,
+            others: others.map((sel) => [sel, rect(sel).width * rect(sel).height] as const),
+            presenting: document.body.classList.contains('presenting'),
+            captionPx: parseFloat(getComputedStyle(document.querySelector('#caption')!).fontSize),
+            bannerPx: parseFloat(getComputedStyle(document.querySelector('#present-story')!).fontSize),
+            banner: document.querySelector('#present-story')!.textContent ?? '',
+          };
+        });
+      for (const [width, height, minHeight, minWidth] of sizes) {
+        await page.setViewportSize({ width, height });
+        await page.evaluate(() => window.__detangle!.runFrames(2));
+        const m = await measure();
+        const where = `${width}×${height}`;
+        expect(m.height / height, `the picture's share of the height at ${where}`).toBeGreaterThanOrEqual(
+          minHeight,
+        );
+        expect(m.width / width, `the picture's share of the width at ${where}`).toBeGreaterThanOrEqual(
+          minWidth,
+        );
+        for (const [sel, area] of m.others)
+          expect(m.width * m.height, `${sel} larger than the picture at ${where}`).toBeGreaterThan(area);
+        await shootPage(page, `story-mode-${width}x${height}`);
+      }
+
+      // Presenting on a 1280×720 projector: F enters, the picture fills the screen, large type; Esc leaves.
+      await page.setViewportSize({ width: 1280, height: 720 });
+      const before = await measure();
+      await page.keyboard.press('f');
+      await page.evaluate(() => window.__detangle!.runFrames(3));
+      const shown = await measure();
+      expect(shown.presenting).toBe(true);
+      expect(shown.height / 720, "presenting: the picture's share of the height").toBeGreaterThanOrEqual(
+        0.85,
+      );
+      expect(shown.captionPx, 'presenting: the caption in large type').toBeGreaterThanOrEqual(
+        1.4 * before.captionPx,
+      );
+      expect(shown.bannerPx, 'presenting: the story in large type').toBeGreaterThanOrEqual(20);
+      expect(shown.banner).toContain(STORIES.find((t) => t.preset === 'rings-2-units-fail')!.title);
+      expect((await state()).link, 'a link made while presenting presents').toMatch(/(^|&)present=1(&|$)/);
+      await shootPage(page, 'presenting-1280x720');
+      await page.keyboard.press('Escape');
+      await page.evaluate(() => window.__detangle!.runFrames(2));
+      const left = await measure();
+      expect(left.presenting).toBe(false);
+      expect(left.height).toBeCloseTo(before.height, 0);
+      expect((await state()).link).not.toMatch(/present=/);
+      // A link with present=1 opens presenting.
+      const link = (await state()).link!;
+      await page.evaluate((hash) => (location.hash = hash), `${link}&present=1`);
+      for (const until = Date.now() + 60_000; Date.now() < until && !(await measure()).presenting;)
+        await page.evaluate(() => window.__detangle!.runFrames(2));
+      const why = JSON.stringify({
+        hash: await page.evaluate(() => location.hash),
+        s: (await state()).notices,
+        link: (await state()).link,
+      });
+      expect((await measure()).presenting, `present=1 in a link presents ${why}`).toBe(true);
+      await page.click('#present');
+      expect((await measure()).presenting, 'the button leaves presenting').toBe(false);
+
+      // After choosing a story from the menu, the arrow keys move the layer (not the menu).
+      // (As a person does: the menu has the focus when the choice is made.)
+      await page.focus('#story-select');
+      await page.selectOption('#story-select', 'interval-2-units');
+      await page.evaluate(() => window.__detangle!.idle());
+      await page.evaluate(() => window.__detangle!.setPlaying(false));
+      const chosen = await state();
+      expect(chosen.story?.preset).toBe('interval-2-units');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('ArrowRight');
+      await page.evaluate(() => window.__detangle!.idle());
+      const moved = await state();
+      expect(moved.story?.preset, 'the arrows left the story alone').toBe('interval-2-units');
+      const down = Math.max(0, Math.ceil(chosen.position - 1e-6) - 1);
+      expect(moved.position, 'down a layer, then a tenth on').toBeCloseTo(
+        Math.min(chosen.layers, down + 0.1),
+        5,
+      );
+    },
+  );
 
   it('reported no errors', () => {
     expect(errors).toEqual([]);

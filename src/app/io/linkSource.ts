@@ -21,6 +21,16 @@ export interface LinkHost {
   readonly layers: number;
   readonly trainer: Pick<Trainer, 'params' | 'paramsVersion'> | null;
   readonly snapshots: Pick<Snapshots, 'latest'>;
+  /** Presenting mode: a link made while presenting opens presenting (`present=1`). */
+  readonly presenting: boolean;
+}
+
+/** The link key of presenting mode. */
+export const PRESENT_KEY = 'present';
+
+/** Whether a link's query text asks for presenting mode. */
+export function linkPresents(query: string): boolean {
+  return new URLSearchParams(query.replace(/^#/, '')).get(PRESENT_KEY) === '1';
 }
 
 export class LinkSource {
@@ -57,7 +67,9 @@ export class LinkSource {
     if (this.app.csv) return null;
     const exp = this.experiment();
     if (!exp) return null;
-    const query = experimentQuery(exp, this.view()).toString();
+    const q = experimentQuery(exp, this.view());
+    if (this.app.presenting) q.set(PRESENT_KEY, '1');
+    const query = q.toString();
     if (query !== this.checkedQuery) {
       this.checkedQuery = query;
       try {

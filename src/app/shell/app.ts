@@ -58,6 +58,8 @@ export interface AppDom {
   progress: HTMLElement;
   trainingBar: HTMLElement;
   story: HTMLElement;
+  /** The story's title and outcome over the picture while presenting. */
+  presentStory?: HTMLElement;
   /** The timeline under the views (absent: no timeline control, the history is still kept). */
   timeline?: HTMLElement;
 }
@@ -161,6 +163,9 @@ export class App implements Shareable {
   }
   get deviceLost(): boolean {
     return this.run.deviceLost;
+  }
+  get presenting(): boolean {
+    return this.run.presenting;
   }
   get recording(): Recording | null {
     return this.run.recording;

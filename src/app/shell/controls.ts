@@ -23,6 +23,8 @@ export interface ControlsDom {
   readonly progress: HTMLElement;
   readonly trainingBar: HTMLElement;
   readonly story: HTMLElement;
+  /** The story's title and outcome over the picture while presenting. */
+  readonly presentStory?: HTMLElement;
 }
 
 /** What the controls read of the run, and the door they change it through. */
@@ -55,14 +57,18 @@ export class Controls {
     this.progress = new ProgressBar(dom.progress);
     this.bar = new TrainingBar(dom.trainingBar, dispatch);
     this.slider = new SliderBar(document, dispatch);
-    this.storyPanel = new StoryPanel(dom.story, {
-      open: (id) => dispatch({ type: 'applyPreset', id }),
-      trainOn: () => {
-        host.stories.trainOn();
-        dispatch({ type: 'setPlaying', playing: true });
-        dispatch({ type: 'runChanged', topics: ['story'] });
+    this.storyPanel = new StoryPanel(
+      dom.story,
+      {
+        open: (id) => dispatch({ type: 'applyPreset', id }),
+        trainOn: () => {
+          host.stories.trainOn();
+          dispatch({ type: 'setPlaying', playing: true });
+          dispatch({ type: 'runChanged', topics: ['story'] });
+        },
       },
-    });
+      dom.presentStory ?? null,
+    );
     this.panel = new ControlPanel(dom.gui, host.settings, { dispatch, ...files }, exportOptions);
     this.subscribe();
   }
