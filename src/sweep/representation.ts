@@ -56,10 +56,10 @@ export function pointPicks(n: number, most = MAX_POINTS): number[] {
 export function projectionText(width: number, wide: WideProjection = 'decision'): string {
   if (width === 1) return 'one unit: its value across, the class up';
   if (width === 2) return 'the two units as they are';
-  if (wide === 'pca') return `${width} units projected on their first two principal components`;
+  if (wide === 'pca') return 'projected on their first two principal components';
   return (
-    `${width} units projected as the main view does: across, the direction the later layers read the class ` +
-    'from (the dashed line is their threshold); up, the largest spread left'
+    'decision-aligned, as the main view draws wide layers (across, the direction the later layers read the ' +
+    'class from, the dashed line their threshold; up, the largest spread left)'
   );
 }
 
