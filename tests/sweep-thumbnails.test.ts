@@ -7,8 +7,8 @@
  * (every direction in the picture, each with its best threshold). On the decision-aligned projection it is
  * at least 98 %, and the threshold drawn along the decision axis does as well; on the first two
  * principal components, the projection the thumbnails used before, the inner ring sits inside the outer
- * one and no line takes more than about 87 %.
- * Time budget: ~10 s on SwiftShader (2 cores).
+ * one and no line takes more than 79 to 81 % (the check allows under 90 %).
+ * Time budget: ~5 s on SwiftShader (2 cores).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepare } from '../src/experiment/experiment';
