@@ -2,15 +2,16 @@
  * The small multiples: one button per member that sweepModel picked (at most 64), grouped by
  * configuration, each a canvas of the chosen hidden layer's representation of the data (and of a coarse
  * grid of the input plane), points coloured by class and framed in the colour of the member's accuracy.
+ * A layer wider than 2 is drawn in the decision-aligned projection (representation.ts): its threshold is
+ * a dashed vertical line, and the caption names the two axes.
  */
 import type { SweepModel, SweepThumbnail } from './sweepModel';
 import type { Dataset } from '../data/types';
-import { memberSpec } from '../engine/population';
 import type { NetworkSpec } from '../engine/spec';
 import type { SweepResult } from '../experiment/sweep';
-import { GRID_CSS, classCss, toneCss } from './colors';
+import { GRID_CSS, TEXT_CSS, classCss, toneCss } from './colors';
 import type { Representation } from './representation';
-import { representation } from './representation';
+import { memberRepresentation } from './representation';
 
 const SIZE = 96;
 const FRAME = 3;
@@ -52,6 +53,17 @@ export function drawRepresentation(canvas: HTMLCanvasElement, rep: Representatio
     }
     g.stroke();
   }
+  if (rep.threshold !== null) {
+    // The decision threshold: class 1 to its right.
+    g.strokeStyle = TEXT_CSS;
+    g.lineWidth = 1;
+    g.setLineDash([3, 3]);
+    g.beginPath();
+    g.moveTo(px(rep.threshold), 0);
+    g.lineTo(px(rep.threshold), SIZE);
+    g.stroke();
+    g.setLineDash([]);
+  }
   for (let i = 0; i < rep.labels.length; i++) {
     g.fillStyle = classCss(rep.labels[i]);
     g.fillRect(px(rep.points[2 * i]) - 1, py(rep.points[2 * i + 1]) - 1, 2, 2);
@@ -81,25 +93,25 @@ export function renderThumbnails(box: HTMLElement, ctx: ThumbnailContext): void 
     h.textContent = `${group.label}: ${group.reached} of ${group.members} reach ${model.target}`;
     const row = document.createElement('div');
     row.className = 'thumb-row';
-    const spec = memberSpec(ctx.spec, result.layer, result.rows[g].width);
     for (const t of model.thumbnails.filter((x) => x.group === g)) {
-      const member = result.rows[g].members[t.member];
+      const rep = memberRepresentation(ctx.spec, result, g, t.member, ctx.data);
+      const axes = `across ${rep.axes[0]}, up ${rep.axes[1]}`;
       const button = document.createElement('button');
       button.type = 'button';
       button.className = 'thumb';
       button.dataset.group = String(g);
       button.dataset.member = String(t.member);
-      button.title = `${result.rows[g].arch}, lr ${group.lr}, seed ${t.seed}: test accuracy ${t.testAccuracy.toFixed(3)}${t.diverged ? ' (diverged)' : ''}. Click to open it in Detangle with these weights.`;
+      button.dataset.projection = rep.projection;
+      button.title = `${result.rows[g].arch}, lr ${group.lr}, seed ${t.seed}: test accuracy ${t.testAccuracy.toFixed(3)}${t.diverged ? ' (diverged)' : ''}; hidden layer ${result.layer} ${axes}. Click to open it in Detangle with these weights.`;
       const canvas = document.createElement('canvas');
       canvas.setAttribute('aria-label', `seed ${t.seed}`);
-      drawRepresentation(
-        canvas,
-        representation(spec, member.params!, ctx.data, result.layer),
-        toneCss(t.tone, t.diverged),
-      );
+      drawRepresentation(canvas, rep, toneCss(t.tone, t.diverged));
       const caption = document.createElement('span');
       caption.textContent = `seed ${t.seed} · ${t.testAccuracy.toFixed(3)}`;
-      button.append(canvas, caption);
+      const axesLine = document.createElement('span');
+      axesLine.className = 'thumb-axes';
+      axesLine.textContent = `↔ ${rep.axes[0]} · ↕ ${rep.axes[1]}`;
+      button.append(canvas, caption, axesLine);
       button.addEventListener('click', () => ctx.onOpen(t));
       row.append(button);
     }

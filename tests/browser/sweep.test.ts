@@ -142,6 +142,17 @@ describe('the sweep page', () => {
       expect(t.b).toBeGreaterThan(40);
     }
     expect(await page.textContent('#thumbs-note')).toMatch(/no timeline history.*leaves story mode/);
+    // Each thumbnail says how it is drawn: the 2-unit layer as it is, the 3-unit one decision-aligned.
+    expect(await page.textContent('#thumbs-note')).toMatch(/3 units: decision-aligned, as the main view/);
+    const drawn = await page.$$eval('#thumbs button.thumb', (bs) =>
+      bs.map(
+        (b) =>
+          `${(b as HTMLElement).dataset.group} ${(b as HTMLElement).dataset.projection} ${b.querySelector('.thumb-axes')!.textContent}`,
+      ),
+    );
+    expect(drawn.filter((d) => d.startsWith('0 '))).toEqual(new Array(8).fill('0 units ↔ unit 1 · ↕ unit 2'));
+    for (const d of drawn.filter((x) => x.startsWith('1 ')))
+      expect(d).toMatch(/^1 decision ↔ (decision · ↕ PC1|PC1 · ↕ PC2)$/);
     await shoot(page, '#thumbs', 'sweep-thumbs');
     mkdirSync(SCREENSHOTS, { recursive: true });
     writeFileSync(join(SCREENSHOTS, 'sweep-page.png'), await page.screenshot({ fullPage: true }));
