@@ -70,8 +70,14 @@ describe('the outcome sentence', () => {
     const out = storyOutcome(disk, { testAccuracy: 0.8617, testLoss: 0.3 });
     expect(out.shown).toBe(true);
     expect(out.text).toBe(
-      'test accuracy 86.2 % on this seed — colah: two hidden units cannot untangle a disk in an annulus',
+      'test accuracy 86.2 % on this seed, below the claim’s 90.0 % — colah: two hidden units cannot untangle a disk in an annulus',
     );
+    // A cannot claim's figure names its bound, so 95.8 % never reads as a success; a can claim's does not.
+    const tori = claimFor('tori-3-units-fail')!;
+    expect(storyOutcome(tori, { testAccuracy: 0.958, testLoss: 0.1 }).text).toMatch(
+      /^test accuracy 95\.8 % on this seed, below the claim’s 98\.0 % — /,
+    );
+    expect(storyOutcome(polyFits, { testAccuracy: null, testLoss: 0.00412 }).text).not.toMatch(/claim’s/);
   });
 
   it('says so honestly when it does not', () => {

@@ -31,6 +31,24 @@ export interface Story {
   /** One sentence: where to look and what to see. */
   lookFor: string;
   open: StoryOpening;
+  /**
+   * The picture the story ends on, when it is not the opening one: for a claim that something cannot be
+   * done, the picture where the failure shows (never one where the points are squashed onto a line or
+   * the edges of the activation's box). Checked for every story by tests/story-pictures.test.ts.
+   */
+  end?: StoryEnding;
+}
+
+/** The slider position a story ends on, and a sentence that says what that picture shows. */
+export interface StoryEnding {
+  t: number;
+  /** "The input plane with the trained network's boundary: it cuts through both rings." */
+  shows: string;
+}
+
+/** The picture a story ends on: its own ending, else the one it opened on. */
+export function endingOf(story: Story): StoryEnding {
+  return story.end ?? { t: story.open.t, shows: story.lookFor };
 }
 
 /** When the story pauses: the preset's epochs, and the training steps they make on its split. */
@@ -59,12 +77,17 @@ export const STORIES: readonly Story[] = [
     title: 'Two units cannot untangle the rings',
     source: at(ROME, '“2d Geometric Tranformations”, the 2-2-2-1 network (also in Marshall’s notebook)'),
     happens:
-      'With two units per layer every layer only bends, stretches and rotates the plane. The inner ring ' +
-      'stays inside the outer one, so no line can separate them; the network bends the rings into a ' +
-      'boomerang and settles for the best partial cut.',
+      'With two units per layer every layer maps the plane onto a plane: it bends, stretches and rotates ' +
+      'it, and may squash it flat, but it cannot lift the inner ring out of the outer one. So no line can ' +
+      'separate them; the network bends the rings into a boomerang and settles for the best partial cut.',
     lookFor:
       'In hidden layer 2 the inner ring never leaves the outer one: the decision line always cuts through both.',
     open: { layer: 2, t: 2 },
+    end: {
+      t: 0,
+      shows:
+        'The input plane with the trained network’s boundary: it cannot close around the inner ring, so it cuts through both rings.',
+    },
   },
   {
     preset: 'rings-3-units-separate',
@@ -199,6 +222,11 @@ export const STORIES: readonly Story[] = [
       'unproductive local minimum" at about 80 %.',
     lookFor: 'In hidden layer 1 the ring is stretched around the disk but never opens.',
     open: { layer: 1, t: 1 },
+    end: {
+      t: 0,
+      shows:
+        'The input plane with the trained network’s boundary: two units give it two strokes, never a loop around the disk, so it cuts through the ring.',
+    },
   },
   {
     preset: 'colah-disk-3-units',
@@ -235,6 +263,11 @@ export const STORIES: readonly Story[] = [
       'low-dimensional neural networks".',
     lookFor: 'In hidden layer 4 the arms are still wound into each other.',
     open: { layer: 4, t: 4 },
+    end: {
+      t: 0,
+      shows:
+        'The input plane with the trained network’s boundary: it cuts across the wound arms instead of running between them.',
+    },
   },
   {
     preset: 'interval-1-unit-fails',
@@ -267,6 +300,11 @@ export const STORIES: readonly Story[] = [
       'the other, so some points stay on the wrong side.',
     lookFor: 'In hidden layer 3 one torus is pulled thin where it threads the other.',
     open: { layer: 3, t: 3 },
+    end: {
+      t: 0,
+      shows:
+        'The linked tori in space, marked where the trained network gets them wrong: the mistakes sit where one torus threads the other.',
+    },
   },
   {
     preset: 'tori-wide-layer-separates',

@@ -7,7 +7,7 @@ import type { Stats } from '../engine/types';
 import type { Claim } from './claim';
 import { claimFor } from './claims';
 import { figuresOf, storyOutcome } from './outcome';
-import { storyFor, storyLength, type Story } from './stories';
+import { endingOf, storyFor, storyLength, type Story, type StoryEnding } from './stories';
 
 export type StoryStatus = 'running' | 'ended' | 'trainedOn';
 
@@ -96,8 +96,15 @@ export class StoryMode {
     return { kind: 'none' };
   }
 
-  /** The hint the caption shows: only while the story's network is on screen. */
+  /** The hint the caption shows: only while the story's network is on screen; at its end, its picture's. */
   get lookFor(): string {
-    return this.run?.story.lookFor ?? '';
+    const run = this.run;
+    if (!run) return '';
+    return run.status === 'running' ? run.story.lookFor : endingOf(run.story).shows;
+  }
+
+  /** The picture the story ends on (null without a story). */
+  get ending(): StoryEnding | null {
+    return this.run ? endingOf(this.run.story) : null;
   }
 }

@@ -14,7 +14,7 @@ import { drawable } from './weights';
 export interface ReadsHost extends RecoveryHost {
   readonly chart: Pick<LossChart, 'clear' | 'truncate' | 'push'>;
   readonly notice: RecoveryHost['notice'] & Pick<Notice, 'clear'>;
-  readonly stories: Pick<StoryMode, 'statsArrived'>;
+  readonly stories: Pick<StoryMode, 'statsArrived' | 'ending'>;
   readonly scrub: Pick<TimelineScrub, 'scrubbing' | 'liveState'>;
   /** Grows whenever new weights arrive (for the saved state). */
   weightsVersion: number;
@@ -81,7 +81,12 @@ export function statsArrived(app: ReadsHost, trainer: Trainer): void {
     trainAccuracy: st.train.accuracy,
     testAccuracy: st.test?.accuracy ?? null,
   });
-  if (app.stories.statsArrived(st)) app.dispatch({ type: 'runChanged', topics: ['story'] });
+  if (app.stories.statsArrived(st)) {
+    // The story ends on the picture that shows its claim.
+    const ending = app.stories.ending;
+    if (ending) app.dispatch({ type: 'setPosition', t: ending.t });
+    app.dispatch({ type: 'runChanged', topics: ['story'] });
+  }
   if (st.divergedAtStep !== null && app.divergedAt === null) {
     diverged(app, st.divergedAtStep);
     app.dispatch({ type: 'runChanged', topics: ['playing'] });
