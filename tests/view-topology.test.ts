@@ -53,7 +53,16 @@ describe('layer badges', () => {
     expect(b.label).toBe("folds (25 % of the data's cells)");
     expect(b.why).toMatch(/ReLU.*; 25 % of the cells holding data are turned over or squashed flat/);
     expect(layerBadge(relu.spec, 0, relu.params, 0.001).label).toBe("folds (< 1 % of the data's cells)");
-    expect(layerBadge(relu.spec, 0, relu.params, 0).label).toBe("folds (0 % of the data's cells)");
+    // Folding none of the data's cells: the badge says so, never "folds (0 % …)".
+    const none = layerBadge(relu.spec, 0, relu.params, 0);
+    expect(none.kind).toBe('unfolded');
+    expect(none.label).toBe('no fold on the data');
+    expect(none.label).not.toMatch(/0 %/);
+    expect(none.why).toMatch(/ReLU could fold, but none of the cells holding data/);
+    // Just above nothing (one cell in a thousand): it folds, and says how little.
+    expect(layerBadge(relu.spec, 0, relu.params, 1e-3).kind).toBe('folds');
+    expect(layerBadge(relu.spec, 0, relu.params, 0.004).label).toBe("folds (< 1 % of the data's cells)");
+    expect(layerBadge(relu.spec, 0, relu.params, 0.005).label).toBe("folds (1 % of the data's cells)");
     expect(layerBadge(relu.spec, 0, relu.params, 0.996).label).toBe("folds (> 99 % of the data's cells)");
     // A homeomorphism's badge says nothing of shares.
     const tanh = oneLayer(2, 2, 'tanh', ROTATION);
@@ -73,6 +82,12 @@ describe('layer badges', () => {
     const thin = oneLayer(2, 2, 'tanh', [1, 2, 2, 4.02]);
     expect(relativeDet(thin.params, 2)).toBeGreaterThan(1e-3);
     expect(layerBadge(thin.spec, 0, thin.params).kind).toBe('homeomorphism');
+    // Hidden layer 2 of the rings 2-2-2-1 story after its 2,000 steps (seed 1): its two rows are nearly
+    // parallel (relative det ≈ −7.3e-4), so both units read almost the same direction and the plane is
+    // squashed onto a curve; 500 steps in (relative det ≈ −0.09) it was still one-to-one.
+    const rings = oneLayer(2, 2, 'tanh', [2.289021, 2.2785354, 2.5320032, 2.516716]);
+    expect(relativeDet(rings.params, 2)).toBeGreaterThan(-1e-3);
+    expect(layerBadge(rings.spec, 0, rings.params).kind).toBe('collapses');
     const lifted = oneLayer(3, 2, 'tanh', [1, 0, 0, 1, 1, 1]);
     expect(layerBadge(lifted.spec, 0, lifted.params).kind).toBe('homeomorphism');
     const rank1 = oneLayer(3, 2, 'tanh', [1, 2, 2, 4, 3, 6]);

@@ -2,14 +2,17 @@
  * Per-layer badges from a layer's spec and current weights (colah's distinction): a square layer with a
  * non-singular W and an invertible activation is a homeomorphism, it stretches and squishes but never cuts
  * or folds; ReLU folds half-spaces onto the axes; a narrowing layer or a (nearly) singular W collapses a
- * dimension. Pure and DOM-free: the captions show `label` with `why` on hover.
+ * dimension. Pure and DOM-free: the strip shows `label`, and `why` where a person taps, clicks or focuses it.
+ *
+ * A layer that could fold (ReLU) but folds none of the data's cells says so ("no fold on the data"), never
+ * "folds (0 % …)".
  */
 import type { LayerSpec, NetworkSpec } from '../../engine/spec';
 import { paramLayout, widths } from '../../engine/spec';
 import { foldShares } from './foldShares';
 import { det, frobenius } from './linalg';
 
-export type BadgeKind = 'homeomorphism' | 'folds' | 'collapses';
+export type BadgeKind = 'homeomorphism' | 'folds' | 'unfolded' | 'collapses';
 
 export interface LayerBadge {
   kind: BadgeKind;
@@ -22,6 +25,7 @@ export interface LayerBadge {
 export const BADGE_LABELS: Readonly<Record<BadgeKind, string>> = {
   homeomorphism: 'homeomorphism',
   folds: 'folds',
+  unfolded: 'no fold on the data',
   collapses: 'collapses a dimension',
 };
 
@@ -126,6 +130,12 @@ export function layerBadge(
         ? 'ReLU sends every negative pre-activation to 0: half-spaces fold onto the axes'
         : `${act} is not one-to-one: regions fold onto each other`;
     if (foldedShare === undefined || !Number.isFinite(foldedShare)) return badge('folds', why);
+    if (!(foldedShare > 0)) {
+      return badge(
+        'unfolded',
+        `${layer.activation === 'relu' ? 'ReLU' : act} could fold, but none of the cells holding data is turned over or squashed flat here: over the data this layer is one-to-one`,
+      );
+    }
     const pct = percent(foldedShare);
     return {
       kind: 'folds',
