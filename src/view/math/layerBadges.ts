@@ -10,7 +10,7 @@
 import type { LayerSpec, NetworkSpec } from '../../engine/spec';
 import { paramLayout, widths } from '../../engine/spec';
 import { foldShares } from './foldShares';
-import { det, frobenius } from './linalg';
+import { det, frobenius, symmetricEigen } from './linalg';
 
 export type BadgeKind = 'homeomorphism' | 'folds' | 'unfolded' | 'collapses';
 
@@ -29,7 +29,7 @@ export const BADGE_LABELS: Readonly<Record<BadgeKind, string>> = {
   collapses: 'collapses a dimension',
 };
 
-/** |det| (or the smallest singular value's share) below this, relative to the matrix's scale, is singular. */
+/** The smallest singular value (or, for a W wider than square, det WᵀW's root) below this share of the matrix's scale is singular. */
 export const SINGULAR_THRESHOLD = 1e-3;
 
 /** Activations that are one-to-one (leaky ReLU with a positive slope too). */
@@ -64,6 +64,58 @@ export function relativeDet(w: ArrayLike<number>, n: number): number {
   const scale = frobenius(a) / Math.sqrt(n);
   if (!(scale > 0)) return 0;
   return det(a, n) / scale ** n;
+}
+
+/** WᵀW for a square W (n x n, row-major) and ‖W‖_F². */
+function gram(w: ArrayLike<number>, n: number): { g: Float64Array; f: number } {
+  const g = new Float64Array(n * n);
+  let f = 0;
+  for (let i = 0; i < n * n; i++) f += w[i] * w[i];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let r = 0; r < n; r++) s += w[r * n + i] * w[r * n + j];
+      g[i * n + j] = s;
+      g[j * n + i] = s;
+    }
+  return { g, f };
+}
+
+/**
+ * The smallest singular value of a square W (n x n) over its scale ‖W‖_F / √n: 0 when W flattens some
+ * direction, whatever n (unlike det W / scale^n, which for a random 16 x 16 matrix is already about 1e-3).
+ */
+export function relativeSmallestStretch(w: ArrayLike<number>, n: number): number {
+  const { g, f } = gram(w, n);
+  if (!(f > 0)) return 0;
+  const values = new Float64Array(n);
+  symmetricEigen(g, n, values, new Float64Array(n * n));
+  return Math.sqrt(Math.max(0, Math.min(...values))) / Math.sqrt(f / n);
+}
+
+/**
+ * Whether relativeSmallestStretch(w, n) ≥ t, without the eigenvalues: WᵀW − (t·scale)² I is positive
+ * definite exactly when every singular value is above t·scale, and its Cholesky factorisation (n³/6
+ * multiplications) succeeds exactly then.
+ */
+export function stretchAtLeast(w: ArrayLike<number>, n: number, t: number): boolean {
+  const { g, f } = gram(w, n);
+  if (!(f > 0)) return false;
+  const shift = (t * t * f) / n;
+  for (let i = 0; i < n; i++) g[i * n + i] -= shift;
+  for (let j = 0; j < n; j++) {
+    let d = g[j * n + j];
+    for (let k = 0; k < j; k++) d -= g[j * n + k] * g[j * n + k];
+    if (!(d > 0)) return false;
+    const root = Math.sqrt(d);
+    g[j * n + j] = root;
+    for (let i = j + 1; i < n; i++) {
+      let s = g[i * n + j];
+      for (let k = 0; k < j; k++) s -= g[i * n + k] * g[j * n + k];
+      g[i * n + j] = s / root;
+    }
+  }
+  return true;
 }
 
 /** det(WᵀW) / scale^(2n) for W m x n, m ≥ n: how far W's columns are from dependent (0 = dependent). */
@@ -111,11 +163,13 @@ export function layerBadge(
     return badge('collapses', 'softmax outputs always sum to 1: one dimension is lost');
   }
   if (m === n) {
-    const d = relativeDet(W, n);
-    if (Math.abs(d) < SINGULAR_THRESHOLD) {
+    if (!stretchAtLeast(W, n, SINGULAR_THRESHOLD)) {
+      const s = relativeSmallestStretch(W, n);
       return badge(
         'collapses',
-        `det W is ${fmt(d)} of its scale, nearly 0: W squashes the plane almost onto a line`,
+        n === 2
+          ? `det W is ${fmt(relativeDet(W, n))} of its scale, nearly 0: W squashes the plane almost onto a line`
+          : `W's smallest singular value is ${fmt(s)} of its scale, nearly 0: W squashes its ${n}-D space almost flat along one direction`,
       );
     }
   } else if (relativeGram(W, m, n) < SINGULAR_THRESHOLD ** 2) {
