@@ -206,7 +206,7 @@ export function layerBadge(
   }
   return badge(
     'homeomorphism',
-    `${n} units lifted into ${m} by a full-rank W and an invertible ${act}: a homeomorphism onto its image`,
+    `${n} unit${n === 1 ? '' : 's'} lifted into ${m} by a full-rank W and an invertible ${act}: a homeomorphism onto its image`,
   );
 }
 
