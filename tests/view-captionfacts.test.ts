@@ -62,7 +62,7 @@ describe('caption words for a unit swap', () => {
     expect(strip).toMatch(
       /<span class="note swap" tabindex="0" role="button" data-layer="1" data-explain="swap"/,
     );
-    expect(strip).toContain(`title="${swapWhy(1).replace("<", "&#60;")}"`);
+    expect(strip).toContain(`title="${swapWhy(1).replace('<', '&#60;')}"`);
     // No swap (det W > 0): no note.
     const plain = pathWith([2, 2, 1], (l, i, j) => (l === 0 ? (i === j ? 1 : 0.2) : 1));
     expect(plain.swapped[0]).toBe(false);
