@@ -83,6 +83,18 @@ describe('layer badges', () => {
   it('narrowing, a nearly singular W, dependent columns and softmax collapse a dimension', () => {
     const narrow = oneLayer(1, 2, 'tanh', [1, 1]);
     expect(layerBadge(narrow.spec, 0, narrow.params).why).toMatch(/2 units into 1/);
+    // Onto one unit every cell is flat: no share. Onto two or more, the share of the data's sheet turned
+    // over or squashed flat is said where there is one.
+    expect(layerBadge(narrow.spec, 0, narrow.params, 1).label).toBe('collapses a dimension');
+    const three = oneLayer(2, 3, 'linear', [2, 1, 0, 0, 0, 1]);
+    expect(layerBadge(three.spec, 0, three.params, 0.58).label).toBe(
+      "collapses a dimension · folds (58 % of the data's cells)",
+    );
+    expect(layerBadge(three.spec, 0, three.params, 0.58).why).toMatch(/3 units into 2.*; 58 % of the cells/);
+    expect(layerBadge(three.spec, 0, three.params, 0).label).toBe('collapses a dimension');
+    expect(layerBadge(three.spec, 0, three.params, 0.001).label).toBe(
+      "collapses a dimension · folds (< 1 % of the data's cells)",
+    );
     const singular = oneLayer(2, 2, 'tanh', [1, 2, 2, 4.000001]);
     expect(layerBadge(singular.spec, 0, singular.params).kind).toBe('collapses');
     // Just above the threshold (relative det ≈ 0.0016): not collapsed.

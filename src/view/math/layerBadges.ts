@@ -154,10 +154,16 @@ export function layerBadge(
   const badge = (kind: BadgeKind, why: string): LayerBadge => ({ kind, label: BADGE_LABELS[kind], why });
   const act = layer.activation === 'leaky_relu' ? `leaky ReLU (slope ${layer.slope})` : layer.activation;
   if (m < n) {
-    return badge(
-      'collapses',
-      `narrowing: ${n} units into ${m}, so ${n - m} dimension${n - m > 1 ? 's are' : ' is'} squashed flat`,
-    );
+    const why = `narrowing: ${n} units into ${m}, so ${n - m} dimension${n - m > 1 ? 's are' : ' is'} squashed flat`;
+    // Onto two or more units the data's sheet may also turn over on itself: the share says how much (onto
+    // one unit every cell is flat, so a share would say nothing).
+    if (m < 2 || foldedShare === undefined || !(foldedShare > 0)) return badge('collapses', why);
+    const pct = percent(foldedShare);
+    return {
+      kind: 'collapses',
+      label: `${BADGE_LABELS.collapses} · folds (${pct} of the data's cells)`,
+      why: `${why}; ${pct} of the cells holding data are turned over or squashed flat here`,
+    };
   }
   if (layer.activation === 'softmax') {
     return badge('collapses', 'softmax outputs always sum to 1: one dimension is lost');
