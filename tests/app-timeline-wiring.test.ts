@@ -9,6 +9,11 @@ import { HistoryRecorder } from '../src/app/timeline/historyRecorder';
 import { TimelineWiring, type TimelineHost } from '../src/app/timeline/timelineWiring';
 import type { Trainer } from '../src/app/runtime/trainer';
 import { fakeDoor } from './helpers/appHosts';
+import { buildSpec, paramLayout, type NetworkSpec } from '../src/engine/spec';
+import { evaluate } from '../src/engine/twin';
+import { makeDataset } from '../src/data/registry';
+import { splitDataset } from '../src/data/split';
+import type { HistoryEntry } from '../src/history/history';
 
 const moment = (step: number): ModelMoment => ({
   step,
@@ -76,5 +81,58 @@ describe('the timeline wiring', () => {
     expect(wiring.scrub.index).toBe(1);
     expect(door.settings.playing).toBe(false);
     expect(drawn.at(-1)).toEqual([100, -100]);
+  });
+});
+
+describe("the timeline's label", () => {
+  it('shows the step, loss and accuracy of the moment shown, not the statistics known when it was kept', () => {
+    const { h, wiring } = host(300);
+    const spec = buildSpec([2, 3, 2], 'tanh', 'ce');
+    const data = makeDataset('rings', { samples: 200 }, 3);
+    const split = splitDataset(data, 0.25, 3);
+    (h as { data: TimelineHost['data'] }).data = {
+      name: 'rings',
+      full: data,
+      train: split.train,
+      test: split.test,
+      labelNames: null,
+    };
+    (h.trainer as { spec: NetworkSpec }).spec = spec;
+    const count = paramLayout(spec).count;
+    const weights = (step: number) =>
+      Float32Array.from({ length: count }, (_, i) => Math.sin(i * 1.3 + step));
+    // As the GPU keeps moments: step 222 carries the statistics last read back, those of step 91.
+    const kept = (step: number, statsStep: number): HistoryEntry => ({
+      step,
+      params: weights(step),
+      moments: null,
+      statsStep,
+      epoch: 3,
+      trainLoss: 0.6931,
+      testLoss: 0.7,
+      trainAccuracy: 0.554,
+      testAccuracy: 0.5,
+    });
+    h.recorder.adopt([kept(91, 91), kept(222, 91)]);
+    wiring.seek(1);
+    wiring.frame(0);
+    const own = evaluate(spec, weights(222), split.train, true);
+    expect(own.accuracy).not.toBeCloseTo(0.554, 2);
+    expect(wiring.text).toBe(
+      `step 222, epoch 3 · loss ${own.loss.toFixed(4)} · accuracy ${(100 * own.accuracy!).toFixed(1)} %`,
+    );
+    const e = h.recorder.history.entries[1];
+    expect([e.statsStep, e.trainLoss, e.trainAccuracy]).toEqual([222, own.loss, own.accuracy]);
+    expect(e.testAccuracy).toBe(evaluate(spec, weights(222), split.test!, true).accuracy);
+    // A moment that carries its own statistics keeps them.
+    wiring.seek(0);
+    wiring.frame(1);
+    expect(wiring.text).toBe('step 91, epoch 3 · loss 0.6931 · accuracy 55.4 %');
+    // Without data to measure on, the label says which step its figures are from.
+    (h as { data: TimelineHost['data'] }).data = null;
+    h.recorder.adopt([kept(91, 91), kept(222, 91)]);
+    wiring.seek(1);
+    wiring.frame(2);
+    expect(wiring.text).toBe('step 222, epoch 3 · loss 0.6931 · accuracy 55.4 % (at step 91)');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSpec, paramLayout } from '../src/engine/spec';
 import { DisplayPath } from '../src/view/math/displayPath';
 import { invertibleMap, projectionName, unitSwapShown } from '../src/view/math/captionFacts';
+import { describePosition, explainable, stripLabel, swapWhy } from '../src/app/shell/captions';
 
 function pathWith(arch: number[], fill: (layer: number, i: number, j: number) => number): DisplayPath {
   const spec = buildSpec(arch, 'tanh', 'mse', {});
@@ -44,5 +45,35 @@ describe('caption facts', () => {
       labels: ['decision', 'PC1', 'PC2'],
     });
     expect(projectionName(wide, 2)).toBe('decision-aligned');
+  });
+});
+
+describe('caption words for a unit swap', () => {
+  it('is information in a neutral note, never a warning, and the strip explains it without a hover', () => {
+    // det W₁ < 0: units 1 and 2 of hidden 1 are drawn swapped.
+    const p = pathWith([2, 2, 1], (l, i, j) => (l === 0 ? (i === j ? 0 : 1) : 1));
+    const spec = p.spec;
+    const at = describePosition(spec, p, 1);
+    expect(at.detail).toContain('<span class="note">drawn as unit 2, unit 1: W₁ mirrors the plane');
+    expect(at.detail).not.toMatch(/warn|swapped on screen/);
+    expect(describePosition(spec, p, 0.5).detail).toContain('class="note"');
+    const strip = stripLabel(spec, p, 1);
+    expect(strip).not.toContain('warn');
+    expect(strip).toMatch(
+      /<span class="note swap" tabindex="0" role="button" data-layer="1" data-explain="swap"/,
+    );
+    expect(strip).toContain(`title="${swapWhy(1).replace('<', '&#60;')}"`);
+    // No swap (det W > 0): no note.
+    const plain = pathWith([2, 2, 1], (l, i, j) => (l === 0 ? (i === j ? 1 : 0.2) : 1));
+    expect(plain.swapped[0]).toBe(false);
+    expect(describePosition(spec, plain, 1).detail).not.toContain('note');
+    expect(stripLabel(spec, plain, 1)).not.toContain('data-explain');
+  });
+
+  it('an explainable element carries its words escaped, for the caption and for assistive technology', () => {
+    const html = explainable('badge folds', "folds (5 % of the data's cells)", 'a < b & "c"', 2, 'badge');
+    expect(html).toContain('data-layer="2" data-explain="badge"');
+    expect(html).toContain('title="a &#60; b &#38; &#34;c&#34;"');
+    expect(html).toContain('>folds (5 % of the data&#39;s cells)</span>');
   });
 });

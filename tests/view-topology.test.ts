@@ -4,7 +4,14 @@ import { TOPOLOGY, topologyHint, unitsNeeded } from '../src/data/topology';
 import { buildSpec, paramLayout, type NetworkSpec } from '../src/engine/spec';
 import { collapsedShare, foldMap, foldedShare, foldColor, FOLD_COLORS } from '../src/view/math/foldMap';
 import { dataCells, FoldShares, foldShares, planeDot } from '../src/view/math/foldShares';
-import { layerBadge, layerBadges, layerBadgesOver, relativeDet } from '../src/view/math/layerBadges';
+import {
+  layerBadge,
+  layerBadges,
+  layerBadgesOver,
+  relativeDet,
+  relativeSmallestStretch,
+  stretchAtLeast,
+} from '../src/view/math/layerBadges';
 
 /** A one-layer network 2 → m with the given weights (row-major) and zero biases after them. */
 function oneLayer(m: number, n: number, activation: string, w: number[], slope = 0.01) {
@@ -53,7 +60,16 @@ describe('layer badges', () => {
     expect(b.label).toBe("folds (25 % of the data's cells)");
     expect(b.why).toMatch(/ReLU.*; 25 % of the cells holding data are turned over or squashed flat/);
     expect(layerBadge(relu.spec, 0, relu.params, 0.001).label).toBe("folds (< 1 % of the data's cells)");
-    expect(layerBadge(relu.spec, 0, relu.params, 0).label).toBe("folds (0 % of the data's cells)");
+    // Folding none of the data's cells: the badge says so, never "folds (0 % …)".
+    const none = layerBadge(relu.spec, 0, relu.params, 0);
+    expect(none.kind).toBe('unfolded');
+    expect(none.label).toBe('no fold on the data');
+    expect(none.label).not.toMatch(/0 %/);
+    expect(none.why).toMatch(/ReLU could fold, but none of the cells holding data/);
+    // Just above nothing (one cell in a thousand): it folds, and says how little.
+    expect(layerBadge(relu.spec, 0, relu.params, 1e-3).kind).toBe('folds');
+    expect(layerBadge(relu.spec, 0, relu.params, 0.004).label).toBe("folds (< 1 % of the data's cells)");
+    expect(layerBadge(relu.spec, 0, relu.params, 0.005).label).toBe("folds (1 % of the data's cells)");
     expect(layerBadge(relu.spec, 0, relu.params, 0.996).label).toBe("folds (> 99 % of the data's cells)");
     // A homeomorphism's badge says nothing of shares.
     const tanh = oneLayer(2, 2, 'tanh', ROTATION);
@@ -67,12 +83,74 @@ describe('layer badges', () => {
   it('narrowing, a nearly singular W, dependent columns and softmax collapse a dimension', () => {
     const narrow = oneLayer(1, 2, 'tanh', [1, 1]);
     expect(layerBadge(narrow.spec, 0, narrow.params).why).toMatch(/2 units into 1/);
+    // Onto one unit every cell is flat: no share. Onto two or more, the share of the data's sheet turned
+    // over or squashed flat is said where there is one.
+    expect(layerBadge(narrow.spec, 0, narrow.params, 1).label).toBe('collapses a dimension');
+    const three = oneLayer(2, 3, 'linear', [2, 1, 0, 0, 0, 1]);
+    expect(layerBadge(three.spec, 0, three.params, 0.58).label).toBe(
+      "collapses a dimension · folds (58 % of the data's cells)",
+    );
+    expect(layerBadge(three.spec, 0, three.params, 0.58).why).toMatch(/3 units into 2.*; 58 % of the cells/);
+    expect(layerBadge(three.spec, 0, three.params, 0).label).toBe('collapses a dimension');
+    expect(layerBadge(three.spec, 0, three.params, 0.001).label).toBe(
+      "collapses a dimension · folds (< 1 % of the data's cells)",
+    );
     const singular = oneLayer(2, 2, 'tanh', [1, 2, 2, 4.000001]);
     expect(layerBadge(singular.spec, 0, singular.params).kind).toBe('collapses');
     // Just above the threshold (relative det ≈ 0.0016): not collapsed.
     const thin = oneLayer(2, 2, 'tanh', [1, 2, 2, 4.02]);
     expect(relativeDet(thin.params, 2)).toBeGreaterThan(1e-3);
     expect(layerBadge(thin.spec, 0, thin.params).kind).toBe('homeomorphism');
+    // Hidden layer 2 of the rings 2-2-2-1 story after its 2,000 steps (seed 1): its two rows are nearly
+    // parallel (relative det ≈ −7.3e-4), so both units read almost the same direction and the plane is
+    // squashed onto a curve; 500 steps in (relative det ≈ −0.09) it was still one-to-one.
+    const rings = oneLayer(2, 2, 'tanh', [2.289021, 2.2785354, 2.5320032, 2.516716]);
+    expect(relativeDet(rings.params, 2)).toBeGreaterThan(-1e-3);
+    expect(layerBadge(rings.spec, 0, rings.params).kind).toBe('collapses');
+    expect(relativeSmallestStretch(thin.params, 2)).toBeCloseTo(1.124e-3, 5);
+    expect(relativeSmallestStretch(rings.params, 2)).toBeCloseTo(5.15e-4, 5);
+  });
+
+  it('a wide square W collapses only when a direction is flattened, not because det W / scale^n is small', () => {
+    // 16 x 16, well conditioned (σ_min over scale about 0.3) yet det W / scale^16 far below 1e-3.
+    const n = 16;
+    const w = Array.from({ length: n * n }, (_, k) => {
+      const i = Math.floor(k / n);
+      const j = k % n;
+      return (i === j ? 1 : 0) + 0.6 * Math.sin(1 + 7.3 * i + 3.1 * j * j);
+    });
+    const wide = oneLayer(n, n, 'tanh', w);
+    const s = relativeSmallestStretch(wide.params, n);
+    expect(s).toBeGreaterThan(0.01);
+    expect(Math.abs(relativeDet(wide.params, n))).toBeLessThan(1e-3);
+    expect(layerBadge(wide.spec, 0, wide.params).kind).toBe('homeomorphism');
+    // Its first row made (almost) the second: one direction is flattened.
+    for (const eps of [2e-4, 0]) {
+      const flat = w.slice();
+      for (let j = 0; j < n; j++) flat[j] = flat[n + j] * (1 + eps * (j % 2));
+      const f = oneLayer(n, n, 'tanh', flat);
+      expect(relativeSmallestStretch(f.params, n), `eps ${eps}`).toBeLessThan(1e-3);
+      const b = layerBadge(f.spec, 0, f.params);
+      expect(b.kind).toBe('collapses');
+      expect(b.why).toMatch(/16-D space almost flat along one direction/);
+    }
+    // Just above the threshold in 16-D: one row moved a little further from another.
+    const apart = w.slice();
+    for (let j = 0; j < n; j++) apart[j] = apart[n + j] + (j === 3 ? 0.02 : 0);
+    const a = oneLayer(n, n, 'tanh', apart);
+    expect(relativeSmallestStretch(a.params, n)).toBeCloseTo(1.95e-3, 4);
+    expect(layerBadge(a.spec, 0, a.params).kind).toBe('homeomorphism');
+    // The Cholesky test agrees with the eigenvalues on both sides of any threshold.
+    for (const [m, t] of [
+      [a.params, 1.9e-3],
+      [a.params, 2.0e-3],
+      [wide.params, 0.065],
+      [wide.params, 0.067],
+    ] as const) {
+      expect(stretchAtLeast(m, n, t), `t ${t}`).toBe(relativeSmallestStretch(m, n) >= t);
+    }
+    expect(stretchAtLeast(a.params, n, 1.9e-3)).toBe(true);
+    expect(stretchAtLeast(a.params, n, 2.0e-3)).toBe(false);
     const lifted = oneLayer(3, 2, 'tanh', [1, 0, 0, 1, 1, 1]);
     expect(layerBadge(lifted.spec, 0, lifted.params).kind).toBe('homeomorphism');
     const rank1 = oneLayer(3, 2, 'tanh', [1, 2, 2, 4, 3, 6]);

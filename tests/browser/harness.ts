@@ -156,19 +156,21 @@ export function testUrl(url: string): string {
   return u.toString().replace('test=', 'test');
 }
 
-/** Opens the app and collects console errors and page errors. */
+/** Opens the app and collects console errors and page errors (and, apart, console warnings). */
 export async function openApp(browser: Browser, url: string, size = { width: 1366, height: 768 }) {
   const page = await browser.newPage({ viewport: size });
   const errors: string[] = [];
+  const warnings: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    if (m.type() === 'warning') warnings.push(`console: ${m.text()}`);
   });
   await page.goto(testUrl(url));
   await page.waitForFunction(() => window.__detangle !== undefined && !window.__detangle.state().busy, null, {
     timeout: 60_000,
   });
-  return { page, errors };
+  return { page, errors, warnings };
 }
 
 /**

@@ -23,11 +23,12 @@ let server: Served;
 let browser: Browser;
 let page: Page;
 let errors: string[];
+let warnings: string[];
 
 beforeAll(async () => {
   server = await serve();
   browser = await launch(true);
-  ({ page, errors } = await openApp(browser, server.url, { width: 1440, height: 900 }));
+  ({ page, errors, warnings } = await openApp(browser, server.url, { width: 1440, height: 900 }));
 }, 120_000);
 
 afterAll(async () => {
@@ -244,6 +245,42 @@ describe('the shell', () => {
       }
     },
   );
+
+  it('the badges and notes on the strip explain themselves on a click, a tap or keyboard focus', async () => {
+    // The interval story's last picture: 1-2-1, so hidden 1 and the output carry badges.
+    await page.evaluate(() => window.__detangle!.runFrames(2));
+    const badges = await page.$$('#strip-cells .badge');
+    expect(badges.length).toBeGreaterThanOrEqual(2);
+    expect(await page.$('#caption .why')).toBeNull();
+    const why = async (): Promise<string | null> => {
+      await page.evaluate(() => window.__detangle!.runFrames(1));
+      return page.evaluate(() => document.querySelector('#caption .why')?.textContent ?? null);
+    };
+    // A click (a tap on a touch screen): the caption carries the badge's label and its explanation.
+    const label = (await badges[1].textContent())!;
+    const title = (await badges[1].getAttribute('title'))!;
+    expect(title.length).toBeGreaterThan(20);
+    await badges[1].click();
+    expect(await why()).toContain(`${label}: ${title}`);
+    await shootPage(page, 'strip-badge-explained');
+    // × closes it.
+    await page.click('#caption .why-close');
+    expect(await why()).toBeNull();
+    // Keyboard focus shows it too; Escape closes.
+    await badges[0].focus();
+    expect(await why()).toContain(`${(await badges[0].textContent())!}: `);
+    await page.keyboard.press('Escape');
+    expect(await why()).toBeNull();
+    // Nothing on the strip or in the caption is in warning colours.
+    expect(await page.$$('#strip-cells .warn, #caption .sub .warn')).toEqual([]);
+  });
+
+  it('no console warnings or errors over the page load, two stories and a view rebuild', async () => {
+    await page.evaluate(() => window.__detangle!.rebuild());
+    await page.evaluate(() => window.__detangle!.runFrames(4));
+    expect(warnings).toEqual([]);
+    expect(errors).toEqual([]);
+  });
 
   it('a story whose claim does not show on its seed says so at the end', { timeout: 200_000 }, async () => {
     // 3 units untangle the rings on most seeds; on seed 8 this run stalls short of it.

@@ -3,6 +3,7 @@ import type { NetworkSpec } from '../../engine/spec';
 import type { DisplayPath } from '../../view/math/displayPath';
 import { invertibleMap, projectionName, unitSwapShown } from '../../view/math/captionFacts';
 import { phaseAt } from '../../view/math/phases';
+import { escapeHtml } from '../../ui/status';
 import { layerNames } from '../runtime/layerNames';
 
 function describeRep(spec: NetworkSpec, path: DisplayPath, r: number): string {
@@ -20,10 +21,42 @@ function axes(path: DisplayPath, r: number): string {
   return ` · axes: ${labels.join(', ')}${how}`;
 }
 
+/**
+ * Why units 1 and 2 of representation r are drawn in swapped order: information, not a warning (the
+ * picture is right; the order only keeps the move a turn rather than a flip).
+ */
+export function swapWhy(r: number): string {
+  return (
+    `W${sub(r)} mirrors the plane (det W${sub(r)} < 0); drawing units 1 and 2 in swapped order keeps its ` +
+    'move on screen a smooth turn instead of a flip through a line. The picture is the same up to that mirror.'
+  );
+}
+
 function swapNote(path: DisplayPath, r: number): string {
   return unitSwapShown(path, r)
-    ? ` · <span class="warn">units 1 and 2 swapped on screen (det W${sub(r)} &lt; 0)</span>`
+    ? ` · <span class="note">drawn as unit 2, unit 1: W${sub(r)} mirrors the plane (det &lt; 0), and the swap keeps its move a turn</span>`
     : '';
+}
+
+/** What an explainable element on the strip explains: the layer's badge or its unit swap. */
+export type Explained = 'badge' | 'swap';
+
+/**
+ * An element a person can tap, click or focus to read `why` in the caption (captionBar.ts shows it, from
+ * `data-explain` and `data-layer`); `title` keeps it on a mouse hover too.
+ */
+export function explainable(
+  className: string,
+  text: string,
+  why: string,
+  layer: number,
+  what: Explained,
+): string {
+  const w = escapeHtml(why);
+  return (
+    `<span class="${className}" tabindex="0" role="button" data-layer="${layer}" data-explain="${what}" ` +
+    `title="${w}" aria-label="${escapeHtml(text)}: ${w}">${escapeHtml(text)}</span>`
+  );
 }
 
 const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
@@ -87,7 +120,9 @@ export function stripLabel(spec: NetworkSpec, path: DisplayPath, r: number): str
     const proj = path.repWidth[r] > 3 ? ` · ${path.axisLabels(r).join(', ')}` : '';
     return `${names[r]} <span class="sub">pre-activation z${sub(r)} · ${path.repWidth[r]} units${proj}</span>`;
   }
-  const swap = unitSwapShown(path, r) ? ' · <span class="warn">1↔2</span>' : '';
+  const swap = unitSwapShown(path, r)
+    ? ` · ${explainable('note swap', 'units 2, 1', swapWhy(r), r, 'swap')}`
+    : '';
   const proj = path.repWidth[r] > 3 ? ` · ${path.axisLabels(r).join(', ')}` : '';
   return `${names[r]} <span class="sub">${describeRep(spec, path, r)}${proj}</span>${swap}`;
 }

@@ -19,6 +19,7 @@ import type { Settings } from '../../state/settings';
 import type { HistoryRecorder } from './historyRecorder';
 import type { HistoryEntry } from '../../history/history';
 import { DEFAULT_TARGET_ACCURACY, timelineMarks } from './timelineMarks';
+import { measureMoment, type MomentData } from './momentFigures';
 import { TimelinePlayback } from './timelinePlayback';
 import { TimelineScrub } from './timelineScrub';
 import { GpuTrainer } from '../runtime/trainer';
@@ -55,11 +56,15 @@ export interface HistoryVideoClock {
 
 const fmt = (v: number | null, digits: number): string => (v === null ? '–' : v.toFixed(digits));
 
-/** The line under the timeline for the moment shown. */
-function momentText(e: HistoryEntry): string {
+/**
+ * The line under the timeline for the moment shown: its loss and accuracy are its own (momentFigures.ts);
+ * where they could not be measured at its step, the step they are from is said.
+ */
+export function momentText(e: HistoryEntry): string {
+  const other = e.statsStep !== null && e.statsStep !== e.step ? ` (at step ${e.statsStep})` : '';
   return (
     `step ${e.step}${e.epoch !== null ? `, epoch ${e.epoch}` : ''} · loss ${fmt(e.trainLoss, 4)} · ` +
-    `accuracy ${e.trainAccuracy === null ? '–' : (100 * e.trainAccuracy).toFixed(1) + ' %'}`
+    `accuracy ${e.trainAccuracy === null ? '–' : (100 * e.trainAccuracy).toFixed(1) + ' %'}${other}`
   );
 }
 
@@ -129,6 +134,18 @@ export class TimelineWiring {
           live: () => void this.goLive(),
         })
       : () => {};
+  }
+
+  /** The network and data the kept moments' figures are measured on, or null before there are both. */
+  private momentData(): MomentData | null {
+    const trainer = this.app.trainer;
+    const data = this.app.data;
+    return trainer && data ? { spec: trainer.spec, train: data.train, test: data.test } : null;
+  }
+
+  /** The line under the timeline (the moment shown, or live). */
+  get text(): string {
+    return this.view.text;
   }
 
   /** The marks shown (null before the first frame). */
@@ -257,6 +274,8 @@ export class TimelineWiring {
       this.textIndex = index;
       this.textLength = entries.length;
       const e = this.scrub.entry;
+      // The figures of the moment shown, measured at its own step (not the statistics known when kept).
+      if (e) measureMoment(e, this.momentData());
       view.text = e ? momentText(e) : `live · ${entries.length} moments kept`;
     }
     const target = this.target();

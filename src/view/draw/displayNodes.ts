@@ -4,7 +4,17 @@
  * and the source offsets in uniforms that change per frame, never the geometry.
  */
 import * as THREE from 'three/webgpu';
-import { float, storage, uint, uniform, uniformArray, vec3 } from 'three/tsl';
+import {
+  cameraProjectionMatrix,
+  float,
+  modelViewMatrix,
+  storage,
+  uint,
+  uniform,
+  uniformArray,
+  vec3,
+  vec4,
+} from 'three/tsl';
 import type { LayerBufferLayout } from '../../engine/types';
 import type { Coefficients } from '../math/coefficients';
 
@@ -13,6 +23,16 @@ type AnyNode = THREE.Node;
 // kinds only, so one loose alias keeps it readable.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type N = any;
+
+/**
+ * A material's clip-space position from a local position computed in the vertex stage (for its
+ * `vertexNode`). Geometries whose vertices come from storage buffers (vertexIndex) hold no "position"
+ * attribute, and a `positionNode` would still start three's local position from that attribute (a warning
+ * per material and a read of nothing): this places the vertex without it.
+ */
+export function clipPosition(local: N): N {
+  return cameraProjectionMatrix.mul(modelViewMatrix).mul(vec4(local, 1));
+}
 
 /** The engine's layer buffer seen as `array<f32>` from the vertex stage. */
 export function layerStorage(attribute: THREE.StorageBufferAttribute, floats: number): N {

@@ -19,7 +19,7 @@ import {
 } from 'three/tsl';
 import type { LayerBufferLayout } from '../../engine/types';
 import type { GridGeometry } from '../math/grid';
-import type { N } from './displayNodes';
+import { clipPosition, type N } from './displayNodes';
 import { CLASS_COLORS, rgb } from '../theme';
 
 interface Curve {
@@ -82,7 +82,7 @@ export class FunctionScene {
               .add(v.mul(uint(w)))
               .add(uint(unit)),
           );
-          material.positionNode = vec3(x, y, 0);
+          material.vertexNode = clipPosition(vec3(x, y, 0));
         } else {
           position = new THREE.BufferAttribute(new Float32Array(o.grid.count * 3), 3).setUsage(
             THREE.DynamicDrawUsage,

@@ -33,7 +33,7 @@ import {
   vertexIndex,
 } from 'three/tsl';
 import { CLASS_COLORS, SHADE, THEME, rgb } from '../theme';
-import { DisplayUniforms, displayPosition, type N } from './displayNodes';
+import { DisplayUniforms, clipPosition, displayPosition, type N } from './displayNodes';
 import type { GridGeometry } from '../math/grid';
 import { mistakeNode } from './mistakeNode';
 import { FoldUniforms, foldColorNode } from './foldNode';
@@ -172,7 +172,7 @@ export class LayerScene {
     if (o.surface && o.grid.triangles.length > 0) {
       gridGeometry.setIndex(new THREE.BufferAttribute(o.grid.triangles, 1));
       const material = new THREE.MeshBasicNodeMaterial({ side: THREE.DoubleSide });
-      material.positionNode = gridPos;
+      material.vertexNode = clipPosition(gridPos);
       const vColor: N = varying(gridColor);
       const vMargin: N = varying(gridMargin);
       const surfaceColor = (base: N): N =>
@@ -198,7 +198,7 @@ export class LayerScene {
       // Built on first use: the fold map reads five positions per vertex, so it costs nothing until shown.
       this.makeFoldMaterial = () => {
         const fold = new THREE.MeshBasicNodeMaterial({ side: THREE.DoubleSide });
-        fold.positionNode = gridPos;
+        fold.vertexNode = clipPosition(gridPos);
         const foldColor: N = gpu
           ? foldColorNode(this.gridUniforms, this.folds, gpu.grid, vertexIndex, g)
           : attribute('foldColor', 'vec3');
@@ -219,7 +219,7 @@ export class LayerScene {
     // Grid lines, faintly tinted by the prediction.
     gridLinesGeometry.setIndex(new THREE.BufferAttribute(o.grid.lines, 1));
     const lineMaterial = new THREE.LineBasicNodeMaterial();
-    lineMaterial.positionNode = gridPos;
+    lineMaterial.vertexNode = clipPosition(gridPos);
     lineMaterial.colorNode = mix(vec3(white.r, white.g, white.b), varying(gridColor) as N, 0.35);
     lineMaterial.opacityNode = this.lineOpacity;
     lineMaterial.transparent = true;

@@ -2,14 +2,17 @@
  * Per-layer badges from a layer's spec and current weights (colah's distinction): a square layer with a
  * non-singular W and an invertible activation is a homeomorphism, it stretches and squishes but never cuts
  * or folds; ReLU folds half-spaces onto the axes; a narrowing layer or a (nearly) singular W collapses a
- * dimension. Pure and DOM-free: the captions show `label` with `why` on hover.
+ * dimension. Pure and DOM-free: the strip shows `label`, and `why` where a person taps, clicks or focuses it.
+ *
+ * A layer that could fold (ReLU) but folds none of the data's cells says so ("no fold on the data"), never
+ * "folds (0 % …)".
  */
 import type { LayerSpec, NetworkSpec } from '../../engine/spec';
 import { paramLayout, widths } from '../../engine/spec';
 import { foldShares } from './foldShares';
-import { det, frobenius } from './linalg';
+import { det, frobenius, symmetricEigen } from './linalg';
 
-export type BadgeKind = 'homeomorphism' | 'folds' | 'collapses';
+export type BadgeKind = 'homeomorphism' | 'folds' | 'unfolded' | 'collapses';
 
 export interface LayerBadge {
   kind: BadgeKind;
@@ -22,10 +25,11 @@ export interface LayerBadge {
 export const BADGE_LABELS: Readonly<Record<BadgeKind, string>> = {
   homeomorphism: 'homeomorphism',
   folds: 'folds',
+  unfolded: 'no fold on the data',
   collapses: 'collapses a dimension',
 };
 
-/** |det| (or the smallest singular value's share) below this, relative to the matrix's scale, is singular. */
+/** The smallest singular value (or, for a W wider than square, det WᵀW's root) below this share of the matrix's scale is singular. */
 export const SINGULAR_THRESHOLD = 1e-3;
 
 /** Activations that are one-to-one (leaky ReLU with a positive slope too). */
@@ -60,6 +64,58 @@ export function relativeDet(w: ArrayLike<number>, n: number): number {
   const scale = frobenius(a) / Math.sqrt(n);
   if (!(scale > 0)) return 0;
   return det(a, n) / scale ** n;
+}
+
+/** WᵀW for a square W (n x n, row-major) and ‖W‖_F². */
+function gram(w: ArrayLike<number>, n: number): { g: Float64Array; f: number } {
+  const g = new Float64Array(n * n);
+  let f = 0;
+  for (let i = 0; i < n * n; i++) f += w[i] * w[i];
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let r = 0; r < n; r++) s += w[r * n + i] * w[r * n + j];
+      g[i * n + j] = s;
+      g[j * n + i] = s;
+    }
+  return { g, f };
+}
+
+/**
+ * The smallest singular value of a square W (n x n) over its scale ‖W‖_F / √n: 0 when W flattens some
+ * direction, whatever n (unlike det W / scale^n, which for a random 16 x 16 matrix is already about 1e-3).
+ */
+export function relativeSmallestStretch(w: ArrayLike<number>, n: number): number {
+  const { g, f } = gram(w, n);
+  if (!(f > 0)) return 0;
+  const values = new Float64Array(n);
+  symmetricEigen(g, n, values, new Float64Array(n * n));
+  return Math.sqrt(Math.max(0, Math.min(...values))) / Math.sqrt(f / n);
+}
+
+/**
+ * Whether relativeSmallestStretch(w, n) ≥ t, without the eigenvalues: WᵀW − (t·scale)² I is positive
+ * definite exactly when every singular value is above t·scale, and its Cholesky factorisation (n³/6
+ * multiplications) succeeds exactly then.
+ */
+export function stretchAtLeast(w: ArrayLike<number>, n: number, t: number): boolean {
+  const { g, f } = gram(w, n);
+  if (!(f > 0)) return false;
+  const shift = (t * t * f) / n;
+  for (let i = 0; i < n; i++) g[i * n + i] -= shift;
+  for (let j = 0; j < n; j++) {
+    let d = g[j * n + j];
+    for (let k = 0; k < j; k++) d -= g[j * n + k] * g[j * n + k];
+    if (!(d > 0)) return false;
+    const root = Math.sqrt(d);
+    g[j * n + j] = root;
+    for (let i = j + 1; i < n; i++) {
+      let s = g[i * n + j];
+      for (let k = 0; k < j; k++) s -= g[i * n + k] * g[j * n + k];
+      g[i * n + j] = s / root;
+    }
+  }
+  return true;
 }
 
 /** det(WᵀW) / scale^(2n) for W m x n, m ≥ n: how far W's columns are from dependent (0 = dependent). */
@@ -98,20 +154,28 @@ export function layerBadge(
   const badge = (kind: BadgeKind, why: string): LayerBadge => ({ kind, label: BADGE_LABELS[kind], why });
   const act = layer.activation === 'leaky_relu' ? `leaky ReLU (slope ${layer.slope})` : layer.activation;
   if (m < n) {
-    return badge(
-      'collapses',
-      `narrowing: ${n} units into ${m}, so ${n - m} dimension${n - m > 1 ? 's are' : ' is'} squashed flat`,
-    );
+    const why = `narrowing: ${n} units into ${m}, so ${n - m} dimension${n - m > 1 ? 's are' : ' is'} squashed flat`;
+    // Onto two or more units the data's sheet may also turn over on itself: the share says how much (onto
+    // one unit every cell is flat, so a share would say nothing).
+    if (m < 2 || foldedShare === undefined || !(foldedShare > 0)) return badge('collapses', why);
+    const pct = percent(foldedShare);
+    return {
+      kind: 'collapses',
+      label: `${BADGE_LABELS.collapses} · folds (${pct} of the data's cells)`,
+      why: `${why}; ${pct} of the cells holding data are turned over or squashed flat here`,
+    };
   }
   if (layer.activation === 'softmax') {
     return badge('collapses', 'softmax outputs always sum to 1: one dimension is lost');
   }
   if (m === n) {
-    const d = relativeDet(W, n);
-    if (Math.abs(d) < SINGULAR_THRESHOLD) {
+    if (!stretchAtLeast(W, n, SINGULAR_THRESHOLD)) {
+      const s = relativeSmallestStretch(W, n);
       return badge(
         'collapses',
-        `det W is ${fmt(d)} of its scale, nearly 0: W squashes the plane almost onto a line`,
+        n === 2
+          ? `det W is ${fmt(relativeDet(W, n))} of its scale, nearly 0: W squashes the plane almost onto a line`
+          : `W's smallest singular value is ${fmt(s)} of its scale, nearly 0: W squashes its ${n}-D space almost flat along one direction`,
       );
     }
   } else if (relativeGram(W, m, n) < SINGULAR_THRESHOLD ** 2) {
@@ -126,6 +190,12 @@ export function layerBadge(
         ? 'ReLU sends every negative pre-activation to 0: half-spaces fold onto the axes'
         : `${act} is not one-to-one: regions fold onto each other`;
     if (foldedShare === undefined || !Number.isFinite(foldedShare)) return badge('folds', why);
+    if (!(foldedShare > 0)) {
+      return badge(
+        'unfolded',
+        `${layer.activation === 'relu' ? 'ReLU' : act} could fold, but none of the cells holding data is turned over or squashed flat here: over the data this layer is one-to-one`,
+      );
+    }
     const pct = percent(foldedShare);
     return {
       kind: 'folds',
@@ -142,7 +212,7 @@ export function layerBadge(
   }
   return badge(
     'homeomorphism',
-    `${n} units lifted into ${m} by a full-rank W and an invertible ${act}: a homeomorphism onto its image`,
+    `${n} unit${n === 1 ? '' : 's'} lifted into ${m} by a full-rank W and an invertible ${act}: a homeomorphism onto its image`,
   );
 }
 
