@@ -106,7 +106,8 @@ export const STORIES: readonly Story[] = [
     source: at(ROME, '“4d Geometric Transformations”, the 2-4-2-1 network'),
     happens:
       'With four units the rings separate as easily as with three, but the first layer now has room to ' +
-      'fold the plane in ways that look strange once projected to the 2-unit layer.',
+      'bend the plane through four dimensions, and projected onto the 2-unit layer the sheet folds over ' +
+      'itself in strange ways.',
     lookFor:
       'Hidden layer 2 shows folded, overlapping grid lines, yet the two rings lie on either side of the line.',
     open: { layer: 2, t: 2 },
@@ -333,8 +334,9 @@ export const STORIES: readonly Story[] = [
     title: 'Disk with holes: ReLU layers cut out the islands',
     source: at(JOHNSON, '“Holes Dataset” (built in the post, not trained there)'),
     happens:
-      'Each island of class 1 sits in a hole of the class-0 disk, so no line separates them. Two ReLU ' +
-      'layers cut and fold the plane until every island lands on one side of a line.',
+      'Each island of class 1 sits in a hole of the class-0 disk, so no line separates them. The first ' +
+      'ReLU layer bends the plane along its units’ cuts without folding the data; the second folds it ' +
+      'until every island lands on one side of a line.',
     lookFor:
       'In hidden layer 2 (its first principal axes) the islands are gathered together away from the disk.',
     open: { layer: 2, t: 2 },
