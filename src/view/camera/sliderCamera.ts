@@ -19,13 +19,25 @@ import {
   fitBox,
   fitPoints,
   orientationAt,
+  sampleAt,
+  steadyEnvelope,
   viewBasis,
   type Fit,
   type Orientation,
 } from '../math/cameraFit';
 import type { FramingTable } from '../math/framingTable';
 
-const MARGIN = 1.02;
+/** The distance over the nearest one that shows every framed probe: a margin around the data. */
+const MARGIN = 1.08;
+/**
+ * The most the camera's distance changes over a slider step of STEADY_STEP (a factor): the fit's
+ * distance along the slider is evened out where it would swing faster, and kept exact at every layer
+ * (steadyEnvelope).
+ */
+export const STEADY_CHANGE = 1.23;
+export const STEADY_STEP = 0.025;
+/** At a layer the camera stands at most this much farther back than its fit (a steadier start into the next). */
+export const LAYER_SLACK = 1.15;
 
 export class SliderCamera {
   readonly camera = new THREE.PerspectiveCamera(FOV, 1, 0.01, 1000);
@@ -34,6 +46,13 @@ export class SliderCamera {
   manual = false;
   /** Ease the orientation between representations (false: one fixed orientation, reduced motion). */
   reducedMotion = false;
+  /** How far the camera stands from what it looks at, as last posed. */
+  distance = 1;
+  /**
+   * The distance the fit alone asked for at the last pose (with the margin): it differs from `distance`
+   * where the picture grows or shrinks faster than the camera may follow (STEADY_CHANGE).
+   */
+  fitDistance = 1;
   /** Orbit offsets: turn about the vertical axis and tilt (radians), zoom factor, pan (in view radii). */
   readonly offset = { turn: 0, tilt: 0, zoom: 1, panX: 0, panY: 0 };
   private readonly element: HTMLElement | null;
@@ -46,6 +65,17 @@ export class SliderCamera {
   private readonly listeners: [string, EventListener][] = [];
   private drag: { x: number; y: number; pan: boolean } | null = null;
   private probes = new Float32Array(0);
+  /** The steady distances at the table's samples, and what they were fitted for. */
+  private steady = new Float64Array(0);
+  private steadyKey = '';
+  private steadyTable: FramingTable | null = null;
+  private readonly sampleBasis = {
+    right: new THREE.Vector3(),
+    up: new THREE.Vector3(),
+    back: new THREE.Vector3(),
+  };
+  private readonly sampleFit: Fit = { center: new THREE.Vector3(), distance: 1, radius: 1 };
+  private readonly sampleOrientation: Orientation = { tilt: 0, turn: 0 };
 
   constructor(element: HTMLElement | null) {
     this.element = element;
@@ -112,7 +142,11 @@ export class SliderCamera {
     let fitted = true;
     if (table && table.count > 0) {
       if (this.probes.length !== 3 * table.count) this.probes = new Float32Array(3 * table.count);
-      fitted = fitPoints(table.positionsAt(t, this.probes), table.count, this.basis, tanV, this.aspect, fit);
+      fitted = fitPoints(table.framedAt(t, this.probes), table.count, this.basis, tanV, this.aspect, fit);
+      // How far back: the fit's distance, made steady along the slider (exact at every layer).
+      const steady = sampleAt(this.steadyDistances(table, dims, tanV), t, table.perLayer);
+      this.fitDistance = fitted ? fit.distance * MARGIN : 1;
+      if (fitted && steady > 0) fit.distance = steady;
     } else {
       const box = table
         ? table.boxAt(t, this.box)
@@ -126,6 +160,7 @@ export class SliderCamera {
     center
       .addScaledVector(right, this.offset.panX * fit.radius)
       .addScaledVector(up, this.offset.panY * fit.radius);
+    this.distance = distance;
     cam.position.copy(center).addScaledVector(back, distance);
     this.rotation.makeBasis(right, up, back);
     cam.quaternion.setFromRotationMatrix(this.rotation);
@@ -134,6 +169,38 @@ export class SliderCamera {
     cam.updateProjectionMatrix();
     cam.updateMatrixWorld(true);
     return cam;
+  }
+
+  /**
+   * The fitted distance at every sample of the table (t = i / perLayer) with the orientation the camera
+   * has there, evened out to change by at most STEADY_CHANGE over STEADY_STEP and exact at every layer
+   * (steadyEnvelope); refitted when
+   * the table, the view's shape, the orientation's offsets or the dimensions change.
+   */
+  private steadyDistances(table: FramingTable, dims: readonly number[], tanV: number): Float64Array {
+    const key = `${table.version} ${this.aspect} ${this.offset.turn} ${this.offset.tilt} ${this.reducedMotion} ${dims.join()}`;
+    if (this.steadyTable === table && this.steadyKey === key) return this.steady;
+    const samples = table.boxes.length / 6;
+    if (this.steady.length !== samples) this.steady = new Float64Array(samples);
+    const probes = new Float32Array(3 * table.count);
+    const b = this.sampleBasis;
+    const o = this.sampleOrientation;
+    for (let i = 0; i < samples; i++) {
+      const t = i / table.perLayer;
+      orientationAt(t, dims, this.reducedMotion, o);
+      viewBasis(Math.min(1.5, Math.max(-1.5, o.tilt + this.offset.tilt)), o.turn + this.offset.turn, b);
+      const ok = fitPoints(table.framedAt(t, probes), table.count, b, tanV, this.aspect, this.sampleFit);
+      this.steady[i] = ok ? this.sampleFit.distance : 0;
+    }
+    steadyEnvelope(
+      this.steady,
+      STEADY_CHANGE ** (1 / (STEADY_STEP * table.perLayer)),
+      table.perLayer,
+      LAYER_SLACK,
+    );
+    this.steadyTable = table;
+    this.steadyKey = key;
+    return this.steady;
   }
 
   reset(): void {

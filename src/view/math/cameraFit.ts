@@ -240,3 +240,43 @@ export function stretchedBounds(box: Box): { left: number; right: number; bottom
     top: box.max.y + padY,
   };
 }
+
+/**
+ * Makes positive samples `v` (in place) change by at most a factor `ratio` (> 1) from one sample to the
+ * next, keeping every `period`-th sample (the whole layers) within a factor `slack` (≥ 1) of what it is. In
+ * log space: each sample is
+ * raised to max over j of v[j] − |i − j| · log ratio (a camera distance never closer than the fit asks
+ * where the picture changes slowly enough), then lowered to min over the kept samples k of v[k] +
+ * |i − k| · log ratio + log slack (where the picture changes faster than the camera may follow, between
+ * layers, the camera keeps its pace and the picture may pass the view's edge for a moment; at a layer it
+ * is framed, at most `slack` farther back than the fit). Samples ≤ 0 (nothing fitted) count as no constraint.
+ */
+export function steadyEnvelope(v: Float64Array, ratio: number, period: number, slack = 1): Float64Array {
+  const n = v.length;
+  if (n === 0) return v;
+  const step = Math.log(ratio);
+  const log = new Float64Array(n);
+  for (let i = 0; i < n; i++) log[i] = v[i] > 0 ? Math.log(v[i]) : -Infinity;
+  const cap = new Float64Array(n).fill(Infinity);
+  if (period > 0) for (let k = 0; k < n; k += period) if (v[k] > 0) cap[k] = log[k] + Math.log(slack);
+  for (let i = 1; i < n; i++) {
+    log[i] = Math.max(log[i], log[i - 1] - step);
+    cap[i] = Math.min(cap[i], cap[i - 1] + step);
+  }
+  for (let i = n - 2; i >= 0; i--) {
+    log[i] = Math.max(log[i], log[i + 1] - step);
+    cap[i] = Math.min(cap[i], cap[i + 1] + step);
+  }
+  if (!Number.isFinite(log[0])) return v;
+  for (let i = 0; i < n; i++) v[i] = Math.exp(Math.min(log[i], cap[i]));
+  return v;
+}
+
+/** The value at t of samples taken at t = i / perLayer, linear between them. */
+export function sampleAt(v: Float64Array, t: number, perLayer: number): number {
+  if (v.length === 0) return 0;
+  const x = Math.min(v.length - 1, Math.max(0, t * perLayer));
+  const i = Math.min(v.length - 2, Math.floor(x));
+  if (i < 0) return v[0];
+  return v[i] + (v[i + 1] - v[i]) * (x - i);
+}

@@ -11,7 +11,7 @@ import type { LayerBufferLayout } from '../../engine/types';
 import { DecisionTracker } from './decisionTracker';
 import { DisplayPath, inverseActivation } from './displayPath';
 import { createCoefficients, evaluate, type Coefficients } from './coefficients';
-import { FramingTable } from './framingTable';
+import { clampToData, FramingTable } from './framingTable';
 import { forwardInto, layerLayout } from './forward';
 import { probeVertices, type GridGeometry } from './grid';
 import { PcaTracker } from './pcaTracker';
@@ -104,6 +104,7 @@ export class DisplayState {
     for (let i = 0; i < pointProbes; i++) this.probeLabels[i] = data.pointValues[i * stride];
     this.probePredictions = new Float64Array(pointProbes);
     this.framing = new FramingTable(spec.layers.length);
+    this.framing.pointCount = data.pointCount > 0 ? pointProbes : 0;
     this.repDims = path.repWidth.map(() => 2);
     this.probeLayout = layerLayout(spec, this.probeCount);
     this.probeData = new Float32Array(this.probeLayout.totalFloats);
@@ -266,24 +267,24 @@ export class DisplayState {
     };
   }
 
-  /** The box of the probes through coefficients c (the strip's framing). */
+  /**
+   * The box a strip cell frames through coefficients c: the data's points, and the grid only as far as
+   * it reaches near them (clampToData), as the main camera frames.
+   */
   probeBox<B extends Box>(c: Coefficients, box: B): B {
-    setBox(box, Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity);
     const p = this.probePos;
     for (let v = 0; v < this.probeCount; v++) {
       evaluate(c, this.probeLayout, this.probeData, v, this.jitterOf(v), p, 3 * v);
-      const { min, max } = box;
-      setBox(
-        box,
-        Math.min(min.x, p[3 * v]),
-        Math.min(min.y, p[3 * v + 1]),
-        Math.min(min.z, p[3 * v + 2]),
-        Math.max(max.x, p[3 * v]),
-        Math.max(max.y, p[3 * v + 1]),
-        Math.max(max.z, p[3 * v + 2]),
-      );
     }
-    return box;
+    clampToData(p, this.probeCount, this.framing.pointCount);
+    let [x0, y0, z0, x1, y1, z1] = [Infinity, Infinity, Infinity, -Infinity, -Infinity, -Infinity];
+    for (let v = 0; v < this.probeCount; v++) {
+      const [x, y, z] = [p[3 * v], p[3 * v + 1], p[3 * v + 2]];
+      if (!Number.isFinite(x + y + z)) continue;
+      [x0, y0, z0] = [Math.min(x0, x), Math.min(y0, y), Math.min(z0, z)];
+      [x1, y1, z1] = [Math.max(x1, x), Math.max(y1, y), Math.max(z1, z)];
+    }
+    return setBox(box, x0, y0, z0, x1, y1, z1);
   }
 
   /**

@@ -16,6 +16,48 @@ import { PHASE_ENDS } from './phases';
 export const SAMPLES_PER_LAYER = 100;
 /** Share of a new framing taken at each update (exponential smoothing over training). */
 export const FRAMING_SMOOTHING = 0.3;
+/**
+ * How far beyond the data the grid is framed, as a share of the data's extent on each side: the grid
+ * around the points is shown, but a grid stretched far from the data never shrinks the data to a corner.
+ */
+export const GRID_REACH = 0.12;
+
+/**
+ * Frames the data: probes [0, points) are data points and framed as they are; the others (the grid) are
+ * drawn in towards the points' centre until they lie inside the ellipsoid that fills the points' box
+ * widened by GRID_REACH of its extent on each side (an ellipsoid, not the box: an oblique view of a 3-D
+ * cloud would otherwise frame the box's empty corners). In place on `p` (count x 3). No point probes (or
+ * none finite): left as they are.
+ */
+export function clampToData<A extends Float32Array | Float64Array>(p: A, count: number, points: number): A {
+  if (points <= 0 || points >= count) return p;
+  const lo = [Infinity, Infinity, Infinity];
+  const hi = [-Infinity, -Infinity, -Infinity];
+  for (let v = 0; v < points; v++) {
+    for (let a = 0; a < 3; a++) {
+      const x = p[3 * v + a];
+      if (x < lo[a]) lo[a] = x;
+      if (x > hi[a]) hi[a] = x;
+    }
+  }
+  if (!(hi[0] >= lo[0] && hi[1] >= lo[1] && hi[2] >= lo[2])) return p;
+  const c = [0, 1, 2].map((a) => (lo[a] + hi[a]) / 2);
+  const scale = Math.max(hi[0] - lo[0], hi[1] - lo[1], hi[2] - lo[2], 1e-12);
+  // Semi-axes; an axis the points do not spread along (z of a flat layer) holds the grid at their level.
+  const r = [0, 1, 2].map((a) => Math.max(((hi[a] - lo[a]) / 2) * (1 + 2 * GRID_REACH), 1e-9 * scale));
+  for (let v = points; v < count; v++) {
+    const o = 3 * v;
+    const dx = p[o] - c[0];
+    const dy = p[o + 1] - c[1];
+    const dz = p[o + 2] - c[2];
+    const k = Math.hypot(dx / r[0], dy / r[1], dz / r[2]);
+    if (!(k > 1)) continue;
+    p[o] = c[0] + dx / k;
+    p[o + 1] = c[1] + dy / k;
+    p[o + 2] = c[2] + dz / k;
+  }
+  return p;
+}
 
 /** The framing box at t, linear between the table's samples. */
 export function framingBoxAt<B extends Box>(t: number, table: Float64Array, perLayer: number, out: B): B {
@@ -40,6 +82,8 @@ export const PACE_PROBES = 512;
  * moves on (a still stretch is not skipped in one step).
  */
 export const PACE_FLOOR = 0.05;
+/** Weight of the picture's change of size (its log) in the motion that paces a phase. */
+export const ZOOM_WEIGHT = 0.5;
 /** Motion (in the picture's diagonals) below which a phase counts as still: its pace stays even. */
 export const PACE_MIN_MOTION = 0.02;
 
@@ -62,6 +106,10 @@ export class FramingTable {
   positions: Float32Array = new Float32Array(0);
   /** Probes per sample in `positions`. */
   count = 0;
+  /** The first `pointCount` probes are data points (the camera frames them; the grid only near them). */
+  pointCount = 0;
+  /** Counts the updates and clears: a camera that caches what it fitted to the table refits when it moves. */
+  version = 0;
   /** Width over height of the view the picture is framed in (paces are measured in its units). */
   aspect = 1.5;
   private readonly fresh: Float64Array;
@@ -90,6 +138,7 @@ export class FramingTable {
   /** Forget the history (a new network or new points): the next update is taken whole. */
   clear(): void {
     this.filled = false;
+    this.version++;
   }
 
   /** The probes at slider position t (linear between samples) into out (count x 3). */
@@ -107,6 +156,11 @@ export class FramingTable {
     const b = a + n;
     for (let j = 0; j < n; j++) out[j] = p[a + j] + (p[b + j] - p[a + j]) * f;
     return out;
+  }
+
+  /** What the camera frames at slider position t: the probes, the grid clamped near the data (clampToData). */
+  framedAt(t: number, out: Float32Array): Float32Array {
+    return clampToData(this.positionsAt(t, out), this.count, this.pointCount);
   }
 
   /**
@@ -138,6 +192,7 @@ export class FramingTable {
         path.setPace(k, phase, null);
         const [u0, u1] = PHASE_SPANS[phase];
         let total = 0;
+        let sizeBefore = 1;
         for (let step = 0; step <= PACE_STEPS; step++) {
           path.coefficientsInSegment(k, u0 + ((u1 - u0) * step) / PACE_STEPS, c);
           const now = this.paceNow;
@@ -161,6 +216,16 @@ export class FramingTable {
             y1 = Math.max(y1, p[1]);
             z0 = Math.min(z0, p[2]);
             z1 = Math.max(z1, p[2]);
+          }
+          // What the view frames: the data, and the grid only near it.
+          clampToData(now, n, Math.ceil(this.pointCount / stride));
+          x0 = y0 = z0 = Infinity;
+          x1 = y1 = z1 = -Infinity;
+          for (let i = 0; i < n; i++) {
+            const [x, y, z] = [now[3 * i], now[3 * i + 1], now[3 * i + 2]];
+            if (!Number.isFinite(x + y + z)) continue;
+            [x0, y0, z0] = [Math.min(x0, x), Math.min(y0, y), Math.min(z0, z)];
+            [x1, y1, z1] = [Math.max(x1, x), Math.max(y1, y), Math.max(z1, z)];
           }
           // In units of the picture as the view fits it: about the box's centre, over the extent that sets
           // the zoom (the width over the view's aspect, or the height; depth counts as height).
@@ -187,12 +252,15 @@ export class FramingTable {
               if (d > max) max = d;
             }
             // The largest move and the mean one alike: no probe jumps, and the picture as a whole is even.
-            const m = 0.5 * (sum / n + max);
+            // A picture that grows or shrinks moves too: the camera follows its size, and a steady camera
+            // asks for the zoom to be spread over the phase as evenly as the motion.
+            const m = 0.5 * (sum / n + max) + ZOOM_WEIGHT * Math.abs(Math.log(size / sizeBefore));
             motion[step] = Number.isFinite(m) ? m : 0;
             total += motion[step];
           } else motion[0] = 0;
           this.paceNow = this.paceBefore;
           this.paceBefore = now;
+          sizeBefore = size;
         }
         // The floor is a share of the phase's motion, and at least a share of the picture: a phase that
         // barely moves the framed picture (a bias that only translates it) keeps an even pace, not one
@@ -292,5 +360,6 @@ export class FramingTable {
     const positions = this.positions;
     for (let j = 0; j < fp.length; j++) positions[j] += (fp[j] - positions[j]) * k;
     this.filled = true;
+    this.version++;
   }
 }
