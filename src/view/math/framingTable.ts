@@ -20,7 +20,7 @@ export const FRAMING_SMOOTHING = 0.3;
  * How far beyond the data the grid is framed, as a share of the data's extent on each side: the grid
  * around the points is shown, but a grid stretched far from the data never shrinks the data to a corner.
  */
-export const GRID_REACH = 0.12;
+export const GRID_REACH = 0.25;
 
 /**
  * Frames the data: probes [0, points) are data points and framed as they are; the others (the grid) are
