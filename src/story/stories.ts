@@ -86,7 +86,7 @@ export const STORIES: readonly Story[] = [
     end: {
       t: 0,
       shows:
-        'The input plane with the trained network’s boundary: it cannot close around the inner ring, so it cuts through both rings.',
+        'The input plane with the trained network’s boundary: it cannot close around the inner ring, so it cuts through the outer one.',
     },
   },
   {
