@@ -65,8 +65,13 @@ export interface Settings {
   /** Train as fast as the frame budget allows. */
   fullSpeed: boolean;
   playing: boolean;
-  /** Vertices per side of the input grid. */
+  /** Vertices per side of the input grid, as drawn (lowered while frames are too slow). */
   gridSize: number;
+  /**
+   * The grid density the person chose (the View controls, a link's `grid=`, or the default): the drawn
+   * density is lowered from it only while frames are too slow, and raised back towards it, never above.
+   */
+  chosenGrid: number;
   /** Most data points drawn (train and test together). */
   maxPoints: number;
   /** The slider: 0 = input, L = output, fractions in between. */
@@ -99,8 +104,10 @@ export const MAX_STEPS_PER_FRAME = 5000;
 export const DEFAULT_PRESET = 'rings-3-units-separate';
 
 /** Grid and point defaults: modest where drawing is done on the CPU (the fallback). */
-export function defaultView(gpu: boolean): Pick<Settings, 'gridSize' | 'maxPoints'> {
-  return gpu ? { gridSize: 64, maxPoints: 1000 } : { gridSize: 32, maxPoints: 600 };
+export function defaultView(gpu: boolean): Pick<Settings, 'gridSize' | 'chosenGrid' | 'maxPoints'> {
+  return gpu
+    ? { gridSize: 64, chosenGrid: 64, maxPoints: 1000 }
+    : { gridSize: 32, chosenGrid: 32, maxPoints: 600 };
 }
 
 export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {}): Settings {
@@ -112,6 +119,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
   });
   return {
     gridSize: 64,
+    chosenGrid: 64,
     maxPoints: 1500,
     position: 0,
     animate: false,
