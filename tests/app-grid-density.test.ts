@@ -130,6 +130,9 @@ describe('the density governor', () => {
     const g = new DensityGovernor();
     expect(g.decide(0, 16, 64, 16)).toBe(40);
     expect(g.decide(0, 40, 64, 300)).toBe(32);
+    // Only a window's median sets a ceiling: quick frames raise straight back.
+    const t = frames(g, 0, WINDOW_FRAMES + 1, 1);
+    expect(g.decide(t, 32, 64)).toBe(64);
   });
 });
 

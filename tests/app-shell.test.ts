@@ -59,6 +59,14 @@ describe('pace from speed', () => {
     m.reset();
     expect(m.probe()).toBeNull();
   });
+
+  it('the speed meter does not measure the first frame after a reset (it spans the rebuild)', () => {
+    const m = new SpeedMeter();
+    m.training(20);
+    m.frame(3000);
+    for (let i = 0; i < 7; i++) m.frame(300);
+    expect(m.probe()).toEqual({ stepsPerSecond: 20_000, frameMs: 300 });
+  });
 });
 
 describe('full speed', () => {

@@ -99,7 +99,9 @@ export class DensityGovernor {
     this.intervals = [];
     if (this.ceiling && now >= this.ceiling.until) this.ceiling = null;
     const next = densityFor({ current, chosen, frameMs: measured, ceiling: this.ceiling?.grid ?? null });
-    if (next < current) {
+    // The probe's smoothed measurement may still hold a rebuild's long frame: what it lowers, the next
+    // window of frames may raise again; only a window's median finds a density too slow.
+    if (next < current && frameMs === undefined) {
       this.ceiling = { grid: Math.min(current, this.ceiling?.grid ?? Infinity), until: now + CEILING_MS };
     }
     if (next !== current) this.restart();

@@ -106,8 +106,10 @@ export class SpeedMeter {
   frame(ms: number): void {
     if (!(ms > 0) || ms > 5000) return;
     this.frames++;
-    // The first frames after a rebuild compile pipelines: weigh the later ones more.
-    this.frameMs = this.frames === 1 ? ms : this.frameMs + (ms - this.frameMs) * 0.25;
+    // The first frame after a reset spans the rebuild before it (or a held loop): counted, not measured.
+    if (this.frames === 1) return;
+    // The next frames after a rebuild compile pipelines: weigh the later ones more.
+    this.frameMs = this.frames === 2 ? ms : this.frameMs + (ms - this.frameMs) * 0.25;
   }
 
   training(stepsPerMs: number | null): void {
