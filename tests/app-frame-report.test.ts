@@ -11,7 +11,7 @@ import type { CaptionBar } from '../src/app/shell/captionBar';
 import type { StatusLine } from '../src/ui/status';
 import { fakeDoor, fakeNotice } from './helpers/appHosts';
 import { CEILING_MS, WINDOW_FRAMES } from '../src/app/shell/gridDensity';
-import { GRID_SPEED_TOPIC } from '../src/app/shell/frameReport';
+import { GRID_SPEED_TOPIC, PACE_SLACK } from '../src/app/shell/frameReport';
 
 function host(first: SpeedProbe | null) {
   let probe = first;
@@ -72,6 +72,31 @@ describe('the report after a frame', () => {
     expect(h.pacedByProbe).toBe(false);
     expect(h.gridProbe).toBe(false);
     expect(notice.shown).toEqual([]);
+  });
+
+  it('the probe’s pace follows the measured speed until a person sets one', () => {
+    const { door, report, setProbe } = host({ frameMs: 500, stepsPerSecond: 20000 });
+    const paces = () => door.commands.filter((c) => c.type === 'probedPace').map((c) => c.stepsPerFrame);
+    report.afterDraw(100, 0);
+    expect(paces()).toEqual([defaultPace({ frameMs: 500, stepsPerSecond: 20000 })]);
+    // Within PACE_SLACK: kept.
+    setProbe({ frameMs: 500 / (1 + PACE_SLACK * 0.9), stepsPerSecond: 20000 });
+    report.afterDraw(200, 0);
+    expect(paces()).toHaveLength(1);
+    // Frames twice as quick: half the steps a frame.
+    setProbe({ frameMs: 250, stepsPerSecond: 20000 });
+    report.afterDraw(300, 0);
+    expect(paces()).toEqual([
+      defaultPace({ frameMs: 500, stepsPerSecond: 20000 }),
+      defaultPace({ frameMs: 250, stepsPerSecond: 20000 }),
+    ]);
+    // A person's speed stays.
+    door.dispatch({ type: 'setSpeed', speed: 40 });
+    setProbe({ frameMs: 1000, stepsPerSecond: 20000 });
+    report.afterDraw(400, 0);
+    report.afterDraw(500, 0);
+    expect(paces()).toHaveLength(2);
+    expect(door.settings.stepsPerFrame).toBe(40);
   });
 
   it('lowers a grid too slow to watch, once, and says so', () => {

@@ -158,9 +158,13 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
   };
 }
 
-/** Fresh settings for this backend: the default experiment at a modest pace until the speed probe has measured. */
+/**
+ * Fresh settings for this backend: the default experiment, opened on hidden layer 1 (where its 3 units
+ * lift the inner ring out of the plane: the untangling shows in the main view), at a step a frame until
+ * the speed probe has measured.
+ */
 export function freshSettings(gpu: boolean): Settings {
-  return { ...defaultSettings(gpu), ...defaultView(gpu), stepsPerFrame: 10 };
+  return { ...defaultSettings(gpu), ...defaultView(gpu), stepsPerFrame: 1, position: 1 };
 }
 
 export function defaultSettings(gpu: boolean): Settings {

@@ -19,6 +19,9 @@ import { maxGridSize, type BufferLimits } from '../runtime/limits';
 import { DensityGovernor } from './gridDensity';
 import { defaultPace, type SpeedMeter } from './pace';
 
+/** The probe's pace is changed when the measured speed asks for one differing by more than this share. */
+export const PACE_SLACK = 0.2;
+
 /** The banner's topic for the grid density the frames allow. */
 export const GRID_SPEED_TOPIC = 'grid-speed';
 
@@ -62,6 +65,8 @@ export class FrameReport {
   private readonly density = new DensityGovernor();
   /** A word about the grid density is in the banner. */
   private bannerUp = false;
+  /** The pace the probe set, while it is still the set pace (null: a person set the speed, or none yet). */
+  private probedPace: number | null = null;
 
   constructor(
     private readonly app: ReportHost,
@@ -106,7 +111,8 @@ export class FrameReport {
       const probe = app.speed.probe();
       if (probe && app.pacedByProbe) {
         app.pacedByProbe = false;
-        app.dispatch({ type: 'probedPace', stepsPerFrame: defaultPace(probe) });
+        this.probedPace = defaultPace(probe);
+        app.dispatch({ type: 'probedPace', stepsPerFrame: this.probedPace });
       }
       if (probe && app.gridProbe) {
         app.gridProbe = false;
@@ -115,10 +121,32 @@ export class FrameReport {
       }
     }
     if (!app.gridProbe) this.applyDensity(now);
+    this.followPace();
     if (this.bannerUp && app.settings.gridSize >= this.chosenGrid()) {
       this.bannerUp = false;
       app.notice.clear(GRID_SPEED_TOPIC);
     }
+  }
+
+  /**
+   * The probe's pace follows the measured speed (the first frames after a load are slower than the rest)
+   * while the set pace is still the one it chose: once it differs by more than PACE_SLACK.
+   */
+  private followPace(): void {
+    const app = this.app;
+    const s = app.settings;
+    if (this.probedPace === null || app.pacedByProbe) return;
+    if (s.fullSpeed || s.stepsPerFrame !== this.probedPace) {
+      // A person set the speed: it stays theirs.
+      this.probedPace = null;
+      return;
+    }
+    const probe = app.speed.probe();
+    if (!probe) return;
+    const next = defaultPace(probe);
+    if (Math.abs(next - this.probedPace) <= PACE_SLACK * this.probedPace) return;
+    this.probedPace = next;
+    app.dispatch({ type: 'probedPace', stepsPerFrame: next });
   }
 
   /** The density the person chose, or the largest the device holds for this network if that is less. */
