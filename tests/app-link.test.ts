@@ -76,7 +76,12 @@ describe('the app writes links that read back as the same settings', () => {
   it.each(PRESETS.map((p) => [p.id, p] as const))('%s', async (_, preset) => {
     const first = settingsFromPreset(preset);
     const data = sampleOf(first.dataset, first.datasetParams, first.seed);
-    const s = { ...first, position: Math.min(1.25, networkSpec(first, data).layers.length), gridSize: 48 };
+    const s = {
+      ...first,
+      position: Math.min(1.25, networkSpec(first, data).layers.length),
+      gridSize: 48,
+      chosenGrid: 48,
+    };
     const exp = experimentOf(s, data, false);
     const url = experimentUrl(exp, 'http://x/', viewOf(s, networkSpec(s, data).layers.length));
     const shared = await parseExperimentQuery(url);
@@ -96,6 +101,7 @@ describe('the app writes links that read back as the same settings', () => {
       'epochs',
       'position',
       'gridSize',
+      'chosenGrid',
       'projection',
     ] as const) {
       expect(back[key], key).toEqual(s[key]);
@@ -126,11 +132,24 @@ describe('the app writes links that read back as the same settings', () => {
   });
 
   it('clamps the view to what a link holds, and the grid only when the link names one', async () => {
-    const s = { ...defaultSettings(true), gridSize: 1024, position: 9 };
+    const s = { ...defaultSettings(true), gridSize: 1024, chosenGrid: 1024, position: 9 };
     expect(viewOf(s, 3)).toEqual({ layer: -1, slider: 3, grid: 256, projection: s.projection });
     const shared = await parseExperimentQuery('#dataset=rings&arch=2-3-2-1');
     expect(settingsFromShared(s, shared, { gridGiven: false }).gridSize).toBe(1024);
+    expect(settingsFromShared(s, shared, { gridGiven: false }).chosenGrid).toBe(1024);
     expect(shared.view).toEqual(DEFAULT_VIEW);
+  });
+
+  it('carries the density the person chose, not one lowered while frames were slow', async () => {
+    const s = { ...defaultSettings(true), gridSize: 24, chosenGrid: 96 };
+    const view = viewOf(s, 3);
+    expect(view.grid).toBe(96);
+    const data = sampleOf('rings', {}, 1);
+    const url = experimentUrl(experimentOf(s, data, false), 'http://x/', view);
+    const back = settingsFromShared(defaultSettings(true), await parseExperimentQuery(url), {
+      gridGiven: true,
+    });
+    expect([back.gridSize, back.chosenGrid]).toEqual([96, 96]);
   });
 });
 

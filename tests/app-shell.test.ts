@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { reduce } from '../src/state/commands';
 import {
   MAX_BACKLOG,
+  MIN_PACE,
+  UNTANGLE_SECONDS,
+  UNTANGLE_STEPS,
   WATCH_STEPS_PER_SECOND,
   defaultPace,
   fullSpeedSteps,
@@ -14,28 +17,46 @@ import { Store, type Topic } from '../src/state/store';
 
 describe('pace from speed', () => {
   it('a fast GPU at 60 frames/s trains at the watchable rate, not at its limit', () => {
-    // 400k steps/s, 16.7 ms frames: 400 steps/s need 6.7 steps a frame.
+    // 400k steps/s, 16.7 ms frames: 40 steps/s need 0.67 steps a frame (a step 2 frames in 3).
     const pace = defaultPace({ stepsPerSecond: 400_000, frameMs: 1000 / 60 });
-    expect(pace).toBe(7);
+    expect(pace).toBe(0.66);
     expect(pace * 60).toBeGreaterThanOrEqual(WATCH_STEPS_PER_SECOND * 0.95);
+    expect(pace * 60).toBeLessThanOrEqual(WATCH_STEPS_PER_SECOND);
   });
 
   it('a slow software GPU at 5 frames/s takes more steps a frame, so the story takes as long', () => {
-    // 30k steps/s, 200 ms frames: 80 steps a frame (2.7 ms of training, well inside half the frame).
+    // 30k steps/s, 200 ms frames: 8 steps a frame (0.3 ms of training, well inside half the frame).
     const pace = defaultPace({ stepsPerSecond: 30_000, frameMs: 200 });
-    expect(pace).toBe(80);
+    expect(pace).toBe(8);
     expect(pace * 5).toBe(WATCH_STEPS_PER_SECOND);
   });
 
   it('where training itself is slow, a frame trains for at most half its time', () => {
-    // 600 steps/s, 100 ms frames: 40 steps would take 67 ms; half the frame allows 30.
-    expect(defaultPace({ stepsPerSecond: 600, frameMs: 100 })).toBe(30);
+    // 60 steps/s, 100 ms frames: 4 steps would take 67 ms; half the frame allows 3.
+    expect(defaultPace({ stepsPerSecond: 60, frameMs: 100 })).toBe(3);
   });
 
-  it('never below one step or above the bound, whatever is measured', () => {
-    expect(defaultPace({ stepsPerSecond: 0, frameMs: 16 })).toBe(1);
-    expect(defaultPace({ stepsPerSecond: NaN, frameMs: NaN })).toBe(1);
+  it('never below one step (or the pace’s fraction of one) or above the bound, whatever is measured', () => {
+    // 16 ms frames: the pace is 0.64 steps a frame; nothing measured leaves it at that.
+    expect(defaultPace({ stepsPerSecond: 0, frameMs: 16 })).toBe(0.64);
+    expect(defaultPace({ stepsPerSecond: NaN, frameMs: NaN })).toBe(0.64);
+    expect(defaultPace({ stepsPerSecond: 0, frameMs: 100 })).toBe(1);
+    expect(defaultPace({ stepsPerSecond: 0, frameMs: 0.001 })).toBe(MIN_PACE);
     expect(defaultPace({ stepsPerSecond: 1e12, frameMs: 1e9 })).toBeLessThanOrEqual(5000);
+  });
+
+  // Slow adapters (a software GPU at 1 to 5 frames a second) and fast ones (60 to 240 frames a second).
+  it.each([
+    ['software, 1 frame/s', 2_000, 1000],
+    ['software, 5 frames/s', 30_000, 200],
+    ['fast, 60 frames/s', 400_000, 1000 / 60],
+    ['fast, 144 frames/s', 400_000, 1000 / 144],
+    ['fast, 240 frames/s', 1_000_000, 1000 / 240],
+  ])('on a %s adapter the first load untangles over at least 5 s', (_, stepsPerSecond, frameMs) => {
+    const perSecond = (defaultPace({ stepsPerSecond, frameMs }) * 1000) / frameMs;
+    expect(UNTANGLE_STEPS / perSecond).toBeGreaterThanOrEqual(UNTANGLE_SECONDS);
+    // …and not crawling: within a fifth of the watch pace.
+    expect(perSecond).toBeGreaterThanOrEqual(WATCH_STEPS_PER_SECOND * 0.8);
   });
 
   it('coarser grids only where drawing is too slow to watch, in proportion', () => {
@@ -58,6 +79,28 @@ describe('pace from speed', () => {
     expect(m.probe()).toEqual({ stepsPerSecond: 20_000, frameMs: 100 });
     m.reset();
     expect(m.probe()).toBeNull();
+  });
+
+  it('the speed meter does not measure the first frame after a reset (it spans the rebuild)', () => {
+    const m = new SpeedMeter();
+    m.training(20);
+    m.frame(3000);
+    for (let i = 0; i < 7; i++) m.frame(300);
+    expect(m.probe()).toEqual({ stepsPerSecond: 20_000, frameMs: 300 });
+    // Counted in the median, the rebuild's frame would make it 200.
+    m.reset();
+    m.training(20);
+    for (const ms of [3000, 100, 100, 100, 100, 300, 300, 300]) m.frame(ms);
+    expect(m.probe()?.frameMs).toBe(100);
+  });
+
+  it('the speed meter takes the median of the latest frames (slow first frames compile pipelines)', () => {
+    const m = new SpeedMeter();
+    m.training(20);
+    for (const ms of [5, 900, 800, 700, 100, 110, 90, 100, 120]) m.frame(ms);
+    expect(m.probe()?.frameMs).toBe(115);
+    for (let i = 0; i < 8; i++) m.frame(50);
+    expect(m.probe()?.frameMs).toBe(50);
   });
 });
 

@@ -59,14 +59,16 @@ export type Command =
   | { type: 'setArchitecture'; hidden: HiddenLayer[] }
   /** One display option on or off (as its checkbox in the panel does). */
   | { type: 'setDisplay'; option: DisplayOption; on: boolean }
-  /** Grid density and points shown; rebuilds the views. */
+  /** Grid density (the person's choice) and points shown; rebuilds the views. */
   | { type: 'setGrid'; gridSize: number; maxPoints?: number }
   /** The speed probe's pace (until a person sets the speed). */
   | { type: 'probedPace'; stepsPerFrame: number }
   /** The device cannot hold the grid asked for: the largest that fits (said after the rebuild). */
   | { type: 'fitGrid'; gridSize: number }
-  /** The speed probe found drawing too slow: a coarser grid. */
+  /** The speed probe found drawing too slow: a coarser grid (the person's choice is kept). */
   | { type: 'lowerGrid'; gridSize: number }
+  /** Frames are quick enough again: a finer grid, towards the person's choice and never above it. */
+  | { type: 'raiseGrid'; gridSize: number }
   /** Training diverged at `step` (null: dealt with, by going on or by new weights). */
   | { type: 'setDiverged'; step: number | null }
   /** The device was lost (true) or its replacement runs (false). */
@@ -181,6 +183,8 @@ export function reduce(
     case 'changed':
       // New data names its own output layer again.
       if (c.what === 'data') s.output = null;
+      // The View controls set the density the person chooses.
+      if (c.what === 'grid') s.chosenGrid = s.gridSize;
       return { topics: ['settings'], effect: CHANGE_EFFECT[c.what] };
     case 'pickDataset':
       s.datasetParams = {};
@@ -206,6 +210,7 @@ export function reduce(
       return { topics: ['settings'], effect: 'viewSettings' };
     case 'setGrid':
       s.gridSize = c.gridSize;
+      s.chosenGrid = c.gridSize;
       if (c.maxPoints !== undefined) s.maxPoints = c.maxPoints;
       return { topics: ['settings'], effect: 'newViews' };
     case 'probedPace':
@@ -217,6 +222,12 @@ export function reduce(
     case 'lowerGrid':
       s.gridSize = c.gridSize;
       return { topics: ['settings'], effect: 'newViews' };
+    case 'raiseGrid': {
+      const grid = Math.min(Math.round(c.gridSize), Math.round(s.chosenGrid));
+      if (!(grid > s.gridSize)) return { topics: [], effect: 'none' };
+      s.gridSize = grid;
+      return { topics: ['settings'], effect: 'newViews' };
+    }
     case 'setDiverged':
       run.divergedAt = c.step;
       return { topics: ['playing'], effect: 'none' };

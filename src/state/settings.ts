@@ -65,8 +65,13 @@ export interface Settings {
   /** Train as fast as the frame budget allows. */
   fullSpeed: boolean;
   playing: boolean;
-  /** Vertices per side of the input grid. */
+  /** Vertices per side of the input grid, as drawn (lowered while frames are too slow). */
   gridSize: number;
+  /**
+   * The grid density the person chose (the View controls, a link's `grid=`, or the default): the drawn
+   * density is lowered from it only while frames are too slow, and raised back towards it, never above.
+   */
+  chosenGrid: number;
   /** Most data points drawn (train and test together). */
   maxPoints: number;
   /** The slider: 0 = input, L = output, fractions in between. */
@@ -99,8 +104,10 @@ export const MAX_STEPS_PER_FRAME = 5000;
 export const DEFAULT_PRESET = 'rings-3-units-separate';
 
 /** Grid and point defaults: modest where drawing is done on the CPU (the fallback). */
-export function defaultView(gpu: boolean): Pick<Settings, 'gridSize' | 'maxPoints'> {
-  return gpu ? { gridSize: 64, maxPoints: 1000 } : { gridSize: 32, maxPoints: 600 };
+export function defaultView(gpu: boolean): Pick<Settings, 'gridSize' | 'chosenGrid' | 'maxPoints'> {
+  return gpu
+    ? { gridSize: 64, chosenGrid: 64, maxPoints: 1000 }
+    : { gridSize: 32, chosenGrid: 32, maxPoints: 600 };
 }
 
 export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {}): Settings {
@@ -112,6 +119,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
   });
   return {
     gridSize: 64,
+    chosenGrid: 64,
     maxPoints: 1500,
     position: 0,
     animate: false,
@@ -150,9 +158,13 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
   };
 }
 
-/** Fresh settings for this backend: the default experiment at a modest pace until the speed probe has measured. */
+/**
+ * Fresh settings for this backend: the default experiment, opened on hidden layer 1 (where its 3 units
+ * lift the inner ring out of the plane: the untangling shows in the main view), at a step a frame until
+ * the speed probe has measured.
+ */
 export function freshSettings(gpu: boolean): Settings {
-  return { ...defaultSettings(gpu), ...defaultView(gpu), stepsPerFrame: 10 };
+  return { ...defaultSettings(gpu), ...defaultView(gpu), stepsPerFrame: 1, position: 1 };
 }
 
 export function defaultSettings(gpu: boolean): Settings {

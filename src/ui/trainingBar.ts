@@ -106,7 +106,7 @@ export class TrainingBar {
       this.play.title = v.playing ? 'Pause training (space)' : 'Train (space)';
       this.play.setAttribute('aria-pressed', String(v.playing));
     }
-    const speedKey = v.fullSpeed ? 'full' : String(Math.round(v.stepsPerFrame));
+    const speedKey = v.fullSpeed ? 'full' : String(Math.round(v.stepsPerFrame * 100) / 100);
     if (speedKey !== this.shownSpeed) {
       this.shownSpeed = speedKey;
       const values = [...SPEED_STEPS];

@@ -2,8 +2,8 @@
  * Faults through the built app in headless Chromium with WebGPU: a diverging run pauses and goes on at a
  * tenth of the learning rate from its last good snapshot; a destroyed GPU device is replaced and training
  * continues from the snapshot; sizes beyond the device's buffers are clamped with a message; uncaught
- * errors show in the page; and eight hundred frames of training and drawing leak neither GPU buffers nor
- * JavaScript heap, nor do rebuilds.
+ * errors show in the page; eight hundred frames of training and drawing leak neither GPU buffers nor
+ * JavaScript heap, nor do rebuilds; and the grid density drops on slow stories and comes back on a light one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, CDPSession, Page } from 'playwright-core';
@@ -281,6 +281,45 @@ describe('faults', () => {
     console.log(
       `leak test: ${buffers0} live GPU buffers throughout; heap grew ${(grown / 1024).toFixed(0)} KB`,
     );
+    await holdFrames(page, false);
+  }, 240_000);
+
+  it('the grid density drops on slow stories and is the chosen one again on a light story, banner gone', async () => {
+    // Frames are stepped here, as far apart as a slow adapter draws them: the app's own loop is held.
+    await holdFrames(page);
+    await page.evaluate(() => window.__detangle!.setGrid(64, 300));
+    const lowered = /too slow to watch: the grid density is lowered/;
+    let grid = 64;
+    for (const id of [
+      'spiral-slight-4-layers',
+      'spiral-tight-fails',
+      'circles-6-units-linear-view',
+      'holes-relu',
+      'tori-wide-layer-separates',
+    ]) {
+      await page.evaluate((p) => window.__detangle!.applyPreset(p), id);
+      // 300 ms a frame: too slow to watch. The speed probe measures 8 frames after the rebuild.
+      await page.evaluate(() => window.__detangle!.runFrames(10, 300));
+      for (let i = 0; i < 30 && (await state()).gridSize >= grid; i++) {
+        await page.evaluate(() => window.__detangle!.runFrames(2, 300));
+      }
+      const s = await state();
+      expect(s.gridSize, `the grid density on ${id}`).toBeLessThan(grid);
+      expect(s.notices.join('\n'), id).toMatch(lowered);
+      grid = s.gridSize;
+    }
+    await shootPage(page, 'fault-grid-lowered');
+    // A light story whose frames take 16 ms: the person's density again, and no word about it.
+    await page.evaluate(() => window.__detangle!.applyPreset('rings-2-units-fail'));
+    await page.evaluate(() => window.__detangle!.runFrames(12, 16));
+    for (let i = 0; i < 40 && (await state()).gridSize < 64; i++) {
+      await page.evaluate(() => window.__detangle!.runFrames(4, 16));
+    }
+    const s = await state();
+    expect(s.gridSize).toBe(64);
+    expect(s.notices.join('\n')).not.toMatch(/grid density is (lowered|raised)/);
+    expect(await page.locator('#notice').textContent()).not.toMatch(/grid density/);
+    await shootPage(page, 'fault-grid-restored');
     await holdFrames(page, false);
   }, 240_000);
 

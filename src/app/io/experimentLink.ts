@@ -65,12 +65,15 @@ export function experimentOf(s: Settings, data: DataShape, csv: boolean): Experi
   };
 }
 
-/** What the main view shows, for a link. */
+/**
+ * What the main view shows, for a link: the grid density the person chose, not the one drawn while frames
+ * are too slow on this adapter (another adapter draws it as chosen).
+ */
 export function viewOf(s: Settings, layers: number): ViewSettings {
   return {
     layer: -1,
     slider: Math.min(layers, Math.max(0, Math.round(s.position * 1000) / 1000)),
-    grid: Math.min(GRID_MAX, Math.max(GRID_MIN, Math.round(s.gridSize))),
+    grid: Math.min(GRID_MAX, Math.max(GRID_MIN, Math.round(s.chosenGrid))),
     projection: s.projection,
   };
 }
@@ -169,6 +172,7 @@ export function settingsFromShared(
     position: view.slider > 0 ? view.slider : Math.max(0, view.layer),
     projection: view.projection,
     gridSize: options.gridGiven ? view.grid : base.gridSize,
+    chosenGrid: options.gridGiven ? view.grid : base.chosenGrid,
   };
 }
 

@@ -58,6 +58,8 @@ export class FrameLoop {
   private frameMsAverage = 16;
   private lastFrame = 0;
   private window = { start: 0, frames: 0, step: 0 };
+  /** The fraction of a step the set pace has not yet trained. */
+  private stepCredit = 0;
 
   constructor(private readonly host: FrameHost) {}
 
@@ -105,7 +107,11 @@ export class FrameLoop {
         });
         steps += Math.round(this.adaptiveSteps);
       } else {
-        steps += Math.max(1, Math.round(s.stepsPerFrame));
+        // A pace below a step a frame trains one step every few frames.
+        this.stepCredit += Math.max(0, s.stepsPerFrame);
+        const whole = Math.floor(this.stepCredit + 1e-9);
+        this.stepCredit = Math.max(0, this.stepCredit - whole);
+        steps += whole;
         this.adaptiveSteps = s.stepsPerFrame;
       }
     }

@@ -15,7 +15,15 @@ import type { DataState } from '../runtime/runtime';
 import type { Command } from '../../state/commands';
 import type { Settings } from '../../state/settings';
 import type { FrameLoop } from './frameLoop';
-import { defaultPace, gridForSpeed, type SpeedMeter } from './pace';
+import { maxGridSize, type BufferLimits } from '../runtime/limits';
+import { DensityGovernor } from './gridDensity';
+import { defaultPace, type SpeedMeter } from './pace';
+
+/** The probe's pace is changed when the measured speed asks for one differing by more than this share. */
+export const PACE_SLACK = 0.2;
+
+/** The banner's topic for the grid density the frames allow. */
+export const GRID_SPEED_TOPIC = 'grid-speed';
 
 /** What the report after each frame needs of the app. */
 export interface ReportHost {
@@ -33,12 +41,19 @@ export interface ReportHost {
   readonly speed: Pick<SpeedMeter, 'probe'>;
   readonly stories: Pick<StoryMode, 'lookFor'>;
   readonly chart: Pick<LossChart, 'setLiveStep'>;
-  readonly notice: Pick<Notice, 'info'>;
+  readonly notice: Pick<Notice, 'info' | 'clear'>;
+  /** A rebuild is under way (its frames say nothing of the drawing's speed). */
+  readonly isBusy: boolean;
+  /** The device's buffer limits, or null (the chosen grid density is never raised beyond what fits). */
+  bufferLimits(): BufferLimits | null;
   readonly dom: { readonly legend: HTMLElement };
   /** The address and the saved state follow the run (absent until main sets them up). */
   readonly hashSync: { tick(now: number): void } | null;
   readonly saver: { tick(now: number): void } | null;
-  /** The pace follows the speed probe until a person sets the speed; the grid is checked once a rebuild. */
+  /**
+   * The pace follows the speed probe until a person sets the speed; the grid density is checked by the
+   * probe after each rebuild, then after every few frames.
+   */
   pacedByProbe: boolean;
   gridProbe: boolean;
   dispatch(c: Command): void;
@@ -46,6 +61,12 @@ export interface ReportHost {
 
 export class FrameReport {
   private statusAt = 0;
+  /** The grid density the frames allow (gridDensity.ts). */
+  private readonly density = new DensityGovernor();
+  /** A word about the grid density is in the banner. */
+  private bannerUp = false;
+  /** The pace the probe set, while it is still the set pace (null: a person set the speed, or none yet). */
+  private probedPace: number | null = null;
 
   constructor(
     private readonly app: ReportHost,
@@ -79,29 +100,88 @@ export class FrameReport {
   }
 
   /**
-   * The pace from the speed probe (once, until a person sets the speed), and after each rebuild a coarser
-   * grid where drawing is too slow to watch, said in the banner.
+   * The pace from the speed probe (once, until a person sets the speed); the grid density from the probe
+   * after each rebuild, then from every window of frames (gridDensity.ts): lowered while frames are too
+   * slow to watch, raised back towards the person's density when they allow, said in the banner.
    */
-  private applyProbe(): void {
+  private applyProbe(now: number): void {
     const app = this.app;
-    if (!app.pacedByProbe && !app.gridProbe) return;
+    this.density.frame(now, app.isBusy);
+    if (app.pacedByProbe || app.gridProbe) {
+      const probe = app.speed.probe();
+      if (probe && app.pacedByProbe) {
+        app.pacedByProbe = false;
+        this.probedPace = defaultPace(probe);
+        app.dispatch({ type: 'probedPace', stepsPerFrame: this.probedPace });
+      }
+      if (probe && app.gridProbe) {
+        app.gridProbe = false;
+        this.density.networkChanged();
+        this.applyDensity(now, probe.frameMs);
+      }
+    }
+    if (!app.gridProbe) this.applyDensity(now);
+    this.followPace();
+    if (this.bannerUp && app.settings.gridSize >= this.chosenGrid()) {
+      this.bannerUp = false;
+      app.notice.clear(GRID_SPEED_TOPIC);
+    }
+  }
+
+  /**
+   * The probe's pace follows the measured speed (the first frames after a load are slower than the rest)
+   * while the set pace is still the one it chose: once it differs by more than PACE_SLACK.
+   */
+  private followPace(): void {
+    const app = this.app;
+    const s = app.settings;
+    if (this.probedPace === null || app.pacedByProbe) return;
+    if (s.fullSpeed || s.stepsPerFrame !== this.probedPace) {
+      // A person set the speed: it stays theirs.
+      this.probedPace = null;
+      return;
+    }
     const probe = app.speed.probe();
     if (!probe) return;
-    const s = app.settings;
-    if (app.pacedByProbe) {
-      app.pacedByProbe = false;
-      app.dispatch({ type: 'probedPace', stepsPerFrame: defaultPace(probe) });
-    }
-    if (app.gridProbe) {
-      app.gridProbe = false;
-      const grid = gridForSpeed(probe, s.gridSize);
-      if (grid < s.gridSize) {
-        const was = s.gridSize;
-        app.dispatch({ type: 'lowerGrid', gridSize: grid });
+    const next = defaultPace(probe);
+    if (Math.abs(next - this.probedPace) <= PACE_SLACK * this.probedPace) return;
+    this.probedPace = next;
+    app.dispatch({ type: 'probedPace', stepsPerFrame: next });
+  }
+
+  /** The density the person chose, or the largest the device holds for this network if that is less. */
+  private chosenGrid(): number {
+    const app = this.app;
+    const chosen = Math.round(app.settings.chosenGrid);
+    const limits = app.bufferLimits();
+    return app.spec && limits ? maxGridSize(app.spec, limits, chosen) : chosen;
+  }
+
+  /** One decision of the density rule (with the probe's frame time after a rebuild), through the door. */
+  private applyDensity(now: number, probeMs?: number): void {
+    const app = this.app;
+    const measured = probeMs ?? this.density.windowMs();
+    const was = Math.round(app.settings.gridSize);
+    const chosen = this.chosenGrid();
+    const next = this.density.decide(now, was, chosen, probeMs);
+    if (next === null || measured === null || next === was) return;
+    if (next < was) {
+      app.dispatch({ type: 'lowerGrid', gridSize: next });
+      this.bannerUp = true;
+      app.notice.info(
+        `Drawing this network takes ${Math.round(measured)} ms a frame on this adapter, too slow to watch: ` +
+          `the grid density is lowered from ${was} to ${next} while frames are this slow, and goes back ` +
+          `up towards ${chosen} when they allow.`,
+        { topic: GRID_SPEED_TOPIC },
+      );
+    } else {
+      app.dispatch({ type: 'raiseGrid', gridSize: next });
+      if (next < chosen) {
+        this.bannerUp = true;
         app.notice.info(
-          `Drawing this network takes ${Math.round(probe.frameMs)} ms a frame on this adapter, too slow to watch: ` +
-            `the grid density is lowered from ${was} to ${grid}. Raise it under View if you like.`,
-          { topic: 'limits' },
+          `Frames are quicker now (${Math.round(measured)} ms): the grid density is raised from ${was} to ` +
+            `${next}, on its way back to ${chosen}.`,
+          { topic: GRID_SPEED_TOPIC },
         );
       }
     }
@@ -122,7 +202,7 @@ export class FrameReport {
     }
     app.hashSync?.tick(now);
     app.saver?.tick(now);
-    this.applyProbe();
+    this.applyProbe(now);
     if (now - this.statusAt > 500) {
       this.statusAt = now;
       const trainer = app.trainer;

@@ -114,8 +114,11 @@ export interface DebugHook {
   camera(): number[];
   /** Waits for pending rebuilds. */
   idle(): Promise<void>;
-  /** Runs `count` frames back to back (the animation loop pauses meanwhile), letting the GPU catch up. */
-  runFrames(count: number): Promise<void>;
+  /**
+   * Runs `count` frames back to back (the animation loop pauses meanwhile), letting the GPU catch up; the
+   * app sees them `frameMs` apart (16 unless given: a slow adapter's frames, for the grid density rule).
+   */
+  runFrames(count: number, frameMs?: number): Promise<void>;
   /**
    * Holds the page's own animation loop (true) or lets it run again (false). Held, the page draws and
    * trains only in runFrames: a test that steps frames itself, or keeps one page quiet while it uses
@@ -306,13 +309,13 @@ export function installDebugHook(app: App): void {
       app.trainer ? app.views.screenPosition(index, app.settings.position, app.trainer.params) : null,
     camera: () => app.views.mainRig.camera.position.toArray(),
     idle: () => app.queue(() => {}),
-    runFrames: async (count) => {
+    runFrames: async (count, frameMs = 16) => {
       const held = app.loop.held;
       app.loop.held = true;
       try {
         let now = performance.now();
         for (let i = 0; i < count; i++) {
-          now += 16;
+          now += frameMs;
           app.frame(now);
           // Let readbacks land between frames, and the GPU keep up now and then (never more than a
           // few frames behind, as the browser's own frame pacing would have it).
