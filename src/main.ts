@@ -100,9 +100,10 @@ async function main(): Promise<void> {
   if (plan.source === 'link') hashSync.adopt(location.hash.slice(1));
   else hashSync.write(app.linkQuery());
   app.hashSync = hashSync;
-  window.addEventListener('hashchange', () => {
-    if (hashSync.isOwn(location.hash)) return;
-    const hash = location.hash;
+  // The link the person put in the address is the event's: the address may have been rewritten since.
+  window.addEventListener('hashchange', (e) => {
+    const hash = new URL(e.newURL).hash;
+    if (hashSync.isOwn(hash)) return;
     void openLink(app, hash).then((ok) => ok && dispatch({ type: 'setPresenting', on: linkPresents(hash) }));
   });
   const saver = new Saver(app, storage, (text) => notice.info(text, { topic: 'saved' }));

@@ -207,6 +207,22 @@ describe('Snapshots', () => {
     expect(s.before(500)).toBeNull();
   });
 
+  it('keeps the state from before a change of rate, so a divergence soon after goes back before it', () => {
+    const s = new Snapshots(8, 1000);
+    for (let i = 0; i <= 4; i++) s.offer(state(i * 100), i * 300); // kept at 0 and 1000 ms: steps 0 and 400
+    s.offer(state(450), 1300);
+    s.keepLatest(1300); // the rate changes here
+    // Weights read back after the change, 0.1 s apart: none is kept before a whole spacing has passed.
+    for (let i = 1; i <= 9; i++) s.offer(state(450 + i * 10), 1300 + i * 100);
+    expect(s.before(600)?.step).toBe(450);
+    s.offer(state(700), 2300);
+    expect(s.before(800)?.step).toBe(700);
+    // Without a latest state it keeps nothing.
+    const empty = new Snapshots(8, 1000);
+    empty.keepLatest(0);
+    expect(empty.before(10)).toBeNull();
+  });
+
   it('forgets states labelled at or after a divergence', () => {
     const s = new Snapshots(8, 1000);
     for (let i = 0; i <= 5; i++) s.offer(state(i * 100), i * 1000);

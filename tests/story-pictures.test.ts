@@ -135,12 +135,46 @@ for (const story of STORIES) {
       expect(ending.t).toBeLessThanOrEqual(end().layers);
       expect(ending.shows.length).toBeGreaterThan(20);
     });
+    it(`its end picture frames the points shown (t = ${ending.t}, ${ending.wideDims ?? 3}-D for wide layers)`, () => {
+      const e = end();
+      for (const aspect of Object.values(ASPECTS)) {
+        const state = e.display(aspect, false, ending.wideDims);
+        const cameras = new Cameras(null, false);
+        const f = framed(pointsAt(e, state, ending.t), cameras.mainAt(ending.t, state, aspect));
+        cameras.dispose();
+        expect(f.inside, `inside at ${aspect}:1`).toBeGreaterThanOrEqual(INSIDE);
+        expect(Math.max(f.width, f.height), `extent at ${aspect}:1`).toBeGreaterThanOrEqual(EXTENT);
+      }
+    });
+    if (ending.wideDims === 2)
+      it('its flat end picture shows the classes apart across (a vertical line parts ≥ 95 % of the points)', () => {
+        const e = end();
+        const p = pointsAt(e, e.display(ASPECTS.storyWindow, false, 2), ending.t);
+        const order = [...Array(e.points.count).keys()].sort((a, b) => p[3 * a] - p[3 * b]);
+        const label = (v: number) => e.points.info[4 * v];
+        const ones = order.filter((v) => label(v) === 1).length;
+        // Left of the cut class 0, right of it class 1 (or the other way round): the best cut's share.
+        let best = 0;
+        let zerosLeft = 0;
+        let onesLeft = 0;
+        for (let i = 0; i <= order.length; i++) {
+          const right = order.length - i;
+          const a = zerosLeft + (ones - onesLeft);
+          const b = onesLeft + (right - (ones - onesLeft));
+          best = Math.max(best, a, b);
+          if (i < order.length) {
+            if (label(order[i]) === 1) onesLeft++;
+            else zerosLeft++;
+          }
+        }
+        expect(best / order.length).toBeGreaterThanOrEqual(0.95);
+      });
     if (claim?.kind === 'cannot') {
       // The one-unit stories' claim is the collapse itself: a single unit puts every point on a line.
       const oneUnit = story.preset.includes('1-unit');
       it.skipIf(oneUnit)(`its end picture shows the failure unflattened (σ₂ ≥ ${NOT_FLAT} σ₁)`, () => {
         const e = end();
-        const state = e.display(ASPECTS.storyWindow);
+        const state = e.display(ASPECTS.storyWindow, false, ending.wideDims);
         const test = [...Array(e.points.count).keys()].filter((v) => e.points.info[4 * v + 1] === 1);
         const [s1, s2] = singularValues(pointsAt(e, state, ending.t), test);
         expect(s2 / s1, `σ₂/σ₁ of the test points at t = ${ending.t}`).toBeGreaterThanOrEqual(NOT_FLAT);

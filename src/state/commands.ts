@@ -5,7 +5,13 @@
  * piece of work left for the app (a rebuild, the trainer). Nothing else writes the settings or emits a topic.
  */
 import { defaultRunStatus, type ExportRecord, type Recording, type RunStatus } from './runStatus';
-import { MAX_STEPS_PER_FRAME, MIN_STEPS_PER_FRAME, type HiddenLayer, type Settings } from './settings';
+import {
+  MAX_STEPS_PER_FRAME,
+  MIN_STEPS_PER_FRAME,
+  type HiddenLayer,
+  type Projection,
+  type Settings,
+} from './settings';
 import type { Topic } from './store';
 
 /** A panel change by what it needs rebuilt or re-applied. */
@@ -80,6 +86,8 @@ export type Command =
   /** A link was made, or a file offered for download. */
   | { type: 'linked'; url: string }
   | { type: 'exported'; file: ExportRecord }
+  /** How layers wider than 3 are drawn, and in how many dimensions (a story's end picture chooses them). */
+  | { type: 'setProjection'; projection?: Projection; wideDims?: 2 | 3 }
   /** Presenting mode on or off (a button, F and Esc, `present=1` in a link). */
   | { type: 'setPresenting'; on: boolean }
   /** The run moved on or its status changed (step, epoch, speeds; playing, diverged, busy; a new network). */
@@ -247,6 +255,10 @@ export function reduce(
     case 'exported':
       run.lastExport = c.file;
       return { topics: [], effect: 'none' };
+    case 'setProjection':
+      if (c.projection !== undefined) s.projection = c.projection;
+      if (c.wideDims !== undefined) s.wideDims = c.wideDims;
+      return { topics: ['settings'], effect: 'projection' };
     case 'setPresenting':
       if (run.presenting === c.on) return { topics: [], effect: 'none' };
       run.presenting = c.on;

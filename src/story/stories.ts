@@ -42,6 +42,8 @@ export interface Story {
 /** The slider position a story ends on, and a sentence that says what that picture shows. */
 export interface StoryEnding {
   t: number;
+  /** Layers wider than 3 drawn in 2 dimensions (the decision axis across) instead of 3. */
+  wideDims?: 2 | 3;
   /** "The input plane with the trained network's boundary: it cuts through both rings." */
   shows: string;
 }
@@ -315,6 +317,12 @@ export const STORIES: readonly Story[] = [
       'Unlinking needs a fourth dimension. A hidden layer of eight units has room to lift one torus out of ' +
       'the other, and a hyperplane then separates them.',
     lookFor: 'In hidden layer 1 (its first principal axes) the two tori no longer pass through each other.',
+    end: {
+      t: 1,
+      wideDims: 2,
+      shows:
+        'Hidden layer 1 drawn flat: across, the direction the network decides by; up, the widest spread left. The tori lie on either side.',
+    },
     open: { layer: 1, t: 1 },
   },
 

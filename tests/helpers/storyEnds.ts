@@ -57,7 +57,7 @@ export interface StoryEnd {
   /** Seconds the training took. */
   seconds: number;
   /** The views' display state for a main view of width over height `aspect` (a fresh one each call). */
-  display(aspect: number, preActivation?: boolean): DisplayState;
+  display(aspect: number, preActivation?: boolean, wideDims?: 2 | 3): DisplayState;
 }
 
 /** The projection the app opens stories with. */
@@ -98,7 +98,7 @@ export async function trainStoryEnd(device: GPUDevice, story: Story): Promise<St
     test: run.test,
     points,
     seconds,
-    display(aspect: number, preActivation = false): DisplayState {
+    display(aspect: number, preActivation = false, wideDims: 2 | 3 = 3): DisplayState {
       const state = new DisplayState({
         spec: run.spec,
         grid,
@@ -110,7 +110,7 @@ export async function trainStoryEnd(device: GPUDevice, story: Story): Promise<St
       });
       state.path.preActivation = preActivation;
       state.setAspect(aspect);
-      state.setParams(params, STORY_PROJECTION);
+      state.setParams(params, { ...STORY_PROJECTION, wideDims });
       return state;
     },
   };

@@ -45,6 +45,20 @@ export class Snapshots {
   }
 
   /**
+   * Keeps the latest state among the spaced ones now, and the next spaced one a whole spacing later: before
+   * a change of the learning rate, so that a divergence it causes goes back to weights from before it.
+   */
+  keepLatest(now: number): void {
+    const latest = this.latest;
+    if (!latest) return;
+    if (this.kept[this.kept.length - 1] !== latest) {
+      this.kept.push(latest);
+      if (this.kept.length > this.capacity) this.kept.shift();
+    }
+    this.keptAt = now;
+  }
+
+  /**
    * A state from before `step` (the step a divergence happened at): the newest of the spaced ones, which
    * is some way back from the blow-up, else the latest; null when there is none.
    */

@@ -245,6 +245,8 @@ export class App implements Shareable {
       case 'resetWeights':
         return this.resetWeights();
       case 'optimizer':
+        // A divergence the new rate causes goes back to the weights from before it.
+        if (this.divergedAt === null) this.snapshots.keepLatest(performance.now());
         this.trainer?.setOptimizer(optimizerSpec(this.settings));
         return;
       case 'batch':

@@ -84,7 +84,11 @@ export function statsArrived(app: ReadsHost, trainer: Trainer): void {
   if (app.stories.statsArrived(st)) {
     // The story ends on the picture that shows its claim.
     const ending = app.stories.ending;
-    if (ending) app.dispatch({ type: 'setPosition', t: ending.t });
+    if (ending) {
+      app.dispatch({ type: 'setPosition', t: ending.t });
+      if (ending.wideDims)
+        app.dispatch({ type: 'setProjection', projection: 'decision', wideDims: ending.wideDims });
+    }
     app.dispatch({ type: 'runChanged', topics: ['story'] });
   }
   if (st.divergedAtStep !== null && app.divergedAt === null) {
