@@ -223,6 +223,19 @@ describe('Snapshots', () => {
     expect(empty.before(10)).toBeNull();
   });
 
+  it('carries the spaced states over a replaced device', () => {
+    const s = new Snapshots(3, 1000);
+    for (let i = 0; i <= 4; i++) s.offer(state(i * 100), i * 1000);
+    const saved = s.saved();
+    s.clear();
+    expect(s.before(1000)).toBeNull();
+    s.restoreFrom(saved, 10_000);
+    expect(s.latest?.step).toBe(400);
+    expect(s.before(400)?.step).toBe(300);
+    expect(s.before(300)?.step).toBe(200);
+    expect(s.before(200)).toBeNull(); // three kept: 200, 300, 400
+  });
+
   it('forgets states labelled at or after a divergence', () => {
     const s = new Snapshots(8, 1000);
     for (let i = 0; i <= 5; i++) s.offer(state(i * 100), i * 1000);

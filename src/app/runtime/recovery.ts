@@ -121,6 +121,7 @@ async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promis
   app.dispatch({ type: 'setDeviceLost', lost: true });
   // The snapshot and the network it belongs to, as they were when the device went.
   const snapshot = app.snapshots.latest;
+  const spaced = app.snapshots.saved();
   const snapshotKey = app.snapshots.key;
   const divergedAt = app.divergedAt;
   const wasPlaying = app.settings.playing;
@@ -159,8 +160,9 @@ async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promis
     const fits = snapshot !== null && trainer !== null && app.snapshots.key === snapshotKey;
     if (fits && trainer) {
       trainer.restore(snapshot);
-      // The snapshot is this network's again: a divergence can go back to it.
-      app.snapshots.offer(snapshot, performance.now());
+      // The snapshots are this network's again: a divergence can go back to any of them (not only to
+      // the latest, which may come from after a change of rate that made it diverge).
+      app.snapshots.restoreFrom(spaced, performance.now());
       app.views.setParams(trainer.params);
       app.chart.truncate(snapshot.step);
       app.restored();

@@ -44,6 +44,19 @@ export class Snapshots {
     return true;
   }
 
+  /** The spaced states and the latest, as they are now (to carry them over a replaced device). */
+  saved(): { kept: TrainerState[]; latest: TrainerState | null } {
+    return { kept: [...this.kept], latest: this.latest };
+  }
+
+  /** Takes back what `saved` returned (the same network's, after a device was replaced), at time `now`. */
+  restoreFrom(saved: { kept: readonly TrainerState[]; latest: TrainerState | null }, now: number): void {
+    this.kept.splice(0, this.kept.length, ...saved.kept.slice(-this.capacity));
+    this.latest = saved.latest;
+    this.latestAt = now;
+    this.keptAt = now;
+  }
+
   /**
    * Keeps the latest state among the spaced ones now, and the next spaced one a whole spacing later: before
    * a change of the learning rate, so that a divergence it causes goes back to weights from before it.
