@@ -215,8 +215,12 @@ describe('Snapshots', () => {
     // Weights read back after the change, 0.1 s apart: none is kept before a whole spacing has passed.
     for (let i = 1; i <= 9; i++) s.offer(state(450 + i * 10), 1300 + i * 100);
     expect(s.before(600)?.step).toBe(450);
+    // Spoiled states kept a whole spacing later are passed over while the one from before the change is kept.
     s.offer(state(700), 2300);
-    expect(s.before(800)?.step).toBe(700);
+    expect(s.before(800)?.step).toBe(450);
+    // Once the ring no longer holds it, the newest spaced state again.
+    for (let i = 1; i <= 8; i++) s.offer(state(700 + i * 100), 2300 + i * 1000);
+    expect(s.before(1600)?.step).toBe(1500);
     // Without a latest state it keeps nothing.
     const empty = new Snapshots(8, 1000);
     empty.keepLatest(0);
@@ -231,6 +235,11 @@ describe('Snapshots', () => {
     expect(s.before(1000)).toBeNull();
     s.restoreFrom(saved, 10_000);
     expect(s.latest?.step).toBe(400);
+    s.keepLatest(10_000);
+    const again = s.saved();
+    s.clear();
+    s.restoreFrom(again, 20_000);
+    expect(s.before(1000)?.step, 'the state from before the change is carried over too').toBe(400);
     expect(s.before(400)?.step).toBe(300);
     expect(s.before(300)?.step).toBe(200);
     expect(s.before(200)).toBeNull(); // three kept: 200, 300, 400

@@ -19,6 +19,8 @@ export class Snapshots {
   /** When `latest` arrived (ms, the caller's clock). */
   latestAt = -Infinity;
   private readonly kept: TrainerState[] = [];
+  /** The state kept when the learning rate last changed, while it is among the kept ones. */
+  private beforeChange: TrainerState | null = null;
   private keptAt = -Infinity;
 
   constructor(
@@ -45,21 +47,23 @@ export class Snapshots {
   }
 
   /** The spaced states and the latest, as they are now (to carry them over a replaced device). */
-  saved(): { kept: TrainerState[]; latest: TrainerState | null } {
-    return { kept: [...this.kept], latest: this.latest };
+  saved(): SavedSnapshots {
+    return { kept: [...this.kept], latest: this.latest, beforeChange: this.beforeChange };
   }
 
   /** Takes back what `saved` returned (the same network's, after a device was replaced), at time `now`. */
-  restoreFrom(saved: { kept: readonly TrainerState[]; latest: TrainerState | null }, now: number): void {
+  restoreFrom(saved: SavedSnapshots, now: number): void {
     this.kept.splice(0, this.kept.length, ...saved.kept.slice(-this.capacity));
     this.latest = saved.latest;
+    this.beforeChange = saved.beforeChange;
     this.latestAt = now;
     this.keptAt = now;
   }
 
   /**
    * Keeps the latest state among the spaced ones now, and the next spaced one a whole spacing later: before
-   * a change of the learning rate, so that a divergence it causes goes back to weights from before it.
+   * a change of the learning rate, so that a divergence soon after it (while that state is still kept)
+   * goes back to weights from before it, not to ones the new rate already spoiled.
    */
   keepLatest(now: number): void {
     const latest = this.latest;
@@ -69,13 +73,17 @@ export class Snapshots {
       if (this.kept.length > this.capacity) this.kept.shift();
     }
     this.keptAt = now;
+    this.beforeChange = latest;
   }
 
   /**
-   * A state from before `step` (the step a divergence happened at): the newest of the spaced ones, which
-   * is some way back from the blow-up, else the latest; null when there is none.
+   * A state from before `step` (the step a divergence happened at): the one from before the last change of
+   * the learning rate while it is still kept, else the newest of the spaced ones, which is some way back
+   * from the blow-up, else the latest; null when there is none.
    */
   before(step: number): TrainerState | null {
+    const change = this.beforeChange;
+    if (change && change.step < step && this.kept.includes(change)) return change;
     for (let i = this.kept.length - 1; i >= 0; i--) if (this.kept[i].step < step) return this.kept[i];
     return this.latest && this.latest.step < step ? this.latest : null;
   }
@@ -93,11 +101,19 @@ export class Snapshots {
   /** Forgets every state; from now on they belong to the network `key` (specKey). */
   clear(key = this.key): void {
     this.key = key;
+    this.beforeChange = null;
     this.latest = null;
     this.latestAt = -Infinity;
     this.kept.length = 0;
     this.keptAt = -Infinity;
   }
+}
+
+/** The snapshots as `saved` returns them. */
+export interface SavedSnapshots {
+  kept: TrainerState[];
+  latest: TrainerState | null;
+  beforeChange: TrainerState | null;
 }
 
 /** Identifies a network spec: snapshots of one spec are only restored into the same spec. */
