@@ -82,12 +82,7 @@ export class Views {
       typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
     this.cameras = new Cameras(mainCanvas, reducedMotion);
     for (const canvas of [mainCanvas, strip.domElement])
-      for (const type of CANVAS_INPUT) canvas.addEventListener(type, () => this.changed(), { passive: true });
-  }
-
-  /** Something on screen changed: the next render draws. */
-  changed(): void {
-    this.changes++;
+      for (const type of CANVAS_INPUT) canvas.addEventListener(type, () => this.changes++, { passive: true });
   }
 
   static async create(
@@ -332,10 +327,9 @@ export class Views {
   }
 
   /**
-   * Draws everything at slider position t. With `fresh` false (no training, no new weights) the frame is
-   * drawn only when something it shows changed: the slider, a setting, a canvas's size, input on a canvas;
-   * and at least every IDLE_REDRAW_MS, so anything read back later still reaches the screen. Returns
-   * whether it drew.
+   * Draws everything at slider position t; returns whether it drew. With `fresh` false (no training, no
+   * new weights) only when something shown changed (the slider, a setting, a size, input on a canvas), and
+   * at least every IDLE_REDRAW_MS, so anything read back later still reaches the screen.
    */
   render(t: number, fresh = true): boolean {
     const { state, drawer } = this;
@@ -379,8 +373,7 @@ export class Views {
 
   /** What a frame at t shows, as far as the views know: equal keys draw equal pictures. */
   private frameKey(t: number): string {
-    const main = this.main.getSize(this.size2);
-    const [w, h] = [main.x, main.y];
+    const [w, h] = this.main.getSize(this.size2).toArray();
     const strip = this.strip.getSize(this.size2);
     return `${t} ${this.changes} ${w}x${h}@${this.main.getPixelRatio()} ${strip.x}x${strip.y}@${this.strip.getPixelRatio()}`;
   }

@@ -22,7 +22,7 @@ export interface LinkHost {
   readonly trainer: Pick<Trainer, 'params' | 'paramsVersion'> | null;
   readonly snapshots: Pick<Snapshots, 'latest'>;
   /** Presenting mode: a link made while presenting opens presenting (`present=1`). */
-  readonly presenting: boolean;
+  readonly run: { readonly presenting: boolean };
 }
 
 /** The link key of presenting mode. */
@@ -68,7 +68,7 @@ export class LinkSource {
     const exp = this.experiment();
     if (!exp) return null;
     const q = experimentQuery(exp, this.view());
-    if (this.app.presenting) q.set(PRESENT_KEY, '1');
+    if (this.app.run.presenting) q.set(PRESENT_KEY, '1');
     const query = q.toString();
     if (query !== this.checkedQuery) {
       this.checkedQuery = query;

@@ -164,9 +164,6 @@ export class App implements Shareable {
   get deviceLost(): boolean {
     return this.run.deviceLost;
   }
-  get presenting(): boolean {
-    return this.run.presenting;
-  }
   get recording(): Recording | null {
     return this.run.recording;
   }
