@@ -98,10 +98,9 @@ export class FrameLoop {
         const budgetMs = host.device
           ? Math.max(FULL_SPEED_MIN_MS, FULL_SPEED_TRAIN_SHARE * this.frameMsAverage)
           : FULL_SPEED_CPU_MS;
-        // At full speed a frame trains at least a step, whatever the watching pace (which may be a fraction).
         this.adaptiveSteps = fullSpeedSteps({
-          previous: Math.max(1, this.adaptiveSteps),
-          floor: Math.max(1, s.stepsPerFrame),
+          previous: this.adaptiveSteps,
+          floor: s.stepsPerFrame,
           stepsPerMs: trainer.stepsPerMs,
           budgetMs,
           backlog: trainer.backlog,
