@@ -66,12 +66,12 @@ export default defineConfig({
   server: { host: '127.0.0.1' },
   test: {
     include: ['tests/**/*.test.ts'],
-    // Two files at a time on two cores, longest first (the sequencer reads tests/tooling/durations.json):
-    // the browser and GPU files wait on the software GPU and on pages often enough that a second file
-    // fills the gaps. Each file still runs its own tests in order, in its own process.
+    // One file at a time, longest first (the sequencer reads tests/tooling/durations.json): the browser
+    // checks that time a watching pace, or a divergence against the snapshots read back, fail when a
+    // second file takes the software GPU's CPU from under them. Each file runs in its own process.
     pool: 'forks',
-    fileParallelism: true,
-    maxWorkers: 2,
+    fileParallelism: false,
+    maxWorkers: 1,
     sequence: { sequencer: LongestFirstSequencer },
     setupFiles: ['tests/tooling/countAssertions.ts'],
     testTimeout: 120_000,
