@@ -8,7 +8,15 @@
 // Exit code: 0 every mutant caught, 1 a mutant survived or a patch no longer applies, 2 bad options.
 // Not part of `npm test`: it runs test files many times (the GPU ones take minutes on SwiftShader).
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +27,7 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
  * Each mutant: the file, the exact text to find (it must occur exactly once) and its replacement, the
  * test file that must catch it and optionally a test-name filter that keeps the run short.
  */
-const MUTANTS = [
+const OWN_MUTANTS = [
   // Data generators
   {
     name: 'blobs-labels-swapped-in-pairs',
@@ -225,6 +233,29 @@ const MUTANTS = [
     test: 'tests/engine-kernel-choice.test.ts',
   },
 ];
+
+/**
+ * Further mutants, one module per area in tools/mutants/ (each exports `MUTANTS`, an array of the same shape),
+ * so that work on one area never edits another's list.
+ */
+const areaDir = join(root, 'tools', 'mutants');
+const AREA_MUTANTS = [];
+if (existsSync(areaDir)) {
+  for (const name of readdirSync(areaDir)
+    .filter((n) => n.endsWith('.mjs'))
+    .sort()) {
+    const mod = await import(new URL(`./mutants/${name}`, import.meta.url).href);
+    AREA_MUTANTS.push(...mod.MUTANTS);
+  }
+}
+const MUTANTS = [...OWN_MUTANTS, ...AREA_MUTANTS];
+{
+  const seen = new Set();
+  for (const m of MUTANTS) {
+    if (seen.has(m.name)) throw new Error(`two mutants are named ${m.name}`);
+    seen.add(m.name);
+  }
+}
 
 function usage(message) {
   console.error(`mutants: ${message}`);
