@@ -1,4 +1,5 @@
 /** Small helpers over the WebGPU API shared by the engine's stages. */
+import { cachedPipelines } from './pipelineCache';
 
 export function createBuffer(
   device: GPUDevice,
@@ -74,7 +75,7 @@ export function write(device: GPUDevice, buffer: GPUBuffer, data: ArrayBufferVie
 
 /**
  * One shader module and a compute pipeline per entry point, labelled `label` (one entry point) or
- * `label.entryPoint` (several).
+ * `label.entryPoint` (several); reused from the device's cache where it compiled the same before.
  */
 export function pipelines<E extends string>(
   device: GPUDevice,
@@ -83,16 +84,5 @@ export function pipelines<E extends string>(
   layout: GPUPipelineLayout | 'auto',
   entryPoints: readonly E[],
 ): Record<E, GPUComputePipeline> {
-  const module = device.createShaderModule({ label: `${label}.module`, code });
-  const named = (entryPoint: E): string => (entryPoints.length > 1 ? `${label}.${entryPoint}` : label);
-  return Object.fromEntries(
-    entryPoints.map((entryPoint) => [
-      entryPoint,
-      device.createComputePipeline({
-        label: named(entryPoint),
-        layout,
-        compute: { module, entryPoint },
-      }),
-    ]),
-  ) as Record<E, GPUComputePipeline>;
+  return cachedPipelines(device, label, code, layout, entryPoints);
 }

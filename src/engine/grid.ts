@@ -6,6 +6,7 @@
 import { GRID_VERTICES_PER_INVOCATION, fitsFused, fusedGridWgsl } from './codegen';
 import type { Engine } from './engine';
 import { dispatchSize, storageBuffer, uniformBuffer, write } from './gpuUtil';
+import { cachedPipelines } from './pipelineCache';
 import { SHADERS, withNetwork } from './shaders';
 import { layerBufferLayout } from './twin';
 import type { LayerBufferLayout } from './types';
@@ -50,12 +51,7 @@ export class GridTransform {
       this.kernel === 'fused'
         ? fusedGridWgsl(spec, SHADERS.common, SHADERS.gridFused)
         : withNetwork(SHADERS.gridGeneral);
-    const module = device.createShaderModule({ label: `GridTransform.${this.kernel}.module`, code });
-    this.pipeline = device.createComputePipeline({
-      label: `GridTransform.${this.kernel}`,
-      layout: 'auto',
-      compute: { module, entryPoint: 'main' },
-    });
+    this.pipeline = cachedPipelines(device, `GridTransform.${this.kernel}`, code, 'auto', ['main']).main;
     const buffers =
       this.kernel === 'fused'
         ? [this.inputBuffer, engine.paramBuffer, this.layerBuffer, this.uniform]

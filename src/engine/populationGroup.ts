@@ -4,6 +4,7 @@
  */
 import { populationEvaluateWgsl, populationTrainWgsl } from './codegenPopulation';
 import { storageBuffer } from './gpuUtil';
+import { bufferLayout, cachedPipelines } from './pipelineCache';
 import type { PopulationConfig } from './populationConfig';
 import type { NetworkSpec, OptimizerSpec } from './spec';
 import { contractiveOf, paramLayout } from './spec';
@@ -39,28 +40,20 @@ export function makeGroup(
   trainLayout: { pipeline: GPUPipelineLayout },
 ): Group {
   const P = paramLayout(spec).count;
-  const module = device.createShaderModule({
-    label: `Population.train.${P}.module`,
-    code: populationTrainWgsl(spec, {
+  const train = cachedPipelines(
+    device,
+    `Population.train.${P}`,
+    populationTrainWgsl(spec, {
       optimizer: kind,
       subgroupSize: subgroupSize,
       contractive: contractiveOf(config.optimizer) > 0,
     }),
-  });
-  const train = device.createComputePipeline({
-    label: `Population.train.${P}`,
-    layout: trainLayout.pipeline,
-    compute: { module, entryPoint: 'main' },
-  });
-  const evalModule = device.createShaderModule({
-    label: `Population.evaluate.${P}.module`,
-    code: populationEvaluateWgsl(spec),
-  });
-  const evaluate = device.createComputePipeline({
-    label: `Population.evaluate.${P}`,
-    layout: 'auto',
-    compute: { module: evalModule, entryPoint: 'main' },
-  });
+    trainLayout.pipeline,
+    ['main'],
+  ).main;
+  const evaluate = cachedPipelines(device, `Population.evaluate.${P}`, populationEvaluateWgsl(spec), 'auto', [
+    'main',
+  ]).main;
   const none = null as unknown as GPUBuffer;
   return {
     spec,
@@ -111,17 +104,5 @@ export function trainLayout(device: GPUDevice): { pipeline: GPUPipelineLayout; g
     'read-only-storage',
     'uniform',
   ];
-  const group = device.createBindGroupLayout({
-    label: 'Population.train.bindGroupLayout',
-    entries: types.map((type, binding) => ({
-      binding,
-      visibility: GPUShaderStage.COMPUTE,
-      buffer: { type },
-    })),
-  });
-  const pipeline = device.createPipelineLayout({
-    label: 'Population.train.layout',
-    bindGroupLayouts: [group],
-  });
-  return { pipeline, group };
+  return bufferLayout(device, 'Population.train', types);
 }
