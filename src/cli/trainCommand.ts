@@ -41,6 +41,11 @@ export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME
 training); --epochs 0 then only evaluates it. --save writes the trained model file; --with-history adds the
 training history (the moments the app's timeline keeps), to scrub through in the app. See docs/cli.md.`;
 
+/** `1 moment`, `2 moments`. */
+function countText(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 function fmt(x: number | null | undefined, digits = 4): string {
   return x === null || x === undefined ? '-' : x.toFixed(digits);
 }
@@ -117,6 +122,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       '--with-history goes with --save: it writes the training history into the model file',
     );
   }
+  // What --save may write (a regular file, or a link's file) is checked before any training.
   if (savePath !== undefined) checkSavePath(savePath);
   const { exp, data } = experimentFromFlags(flags, {
     base: model ? loadedBase(model) : undefined,
@@ -219,12 +225,17 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     const st = result.state!;
     const history = withHistory ? (result as HistoryRunResult).history : null;
     const kept = history?.thinnedTo(historyCapacity(st.params.length, true)).entries;
-    writeFileAtomic(
+    const written = writeFileAtomic(
       savePath,
       exportModel(run.spec, st.params, record, { step: st.step, moments: st.moments }, kept),
+      { write: io.saveWrite },
     );
     historyMoments = kept?.length;
-    if (!quiet) io.err(`saved ${savePath}${kept ? ` with ${kept.length} moments of its history` : ''}`);
+    if (!quiet) {
+      const through = written !== savePath ? ` (a link: written to ${written})` : '';
+      const moments = kept ? ` with ${countText(kept.length, 'moment')} of its history` : '';
+      io.err(`saved ${savePath}${through}${moments}`);
+    }
   }
   const summary = {
     dataset: exp.dataset,
@@ -238,7 +249,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     ...(exp.dataSeed !== undefined ? { dataSeed: exp.dataSeed } : {}),
     epochs: exp.epochs,
     steps: result.steps,
-    step: s.divergedAtStep ?? s.step,
+    // The step of the weights the network holds: after a divergence, those of the last finite step.
+    step: s.step,
     train: { loss: s.train.loss, accuracy: s.train.accuracy },
     test: s.test ? { loss: s.test.loss, accuracy: s.test.accuracy } : null,
     diverged,
