@@ -16,6 +16,7 @@ import {
   MAX_STEP,
   MODEL_FORMAT,
   MODEL_VERSION,
+  checkMomentStep,
   checkOptimizerState,
 } from './modelFormat';
 import { cleanExperiment } from './validate';
@@ -42,7 +43,12 @@ function figureText(v: number | null): string {
   return v === null || !Number.isFinite(v) ? 'null' : JSON.stringify(v);
 }
 
-function historyText(history: readonly ModelMoment[], spec: NetworkSpec, count: number): string {
+function historyText(
+  history: readonly ModelMoment[],
+  spec: NetworkSpec,
+  count: number,
+  modelStep: number | undefined,
+): string {
   if (history.length > HISTORY_MAX_MOMENTS) {
     throw new ShareError(`has ${history.length} moments; at most ${HISTORY_MAX_MOMENTS}`, 'history');
   }
@@ -50,6 +56,7 @@ function historyText(history: readonly ModelMoment[], spec: NetworkSpec, count: 
   const lines = history.map((m, i) => {
     const at = `history[${i}]`;
     integerAt(m.step, 0, MAX_STEP, `${at}.step`);
+    checkMomentStep(m.step, modelStep, `${at}.step`);
     if (i > 0 && !(m.step > history[i - 1].step)) {
       throw new ShareError(
         `must be after the step before (${history[i - 1].step}); got ${m.step}`,
@@ -129,6 +136,8 @@ export function exportModel(
       `  "optimizerState": { "step": ${optimizerState.step}, "moments": ${numberList(m, 0, m.length)} }`,
     );
   }
-  if (history) parts.push(`  "history": ${historyText(history, spec, layout.count)}`);
+  if (history) {
+    parts.push(`  "history": ${historyText(history, spec, layout.count, optimizerState?.step)}`);
+  }
   return `{\n${parts.join(',\n')}\n}\n`;
 }
