@@ -22,15 +22,18 @@ import {
 import { cleanExperiment } from './validate';
 import { checkParams } from './weights';
 
-/** The shortest decimal text that reads back as the same float32 (`-0` kept). */
+/** Significant digits that read back as the same float32, always (IEEE 754: ⌈24·log10 2⌉ + 1). */
+const FLOAT32_DIGITS = 9;
+
+/** The shortest decimal text, of at most 9 significant digits, that reads back as the same float32 (`-0` kept). */
 export function float32Text(v: number): string {
   if (Object.is(v, -0)) return '-0';
   const f = Math.fround(v);
-  for (let p = 1; p < 9; p++) {
+  for (let p = 1; p < FLOAT32_DIGITS; p++) {
     const s = Number(f.toPrecision(p));
     if (Math.fround(s) === f) return String(s);
   }
-  return String(f);
+  return String(Number(f.toPrecision(FLOAT32_DIGITS)));
 }
 
 function numberList(values: ArrayLike<number>, from: number, count: number): string {
