@@ -209,6 +209,46 @@ describe.skipIf(!gpu)('runTrain --save on the GPU', () => {
     expect(readdirSync(folder)).toEqual(['model.json']);
   });
 
+  it('a CSV run says how its labels were read and which loss trains on them', async () => {
+    const csvOf = (name: string, label: (i: number) => number): string => {
+      const rows = Array.from({ length: 34 }, (_, i) => `${Math.cos(i)},${Math.sin(i)},${label(i)}`);
+      const path = join(dir, name);
+      writeFileSync(path, ['x,y,label', ...rows].join('\n'));
+      return path;
+    };
+    // 17 whole-number labels: 16 is not a class index, so they are regression targets under loss mse.
+    const seventeen = csvOf('seventeen.csv', (i) => i % 17);
+    const r = await train(['--csv', seventeen, '--epochs', '1', '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(
+      `note: --csv ${seventeen}: 34 points; the label 16 on line 18 is not a class index (0 to 15), so the ` +
+        'labels were read as regression targets, trained with loss mse; its 17 distinct labels are too many ' +
+        'to read as classes (at most 16)',
+    );
+    const tens = csvOf('tens.csv', (i) => (i % 3) * 10);
+    const regression = await train(['--csv', tens, '--epochs', '1', '--quiet']);
+    expect(regression.stderr).toBe(
+      `note: --csv ${tens}: 34 points; the label 20 on line 4 is not a class index (0 to 15), so the ` +
+        'labels were read as regression targets, trained with loss mse; --classes reads them as 3 classes',
+    );
+    const classes = await train([
+      '--csv',
+      tens,
+      '--classes',
+      '--arch',
+      '2-4-3',
+      '--loss',
+      'ce',
+      '--epochs',
+      '1',
+      '--quiet',
+    ]);
+    expect(classes.code, classes.stderr).toBe(0);
+    expect(classes.stderr).toBe(
+      `note: --csv ${tens}: 34 points; the labels were read as 3 classes, trained with loss ce`,
+    );
+  });
+
   it('saves through a link and says where, with the history counted in words', async () => {
     const { folder, path } = folderWithModel();
     const link = join(folder, 'latest.json');

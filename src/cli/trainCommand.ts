@@ -3,6 +3,8 @@
  * progress on stderr and the result on stdout, an exit code out. The process entry is train.ts; tests
  * call runTrain in-process with their own GPU device.
  */
+import type { CsvDataset } from '../data/csv';
+import { CSV_MAX_CLASSES } from '../data/csv';
 import type { NetworkSpec } from '../engine/spec';
 import { fitsFusedTraining, fusedTrainingMaxParams } from '../engine/codegen';
 import { paramLayout, widths } from '../engine/spec';
@@ -40,6 +42,23 @@ export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME
 --load starts from a model file (its layers, activations, loss and weights; the other flags set the
 training); --epochs 0 then only evaluates it. --save writes the trained model file; --with-history adds the
 training history (the moments the app's timeline keeps), to scrub through in the app. See docs/cli.md.`;
+
+/**
+ * How a CSV file's labels were read and the loss that trains on them, as the app says on loading one:
+ * whole numbers past 15 silently becoming regression targets would surprise.
+ */
+function labelsNote(data: CsvDataset, loss: string): string {
+  const points = countText(data.y.length, 'point');
+  if (data.regressionReason === null) {
+    return `${points}; the labels were read as ${data.classes} classes, trained with loss ${loss}`;
+  }
+  const distinct = new Set(data.y).size;
+  const classes =
+    distinct <= CSV_MAX_CLASSES
+      ? `--classes reads them as ${distinct} classes`
+      : `its ${distinct} distinct labels are too many to read as classes (at most ${CSV_MAX_CLASSES})`;
+  return `${points}; ${data.regressionReason}, trained with loss ${loss}; ${classes}`;
+}
 
 /** `1 moment`, `2 moments`. */
 function countText(n: number, noun: string): string {
@@ -136,6 +155,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const kernel = choiceFlag<'auto' | KernelKind>(flags, 'kernel', ['auto', ...kernelKinds()]);
   const stepsPerDispatch = numberFlag(flags, 'steps-per-dispatch', { min: 1, max: 4096, integer: true });
   const run = prepareFromFlags(exp, data, model?.spec);
+  const csvPath = flags.values.get('csv');
+  if (data && csvPath !== undefined) io.err(`note: --csv ${csvPath}: ${labelsNote(data, exp.loss)}`);
   if (kernel === 'fused' && !fitsFusedTraining(run.spec, exp.optimizer)) {
     throw new UsageError(
       `--kernel fused: the fused kernel takes networks of at most ${fusedTrainingMaxParams(exp.optimizer)} ` +
