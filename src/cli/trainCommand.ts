@@ -155,8 +155,6 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const kernel = choiceFlag<'auto' | KernelKind>(flags, 'kernel', ['auto', ...kernelKinds()]);
   const stepsPerDispatch = numberFlag(flags, 'steps-per-dispatch', { min: 1, max: 4096, integer: true });
   const run = prepareFromFlags(exp, data, model?.spec);
-  const csvPath = flags.values.get('csv');
-  if (data && csvPath !== undefined) io.err(`note: --csv ${csvPath}: ${labelsNote(data, exp.loss)}`);
   if (kernel === 'fused' && !fitsFusedTraining(run.spec, exp.optimizer)) {
     throw new UsageError(
       `--kernel fused: the fused kernel takes networks of at most ${fusedTrainingMaxParams(exp.optimizer)} ` +
@@ -205,6 +203,9 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     };
   }
 
+  // Every option checked: how the CSV's labels were read, before training on them.
+  const csvPath = flags.values.get('csv');
+  if (data && csvPath !== undefined) io.err(`note: --csv ${csvPath}: ${labelsNote(data, exp.loss)}`);
   const quiet = flags.switches.has('quiet');
   const gpu = await io.openGpu();
   let result;
