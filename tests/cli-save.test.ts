@@ -261,5 +261,7 @@ describe.skipIf(!gpu)('runTrain --save on the GPU', () => {
     );
     expect(JSON.parse(readFileSync(path, 'utf8')).history).toHaveLength(2);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    // One step: said in the singular.
+    expect(r.stdout).toMatch(/\n1 step in /);
   });
 });

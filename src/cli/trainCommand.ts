@@ -294,7 +294,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       `${exp.dataset} ${archText(exp.arch)} ${exp.activation} ${exp.loss} ${exp.optimizer}: ` +
         `train loss ${fmt(s.train.loss)} acc ${fmt(s.train.accuracy, 3)}` +
         (s.test ? `, test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '') +
-        `\n${result.steps} steps in ${result.seconds.toFixed(2)} s: ${Math.round(result.stepsPerSecond)} steps/s, ` +
+        `\n${countText(result.steps, 'step')} in ${result.seconds.toFixed(2)} s: ${Math.round(result.stepsPerSecond)} steps/s, ` +
         `${Math.round(result.samplesPerSecond)} samples/s (${result.kernel} kernel, ${gpu.adapterName})`,
     );
     if (url) io.out(url);
