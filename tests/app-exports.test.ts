@@ -67,9 +67,11 @@ describe('share and export', () => {
     expect(door.commands).toEqual([]);
   });
 
-  it('says sizes in KB and MB', () => {
-    expect(sizeText(10)).toBe('1 KB');
-    expect(sizeText(2048)).toBe('2 KB');
-    expect(sizeText(3 * 1024 * 1024)).toBe('3.0 MB');
+  it('says sizes in bytes, KiB and MiB (powers of 2 are never called KB or MB)', () => {
+    expect(sizeText(1)).toBe('1 byte');
+    expect(sizeText(10)).toBe('10 bytes');
+    expect(sizeText(2048)).toBe('2 KiB');
+    expect(sizeText(1024 * 1024 - 1)).toBe('1024 KiB');
+    expect(sizeText(3 * 1024 * 1024)).toBe('3.0 MiB');
   });
 });

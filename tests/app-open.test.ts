@@ -3,9 +3,16 @@
  * not at all, and the page says what happened.
  */
 import { describe, expect, it } from 'vitest';
-import { parseCsv } from '../src/data/csv';
+import { CSV_MAX_BYTES, parseCsv } from '../src/data/csv';
 import type { DataState } from '../src/app/runtime/runtime';
-import { importModelText, startFresh, uploadCsv, type OpenHost } from '../src/app/io/openExperiment';
+import {
+  importModelFile,
+  importModelText,
+  startFresh,
+  uploadCsv,
+  type OpenHost,
+} from '../src/app/io/openExperiment';
+import { MODEL_MAX_BYTES } from '../src/share/modelFormat';
 import { fakeDoor, fakeNotice } from './helpers/appHosts';
 
 function host(options: { failRebuild?: boolean } = {}) {
@@ -50,6 +57,20 @@ function host(options: { failRebuild?: boolean } = {}) {
 const CSV = 'x,y,label\n0.5,1,0\n-1,0.25,1\n3,4,1\n0,0,0\n';
 
 describe('opening files and links', () => {
+  it('a file one byte over the limit says both sizes exactly, in bytes and MiB', async () => {
+    const { h, notice } = host();
+    expect(await importModelFile(h, new File([new Uint8Array(MODEL_MAX_BYTES + 1)], 'big.json'))).toBe(false);
+    expect(notice.shown.at(-1)?.text).toBe(
+      'big.json cannot be imported: it is 22,020,097 bytes, and a model file may be at most ' +
+        '22,020,096 bytes (21 MiB). The current experiment is kept.',
+    );
+    expect(await uploadCsv(h, new File([new Uint8Array(CSV_MAX_BYTES + 1)], 'big.csv'))).toBe(false);
+    expect(notice.shown.at(-1)?.text).toBe(
+      'big.csv cannot be loaded: it is 20,971,521 bytes, and a CSV file may be at most ' +
+        '20,971,520 bytes (20 MiB). The current data is kept.',
+    );
+  });
+
   it('trains on a CSV: the settings through the door, the data as a resource, the page says so', async () => {
     const { h, door, notice, calls } = host();
     const ok = await uploadCsv(h, new File([CSV], 'points.csv'));

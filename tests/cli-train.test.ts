@@ -185,6 +185,8 @@ describe.skipIf(!gpu)('npm run train', () => {
     const out = JSON.parse(bad.stdout);
     expect(out.diverged).toBe(true);
     expect(out.divergedAtStep).toBeGreaterThanOrEqual(0);
+    // The step is that of the weights the run ends with: those of the last finite step.
+    expect(out.step).toBe(out.divergedAtStep - 1);
     expect(bad.stderr).toMatch(/diverged: the loss became NaN or infinite at step \d+/);
   });
 });

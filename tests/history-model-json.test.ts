@@ -12,6 +12,7 @@ import { exportModel } from '../src/share/modelExport';
 import {
   HISTORY_MAX_BYTES,
   HISTORY_MAX_MOMENTS,
+  MAX_STEP,
   type ModelMoment,
   historyCapacity,
 } from '../src/share/modelFormat';
@@ -181,5 +182,54 @@ describe('a bad history is refused whole, naming the field', () => {
     );
     const many = Array.from({ length: HISTORY_MAX_MOMENTS + 1 }, (_, i) => entry(i, false));
     expect(() => file(many)).toThrow(`history has ${HISTORY_MAX_MOMENTS + 1} moments`);
+  });
+});
+
+describe("a history lies at or before the model's own step", () => {
+  const withState = (step: number, history: ModelMoment[]) =>
+    exportModel(spec, params, undefined, { step, moments: values(2 * P, 5) }, history);
+  const asFile = (text: string, change: (m: Record<string, unknown>) => void): string => {
+    const m = JSON.parse(text);
+    change(m);
+    return JSON.stringify(m);
+  };
+
+  it('a moment at exactly the model step is kept; one step later is refused, on export and import', () => {
+    for (const at of [1234, MAX_STEP]) {
+      const text = withState(at, [entry(0), entry(at)]);
+      expect(importModel(text).history!.map((m) => m.step)).toEqual([0, at]);
+      expect(() => withState(at - 1, [entry(0), entry(at)])).toThrow(
+        `history[1].step is ${at}, after the model's own step (optimizerState.step ${at - 1})`,
+      );
+      const later = asFile(text, (m) => ((m.optimizerState as { step: number }).step = at - 1));
+      expect(errorOf(later)).toBe(
+        `history[1].step is ${at}, after the model's own step (optimizerState.step ${at - 1})`,
+      );
+    }
+    // Past the largest step a model file holds, the moment is refused for its own bound.
+    const over = asFile(withState(MAX_STEP, [entry(0), entry(MAX_STEP)]), (m) => {
+      (m.history as { step: number }[])[1].step = MAX_STEP + 1;
+    });
+    expect(errorOf(over)).toBe(
+      `history[1].step must be a whole number from 0 to ${MAX_STEP}; got ${MAX_STEP + 1}`,
+    );
+  });
+
+  it('without optimiser state the network starts at step 0: a history past it is refused', () => {
+    const noState = (history: ModelMoment[]) => exportModel(spec, params, undefined, undefined, history);
+    // Weights only at step 0: the network's own start.
+    expect(importModel(noState([entry(0, false)])).history!.map((m) => m.step)).toEqual([0]);
+    const message =
+      "history[1].step is 3000000000, after the model's own step (0: without optimizerState the network " +
+      'starts again from step 0)';
+    const far = asFile(noState([entry(0, false)]), (m) => {
+      (m.history as unknown[]).push({ ...(m.history as object[])[0], step: 3_000_000_000 });
+    });
+    expect(errorOf(far)).toContain('history[1].step must be a whole number from 0 to 1073741824');
+    const past = asFile(noState([entry(0, false)]), (m) => {
+      (m.history as unknown[]).push({ ...(m.history as object[])[0], step: 1 });
+    });
+    expect(errorOf(past)).toBe(message.replace('3000000000', '1'));
+    expect(() => noState([entry(0, false), entry(1, false)])).toThrow(message.replace('3000000000', '1'));
   });
 });

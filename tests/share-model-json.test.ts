@@ -12,6 +12,15 @@ function params(spec: NetworkSpec, f: (i: number) => number): Float32Array {
   return Float32Array.from({ length: paramLayout(spec).count }, (_, i) => f(i));
 }
 
+/** The significant digits of a decimal text: `-0.00120e5` → `12`. */
+function significant(text: string): string {
+  return text
+    .replace(/^-/, '')
+    .replace(/e.*$/, '')
+    .replace('.', '')
+    .replace(/^0+|0+$/g, '');
+}
+
 function bits(a: Float32Array): Uint32Array {
   return new Uint32Array(a.buffer, a.byteOffset, a.length);
 }
@@ -58,6 +67,52 @@ describe('model files: round trips', () => {
       const v = Math.fround(Math.tan(i * 1.234567) * 10 ** ((i % 60) - 30));
       expect(Math.fround(Number(float32Text(v)))).toBe(v);
     }
+  });
+
+  it('float32Text: at most 9 significant digits, the fewest that read back bit for bit', () => {
+    // Random bit patterns (every exponent, subnormals included), then the edges: ±0, the smallest
+    // subnormal, the largest subnormal, the smallest normal, the largest finite, 1 and its neighbours.
+    const u = new Uint32Array(4000);
+    let x = 0x9e3779b9;
+    for (let i = 0; i < u.length; i++) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      u[i] = x >>> 0;
+    }
+    u.set([
+      0, 0x80000000, 1, 0x80000001, 0x007fffff, 0x00800000, 0x7f7fffff, 0xff7fffff, 0x3f800000, 0x3f800001,
+      0x3f7fffff,
+    ]);
+    const f = new Float32Array(u.buffer);
+    let checked = 0;
+    for (let i = 0; i < f.length; i++) {
+      if (!Number.isFinite(f[i])) continue;
+      const text = float32Text(f[i]);
+      const back = new Float32Array([Number(text)]);
+      expect(new Uint32Array(back.buffer)[0], `${text} for bits ${u[i].toString(16)}`).toBe(u[i]);
+      const digits = significant(text);
+      expect(digits.length, text).toBeLessThanOrEqual(9);
+      // The fewest: one digit less does not read back.
+      if (digits.length > 1) expect(Math.fround(Number(f[i].toPrecision(digits.length - 1)))).not.toBe(f[i]);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(3900);
+    // A whole file: no number in it has more than 9 significant digits.
+    const finite = f.filter((v) => Number.isFinite(v));
+    const spec = buildSpec([2, 8, 8, 1], 'tanh', 'bce');
+    const p = params(spec, (i) => finite[i]);
+    const moments = finite.slice(p.length, 3 * p.length);
+    const text = exportModel(spec, p, undefined, { step: 7, moments });
+    const numbers = text.match(/-?\d[\d.]*(e[+-]?\d+)?/g)!;
+    expect(numbers.length).toBeGreaterThan(3 * p.length);
+    for (const number of numbers) {
+      const digits = significant(number);
+      expect(digits.length, number).toBeLessThanOrEqual(9);
+    }
+    const back = importModel(text);
+    expect(bits(back.params)).toEqual(bits(p));
+    expect(bits(back.optimizerState!.moments)).toEqual(bits(moments));
   });
 
   it('keeps the spec and every parameter bit for bit', () => {

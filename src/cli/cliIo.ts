@@ -1,4 +1,5 @@
 /** What a command needs from its surroundings: output lines and a GPU (a process's own, or a test's). */
+import type { WriteFn } from './modelFile';
 import { openNodeGpu } from './nodeGpu';
 
 export interface CliGpu {
@@ -14,6 +15,8 @@ export interface CliIo {
   /** A line (or lines) for stderr. */
   err(text: string): void;
   openGpu(): Promise<CliGpu>;
+  /** The write under `--save` (writeSync where absent; tests give one that stops short, as a full disk). */
+  saveWrite?: WriteFn;
 }
 
 /** The real process: console output and a Node WebGPU device of its own. */

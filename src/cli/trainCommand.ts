@@ -3,6 +3,8 @@
  * progress on stderr and the result on stdout, an exit code out. The process entry is train.ts; tests
  * call runTrain in-process with their own GPU device.
  */
+import type { CsvDataset } from '../data/csv';
+import { CSV_MAX_CLASSES } from '../data/csv';
 import type { NetworkSpec } from '../engine/spec';
 import { fitsFusedTraining, fusedTrainingMaxParams } from '../engine/codegen';
 import { paramLayout, widths } from '../engine/spec';
@@ -40,6 +42,28 @@ export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME
 --load starts from a model file (its layers, activations, loss and weights; the other flags set the
 training); --epochs 0 then only evaluates it. --save writes the trained model file; --with-history adds the
 training history (the moments the app's timeline keeps), to scrub through in the app. See docs/cli.md.`;
+
+/**
+ * How a CSV file's labels were read and the loss that trains on them, as the app says on loading one:
+ * whole numbers past 15 silently becoming regression targets would surprise.
+ */
+function labelsNote(data: CsvDataset, loss: string): string {
+  const points = countText(data.y.length, 'point');
+  if (data.regressionReason === null) {
+    return `${points}; the labels were read as ${data.classes} classes, trained with loss ${loss}`;
+  }
+  const distinct = new Set(data.y).size;
+  const classes =
+    distinct <= CSV_MAX_CLASSES
+      ? `--classes reads them as ${distinct} classes`
+      : `its ${distinct} distinct labels are too many to read as classes (at most ${CSV_MAX_CLASSES})`;
+  return `${points}; ${data.regressionReason}, trained with loss ${loss}; ${classes}`;
+}
+
+/** `1 moment`, `2 moments`. */
+function countText(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 function fmt(x: number | null | undefined, digits = 4): string {
   return x === null || x === undefined ? '-' : x.toFixed(digits);
@@ -117,6 +141,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       '--with-history goes with --save: it writes the training history into the model file',
     );
   }
+  // What --save may write (a regular file, or a link's file) is checked before any training.
   if (savePath !== undefined) checkSavePath(savePath);
   const { exp, data } = experimentFromFlags(flags, {
     base: model ? loadedBase(model) : undefined,
@@ -178,6 +203,9 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     };
   }
 
+  // Every option checked: how the CSV's labels were read, before training on them.
+  const csvPath = flags.values.get('csv');
+  if (data && csvPath !== undefined) io.err(`note: --csv ${csvPath}: ${labelsNote(data, exp.loss)}`);
   const quiet = flags.switches.has('quiet');
   const gpu = await io.openGpu();
   let result;
@@ -219,12 +247,17 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     const st = result.state!;
     const history = withHistory ? (result as HistoryRunResult).history : null;
     const kept = history?.thinnedTo(historyCapacity(st.params.length, true)).entries;
-    writeFileAtomic(
+    const written = writeFileAtomic(
       savePath,
       exportModel(run.spec, st.params, record, { step: st.step, moments: st.moments }, kept),
+      { write: io.saveWrite },
     );
     historyMoments = kept?.length;
-    if (!quiet) io.err(`saved ${savePath}${kept ? ` with ${kept.length} moments of its history` : ''}`);
+    if (!quiet) {
+      const through = written !== savePath ? ` (a link: written to ${written})` : '';
+      const moments = kept ? ` with ${countText(kept.length, 'moment')} of its history` : '';
+      io.err(`saved ${savePath}${through}${moments}`);
+    }
   }
   const summary = {
     dataset: exp.dataset,
@@ -238,7 +271,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     ...(exp.dataSeed !== undefined ? { dataSeed: exp.dataSeed } : {}),
     epochs: exp.epochs,
     steps: result.steps,
-    step: s.divergedAtStep ?? s.step,
+    // The step of the weights the network holds: after a divergence, those of the last finite step.
+    step: s.step,
     train: { loss: s.train.loss, accuracy: s.train.accuracy },
     test: s.test ? { loss: s.test.loss, accuracy: s.test.accuracy } : null,
     diverged,
@@ -260,7 +294,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       `${exp.dataset} ${archText(exp.arch)} ${exp.activation} ${exp.loss} ${exp.optimizer}: ` +
         `train loss ${fmt(s.train.loss)} acc ${fmt(s.train.accuracy, 3)}` +
         (s.test ? `, test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '') +
-        `\n${result.steps} steps in ${result.seconds.toFixed(2)} s: ${Math.round(result.stepsPerSecond)} steps/s, ` +
+        `\n${countText(result.steps, 'step')} in ${result.seconds.toFixed(2)} s: ${Math.round(result.stepsPerSecond)} steps/s, ` +
         `${Math.round(result.samplesPerSecond)} samples/s (${result.kernel} kernel, ${gpu.adapterName})`,
     );
     if (url) io.out(url);

@@ -16,20 +16,24 @@ import {
   MAX_STEP,
   MODEL_FORMAT,
   MODEL_VERSION,
+  checkMomentStep,
   checkOptimizerState,
 } from './modelFormat';
 import { cleanExperiment } from './validate';
 import { checkParams } from './weights';
 
-/** The shortest decimal text that reads back as the same float32 (`-0` kept). */
+/** Significant digits that read back as the same float32, always (IEEE 754: ⌈24·log10 2⌉ + 1). */
+const FLOAT32_DIGITS = 9;
+
+/** The shortest decimal text, of at most 9 significant digits, that reads back as the same float32 (`-0` kept). */
 export function float32Text(v: number): string {
   if (Object.is(v, -0)) return '-0';
   const f = Math.fround(v);
-  for (let p = 1; p < 9; p++) {
+  for (let p = 1; p < FLOAT32_DIGITS; p++) {
     const s = Number(f.toPrecision(p));
     if (Math.fround(s) === f) return String(s);
   }
-  return String(f);
+  return String(Number(f.toPrecision(FLOAT32_DIGITS)));
 }
 
 function numberList(values: ArrayLike<number>, from: number, count: number): string {
@@ -42,7 +46,12 @@ function figureText(v: number | null): string {
   return v === null || !Number.isFinite(v) ? 'null' : JSON.stringify(v);
 }
 
-function historyText(history: readonly ModelMoment[], spec: NetworkSpec, count: number): string {
+function historyText(
+  history: readonly ModelMoment[],
+  spec: NetworkSpec,
+  count: number,
+  modelStep: number | undefined,
+): string {
   if (history.length > HISTORY_MAX_MOMENTS) {
     throw new ShareError(`has ${history.length} moments; at most ${HISTORY_MAX_MOMENTS}`, 'history');
   }
@@ -50,6 +59,7 @@ function historyText(history: readonly ModelMoment[], spec: NetworkSpec, count: 
   const lines = history.map((m, i) => {
     const at = `history[${i}]`;
     integerAt(m.step, 0, MAX_STEP, `${at}.step`);
+    checkMomentStep(m.step, modelStep, `${at}.step`);
     if (i > 0 && !(m.step > history[i - 1].step)) {
       throw new ShareError(
         `must be after the step before (${history[i - 1].step}); got ${m.step}`,
@@ -129,6 +139,8 @@ export function exportModel(
       `  "optimizerState": { "step": ${optimizerState.step}, "moments": ${numberList(m, 0, m.length)} }`,
     );
   }
-  if (history) parts.push(`  "history": ${historyText(history, spec, layout.count)}`);
+  if (history) {
+    parts.push(`  "history": ${historyText(history, spec, layout.count, optimizerState?.step)}`);
+  }
   return `{\n${parts.join(',\n')}\n}\n`;
 }

@@ -71,7 +71,28 @@ export interface ImportedModel {
   history?: ModelMoment[];
 }
 
-export const MAX_STEP = 2 ** 32 - 1;
+/**
+ * The largest step a model file holds (its optimiser's and its history's): 2^30. The engine counts steps
+ * in 32-bit integers; a model loaded at 2^30 can still train 2^30 − 1 more steps before a signed count
+ * (2^31 − 1) would wrap, and 3·2^30 before the GPU's unsigned one would, far more than any run of the app
+ * or the CLI: at 300,000 steps a second, about an hour of training.
+ */
+export const MAX_STEP = 2 ** 30;
+
+/**
+ * Refuses a history moment after the model's own step: `modelStep` is optimizerState.step, or undefined
+ * where the file has no optimiser state and so its network starts again from step 0.
+ */
+export function checkMomentStep(step: number, modelStep: number | undefined, path: string): void {
+  const own = modelStep ?? 0;
+  if (step > own) {
+    const which =
+      modelStep === undefined
+        ? '0: without optimizerState the network starts again from step 0'
+        : `optimizerState.step ${modelStep}`;
+    throw new ShareError(`is ${step}, after the model's own step (${which})`, path);
+  }
+}
 
 /**
  * How many history moments of a network with `paramCount` parameters fit the history's limits (with their

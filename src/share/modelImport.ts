@@ -21,6 +21,7 @@ import {
   MODEL_FORMAT,
   MODEL_MAX_BYTES,
   MODEL_VERSION,
+  checkMomentStep,
 } from './modelFormat';
 import type { FieldNames } from './validate';
 import { EXPERIMENT_KEYS, checkExperiment, cleanExperiment } from './validate';
@@ -233,12 +234,7 @@ function historyAt(v: unknown, count: number, modelStep: number | undefined): Mo
         `${at}.step`,
       );
     }
-    if (modelStep !== undefined && step > modelStep) {
-      throw new ShareError(
-        `is ${step}, after the model's own step (optimizerState.step ${modelStep})`,
-        `${at}.step`,
-      );
-    }
+    checkMomentStep(step, modelStep, `${at}.step`);
     const epoch = own(obj, 'epoch');
     const rawMoments = own(obj, 'moments');
     out.push({

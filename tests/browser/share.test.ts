@@ -259,7 +259,9 @@ describe('files', () => {
       const message = await nextNotice(page, () => csvInput().setInputFiles(input));
       expect(message, what).toMatch(/cannot be loaded: .+ The current data is kept\.$/);
     }
-    expect(await page.locator('#notice').textContent()).toContain('big.csv cannot be loaded: it is 100.0 MB');
+    expect(await page.locator('#notice').textContent()).toContain(
+      'big.csv cannot be loaded: it is 104,857,600 bytes (100 MiB), and a CSV file may be at most 20,971,520 bytes (20 MiB)',
+    );
     expect((await state()).dataset).toBe(before.dataset);
 
     const rows = ['x,y,label'];

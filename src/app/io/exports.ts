@@ -48,8 +48,9 @@ export interface ExportHost {
 
 /** A file's size in words. */
 export function sizeText(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  if (bytes >= 1024 * 1024) return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KiB`;
+  return `${bytes} byte${bytes === 1 ? '' : 's'}`;
 }
 
 function stem(app: ExportHost): string {

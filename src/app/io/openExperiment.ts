@@ -4,7 +4,8 @@
  * checked first, and if the rebuild then fails, the previous settings, data and weights come back. The
  * page always says what happened.
  */
-import { CSV_MAX_BYTES, parseCsv } from '../../data/csv';
+// Sizes near a limit are told exactly: `22,020,097 bytes`, never `21.0 MB` on both sides of it.
+import { CSV_MAX_BYTES, formatBytes, parseCsv } from '../../data/csv';
 import { messageOf } from '../../share/errors';
 import type { ImportedModel } from '../../share/modelFormat';
 import { MODEL_MAX_BYTES } from '../../share/modelFormat';
@@ -45,12 +46,6 @@ export interface OpenHost {
 
 /** A shared experiment: from a link or saved state. */
 type Shared = NonNullable<StartPlan['shared']>;
-
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
-  return `${n} bytes`;
-}
 
 /**
  * Runs a change that rebuilds (inside `queue`). If it throws, the previous settings, data and weights

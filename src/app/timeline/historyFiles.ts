@@ -38,7 +38,8 @@ export async function exportModelWithHistory(
   const withMoments = history.entries.every((e) => e.moments !== null);
   const kept = history
     .thinnedTo(historyCapacity(state.params.length, withMoments))
-    .entries.filter((e) => e.step <= state.step);
+    // A file without optimiser state holds a network that starts again from step 0: no moment after it.
+    .entries.filter((e) => e.step <= (state.moments ? state.step : 0));
   let json: string;
   try {
     json = exportModel(
@@ -62,7 +63,7 @@ export async function exportModelWithHistory(
   download(blob, name);
   const thinned = kept.length < history.length ? ` (thinned from ${history.length} to fit the file)` : '';
   app.notice.success(
-    `Saved ${name} (${sizeText(blob.size)}) with ${kept.length} moments of its history${thinned}: import ` +
+    `Saved ${name} (${sizeText(blob.size)}) with ${kept.length} moment${kept.length === 1 ? '' : 's'} of its history${thinned}: import ` +
       'it here to scrub through its training, or read it as the README describes.',
     { topic },
   );
