@@ -7,6 +7,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { wgslFromArgs } from '../src/cli/wgsl';
 import { Engine } from '../src/engine/engine';
+import { forgetPipelines } from '../src/engine/pipelineCache';
 import type { Kernel } from '../src/engine/kernels/kernel';
 import { KERNEL_REGISTRY, kernelKinds } from '../src/engine/kernels/registry';
 import { buildSpec, defaultOptimizer } from '../src/engine/spec';
@@ -134,6 +135,8 @@ describe.skipIf(!gpu)('every kernel npm run wgsl prints', () => {
     const device = gpu!.device;
     const spec = buildSpec([2, 6, 6, 1], 'tanh', 'mse');
     const printed = wgslFromArgs(['--arch', '2-6-6-1', '--optimizer', 'adam', '--kernel', kind]).code;
+    // Another engine on this device may have compiled the same code already: start with nothing cached.
+    forgetPipelines(device);
     await gpuScope(device, async () => {
       const compiled: string[] = [];
       const create = device.createShaderModule.bind(device);

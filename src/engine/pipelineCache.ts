@@ -147,3 +147,8 @@ export function pipelineCacheCounts(device: GPUDevice): { created: number; reuse
   const cache = cacheOf(device);
   return { created: cache.created, reused: cache.reused, held: cache.pipelines.size };
 }
+
+/** Empties the device's cache: what is built next compiles anew (a test that watches what gets compiled). */
+export function forgetPipelines(device: GPUDevice): void {
+  cacheOf(device).pipelines.clear();
+}
