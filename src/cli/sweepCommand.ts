@@ -9,8 +9,8 @@ import { findPreset, PRESETS } from '../data/presets';
 import { LIMITS } from '../engine/limits';
 import { divergenceVerdict } from '../experiment/divergence';
 import { archText } from '../experiment/experiment';
-import type { SweepResult } from '../experiment/sweep';
-import { runSweep } from '../experiment/sweep';
+import type { SweepProgressReport, SweepResult } from '../experiment/sweep';
+import { percentText, runSweep } from '../experiment/sweep';
 import { decimalValue } from '../share/numberText';
 import type { ParsedFlags } from '../flags';
 import { UsageError, numberFlag, parseFlags } from '../flags';
@@ -22,7 +22,8 @@ export const SWEEP_HELP = `usage: npm run sweep -- --preset ID [--seeds N] [--wi
   [--lr X,Y,...] [--target X] [--epochs N] [--batch N] [--optimizer NAME] [--data-seed N]
   [--steps-per-dispatch N] [--json] [--quiet] [dataset parameters as --NAME VALUE]
 Trains seeds 1..N of every configuration (width of hidden layer L x learning rate) at once on the GPU and
-prints the distribution of test accuracy per configuration. See docs/population.md.`;
+prints the distribution of test accuracy per configuration (training accuracy with --test-split 0), with
+progress on stderr. See docs/population.md.`;
 
 /** Preset settings a sweep may override, besides the dataset's own parameters. */
 const OVERRIDES = ['epochs', 'batch', 'optimizer', 'test-split', 'activation', 'loss'] as const;
@@ -64,9 +65,30 @@ export function parseRates(text: string): number[] {
   return rates;
 }
 
-export async function runSweepCommand(argv: string[], io: CliIo): Promise<number> {
+/** How often progress is told; the tests make it small so that a tiny sweep shows it. */
+export interface SweepPacing {
+  /** Training steps per chunk (by default chunks grow toward a second of training: see runSweep). */
+  chunkSteps?: number;
+  /** Least time between two progress lines on stderr (default PROGRESS_MS). */
+  progressMs?: number;
+}
+
+/** Least time between two progress lines on stderr by default. */
+export const PROGRESS_MS = 5000;
+
+/** "trained 1,200 of 2,000 steps (60 %) in 41 s, about 27 s left". */
+export function progressLine(p: SweepProgressReport): string {
+  const s = (x: number): string => (x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en'));
+  const left = p.secondsLeft === null ? '' : `, about ${s(p.secondsLeft)} s left`;
+  return (
+    `trained ${p.steps.toLocaleString('en')} of ${p.totalSteps.toLocaleString('en')} steps ` +
+    `(${Math.floor((100 * p.steps) / p.totalSteps)} %) in ${s(p.seconds)} s${left}`
+  );
+}
+
+export async function runSweepCommand(argv: string[], io: CliIo, pacing: SweepPacing = {}): Promise<number> {
   try {
-    return await sweep(argv, io);
+    return await sweep(argv, io, pacing);
   } catch (error) {
     io.err(errorLine(error));
     return exitCodeOf(error);
@@ -81,7 +103,7 @@ function experimentFlags(flags: ParsedFlags): ParsedFlags {
   return { values, switches: new Set() };
 }
 
-async function sweep(argv: string[], io: CliIo): Promise<number> {
+async function sweep(argv: string[], io: CliIo, pacing: SweepPacing): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(SWEEP_HELP);
     return EXIT_OK;
@@ -146,6 +168,10 @@ async function sweep(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--preset ${presetId}: a sweep needs class labels (its figure is test accuracy)`);
   const title = findPreset(presetId).title;
   const quiet = flags.switches.has('quiet');
+  const accuracyOn = run.test ? 'test' : 'training';
+  const progressMs = pacing.progressMs ?? PROGRESS_MS;
+  // The first progress line comes after the first chunk; then one every progressMs at most.
+  let lastLine = -Infinity;
   const gpu = await io.openGpu();
   let result: SweepResult;
   try {
@@ -163,12 +189,22 @@ async function sweep(argv: string[], io: CliIo): Promise<number> {
         learningRates: rates,
         target,
         stepsPerDispatch,
+        chunkSteps: pacing.chunkSteps,
+        onProgress: (p) => {
+          const now = performance.now();
+          if (quiet || p.steps >= p.totalSteps || now - lastLine < progressMs) return;
+          lastLine = now;
+          io.err(progressLine(p));
+        },
         onEpoch: (epoch, epochs, stats) => {
           if (quiet) return;
           const diverged = stats.filter((s) => s.divergedAtStep !== null).length;
-          const reached = stats.filter((s) => ((s.test ?? s.train).accuracy ?? 0) >= target).length;
+          // As in the result: a diverged member does not count as reaching the target.
+          const reached = stats.filter(
+            (s) => s.divergedAtStep === null && ((s.test ?? s.train).accuracy ?? 0) >= target,
+          ).length;
           io.err(
-            `epoch ${epoch}/${epochs}: ${reached} of ${stats.length} at or above ${target}, ${diverged} diverged`,
+            `epoch ${epoch}/${epochs}: ${reached} of ${stats.length} reach ${target} ${accuracyOn} accuracy, ${diverged} diverged`,
           );
         },
       });
@@ -200,6 +236,7 @@ async function sweep(argv: string[], io: CliIo): Promise<number> {
     seconds: result.seconds,
     networkStepsPerSecond: result.networkStepsPerSecond,
     adapter: gpu.adapterName,
+    accuracyOn: result.accuracyOn,
     rows: result.rows.map((r) => ({
       width: r.width,
       lr: r.lr,
@@ -222,14 +259,25 @@ async function sweep(argv: string[], io: CliIo): Promise<number> {
     io.out(JSON.stringify(summary));
   } else {
     const cell = (x: number | null): string => (x === null ? '—' : x.toFixed(3));
+    const words = `${result.accuracyOn} accuracy`;
     io.out(
       `### ${title} (\`${presetId}\`, ${exp.dataset} data seed ${result.dataSeed}, hidden layer ${layer} varied, ${gpu.adapterName})\n`,
+    );
+    io.out(
+      result.accuracyOn === 'test'
+        ? 'Final test accuracy (on the test split).\n'
+        : 'Final training accuracy: there is no test split (--test-split 0).\n',
     );
     io.out(`| arch | lr | members | min | q1 | median | q3 | max | reached ${target} | diverged |`);
     io.out('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const r of result.rows) {
       io.out(
-        `| ${r.arch} | ${r.lr} | ${r.members.length} | ${cell(r.min)} | ${cell(r.q1)} | ${cell(r.median)} | ${cell(r.q3)} | ${cell(r.max)} | ${(100 * r.fractionReached).toFixed(0)} % | ${r.diverged} |`,
+        `| ${r.arch} | ${r.lr} | ${r.members.length} | ${cell(r.min)} | ${cell(r.q1)} | ${cell(r.median)} | ${cell(r.q3)} | ${cell(r.max)} | ${percentText(r.reached, r.members.length)} | ${r.diverged} |`,
+      );
+    }
+    if (result.rows.some((r) => r.diverged)) {
+      io.out(
+        `\nReached: over all members, a diverged member counting as not reaching ${target}; the quartiles are over the members that did not diverge.`,
       );
     }
     io.out('');
@@ -237,7 +285,7 @@ async function sweep(argv: string[], io: CliIo): Promise<number> {
       const list = r.members
         .map((m) => `${m.seed}:${m.testAccuracy.toFixed(3)}${m.diverged ? '(diverged)' : ''}`)
         .join(' ');
-      io.out(`${r.arch} lr ${r.lr}, seed:test accuracy: ${list}`);
+      io.out(`${r.arch} lr ${r.lr}, seed:${words}: ${list}`);
     }
     io.out(
       `\n${summary.rows.reduce((n, r) => n + r.members, 0)} networks x ${result.steps} steps in ${result.seconds.toFixed(1)} s: ` +
