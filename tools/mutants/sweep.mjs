@@ -143,7 +143,7 @@ export const MUTANTS = [
     name: 'sweep-cli-test-words-without-split',
     why: 'npm run sweep with --test-split 0 calls its figures test accuracy',
     file: 'src/cli/sweepCommand.ts',
-    find: "const words = `${result.accuracyOn} accuracy`;",
+    find: 'const words = `${result.accuracyOn} accuracy`;',
     replace: "const words = 'test accuracy';",
     test: 'tests/cli-sweep.test.ts',
     filter: 'test-split 0',
