@@ -46,7 +46,10 @@ export interface SweepProgressReport {
   totalSteps: number;
   /** Seconds since the training began (the data is made and the kernels compiled before). */
   seconds: number;
-  /** Seconds left at the rate so far; null before the first step. */
+  /**
+   * Seconds left at the rate since the first chunk (which carries the GPU's warm-up: on SwiftShader a
+   * sweep's first step took 0.1 s, later ones 3 ms); null until a chunk after the first is done.
+   */
   secondsLeft: number | null;
 }
 
@@ -191,6 +194,7 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
     }
     let chunk = fixed ?? 1;
     let done = 0;
+    let first: { steps: number; seconds: number } | undefined;
     const trainStart = performance.now();
     for (let epoch = 0; epoch < exp.epochs;) {
       const epochs = Math.min(every, exp.epochs - epoch);
@@ -208,11 +212,12 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
           else if (took > CHUNK_SECONDS * 2) chunk = Math.max(1, Math.floor(chunk / 2));
         }
         const seconds = (performance.now() - trainStart) / 1000;
+        first ??= { steps: done, seconds };
         options.onProgress?.({
           steps: done,
           totalSteps,
           seconds,
-          secondsLeft: secondsLeft(done, totalSteps, seconds),
+          secondsLeft: secondsLeft(done - first.steps, totalSteps - first.steps, seconds - first.seconds),
         });
       }
       epoch += epochs;
