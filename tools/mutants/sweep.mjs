@@ -140,6 +140,16 @@ export const MUTANTS = [
     gpu: true,
   },
   {
+    name: 'sweep-estimate-from-the-start',
+    why: "the time left estimated from the start, the first chunk's warm-up included",
+    file: 'src/experiment/sweep.ts',
+    find: 'first ??= { steps: done, seconds };',
+    replace: 'first ??= { steps: 0, seconds: 0 };',
+    test: 'tests/cli-sweep.test.ts',
+    filter: 'progress on stderr',
+    gpu: true,
+  },
+  {
     name: 'sweep-cli-test-words-without-split',
     why: 'npm run sweep with --test-split 0 calls its figures test accuracy',
     file: 'src/cli/sweepCommand.ts',
