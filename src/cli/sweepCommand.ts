@@ -2,7 +2,8 @@
  * `npm run sweep -- --preset ID --seeds N [--widths 1-8] [--layer L] [--lr 0.03,0.1,0.3] [--target 0.99]
  * [--json]`: trains a preset from seeds 1..N as one GPU population, over widths of one hidden layer and
  * learning rates, and prints per configuration the distribution of test accuracy, the fraction of members
- * reaching the target and every member's seed. Exit codes: 0 done, 2 bad options, 3 some members diverged
+ * reaching the target and every member's seed, with progress on stderr (steps done, time, an estimate of
+ * the time left) while it trains. Exit codes: 0 done, 2 bad options, 3 some members diverged
  * (src/experiment/divergence.ts; every member is still reported), 1 anything else. See docs/population.md.
  */
 import { findPreset, PRESETS } from '../data/presets';

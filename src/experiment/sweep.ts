@@ -109,7 +109,11 @@ export interface SweepResult {
   shapes: number;
 }
 
-/** The q-quantile of sorted values, linearly interpolated between order statistics. */
+/**
+ * The q-quantile of sorted values, linearly interpolated between order statistics (R's type 7, numpy's
+ * default): at position (n − 1)·q, so with 4 values q1 is three quarters of the way from the first to the
+ * second, and the median halfway between the second and the third.
+ */
 export function quantile(sorted: readonly number[], q: number): number | null {
   if (!sorted.length) return null;
   const at = (sorted.length - 1) * q;
