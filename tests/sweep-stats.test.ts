@@ -13,7 +13,7 @@ import type { MemberStats } from '../src/engine/population';
 import { experimentFromPreset } from '../src/experiment/experiment';
 import type { SweepResult } from '../src/experiment/sweep';
 import { percentText, quantile, secondsLeft, sweepResult } from '../src/experiment/sweep';
-import { progressLine } from '../src/cli/sweepCommand';
+import { progressLine, resultTable } from '../src/cli/sweepCommand';
 import { queryForm, WIDTH_PRESETS } from '../src/sweep/request';
 import { accuracyWords, rowSummary, sweepSummary, verdict } from '../src/sweep/summary';
 
@@ -117,6 +117,21 @@ describe('members that diverged', () => {
   it('count in the fraction as members that did not reach it (over all six, not the four)', () => {
     expect(row.fractionReached).toBe(2 / 6);
     expect(percentText(row.reached, row.members.length)).toBe('33 %');
+  });
+
+  it("npm run sweep's table says how they count, and marks them", () => {
+    const lines = resultTable(r);
+    expect(lines).toContain('| 2-2-2-1 | 0.5 | 6 | 0.500 | 0.688 | 0.870 | 0.992 | 1.000 | 33 % | 2 |');
+    expect(lines).toContain(
+      '\nReached: over all members, a diverged member counting as not reaching 0.99; the quartiles are over the members that did not diverge.',
+    );
+    expect(lines.at(-1)).toBe(
+      '2-2-2-1 lr 0.5, seed:test accuracy: 1:0.500 2:1.000(diverged) 3:0.990 4:0.750 5:0.250(diverged) 6:1.000',
+    );
+    expect(resultTable(resultOf([1, 0.5])).join('\n')).not.toMatch(/diverged member/);
+    // One configuration with diverged members among others without is enough for the line.
+    const mixed = resultTable({ ...r, rows: [resultOf([1, 0.5]).rows[0], row] });
+    expect(mixed.filter((l) => l.includes('a diverged member counting as not reaching'))).toHaveLength(1);
   });
 
   it('all diverged: no quartiles, none reached', () => {

@@ -87,6 +87,40 @@ export function progressLine(p: SweepProgressReport): string {
   );
 }
 
+/**
+ * The result as the command prints it between its heading and its timing: which accuracy, the table (a row
+ * per configuration), how diverged members count where there are any, and every member's accuracy.
+ */
+export function resultTable(result: SweepResult): string[] {
+  const cell = (x: number | null): string => (x === null ? '—' : x.toFixed(3));
+  const { target } = result;
+  const out = [
+    result.accuracyOn === 'test'
+      ? 'Final test accuracy (on the test split).\n'
+      : 'Final training accuracy: there is no test split (--test-split 0).\n',
+    `| arch | lr | members | min | q1 | median | q3 | max | reached ${target} | diverged |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of result.rows) {
+    out.push(
+      `| ${r.arch} | ${r.lr} | ${r.members.length} | ${cell(r.min)} | ${cell(r.q1)} | ${cell(r.median)} | ${cell(r.q3)} | ${cell(r.max)} | ${percentText(r.reached, r.members.length)} | ${r.diverged} |`,
+    );
+  }
+  if (result.rows.some((r) => r.diverged)) {
+    out.push(
+      `\nReached: over all members, a diverged member counting as not reaching ${target}; the quartiles are over the members that did not diverge.`,
+    );
+  }
+  out.push('');
+  for (const r of result.rows) {
+    const list = r.members
+      .map((m) => `${m.seed}:${m.testAccuracy.toFixed(3)}${m.diverged ? '(diverged)' : ''}`)
+      .join(' ');
+    out.push(`${r.arch} lr ${r.lr}, seed:${result.accuracyOn} accuracy: ${list}`);
+  }
+  return out;
+}
+
 export async function runSweepCommand(argv: string[], io: CliIo, pacing: SweepPacing = {}): Promise<number> {
   try {
     return await sweep(argv, io, pacing);
@@ -259,35 +293,10 @@ async function sweep(argv: string[], io: CliIo, pacing: SweepPacing): Promise<nu
   if (flags.switches.has('json')) {
     io.out(JSON.stringify(summary));
   } else {
-    const cell = (x: number | null): string => (x === null ? '—' : x.toFixed(3));
-    const words = `${result.accuracyOn} accuracy`;
     io.out(
       `### ${title} (\`${presetId}\`, ${exp.dataset} data seed ${result.dataSeed}, hidden layer ${layer} varied, ${gpu.adapterName})\n`,
     );
-    io.out(
-      result.accuracyOn === 'test'
-        ? 'Final test accuracy (on the test split).\n'
-        : 'Final training accuracy: there is no test split (--test-split 0).\n',
-    );
-    io.out(`| arch | lr | members | min | q1 | median | q3 | max | reached ${target} | diverged |`);
-    io.out('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const r of result.rows) {
-      io.out(
-        `| ${r.arch} | ${r.lr} | ${r.members.length} | ${cell(r.min)} | ${cell(r.q1)} | ${cell(r.median)} | ${cell(r.q3)} | ${cell(r.max)} | ${percentText(r.reached, r.members.length)} | ${r.diverged} |`,
-      );
-    }
-    if (result.rows.some((r) => r.diverged)) {
-      io.out(
-        `\nReached: over all members, a diverged member counting as not reaching ${target}; the quartiles are over the members that did not diverge.`,
-      );
-    }
-    io.out('');
-    for (const r of result.rows) {
-      const list = r.members
-        .map((m) => `${m.seed}:${m.testAccuracy.toFixed(3)}${m.diverged ? '(diverged)' : ''}`)
-        .join(' ');
-      io.out(`${r.arch} lr ${r.lr}, seed:${words}: ${list}`);
-    }
+    for (const line of resultTable(result)) io.out(line);
     io.out(
       `\n${summary.rows.reduce((n, r) => n + r.members, 0)} networks x ${result.steps} steps in ${result.seconds.toFixed(1)} s: ` +
         `${Math.round(result.networkStepsPerSecond)} network-steps/s (${result.shapes} kernel${result.shapes > 1 ? 's' : ''})`,

@@ -102,6 +102,15 @@ export const MUTANTS = [
     filter: 'diverged',
   },
   {
+    name: 'sweep-cli-table-hides-diverged-rule',
+    why: "npm run sweep's table says how diverged members count only when every row has some",
+    file: 'src/cli/sweepCommand.ts',
+    find: 'if (result.rows.some((r) => r.diverged)) {',
+    replace: 'if (result.rows.every((r) => r.diverged)) {',
+    test: 'tests/sweep-stats.test.ts',
+    filter: 'table says',
+  },
+  {
     name: 'sweep-result-always-test-accuracy',
     why: 'without a test split the result still says test accuracy',
     file: 'src/experiment/sweep.ts',
