@@ -227,6 +227,10 @@ describe('training accuracy where there is no test split', () => {
     expect(rowSummary(RINGS, r, r.rows[0])).toMatch(
       /^2-2-2-1: 1 of 2 reach 0\.99 training accuracy \(no test split\) — /,
     );
+    const table = resultTable(r);
+    expect(table[0]).toBe('Final training accuracy: there is no test split (--test-split 0).\n');
+    expect(table.at(-1)).toBe('2-2-2-1 lr 0.5, seed:training accuracy: 1:1.000 2:0.500');
+    expect(table.join('\n')).not.toMatch(/test accuracy/);
     const t = resultOf([1, 0.5]);
     expect(t.accuracyOn).toBe('test');
     expect(accuracyWords(t)).toBe('test accuracy');
