@@ -248,6 +248,15 @@ describe("the page's address", () => {
     );
     for (const { id } of WIDTH_PRESETS) expect(problems[0]).toContain(id);
     expect(problems[0]).toMatch(/showing rings-2-units-fail with the rest of the address\.$/);
+    // An empty preset too (it once reached findPreset and stopped the page).
+    expect(queryForm('?preset=&seeds=4')).toMatchObject({
+      form: { seeds: '4' },
+      problems: [/^Preset: .* "",/],
+    });
+    // A story preset that is not about widths is not swept here either.
+    expect(queryForm('?preset=poly-1-6-1-fits').problems[0]).toMatch(
+      /asks for "poly-1-6-1-fits", which is not/,
+    );
   });
 
   it('a preset it sweeps is taken, with no problem', () => {
