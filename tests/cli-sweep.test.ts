@@ -216,6 +216,9 @@ describe.skipIf(!gpu)('npm run sweep', () => {
     expect(rows.map((row) => row.diverged)).toEqual([0, 3]);
     expect(rows[1].divergedSeeds).toEqual([1, 2, 3]);
     expect(rows[1].min).toBeNull();
+    // Diverged members never reach the target, and the fraction is over all members.
+    expect([rows[1].reached, rows[1].fractionReached, rows[1].median]).toEqual([0, 0, null]);
+    expect(rows[0].fractionReached).toBe(rows[0].reached / 3);
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(
       /^3 of 6 runs diverged \(1-2-1 lr 1000000 seed 1, .*\): the loss became NaN or infinite$/,
     );
