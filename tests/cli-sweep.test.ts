@@ -160,16 +160,7 @@ describe.skipIf(!gpu)('npm run sweep', () => {
     expect(lines.map((l) => line.exec(l)?.[2] !== undefined)).toEqual([false, true, true, true, true]);
     // The progress lines come between the adapter's line and the end.
     expect(r.stderr.split('\n')[0]).toMatch(/^adapter: /);
-    const quiet = await paced(
-      { chunkSteps: 5, progressMs: 0 },
-      ...SMALL,
-      '--seeds',
-      '2',
-      '--widths',
-      '2',
-      '--quiet',
-    );
-    expect(quiet.stderr).toBe('');
+    // --quiet leaves them out: the table's test (its first line would come at once).
   });
 
   it("a member's seed reruns it with npm run train on the same data", async () => {

@@ -139,6 +139,16 @@ export const MUTANTS = [
     gpu: true,
   },
   {
+    name: 'sweep-cli-progress-ignores-quiet',
+    why: '--quiet still prints the progress lines',
+    file: 'src/cli/sweepCommand.ts',
+    find: 'if (quiet || p.steps >= p.totalSteps',
+    replace: 'if (p.steps >= p.totalSteps',
+    test: 'tests/cli-sweep.test.ts',
+    filter: 'the table',
+    gpu: true,
+  },
+  {
     name: 'sweep-chunks-ignored',
     why: 'a whole block of epochs sent at once whatever the chunk size: progress only at the readings',
     file: 'src/experiment/sweep.ts',
