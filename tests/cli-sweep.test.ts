@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { runSweepCommand } from '../src/cli/sweepCommand';
+import { runSweepCommand, type SweepPacing } from '../src/cli/sweepCommand';
 import { runTrain } from '../src/cli/trainCommand';
 import { captureIo, type Ran } from './helpers/cli';
 import { openTestGpu } from './helpers/gpu';
@@ -16,8 +16,13 @@ const gpu = await openTestGpu();
 const capture = () => captureIo(gpu);
 
 async function sweep(...args: string[]): Promise<Ran> {
+  return paced({}, ...args);
+}
+
+/** A sweep with its progress paced as asked (chunk size, least time between progress lines). */
+async function paced(pacing: SweepPacing, ...args: string[]): Promise<Ran> {
   const c = capture();
-  const code = await runSweepCommand(args, c.io);
+  const code = await runSweepCommand(args, c.io, pacing);
   return { code, stdout: c.out.join('\n'), stderr: c.err.join('\n') };
 }
 
@@ -88,6 +93,7 @@ describe.skipIf(!gpu)('npm run sweep', () => {
       target: 0.8,
       epochs: 3,
       seeds: 5,
+      accuracyOn: 'test',
     });
     expect(out.steps).toBe(3 * Math.ceil(240 / 32));
     expect(out.seconds).toBeGreaterThan(0);
@@ -130,6 +136,31 @@ describe.skipIf(!gpu)('npm run sweep', () => {
       /^2-3-2-1 lr 0\.5, seed:test accuracy: 1:\d\.\d{3} 2:\d\.\d{3} 3:\d\.\d{3} 4:\d\.\d{3}$/m,
     );
     expect(r.stdout).toMatch(/network-steps\/s \(2 kernels\)/);
+  });
+
+  it('--test-split 0: every figure is called training accuracy', async () => {
+    const r = await sweep(...SMALL, '--test-split', '0', '--seeds', '2', '--widths', '2');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Final training accuracy: there is no test split \(--test-split 0\)\.$/m);
+    expect(r.stdout).toMatch(/^2-2-2-1 lr 0\.5, seed:training accuracy: 1:\d\.\d{3} 2:\d\.\d{3}$/m);
+    expect(r.stdout).not.toMatch(/test accuracy/);
+    expect(r.stderr).toMatch(/^epoch 3\/3: \d of 2 reach 0\.99 training accuracy, 0 diverged$/m);
+    expect(r.stderr).not.toMatch(/test accuracy/);
+  });
+
+  it('progress on stderr after each chunk: steps done of all, the time and an estimate', async () => {
+    // 3 epochs of 8 steps in chunks of 5 (a chunk ends where the statistics are read, every epoch).
+    const r = await paced({ chunkSteps: 5, progressMs: 0 }, ...SMALL, '--seeds', '2', '--widths', '2');
+    expect(r.code).toBe(0);
+    const lines = r.stderr.split('\n').filter((l) => l.startsWith('trained '));
+    const line = /^trained (\d+) of 24 steps \(\d+ %\) in [\d.]+ s(, about [\d.]+ s left)?$/;
+    expect(lines.map((l) => line.exec(l)?.[1])).toEqual(['5', '8', '13', '16', '21']);
+    expect(lines[0]).toMatch(/\(20 %\)/);
+    // The estimate from the second chunk on: the first carries the GPU's warm-up.
+    expect(lines.map((l) => line.exec(l)?.[2] !== undefined)).toEqual([false, true, true, true, true]);
+    // The progress lines come between the adapter's line and the end.
+    expect(r.stderr.split('\n')[0]).toMatch(/^adapter: /);
+    // --quiet leaves them out: the table's test (its first line would come at once).
   });
 
   it("a member's seed reruns it with npm run train on the same data", async () => {
@@ -176,6 +207,9 @@ describe.skipIf(!gpu)('npm run sweep', () => {
     expect(rows.map((row) => row.diverged)).toEqual([0, 3]);
     expect(rows[1].divergedSeeds).toEqual([1, 2, 3]);
     expect(rows[1].min).toBeNull();
+    // Diverged members never reach the target, and the fraction is over all members.
+    expect([rows[1].reached, rows[1].fractionReached, rows[1].median]).toEqual([0, 0, null]);
+    expect(rows[0].fractionReached).toBe(rows[0].reached / 3);
     expect(r.stderr.trim().split('\n').at(-1)).toMatch(
       /^3 of 6 runs diverged \(1-2-1 lr 1000000 seed 1, .*\): the loss became NaN or infinite$/,
     );

@@ -35,6 +35,7 @@ function row(width: number, lr: number, accuracies: number[], diverged: number[]
 function result(rows: SweepRow[]): SweepResult {
   return {
     rows,
+    accuracyOn: 'test',
     layer: 1,
     target: 0.99,
     dataSeed: 7,

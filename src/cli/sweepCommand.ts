@@ -2,15 +2,16 @@
  * `npm run sweep -- --preset ID --seeds N [--widths 1-8] [--layer L] [--lr 0.03,0.1,0.3] [--target 0.99]
  * [--json]`: trains a preset from seeds 1..N as one GPU population, over widths of one hidden layer and
  * learning rates, and prints per configuration the distribution of test accuracy, the fraction of members
- * reaching the target and every member's seed. Exit codes: 0 done, 2 bad options, 3 some members diverged
+ * reaching the target and every member's seed, with progress on stderr (steps done, time, an estimate of
+ * the time left) while it trains. Exit codes: 0 done, 2 bad options, 3 some members diverged
  * (src/experiment/divergence.ts; every member is still reported), 1 anything else. See docs/population.md.
  */
 import { findPreset, PRESETS } from '../data/presets';
 import { LIMITS } from '../engine/limits';
 import { divergenceVerdict } from '../experiment/divergence';
 import { archText } from '../experiment/experiment';
-import type { SweepResult } from '../experiment/sweep';
-import { runSweep } from '../experiment/sweep';
+import type { SweepProgressReport, SweepResult } from '../experiment/sweep';
+import { percentText, runSweep } from '../experiment/sweep';
 import { decimalValue } from '../share/numberText';
 import type { ParsedFlags } from '../flags';
 import { UsageError, numberFlag, parseFlags } from '../flags';
@@ -22,7 +23,8 @@ export const SWEEP_HELP = `usage: npm run sweep -- --preset ID [--seeds N] [--wi
   [--lr X,Y,...] [--target X] [--epochs N] [--batch N] [--optimizer NAME] [--data-seed N]
   [--steps-per-dispatch N] [--json] [--quiet] [dataset parameters as --NAME VALUE]
 Trains seeds 1..N of every configuration (width of hidden layer L x learning rate) at once on the GPU and
-prints the distribution of test accuracy per configuration. See docs/population.md.`;
+prints the distribution of test accuracy per configuration (training accuracy with --test-split 0), with
+progress on stderr. See docs/population.md.`;
 
 /** Preset settings a sweep may override, besides the dataset's own parameters. */
 const OVERRIDES = ['epochs', 'batch', 'optimizer', 'test-split', 'activation', 'loss'] as const;
@@ -64,9 +66,64 @@ export function parseRates(text: string): number[] {
   return rates;
 }
 
-export async function runSweepCommand(argv: string[], io: CliIo): Promise<number> {
+/** How often progress is told; the tests make it small so that a tiny sweep shows it. */
+export interface SweepPacing {
+  /** Training steps per chunk (by default chunks grow toward a second of training: see runSweep). */
+  chunkSteps?: number;
+  /** Least time between two progress lines on stderr (default PROGRESS_MS). */
+  progressMs?: number;
+}
+
+/** Least time between two progress lines on stderr by default. */
+export const PROGRESS_MS = 5000;
+
+/** "trained 1,200 of 2,000 steps (60 %) in 41 s, about 27 s left". */
+export function progressLine(p: SweepProgressReport): string {
+  const s = (x: number): string => (x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en'));
+  const left = p.secondsLeft === null ? '' : `, about ${s(p.secondsLeft)} s left`;
+  return (
+    `trained ${p.steps.toLocaleString('en')} of ${p.totalSteps.toLocaleString('en')} steps ` +
+    `(${Math.floor((100 * p.steps) / p.totalSteps)} %) in ${s(p.seconds)} s${left}`
+  );
+}
+
+/**
+ * The result as the command prints it between its heading and its timing: which accuracy, the table (a row
+ * per configuration), how diverged members count where there are any, and every member's accuracy.
+ */
+export function resultTable(result: SweepResult): string[] {
+  const cell = (x: number | null): string => (x === null ? '—' : x.toFixed(3));
+  const { target } = result;
+  const out = [
+    result.accuracyOn === 'test'
+      ? 'Final test accuracy (on the test split).\n'
+      : 'Final training accuracy: there is no test split (--test-split 0).\n',
+    `| arch | lr | members | min | q1 | median | q3 | max | reached ${target} | diverged |`,
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of result.rows) {
+    out.push(
+      `| ${r.arch} | ${r.lr} | ${r.members.length} | ${cell(r.min)} | ${cell(r.q1)} | ${cell(r.median)} | ${cell(r.q3)} | ${cell(r.max)} | ${percentText(r.reached, r.members.length)} | ${r.diverged} |`,
+    );
+  }
+  if (result.rows.some((r) => r.diverged)) {
+    out.push(
+      `\nReached: over all members, a diverged member counting as not reaching ${target}; the quartiles are over the members that did not diverge.`,
+    );
+  }
+  out.push('');
+  for (const r of result.rows) {
+    const list = r.members
+      .map((m) => `${m.seed}:${m.testAccuracy.toFixed(3)}${m.diverged ? '(diverged)' : ''}`)
+      .join(' ');
+    out.push(`${r.arch} lr ${r.lr}, seed:${result.accuracyOn} accuracy: ${list}`);
+  }
+  return out;
+}
+
+export async function runSweepCommand(argv: string[], io: CliIo, pacing: SweepPacing = {}): Promise<number> {
   try {
-    return await sweep(argv, io);
+    return await sweep(argv, io, pacing);
   } catch (error) {
     io.err(errorLine(error));
     return exitCodeOf(error);
@@ -81,7 +138,7 @@ function experimentFlags(flags: ParsedFlags): ParsedFlags {
   return { values, switches: new Set() };
 }
 
-async function sweep(argv: string[], io: CliIo): Promise<number> {
+async function sweep(argv: string[], io: CliIo, pacing: SweepPacing): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     io.out(SWEEP_HELP);
     return EXIT_OK;
@@ -146,6 +203,10 @@ async function sweep(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`--preset ${presetId}: a sweep needs class labels (its figure is test accuracy)`);
   const title = findPreset(presetId).title;
   const quiet = flags.switches.has('quiet');
+  const accuracyOn = run.test ? 'test' : 'training';
+  const progressMs = pacing.progressMs ?? PROGRESS_MS;
+  // The first progress line comes after the first chunk; then one every progressMs at most.
+  let lastLine = -Infinity;
   const gpu = await io.openGpu();
   let result: SweepResult;
   try {
@@ -163,12 +224,22 @@ async function sweep(argv: string[], io: CliIo): Promise<number> {
         learningRates: rates,
         target,
         stepsPerDispatch,
+        chunkSteps: pacing.chunkSteps,
+        onProgress: (p) => {
+          const now = performance.now();
+          if (quiet || p.steps >= p.totalSteps || now - lastLine < progressMs) return;
+          lastLine = now;
+          io.err(progressLine(p));
+        },
         onEpoch: (epoch, epochs, stats) => {
           if (quiet) return;
           const diverged = stats.filter((s) => s.divergedAtStep !== null).length;
-          const reached = stats.filter((s) => ((s.test ?? s.train).accuracy ?? 0) >= target).length;
+          // As in the result: a diverged member does not count as reaching the target.
+          const reached = stats.filter(
+            (s) => s.divergedAtStep === null && ((s.test ?? s.train).accuracy ?? 0) >= target,
+          ).length;
           io.err(
-            `epoch ${epoch}/${epochs}: ${reached} of ${stats.length} at or above ${target}, ${diverged} diverged`,
+            `epoch ${epoch}/${epochs}: ${reached} of ${stats.length} reach ${target} ${accuracyOn} accuracy, ${diverged} diverged`,
           );
         },
       });
@@ -200,6 +271,7 @@ async function sweep(argv: string[], io: CliIo): Promise<number> {
     seconds: result.seconds,
     networkStepsPerSecond: result.networkStepsPerSecond,
     adapter: gpu.adapterName,
+    accuracyOn: result.accuracyOn,
     rows: result.rows.map((r) => ({
       width: r.width,
       lr: r.lr,
@@ -221,24 +293,10 @@ async function sweep(argv: string[], io: CliIo): Promise<number> {
   if (flags.switches.has('json')) {
     io.out(JSON.stringify(summary));
   } else {
-    const cell = (x: number | null): string => (x === null ? '—' : x.toFixed(3));
     io.out(
       `### ${title} (\`${presetId}\`, ${exp.dataset} data seed ${result.dataSeed}, hidden layer ${layer} varied, ${gpu.adapterName})\n`,
     );
-    io.out(`| arch | lr | members | min | q1 | median | q3 | max | reached ${target} | diverged |`);
-    io.out('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    for (const r of result.rows) {
-      io.out(
-        `| ${r.arch} | ${r.lr} | ${r.members.length} | ${cell(r.min)} | ${cell(r.q1)} | ${cell(r.median)} | ${cell(r.q3)} | ${cell(r.max)} | ${(100 * r.fractionReached).toFixed(0)} % | ${r.diverged} |`,
-      );
-    }
-    io.out('');
-    for (const r of result.rows) {
-      const list = r.members
-        .map((m) => `${m.seed}:${m.testAccuracy.toFixed(3)}${m.diverged ? '(diverged)' : ''}`)
-        .join(' ');
-      io.out(`${r.arch} lr ${r.lr}, seed:test accuracy: ${list}`);
-    }
+    for (const line of resultTable(result)) io.out(line);
     io.out(
       `\n${summary.rows.reduce((n, r) => n + r.members, 0)} networks x ${result.steps} steps in ${result.seconds.toFixed(1)} s: ` +
         `${Math.round(result.networkStepsPerSecond)} network-steps/s (${result.shapes} kernel${result.shapes > 1 ? 's' : ''})`,

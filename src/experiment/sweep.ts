@@ -30,11 +30,44 @@ export interface SweepOptions {
   keepParams?: boolean;
   /** Called with every member's statistics, at most ten times in a sweep, after `epoch` of `epochs`. */
   onEpoch?: (epoch: number, epochs: number, stats: MemberStats[]) => void;
+  /** Called after every chunk of training the GPU has finished: steps done of all, time and an estimate. */
+  onProgress?: (progress: SweepProgressReport) => void;
+  /**
+   * Steps in every chunk (the GPU finishes one before the next is sent, so that progress can be told). By
+   * default a chunk starts at one step and grows or shrinks toward CHUNK_SECONDS of training.
+   */
+  chunkSteps?: number;
+}
+
+/** Where a sweep's training stands after a chunk. */
+export interface SweepProgressReport {
+  /** Training steps done by every member, and in all. */
+  steps: number;
+  totalSteps: number;
+  /** Seconds since the training began (the data is made and the kernels compiled before). */
+  seconds: number;
+  /**
+   * Seconds left at the rate since the first chunk (which carries the GPU's warm-up: on SwiftShader a
+   * sweep's first step took 0.1 s, later ones 3 ms); null until a chunk after the first is done.
+   */
+  secondsLeft: number | null;
+}
+
+/** Wall time a chunk of training should take by default (long enough that the waits between cost little). */
+export const CHUNK_SECONDS = 1;
+
+/** Seconds left at the rate so far: `seconds` for `steps` of `totalSteps`; null before any step. */
+export function secondsLeft(steps: number, totalSteps: number, seconds: number): number | null {
+  if (steps <= 0) return null;
+  return (seconds * (totalSteps - steps)) / steps;
 }
 
 export interface SweepMember {
   seed: number;
-  /** Final test accuracy (training accuracy without a test split); at the last finite weights if it diverged. */
+  /**
+   * Final test accuracy (training accuracy without a test split: the result's `accuracyOn` says which); at
+   * the last finite weights if it diverged.
+   */
   testAccuracy: number;
   testLoss: number;
   diverged: boolean;
@@ -62,6 +95,8 @@ export interface SweepRow {
 
 export interface SweepResult {
   rows: SweepRow[];
+  /** Which set the accuracies are on: the test split, or the training set where there is no test split. */
+  accuracyOn: 'test' | 'training';
   layer: number;
   target: number;
   dataSeed: number;
@@ -74,13 +109,28 @@ export interface SweepResult {
   shapes: number;
 }
 
-/** The q-quantile of sorted values, linearly interpolated between order statistics. */
+/**
+ * The q-quantile of sorted values, linearly interpolated between order statistics (R's type 7, numpy's
+ * default): at position (n − 1)·q, so with 4 values q1 is three quarters of the way from the first to the
+ * second, and the median halfway between the second and the third.
+ */
 export function quantile(sorted: readonly number[], q: number): number | null {
   if (!sorted.length) return null;
   const at = (sorted.length - 1) * q;
   const lo = Math.floor(at);
   const hi = Math.min(sorted.length - 1, lo + 1);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
+}
+
+/**
+ * A count of members as a whole per cent, never rounded to 0 % while some did nor to 100 % while some did
+ * not: 199 of 200 is "99 %", 1 of 1,000 is "1 %".
+ */
+export function percentText(count: number, of: number): string {
+  if (of <= 0) return '—';
+  const p = Math.round((100 * count) / of);
+  if (count > 0 && count < of) return `${Math.min(99, Math.max(1, p))} %`;
+  return `${p} %`;
 }
 
 /** Statistics requests in flight at once (the population's staging ring holds two). */
@@ -141,9 +191,39 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
     };
     // Statistics of every member cost an evaluation of both sets each: read them at most PROGRESS times.
     const every = Math.ceil(exp.epochs / PROGRESS);
+    const totalSteps = exp.epochs * perEpoch;
+    const fixed = options.chunkSteps;
+    if (fixed !== undefined && !(Number.isInteger(fixed) && fixed >= 1)) {
+      throw new SpecError(`chunkSteps must be a whole number ≥ 1; got ${fixed}`);
+    }
+    let chunk = fixed ?? 1;
+    let done = 0;
+    let first: { steps: number; seconds: number } | undefined;
+    const trainStart = performance.now();
     for (let epoch = 0; epoch < exp.epochs;) {
       const epochs = Math.min(every, exp.epochs - epoch);
-      population.train(epochs * perEpoch);
+      const blockEnd = done + epochs * perEpoch;
+      // The block in chunks, each finished on the GPU before the next is sent, so that progress can be told.
+      while (done < blockEnd) {
+        const steps = Math.min(chunk, blockEnd - done);
+        const t0 = performance.now();
+        population.train(steps);
+        await device.queue.onSubmittedWorkDone();
+        done += steps;
+        const took = (performance.now() - t0) / 1000;
+        if (fixed === undefined) {
+          if (took < CHUNK_SECONDS / 2) chunk *= 2;
+          else if (took > CHUNK_SECONDS * 2) chunk = Math.max(1, Math.floor(chunk / 2));
+        }
+        const seconds = (performance.now() - trainStart) / 1000;
+        first ??= { steps: done, seconds };
+        options.onProgress?.({
+          steps: done,
+          totalSteps,
+          seconds,
+          secondsLeft: secondsLeft(done - first.steps, totalSteps - first.steps, seconds - first.seconds),
+        });
+      }
       epoch += epochs;
       pending.push({ epoch, stats: population.stats() });
       if (pending.length > IN_FLIGHT) await settle();
@@ -214,6 +294,7 @@ export function sweepResult(
   });
   return {
     rows,
+    accuracyOn: final.length && final[0].test === null ? 'training' : 'test',
     layer,
     target,
     dataSeed: exp.seed,

@@ -44,15 +44,3 @@ export function readForm(): SweepForm {
   for (const key of Object.keys(FIELDS) as (keyof SweepForm)[]) out[key] = field(key).value;
   return out;
 }
-
-/** Settings from the page's address (`?preset=…&seeds=…&widths=…&epochs=…`), for links and tests. */
-export function formFromQuery(search: string): Partial<SweepForm> {
-  const q = new URLSearchParams(search);
-  const out: Partial<SweepForm> = {};
-  for (const key of Object.keys(FIELDS) as (keyof SweepForm)[]) {
-    const v = q.get(key);
-    if (v !== null) out[key] = v;
-  }
-  if (out.preset && !WIDTH_PRESETS.some((p) => p.id === out.preset)) delete out.preset;
-  return out;
-}

@@ -6,14 +6,14 @@ import type { SweepModel } from './sweepModel';
 import { sweepModel } from './sweepModel';
 import { prepare } from '../experiment/experiment';
 import type { SweepResult } from '../experiment/sweep';
-import { formFromQuery, readForm, setUpForm } from './form';
+import { readForm, setUpForm } from './form';
 import { memberLink } from './memberLink';
 import { projectionText } from './representation';
 import type { SweepRequest } from './request';
-import { readRequest } from './request';
+import { queryForm, readRequest } from './request';
 import type { SweepProgress } from './slicedSweep';
 import { SweepCancelled, runSlicedSweep } from './slicedSweep';
-import { rowSummary, sweepSummary } from './summary';
+import { accuracyWords, rowSummary, sweepSummary } from './summary';
 import { renderTable } from './table';
 import type { SweepHookState } from './testHook';
 import { installSweepHook } from './testHook';
@@ -34,13 +34,16 @@ interface Finished {
 
 export function mountSweepPage(device: GPUDevice, adapter: string, testing: boolean): void {
   byId('adapter').textContent = adapter;
-  setUpForm(formFromQuery(location.search));
+  const query = queryForm(location.search);
+  setUpForm(query.form);
   const form = byId<HTMLFormElement>('controls');
   const run = byId<HTMLButtonElement>('run');
   const cancel = byId<HTMLButtonElement>('cancel');
   const bar = byId<HTMLProgressElement>('bar');
   const label = byId('progress-label');
   const error = byId('form-error');
+  // What of the address was not taken says so until the next run.
+  error.textContent = query.problems.join(' ');
   let cancelled = false;
   let last: Finished | null = null;
   const state: SweepHookState = {
@@ -67,6 +70,10 @@ export function mountSweepPage(device: GPUDevice, adapter: string, testing: bool
 
   const show = (done: Finished): void => {
     const { request, result, model } = done;
+    const words = accuracyWords(result);
+    const title = document.querySelector('#table-card h2');
+    if (title)
+      title.textContent = `Final ${words} per configuration${result.accuracyOn === 'test' ? '' : ' (no test split)'}`;
     renderTable(byId<HTMLTableSectionElement>('groups-body'), model, result);
     // One line per configuration (the text is the summary itself, configurations joined by semicolons).
     byId('summary').replaceChildren(
@@ -80,9 +87,10 @@ export function mountSweepPage(device: GPUDevice, adapter: string, testing: bool
     const run = prepare(request.exp);
     byId('thumbs-note').textContent =
       `Hidden layer ${result.layer} of every member shown (${model.thumbnails.length} of ${result.rows.reduce((n, r) => n + r.members.length, 0)}, ` +
-      `spread from each configuration's worst to its best): the test points${run.train.inputSize === 2 ? ' and a coarse grid of the input plane' : ''}, ` +
+      `spread from each configuration's worst to its best): the ${run.test ? 'test' : 'training'} points${run.train.inputSize === 2 ? ' and a coarse grid of the input plane' : ''}, ` +
       `computed with the TypeScript twin's forward pass on the CPU. ${[...new Set(request.widths)].map((w) => `${w} unit${w > 1 ? 's' : ''}: ${projectionText(w)}`).join('; ')}. ` +
-      'The frame is the member’s test accuracy (red low, green 1). Click one to open it in Detangle with its trained weights: ' +
+      `The frame is the member’s ${words} (red low, green 1). ` +
+      'Click one to open it in Detangle with its trained weights: ' +
       'it opens paused, with no timeline history (the sweep keeps only the final weights), and leaves story mode.';
     renderThumbnails(byId('thumbs'), {
       model,

@@ -62,6 +62,40 @@ export interface SweepRequest {
   target: number;
 }
 
+/** The form's fields, in the order of the page. */
+export const FORM_KEYS: readonly (keyof SweepForm)[] = [
+  'preset',
+  'seeds',
+  'widths',
+  'layer',
+  'rates',
+  'target',
+  'epochs',
+];
+
+/**
+ * Settings from the page's address (`?preset=…&seeds=…&widths=…&epochs=…`), for links and tests, and what
+ * of it was not taken: a preset the page does not sweep is left out (the form keeps its default preset and
+ * the rest of the address), with a line saying which value and what is accepted.
+ */
+export function queryForm(search: string): { form: Partial<SweepForm>; problems: string[] } {
+  const q = new URLSearchParams(search);
+  const form: Partial<SweepForm> = {};
+  const problems: string[] = [];
+  for (const key of FORM_KEYS) {
+    const v = q.get(key);
+    if (v !== null) form[key] = v;
+  }
+  if (form.preset !== undefined && !WIDTH_PRESETS.some((p) => p.id === form.preset)) {
+    problems.push(
+      `Preset: the address asks for ${JSON.stringify(form.preset.slice(0, 60))}, which is not one of ` +
+        `${WIDTH_PRESETS.map((p) => p.id).join(', ')}; showing ${DEFAULT_PRESET} with the rest of the address.`,
+    );
+    delete form.preset;
+  }
+  return { form, problems };
+}
+
 /** The form's defaults for a preset. */
 export function defaultForm(presetId = DEFAULT_PRESET): SweepForm {
   const preset = findPreset(presetId);

@@ -5,7 +5,9 @@
  */
 import type { SweepModel } from './sweepModel';
 import type { SweepResult } from '../experiment/sweep';
+import { percentText } from '../experiment/sweep';
 import { TEXT_CSS, toneCss } from './colors';
+import { accuracyWords } from './summary';
 
 const HIST_W = 220;
 const HIST_H = 44;
@@ -73,12 +75,12 @@ export function renderTable(body: HTMLTableSectionElement, model: SweepModel, re
       const canvas = document.createElement('canvas');
       canvas.className = 'histogram';
       canvas.dataset.counts = group.histogram.join(',');
-      canvas.title = `test accuracy from ${model.edges[0].toFixed(2)} to 1 in ${group.histogram.length} bins: ${group.histogram.join(', ')} members${group.diverged ? `; ${group.diverged} diverged` : ''}. The white line is the target.`;
+      canvas.title = `${accuracyWords(result)} from ${model.edges[0].toFixed(2)} to 1 in ${group.histogram.length} bins: ${group.histogram.join(', ')} members${group.diverged ? `; ${group.diverged} diverged` : ''}. The white line is the target.`;
       drawHistogram(canvas, group.histogram, tallest, model.edges, model.target);
       hist.append(canvas);
       tr.append(
         hist,
-        cell(`${group.reached} / ${group.members} (${Math.round(group.fractionReached * 100)} %)`),
+        cell(`${group.reached} / ${group.members} (${percentText(group.reached, group.members)})`),
         cell(fixed(row.min)),
         cell(fixed(row.q1)),
         cell(fixed(row.median)),

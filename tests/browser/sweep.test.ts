@@ -18,7 +18,9 @@ let page: Page;
 const errors: string[] = [];
 let policy = '';
 
-const SMALL = 'preset=rings-2-units-fail&seeds=8&widths=2-3&epochs=4';
+// The address names a preset the page does not sweep: the page says so and keeps its default preset
+// (rings-2-units-fail) with the rest of the address.
+const SMALL = 'preset=no-such-preset&seeds=8&widths=2-3&epochs=4';
 
 async function watch(p: Page): Promise<void> {
   p.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
@@ -68,6 +70,10 @@ describe('the sweep page', () => {
     expect(policy).toContain("frame-ancestors 'none'");
     expect(policy).not.toContain('unsafe');
     expect(await page.content()).toMatch(/http-equiv="Content-Security-Policy"/);
+    expect(await page.textContent('#form-error')).toMatch(
+      /^Preset: the address asks for "no-such-preset", which is not one of rings-2-units-fail, .*; showing rings-2-units-fail with the rest of the address\.$/,
+    );
+    expect(await page.inputValue('#preset')).toBe('rings-2-units-fail');
     expect(await page.inputValue('#widths')).toBe('2-3');
     await page.fill('#widths', '0-3');
     await page.click('#run');
