@@ -90,7 +90,9 @@ describe('files', () => {
     writeFileAtomic(path, 'new');
     expect(readFileSync(path, 'utf8')).toBe('new');
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
-    expect(() => writeFileAtomic(join(dir, 'missing', 'm.json'), 'x')).toThrow(/^--save .*: the folder .*missing does not exist$/);
+    expect(() => writeFileAtomic(join(dir, 'missing', 'm.json'), 'x')).toThrow(
+      /^--save .*: the folder .*missing does not exist$/,
+    );
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 });
