@@ -41,50 +41,53 @@ describe.skipIf(!gpu)('the partial last batch of an epoch, on every kernel', () 
   });
 
   for (const task of TASKS) {
-    it.each(choices)(`%s, ${task.name}: batch loss, epoch figures and the update match the twin`, async (choice) => {
-      const config: EngineConfig = {
-        spec: task.spec,
-        optimizer: defaultOptimizer('sgd', 0.5),
-        train: { seed: 5, batchSize: BATCH, stepsPerDispatch: 1, ...pinKernel(choice) },
-      };
-      const twin = new TwinTrainer(config);
-      twin.setData(task.data, null);
-      await gpuScope(gpu!.device, async () => {
-        const engine = await Engine.create(gpu!.device, config);
-        try {
-          engine.setData(task.data, null);
-          expect(engine.kernelInfo.kernel).toBe(kernelOf(choice));
-          for (let epoch = 0; epoch < 2; epoch++) {
-            // Up to the partial batch, then the partial batch alone.
-            engine.train(PER_EPOCH - 1);
-            twin.train(PER_EPOCH - 1);
-            const before = Float64Array.from(twin.params);
-            const step = twin.step;
-            const partial = batchIndices(step, COUNT, BATCH, 5);
-            expect(partial.length).toBe(1);
-            const want = batchGradient(task.spec, before, task.data, partial).loss;
-            engine.train(1);
-            twin.train(1);
-            const progress = await engine.progress();
-            expect(progress.step).toBe((epoch + 1) * PER_EPOCH);
-            // The last batch's mean loss is its one point's loss (not diluted by, or padded with, others).
-            expect(progress.lastBatchLoss).toBeCloseTo(want, 4);
-            const stats = await engine.stats();
-            const twinStats = twin.stats();
-            expect(stats.epoch).toBe(epoch + 1);
-            expect(twinStats.epoch).toBe(epoch + 1);
-            expect(stats.lastBatchLoss).toBeCloseTo(want, 4);
-            expect(stats.train.count).toBe(COUNT);
-            expect(stats.train.loss).toBeCloseTo(twinStats.train.loss, 4);
-            expect(stats.train.accuracy).toBeCloseTo(twinStats.train.accuracy!, 6);
-            // The update from the partial batch: the twin's, from its one point.
-            const state = await engine.readState();
-            expect(worstRatio(state.params, twin.params, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
+    it.each(choices)(
+      `%s, ${task.name}: batch loss, epoch figures and the update match the twin`,
+      async (choice) => {
+        const config: EngineConfig = {
+          spec: task.spec,
+          optimizer: defaultOptimizer('sgd', 0.5),
+          train: { seed: 5, batchSize: BATCH, stepsPerDispatch: 1, ...pinKernel(choice) },
+        };
+        const twin = new TwinTrainer(config);
+        twin.setData(task.data, null);
+        await gpuScope(gpu!.device, async () => {
+          const engine = await Engine.create(gpu!.device, config);
+          try {
+            engine.setData(task.data, null);
+            expect(engine.kernelInfo.kernel).toBe(kernelOf(choice));
+            for (let epoch = 0; epoch < 2; epoch++) {
+              // Up to the partial batch, then the partial batch alone.
+              engine.train(PER_EPOCH - 1);
+              twin.train(PER_EPOCH - 1);
+              const before = Float64Array.from(twin.params);
+              const step = twin.step;
+              const partial = batchIndices(step, COUNT, BATCH, 5);
+              expect(partial.length).toBe(1);
+              const want = batchGradient(task.spec, before, task.data, partial).loss;
+              engine.train(1);
+              twin.train(1);
+              const progress = await engine.progress();
+              expect(progress.step).toBe((epoch + 1) * PER_EPOCH);
+              // The last batch's mean loss is its one point's loss (not diluted by, or padded with, others).
+              expect(progress.lastBatchLoss).toBeCloseTo(want, 4);
+              const stats = await engine.stats();
+              const twinStats = twin.stats();
+              expect(stats.epoch).toBe(epoch + 1);
+              expect(twinStats.epoch).toBe(epoch + 1);
+              expect(stats.lastBatchLoss).toBeCloseTo(want, 4);
+              expect(stats.train.count).toBe(COUNT);
+              expect(stats.train.loss).toBeCloseTo(twinStats.train.loss, 4);
+              expect(stats.train.accuracy).toBeCloseTo(twinStats.train.accuracy!, 6);
+              // The update from the partial batch: the twin's, from its one point.
+              const state = await engine.readState();
+              expect(worstRatio(state.params, twin.params, 1e-5, 1e-4)).toBeLessThanOrEqual(1);
+            }
+          } finally {
+            engine.dispose();
           }
-        } finally {
-          engine.dispose();
-        }
-      });
-    });
+        });
+      },
+    );
   }
 });

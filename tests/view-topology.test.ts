@@ -525,6 +525,7 @@ describe('badge and fold-share bounds, on both sides', () => {
 
   it(`a square W is singular below ${SINGULAR_THRESHOLD} of its scale in its smallest stretch, not above`, () => {
     // diag(1, s): smallest stretch s / √((1 + s²)/2) = t exactly when s = t / √(2 − t²).
+    expect(SINGULAR_THRESHOLD).toBe(1e-3);
     const t = SINGULAR_THRESHOLD;
     const s = t / Math.sqrt(2 - t * t);
     const kind = (x: number) =>
@@ -586,6 +587,7 @@ describe('badge and fold-share bounds, on both sides', () => {
       } as NetworkSpec;
       return new FoldShares(spec, points, points.length / 2).compute(Float32Array.of(1, 0, 0, 1, 0, 0));
     };
+    expect(COLLAPSE_SHARE).toBe(2 ** -8);
     const sigma = Math.sqrt(COLLAPSE_SHARE) / (2 - Math.sqrt(COLLAPSE_SHARE));
     expect(sigma).toBeCloseTo(1 / 31, 15);
     expect(share(sigma * (1 - 1e-4)).collapsed).toEqual([0.25]);
