@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { DATASETS, makeDataset } from '../src/data/registry';
 import { TOPOLOGY, topologyHint, unitsNeeded } from '../src/data/topology';
 import { buildSpec, paramLayout, type NetworkSpec } from '../src/engine/spec';
-import { collapsedShare, foldMap, foldedShare, foldColor, FOLD_COLORS } from '../src/view/math/foldMap';
+import {
+  collapsedShare,
+  foldMap,
+  foldedShare,
+  foldColor,
+  foldLevel,
+  FOLD_COLORS,
+  FOLD_SCALE,
+} from '../src/view/math/foldMap';
 import { COLLAPSE_SHARE, dataCells, FoldShares, foldShares, planeDot } from '../src/view/math/foldShares';
 import {
   layerBadge,
@@ -593,5 +601,39 @@ describe('badge and fold-share bounds, on both sides', () => {
     expect(share(sigma * (1 - 1e-4)).collapsed).toEqual([0.25]);
     expect(share(sigma * (1 + 1e-4)).collapsed).toEqual([0]);
     expect(share(sigma * (1 + 1e-4)).folded).toEqual([0]);
+  });
+});
+
+describe('fold map bounds', () => {
+  /** A 4 x 4 grid (spacing 1) through the linear map [[a, b], [c, d]], flat (z = 0). */
+  const linearMap = (a: number, b: number, c: number, d: number) => {
+    const g = 4;
+    const p = new Float32Array(3 * g * g);
+    for (let j = 0; j < g; j++)
+      for (let i = 0; i < g; i++) p.set([a * i + b * j, c * i + d * j, 0], 3 * (j * g + i));
+    return foldMap(p, g, 1, 1, 2);
+  };
+
+  it('turned over only below 0: a map flattened onto a line (det 0) is collapsed, not folded', () => {
+    expect(foldedShare(linearMap(1, 2, 0.5, 1))).toBe(0);
+    expect(collapsedShare(linearMap(1, 2, 0.5, 1))).toBe(1);
+    expect(foldedShare(linearMap(1, 0, 0, -(2 ** -20)))).toBe(1);
+    expect(foldedShare(linearMap(1, 0, 0, 2 ** -20))).toBe(0);
+  });
+
+  it(`collapsed below 2^${FOLD_SCALE.lowLog2} of the input's area, not at it`, () => {
+    const low = 2 ** FOLD_SCALE.lowLog2;
+    expect(FOLD_SCALE.lowLog2).toBe(-8);
+    expect(collapsedShare(linearMap(1, 0, 0, low))).toBe(0);
+    expect(collapsedShare(linearMap(1, 0, 0, low * (1 - 2 ** -20)))).toBe(1);
+    expect(collapsedShare(linearMap(1, 0, 0, -low))).toBe(0);
+    // The colour ramp starts and ends at the same bounds.
+    expect([
+      foldLevel(low),
+      foldLevel(low / 2),
+      foldLevel(1),
+      foldLevel(2 ** FOLD_SCALE.highLog2),
+      foldLevel(1e9),
+    ]).toEqual([0, 0, 8 / 14, 1, 1]);
   });
 });
