@@ -7,6 +7,9 @@ import { History, type HistoryEntry } from '../src/history/history';
 import { timelineMarks } from '../src/app/timeline/timelineMarks';
 import { fractionToStep, nearestIndex, stepToFraction, thinMarks } from '../src/ui/timeline';
 import { TimelinePlayback } from '../src/app/timeline/timelinePlayback';
+import { TimelineScrub } from '../src/app/timeline/timelineScrub';
+import type { HistoryRecorder } from '../src/app/timeline/historyRecorder';
+import type { Trainer } from '../src/app/runtime/trainer';
 
 function history(last: number): History {
   const h = new History();
@@ -201,5 +204,31 @@ describe('mark bounds', () => {
       [2, 4],
       [1, 3],
     ]);
+  });
+});
+
+describe('scrub bounds', () => {
+  it('a seek rounds to the nearest kept moment (halves up) and stays inside the history', async () => {
+    const h = new History({ capacity: 12, dense: 8, epsilon: 0.5 });
+    for (let s = 0; s <= 4; s++) h.record({ ...history(0).entries[0], step: s, params: Float32Array.of(s) });
+    const shown: number[] = [];
+    let playing = true;
+    const trainer = { readNow: () => Promise.resolve(null), params: Float32Array.of(-1) };
+    const scrub = new TimelineScrub(
+      {
+        trainer: () => trainer as unknown as Trainer,
+        playing: () => playing,
+        setPlaying: (p) => (playing = p),
+        showParams: (p) => shown.push(p[0]),
+        redraw: () => {},
+        restoreState: () => Promise.resolve(),
+      },
+      { history: h } as unknown as HistoryRecorder,
+    );
+    for (const i of [2.49, 2.5, -0.6, -0.4, 0, 4, 4.4, 4.5, 99]) scrub.seek(i);
+    expect(shown).toEqual([2, 3, 0, 0, 0, 4, 4, 4, 4]);
+    expect(playing).toBe(false);
+    await scrub.goLive();
+    expect([scrub.index, playing, shown.at(-1)]).toEqual([null, true, -1]);
   });
 });

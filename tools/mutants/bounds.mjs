@@ -85,6 +85,15 @@ export const MUTANTS = [
     test: 'tests/history-playback.test.ts',
     filter: 'bounds',
   },
+  {
+    name: 'scrub-seek-floors',
+    why: 'a seek between two moments went to the earlier one even past the middle',
+    file: 'src/app/timeline/timelineScrub.ts',
+    find: 'index = Math.max(0, Math.min(entries.length - 1, Math.round(index)));',
+    replace: 'index = Math.max(0, Math.min(entries.length - 1, Math.floor(index)));',
+    test: 'tests/history-playback.test.ts',
+    filter: 'scrub bounds',
+  },
   // Topology and projection maths
   {
     name: 'badge-percent-zero-share',
