@@ -15,6 +15,7 @@ import {
 } from '../src/story/claim';
 import { CLAIMS, claimFor } from '../src/story/claims';
 import { figuresOf, storyOutcome } from '../src/story/outcome';
+import { StoryMode } from '../src/story/storyMode';
 import { STORIES, denseLayers, storyFor, storyLength } from '../src/story/stories';
 
 /** The presets from the five write-ups (the others are TensorFlow-playground classics). */
@@ -272,5 +273,34 @@ describe('every bound of a claim, on both sides', () => {
     expect(judgeClaim(claimOver('every seed'), runs(4, 5)).failures).toEqual([
       `test accuracy ≥ 0.99 on every seed fails at the end (seed 8: ${ulpStep(0.99, -1)})`,
     ]);
+  });
+});
+
+describe('a story’s length, on both sides', () => {
+  const set = (accuracy: number) => ({ loss: 0.1, accuracy, count: 10 });
+  const stats = (step: number) => ({ step, epoch: 1, train: set(0.5), test: set(0.5), divergedAtStep: null });
+
+  it('trains up to its last step and no further, and ends on the statistics of that step', () => {
+    const mode = new StoryMode();
+    const run = mode.start('colah-disk-2-units-fail')!;
+    const end = run.steps;
+    expect([
+      mode.allowed(end - 3, 10),
+      mode.allowed(end - 1, 10),
+      mode.allowed(end, 10),
+      mode.allowed(end + 1, 10),
+    ]).toEqual([3, 1, 0, 0]);
+    expect([mode.reachedEnd(end - 1), mode.reachedEnd(end), mode.reachedEnd(end + 1)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    expect(mode.statsArrived(stats(end - 1))).toBe(false);
+    expect(run.status).toBe('running');
+    expect(mode.statsArrived(stats(end))).toBe(true);
+    expect(run.status).toBe('ended');
+    expect(run.outcome!.shown).toBe(true);
+    // Ended: training on is not held back, and it is no longer "reaching" the end.
+    expect([mode.allowed(end, 10), mode.reachedEnd(end)]).toEqual([10, false]);
   });
 });

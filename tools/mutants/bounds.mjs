@@ -30,6 +30,24 @@ export const MUTANTS = [
     test: 'tests/story.test.ts',
     filter: 'thresholds',
   },
+  {
+    name: 'story-end-one-late',
+    why: 'a story counted as at its end only one step after its length',
+    file: 'src/story/storyMode.ts',
+    find: "return this.run?.status === 'running' && step >= this.run.steps;",
+    replace: "return this.run?.status === 'running' && step > this.run.steps;",
+    test: 'tests/story.test.ts',
+    filter: 'length',
+  },
+  {
+    name: 'story-ends-on-stats-before-end',
+    why: 'statistics from the step before the end ended the story',
+    file: 'src/story/storyMode.ts',
+    find: 'stats.step < run.steps) return false;',
+    replace: 'stats.step < run.steps - 1) return false;',
+    test: 'tests/story.test.ts',
+    filter: 'length',
+  },
   // History and playback
   {
     name: 'history-dense-one-past',
