@@ -60,6 +60,9 @@ describe.skipIf(!gpu)('the partial last batch of an epoch, on every kernel', () 
               // Up to the partial batch, then the partial batch alone.
               engine.train(PER_EPOCH - 1);
               twin.train(PER_EPOCH - 1);
+              // One step before the epoch's end it is still the epoch before.
+              expect((await engine.stats()).epoch).toBe(epoch);
+              expect(twin.epoch).toBe(epoch);
               const before = Float64Array.from(twin.params);
               const step = twin.step;
               const partial = batchIndices(step, COUNT, BATCH, 5);

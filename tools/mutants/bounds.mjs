@@ -246,6 +246,15 @@ export const MUTANTS = [
   },
   // An epoch's partial last batch (GPU, every kernel)
   {
+    name: 'engine-epoch-rounds-up',
+    why: "the engine counted an epoch as done from its first step (the partial batch's epoch one early)",
+    file: 'src/engine/engine.ts',
+    find: 'epoch: Math.floor(step / stepsPerEpoch(train.count, this.batchSize)),',
+    replace: 'epoch: Math.ceil(step / stepsPerEpoch(train.count, this.batchSize)),',
+    test: 'tests/engine-partial-batch.test.ts',
+    filter: 'general, bce',
+  },
+  {
     name: 'fused-partial-batch-over-full',
     why: "the fused kernel divided the last batch's loss and gradient by the batch size, not its points",
     file: 'shaders/train_fused.wgsl',
