@@ -119,7 +119,7 @@ export const MUTANTS = [
     file: 'src/view/math/layerBadges.ts',
     find: "p === 0 && share > 0 ? '< 1 %'",
     replace: "p === 0 && share >= 0 ? '< 1 %'",
-    test: 'tests/view-topology.test.ts',
+    test: 'tests/view-topology-bounds.test.ts',
     filter: 'bounds',
   },
   {
@@ -128,7 +128,7 @@ export const MUTANTS = [
     file: 'src/view/math/layerBadges.ts',
     find: '} else if (relativeGram(W, m, n) < SINGULAR_THRESHOLD ** 2) {',
     replace: '} else if (relativeGram(W, m, n) < SINGULAR_THRESHOLD) {',
-    test: 'tests/view-topology.test.ts',
+    test: 'tests/view-topology-bounds.test.ts',
     filter: 'bounds',
   },
   {
@@ -137,7 +137,7 @@ export const MUTANTS = [
     file: 'src/view/math/layerBadges.ts',
     find: 'return layer.slope > 0;',
     replace: 'return layer.slope >= 0;',
-    test: 'tests/view-topology.test.ts',
+    test: 'tests/view-topology-bounds.test.ts',
     filter: 'bounds',
   },
   {
@@ -146,7 +146,7 @@ export const MUTANTS = [
     file: 'src/view/math/foldShares.ts',
     find: 'const low = (COLLAPSE_SHARE * sumAbs) / Math.max(1, n);',
     replace: 'const low = (COLLAPSE_SHARE * sumAbs) / Math.max(1, n - 1);',
-    test: 'tests/view-topology.test.ts',
+    test: 'tests/view-topology-bounds.test.ts',
     filter: 'bounds',
   },
   {
@@ -172,7 +172,7 @@ export const MUTANTS = [
     file: 'src/view/math/foldMap.ts',
     find: 'out.folded[v] = nz < 0 ? 1 : 0;',
     replace: 'out.folded[v] = nz <= 0 ? 1 : 0;',
-    test: 'tests/view-topology.test.ts',
+    test: 'tests/view-topology-bounds.test.ts',
     filter: 'bounds',
   },
   {
@@ -181,7 +181,7 @@ export const MUTANTS = [
     file: 'src/view/math/foldMap.ts',
     find: 'for (const r of map.ratio) if (Math.abs(r) < low) n++;',
     replace: 'for (const r of map.ratio) if (Math.abs(r) <= low) n++;',
-    test: 'tests/view-topology.test.ts',
+    test: 'tests/view-topology-bounds.test.ts',
     filter: 'bounds',
   },
   {
