@@ -110,6 +110,108 @@ describe('history schedule', () => {
   });
 });
 
+describe('history bounds, on both sides', () => {
+  /** Dense up to 8, then the grid 8, 12, 18, 27, 40, 60, 90 … (each ⌊1.5·s⌋). */
+  const small = () => new History({ capacity: 12, dense: 8, epsilon: 0.5 });
+
+  it('the dense start ends at `dense`; beyond it only the grid is kept', () => {
+    const h = small();
+    expect([-1, 0, 7, 8, 9, 11, 12, 13, 17, 18, 19].map((s) => h.isKept(s))).toEqual([
+      false,
+      true,
+      true,
+      true,
+      false,
+      false,
+      true,
+      false,
+      false,
+      true,
+      false,
+    ]);
+    expect(h.isKept(7.5)).toBe(false);
+    // One level coarser: every other grid point (8, 18, 40 …).
+    expect([8, 12, 18, 27, 40].map((s) => h.isKept(s, 1))).toEqual([true, false, true, false, true]);
+  });
+
+  it('the next kept step: one on in the dense start, the next grid point from `dense` on', () => {
+    const h = small();
+    expect([0, 6, 7, 7.5, 8, 9, 11, 12, 17, 18].map((s) => h.nextKept(s))).toEqual([
+      1, 7, 8, 8, 12, 12, 12, 18, 18, 27,
+    ]);
+  });
+
+  it('allows steps up to the next kept one, none while a kept step waits to be read', () => {
+    const h = small();
+    for (let s = 0; s <= 8; s++) h.record(entry(s));
+    expect(h.wants(8)).toBe(false);
+    expect(h.wants(12)).toBe(true);
+    expect(h.allow(8, 100)).toBe(4);
+    expect([h.allow(9, 2), h.allow(9, 3), h.allow(9, 4)]).toEqual([2, 3, 3]);
+    expect([h.allow(9, 0), h.allow(9, -1)]).toEqual([0, 0]);
+    expect(h.allow(12, 1)).toBe(0);
+    expect(h.record(entry(11))).toBe(false);
+    expect(h.record(entry(12))).toBe(true);
+    expect(h.wants(12)).toBe(false);
+  });
+
+  it('thins only when over capacity, not on reaching it', () => {
+    const h = small();
+    for (const s of [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 18, 27]) h.record(entry(s));
+    expect([h.length, h.level]).toEqual([12, 0]);
+    h.record(entry(40));
+    expect(h.level).toBe(1);
+    expect(h.entries.map((e) => e.step).slice(8)).toEqual([8, 18, 40]);
+  });
+
+  it('refuses options one step outside their range, takes them at it', () => {
+    expect(() => new History({ capacity: 11, dense: 8, epsilon: 0.5 })).toThrow(/capacity/);
+    expect(new History({ capacity: 12, dense: 8, epsilon: 0.5 }).capacity).toBe(12);
+    expect(() => new History({ capacity: 12, dense: 8, epsilon: 0.124 })).toThrow(/epsilon/);
+    expect(new History({ capacity: 12, dense: 8, epsilon: 0.125 }).epsilon0).toBe(0.125);
+    expect(new History({ capacity: 12, dense: 8, epsilon: 1 }).epsilon0).toBe(1);
+    expect(() => new History({ capacity: 12, dense: 8, epsilon: 1.001 })).toThrow(/epsilon/);
+    expect(() => new History({ capacity: 12, dense: 0, epsilon: 1 })).toThrow(/dense/);
+    expect(new History({ capacity: 5, dense: 1, epsilon: 1 }).dense).toBe(1);
+    expect(() => new History({ capacity: 4, dense: 1, epsilon: 1 })).toThrow(/capacity/);
+  });
+
+  it('the moment nearest a step: exactly between two, the earlier; a hair past the middle, the later', () => {
+    const h = small();
+    for (const s of [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 18]) h.record(entry(s));
+    const at = (step: number) => h.entries[h.indexNear(step)].step;
+    expect([at(10), at(10.000001), at(9.999999), at(12), at(15), at(15.000001), at(18), at(1e9)]).toEqual([
+      8, 12, 8, 12, 12, 18, 18, 18,
+    ]);
+    expect([at(-5), at(0), at(0.5), at(0.500001)]).toEqual([0, 0, 0, 1]);
+    expect(new History().indexNear(3)).toBe(-1);
+  });
+
+  it('dropAfter keeps the step itself', () => {
+    const h = small();
+    for (const s of [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 18]) h.record(entry(s));
+    h.dropAfter(12);
+    expect(h.last!.step).toBe(12);
+    h.dropAfter(11.5);
+    expect(h.last!.step).toBe(8);
+  });
+
+  it('thinnedTo: exactly `max` moments stay as they are; one fewer thins', () => {
+    const h = small();
+    for (const s of [0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 18, 27]) h.record(entry(s));
+    const all = h.thinnedTo(12);
+    expect([all.entries.length, all.level, all.denseStride]).toEqual([12, 0, 1]);
+    const fewer = h.thinnedTo(11);
+    expect(fewer.entries.length).toBeLessThanOrEqual(11);
+    expect(fewer.entries.length).toBeGreaterThanOrEqual(8);
+    expect(() => h.thinnedTo(0)).toThrow(/max ≥ 1/);
+    // Down to one moment (a wide network's file holds one): the dense start thins to step 0, then the
+    // sparse part to nothing; this never ends where it stops at one sparse moment beside step 0.
+    expect(h.thinnedTo(1).entries.map((e) => e.step)).toEqual([0]);
+    expect(h.thinnedTo(2).entries.length).toBeLessThanOrEqual(2);
+  });
+});
+
 function bits(a: Float32Array | null): string {
   return a ? Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('hex') : 'null';
 }

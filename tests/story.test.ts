@@ -6,11 +6,16 @@ import {
   TUNING_SEEDS,
   conditionText,
   judgeClaim,
+  meets,
+  runMeets,
   type Claim,
+  type ClaimOp,
+  type RunFigures,
   type SeedFigures,
 } from '../src/story/claim';
 import { CLAIMS, claimFor } from '../src/story/claims';
 import { figuresOf, storyOutcome } from '../src/story/outcome';
+import { StoryMode } from '../src/story/storyMode';
 import { STORIES, denseLayers, storyFor, storyLength } from '../src/story/stories';
 
 /** The presets from the five write-ups (the others are TensorFlow-playground classics). */
@@ -149,5 +154,153 @@ describe('judging a claim over seeds', () => {
     const rings = claimFor('rings-3-units-separate')!;
     expect(judgeClaim(rings, [seedRun(4, 1), seedRun(5, 0.995)]).holds).toBe(true);
     expect(judgeClaim(rings, [seedRun(4, 1), seedRun(5, 0.985)]).holds).toBe(false);
+  });
+});
+
+/** The next representable double above (dir 1) or below (dir −1) a finite x > 0. */
+function ulpStep(x: number, dir: 1 | -1): number {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  view.setBigUint64(0, view.getBigUint64(0) + BigInt(dir));
+  return view.getFloat64(0);
+}
+
+describe('every bound of a claim, on both sides', () => {
+  it('each comparison at its value and one representable step either side', () => {
+    const at = (op: ClaimOp, value: number) =>
+      ({ metric: 'testLoss', op, value, over: 'every seed' }) as const;
+    for (const v of [0.2, 0.87, 0.99, 1e-3]) {
+      const [below, above] = [ulpStep(v, -1), ulpStep(v, 1)];
+      expect([meets(below, at('>=', v)), meets(v, at('>=', v)), meets(above, at('>=', v))]).toEqual([
+        false,
+        true,
+        true,
+      ]);
+      expect([meets(below, at('>', v)), meets(v, at('>', v)), meets(above, at('>', v))]).toEqual([
+        false,
+        false,
+        true,
+      ]);
+      expect([meets(below, at('<=', v)), meets(v, at('<=', v)), meets(above, at('<=', v))]).toEqual([
+        true,
+        true,
+        false,
+      ]);
+      expect([meets(below, at('<', v)), meets(v, at('<', v)), meets(above, at('<', v))]).toEqual([
+        true,
+        false,
+        false,
+      ]);
+    }
+    // A diverged run (NaN, ±∞) meets no bound, whichever side it would fall on.
+    for (const op of ['>=', '>', '<=', '<'] as const)
+      for (const x of [NaN, Infinity, -Infinity]) expect(meets(x, at(op, 0.5))).toBe(false);
+  });
+
+  it('the claims table’s thresholds, as the write-ups and the tuning seeds set them', () => {
+    expect(Object.fromEntries(CLAIMS.map((c) => [c.preset, conditionText(c)]))).toEqual({
+      'rings-1-unit-collapses': 'test accuracy < 0.87 on every seed, also after 4× the epochs',
+      'rings-2-units-fail': 'test accuracy < 0.95 on every seed, also after 4× the epochs',
+      'rings-3-units-separate': 'test accuracy ≥ 0.99 on most seeds',
+      'rings-4-units-exotic': 'test accuracy ≥ 0.99 on every seed',
+      'poly-1-2-1-too-narrow': 'test loss ≥ 0.2 on every seed, also after 4× the epochs',
+      'poly-1-2-2-2-1-deeper': 'test loss ≥ 0.2 on every seed',
+      'poly-1-6-1-fits': 'test loss ≤ 0.03 on every seed',
+      'poly-1-3-3-1': 'test loss ≤ 0.15 on every seed',
+      'poly-chokepoint-1-3-1-3-1-fails': 'test loss ≥ 0.2 on most seeds',
+      'poly-chokepoint-1-3-3-1-3-3-1': 'test loss ≥ 0.2 on most seeds',
+      'circles-6-units-linear-view':
+        'test accuracy ≥ 0.85 on every seed and test accuracy ≤ 0.92 on every seed',
+      'curves-line-fails': 'test accuracy < 0.85 on every seed, also after 4× the epochs',
+      'curves-hidden-layer': 'test accuracy ≥ 0.98 on every seed',
+      'colah-disk-2-units-fail': 'test accuracy < 0.9 on every seed, also after 4× the epochs',
+      'colah-disk-3-units': 'test accuracy ≥ 0.99 on most seeds',
+      'spiral-slight-4-layers': 'test accuracy ≥ 0.97 on the best seed',
+      'spiral-tight-fails': 'test accuracy < 0.85 on every seed, also after 4× the epochs',
+      'interval-1-unit-fails': 'test accuracy < 0.85 on every seed, also after 4× the epochs',
+      'interval-2-units': 'test accuracy ≥ 0.99 on every seed',
+      'tori-3-units-fail': 'test accuracy < 0.98 on every seed, also after 4× the epochs',
+      'tori-wide-layer-separates': 'test accuracy ≥ 0.99 on every seed',
+      'segments-relu-2-2': 'test accuracy ≥ 0.65 on every seed',
+      'holes-relu': 'test accuracy ≥ 0.95 on every seed',
+    });
+  });
+
+  for (const claim of CLAIMS) {
+    it(`${claim.preset}: a run exactly on each bound, and a step either side`, () => {
+      for (const c of claim.conditions) {
+        // A two-sided claim's other condition is on the same metric, and met on both sides of this one.
+        expect(claim.conditions.every((o) => o.metric === c.metric)).toBe(true);
+        const others = claim.conditions.length - 1;
+        const figures = (x: number): RunFigures =>
+          c.metric === 'testAccuracy'
+            ? { testAccuracy: x, testLoss: 0.5 }
+            : { testAccuracy: null, testLoss: x };
+        const inclusive = c.op === '>=' || c.op === '<=';
+        const upward = c.op === '>=' || c.op === '>';
+        const [below, above] = [ulpStep(c.value, -1), ulpStep(c.value, 1)];
+        expect(runMeets(claim, figures(c.value)), `${c.op} ${c.value} at the bound`).toBe(inclusive);
+        expect(runMeets(claim, figures(below)), `${c.op} ${c.value} just below`).toBe(!upward);
+        expect(runMeets(claim, figures(above)), `${c.op} ${c.value} just above`).toBe(upward);
+        // The story says the same of that run, and a cannot claim names the bound it stayed beyond.
+        if (others === 0) {
+          const inside = upward ? above : below;
+          const out = storyOutcome(claim, figures(inside));
+          expect(out.shown).toBe(true);
+          if (claim.kind === 'cannot') expect(out.text).toMatch(/the claim’s/);
+          expect(storyOutcome(claim, figures(upward ? below : above)).shown).toBe(false);
+          expect(storyOutcome(claim, figures(c.value)).shown).toBe(inclusive);
+        }
+      }
+    });
+  }
+
+  it('every seed: all of n; most seeds: more than half; best seed: one', () => {
+    const claimOver = (over: 'every seed' | 'most seeds' | 'best seed'): Claim => ({
+      ...claimFor('rings-4-units-exotic')!,
+      conditions: [{ metric: 'testAccuracy', op: '>=', value: 0.99, over }],
+    });
+    const runs = (good: number, n: number) =>
+      Array.from({ length: n }, (_, i) => seedRun(4 + i, i < good ? 0.99 : ulpStep(0.99, -1)));
+    const holds = (over: Parameters<typeof claimOver>[0], good: number, n: number) =>
+      judgeClaim(claimOver(over), runs(good, n)).holds;
+    expect([holds('every seed', 4, 5), holds('every seed', 5, 5)]).toEqual([false, true]);
+    expect([holds('most seeds', 2, 5), holds('most seeds', 3, 5)]).toEqual([false, true]);
+    expect([holds('most seeds', 2, 4), holds('most seeds', 3, 4)]).toEqual([false, true]);
+    expect([holds('most seeds', 0, 1), holds('most seeds', 1, 1)]).toEqual([false, true]);
+    expect([holds('best seed', 0, 5), holds('best seed', 1, 5)]).toEqual([false, true]);
+    // The failure lists exactly the seeds that missed, the one on the bound not among them.
+    expect(judgeClaim(claimOver('every seed'), runs(4, 5)).failures).toEqual([
+      `test accuracy ≥ 0.99 on every seed fails at the end (seed 8: ${ulpStep(0.99, -1)})`,
+    ]);
+  });
+});
+
+describe('a story’s length, on both sides', () => {
+  const set = (accuracy: number) => ({ loss: 0.1, accuracy, count: 10 });
+  const stats = (step: number) => ({ step, epoch: 1, train: set(0.5), test: set(0.5), divergedAtStep: null });
+
+  it('trains up to its last step and no further, and ends on the statistics of that step', () => {
+    const mode = new StoryMode();
+    const run = mode.start('colah-disk-2-units-fail')!;
+    const end = run.steps;
+    expect([
+      mode.allowed(end - 3, 10),
+      mode.allowed(end - 1, 10),
+      mode.allowed(end, 10),
+      mode.allowed(end + 1, 10),
+    ]).toEqual([3, 1, 0, 0]);
+    expect([mode.reachedEnd(end - 1), mode.reachedEnd(end), mode.reachedEnd(end + 1)]).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    expect(mode.statsArrived(stats(end - 1))).toBe(false);
+    expect(run.status).toBe('running');
+    expect(mode.statsArrived(stats(end))).toBe(true);
+    expect(run.status).toBe('ended');
+    expect(run.outcome!.shown).toBe(true);
+    // Ended: training on is not held back, and it is no longer "reaching" the end.
+    expect([mode.allowed(end, 10), mode.reachedEnd(end)]).toEqual([10, false]);
   });
 });

@@ -77,3 +77,15 @@ describe('caption words for a unit swap', () => {
     expect(html).toContain('>folds (5 % of the data&#39;s cells)</span>');
   });
 });
+
+describe('caption fact bounds', () => {
+  it('a square W is invertible from det W above 1e-9 of its scale², not at or below it', () => {
+    // diag(1, s): scale² = (1 + s²)/2, so the bound is s = 1e-9 · (1 + s²)/2 ≈ 5e-10.
+    const at = (s: number) =>
+      invertibleMap(
+        pathWith([2, 2, 1], (l, i, j) => (l === 0 ? (i === j ? (i ? s : 1) : 0) : 1)),
+        0,
+      );
+    expect([at(5e-10 * 1.01), at(5e-10 * 0.99), at(0), at(1e-3)]).toEqual([true, false, false, true]);
+  });
+});

@@ -13,6 +13,7 @@ import { importModel } from '../src/share/modelImport';
 import { DecisionTracker, bestThreshold } from '../src/view/math/decisionTracker';
 import { inverseActivation } from '../src/view/math/displayPath';
 import { forwardInto, layerLayout } from '../src/view/math/forward';
+import { LogisticFit } from '../src/view/math/logisticFit';
 import { PcaTracker } from '../src/view/math/pcaTracker';
 
 function expectOrthonormal(v: Float64Array, w: number, rows: number): void {
@@ -275,5 +276,49 @@ describe('separation where the network separates (test points)', () => {
     expect(s.agree).toBeGreaterThanOrEqual(0.96);
     expect(s.view).toBeGreaterThan(lda.view + 0.03);
     expect(s.view).toBeGreaterThan(s.pcaBest + 0.15);
+  });
+});
+
+describe('projection bounds, on both sides', () => {
+  it('the best threshold: midway between neighbours, the first of equally good ones', () => {
+    const at = (labels: number[], proj = [0, 1, 2, 3]) =>
+      bestThreshold([1], 1, { data: proj, offset: 0, count: proj.length, labels, classes: 2 });
+    // Tied at 3 of 4 between 0.5 and 2.5: the first found (the lower) stays.
+    expect(at([0, 1, 0, 1])).toBe(0.5);
+    expect(at([0, 0, 1, 1])).toBe(1.5);
+    // All class 1: below everything; all class 0: just above everything.
+    expect(at([1, 1, 1, 1])).toBe(-1e-6);
+    expect(at([0, 0, 0, 0])).toBe(3 + 1e-6);
+  });
+
+  it('principal components from two rows on; one row leaves them as they were', () => {
+    const pca = new PcaTracker(2);
+    pca.update([1, 2], 0, 1);
+    expect(Array.from(pca.vectors)).toEqual([0, 0, 0, 0, 0, 0]);
+    pca.update([1, 2, 3, 2], 0, 2);
+    expect(Array.from(pca.vectors.subarray(0, 2))).toEqual([1, 0]);
+    expect(pca.variances[0]).toBe(2);
+  });
+
+  it('a logistic plane needs both targets among the rows: none with one kind only', () => {
+    const fit = new LogisticFit(1);
+    const data = [0, 1, 2, 3];
+    expect(fit.fit({ data, offset: 0, count: 4, targets: [1, 1, 1, 1] })).toBe(false);
+    expect(fit.fit({ data, offset: 0, count: 4, targets: [0, 0, 0, 0] })).toBe(false);
+    expect(fit.fit({ data, offset: 0, count: 0, targets: [] })).toBe(false);
+    expect(fit.fit({ data, offset: 0, count: 4, targets: [0, 1, 1, 1] })).toBe(true);
+    expect(fit.fit({ data, offset: 0, count: 4, targets: [0, 0, 0, 1] })).toBe(true);
+    expect(fit.direction[0]).toBe(1);
+  });
+
+  it('the decision axes: a discriminant from two classes on, none for one class', () => {
+    const rows = [0, 0, 1, 0.1, 2, 0.3, 3, 0.2];
+    const track = (classes: number, labels: number[]) => {
+      const t = new DecisionTracker(2);
+      t.update({ data: rows, offset: 0, count: 4, labels, classes });
+      return [t.source, t.decisionAxes];
+    };
+    expect(track(1, [0, 0, 0, 0])).toEqual(['none', 0]);
+    expect(track(2, [0, 0, 1, 1])).toEqual(['discriminant', 1]);
   });
 });

@@ -44,3 +44,35 @@ describe('the range frame', () => {
     }
   });
 });
+
+describe('phase bounds, on both sides', () => {
+  const up = (x: number) => x + Number.EPSILON;
+  const down = (x: number) => x - Number.EPSILON / 2;
+
+  it('each phase holds its end; the next starts a hair after it', () => {
+    expect(phaseAt(PHASE_ENDS.linear)).toEqual({ phase: 'linear', s: 1 });
+    expect(phaseAt(down(PHASE_ENDS.linear)).phase).toBe('linear');
+    expect(phaseAt(up(PHASE_ENDS.linear)).phase).toBe('bias');
+    expect(phaseAt(up(PHASE_ENDS.linear)).s).toBeLessThan(1e-12);
+    expect(phaseAt(PHASE_ENDS.bias).phase).toBe('bias');
+    expect(phaseAt(PHASE_ENDS.bias).s).toBeCloseTo(1, 12);
+    expect(phaseAt(up(PHASE_ENDS.bias)).phase).toBe('activation');
+    expect(phaseAt(0)).toEqual({ phase: 'linear', s: 0 });
+    expect(phaseAt(2)).toEqual({ phase: 'activation', s: 1 });
+    expect(PHASE_ENDS).toEqual({ linear: 0.5, bias: 0.65, activation: 1 });
+  });
+
+  it('the range frame: from the linear phase’s end on, and the fade out until a fifth of the next segment', () => {
+    expect(rangeFrameAt(1, down(PHASE_ENDS.linear))).toEqual({ layer: -1, opacity: 0 });
+    expect(rangeFrameAt(1, PHASE_ENDS.linear)).toEqual({ layer: 1, opacity: 0 });
+    const fading = rangeFrameAt(1, down(RANGE_FADE_OUT));
+    expect(fading.layer).toBe(0);
+    expect(fading.opacity).toBeGreaterThan(0);
+    expect(fading.opacity).toBeLessThan(1e-12);
+    expect(rangeFrameAt(1, RANGE_FADE_OUT)).toEqual({ layer: -1, opacity: 0 });
+    expect(RANGE_FADE_OUT).toBe(0.2);
+    // Segment 1 fades out layer 0's frame; segment 0 has none before it.
+    expect(rangeFrameAt(1, 0)).toEqual({ layer: 0, opacity: 1 });
+    expect(rangeFrameAt(0, 0)).toEqual({ layer: -1, opacity: 0 });
+  });
+});

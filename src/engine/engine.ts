@@ -295,8 +295,8 @@ export class Engine {
     this.selectKernel();
   }
 
-  /** Whether the training kernels carry the contractive penalty (its weight is then a uniform). */
-  private get contractive(): boolean {
+  /** Whether the training kernels carry the contractive penalty (its weight is then a uniform; a speed probe keys on it). */
+  get contractive(): boolean {
     return contractiveOf(this.optimizer) > 0;
   }
 

@@ -45,7 +45,9 @@ export function probeKey(
   fused: boolean | readonly KernelKind[] = false,
   chunked = false,
 ): string {
-  const shape = `${widths(engine.spec).join('-')}|${engine.optimizerKind}|${engine.batchSize}`;
+  // The contractive penalty changes what each kernel computes (and which take the run): a key of its own.
+  const penalty = engine.contractive ? '|contractive' : '';
+  const shape = `${widths(engine.spec).join('-')}|${engine.optimizerKind}${penalty}|${engine.batchSize}`;
   const optional =
     typeof fused === 'boolean' ? [...(fused ? ['fused'] : []), ...(chunked ? ['chunked'] : [])] : fused;
   return `${adapter}|${shape}${optional.map((k) => `|${k}`).join('')}`;

@@ -172,9 +172,12 @@ export class History {
         } else if (this.isKept(e.step, level)) sparse++;
       }
       if (dense + sparse <= max) break;
-      // Coarser in log time while the sparse part is the larger; then the dense start too.
+      // Coarser in log time while the sparse part is the larger; then the dense start too, until only its
+      // step 0 is left (a stride past `dense`); then the sparse part goes on thinning to nothing, so even
+      // max = 1 is reached.
       if (sparse > 1 && (sparse >= dense / 2 || denseStride >= this.dense)) level++;
-      else denseStride *= 2;
+      else if (denseStride <= this.dense) denseStride *= 2;
+      else level++;
     }
     const entries = this.entries.filter((e) =>
       e.step <= this.dense ? e.step % denseStride === 0 : this.isKept(e.step, level),

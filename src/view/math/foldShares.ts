@@ -276,11 +276,11 @@ function search(a: Uint32Array, x: number): number {
   return -1;
 }
 
-const cache = new WeakMap<ArrayLike<number>, { spec: NetworkSpec; shares: FoldShares }>();
+const cache = new WeakMap<ArrayLike<number>, { spec: NetworkSpec; count: number; shares: FoldShares }>();
 
 /**
- * The shares for `spec` over the 2-D points `points` (kept per data set and network, so a caller may ask
- * once per weights read back), or null for inputs that are not 2-D.
+ * The shares for `spec` over the first `count` 2-D points of `points` (the data's cells kept per points,
+ * count and network, so a caller may ask once per weights read back), or null for inputs that are not 2-D.
  */
 export function foldShares(
   spec: NetworkSpec,
@@ -290,8 +290,8 @@ export function foldShares(
 ): FoldShareResult | null {
   if (spec.inputSize !== 2 || count === 0) return null;
   let entry = cache.get(points);
-  if (!entry || entry.spec !== spec) {
-    entry = { spec, shares: new FoldShares(spec, points, count) };
+  if (!entry || entry.spec !== spec || entry.count !== count) {
+    entry = { spec, count, shares: new FoldShares(spec, points, count) };
     cache.set(points, entry);
   }
   return entry.shares.compute(params);
