@@ -89,6 +89,8 @@ describe('faults', () => {
     await page.evaluate(() => window.__detangle!.runFrames(80));
     expect((await state()).snapshotStep).toBe(paused.step);
     const recoveries = paused.recoveries;
+    const kept = (await page.evaluate(() => window.__detangle!.timeline())).steps;
+    expect(kept.length).toBeGreaterThan(300);
     await page.evaluate(() => window.__detangle!.destroyDevice());
     const s = await waitFor(page, (t) => t.recoveries === recoveries + 1 && !t.busy, 60_000);
     expect(s.backend).toBe('webgpu');
@@ -101,6 +103,10 @@ describe('faults', () => {
     expect(s.step).toBeGreaterThanOrEqual(paused.step);
     // The very weights read back before the loss, not fresh ones nor the snapshot object.
     expect(await page.evaluate(() => window.__detangle!.readWeights())).toEqual(weights);
+    // The kept moments were on the CPU already: the timeline still holds every one of them.
+    expect((await page.evaluate(() => window.__detangle!.timeline())).steps.slice(0, kept.length)).toEqual(
+      kept,
+    );
     // Nothing else went wrong on the way: no GPU errors, no failed frames or reads.
     expect(s.notices.filter((n) => /GPU error|Something went wrong|mapAsync|destroyed/i.test(n))).toEqual([]);
     await page.evaluate(() => window.__detangle!.setPlaying(true));

@@ -1,0 +1,12 @@
+// Planted bugs in the app's faults: each is caught by the test file named.
+export const MUTANTS = [
+  {
+    name: 'device-loss-forgets-history',
+    why: 'the kept moments are not put back after a replaced device (the timeline starts empty)',
+    file: 'src/app/runtime/recovery.ts',
+    find: '  if (same) app.recorder.carryIn(lost.moments);\n',
+    replace: '',
+    test: 'tests/app-recovery.test.ts',
+    filter: 'lost device',
+  },
+];
