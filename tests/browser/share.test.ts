@@ -280,6 +280,39 @@ describe('files', () => {
     await expect.poll(() => page.url()).not.toContain('#');
     expect(await page.evaluate(() => window.__detangle!.copyLink(false))).toBeNull();
     expect((await state()).notice).toMatch(/A link cannot carry the points of points/);
+
+    // Class names of a thousand characters end in an ellipsis: the layout and the canvas keep their size.
+    const long = ['x,y,label'];
+    const names = ['A', 'B'].map((c) => c.repeat(1000));
+    for (let i = 0; i < 200; i++)
+      long.push(`${Math.cos(i).toFixed(4)},${Math.sin(i).toFixed(4)},${names[i % 2]}`);
+    const canvasBefore = await page.evaluate(() => document.getElementById('main-canvas')!.clientWidth);
+    expect(await nextNotice(page, () => csvInput().setInputFiles(file('long.csv', long.join('\n'))))).toMatch(
+      /^Loaded long\.csv: 200 points, 2 inputs, 2 classes\./,
+    );
+    await page.evaluate(() => window.__detangle!.runFrames(2));
+    const layout = await page.evaluate(() => {
+      const box = (el: Element) => el.getBoundingClientRect();
+      const canvas = document.getElementById('main-canvas') as HTMLCanvasElement;
+      const spans = Array.from(document.querySelectorAll<HTMLElement>('#legend .name'));
+      return {
+        canvasWidth: canvas.clientWidth,
+        buffer: Math.max(canvas.width, canvas.height),
+        legendRight: box(document.getElementById('legend')!).right,
+        boxRight: box(document.getElementById('canvas-box')!).right,
+        widest: Math.max(...spans.map((e) => box(e).width)),
+        titles: spans.map((e) => e.title).filter((t) => t.length > 0),
+        page: document.documentElement.scrollWidth,
+      };
+    });
+    expect(layout.canvasWidth).toBe(canvasBefore);
+    expect(layout.buffer).toBeLessThanOrEqual(8192);
+    expect(layout.legendRight).toBeLessThanOrEqual(layout.boxRight);
+    expect(layout.widest).toBeLessThan(400);
+    expect(layout.titles).toEqual(names);
+    expect(layout.page).toBeLessThanOrEqual(page.viewportSize()!.width);
+    expect((await state()).notices.filter((n) => /GPU error/.test(n))).toEqual([]);
+    await shootPage(page, 'csv-long-class-names');
   });
 
   it('models: hostile files are refused, the network is kept', async () => {

@@ -9,4 +9,12 @@ export const MUTANTS = [
     test: 'tests/app-recovery.test.ts',
     filter: 'lost device',
   },
+  {
+    name: 'canvas-size-ignores-pixel-ratio',
+    why: 'the canvas is clamped in CSS pixels, so at a pixel ratio of 2 its buffer is twice the device limit',
+    file: 'src/view/canvasSize.ts',
+    find: 'const largest = Math.max(width, height) * ratio;',
+    replace: 'const largest = Math.max(width, height);',
+    test: 'tests/app-canvas-size.test.ts',
+  },
 ];
