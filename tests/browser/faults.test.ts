@@ -326,6 +326,15 @@ describe('faults', () => {
     expect(s.notices.join('\n')).not.toMatch(/grid density is (lowered|raised)/);
     expect(await page.locator('#notice').textContent()).not.toMatch(/grid density/);
     await shootPage(page, 'fault-grid-restored');
+
+    // 12 layers of 32 on a grid of 256 would draw a frame every few seconds: lowered at once, and said.
+    const deep = `dataset=moons&arch=2-${Array(11).fill(32).join('-')}-1&act=tanh&loss=bce&grid=256`;
+    expect(await page.evaluate((link) => window.__detangle!.openLink(link), deep)).toBe(true);
+    const d = await waitFor(page, (t) => !t.busy && t.widths.length === 13);
+    expect(d.gridSize).toBe(72);
+    expect(d.notices.join('\n')).toMatch(
+      /too slow to watch: the grid density is lowered from 256 to 72 at once/,
+    );
     await holdFrames(page, false);
   }, 240_000);
 

@@ -17,4 +17,22 @@ export const MUTANTS = [
     replace: 'const largest = Math.max(width, height);',
     test: 'tests/app-canvas-size.test.ts',
   },
+  {
+    name: 'grid-cost-square-lattice',
+    why: 'every grid counted as a square lattice, so a 1-D line of 4 × density points is lowered for nothing',
+    file: 'src/app/shell/gridDensity.ts',
+    find: 'return gridVertices(inputSize, Math.round(grid)) * Math.max(1, units);',
+    replace: 'return Math.round(grid) ** 2 * Math.max(1, units);',
+    test: 'tests/app-grid-density.test.ts',
+    filter: 'cost',
+  },
+  {
+    name: 'grid-cost-undoes-raises',
+    why: 'the cost rule looks at every rebuild of the views, so a raise the frames allowed is lowered again',
+    file: 'src/app/shell/frameReport.ts',
+    find: '    if (key === this.costKey) return grid;\n',
+    replace: '',
+    test: 'tests/app-frame-report.test.ts',
+    filter: 'costly',
+  },
 ];
