@@ -142,6 +142,10 @@ describe('links', () => {
       expect(s.playing).toBe(false);
       expect(s.notice).toBeNull();
       expect((await exported(other.page)).layers).toEqual(weights.layers);
+      // The slider moves: the address follows it and keeps the weights, so a reload opens this network.
+      await other.page.evaluate(() => window.__detangle!.setPosition(1.5));
+      await expect.poll(() => other.page.url(), { timeout: 15_000 }).toMatch(/[#&]t=1\.5(&|$)/);
+      expect(other.page.url()).toContain(`&w=${link!.split('&w=')[1]}`);
       await other.page.close();
     });
   });

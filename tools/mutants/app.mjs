@@ -35,4 +35,13 @@ export const MUTANTS = [
     test: 'tests/app-frame-report.test.ts',
     filter: 'costly',
   },
+  {
+    name: 'link-weights-dropped-on-view-change',
+    why: 'the view keys count as the experiment, so moving the slider drops the link\'s weights from the address',
+    file: 'src/app/io/persistence.ts',
+    find: "for (const key of ['w', 'present', ...Object.values(VIEW_KEYS)]) params.delete(key);",
+    replace: "for (const key of ['w', 'present']) params.delete(key);",
+    test: 'tests/app-persistence.test.ts',
+    filter: 'HashSync',
+  },
 ];
