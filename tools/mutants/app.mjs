@@ -37,11 +37,19 @@ export const MUTANTS = [
   },
   {
     name: 'link-weights-dropped-on-view-change',
-    why: 'the view keys count as the experiment, so moving the slider drops the link\'s weights from the address',
+    why: "the view keys count as the experiment, so moving the slider drops the link's weights from the address",
     file: 'src/app/io/persistence.ts',
     find: "for (const key of ['w', 'present', ...Object.values(VIEW_KEYS)]) params.delete(key);",
     replace: "for (const key of ['w', 'present']) params.delete(key);",
     test: 'tests/app-persistence.test.ts',
     filter: 'HashSync',
+  },
+  {
+    name: 'bench-policy-by-whole-url',
+    why: 'the benchmark policy chosen from the whole request, query included, so /?x=/bench gets it',
+    file: 'vite.config.ts',
+    find: "path = decodeURIComponent(new URL(url, 'http://host').pathname);",
+    replace: "path = decodeURIComponent(url.replace(/[?#]/g, '/'));",
+    test: 'tests/app-security-headers.test.ts',
   },
 ];
