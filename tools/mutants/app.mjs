@@ -52,4 +52,12 @@ export const MUTANTS = [
     replace: "path = decodeURIComponent(url.replace(/[?#]/g, '/'));",
     test: 'tests/app-security-headers.test.ts',
   },
+  {
+    name: 'export-moment-twice',
+    why: 'the exported state is added whenever its step is a kept one, so a moment already read is written twice',
+    file: 'src/app/timeline/historyFiles.ts',
+    find: '    history.wants(state.step) &&',
+    replace: '    history.isKept(state.step) &&',
+    test: 'tests/app-history-export.test.ts',
+  },
 ];
