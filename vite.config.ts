@@ -29,12 +29,31 @@ export const BENCH_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
   "script-src 'self' 'wasm-unsafe-eval'",
 ).replace("worker-src 'self'", "worker-src 'self' blob:");
 
-/** What `vite preview` sends with every response; docs/hosting.md asks the same of any host. */
-export function securityHeaders(path: string): Record<string, string> {
+/** The benchmark page's names: the one page whose policy lets WebAssembly compile and blob workers run. */
+const BENCH_PAGES = new Set(['bench.html', 'bench']);
+
+/**
+ * Whether a request is for the benchmark page: by its path alone (never its query or fragment), by the
+ * exact name of its last segment, wherever the site is hosted (`/detangle/bench.html`, `/bench.html/`).
+ */
+export function isBenchPage(url: string): boolean {
+  let path: string;
+  try {
+    path = decodeURIComponent(new URL(url, 'http://host').pathname);
+  } catch {
+    return false;
+  }
+  const segments = path.split('/').filter((s) => s.length > 0);
+  return BENCH_PAGES.has(segments[segments.length - 1] ?? '');
+}
+
+/**
+ * The headers for a request to `url` (path and query as the server sees them). What `vite preview`
+ * sends with every response; docs/hosting.md asks the same of any host.
+ */
+export function securityHeaders(url: string): Record<string, string> {
   return {
-    'Content-Security-Policy': /\/bench(\.html)?(\?|$)/.test(path)
-      ? BENCH_CONTENT_SECURITY_POLICY
-      : CONTENT_SECURITY_POLICY,
+    'Content-Security-Policy': isBenchPage(url) ? BENCH_CONTENT_SECURITY_POLICY : CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
   };

@@ -12,6 +12,7 @@ import type { StatusLine } from '../src/ui/status';
 import { fakeDoor, fakeNotice } from './helpers/appHosts';
 import { CEILING_MS, WINDOW_FRAMES } from '../src/app/shell/gridDensity';
 import { GRID_SPEED_TOPIC, PACE_SLACK } from '../src/app/shell/frameReport';
+import { buildSpec } from '../src/engine/spec';
 
 function host(first: SpeedProbe | null) {
   let probe = first;
@@ -155,6 +156,24 @@ describe('the report after a frame', () => {
     // Never above it.
     frames(3 * (WINDOW_FRAMES + 1), 1);
     expect(door.settings.gridSize).toBe(64);
+  });
+
+  it('lowers a grid too costly for the network at once, before any frame, and says so once', () => {
+    const { door, notice, report } = host(null);
+    door.dispatch({ type: 'setGrid', gridSize: 256 });
+    const deep = buildSpec([2, ...Array(11).fill(32), 1], 'tanh', 'bce');
+    expect(report.affordableGrid(deep, 256)).toBe(72);
+    expect(notice.shown.map((n) => n.text)).toEqual([
+      expect.stringMatching(
+        /12 layers, 353 units.* too slow to watch: the grid density is lowered from 256 to 72 at once.* towards 256/,
+      ),
+    ]);
+    // The same network and chosen density again (a raise the frames allowed): kept, nothing said.
+    expect(report.affordableGrid(deep, 128)).toBe(128);
+    expect(notice.shown).toHaveLength(1);
+    // A light network is left alone.
+    expect(report.affordableGrid(buildSpec([2, 8, 8, 1], 'tanh', 'bce'), 256)).toBe(256);
+    expect(notice.shown).toHaveLength(1);
   });
 
   it('a density the person sets clears the word about a lowered one', () => {

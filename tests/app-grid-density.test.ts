@@ -12,8 +12,12 @@ import {
   MAX_FRAME_GAP_MS,
   QUICK_FRAME_MS,
   WINDOW_FRAMES,
+  MAX_GRID_WORK,
   densityFor,
+  gridForCost,
+  gridWork,
 } from '../src/app/shell/gridDensity';
+import { PRESETS } from '../src/data/presets';
 import { MIN_AUTO_GRID, SLOW_FRAME_MS } from '../src/app/shell/pace';
 import { reduce } from '../src/state/commands';
 import { defaultRunStatus } from '../src/state/runStatus';
@@ -170,5 +174,53 @@ describe('the grid density commands', () => {
     go({ type: 'lowerGrid', gridSize: 32 });
     expect(go({ type: 'raiseGrid', gridSize: 16 })).toEqual({ topics: [], effect: 'none' });
     expect(s.gridSize).toBe(32);
+  });
+});
+
+describe('the grid density a network’s cost allows before frames are measured', () => {
+  /** The units of a network's layers, added: `hidden` layers of `width`, and the output. */
+  const units = (hidden: number, width: number, output = 1) => hidden * width + output;
+
+  it('lowers 12 layers of 32 (11 hidden and the output) on a grid of 256 at once, to the densest grid within the work bound', () => {
+    const u = units(11, 32);
+    expect(gridWork(2, 256, u)).toBeGreaterThan(10 * MAX_GRID_WORK);
+    const g = gridForCost(2, 256, u);
+    expect(g % GRID_STEP).toBe(0);
+    expect(gridWork(2, g, u)).toBeLessThanOrEqual(MAX_GRID_WORK);
+    // The densest such grid: a step up is over the bound.
+    expect(gridWork(2, g + GRID_STEP, u)).toBeGreaterThan(MAX_GRID_WORK);
+    expect(g).toBe(72);
+  });
+
+  it('the cost grows with layers, width and vertices alike', () => {
+    // Twice the layers, twice the width or twice the vertices (√2 the density): the same bound.
+    const deep = gridForCost(2, 256, units(24, 32, 0));
+    const wide = gridForCost(2, 256, units(12, 64, 0));
+    expect(deep).toBe(wide);
+    expect(deep).toBeLessThan(gridForCost(2, 256, units(12, 32, 0)));
+    expect(gridForCost(2, 256, units(6, 32))).toBeGreaterThan(gridForCost(2, 256, units(11, 32)));
+  });
+
+  it('keeps a grid whose work fits, exactly at the bound too', () => {
+    expect(gridForCost(2, 64, units(11, 32))).toBe(64);
+    // (2^21 / 2^9) = 4096 vertices: a 64 grid through 512 units is exactly the bound.
+    expect(gridWork(2, 64, 512)).toBe(MAX_GRID_WORK);
+    expect(gridForCost(2, 64, 512)).toBe(64);
+    expect(gridForCost(2, 64, 513)).toBe(56);
+  });
+
+  it('leaves every story at the default density alone', () => {
+    for (const p of PRESETS) {
+      const u = p.arch.slice(1).reduce((n, w) => n + w, 0);
+      expect(gridForCost(p.arch[0], 64, u), p.id).toBe(64);
+    }
+  });
+
+  it('never goes below the floor, nor raises a density a person set below it', () => {
+    expect(gridForCost(2, 256, 1e9)).toBe(MIN_AUTO_GRID);
+    expect(gridForCost(2, 8, 1e9)).toBe(8);
+    // One input draws a line of 4 × density points; three a lattice: each counted by its own vertices.
+    expect(gridForCost(1, 256, units(11, 32))).toBe(256);
+    expect(gridWork(3, gridForCost(3, 256, units(11, 32)), units(11, 32))).toBeLessThanOrEqual(MAX_GRID_WORK);
   });
 });

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Experiment } from '../src/experiment/experiment';
 import { DEFAULT_EXPERIMENT } from '../src/experiment/experiment';
 import { STORAGE_KEY, saveExperiment, type StorageLike } from '../src/share/storage';
-import { experimentQuery } from '../src/share/url';
+import { experimentQuery, shareQuery } from '../src/share/url';
 import { DEFAULT_VIEW, type ViewSettings } from '../src/share/view';
 import { HashSync, Saver, readStart, timeAgo, type Shareable } from '../src/app/io/persistence';
 import { Snapshots } from '../src/app/runtime/snapshots';
@@ -149,6 +149,45 @@ describe('HashSync', () => {
     app.query = `${app.query}&lr=0.5`;
     sync.tick(1000);
     expect(calls.at(-1)).toBe(`/app/#${app.query}`);
+  });
+
+  it('keeps the weights of the opened link while only the view moves, so a reload opens the same network', async () => {
+    const app = fakeApp();
+    const { win, calls } = fakeWindow();
+    const sync = new HashSync(app, win, 400);
+    const weights = Float32Array.from({ length: 17 }, (_, i) => (i - 8) / 10);
+    const opened = await shareQuery(EXP, { view: { slider: 0.5 }, weights });
+    app.query = experimentQuery(EXP, { slider: 0.5 }).toString();
+    sync.adopt(opened);
+    sync.tick(0);
+    expect(calls).toEqual([]);
+    // The slider moves (the address follows it): the weights stay in the address.
+    app.query = experimentQuery(EXP, { slider: 1.25 }).toString();
+    sync.tick(500);
+    expect(calls).toHaveLength(1);
+    const reload = await readStart(calls[0].replace('/app/', ''), null);
+    expect(reload.shared?.weights).toEqual(weights);
+    expect(reload.shared?.view.slider).toBe(1.25);
+    expect(sync.isOwn(calls[0].replace('/app/', ''))).toBe(true);
+    sync.tick(1000);
+    expect(calls).toHaveLength(1);
+    // Then the network trains on: the weights in the address are no longer what is on screen.
+    app.step = 30;
+    sync.tick(1500);
+    expect(calls.at(-1)).toBe(`/app/#${app.query}`);
+  });
+
+  it('keeps the weights of a link the app spells another way (fields in another order)', async () => {
+    const app = fakeApp();
+    const { win, calls } = fakeWindow();
+    const sync = new HashSync(app, win, 400);
+    const weights = Float32Array.from({ length: 17 }, (_, i) => i / 20);
+    const text = await shareQuery(EXP, { weights });
+    const reordered = text.split('&').reverse().join('&');
+    sync.adopt(reordered);
+    sync.tick(0);
+    const reload = await readStart(calls.at(-1)?.replace('/app/', '') ?? `#${reordered}`, null);
+    expect(reload.shared?.weights).toEqual(weights);
   });
 
   it('drops the weights of the opened link once training moves the network', () => {

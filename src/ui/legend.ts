@@ -17,7 +17,12 @@ export function renderLegend(
     const mark = doc.createElement('span');
     mark.className = marker;
     if (background) mark.style.background = background;
-    div.append(mark, text);
+    // A long name (a CSV's class) ends in an ellipsis; the whole of it is the name's title.
+    const name = doc.createElement('span');
+    name.className = 'name';
+    name.textContent = text;
+    if (text.length > 24) name.title = text;
+    div.append(mark, name);
     return div;
   };
   const rows: HTMLElement[] = [];

@@ -12,6 +12,7 @@ import type { SliderCamera } from './camera/sliderCamera';
 import { readFoldStage, type FoldReading } from './draw/foldReadback';
 import { LayerScene, type LayerSceneOptions } from './draw/layerScene';
 import { References, activationRange } from './draw/references';
+import { fitCanvas } from './canvasSize';
 import { createRenderer } from './draw/renderer';
 import { FunctionView } from './functionView';
 import { LayerDrawer } from './layerDrawer';
@@ -463,12 +464,8 @@ export class Views {
 
   resize(): void {
     for (const r of [this.main, this.strip]) {
-      const canvas = r.domElement;
-      const w = canvas.clientWidth;
-      const h = canvas.clientHeight;
-      const size = r.getSize(this.size2);
-      if (w > 0 && h > 0 && (size.x !== w || size.y !== h)) {
-        r.setSize(w, h, false);
+      // Within the device's largest texture, whatever the layout does (canvasSize.ts).
+      if (fitCanvas(r, this.size2)) {
         this.changes++;
         this.stripViews.invalidate();
         // The main view's shape paces the slider's phases (DisplayState.setAspect).

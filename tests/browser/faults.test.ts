@@ -89,6 +89,8 @@ describe('faults', () => {
     await page.evaluate(() => window.__detangle!.runFrames(80));
     expect((await state()).snapshotStep).toBe(paused.step);
     const recoveries = paused.recoveries;
+    const kept = (await page.evaluate(() => window.__detangle!.timeline())).steps;
+    expect(kept.length).toBeGreaterThan(300);
     await page.evaluate(() => window.__detangle!.destroyDevice());
     const s = await waitFor(page, (t) => t.recoveries === recoveries + 1 && !t.busy, 60_000);
     expect(s.backend).toBe('webgpu');
@@ -101,6 +103,10 @@ describe('faults', () => {
     expect(s.step).toBeGreaterThanOrEqual(paused.step);
     // The very weights read back before the loss, not fresh ones nor the snapshot object.
     expect(await page.evaluate(() => window.__detangle!.readWeights())).toEqual(weights);
+    // The kept moments were on the CPU already: the timeline still holds every one of them.
+    expect((await page.evaluate(() => window.__detangle!.timeline())).steps.slice(0, kept.length)).toEqual(
+      kept,
+    );
     // Nothing else went wrong on the way: no GPU errors, no failed frames or reads.
     expect(s.notices.filter((n) => /GPU error|Something went wrong|mapAsync|destroyed/i.test(n))).toEqual([]);
     await page.evaluate(() => window.__detangle!.setPlaying(true));
@@ -320,6 +326,15 @@ describe('faults', () => {
     expect(s.notices.join('\n')).not.toMatch(/grid density is (lowered|raised)/);
     expect(await page.locator('#notice').textContent()).not.toMatch(/grid density/);
     await shootPage(page, 'fault-grid-restored');
+
+    // 12 layers of 32 on a grid of 256 would draw a frame every few seconds: lowered at once, and said.
+    const deep = `dataset=moons&arch=2-${Array(11).fill(32).join('-')}-1&act=tanh&loss=bce&grid=256`;
+    expect(await page.evaluate((link) => window.__detangle!.openLink(link), deep)).toBe(true);
+    const d = await waitFor(page, (t) => !t.busy && t.widths.length === 13);
+    expect(d.gridSize).toBe(72);
+    expect(d.notices.join('\n')).toMatch(
+      /too slow to watch: the grid density is lowered from 256 to 72 at once/,
+    );
     await holdFrames(page, false);
   }, 240_000);
 

@@ -110,10 +110,19 @@ export interface Shareable {
   trainedStep(): number;
 }
 
-/** A link's query text without its weights (`w`). */
-export function withoutWeights(query: string): string {
+/** The query text of the link's `w` (the weights), exactly as written, or null. */
+function weightsText(query: string): string | null {
+  return /(?:^|&)w=([^&]*)/.exec(query)?.[1] ?? null;
+}
+
+/**
+ * A link's experiment alone: without its weights, its view (slider, layer, grid, projection) and
+ * presenting, whatever the order of its fields. Two links with the same one open the same network.
+ */
+export function experimentText(query: string): string {
   const params = new URLSearchParams(query);
-  params.delete('w');
+  for (const key of ['w', 'present', ...Object.values(VIEW_KEYS)]) params.delete(key);
+  params.sort();
   return params.toString();
 }
 
@@ -131,15 +140,19 @@ export class HashSync {
 
   /** The step the weights in the address belong to (null: the address carries none). */
   private weightsStep: number | null = null;
+  /** The opened link's weights (its `w` text) and its experiment (`experimentText`). */
+  private linkWeights: string | null = null;
+  private linkExperiment = '';
 
   /**
-   * Takes the hash the page opened with as already written. A link with weights stays as it was until
-   * the network trains on or the settings change: a reload then opens the same network.
+   * Takes the hash the page opened with as already written. A link with weights keeps them in the
+   * address until the network trains on or the experiment changes: a reload then opens the same network.
    */
   adopt(query: string | null): void {
     this.written = query;
-    this.weightsStep =
-      query !== null && new URLSearchParams(query).has('w') ? this.source.trainedStep() : null;
+    this.linkWeights = query === null ? null : weightsText(query);
+    this.linkExperiment = query === null ? '' : experimentText(query);
+    this.weightsStep = this.linkWeights !== null ? this.source.trainedStep() : null;
   }
 
   tick(now: number): void {
@@ -149,14 +162,18 @@ export class HashSync {
     if (query === this.written) return;
     if (
       query !== null &&
-      this.written !== null &&
-      this.weightsStep !== null &&
+      this.linkWeights !== null &&
       this.weightsStep === this.source.trainedStep() &&
-      withoutWeights(this.written) === withoutWeights(query)
+      experimentText(query) === this.linkExperiment
     ) {
+      // Still the link's network and weights (the view moved, or the app spells the link its own way):
+      // the address follows the view and keeps the weights, so a reload opens the same network.
+      const kept = `${query}&w=${this.linkWeights}`;
+      if (kept !== this.written) this.write(kept);
       return;
     }
     this.weightsStep = null;
+    this.linkWeights = null;
     this.write(query);
   }
 

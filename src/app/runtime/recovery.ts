@@ -12,14 +12,17 @@ import { Views } from '../../view/views';
 import type { Command } from '../../state/commands';
 import type { Settings } from '../../state/settings';
 import { requestGpuAgain } from '../../engine/browserGpu';
-import type { Snapshots } from './snapshots';
-import type { Trainer } from './trainer';
+import type { HistoryEntry } from '../../history/history';
+import type { SavedSnapshots, Snapshots } from './snapshots';
+import type { Trainer, TrainerState } from './trainer';
 
 /** What dealing with a divergence or a lost device needs of the app. */
 export interface RecoveryHost {
   readonly settings: Readonly<Settings>;
   readonly trainer: Trainer | null;
   readonly snapshots: Snapshots;
+  /** The kept moments (the timeline's history). */
+  readonly recorder: KeptMoments;
   readonly notice: Pick<Notice, 'info' | 'error' | 'success'>;
   readonly chart: Pick<LossChart, 'clear' | 'truncate'>;
   readonly panel: Pick<ControlPanel, 'unitPicks'>;
@@ -113,18 +116,61 @@ export function watchDevice(app: RecoveryHost, device: GPUDevice): void {
   });
 }
 
+/** The kept moments of the run (the history recorder), carried over a replaced device. */
+export interface CarriedMoments {
+  readonly entries: readonly HistoryEntry[];
+  /** The history's thinning level, so moments kept after the replacement follow the same spacing. */
+  readonly level: number;
+}
+
+/** What a lost device's replacement needs of the history: its moments, taken out and put back. */
+export interface KeptMoments {
+  carryOut(): CarriedMoments;
+  carryIn(carried: CarriedMoments): void;
+}
+
+/** What ran when the device went, taken before anything is torn down. */
+export interface LostRun {
+  /** The latest snapshot, the spaced ones, and the network they belong to (specKey). */
+  readonly snapshot: TrainerState | null;
+  readonly spaced: SavedSnapshots;
+  readonly snapshotKey: string;
+  /** The kept moments: on the CPU already, so nothing of them is lost with the device. */
+  readonly moments: CarriedMoments;
+  readonly divergedAt: number | null;
+  readonly wasPlaying: boolean;
+}
+
+/** Takes what runs now, to go on with it on a new device (`resumeOnNewDevice`). */
+export function lostRun(app: RecoveryHost): LostRun {
+  return {
+    snapshot: app.snapshots.latest,
+    spaced: app.snapshots.saved(),
+    snapshotKey: app.snapshots.key,
+    moments: app.recorder.carryOut(),
+    divergedAt: app.divergedAt,
+    wasPlaying: app.settings.playing,
+  };
+}
+
+/** The latest kept moment that carries its optimiser state, as a state to train on from (copied). */
+function lastKept(moments: CarriedMoments): TrainerState | null {
+  for (let i = moments.entries.length - 1; i >= 0; i--) {
+    const e = moments.entries[i];
+    if (e.moments)
+      return { params: Float32Array.from(e.params), moments: Float32Array.from(e.moments), step: e.step };
+  }
+  return null;
+}
+
 /**
  * The device is gone: ask for a new adapter and device, rebuild the engine, renderers and views on it,
  * and go on from the last snapshot of weights and optimiser state.
  */
 async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promise<void> {
   app.dispatch({ type: 'setDeviceLost', lost: true });
-  // The snapshot and the network it belongs to, as they were when the device went.
-  const snapshot = app.snapshots.latest;
-  const spaced = app.snapshots.saved();
-  const snapshotKey = app.snapshots.key;
-  const divergedAt = app.divergedAt;
-  const wasPlaying = app.settings.playing;
+  // The snapshots, the kept moments and the network they belong to, as they were when the device went.
+  const lost = lostRun(app);
   const why = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
   app.notice.error(`The GPU device was lost (${why}). Asking the browser for a new one…`, {
     topic: 'device',
@@ -153,37 +199,54 @@ async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promis
     quietRenderers(views);
     app.views = views;
     app.panel.unitPicks = views.unitPicks;
-    await app.rebuildNetwork({ keepChart: true });
-    const trainer = app.trainer;
-    // A snapshot goes back only into the network it was taken of (a device lost in the middle of an
-    // architecture change leaves a snapshot of the old one).
-    const fits = snapshot !== null && trainer !== null && app.snapshots.key === snapshotKey;
-    if (fits && trainer) {
-      trainer.restore(snapshot);
-      // The snapshots are this network's again: a divergence can go back to any of them (not only to
-      // the latest, which may come from after a change of rate that made it diverge).
-      app.snapshots.restoreFrom(spaced, performance.now());
-      app.views.setParams(trainer.params);
-      app.chart.truncate(snapshot.step);
-      app.restored();
-    } else app.chart.clear();
-    app.dispatch({ type: 'setDeviceLost', lost: false });
-    const from = fits ? `step ${snapshot.step}, the last snapshot of the weights and optimiser state` : null;
-    let words: string;
-    if (divergedAt !== null && fits) {
-      // Still at the divergence: paused, with its choices, until the person decides.
-      diverged(app, divergedAt);
-      words = `The GPU device was lost and a new one took over at ${from}. Training stays paused at the divergence.`;
-    } else {
-      app.dispatch({ type: 'setPlaying', playing: wasPlaying });
-      const where = fits
-        ? `from ${from}`
-        : snapshot === null
-          ? 'from fresh weights (there was no snapshot yet)'
-          : 'from fresh weights: the last snapshot was of another network';
-      words = `The GPU device was lost and a new one took over. ${wasPlaying ? 'Training goes on' : 'Paused; Train goes on'} ${where}.`;
-    }
-    app.dispatch({ type: 'runChanged', topics: ['playing'] });
-    app.notice.success(words, { topic: 'device' });
+    await resumeOnNewDevice(app, lost);
   });
+}
+
+/**
+ * On the new device (inside `queue`): the network is rebuilt and, where it is the one that ran, takes
+ * back the kept moments and trains on from the latest state kept (the last snapshot or the last kept
+ * moment, whichever is later), so the timeline keeps every moment from before the loss.
+ */
+export async function resumeOnNewDevice(app: RecoveryHost, lost: LostRun): Promise<void> {
+  const { snapshot, divergedAt, wasPlaying } = lost;
+  await app.rebuildNetwork({ keepChart: true });
+  const trainer = app.trainer;
+  // Snapshots and moments go back only into the network they were taken of (a device lost in the middle
+  // of an architecture change leaves those of the old one).
+  const same = trainer !== null && app.snapshots.key === lost.snapshotKey;
+  if (same) app.recorder.carryIn(lost.moments);
+  const kept = same ? lastKept(lost.moments) : null;
+  const fromSnapshot = same && snapshot !== null && (kept === null || snapshot.step >= kept.step);
+  const state = fromSnapshot ? snapshot : kept;
+  if (same && trainer && state) {
+    trainer.restore(state);
+    // The snapshots are this network's again: a divergence can go back to any of them (not only to
+    // the latest, which may come from after a change of rate that made it diverge).
+    app.snapshots.restoreFrom(lost.spaced, performance.now());
+    app.views.setParams(trainer.params);
+    app.chart.truncate(state.step);
+    app.restored();
+  } else app.chart.clear();
+  app.dispatch({ type: 'setDeviceLost', lost: false });
+  const fits = same && state !== null;
+  const from = !state
+    ? null
+    : `step ${state.step}, the last ${fromSnapshot ? 'snapshot' : 'kept moment'} of the weights and optimiser state`;
+  let words: string;
+  if (divergedAt !== null && fits) {
+    // Still at the divergence: paused, with its choices, until the person decides.
+    diverged(app, divergedAt);
+    words = `The GPU device was lost and a new one took over at ${from}. Training stays paused at the divergence.`;
+  } else {
+    app.dispatch({ type: 'setPlaying', playing: wasPlaying });
+    const where = fits
+      ? `from ${from}`
+      : snapshot === null && lost.moments.entries.length === 0
+        ? 'from fresh weights (there was no snapshot yet)'
+        : 'from fresh weights: the last snapshot was of another network';
+    words = `The GPU device was lost and a new one took over. ${wasPlaying ? 'Training goes on' : 'Paused; Train goes on'} ${where}.`;
+  }
+  app.dispatch({ type: 'runChanged', topics: ['playing'] });
+  app.notice.success(words, { topic: 'device' });
 }

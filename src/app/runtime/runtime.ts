@@ -86,6 +86,12 @@ export class Runtime {
   limitOverride: BufferLimits | null = null;
   private deviceMaxBatch: number = LIMITS.maxBatch;
 
+  /**
+   * The densest grid, at most `grid`, the network's cost allows before frames are measured (the app's
+   * density rule, which says so in the banner); by default the grid asked for.
+   */
+  affordableGrid: (spec: NetworkSpec, grid: number) => number = (_spec, grid) => grid;
+
   constructor(private readonly host: RuntimeHost) {}
 
   get layers(): number {
@@ -181,6 +187,11 @@ export class Runtime {
         this.host.clamped(`at most ${most} points are drawn`);
         maxPoints = most;
       }
+    }
+    const affordable = this.affordableGrid(spec, gridSize);
+    if (affordable < gridSize) {
+      gridSize = affordable;
+      this.host.dispatch({ type: 'fitGrid', gridSize });
     }
     const bounds = datasetBounds(data.full);
     const grid = makeGrid(padBounds(bounds, 0.08), spec.inputSize, gridSize);

@@ -145,6 +145,7 @@ export class App implements Shareable {
       new CaptionBar({ caption: dom.caption, stripCells: dom.stripCells, slider: this.controls.slider }),
       new StatusLine(dom.status),
     );
+    this.runtime.affordableGrid = (spec, grid) => this.report.affordableGrid(spec, grid);
     this.loop = new FrameLoop(this);
     this.panel.unitPicks = views.unitPicks;
     quietRenderers(views);

@@ -16,7 +16,7 @@ import type { Command } from '../../state/commands';
 import type { Settings } from '../../state/settings';
 import type { FrameLoop } from './frameLoop';
 import { maxGridSize, type BufferLimits } from '../runtime/limits';
-import { DensityGovernor } from './gridDensity';
+import { DensityGovernor, gridForCost, gridWork } from './gridDensity';
 import { defaultPace, type SpeedMeter } from './pace';
 
 /** The probe's pace is changed when the measured speed asks for one differing by more than this share. */
@@ -91,6 +91,35 @@ export class FrameReport {
       this.mistakesText = text;
       el.textContent = text;
     }
+  }
+
+  /** The network and chosen density the cost rule last looked at (it looks once at each). */
+  private costKey = '';
+
+  /**
+   * Before a grid is built: the densest grid the network's cost allows at once (gridDensity.ts), said in
+   * the banner as a slow frame's lowering is. Once for each network and density the person chose, so the
+   * rule's raises (when frames prove quick) are not undone.
+   */
+  affordableGrid(spec: NetworkSpec, grid: number): number {
+    const app = this.app;
+    const chosen = Math.round(app.settings.chosenGrid);
+    const units = spec.layers.reduce((n, l) => n + l.units, 0);
+    const key = `${spec.inputSize}:${spec.layers.map((l) => l.units).join('-')}@${chosen}`;
+    if (key === this.costKey) return grid;
+    this.costKey = key;
+    const next = gridForCost(spec.inputSize, grid, units);
+    if (next >= grid) return grid;
+    this.bannerUp = true;
+    const layers = spec.layers.length;
+    const work = gridWork(spec.inputSize, grid, units);
+    app.notice.info(
+      `Drawing this network (${layers} layers, ${units} units) on a grid of density ${Math.round(grid)} moves ` +
+        `${(work / 1e6).toFixed(1)} million vertex-units a frame, too slow to watch: the grid density is ` +
+        `lowered from ${Math.round(grid)} to ${next} at once, and goes back up towards ${chosen} when frames allow.`,
+      { topic: GRID_SPEED_TOPIC },
+    );
+    return next;
   }
 
   /** A new network: the captions are written afresh. */

@@ -8,8 +8,14 @@
  * Hysteresis keeps it from swinging: a lowering needs frames slower than SLOW_FRAME_MS, a raise a denser
  * grid predicted to draw within QUICK_FRAME_MS (well below), frames in between keep the density; and a
  * density found too slow is not tried again on the same network for CEILING_MS.
+ *
+ * Before any frame is measured, the network's cost bounds the density at once (`gridForCost`): every
+ * grid vertex goes through every layer, so a frame's grid work is the vertices times the units of the
+ * layers (layers × width). A deep, wide network on a dense grid would otherwise draw a frame in many
+ * seconds, and the window of frames the rule waits for would take minutes.
  */
-import { SLOW_FRAME_MS, gridForSpeed } from './pace';
+import { gridVertices } from '../runtime/limits';
+import { MIN_AUTO_GRID, SLOW_FRAME_MS, gridForSpeed } from './pace';
 
 /** A denser grid is drawn only where it is predicted to take at most this long a frame (ms). */
 export const QUICK_FRAME_MS = 100;
@@ -21,6 +27,27 @@ export const WINDOW_FRAMES = 8;
 export const CEILING_MS = 30_000;
 /** Gaps between frames longer than this are pauses (a hidden tab, a held loop), not drawing (ms). */
 export const MAX_FRAME_GAP_MS = 5000;
+
+/** Grid work (vertices × units of the layers) a frame may hold before its speed is measured. */
+export const MAX_GRID_WORK = 1 << 21;
+
+/** The grid work of a density: its vertices, each through `units` layer units in all. */
+export function gridWork(inputSize: number, grid: number, units: number): number {
+  return gridVertices(inputSize, Math.round(grid)) * Math.max(1, units);
+}
+
+/**
+ * The densest grid, at most `grid`, whose work for the network (`units`: the units of its layers, added)
+ * is within MAX_GRID_WORK: `grid` itself where it fits, else a multiple of GRID_STEP, never below
+ * MIN_AUTO_GRID (a person's density below that is kept).
+ */
+export function gridForCost(inputSize: number, grid: number, units: number): number {
+  const wanted = Math.round(grid);
+  if (gridWork(inputSize, wanted, units) <= MAX_GRID_WORK) return wanted;
+  let g = Math.floor(wanted / GRID_STEP) * GRID_STEP;
+  while (g > MIN_AUTO_GRID && gridWork(inputSize, g, units) > MAX_GRID_WORK) g -= GRID_STEP;
+  return Math.min(wanted, Math.max(MIN_AUTO_GRID, g));
+}
 
 export interface DensityInput {
   /** The density drawn now. */

@@ -11,8 +11,45 @@ import { importModel } from '../../share/modelImport';
 import { sizeText, type ExportHost } from '../io/exports';
 import { importModelFile, importModelText, type OpenHost } from '../io/openExperiment';
 import { download, fileStem } from '../io/videoExport';
+import type { History, HistoryEntry } from '../../history/history';
+import type { TrainerState } from '../runtime/trainer';
 import type { HistoryRecorder } from './historyRecorder';
 import type { TimelineWiring } from './timelineWiring';
+
+/**
+ * The kept moments a model file holds with `state` (the state exported): those up to its step, thinned to
+ * the file's limit. Training paused exactly on a kept step has not read that moment yet (it is read on the
+ * way on): the state read for the export is that moment, and it is written once, last.
+ */
+export function exportedMoments(history: History, state: TrainerState): HistoryEntry[] {
+  const withMoments = history.entries.every((e) => e.moments !== null);
+  const finite = (a: Float32Array | null) => a === null || a.every((v) => Number.isFinite(v));
+  // A file without optimiser state holds a network that starts again from step 0: no moment after it.
+  const last = state.moments ? state.step : 0;
+  const own =
+    state.step <= last &&
+    history.wants(state.step) &&
+    (state.moments !== null || !withMoments) &&
+    finite(state.params) &&
+    finite(state.moments);
+  const capacity = historyCapacity(state.params.length, withMoments);
+  const room = capacity - (own ? 1 : 0);
+  const kept = room > 0 ? history.thinnedTo(room).entries.filter((e) => e.step <= last) : [];
+  if (own) {
+    kept.push({
+      step: state.step,
+      params: state.params,
+      moments: withMoments ? state.moments : null,
+      statsStep: null,
+      epoch: null,
+      trainLoss: null,
+      testLoss: null,
+      trainAccuracy: null,
+      testAccuracy: null,
+    });
+  }
+  return kept;
+}
 
 /**
  * Downloads the network as a model file with its history: the weights and optimiser state read back
@@ -35,11 +72,7 @@ export async function exportModelWithHistory(
     return null;
   }
   const history = app.recorder.history;
-  const withMoments = history.entries.every((e) => e.moments !== null);
-  const kept = history
-    .thinnedTo(historyCapacity(state.params.length, withMoments))
-    // A file without optimiser state holds a network that starts again from step 0: no moment after it.
-    .entries.filter((e) => e.step <= (state.moments ? state.step : 0));
+  const kept = exportedMoments(history, state);
   let json: string;
   try {
     json = exportModel(

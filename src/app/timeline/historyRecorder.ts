@@ -295,6 +295,22 @@ export class HistoryRecorder {
     this.requested = this.history.last?.step ?? -1;
   }
 
+  /** The moments kept so far and their spacing (the same objects), to carry over a replaced device. */
+  carryOut(): { entries: readonly HistoryEntry[]; level: number } {
+    return { entries: [...this.history.entries], level: this.history.level };
+  }
+
+  /**
+   * Takes back what `carryOut` gave (the same network, rebuilt on a new device): the moments as they were,
+   * at their thinning level, and later ones kept after them. Reads in flight are dropped.
+   */
+  carryIn(carried: { entries: readonly HistoryEntry[]; level: number }): void {
+    this.restart();
+    this.history.adopt(carried.entries);
+    this.history.level = carried.level;
+    this.requested = this.history.last?.step ?? -1;
+  }
+
   /** A new network: the history starts afresh, and the readback ring is freed. */
   clear(): void {
     this.restart();
