@@ -190,6 +190,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       spec: model?.spec,
       start,
       keepState: savePath !== undefined || flags.switches.has('with-weights'),
+      keep: historyCapacity(paramLayout(run.spec).count, true),
+      from: model?.history,
       onEpoch: (s, epochs) => {
         if (quiet) return;
         const test = s.test ? `  test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '';
