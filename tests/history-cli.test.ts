@@ -173,7 +173,8 @@ describe('the history read through the staging ring', () => {
     expect(plannedSteps(200, 600, [moment(100), moment(250)])).toEqual(want.filter((s) => s >= 200));
     const thin = plannedSteps(0, 600, undefined, 30);
     expect(thin.length).toBeLessThanOrEqual(30);
-    expect(thin.at(-1)).toBe(600);
+    expect(thin.length).toBeGreaterThan(20);
+    expect(thin.every((s) => all.includes(s))).toBe(true);
   });
 
   it.skipIf(!gpu)(
