@@ -171,6 +171,12 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     const state = model.optimizerState;
     // Moments of another optimiser mean nothing to this one: they start again from zero.
     const sameOptimizer = model.experiment?.optimizer === exp.optimizer;
+    if (state && !sameOptimizer && exp.epochs > 0) {
+      const saved = model.experiment?.optimizer ?? 'an optimiser it does not name';
+      io.err(
+        `--load ${loadPath}: saved with ${saved}; ${exp.optimizer} goes on from its weights and step with fresh moments`,
+      );
+    }
     start = {
       params: model.params,
       moments: state && sameOptimizer ? state.moments : undefined,
