@@ -5,7 +5,7 @@
  * kept step of the history or off one. Tiny runs (80 training points in batches of 16: 5 steps an epoch),
  * in this process, on the one test GPU.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,23 @@ describe.skipIf(!gpu)('npm run train, flags combined', () => {
       );
       if (c.load === 'other') {
         expect(fresh?.slice(1)).toEqual([loaded!.model.experiment!.optimizer, c.optimizer]);
+        // Fresh: the run is that from the same file with this optimiser and zero moments.
+        const file = JSON.parse(readFileSync(loaded!.path, 'utf8'));
+        file.experiment.optimizer = c.optimizer;
+        file.optimizerState.moments = file.optimizerState.moments.map(() => 0);
+        const zeroed = join(dir, `zeroed${c.i}.json`);
+        writeFileSync(zeroed, JSON.stringify(file));
+        const z = await train(
+          ...args
+            .map((a) => (a === loaded!.path ? zeroed : a))
+            .filter((a) => a !== '--with-history' && a !== savePath && a !== '--save'),
+        );
+        expect(z.code, z.stderr).toBe(0);
+        const zs = JSON.parse(z.stdout);
+        expect([summary.train.loss, summary.test.loss], 'losses of the run with fresh moments').toEqual([
+          zs.train.loss,
+          zs.test.loss,
+        ]);
       } else {
         expect(fresh).toBeNull();
       }
