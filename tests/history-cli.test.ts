@@ -199,6 +199,22 @@ describe('the history read through the staging ring', () => {
   );
 });
 
+describe.skipIf(!gpu)('--with-history on a run that diverges', () => {
+  it('stops at the same step as without, saves nothing and exits 3', async () => {
+    const args = [
+      ...['--dataset', 'polynomial', '--samples', '500', '--arch', '1-16-16-1', '--activation', 'relu'],
+      ...['--lr', '10', '--epochs', '3', '--json', '--quiet'],
+    ];
+    const path = join(dir, 'diverged.json');
+    const plain = await train(...args);
+    const r = await train(...args, '--save', path, '--with-history');
+    expect(r.code, r.stderr).toBe(3);
+    expect(JSON.parse(r.stdout).divergedAtStep).toBe(JSON.parse(plain.stdout).divergedAtStep);
+    expect(r.stderr).toMatch(/--save .*: not written, the weights are not finite/);
+    expect(() => readFileSync(path)).toThrow();
+  });
+});
+
 function moment(step: number) {
   return {
     step,

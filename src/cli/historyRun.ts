@@ -166,7 +166,8 @@ export async function runWithHistory(
       if (p.slot && !p.states) throw new Error(`history: the state of step ${p.step} was never read`);
       const states = p.states ? await p.states : null;
       waitedMs += performance.now() - began;
-      if (s.step !== p.step) {
+      // (Past a divergence the engine's position stays at the diverged step.)
+      if (s.divergedAtStep === null && s.step !== p.step) {
         throw new Error(`history: the statistics of step ${p.step} came back for step ${s.step}`);
       }
       if (diverged) return;
