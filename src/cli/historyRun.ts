@@ -83,7 +83,9 @@ const RING_SLOT_BYTES = 1 << 20;
 const RING_SLOT_STATES = 64;
 /**
  * Statistics asked of the engine at once: below its staging ring of four, so each request gets its own
- * buffer (a full ring would hand back the newest pending result, measured at another step).
+ * buffer (a full ring would hand back the newest pending result, measured at another step). Each kept
+ * moment holds one, so at most this many moments are in flight: taking the oldest maps the slot it lies
+ * in and waits for that read, and a slot is filled again only once its read has landed.
  */
 const STATS_IN_FLIGHT = 3;
 
