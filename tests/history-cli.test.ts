@@ -9,7 +9,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { History } from '../src/history/history';
 import type { CliIo } from '../src/cli/cliIo';
+import { plannedSteps, runWithHistory } from '../src/cli/historyRun';
 import { runTrain } from '../src/cli/trainCommand';
+import { DEFAULT_EXPERIMENT, type Experiment } from '../src/experiment/experiment';
+import { startRun } from '../src/experiment/run';
 import { importModel } from '../src/share/modelImport';
 import { openTestGpu } from './helpers/gpu';
 
@@ -88,3 +91,139 @@ describe('--with-history', () => {
     }
   });
 });
+
+/** A tiny run: 80 training points in batches of 16, 5 steps an epoch; Adam, so the moments change at every step. */
+function tinyRun(epochs: number): Experiment {
+  return {
+    ...structuredClone(DEFAULT_EXPERIMENT),
+    params: { samples: 100 },
+    optimizer: 'adam',
+    learningRate: 0.03,
+    batchSize: 16,
+    seed: 5,
+    epochs,
+  };
+}
+
+/**
+ * The reference, read the slow way: training stops at every kept step, the state and the figures there
+ * are read back (one round trip each) before it goes on.
+ */
+async function slowHistory(device: GPUDevice, exp: Experiment): Promise<History> {
+  const { engine, first, perEpoch } = await startRun(device, exp, {});
+  const history = new History();
+  try {
+    let step = first;
+    const keep = async (): Promise<void> => {
+      const s = await engine.stats();
+      const state = await engine.readState();
+      expect(state.step).toBe(step);
+      history.record({
+        step,
+        params: state.params,
+        moments: state.moments,
+        statsStep: s.step,
+        epoch: s.epoch,
+        trainLoss: s.train.loss,
+        testLoss: s.test?.loss ?? null,
+        trainAccuracy: s.train.accuracy,
+        testAccuracy: s.test?.accuracy ?? null,
+      });
+    };
+    const last = first + exp.epochs * perEpoch;
+    while (step < last) {
+      if (history.wants(step)) await keep();
+      const k = Math.min(last - step, history.nextKept(step) - step);
+      engine.train(k);
+      step += k;
+    }
+    if (history.wants(step)) await keep();
+    return history;
+  } finally {
+    engine.dispose();
+  }
+}
+
+/** The moments in one comparable text each: step, figures, weights and moments bit for bit. */
+function moments(entries: readonly { step: number; params: Float32Array; moments: Float32Array | null }[]) {
+  return entries.map((e) => {
+    const f = e as unknown as Record<string, unknown>;
+    const figures = ['epoch', 'trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'].map((k) => f[k]);
+    return `${e.step} ${JSON.stringify(figures)} ${bits(e.params)} ${bits(e.moments)}`;
+  });
+}
+
+describe('the history read through the staging ring', () => {
+  it('plans the steps the history holds at the end, from the start step, thinned as the file is', () => {
+    const all = plannedSteps(0, 600);
+    const rule = new History();
+    const want: number[] = [];
+    for (let s = 0; s <= 600; s = rule.nextKept(s)) want.push(s);
+    expect(all).toEqual(want);
+    expect(plannedSteps(0, 601).at(-1)).toBe(600);
+    // Going on from step 300 of a history held to step 300: only what comes after, on the grid the held
+    // history is at (adopting it picks the coarsest level its steps lie on, as the app does).
+    const held = new History();
+    held.adopt([{ ...moment(300), statsStep: null }]);
+    const after = plannedSteps(300, 600, [moment(300)]);
+    expect(after[0]).toBeGreaterThan(300);
+    expect(after).toEqual(want.filter((s) => s > 300 && held.isKept(s)));
+    // Going on from step 200 of a file whose history ran further: the moments after 200 are replaced,
+    // from step 200 itself on.
+    expect(plannedSteps(200, 600, [moment(100), moment(250)])).toEqual(want.filter((s) => s >= 200));
+    const thin = plannedSteps(0, 600, undefined, 30);
+    expect(thin.length).toBeLessThanOrEqual(30);
+    expect(thin.length).toBeGreaterThan(20);
+    expect(thin.every((s) => all.includes(s))).toBe(true);
+  });
+
+  it.skipIf(!gpu)(
+    'keeps exactly the moments and figures read the slow way, on and off a kept step',
+    async () => {
+      // 525 steps: beyond step 512 only even steps are kept, so the run ends off a kept step.
+      const reference = await slowHistory(gpu!.device, tinyRun(105));
+      expect(reference.last!.step).toBe(524);
+      const off = await runWithHistory(gpu!.device, tinyRun(105));
+      expect(moments(off.history.entries)).toEqual(moments(reference.entries));
+      // 520 steps, a kept step, thinned to 30 moments as a model file is: the same steps as the reference
+      // history of those 520 steps thinned so, the last once.
+      const upTo520 = new History();
+      for (const e of reference.entries) if (e.step <= 520) upTo520.record(e);
+      const on = await runWithHistory(gpu!.device, tinyRun(104));
+      expect(on.history.entries.filter((e) => e.step === 520)).toHaveLength(1);
+      expect(moments(on.history.entries)).toEqual(moments(upTo520.entries));
+      const thin = await runWithHistory(gpu!.device, tinyRun(104), { keep: 30 });
+      expect(moments(thin.history.entries)).toEqual(moments(upTo520.thinnedTo(30).entries));
+      expect(thin.history.thinnedTo(30).entries).toHaveLength(thin.history.length);
+    },
+  );
+});
+
+describe.skipIf(!gpu)('--with-history on a run that diverges', () => {
+  it('stops at the same step as without, saves nothing and exits 3', async () => {
+    const args = [
+      ...['--dataset', 'polynomial', '--samples', '500', '--arch', '1-16-16-1', '--activation', 'relu'],
+      ...['--lr', '10', '--epochs', '3', '--json', '--quiet'],
+    ];
+    const path = join(dir, 'diverged.json');
+    const plain = await train(...args);
+    const r = await train(...args, '--save', path, '--with-history');
+    expect(r.code, r.stderr).toBe(3);
+    expect(JSON.parse(r.stdout).divergedAtStep).toBe(JSON.parse(plain.stdout).divergedAtStep);
+    expect(r.stderr).toMatch(/--save .*: not written, the weights are not finite/);
+    expect(() => readFileSync(path)).toThrow();
+  });
+});
+
+function moment(step: number) {
+  return {
+    step,
+    epoch: null,
+    trainLoss: null,
+    testLoss: null,
+    trainAccuracy: null,
+    testAccuracy: null,
+    params: new Float32Array(1),
+    moments: null,
+  };
+}

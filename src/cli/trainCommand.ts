@@ -196,6 +196,12 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     const state = model.optimizerState;
     // Moments of another optimiser mean nothing to this one: they start again from zero.
     const sameOptimizer = model.experiment?.optimizer === exp.optimizer;
+    if (state && !sameOptimizer && exp.epochs > 0) {
+      const saved = model.experiment?.optimizer ?? 'an optimiser it does not name';
+      io.err(
+        `--load ${loadPath}: saved with ${saved}; ${exp.optimizer} goes on from its weights and step with fresh moments`,
+      );
+    }
     start = {
       params: model.params,
       moments: state && sameOptimizer ? state.moments : undefined,
@@ -218,6 +224,8 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       spec: model?.spec,
       start,
       keepState: savePath !== undefined || flags.switches.has('with-weights'),
+      keep: historyCapacity(paramLayout(run.spec).count, true),
+      from: model?.history,
       onEpoch: (s, epochs) => {
         if (quiet) return;
         const test = s.test ? `  test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '';
