@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { History } from '../src/history/history';
+import { History, type HistoryEntry } from '../src/history/history';
 import type { CliIo } from '../src/cli/cliIo';
-import { plannedSteps, runWithHistory } from '../src/cli/historyRun';
+import { measuredSteps, plannedSteps, runWithHistory } from '../src/cli/historyRun';
 import { runTrain } from '../src/cli/trainCommand';
 import { DEFAULT_EXPERIMENT, type Experiment } from '../src/experiment/experiment';
 import { startRun } from '../src/experiment/run';
@@ -64,7 +64,12 @@ describe('--with-history', () => {
     const want: number[] = [];
     for (let s = 0; s <= 800; s = rule.nextKept(s)) want.push(s);
     expect(history.map((m) => m.step)).toEqual(want);
-    expect(history[0].trainLoss).toBeGreaterThan(history[history.length - 1].trainLoss!);
+    // Figures where the run measures them: at each epoch's end (every 20 steps), and at a moment 20 or more
+    // steps after the latest measured (none here: every epoch's end is kept); none between.
+    const measured = history.filter((m) => m.trainLoss !== null);
+    expect(measured.map((m) => m.step)).toEqual(want.filter((step) => step % 20 === 0));
+    expect(history.filter((m) => m.step % 20 !== 0).every((m) => m.testAccuracy === null)).toBe(true);
+    expect(measured[0].trainLoss).toBeGreaterThan(measured.at(-1)!.trainLoss!);
     const last = history[history.length - 1];
     expect(last.epoch).toBe(Math.floor(last.step / 20));
     expect(history.every((m) => m.moments !== null)).toBe(true);
@@ -106,8 +111,9 @@ function tinyRun(epochs: number): Experiment {
 }
 
 /**
- * The reference, read the slow way: training stops at every kept step, the state and the figures there
- * are read back (one round trip each) before it goes on.
+ * The reference, read the slow way: training stops at every kept step, the state and the figures there are
+ * read back (one round trip each) before it goes on. (`expected` then keeps the figures where the run
+ * measures them.)
  */
 async function slowHistory(device: GPUDevice, exp: Experiment): Promise<History> {
   const { engine, first, perEpoch } = await startRun(device, exp, {});
@@ -144,6 +150,23 @@ async function slowHistory(device: GPUDevice, exp: Experiment): Promise<History>
   }
 }
 
+/**
+ * What a run with history holds at the reference's moments: figures only at the steps it measures (the
+ * first moment, each epoch's end, and one an epoch or more after the latest measured: 5 steps an epoch here).
+ */
+function expected(entries: readonly HistoryEntry[]): HistoryEntry[] {
+  const measured = measuredSteps(
+    entries.map((e) => e.step),
+    0,
+    5,
+  );
+  return entries.map((e) =>
+    measured.has(e.step)
+      ? e
+      : { ...e, statsStep: null, trainLoss: null, testLoss: null, trainAccuracy: null, testAccuracy: null },
+  );
+}
+
 /** The moments in one comparable text each: step, figures, weights and moments bit for bit. */
 function moments(entries: readonly { step: number; params: Float32Array; moments: Float32Array | null }[]) {
   return entries.map((e) => {
@@ -177,6 +200,16 @@ describe('the history read through the staging ring', () => {
     expect(thin.every((s) => all.includes(s))).toBe(true);
   });
 
+  it('measures the first moment, each epoch end, and a moment an epoch or more after the latest measured', () => {
+    // Epochs of 10 steps from step 3: ends at 13, 23, 33 ...
+    const steps = [3, 4, 8, 12, 13, 16, 22, 24, 26, 32, 33, 40, 42, 43, 44];
+    expect([...measuredSteps(steps, 3, 10)]).toEqual([3, 13, 24, 33, 43]);
+    // A whole epoch after the latest measured is measured (23); a step less is not (22).
+    expect([...measuredSteps([0, 3, 13, 22, 23], 0, 10)]).toEqual([0, 13, 23]);
+    expect([...measuredSteps([0, 5, 10], 1, 10)]).toEqual([0, 10]);
+    expect([...measuredSteps([0, 5, 9], 1, 10)]).toEqual([0]);
+  });
+
   it.skipIf(!gpu)(
     'keeps exactly the moments and figures read the slow way, on and off a kept step',
     async () => {
@@ -184,16 +217,23 @@ describe('the history read through the staging ring', () => {
       const reference = await slowHistory(gpu!.device, tinyRun(105));
       expect(reference.last!.step).toBe(524);
       const off = await runWithHistory(gpu!.device, tinyRun(105));
-      expect(moments(off.history.entries)).toEqual(moments(reference.entries));
+      expect(moments(off.history.entries)).toEqual(moments(expected(reference.entries)));
+      // Figures about once an epoch (5 steps) beyond the dense start; none between.
+      const measured = off.history.entries.filter((e) => e.trainLoss !== null).length;
+      expect(measured).toBeGreaterThan(100);
+      expect(measured).toBeLessThan(off.history.length / 2);
       // 520 steps, a kept step, thinned to 30 moments as a model file is: the same steps as the reference
       // history of those 520 steps thinned so, the last once.
       const upTo520 = new History();
       for (const e of reference.entries) if (e.step <= 520) upTo520.record(e);
       const on = await runWithHistory(gpu!.device, tinyRun(104));
       expect(on.history.entries.filter((e) => e.step === 520)).toHaveLength(1);
-      expect(moments(on.history.entries)).toEqual(moments(upTo520.entries));
+      expect(moments(on.history.entries)).toEqual(moments(expected(upTo520.entries)));
       const thin = await runWithHistory(gpu!.device, tinyRun(104), { keep: 30 });
-      expect(moments(thin.history.entries)).toEqual(moments(upTo520.thinnedTo(30).entries));
+      expect(moments(thin.history.entries)).toEqual(moments(expected(upTo520.thinnedTo(30).entries)));
+      // Thinned to 30 moments over 104 epochs: each is more than an epoch from the one before, so all carry
+      // their own figures.
+      expect(thin.history.entries.every((e) => e.trainLoss !== null)).toBe(true);
       expect(thin.history.thinnedTo(30).entries).toHaveLength(thin.history.length);
     },
   );

@@ -6,8 +6,16 @@
  * Which moments end up in the result is known before training: the run's steps are fixed, and so is the
  * thinning (see `plannedSteps`). Only those steps are read. At each, the weights and optimiser moments are
  * copied into a ring of staging buffers (queued behind the training so far, so the copy holds exactly that
- * step's state) and the loss and accuracy there are queued too; training goes on at once, and the ring's
- * buffers are mapped asynchronously. Splitting the dispatches changes no result: the steps are the same.
+ * step's state); training goes on at once, and the ring's buffers are mapped asynchronously. Splitting the
+ * dispatches changes no result: the steps are the same.
+ *
+ * Loss and accuracy are measured at the kept moments that fall on an epoch's end (where the run without history
+ * measures them), at the first, and at any that comes a whole epoch or more after the latest measured: about
+ * one measurement an epoch, so a run's figures are never far apart. The others carry none (null), as a moment whose
+ * statistics came from another step does in the app, which measures such a moment from its own weights when
+ * it is shown (src/app/timeline/momentFigures.ts). Measuring every moment would cost one pass over all the
+ * data per moment: far more than the training itself (888 moments of a 20-epoch rings run read 35 million
+ * points where the training reads 2 million).
  */
 import { History, type HistoryEntry } from '../history/history';
 import type { ModelMoment } from '../share/modelFormat';
@@ -77,6 +85,23 @@ export function plannedSteps(
   return entries.filter((e) => e.step > before).map((e) => e.step);
 }
 
+/**
+ * Of the steps to read, those whose moments carry their own figures: those on an epoch's end (a whole number
+ * of epochs from `first`), the first, and each that comes `perEpoch` steps or more after the latest before it
+ * with figures. Taken over the steps a (thinned) file keeps, so that it holds figures about once an epoch.
+ */
+export function measuredSteps(steps: readonly number[], first: number, perEpoch: number): Set<number> {
+  const out = new Set<number>();
+  let latest: number | null = null;
+  for (const step of steps) {
+    if ((step - first) % perEpoch === 0 || latest === null || step - latest >= perEpoch) {
+      out.add(step);
+      latest = step;
+    }
+  }
+  return out;
+}
+
 /** Staging buffers: RING_SLOTS of up to RING_SLOT_STATES states (weights, moments) each, about 1 MiB. */
 const RING_SLOTS = 4;
 const RING_SLOT_BYTES = 1 << 20;
@@ -100,7 +125,8 @@ interface Slot {
 /** A kept moment queued on the GPU, or the statistics at an epoch's end, waiting to be taken in order. */
 interface Pending {
   step: number;
-  stats: Promise<Stats>;
+  /** The statistics measured at this step, or null for a moment between measurements. */
+  stats: Promise<Stats> | null;
   /** Where the state lies (absent for an epoch's statistics that are no kept moment). */
   slot?: Slot;
   index?: number;
@@ -122,6 +148,7 @@ export async function runWithHistory(
   const slots: Slot[] = [];
   const history = continued(options.from, first);
   const planned = plannedSteps(first, first + exp.epochs * perEpoch, options.from, options.keep);
+  const withFigures = measuredSteps(planned, first, perEpoch);
   const queue: Pending[] = [];
   let statsInFlight = 0;
   let filling: Slot | null = null;
@@ -163,17 +190,17 @@ export async function runWithHistory(
       if (queue[0].slot && !queue[0].states) mapFilling();
       const p = queue.shift()!;
       const began = performance.now();
-      const s = await p.stats;
-      statsInFlight--;
+      const s = p.stats ? await p.stats : null;
+      if (p.stats) statsInFlight--;
       if (p.slot && !p.states) throw new Error(`history: the state of step ${p.step} was never read`);
       const states = p.states ? await p.states : null;
       waitedMs += performance.now() - began;
       // (Past a divergence the engine's position stays at the diverged step.)
-      if (s.divergedAtStep === null && s.step !== p.step) {
+      if (s && s.divergedAtStep === null && s.step !== p.step) {
         throw new Error(`history: the statistics of step ${p.step} came back for step ${s.step}`);
       }
       if (diverged) return;
-      if (states && p.index !== undefined && s.divergedAtStep === null) {
+      if (states && p.index !== undefined && s?.divergedAtStep == null) {
         const base = p.index * 3 * P;
         const params = states.subarray(base, base + P);
         const moments = states.subarray(base + P, base + 3 * P);
@@ -182,20 +209,21 @@ export async function runWithHistory(
             step: p.step,
             params,
             moments,
-            statsStep: s.step,
-            epoch: s.epoch,
-            trainLoss: s.train.loss,
-            testLoss: s.test?.loss ?? null,
-            trainAccuracy: s.train.accuracy,
-            testAccuracy: s.test?.accuracy ?? null,
+            statsStep: s ? s.step : null,
+            // The engine's count: whole epochs of its training set done at this step.
+            epoch: s ? s.epoch : Math.floor(p.step / perEpoch),
+            trainLoss: s ? s.train.loss : null,
+            testLoss: s?.test?.loss ?? null,
+            trainAccuracy: s ? s.train.accuracy : null,
+            testAccuracy: s?.test?.accuracy ?? null,
           });
         }
       }
-      if (p.epochEnd) {
+      if (p.epochEnd && s) {
         last = s;
         options.onEpoch?.(s, exp.epochs);
       }
-      if (s.divergedAtStep !== null) diverged = true;
+      if (s && s.divergedAtStep !== null) diverged = true;
     };
 
     /** Room for one more statistics request. */
@@ -214,9 +242,13 @@ export async function runWithHistory(
       }
     };
 
-    /** Queues the copy of the state now (exactly `step`'s) and its statistics; training is not held. */
+    /**
+     * Queues the copy of the state now (exactly `step`'s), and its statistics where the moment carries
+     * figures (see above); training is not held.
+     */
     const keep = async (step: number, epochEnd: boolean): Promise<void> => {
-      await statsRoom();
+      const measured = epochEnd || withFigures.has(step);
+      if (measured) await statsRoom();
       // Nothing below waits on an item that lies in the slot being filled (only on a full ring's oldest).
       const slot = await freeSlot();
       if (diverged) return;
@@ -225,8 +257,8 @@ export async function runWithHistory(
       encoder.copyBufferToBuffer(engine.paramBuffer, 0, slot.buffer, index * stateBytes, P * 4);
       encoder.copyBufferToBuffer(engine.momentBuffer, 0, slot.buffer, index * stateBytes + P * 4, 2 * P * 4);
       device.queue.submit([encoder.finish()]);
-      statsInFlight++;
-      queue.push({ step, stats: engine.stats(), slot, index, epochEnd });
+      if (measured) statsInFlight++;
+      queue.push({ step, stats: measured ? engine.stats() : null, slot, index, epochEnd });
     };
 
     const start = performance.now();

@@ -46,4 +46,22 @@ export const MUTANTS = [
     test: 'tests/cli-combinations.test.ts',
     filter: 'case 11:',
   },
+  {
+    name: 'cli-history-figures-gap-strict',
+    why: 'a moment exactly an epoch after the latest measured gets no figures',
+    file: 'src/cli/historyRun.ts',
+    find: 'latest === null || step - latest >= perEpoch',
+    replace: 'latest === null || step - latest > perEpoch',
+    test: 'tests/history-cli.test.ts',
+    filter: 'measures the first',
+  },
+  {
+    name: 'cli-history-figures-only-epoch-ends',
+    why: 'figures measured at epoch ends only: a thinned file holds hardly any',
+    file: 'src/cli/historyRun.ts',
+    find: 'const measured = epochEnd || withFigures.has(step);',
+    replace: 'const measured = epochEnd || step === first;',
+    test: 'tests/history-cli.test.ts',
+    filter: 'slow way',
+  },
 ];
