@@ -84,13 +84,29 @@ export default defineConfig({
   },
   server: { host: '127.0.0.1' },
   test: {
-    include: ['tests/**/*.test.ts'],
-    // One file at a time, longest first (the sequencer reads tests/tooling/durations.json): the browser
-    // checks that time a watching pace, or a divergence against the snapshots read back, fail when a
-    // second file takes the software GPU's CPU from under them. Each file runs in its own process.
+    // Two groups, one after the other. `node`: every file that runs in Node (pure, GPU through Dawn, the
+    // CLIs), two at a time: none times anything against the clock, so a second file beside it changes no
+    // result, it only shares the cores. `browser`: the files that drive the app in headless Chromium, one at
+    // a time, longest first (the sequencer reads tests/tooling/durations.json): some watch the app's own pace
+    // in real time (frames a second, a divergence caught between snapshots), which a second file's load
+    // would change. Each file runs in its own process.
+    projects: [
+      {
+        extends: true,
+        test: { name: 'node', include: ['tests/*.test.ts'], maxWorkers: 2, sequence: { groupOrder: 0 } },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          maxWorkers: 1,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
     pool: 'forks',
-    fileParallelism: false,
-    maxWorkers: 1,
     sequence: { sequencer: LongestFirstSequencer },
     setupFiles: ['tests/tooling/countAssertions.ts'],
     testTimeout: 120_000,
