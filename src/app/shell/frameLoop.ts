@@ -105,7 +105,12 @@ export class FrameLoop {
           budgetMs,
           backlog: trainer.backlog,
         });
-        steps += Math.round(this.adaptiveSteps);
+        // Fractions carry over to the next frame, as at a set pace: a pace below a step a frame (a slow
+        // measurement, a fractional floor) still trains now and then, and so measures its speed again.
+        this.stepCredit += this.adaptiveSteps;
+        const whole = Math.floor(this.stepCredit + 1e-9);
+        this.stepCredit = Math.max(0, this.stepCredit - whole);
+        steps += whole;
       } else {
         // A pace below a step a frame trains one step every few frames.
         this.stepCredit += Math.max(0, s.stepsPerFrame);
