@@ -201,10 +201,10 @@ const OWN_MUTANTS = [
   },
   {
     name: 'probe-lowers-quick-grid',
-    why: 'the speed probe "lowers" a grid that is quick enough (a rebuild and a banner for nothing)',
+    why: 'the speed probe "changes" a grid that is quick enough to the same density (a rebuild for nothing)',
     file: 'src/app/shell/frameReport.ts',
-    find: 'if (grid < s.gridSize) {',
-    replace: 'if (grid <= s.gridSize) {',
+    find: 'if (next === null || measured === null || next === was) return;',
+    replace: 'if (next === null || measured === null) return;',
     test: 'tests/app-frame-report.test.ts',
   },
   {
