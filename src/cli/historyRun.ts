@@ -17,17 +17,12 @@
  * data per moment: far more than the training itself (888 moments of a 20-epoch rings run read 35 million
  * points where the training reads 2 million).
  */
-import { History, type HistoryEntry } from '../history/history';
+import { History, NO_FIGURES, allFinite, figuresAt, type HistoryEntry } from '../history/history';
 import type { ModelMoment } from '../share/modelFormat';
 import type { Stats } from '../engine/types';
 import type { Experiment } from '../experiment/experiment';
 import type { RunOptions, RunResult } from '../experiment/run';
 import { runResult, startRun } from '../experiment/run';
-
-function allFinite(values: Float32Array): boolean {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
-}
 
 export interface HistoryRunOptions extends RunOptions {
   /** At most this many moments are kept at the end (a model file's limit: thinned as History.thinnedTo). */
@@ -73,12 +68,8 @@ export function plannedSteps(
       step,
       params: PLACEHOLDER,
       moments: null,
-      statsStep: null,
       epoch: null,
-      trainLoss: null,
-      testLoss: null,
-      trainAccuracy: null,
-      testAccuracy: null,
+      ...NO_FIGURES,
     });
   }
   const entries = keep === undefined ? history.entries : history.thinnedTo(keep).entries;
@@ -209,13 +200,8 @@ export async function runWithHistory(
             step: p.step,
             params,
             moments,
-            statsStep: s ? s.step : null,
-            // The engine's count: whole epochs of its training set done at this step.
-            epoch: s ? s.epoch : Math.floor(p.step / perEpoch),
-            trainLoss: s ? s.train.loss : null,
-            testLoss: s?.test?.loss ?? null,
-            trainAccuracy: s ? s.train.accuracy : null,
-            testAccuracy: s?.test?.accuracy ?? null,
+            // Unmeasured: the engine's count of whole epochs of its training set done at this step.
+            ...(s ? figuresAt(s, p.step) : { ...NO_FIGURES, epoch: Math.floor(p.step / perEpoch) }),
           });
         }
       }

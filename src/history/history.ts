@@ -10,6 +10,7 @@
  * The recorder does not read the GPU: the app stops training at `nextKept` (see `allow`), reads the state
  * there and hands it to `record`.
  */
+import type { Stats } from '../engine/types';
 
 /** One kept moment: the state the engine trained with at `step`, and the figures known then. */
 export interface HistoryEntry {
@@ -25,6 +26,38 @@ export interface HistoryEntry {
   testLoss: number | null;
   trainAccuracy: number | null;
   testAccuracy: number | null;
+}
+
+/** The figures of a moment not measured at its step (the timeline measures it from its weights when shown). */
+export const NO_FIGURES = {
+  statsStep: null,
+  trainLoss: null,
+  testLoss: null,
+  trainAccuracy: null,
+  testAccuracy: null,
+} as const;
+
+/** The figures a moment carries from the latest statistics at or before its step (none from later ones). */
+export function figuresAt(
+  stats: Stats | null,
+  step: number,
+): Omit<HistoryEntry, 'step' | 'params' | 'moments'> {
+  const s = stats && stats.step <= step ? stats : null;
+  return {
+    statsStep: s?.step ?? null,
+    epoch: s?.epoch ?? null,
+    trainLoss: s?.train.loss ?? null,
+    testLoss: s?.test?.loss ?? null,
+    trainAccuracy: s?.train.accuracy ?? null,
+    testAccuracy: s?.test?.accuracy ?? null,
+  };
+}
+
+/** Whether every value is finite (null: nothing to check). */
+export function allFinite(values: Float32Array | null): boolean {
+  if (!values) return true;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }
 
 export interface HistoryOptions {

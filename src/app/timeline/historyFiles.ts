@@ -11,7 +11,7 @@ import { importModel } from '../../share/modelImport';
 import { sizeText, type ExportHost } from '../io/exports';
 import { importModelFile, importModelText, type OpenHost } from '../io/openExperiment';
 import { download, fileStem } from '../io/videoExport';
-import type { History, HistoryEntry } from '../../history/history';
+import { NO_FIGURES, type History, type HistoryEntry } from '../../history/history';
 import type { TrainerState } from '../runtime/trainer';
 import type { HistoryRecorder } from './historyRecorder';
 import type { TimelineWiring } from './timelineWiring';
@@ -40,12 +40,8 @@ export function exportedMoments(history: History, state: TrainerState): HistoryE
       step: state.step,
       params: state.params,
       moments: withMoments ? state.moments : null,
-      statsStep: null,
       epoch: null,
-      trainLoss: null,
-      testLoss: null,
-      trainAccuracy: null,
-      testAccuracy: null,
+      ...NO_FIGURES,
     });
   }
   return kept;

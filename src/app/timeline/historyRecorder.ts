@@ -5,29 +5,9 @@
  * exactly that step's state; mapped asynchronously, never stalling a frame or training). On the CPU
  * trainer it stops at each kept step until `trainer.readNow()` has brought the state back. DOM-free.
  */
-import type { Stats } from '../../engine/types';
-import { History, type HistoryEntry, type HistoryOptions } from '../../history/history';
+import { History, allFinite, figuresAt, type HistoryEntry, type HistoryOptions } from '../../history/history';
 import type { Engine } from '../../engine/engine';
 import { GpuTrainer, type Trainer } from '../runtime/trainer';
-
-function allFinite(values: Float32Array | null): boolean {
-  if (!values) return true;
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
-  return true;
-}
-
-/** The figures a moment carries from the latest statistics at or before its step. */
-function figures(stats: Stats | null, step: number): Omit<HistoryEntry, 'step' | 'params' | 'moments'> {
-  const s = stats && stats.step <= step ? stats : null;
-  return {
-    statsStep: s?.step ?? null,
-    epoch: s?.epoch ?? null,
-    trainLoss: s?.train.loss ?? null,
-    testLoss: s?.test?.loss ?? null,
-    trainAccuracy: s?.train.accuracy ?? null,
-    testAccuracy: s?.test?.accuracy ?? null,
-  };
-}
 
 /**
  * Readback buffers for kept moments on the GPU: a fixed ring of RING_SLOTS buffers, made once per engine,
@@ -237,8 +217,8 @@ export class HistoryRecorder {
     }
   }
 
-  private figures(trainer: Trainer, step: number): ReturnType<typeof figures> {
-    const f = figures(trainer.stats, step);
+  private figures(trainer: Trainer, step: number): ReturnType<typeof figuresAt> {
+    const f = figuresAt(trainer.stats, step);
     const epoch = this.epochOf(step);
     return epoch === null ? f : { ...f, epoch };
   }
