@@ -102,6 +102,8 @@ export default defineConfig({
           include: ['tests/browser/**/*.test.ts'],
           maxWorkers: 1,
           fileParallelism: false,
+          // One preview server and one browser of each kind for all the files (tests/tooling/browserSetup.ts).
+          globalSetup: ['tests/tooling/browserSetup.ts'],
           sequence: { groupOrder: 1 },
         },
       },

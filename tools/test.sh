@@ -44,10 +44,22 @@ fi
 # On CI a missing WebGPU adapter fails the run rather than skipping GPU tests.
 export DETANGLE_REQUIRE_GPU=1
 
-echo "== tests"
-rm -f artifacts/assertions.tsv
+# The Node files (two at a time) and the browser files (one at a time) run side by side: a browser file
+# leaves much of a core idle while its page waits on frames and read-backs, and the Node files fill it.
+# The browser files go first (the Node files run at a lower priority), so the app's pace in them is what
+# it is alone. The browser files' log follows the Node files'.
+echo "== tests (the Node files; the browser files beside them, their log after)"
+rm -f artifacts/assertions.tsv artifacts/vitest*.json
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json=artifacts/vitest.json "$@" || status=$?
+common=(--passWithNoTests --reporter=default --reporter=json)
+npx vitest run --project browser "${common[@]}" --outputFile.json=artifacts/vitest-browser.json "$@" \
+  >artifacts/browser-tests.log 2>&1 &
+browser_pid=$!
+trap 'kill "$browser_pid" 2>/dev/null || true' INT TERM
+nice -n 10 npx vitest run --project node "${common[@]}" --outputFile.json=artifacts/vitest-node.json "$@" || status=$?
+wait "$browser_pid" || status=$?
+cat artifacts/browser-tests.log
+node tools/mergeReports.mjs artifacts/vitest.json artifacts/vitest-node.json artifacts/vitest-browser.json || status=1
 node tools/slowest.mjs || true
 node -e '
 const r = require("./artifacts/vitest.json");

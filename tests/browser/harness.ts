@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = join(ROOT, 'artifacts/screenshots');
@@ -64,8 +64,27 @@ function newest(path: string): number {
   return readdirSync(path).reduce((m, name) => Math.max(m, newest(join(path, name))), stat.mtimeMs);
 }
 
+/**
+ * Under vitest, the browser project's global setup (tests/tooling/browserSetup.ts) starts one preview
+ * server and one browser of each kind for every file, and names them here: a file's `stop()` then leaves
+ * the server up, and its browser's `close()` ends only the contexts and pages the file opened.
+ * Elsewhere (scripts), each call starts its own.
+ */
+export const SHARED_ENV = {
+  url: 'DETANGLE_PREVIEW_URL',
+  webgpu: 'DETANGLE_BROWSER_WEBGPU',
+  plain: 'DETANGLE_BROWSER_PLAIN',
+} as const;
+
 /** Serves dist/, building it first (`vite build`) when it is missing, older than the sources, or BUILD=1. */
 export async function serve(): Promise<Served> {
+  const shared = process.env[SHARED_ENV.url];
+  if (shared) return { url: shared, stop: () => undefined };
+  return startServer();
+}
+
+/** Starts `vite preview` on a free port (building dist/ first when it is stale). */
+export async function startServer(): Promise<Served> {
   const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
   const built = existsSync(join(ROOT, 'dist/index.html'))
     ? statSync(join(ROOT, 'dist/index.html')).mtimeMs
@@ -141,12 +160,19 @@ function run(cmd: string, args: string[]): Promise<void> {
   });
 }
 
+/** Chromium with WebGPU on SwiftShader, or without WebGPU: the shared one under vitest (see SHARED_ENV). */
 export async function launch(webgpu: boolean): Promise<Browser> {
-  return chromium.launch({
+  const shared = process.env[webgpu ? SHARED_ENV.webgpu : SHARED_ENV.plain];
+  if (shared) return chromium.connect(shared);
+  return chromium.launch(launchOptions(webgpu));
+}
+
+export function launchOptions(webgpu: boolean): LaunchOptions {
+  return {
     executablePath: CHROMIUM,
     headless: true,
     args: [...BASE_FLAGS, ...(webgpu ? WEBGPU_FLAGS : NO_WEBGPU_FLAGS)],
-  });
+  };
 }
 
 /** The app's address with the test flag, which installs `window.__detangle` and counts GPU buffers. */
