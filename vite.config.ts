@@ -84,12 +84,12 @@ export default defineConfig({
   },
   server: { host: '127.0.0.1' },
   test: {
-    // Two groups, one after the other. `node`: every file that runs in Node (pure, GPU through Dawn, the
-    // CLIs), two at a time: none times anything against the clock, so a second file beside it changes no
-    // result, it only shares the cores. `browser`: the files that drive the app in headless Chromium, one at
-    // a time, longest first (the sequencer reads tests/tooling/durations.json): some watch the app's own pace
-    // in real time (frames a second, a divergence caught between snapshots), which a second file's load
-    // would change. Each file runs in its own process.
+    // Two projects. `node`: every file that runs in Node (pure, GPU through Dawn, the CLIs), two at a time:
+    // none times anything against the clock, so a second file beside it changes no result, it only shares
+    // the cores. `browser`: the files that drive the app in headless Chromium, one at a time, longest first
+    // (the sequencer reads tests/tooling/durations.json): some watch the app's own pace in real time, which
+    // a second page's load would change. `npx vitest run` runs them one after the other (groupOrder);
+    // `npm test` (tools/test.sh) runs them side by side, the Node files at a lower priority.
     projects: [
       {
         extends: true,
