@@ -3,12 +3,29 @@
  * Chromium through playwright-core (with or without WebGPU), save screenshots, and look at pixels.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateSync } from 'node:zlib';
-import { chromium, type Browser, type BrowserContext, type LaunchOptions, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Download,
+  type LaunchOptions,
+  type Page,
+} from 'playwright-core';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCREENSHOTS = join(ROOT, 'artifacts/screenshots');
@@ -223,6 +240,21 @@ export async function openPage(
   await page.goto(options.hash ? `${pageUrl}#${options.hash}` : pageUrl);
   await waitReady(page);
   return { page, errors };
+}
+
+/**
+ * A download's bytes. Through a shared browser (a connection, not a launch) `download.path()` is not
+ * available, so the file is copied here first.
+ */
+export async function downloadedBytes(download: Download): Promise<Buffer> {
+  const dir = mkdtempSync(join(tmpdir(), 'detangle-download-'));
+  try {
+    const path = join(dir, 'file');
+    await download.saveAs(path);
+    return readFileSync(path);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** Waits until the app is up and not rebuilding. */

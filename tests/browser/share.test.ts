@@ -4,7 +4,7 @@
  * file inputs; the picture, the video and the model file download; saved state comes back on reload
  * and "Start fresh" clears it; and the strict Content-Security-Policy blocks nothing the app does.
  */
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { CLASS_COLORS, THEME } from '../../src/view/theme';
 import {
   countColor,
   decodePng,
+  downloadedBytes,
   holdFrames,
   launch,
   nextNotice,
@@ -191,11 +192,15 @@ describe('links', () => {
       'arch=2-3-1',
       '%E0%A4%A',
     ];
+    // The page's own frames are held meanwhile: on a busy machine a slow frame's notice (the grid density)
+    // could come between a link and its refusal.
+    await holdFrames(page);
     for (const hash of hostile) {
       const message = await nextNotice(page, () => page.evaluate((h) => (location.hash = h), hash));
       expect(message, hash.slice(0, 80)).toMatch(/^This link cannot be opened: /);
       expect(message.length).toBeLessThanOrEqual(600);
     }
+    await holdFrames(page, false);
     await shootPage(page, 'link-refused');
     // Nothing was rendered from a link as markup, and nothing else changed.
     expect(await page.locator('#notice img, #notice script').count()).toBe(0);
@@ -421,7 +426,7 @@ describe('exports', () => {
       page.getByText('Export model (JSON)').click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/^detangle-rings-2-3-2-1-step\d+\.json$/);
-    const model = importModel(readFileSync((await download.path())!, 'utf8'));
+    const model = importModel((await downloadedBytes(download)).toString('utf8'));
     expect(model.spec.layers.map((l) => l.units)).toEqual([3, 2, 1]);
     expect(model.experiment?.dataset).toBe('rings');
     expect(model.optimizerState?.moments.length).toBe(2 * model.params.length);
@@ -433,7 +438,7 @@ describe('exports', () => {
       page.getByText('Save picture (PNG)').click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/\.png$/);
-    const png = readFileSync((await download.path())!);
+    const png = await downloadedBytes(download);
     writeFileSync(join(tmp, 'view.png'), png);
     const img = decodePng(png);
     const box = (await page.locator('#main-canvas').boundingBox())!;
@@ -461,7 +466,7 @@ describe('exports', () => {
     await shootPage(page, 'export-video-progress');
     const download = await downloaded;
     expect(download.suggestedFilename()).toMatch(/-interpolation\.webm$/);
-    const webm = readFileSync((await download.path())!);
+    const webm = await downloadedBytes(download);
     expect(webm.length).toBeGreaterThan(1000);
     // The EBML header every WebM file starts with.
     expect(webm.subarray(0, 4).toString('hex')).toBe('1a45dfa3');

@@ -237,7 +237,10 @@ describe('the training timeline', () => {
         },
         [seconds, count],
       );
-    // Warm up (every code path once), then measure over 200 frames of the movie.
+    // A small page: every frame still scrubs, transforms, draws and reads back, only faster. Warm up
+    // (every code path once, the resize's new targets included), then measure over 200 frames of the movie.
+    const size = page.viewportSize()!;
+    await page.setViewportSize({ width: 480, height: 320 });
     await play(0.5, 60);
     const buffers = (await hook()).gpuBuffers;
     const before = await heap();
@@ -257,6 +260,7 @@ describe('the training timeline', () => {
     expect(growth).toBeLessThan(600 * 1024);
     expect((await hook()).gpuBuffers, 'playing created GPU buffers').toBe(buffers);
     await cdp.detach();
+    await page.setViewportSize(size);
     await page.evaluate(() => window.__detangle!.timelineLive());
     await frames(2);
   }, 200_000);

@@ -258,6 +258,8 @@ async function trainRings(contractive: number, name: string): Promise<{ stretch:
   // 25 steps a frame until 250 steps (the two runs stop within a frame or two of each other).
   await waitFor(page, (t) => t.step >= 250, 120_000);
   const trained = Date.now();
+  // Trained: the reads and the picture step their own frames (the page's loop held, as in the other checks).
+  await holdFrames(page);
   await page.evaluate(async () => {
     const h = window.__detangle!;
     h.setPlaying(false);
@@ -284,6 +286,7 @@ async function trainRings(contractive: number, name: string): Promise<{ stretch:
   }
   const read = Date.now();
   await picture(1, true, name);
+  await holdFrames(page, false);
   console.log(
     `${name}: open ${opened - started} ms, train ${trained - opened} ms, read ${read - trained} ms; grid ${g}; step ${s.step}, loss ${s.lossLatest.toFixed(4)}, mean area scale at hidden 1 over ${n} vertices ${(sum / n).toFixed(4)}`,
   );
