@@ -21,21 +21,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund
 fi
 
-# The type-check runs beside lint and build (two cores): each writes to its own log, shown if it fails.
-echo "== type-check, lint, build"
 mkdir -p artifacts
-checks=$(mktemp -d)
-npx tsc --noEmit >"$checks/tsc.log" 2>&1 &
-tsc_pid=$!
-lint_status=0
-{ npx eslint . && { npx prettier --check . >/dev/null || npx prettier --check .; } && npx vite build --logLevel warn; } \
-  >"$checks/lint.log" 2>&1 || lint_status=$?
-tsc_status=0
-wait "$tsc_pid" || tsc_status=$?
-if [ "$tsc_status" != 0 ]; then echo "type-check failed:"; cat "$checks/tsc.log"; fi
-if [ "$lint_status" != 0 ]; then echo "lint or build failed:"; cat "$checks/lint.log"; fi
-rm -rf "$checks"
-[ "$tsc_status" = 0 ] && [ "$lint_status" = 0 ] || exit 1
+echo "== build"
+npx vite build --logLevel warn
 
 if [ -z "${VK_ICD_FILENAMES:-}${VK_DRIVER_FILES:-}" ]; then
   export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
@@ -44,19 +32,41 @@ fi
 # On CI a missing WebGPU adapter fails the run rather than skipping GPU tests.
 export DETANGLE_REQUIRE_GPU=1
 
-# The Node files (two at a time) and the browser files (one at a time) run side by side: a browser file
-# leaves much of a core idle while its page waits on frames and read-backs, and the Node files fill it.
-# The browser files go first (the Node files run at a lower priority), so the app's pace in them is what
-# it is alone. The browser files' log follows the Node files'.
-echo "== tests (the Node files; the browser files beside them, their log after)"
+# The browser files (one at a time) start as soon as the app is built; beside them, at a lower priority,
+# the type-check and lint, then the Node files (two at a time). A browser file leaves much of a core idle
+# while its page waits on frames and read-backs, and the rest fills it; the pages keep the pace they have
+# alone. The browser files' log follows the Node files'.
+echo "== browser tests (their log comes after the Node files'); beside them: type-check, lint"
 rm -f artifacts/assertions.tsv artifacts/vitest*.json
 status=0
 common=(--passWithNoTests --reporter=default --reporter=json)
-npx vitest run --project browser "${common[@]}" --outputFile.json=artifacts/vitest-browser.json "$@" \
+# In a session of its own, so that stopping it stops its workers and browsers too.
+setsid npx vitest run --project browser "${common[@]}" --outputFile.json=artifacts/vitest-browser.json "$@" \
   >artifacts/browser-tests.log 2>&1 &
 browser_pid=$!
-trap 'kill "$browser_pid" 2>/dev/null || true' INT TERM
+stop_browser_tests() { kill -- "-$browser_pid" 2>/dev/null || true; }
+trap 'stop_browser_tests; exit 130' INT TERM
+
+# The type-check runs beside lint (two cores): each writes to its own log, shown if it fails.
+checks=$(mktemp -d)
+nice -n 10 npx tsc --noEmit >"$checks/tsc.log" 2>&1 &
+tsc_pid=$!
+lint_status=0
+nice -n 10 bash -c 'npx eslint . && { npx prettier --check . >/dev/null || npx prettier --check .; }' \
+  >"$checks/lint.log" 2>&1 || lint_status=$?
+tsc_status=0
+wait "$tsc_pid" || tsc_status=$?
+if [ "$tsc_status" != 0 ]; then echo "type-check failed:"; cat "$checks/tsc.log"; fi
+if [ "$lint_status" != 0 ]; then echo "lint failed:"; cat "$checks/lint.log"; fi
+rm -rf "$checks"
+if [ "$tsc_status" != 0 ] || [ "$lint_status" != 0 ]; then
+  stop_browser_tests
+  exit 1
+fi
+
+echo "== Node tests"
 nice -n 10 npx vitest run --project node "${common[@]}" --outputFile.json=artifacts/vitest-node.json "$@" || status=$?
+echo "== browser tests"
 wait "$browser_pid" || status=$?
 cat artifacts/browser-tests.log
 node tools/mergeReports.mjs artifacts/vitest.json artifacts/vitest-node.json artifacts/vitest-browser.json || status=1
