@@ -15,6 +15,7 @@
  */
 
 import { DataError } from './errors';
+import type { FeatureName } from './features';
 
 export type PresetLoss = 'mse' | 'bce' | 'ce';
 export type PresetOptimizer = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
@@ -43,6 +44,8 @@ export interface Preset {
   testSplit: number;
   /** Seed of the data, the split and the initial weights. */
   seed: number;
+  /** Feature inputs appended to the 2-D coordinates (src/data/features.ts); absent = none. */
+  features?: FeatureName[];
 }
 
 const ROME = 'Scott Rome, Visualizing the learning of a neural network geometrically (Keras)';
