@@ -43,4 +43,13 @@ export const MUTANTS = [
     replace: '',
     test: 'tests/features.test.ts',
   },
+  {
+    name: 'features-preset-dropped',
+    why: "a preset's features are lost on the way to the experiment: the rings with no hidden layer cannot separate",
+    file: 'src/experiment/experiment.ts',
+    find: '...(preset.features?.length ? { features: [...preset.features] } : {}),',
+    replace: '',
+    test: 'tests/claims.test.ts',
+    filter: 'rings-r2-plane',
+  },
 ];
