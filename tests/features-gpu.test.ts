@@ -8,12 +8,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Runtime, type RuntimeHost } from '../src/app/runtime/runtime';
+import { GpuTrainer } from '../src/app/runtime/trainer';
 import { runTrain } from '../src/cli/trainCommand';
+import { findPreset } from '../src/data/presets';
+import { experimentFromPreset } from '../src/experiment/experiment';
+import { runExperiment } from '../src/experiment/run';
+import { engineConfig, networkSpec, settingsFromPreset } from '../src/state/settings';
 import { FEATURES, expandDataset, expandPoints } from '../src/data/features';
 import { Engine } from '../src/engine/engine';
 import { GridTransform } from '../src/engine/grid';
 import { buildSpec, defaultOptimizer } from '../src/engine/spec';
-import { TwinTrainer, initParams, transformPoints } from '../src/engine/twin';
+import { TwinTrainer, evaluate, initParams, transformPoints } from '../src/engine/twin';
 import type { EngineConfig } from '../src/engine/types';
 import { importModel } from '../src/share/modelImport';
 import { captureIo, type Ran } from './helpers/cli';
@@ -142,5 +148,35 @@ describe.skipIf(!gpu)('npm run train --features', () => {
     const r = await train(...args, '--epochs', '1', '--quiet');
     expect(r.code).toBe(2);
     expect(r.stderr.trim()).toMatch(message);
+  });
+});
+
+describe.skipIf(!gpu)('the app and the command line on a featured preset', () => {
+  it('train the same network on the same data to the same test loss (same seed)', async () => {
+    const preset = findPreset('rings-squares-plane');
+    const settings = { ...settingsFromPreset(preset), datasetParams: { samples: 400 } };
+    const exp = { ...experimentFromPreset(preset), params: { samples: 400 }, epochs: 3 };
+    // The app's own path: the runtime's data (expanded as the app expands it), its spec, its trainer.
+    const host = { settings, bufferLimits: () => null, clamped: () => {} } as unknown as RuntimeHost;
+    const data = new Runtime(host).loadData();
+    const spec = networkSpec(settings, data.full);
+    expect(spec.inputSize).toBe(4);
+    expect(data.train.inputSize).toBe(4);
+    const cli = await runExperiment(gpu!.device, exp, { keepState: true });
+    expect(cli.spec).toEqual(spec);
+    await gpuScope(gpu!.device, async () => {
+      const trainer = await GpuTrainer.create(gpu!.device, engineConfig(settings, spec, data.train.y.length));
+      try {
+        trainer.setData(data.train, data.test);
+        trainer.train(cli.steps);
+        const app = await trainer.readNow();
+        expect(app.step).toBe(cli.steps);
+        const appLoss = evaluate(spec, app.params, data.test!, true).loss;
+        expect(appLoss).toBeCloseTo(cli.final.test!.loss, 5);
+        expect(Array.from(app.params)).toEqual(Array.from(cli.state!.params));
+      } finally {
+        trainer.dispose();
+      }
+    });
   });
 });

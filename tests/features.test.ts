@@ -20,6 +20,8 @@ import { DEFAULT_EXPERIMENT, prepare, type Experiment } from '../src/experiment/
 import { exportModel } from '../src/share/modelExport';
 import { importModel } from '../src/share/modelImport';
 import { experimentUrl, parseExperimentFields } from '../src/share/url';
+import { reduce } from '../src/state/commands';
+import { freshSettings } from '../src/state/settings';
 
 describe('each feature by hand', () => {
   const x1 = 0.5;
@@ -148,5 +150,27 @@ describe('links and model files carry the features', () => {
       /experiment.arch/,
     );
     expect(paramLayout(spec).count).toBe(4);
+  });
+});
+
+describe('the setFeatures command', () => {
+  it('stores the features in their order, leaves the preset and asks for a new network', () => {
+    const s = freshSettings(true);
+    expect(s.features).toEqual([]);
+    const r = reduce(s, { type: 'setFeatures', features: ['r2', 'x1sq'] }, 3);
+    expect(s.features).toEqual(['x1sq', 'r2']);
+    expect(s.preset).toBe('');
+    expect(r).toEqual({ topics: ['settings'], effect: 'newNetwork' });
+    expect(reduce(s, { type: 'setFeatures', features: ['x1sq', 'r2'] }, 3).effect).toBe('none');
+  });
+  it('data that is not 2-D drops them', () => {
+    const s = { ...freshSettings(true), features: ['r2' as const] };
+    s.dataset = 'tori';
+    reduce(s, { type: 'pickDataset' }, 3);
+    expect(s.features).toEqual([]);
+    s.dataset = 'moons';
+    s.features = ['r2'];
+    reduce(s, { type: 'pickDataset' }, 3);
+    expect(s.features).toEqual(['r2']);
   });
 });
