@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Runtime, type RuntimeHost } from '../src/app/runtime/runtime';
 import { GpuTrainer } from '../src/app/runtime/trainer';
+import { runSweepCommand } from '../src/cli/sweepCommand';
 import { runTrain } from '../src/cli/trainCommand';
 import { findPreset } from '../src/data/presets';
 import { experimentFromPreset } from '../src/experiment/experiment';
@@ -178,5 +179,21 @@ describe.skipIf(!gpu)('the app and the command line on a featured preset', () =>
         trainer.dispose();
       }
     });
+  });
+});
+
+describe.skipIf(!gpu)('npm run sweep --features', () => {
+  it("sweeps a featured network; a member's seed reruns it with npm run train --features", async () => {
+    const small = ['--preset', 'rings-2-units-fail', '--samples', '300', '--epochs', '3', '--features', 'r2'];
+    const c = captureIo(gpu);
+    expect(
+      await runSweepCommand([...small, '--seeds', '2', '--widths', '1', '--data-seed', '2', '--json'], c.io),
+    ).toBe(0);
+    const summary = JSON.parse(c.out.join(''));
+    expect(summary.features).toBe('r2');
+    expect(summary.rows[0].arch).toBe('2-1-2-1');
+    const r = await train(...small, '--arch', '2-1-2-1', '--seed', '2', '--json', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).test.accuracy).toBeCloseTo(summary.rows[0].testAccuracy[1], 10);
   });
 });

@@ -78,4 +78,14 @@ export const MUTANTS = [
     replace: 'const features = [...c.features];',
     test: 'tests/features.test.ts',
   },
+  {
+    name: 'features-sweep-population-bare',
+    why: 'the sweep trains its population on the bare coordinates although the network takes the features',
+    file: 'src/experiment/sweep.ts',
+    find: 'population.setData(run.train, run.test);',
+    replace:
+      'population.setData({ ...run.train, inputSize: run.spec.inputSize, x: run.train.x.map((v, i) => (i % run.spec.inputSize < 2 ? v : 0)) }, run.test);',
+    test: 'tests/features-gpu.test.ts',
+    filter: 'sweep',
+  },
 ];
