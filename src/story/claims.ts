@@ -210,6 +210,7 @@ export const CLAIMS: readonly Claim[] = [
     who: 'colah',
     says: 'lifted into a third dimension by r², the rings come apart by a plane, with no hidden layer',
     conditions: [every('testAccuracy', '>=', 0.99)],
+    note: 'Without r² the same network (one output unit on x₁, x₂) stays at chance: 47 to 54 % on seeds 4–8.',
   },
   {
     preset: 'rings-squares-plane',
