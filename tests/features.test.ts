@@ -21,6 +21,7 @@ import { exportModel } from '../src/share/modelExport';
 import { importModel } from '../src/share/modelImport';
 import { experimentUrl, parseExperimentFields } from '../src/share/url';
 import { reduce } from '../src/state/commands';
+import { defaultForm, queryForm, readRequest } from '../src/sweep/request';
 import { freshSettings } from '../src/state/settings';
 
 describe('each feature by hand', () => {
@@ -172,5 +173,25 @@ describe('the setFeatures command', () => {
     s.features = ['r2'];
     reduce(s, { type: 'pickDataset' }, 3);
     expect(s.features).toEqual(['r2']);
+  });
+});
+
+describe("the sweep page's Features field", () => {
+  it('sweeps the preset with the features asked for, in their order; empty is none', () => {
+    const form = { ...defaultForm('rings-2-units-fail'), features: 'r2, x1sq' };
+    expect(defaultForm('rings-2-units-fail').features).toBe('');
+    const request = readRequest(form);
+    expect(request.exp.features).toEqual(['x1sq', 'r2']);
+    expect(prepare(request.exp).spec.inputSize).toBe(4);
+    expect(readRequest({ ...form, features: '' }).exp.features).toBeUndefined();
+    expect(queryForm('?preset=rings-2-units-fail&features=r2').form.features).toBe('r2');
+  });
+  it('names the field for a bad name and for data that is not 2-D', () => {
+    const form = defaultForm('rings-2-units-fail');
+    expect(() => readRequest({ ...form, features: 'r3' })).toThrow(/^Features: unknown feature "r3"/);
+    const tori = defaultForm('tori-3-units-fail');
+    expect(() => readRequest({ ...tori, features: 'r2' })).toThrow(
+      /^Features: features \(r2\) need 2-D data; this data has 3 inputs$/,
+    );
   });
 });
