@@ -22,6 +22,7 @@ import { importModel } from '../src/share/modelImport';
 import { experimentUrl, parseExperimentFields } from '../src/share/url';
 import { reduce } from '../src/state/commands';
 import { defaultForm, queryForm, readRequest } from '../src/sweep/request';
+import { claimOfRow } from '../src/sweep/summary';
 import { freshSettings } from '../src/state/settings';
 
 describe('each feature by hand', () => {
@@ -185,6 +186,9 @@ describe("the sweep page's Features field", () => {
     expect(prepare(request.exp).spec.inputSize).toBe(4);
     expect(readRequest({ ...form, features: '' }).exp.features).toBeUndefined();
     expect(queryForm('?preset=rings-2-units-fail&features=r2').form.features).toBe('r2');
+    // The preset's claim is about the bare coordinates: a featured row does not quote it.
+    expect(claimOfRow(readRequest({ ...form, features: '' }).exp, { arch: '2-2-2-1' })).not.toBeNull();
+    expect(claimOfRow(request.exp, { arch: '2-2-2-1' })).toBeNull();
   });
   it('names the field for a bad name and for data that is not 2-D', () => {
     const form = defaultForm('rings-2-units-fail');
