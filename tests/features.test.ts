@@ -23,6 +23,9 @@ import { experimentUrl, parseExperimentFields } from '../src/share/url';
 import { reduce } from '../src/state/commands';
 import { defaultForm, queryForm, readRequest } from '../src/sweep/request';
 import { claimOfRow } from '../src/sweep/summary';
+import { DisplayState } from '../src/view/math/displayState';
+import { gridInputs, makeGrid } from '../src/view/math/grid';
+import { buildSpec } from '../src/engine/spec';
 import { freshSettings } from '../src/state/settings';
 
 describe('each feature by hand', () => {
@@ -197,5 +200,32 @@ describe("the sweep page's Features field", () => {
     expect(() => readRequest({ ...tori, features: 'r2' })).toThrow(
       /^Features: features \(r2\) need 2-D data; this data has 3 inputs$/,
     );
+  });
+});
+
+describe('the views on a featured network', () => {
+  it('probe the grid at its expanded vertices and name the input units x₁, x₂, r²', () => {
+    const lattice = makeGrid({ min: [-1, -1], max: [1, 1] }, 2, 9);
+    const grid = { ...lattice, inputs: expandPoints(['r2'], lattice.points, lattice.count) };
+    expect(gridInputs(grid)).toBe(grid.inputs);
+    expect(gridInputs(lattice)).toBe(lattice.points);
+    const spec = buildSpec([3, 2, 1], 'tanh', 'bce');
+    const state = new DisplayState({
+      spec,
+      grid,
+      pointCount: 0,
+      pointCoords: new Float32Array(0),
+      pointInfo: new Float32Array(0),
+      pointValues: new Float32Array(0),
+      classes: 2,
+      inputNames: inputLabels(['r2']),
+    });
+    // The lattice's corner (1, 1) lifted to r² = 2, among the probes.
+    const probes = Array.from({ length: state.probeCount }, (_, i) =>
+      Array.from(state.probeCoords.subarray(3 * i, 3 * i + 3)),
+    );
+    expect(probes).toContainEqual([1, 1, 2]);
+    for (const [x1, x2, r2] of probes) expect(r2).toBeCloseTo(x1 * x1 + x2 * x2, 6);
+    expect(state.path.axisLabels(0)).toEqual(expect.arrayContaining(['x₁', 'x₂', 'r²']));
   });
 });

@@ -88,4 +88,12 @@ export const MUTANTS = [
     test: 'tests/features-gpu.test.ts',
     filter: 'sweep',
   },
+  {
+    name: 'features-probes-read-bare-lattice',
+    why: "the views' probes read the lattice's 2-D points with the network's 3-wide stride: the framing and projections use the wrong inputs",
+    file: 'src/view/math/displayState.ts',
+    find: 'this.probeCoords[(pointProbes + i) * inSize + c] = inputs[g * inSize + c];',
+    replace: 'this.probeCoords[(pointProbes + i) * inSize + c] = data.grid.points[g * inSize + c];',
+    test: 'tests/features.test.ts',
+  },
 ];
