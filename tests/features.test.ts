@@ -177,6 +177,10 @@ describe('the setFeatures command', () => {
     s.features = ['r2'];
     reduce(s, { type: 'pickDataset' }, 3);
     expect(s.features).toEqual(['r2']);
+    s.dataset = 'tori';
+    s.features = [];
+    expect(reduce(s, { type: 'setFeatures', features: ['r2'] }, 3).effect).toBe('none');
+    expect(s.features).toEqual([]);
   });
 });
 

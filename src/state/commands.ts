@@ -274,6 +274,8 @@ export function reduce(
     case 'setFeatures': {
       const features = orderFeatures(c.features);
       if (features.join() === s.features.join()) return { topics: [], effect: 'none' };
+      // Feature inputs are functions of x₁ and x₂: data that is not 2-D takes none.
+      if (features.length && getDataset(s.dataset).inputSize !== 2) return { topics: [], effect: 'none' };
       s.features = features;
       s.preset = '';
       return { topics: ['settings'], effect: 'newNetwork' };
