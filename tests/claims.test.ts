@@ -53,6 +53,19 @@ describe.skipIf(!gpu)('the write-ups’ claims hold on seeds 4–8', () => {
   );
 
   it(
+    'without its feature input the r² story’s network stays at chance: the lift is what separates the rings',
+    async () => {
+      const claim = claimFor('rings-r2-plane')!;
+      const bare = await runClaim(gpu!.device, claim, CLAIM_SEEDS, (exp) => ({
+        ...exp,
+        features: undefined,
+      }));
+      for (const r of bare.runs) expect(r.atEnd.testAccuracy!, `seed ${r.seed}`).toBeLessThan(0.6);
+    },
+    TIMEOUT,
+  );
+
+  it(
     'the harness catches a cannot preset made wide enough to succeed',
     async () => {
       const claim = claimFor('interval-1-unit-fails')!;

@@ -217,8 +217,8 @@ describe('model files: both sides of every bound', () => {
     }
   });
 
-  it('input size 1 to 3, units 1 to 32', () => {
-    for (const inputSize of [0, 4])
+  it('input size 1 to 8 (2 coordinates and 6 feature inputs at most), units 1 to 32', () => {
+    for (const inputSize of [0, 9])
       expect(() => read((m) => (m.inputSize = inputSize))).toThrow(/^inputSize /);
     const wide = buildSpec([2, 32, 1], 'tanh', 'bce');
     expect(

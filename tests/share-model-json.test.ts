@@ -215,9 +215,9 @@ describe('model files: errors give the JSON path', () => {
     ['[1, 2]', 'a model file is a JSON object; got an array'],
     [file((m) => delete m.format), 'format must be "detangle-model"; got undefined'],
     [file((m) => (m.format = 'keras')), 'format must be "detangle-model"; got "keras"'],
-    [file((m) => (m.version = 2)), 'version: 2 is not supported; this app reads version 1'],
-    [file((m) => (m.inputSize = 4)), `inputSize must be a whole number from 1 to ${LIMITS.maxInput}; got 4`],
-    [file((m) => (m.inputSize = '2')), 'inputSize must be a whole number from 1 to 3; got "2"'],
+    [file((m) => (m.version = 3)), 'version: 3 is not supported; this app reads versions 1 to 2'],
+    [file((m) => (m.inputSize = 9)), `inputSize must be a whole number from 1 to ${LIMITS.maxInput}; got 9`],
+    [file((m) => (m.inputSize = '2')), 'inputSize must be a whole number from 1 to 8; got "2"'],
     [file((m) => (m.loss = 'hinge')), 'loss must be one of mse, bce, ce; got "hinge"'],
     [file((m) => (m.layers = [])), 'layers must be an array of 1 to 12 layers; got 0'],
     [file((m) => (m.layers = tooMany)), 'layers must be an array of 1 to 12 layers; got 10000'],
@@ -338,6 +338,6 @@ describe('model files: errors give the JSON path', () => {
     expect(() => exportModel(spec, p, undefined, { step: 1, moments: new Float32Array(3) })).toThrow(
       'optimizerState.moments must have 26 numbers',
     );
-    expect(() => exportModel({ ...spec, inputSize: 9 }, p)).toThrow('spec: input size must be 1 to 3; got 9');
+    expect(() => exportModel({ ...spec, inputSize: 9 }, p)).toThrow('spec: input size must be 1 to 8; got 9');
   });
 });

@@ -556,7 +556,7 @@ describe('spec limits and errors', () => {
   });
 
   it('the limits are at least what the engine promises', () => {
-    expect(LIMITS.maxInput).toBe(3);
+    expect(LIMITS.maxInput).toBe(8);
     expect(LIMITS.maxLayers).toBeGreaterThanOrEqual(12);
     expect(LIMITS.maxWidth).toBeGreaterThanOrEqual(32);
     const deepest = buildSpec([3, ...Array(LIMITS.maxLayers - 1).fill(LIMITS.maxWidth), 4], 'tanh', 'ce');
@@ -564,10 +564,10 @@ describe('spec limits and errors', () => {
   });
 
   it('names what is beyond the limits', () => {
-    expect(() => buildSpec([4, 3, 1], 'tanh', 'mse')).toThrow(
-      `input size must be 1 to ${LIMITS.maxInput}; got 4`,
+    expect(() => buildSpec([9, 3, 1], 'tanh', 'mse')).toThrow(
+      `input size must be 1 to ${LIMITS.maxInput}; got 9`,
     );
-    expect(() => buildSpec([0, 3, 1], 'tanh', 'mse')).toThrow('input size must be 1 to 3; got 0');
+    expect(() => buildSpec([0, 3, 1], 'tanh', 'mse')).toThrow('input size must be 1 to 8; got 0');
     expect(() => buildSpec([2, LIMITS.maxWidth + 1, 1], 'tanh', 'mse')).toThrow(
       `layer 1 must have 1 to ${LIMITS.maxWidth} units; got ${LIMITS.maxWidth + 1}`,
     );

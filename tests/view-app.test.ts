@@ -32,7 +32,8 @@ describe('settings', () => {
       const s = settingsFromPreset(p);
       const data = makeDataset(s.dataset, { ...s.datasetParams, samples: 200 }, s.seed);
       const spec = networkSpec(s, data);
-      expect(spec.inputSize, p.id).toBe(p.arch[0]);
+      // The arch names the data's own dimension; feature inputs widen the network's input beyond it.
+      expect(spec.inputSize, p.id).toBe(p.arch[0] + (p.features?.length ?? 0));
       expect(spec.layers.map((l) => l.units).slice(0, -1), p.id).toEqual(p.arch.slice(1, -1));
     }
   });

@@ -2,7 +2,7 @@
  * Prints the reproduction table of docs/datasets.md: every claim of the claims table run on seeds 4–8
  * through the experiment command's path, with each seed's figure and whether the claim held.
  *
- *     node tools/run.mjs tools/claims-table.ts [--seeds 4,5,6,7,8]
+ *     node tools/run.mjs tools/claims-table.ts [--seeds 4,5,6,7,8] [--only PRESET,PRESET]
  */
 import { openNodeGpu } from '../src/cli/nodeGpu';
 import { findPreset } from '../src/data/presets';
@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   console.log('| --- | --- | --- | --- | --- | :-: |');
   let total = 0;
   const notes: string[] = [];
-  for (const claim of CLAIMS) {
+  const only = process.argv.indexOf('--only');
+  const picked = only > 0 ? process.argv[only + 1].split(',') : null;
+  for (const claim of CLAIMS.filter((c) => !picked || picked.includes(c.preset))) {
     const r = await runClaim(gpu.device, claim, seeds);
     total += r.seconds;
     const metric = claimMetric(claim);
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     });
     const p = findPreset(claim.preset);
     console.log(
-      `| \`${claim.preset}\` | ${p.arch.join('-')}, ${p.epochs} epochs | ${claim.who}: ${claim.says} | ` +
+      `| \`${claim.preset}\` | ${p.arch.join('-')}${p.features?.length ? `+${p.features.join(',')}` : ''}, ${p.epochs} epochs | ${claim.who}: ${claim.says} | ` +
         `${conditionText(claim)} | ${cells.join(', ')} | ${r.verdict.holds ? 'yes' : claim.reproduces === false ? 'no (recorded)' : '**no**'} |`,
     );
     if (claim.note) notes.push(`- \`${claim.preset}\`: ${claim.note}`);

@@ -1,6 +1,7 @@
 /** The flags shared by `train` and `experiment`, turned into an Experiment. */
 import type { CsvDataset } from '../data/csv';
 import { CSV_MAX_BYTES, parseCsvBytes } from '../data/csv';
+import { parseFeatures } from '../data/features';
 import { findPreset } from '../data/presets';
 import { DATASETS, DATASET_NAMES, getDataset } from '../data/registry';
 import { LIMITS } from '../engine/limits';
@@ -33,6 +34,7 @@ export const EXPERIMENT_FLAGS = [
   'slope',
   'kernel',
   'steps-per-dispatch',
+  'features',
 ] as const;
 
 /** Switches shared by `train` and `experiment`. */
@@ -44,7 +46,7 @@ export const DATASET_FLAGS: string[] = [
 ];
 
 /** The flags that decide the network itself (fixed by a model file given with --load). */
-export const NETWORK_FLAGS = ['preset', 'arch', 'activation', 'loss', 'slope'] as const;
+export const NETWORK_FLAGS = ['preset', 'arch', 'activation', 'loss', 'slope', 'features'] as const;
 
 export interface FlagsContext {
   /** Settings to start from instead of the default experiment or a preset (a loaded model's). */
@@ -74,6 +76,19 @@ function csvFlag(flags: ParsedFlags, path: string): CsvDataset {
     throw new UsageError(`--csv ${path}: ${(e as Error).message}`);
   }
   return data;
+}
+
+/** --features x1sq,r2: names checked here, the data's dimension by `prepare` (features need 2-D data). */
+function featuresFlag(flags: ParsedFlags, exp: Experiment): void {
+  const text = flags.values.get('features');
+  if (text === undefined) return;
+  try {
+    const features = parseFeatures(text);
+    if (features.length) exp.features = features;
+    else delete exp.features;
+  } catch (e) {
+    throw new UsageError(`--features: ${(e as Error).message}`);
+  }
 }
 
 export function experimentFromFlags(flags: ParsedFlags, context: FlagsContext = {}): FlagsResult {
@@ -150,6 +165,7 @@ export function experimentFromFlags(flags: ParsedFlags, context: FlagsContext = 
   const contractive = numberFlag(flags, 'contractive', { min: 0, max: MAX_CONTRACTIVE });
   if (contractive !== undefined) exp.contractive = contractive;
   exp.slope = numberFlag(flags, 'slope', { min: 0, max: 0.999 }) ?? exp.slope;
+  featuresFlag(flags, exp);
   return { exp, data };
 }
 

@@ -13,6 +13,7 @@ import { archText } from '../experiment/experiment';
 import type { SweepProgressReport, SweepResult } from '../experiment/sweep';
 import { percentText, runSweep } from '../experiment/sweep';
 import { decimalValue } from '../share/numberText';
+import { featuresText } from '../data/features';
 import type { ParsedFlags } from '../flags';
 import { UsageError, numberFlag, parseFlags } from '../flags';
 import type { CliIo } from './cliIo';
@@ -21,13 +22,13 @@ import { DATASET_FLAGS, experimentFromFlags, prepareFromFlags } from './experime
 
 export const SWEEP_HELP = `usage: npm run sweep -- --preset ID [--seeds N] [--widths 1-8 | 1,2,4] [--layer L]
   [--lr X,Y,...] [--target X] [--epochs N] [--batch N] [--optimizer NAME] [--data-seed N]
-  [--steps-per-dispatch N] [--json] [--quiet] [dataset parameters as --NAME VALUE]
+  [--features x1sq,x2sq,x1x2,sinx1,sinx2,r2] [--steps-per-dispatch N] [--json] [--quiet] [dataset parameters as --NAME VALUE]
 Trains seeds 1..N of every configuration (width of hidden layer L x learning rate) at once on the GPU and
 prints the distribution of test accuracy per configuration (training accuracy with --test-split 0), with
 progress on stderr. See docs/population.md.`;
 
 /** Preset settings a sweep may override, besides the dataset's own parameters. */
-const OVERRIDES = ['epochs', 'batch', 'optimizer', 'test-split', 'activation', 'loss'] as const;
+const OVERRIDES = ['epochs', 'batch', 'optimizer', 'test-split', 'activation', 'loss', 'features'] as const;
 /** Most members in one sweep (configurations x seeds). */
 export const MAX_MEMBERS = 65536;
 
@@ -263,6 +264,7 @@ async function sweep(argv: string[], io: CliIo, pacing: SweepPacing): Promise<nu
     dataset: exp.dataset,
     dataSeed: result.dataSeed,
     arch: archText(exp.arch),
+    ...(exp.features?.length ? { features: featuresText(exp.features) } : {}),
     layer,
     target,
     epochs: exp.epochs,
@@ -294,7 +296,7 @@ async function sweep(argv: string[], io: CliIo, pacing: SweepPacing): Promise<nu
     io.out(JSON.stringify(summary));
   } else {
     io.out(
-      `### ${title} (\`${presetId}\`, ${exp.dataset} data seed ${result.dataSeed}, hidden layer ${layer} varied, ${gpu.adapterName})\n`,
+      `### ${title} (\`${presetId}\`, ${exp.dataset} data seed ${result.dataSeed}${exp.features?.length ? `, features ${featuresText(exp.features)}` : ''}, hidden layer ${layer} varied, ${gpu.adapterName})\n`,
     );
     for (const line of resultTable(result)) io.out(line);
     io.out(

@@ -31,12 +31,14 @@ import {
   prepareFromFlags,
 } from './experimentFlags';
 import { runWithHistory, type HistoryRunResult } from './historyRun';
+import { featuresText } from '../data/features';
 import { checkSavePath, loadModelFile, writeFileAtomic } from './modelFile';
 
 export const TRAIN_HELP = `usage: npm run train -- [--preset ID] [--dataset NAME] [--samples N] [--noise X] [--arch 2-3-2-1]
   [--activation tanh|relu|leaky_relu|sigmoid|softplus|linear (or one per layer, comma-separated)]
   [--loss mse|bce|ce] [--optimizer sgd|momentum|rmsprop|adam] [--lr X] [--batch N] [--epochs N] [--seed N]
-  [--test-split X] [--data-seed N] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--csv FILE [--classes]] [--kernel ${['auto', ...kernelKinds()].join('|')}]
+  [--test-split X] [--data-seed N] [--l1 X] [--l2 X] [--contractive W] [--slope X] [--features x1sq,x2sq,x1x2,sinx1,sinx2,r2]
+  [--csv FILE [--classes]] [--kernel ${['auto', ...kernelKinds()].join('|')}]
   [--steps-per-dispatch N] [--load FILE] [--save FILE [--with-history]] [--json] [--url [--with-weights]] [--quiet]
   [dataset parameters as --NAME VALUE]
 --load starts from a model file (its layers, activations, loss and weights; the other flags set the
@@ -92,6 +94,8 @@ function sameSpec(a: NetworkSpec, b: NetworkSpec): boolean {
 function loadedBase(model: ImportedModel): Experiment {
   const base = structuredClone(model.experiment ?? DEFAULT_EXPERIMENT);
   base.arch = widths(model.spec);
+  // The arch names the data's own dimension; the model's features make up the rest of its input.
+  base.arch[0] -= base.features?.length ?? 0;
   base.activation = activationText(model.spec);
   base.loss = model.spec.loss;
   base.slope = model.spec.layers.find((l) => l.activation === 'leaky_relu')?.slope ?? base.slope;
@@ -270,6 +274,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   const summary = {
     dataset: exp.dataset,
     arch: archText(exp.arch),
+    ...(exp.features?.length ? { features: featuresText(exp.features) } : {}),
     activation: exp.activation,
     loss: exp.loss,
     optimizer: exp.optimizer,
@@ -299,7 +304,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     io.out(JSON.stringify(summary));
   } else {
     io.out(
-      `${exp.dataset} ${archText(exp.arch)} ${exp.activation} ${exp.loss} ${exp.optimizer}: ` +
+      `${exp.dataset} ${archText(exp.arch)}${exp.features?.length ? ` +${featuresText(exp.features)}` : ''} ${exp.activation} ${exp.loss} ${exp.optimizer}: ` +
         `train loss ${fmt(s.train.loss)} acc ${fmt(s.train.accuracy, 3)}` +
         (s.test ? `, test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '') +
         `\n${countText(result.steps, 'step')} in ${result.seconds.toFixed(2)} s: ${Math.round(result.stepsPerSecond)} steps/s, ` +

@@ -15,6 +15,7 @@
  */
 
 import { DataError } from './errors';
+import type { FeatureName } from './features';
 
 export type PresetLoss = 'mse' | 'bce' | 'ce';
 export type PresetOptimizer = 'sgd' | 'momentum' | 'rmsprop' | 'adam';
@@ -43,6 +44,8 @@ export interface Preset {
   testSplit: number;
   /** Seed of the data, the split and the initial weights. */
   seed: number;
+  /** Feature inputs appended to the 2-D coordinates (src/data/features.ts); absent = none. */
+  features?: FeatureName[];
 }
 
 const ROME = 'Scott Rome, Visualizing the learning of a neural network geometrically (Keras)';
@@ -475,6 +478,47 @@ export const PRESETS: Preset[] = [
     epochs: 30,
     testSplit: 0.2,
     seed: 1,
+  },
+  // Feature inputs (as TensorFlow Playground offers them): the rings with no hidden layer at all.
+  {
+    id: 'rings-r2-plane',
+    title: 'r² lifts the rings: a plane separates them',
+    watch:
+      'With r² = x₁² + x₂² as a third input the plane becomes a paraboloid: the inner ring sits low, the ' +
+      'outer ring high, and the output unit alone cuts between them with a flat plane.',
+    source: `${COLAH} (a third dimension untangles the rings), with Playground's feature inputs: r² and no hidden layer`,
+    dataset: 'rings',
+    params: { ...RINGS },
+    arch: [2, 1],
+    activation: 'tanh',
+    loss: 'bce',
+    optimizer: 'adam',
+    learningRate: 0.1,
+    batchSize: 32,
+    epochs: 20,
+    testSplit: 0.2,
+    seed: 1,
+    features: ['r2'],
+  },
+  {
+    id: 'rings-squares-plane',
+    title: 'x₁² and x₂²: the rings come apart without a hidden layer',
+    watch:
+      'With x₁² and x₂² as inputs the rings become two nested bands in 4 dimensions, and one output unit ' +
+      'separates them: a circle in the plane is a line in (x₁², x₂²).',
+    source: `${COLAH} (the rings need more than the plane), with Playground's feature inputs: x₁², x₂² and no hidden layer`,
+    dataset: 'rings',
+    params: { ...RINGS },
+    arch: [2, 1],
+    activation: 'tanh',
+    loss: 'bce',
+    optimizer: 'adam',
+    learningRate: 0.1,
+    batchSize: 32,
+    epochs: 20,
+    testSplit: 0.2,
+    seed: 1,
+    features: ['x1sq', 'x2sq'],
   },
 ];
 

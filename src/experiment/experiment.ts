@@ -2,6 +2,7 @@
  * An experiment: everything that decides a training run (data, network, loss, optimiser, schedule,
  * seed). Plain data, shared by the CLI, the app and links; `prepare` turns it into what the engine takes.
  */
+import { checkFeatureData, expandDataset, type FeatureName } from '../data/features';
 import { makeDataset } from '../data/registry';
 import { splitDataset } from '../data/split';
 import type { Dataset } from '../data/types';
@@ -42,6 +43,10 @@ export interface Experiment {
   contractive?: number;
   /** Negative slope of leaky_relu layers. */
   slope: number;
+  /** Feature inputs computed from the 2-D coordinates and appended to them (src/data/features.ts), in
+   *  their fixed order; absent = none. `arch[0]` stays the data's own dimension: the network's input is
+   *  `arch[0] + features.length` wide. */
+  features?: FeatureName[];
 }
 
 export const DEFAULT_EXPERIMENT: Experiment = {
@@ -75,6 +80,7 @@ export function experimentFromPreset(preset: Preset): Experiment {
     epochs: preset.epochs,
     testSplit: preset.testSplit,
     seed: preset.seed,
+    ...(preset.features?.length ? { features: [...preset.features] } : {}),
   };
 }
 
@@ -111,10 +117,22 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
       throw new SpecError(`the network's loss is ${spec.loss} but the experiment's is ${exp.loss}`);
     }
   }
-  spec ??= buildSpec(exp.arch, exp.activation, exp.loss, { regression, slope: exp.slope });
-  if (spec.inputSize !== all.inputSize) {
+  const features = exp.features ?? [];
+  checkFeatureData(features, all.inputSize);
+  const plural = (n: number): string => `${n} input${n > 1 ? 's' : ''}`;
+  if (!spec && exp.arch[0] !== all.inputSize) {
     throw new SpecError(
-      `the data has ${all.inputSize} input${all.inputSize > 1 ? 's' : ''} but the architecture starts with ${spec.inputSize}`,
+      `the data has ${plural(all.inputSize)} but the architecture starts with ${exp.arch[0]}`,
+    );
+  }
+  const arch = features.length ? [exp.arch[0] + features.length, ...exp.arch.slice(1)] : exp.arch;
+  spec ??= buildSpec(arch, exp.activation, exp.loss, { regression, slope: exp.slope });
+  const expanded = expandDataset(features, all);
+  if (spec.inputSize !== expanded.inputSize) {
+    throw new SpecError(
+      features.length
+        ? `the data has ${plural(all.inputSize)} and ${features.length} feature${features.length > 1 ? 's' : ''} (${expanded.inputSize} in all) but the network takes ${spec.inputSize}`
+        : `the data has ${plural(all.inputSize)} but the architecture starts with ${spec.inputSize}`,
     );
   }
   const outputs = outputUnits(spec);
@@ -133,7 +151,7 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
     throw new SpecError(`the data has ${all.classes} classes but the network has ${outputs} outputs`);
   }
   const { train, test } =
-    exp.testSplit > 0 ? splitDataset(all, exp.testSplit, dataSeed) : { train: all, test: null };
+    exp.testSplit > 0 ? splitDataset(expanded, exp.testSplit, dataSeed) : { train: expanded, test: null };
   const optimizer = {
     ...defaultOptimizer(exp.optimizer, exp.learningRate),
     l1: exp.l1,

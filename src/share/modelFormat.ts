@@ -3,8 +3,8 @@
  *
  *   {
  *     "format": "detangle-model",
- *     "version": 1,
- *     "inputSize": 2,
+ *     "version": 2,
+ *     "inputSize": 2,                                       // the network's input: coordinates + features
  *     "loss": "mse" | "bce" | "ce",
  *     "layers": [
  *       { "units": 3, "activation": "tanh", "slope": 0.01,   // slope: leaky_relu only, optional
@@ -12,7 +12,7 @@
  *         "bias": [b0, b1, b2] },
  *       ...
  *     ],
- *     "experiment": { ...the settings of the run... },     // optional
+ *     "experiment": { ...the settings of the run... },     // optional; "features": ["r2"] (version 2)
  *     "optimizerState": { "step": 1200, "moments": [...] }, // optional: 2 x parameter count numbers
  *     "history": [                                          // optional: kept moments of training
  *       { "step": 0, "epoch": 0, "trainLoss": 0.26, "testLoss": 0.25, "trainAccuracy": 0.5,
@@ -32,7 +32,11 @@ import { ShareError } from './errors';
 import { floatAt, integerAt } from './jsonReaders';
 
 export const MODEL_FORMAT = 'detangle-model';
-export const MODEL_VERSION = 1;
+/** Version 2 adds `experiment.features` (the network's input is the data's coordinates and those
+ *  features); version 1 files, which have none, still load. */
+export const MODEL_VERSION = 2;
+/** The oldest version read. */
+export const MODEL_MIN_VERSION = 1;
 /** Most moments a model file's history holds (the app's recorder keeps as many). */
 export const HISTORY_MAX_MOMENTS = 1000;
 /** Most base64 text a model file's history holds: 16 MiB. */

@@ -20,6 +20,7 @@ import {
   MAX_STEP,
   MODEL_FORMAT,
   MODEL_MAX_BYTES,
+  MODEL_MIN_VERSION,
   MODEL_VERSION,
   checkMomentStep,
 } from './modelFormat';
@@ -123,9 +124,14 @@ export function importModel(text: string, options: { maxBytes?: number } = {}): 
     throw new ShareError(`must be ${show(MODEL_FORMAT)}; got ${show(format)}`, 'format');
   }
   const version = own(root, 'version');
-  if (version !== MODEL_VERSION) {
+  if (
+    typeof version !== 'number' ||
+    !Number.isInteger(version) ||
+    version < MODEL_MIN_VERSION ||
+    version > MODEL_VERSION
+  ) {
     throw new ShareError(
-      `${show(version)} is not supported; this app reads version ${MODEL_VERSION}`,
+      `${show(version)} is not supported; this app reads versions ${MODEL_MIN_VERSION} to ${MODEL_VERSION}`,
       'version',
     );
   }
@@ -171,7 +177,12 @@ export function importModel(text: string, options: { maxBytes?: number } = {}): 
   });
   const model: ImportedModel = { spec, params };
   const experiment = own(root, 'experiment');
-  if (experiment !== undefined) model.experiment = experimentAt(experiment, spec);
+  if (experiment !== undefined) {
+    if (version < 2 && isObject(experiment) && own(experiment, 'features') !== undefined) {
+      throw new ShareError('came with version 2: a version 1 file has no features', 'experiment.features');
+    }
+    model.experiment = experimentAt(experiment, spec);
+  }
   const state = own(root, 'optimizerState');
   if (state !== undefined) {
     const obj = objectAt(state, 'optimizerState');

@@ -3,13 +3,14 @@
  * reproduces the run; optionally the view settings and the trained weights too.
  *
  *   #dataset=rings&d.samples=4000&arch=2-3-2-1&act=tanh&loss=mse&opt=sgd&lr=0.1&batch=32&epochs=20
- *    &split=0.2&seed=1[&l1=..][&l2=..][&contractive=..][&slope=..][&layer=2][&t=1.5][&grid=64][&proj=pca][&w=f32.<data>]
+ *    &split=0.2&seed=1[&l1=..][&l2=..][&contractive=..][&slope=..][&features=x1sq,r2][&layer=2][&t=1.5][&grid=64][&proj=pca][&w=f32.<data>]
  *
  * Reading is strict: a link that names an unknown dataset, parameter or activation, a value out of
  * range or of the wrong kind, weights of another network, or that is over MAX_LINK_CHARS long gives a
  * ShareError naming the field. Keys it does not know are ignored; missing settings other than the
  * dataset take the defaults of DEFAULT_EXPERIMENT and DEFAULT_VIEW.
  */
+import { featuresText, type FeatureName } from '../data/features';
 import type { NetworkSpec } from '../engine/spec';
 import { MAX_CONTRACTIVE } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
@@ -48,6 +49,7 @@ export const URL_FIELDS: Readonly<FieldNames> = Object.freeze({
   l2: 'l2',
   contractive: 'contractive',
   slope: 'slope',
+  features: 'features',
 });
 
 /** The contractive penalty's weight of an experiment (absent: 0, off). */
@@ -84,6 +86,7 @@ export function experimentQuery(exp: Experiment, view?: Partial<ViewSettings>): 
   if (exp.l2 !== DEFAULT_EXPERIMENT.l2) q.set('l2', String(exp.l2));
   if (contractiveOf(exp) !== 0) q.set('contractive', String(contractiveOf(exp)));
   if (exp.slope !== DEFAULT_EXPERIMENT.slope) q.set('slope', String(exp.slope));
+  if (exp.features?.length) q.set(URL_FIELDS.features, featuresText(exp.features));
   if (view) {
     for (const key of Object.keys(VIEW_KEYS) as (keyof ViewSettings)[]) {
       const value = view[key];
@@ -231,6 +234,11 @@ export function parseExperimentFields(
       );
     }
     (exp as { contractive?: number }).contractive = value;
+  }
+  const features = get(URL_FIELDS.features);
+  if (features !== null && features !== '') {
+    // Names are checked with the rest of the experiment (checkExperiment): unknown or repeated ones fail there.
+    exp.features = features.split(',') as FeatureName[];
   }
   const spec = checkExperiment(exp, URL_FIELDS);
 

@@ -5,6 +5,7 @@
  * Every failure is a ShareError naming the field as the source spells it.
  */
 import { DataError } from '../data/errors';
+import { FEATURES, orderFeatures, type FeatureName } from '../data/features';
 import { DATASETS, DATASET_NAMES, datasetParams, getDataset, makeDataset } from '../data/registry';
 import { MAX_TEST_FRACTION } from '../data/split';
 import { LIMITS } from '../engine/limits';
@@ -49,6 +50,7 @@ export const EXPERIMENT_KEYS: readonly ExperimentKey[] = [
   'l2',
   'contractive',
   'slope',
+  'features',
 ];
 
 /** Points generated to check that data and network fit; enough for every class to appear. */
@@ -162,10 +164,14 @@ export function checkExperiment(
       names.activation,
     );
   }
+  const features = checkFeatures(exp.features, names.features);
   const regression = !csv && getDataset(name).classes === 0;
+  const netArch = features.length
+    ? [(arch[0] as number) + features.length, ...(arch.slice(1) as number[])]
+    : arch;
   let spec: NetworkSpec;
   try {
-    spec = buildSpec(arch as number[], exp.activation, exp.loss, { regression, slope: exp.slope });
+    spec = buildSpec(netArch as number[], exp.activation, exp.loss, { regression, slope: exp.slope });
   } catch (e) {
     if (e instanceof SpecError) throw new ShareError(e.message, specField(e.message, names));
     throw e;
@@ -183,6 +189,22 @@ export function checkExperiment(
     }
   }
   return spec;
+}
+
+/** Checks a list of feature names from outside (known, none twice) and returns it in the fixed order. */
+export function checkFeatures(value: unknown, field: string): FeatureName[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value))
+    throw new ShareError(`must be a list of feature names; got ${show(value)}`, field);
+  const seen = new Set<string>();
+  for (const f of value as unknown[]) {
+    if (typeof f !== 'string' || !(FEATURES as readonly string[]).includes(f)) {
+      throw new ShareError(`unknown feature ${show(f)}; features are ${FEATURES.join(', ')}`, field);
+    }
+    if (seen.has(f)) throw new ShareError(`feature ${f} is named twice`, field);
+    seen.add(f);
+  }
+  return orderFeatures(value as FeatureName[]);
 }
 
 /** A deep copy with exactly the Experiment's fields, so nothing else from the source survives; -0 becomes 0. */
@@ -212,5 +234,6 @@ export function cleanExperiment(exp: Experiment): Experiment {
     l2: exp.l2 + 0,
     ...(exp.contractive ? { contractive: exp.contractive + 0 } : {}),
     slope: exp.slope + 0,
+    ...(exp.features?.length ? { features: orderFeatures(exp.features) } : {}),
   };
 }

@@ -13,6 +13,8 @@ import {
   type Settings,
 } from './settings';
 import type { Topic } from './store';
+import { orderFeatures, type FeatureName } from '../data/features';
+import { getDataset } from '../data/registry';
 
 /** A panel change by what it needs rebuilt or re-applied. */
 export type Change = 'data' | 'network' | 'optimizer' | 'batch' | 'view' | 'projection' | 'grid' | 'points';
@@ -91,7 +93,9 @@ export type Command =
   /** Presenting mode on or off (a button, F and Esc, `present=1` in a link). */
   | { type: 'setPresenting'; on: boolean }
   /** The run moved on or its status changed (step, epoch, speeds; playing, diverged, busy; a new network). */
-  | { type: 'runChanged'; topics: Topic[] };
+  | { type: 'runChanged'; topics: Topic[] }
+  /** Feature inputs on or off (the Features toggles): the data is expanded again, a new network. */
+  | { type: 'setFeatures'; features: FeatureName[] };
 
 export type Dispatch = (command: Command) => void;
 
@@ -197,6 +201,8 @@ export function reduce(
     case 'pickDataset':
       s.datasetParams = {};
       s.output = null;
+      // Feature inputs extend 2-D points only.
+      if (getDataset(s.dataset).inputSize !== 2) s.features = [];
       return { topics: ['settings'], effect: 'newData' };
     case 'slide':
       s.position = c.t;
@@ -265,6 +271,15 @@ export function reduce(
       return { topics: ['presenting'], effect: 'none' };
     case 'runChanged':
       return { topics: c.topics, effect: 'none' };
+    case 'setFeatures': {
+      const features = orderFeatures(c.features);
+      if (features.join() === s.features.join()) return { topics: [], effect: 'none' };
+      // Feature inputs are functions of x₁ and x₂: data that is not 2-D takes none.
+      if (features.length && getDataset(s.dataset).inputSize !== 2) return { topics: [], effect: 'none' };
+      s.features = features;
+      s.preset = '';
+      return { topics: ['settings'], effect: 'newNetwork' };
+    }
   }
 }
 
@@ -273,6 +288,7 @@ export function storyLeavingReason(c: Command): string | null {
   if (c.type === 'setLearningRate') return c.keepStory ? null : 'The learning rate changed';
   if (c.type === 'pickDataset') return 'The data changed';
   if (c.type === 'setArchitecture') return 'The network changed';
+  if (c.type === 'setFeatures') return 'The feature inputs changed';
   if (c.type === 'changed' && ['data', 'network', 'optimizer', 'batch'].includes(c.what)) {
     return c.what === 'data'
       ? 'The data changed'

@@ -2,6 +2,7 @@
  * Everything a person can set, as one plain object, and how it turns into a dataset split and a network
  * spec. DOM-free.
  */
+import type { FeatureName } from '../data/features';
 import type { Preset } from '../data/presets';
 import { findPreset } from '../data/presets';
 import { splitDataset } from '../data/split';
@@ -95,6 +96,11 @@ export interface Settings {
   functionView: boolean;
   /** Every layer drawn by its pre-activation z instead of its activation a. */
   preActivation: boolean;
+  /**
+   * Feature inputs computed from 2-D coordinates and appended to them (src/data/features.ts), in their
+   * fixed order: the data the network sees (and its input layer) has 2 + features.length dimensions.
+   */
+  features: FeatureName[];
 }
 
 /** Bounds of the steps per frame a person (or the pace rule) can set. */
@@ -155,6 +161,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     contractive: 0,
     slope: DEFAULT_SLOPE,
     output: null,
+    features: [...(preset.features ?? [])],
   };
 }
 
@@ -205,13 +212,16 @@ export function impliedOutput(data: DataShape, loss: Loss): { units: number; act
   };
 }
 
-/** The network of the settings for the data. Throws a SpecError when it breaks a rule or a limit. */
+/**
+ * The network of the settings for the data (its own coordinates: the settings' feature inputs widen the
+ * network's input beyond them). Throws a SpecError when it breaks a rule or a limit.
+ */
 export function networkSpec(s: Settings, data: DataShape): NetworkSpec {
   const loss = effectiveLoss(data.classes, s.loss);
   const output = s.output ?? impliedOutput(data, loss);
   const slope = s.slope;
   const spec: NetworkSpec = {
-    inputSize: data.inputSize,
+    inputSize: data.inputSize + (s.features?.length ?? 0),
     layers: [
       ...s.hidden.map((h) => ({ units: h.units, activation: h.activation, slope: h.slope ?? slope })),
       { units: output.units, activation: output.activation, slope: s.output?.slope ?? slope },

@@ -202,6 +202,23 @@ export const CLAIMS: readonly Claim[] = [
     says: 'ReLU layers can cut the islands out of the disk with holes',
     conditions: [every('testAccuracy', '>=', 0.95)],
   },
+
+  // Feature inputs: with r² (or x₁² and x₂²) the rings need no hidden layer.
+  {
+    preset: 'rings-r2-plane',
+    kind: 'can',
+    who: 'colah',
+    says: 'lifted into a third dimension by r², the rings come apart by a plane, with no hidden layer',
+    conditions: [every('testAccuracy', '>=', 0.99)],
+    note: 'Without r² the same network (one output unit on x₁, x₂) stays at chance: 47 to 54 % on seeds 4–8.',
+  },
+  {
+    preset: 'rings-squares-plane',
+    kind: 'can',
+    who: 'colah',
+    says: 'with x₁² and x₂² as inputs one output unit separates the rings, with no hidden layer',
+    conditions: [every('testAccuracy', '>=', 0.99)],
+  },
 ];
 
 /** The claim of a preset, or undefined where it has none (the playground presets). */

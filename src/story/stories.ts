@@ -349,6 +349,36 @@ export const STORIES: readonly Story[] = [
       'In hidden layer 2 (its first principal axes) the islands are gathered together away from the disk.',
     open: { layer: 2, t: 2 },
   },
+
+  // Feature inputs: the input itself gets the extra dimension.
+  {
+    preset: 'rings-r2-plane',
+    title: 'Rings lifted by r²: a plane separates them, no hidden layer',
+    source: at(
+      COLAH,
+      '“Topology and Classification”: the rings cannot be pulled apart in the plane; in 3 dimensions they can',
+    ),
+    happens:
+      'No line in the plane separates a ring from the one around it. Give the network r² = x₁² + x₂² as a ' +
+      'third input and the plane is lifted into a bowl: the inner ring lies near the bottom, the outer ' +
+      'ring higher up, and a flat plane between them separates them. The output unit alone finds that plane.',
+    lookFor:
+      'The input is 3-D: orbit it and see the rings at two heights of the bowl, the boundary a level cut.',
+    open: { layer: 0, t: 0 },
+  },
+  {
+    preset: 'rings-squares-plane',
+    title: 'x₁² and x₂²: the rings separate with no hidden layer',
+    source: at(
+      COLAH,
+      '“Topology and Classification”: the rings need more than the plane; here the extra inputs are x₁² and x₂²',
+    ),
+    happens:
+      'A circle x₁² + x₂² = c is a straight line in the coordinates x₁² and x₂². With them as inputs the ' +
+      'output unit draws that line: in the plane it is a circle between the rings.',
+    lookFor: 'The input plane: the boundary is a circle between the two rings.',
+    open: { layer: 0, t: 0 },
+  },
 ];
 
 /** The story of a preset, or undefined where it has none (the playground presets). */

@@ -11,6 +11,7 @@ const FIELDS: Record<keyof SweepForm, string> = {
   rates: 'rates',
   target: 'target',
   epochs: 'epochs',
+  features: 'features',
 };
 
 function field(key: keyof SweepForm): HTMLInputElement | HTMLSelectElement {

@@ -3,7 +3,9 @@
  * one hidden layer, the learning rates, the target and the epochs. A bad field gives a SweepRequestError
  * whose one-line message names the field and what it accepts.
  */
+import { checkFeatureData, featuresText, parseFeatures, type FeatureName } from '../data/features';
 import type { Preset } from '../data/presets';
+import { getDataset } from '../data/registry';
 import { findPreset } from '../data/presets';
 import { LIMITS } from '../engine/limits';
 import type { Experiment } from '../experiment/experiment';
@@ -49,6 +51,8 @@ export interface SweepForm {
   rates: string;
   target: string;
   epochs: string;
+  /** Feature inputs for 2-D data, names joined by commas ("r2"); empty: none. */
+  features: string;
 }
 
 export interface SweepRequest {
@@ -71,6 +75,7 @@ export const FORM_KEYS: readonly (keyof SweepForm)[] = [
   'rates',
   'target',
   'epochs',
+  'features',
 ];
 
 /**
@@ -108,6 +113,7 @@ export function defaultForm(presetId = DEFAULT_PRESET): SweepForm {
     rates: String(preset.learningRate),
     target: String(DEFAULT_TARGET),
     epochs: String(preset.epochs),
+    features: featuresText(preset.features ?? []),
   };
 }
 
@@ -145,6 +151,17 @@ export function parseWidthList(text: string): number[] {
   const list = text.split(',').map(whole);
   if (new Set(list).size !== list.length) bad();
   return list;
+}
+
+/** The Features field: names joined by commas, for 2-D data only. */
+function readFeatures(text: string, inputSize: number): FeatureName[] {
+  try {
+    const features = parseFeatures(text);
+    checkFeatureData(features, inputSize);
+    return features;
+  } catch (e) {
+    throw new SweepRequestError('Features', (e as Error).message);
+  }
 }
 
 /** "0.1" or "0.03,0.1,0.3": positive decimal learning rates, no repeats. */
@@ -189,7 +206,10 @@ export function readRequest(form: SweepForm): SweepRequest {
       `at most ${MAX_PAGE_MEMBERS} members in all (seeds × widths × learning rates); ${seedCount} × ${widths.length} × ${rates.length} is ${members}`,
     );
   }
-  const exp = { ...experimentFromPreset(preset), epochs };
+  const exp: Experiment = { ...experimentFromPreset(preset), epochs };
+  const features = readFeatures(form.features ?? '', getDataset(preset.dataset).inputSize);
+  if (features.length) exp.features = features;
+  else delete exp.features;
   return {
     preset,
     exp,

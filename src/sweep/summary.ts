@@ -23,7 +23,9 @@ export function claimOfRow(
       preset.dataset === exp.dataset &&
       sameParams(preset.params, exp.params) &&
       preset.arch.join('-') === row.arch &&
-      preset.activation === exp.activation
+      preset.activation === exp.activation &&
+      // A claim is about its own inputs: the same network given feature inputs is another experiment.
+      (preset.features ?? []).join() === (exp.features ?? []).join()
     ) {
       const claim = claimFor(preset.id);
       if (claim) return { preset, claim };

@@ -13,6 +13,7 @@ import { type DisplayPath } from './math/displayPath';
 import { evaluate, type Coefficients } from './math/coefficients';
 import { foldColor, foldMap, type FoldMap } from './math/foldMap';
 import { forwardInto, layerLayout } from './math/forward';
+import { gridInputs } from './math/grid';
 import { shade } from './theme';
 import type { ViewModel } from './viewModel';
 
@@ -68,7 +69,7 @@ export class LayerDrawer {
   forward(params: Float32Array): void {
     const model = this.model;
     if (model.gpu) return;
-    forwardInto(model.spec, params, model.grid.points, model.grid.count, this.gridLayout, this.gridData);
+    forwardInto(model.spec, params, gridInputs(model.grid), model.grid.count, this.gridLayout, this.gridData);
     forwardInto(model.spec, params, model.pointCoords, model.pointCount, this.pointLayout, this.pointData);
   }
 

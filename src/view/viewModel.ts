@@ -24,4 +24,6 @@ export interface ViewModel {
   /** Regression: the target range for shading. */
   valueRange: [number, number];
   gpu: GpuLayers | null;
+  /** Names of the input's units where feature inputs extend the coordinates (x₁, x₂, r²…). */
+  inputNames?: readonly string[] | null;
 }

@@ -175,7 +175,8 @@ export class Views {
       outputUnits: spec.layers[spec.layers.length - 1].units,
       classes: model.classes,
       gpu: drawer.gpu,
-      surface: spec.inputSize === 2,
+      // The input plane's triangles (with feature inputs too: the plane lifted by them).
+      surface: model.grid.inputSize === 2,
     };
     if (spec.inputSize === 1) {
       this.functionView = new FunctionView({

@@ -11,6 +11,7 @@
  */
 import { findPreset } from '../../src/data/presets';
 import { datasetBounds } from '../../src/data/split';
+import { expandPoints } from '../../src/data/features';
 import { makeDataset } from '../../src/data/registry';
 import type { Dataset } from '../../src/data/types';
 import type { NetworkSpec } from '../../src/engine/spec';
@@ -85,7 +86,12 @@ export async function trainStoryEnd(device: GPUDevice, story: Story): Promise<St
   const full = makeDataset(experiment.dataset, experiment.params, experiment.dataSeed ?? experiment.seed);
   const settings = settingsFromPreset(preset);
   const points = pointsOnDisplay(run.train, run.test, settings.maxPoints);
-  const grid = makeGrid(padBounds(datasetBounds(full), 0.08), run.spec.inputSize, settings.gridSize);
+  // The lattice spans the data's own coordinates; feature inputs extend its vertices (as the app's runtime).
+  const lattice = makeGrid(padBounds(datasetBounds(full), 0.08), full.inputSize, settings.gridSize);
+  const features = experiment.features ?? [];
+  const grid = features.length
+    ? { ...lattice, inputs: expandPoints(features, lattice.points, lattice.count) }
+    : lattice;
   const params = result.state.params;
   return {
     story,

@@ -49,7 +49,8 @@ export function experimentOf(s: Settings, data: DataShape, csv: boolean): Experi
   return {
     dataset: csv ? CSV_DATASET : s.dataset,
     params: csv ? {} : changedParams(s.dataset, s.datasetParams),
-    arch: widths(spec),
+    // The arch names the data's own dimension; the features widen the network's input beyond it.
+    arch: widths(spec).map((w, i) => (i === 0 ? w - s.features.length : w)),
     activation: activationText(spec, data, csv),
     loss: spec.loss,
     optimizer: s.optimizer,
@@ -62,6 +63,7 @@ export function experimentOf(s: Settings, data: DataShape, csv: boolean): Experi
     l2: s.l2,
     ...(s.contractive ? { contractive: s.contractive } : {}),
     slope: s.slope,
+    ...(s.features.length ? { features: [...s.features] } : {}),
   };
 }
 
@@ -99,6 +101,7 @@ function experimentKey(e: Experiment): string {
     e.l2,
     e.contractive ?? 0,
     e.slope,
+    e.features ?? [],
   ]);
 }
 
@@ -169,6 +172,7 @@ export function settingsFromShared(
     l2: exp.l2,
     contractive: exp.contractive ?? 0,
     slope: exp.slope,
+    features: [...(exp.features ?? [])],
     position: view.slider > 0 ? view.slider : Math.max(0, view.layer),
     projection: view.projection,
     gridSize: options.gridGiven ? view.grid : base.gridSize,
@@ -188,7 +192,15 @@ export function settingsForModel(
   const exp = model.experiment;
   const slope = exp?.slope ?? model.spec.layers[0]?.slope ?? DEFAULT_SLOPE;
   const { hidden, output } = layersOf(model.spec, slope);
-  const next: Settings = { ...base, preset: '', hidden, output, loss: model.spec.loss, slope };
+  const next: Settings = {
+    ...base,
+    preset: '',
+    hidden,
+    output,
+    loss: model.spec.loss,
+    slope,
+    features: [...(exp?.features ?? [])],
+  };
   if (!exp) return { settings: next, data: 'current' };
   Object.assign(next, {
     optimizer: exp.optimizer,

@@ -197,7 +197,8 @@ async function applyModel(app: OpenHost, model: ImportedModel): Promise<void> {
   const { settings: next, data: source } = settingsForModel(app.settings, model);
   const csv = source === 'current' ? app.csv : null;
   const data = app.loadData(next, csv);
-  const problem = misfit(model.spec, data.full, 'the model');
+  // The training points as the network takes them (with the model's features, if any).
+  const problem = misfit(model.spec, data.train, 'the model');
   if (problem) throw new Error(problem);
   const settings = normalizeOutput(next, data.full);
   const spec = networkSpec(settings, data.full);
@@ -261,7 +262,9 @@ export async function uploadCsv(app: OpenHost, file: File): Promise<boolean> {
   const name = file.name.replace(/\.[^.]+$/, '').slice(0, 60) || 'CSV';
   const csv: DataState = { name, full: parsed, train: parsed, test: null, labelNames: parsed.labelNames };
   const ok = await queued(app, `${file.name} cannot be used`, 'csv', async () => {
-    const next: Settings = { ...app.settings, preset: '', output: null };
+    // Feature inputs extend 2-D points only: other CSVs load without them.
+    const features = parsed.inputSize === 2 ? app.settings.features : [];
+    const next: Settings = { ...app.settings, preset: '', output: null, features };
     const data = app.loadData(next, csv);
     networkSpec(next, data.full);
     app.csv = csv;

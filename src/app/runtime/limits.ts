@@ -36,17 +36,25 @@ export function maxTransformPoints(spec: NetworkSpec, limits: BufferLimits): num
   return Math.floor(bindingBytes(limits) / (4 * floatsPerVertex(spec)));
 }
 
-/** The largest grid density not above `wanted` whose grid fits the device (at least 2). */
-export function maxGridSize(spec: NetworkSpec, limits: BufferLimits, wanted: number): number {
+/**
+ * The largest grid density not above `wanted` whose grid fits the device (at least 2). `dims`: the
+ * coordinates the lattice spans (fewer than the network's inputs where features extend them).
+ */
+export function maxGridSize(
+  spec: NetworkSpec,
+  limits: BufferLimits,
+  wanted: number,
+  dims: number = spec.inputSize,
+): number {
   const most = maxTransformPoints(spec, limits);
   const g = Math.max(2, Math.round(wanted));
-  if (gridVertices(spec.inputSize, g) <= most) return g;
+  if (gridVertices(dims, g) <= most) return g;
   // Vertices grow with G: bisect for the largest that fits.
   let lo = 2;
   let hi = g;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (gridVertices(spec.inputSize, mid) <= most) lo = mid;
+    if (gridVertices(dims, mid) <= most) lo = mid;
     else hi = mid;
   }
   return lo;

@@ -5,6 +5,7 @@
  * controls only through the narrow host below.
  */
 import { Sprite } from 'three/webgpu';
+import { expandDataset, expandPoints, inputLabels, type FeatureName } from '../../data/features';
 import { makeDataset } from '../../data/registry';
 import { datasetBounds } from '../../data/split';
 import type { Dataset } from '../../data/types';
@@ -13,7 +14,7 @@ import { LIMITS } from '../../engine/limits';
 import type { NetworkSpec } from '../../engine/spec';
 import { initParams } from '../../engine/twin';
 import { renderLegend } from '../../ui/legend';
-import { makeGrid, padBounds, type GridGeometry } from '../../view/math/grid';
+import { gridInputs, makeGrid, padBounds, type GridGeometry } from '../../view/math/grid';
 import type { Views } from '../../view/views';
 import { layerNames } from './layerNames';
 import type { BufferLimits } from './limits';
@@ -31,10 +32,14 @@ import { GpuTrainer, WorkerTrainer, type Trainer } from './trainer';
 
 export interface DataState {
   name: string;
+  /** The points as generated or read: their own coordinates (the grid spans them). */
   full: Dataset;
+  /** The training and test points as the network sees them: coordinates, then the features' values. */
   train: Dataset;
   test: Dataset | null;
   labelNames: string[] | null;
+  /** The features appended to the coordinates of `train` and `test` (absent or none: no features). */
+  features?: FeatureName[];
 }
 
 /** What the runtime needs of the app. */
@@ -101,17 +106,19 @@ export class Runtime {
   /** The data of `s` (or of `csv`), split, with the training set clamped to what the device holds. */
   loadData(s: Settings = this.host.settings, csv: DataState | null = this.csv): DataState {
     let data: DataState;
+    // Features are computed once, here, for every point, before the split (as the command line does).
+    const features = [...s.features];
     if (csv) {
-      const { train, test } = split(s, csv.full);
-      data = { ...csv, train, test };
+      const { train, test } = split(s, expandDataset(features, csv.full));
+      data = { ...csv, train, test, features };
     } else {
       const full = makeDataset(s.dataset, s.datasetParams, s.seed);
-      const { train, test } = split(s, full);
-      data = { name: s.dataset, full, train, test, labelNames: null };
+      const { train, test } = split(s, expandDataset(features, full));
+      data = { name: s.dataset, full, train, test, labelNames: null, features };
     }
     const limits = this.host.bufferLimits();
     if (limits) {
-      const most = maxSamples(data.full.inputSize, limits);
+      const most = maxSamples(data.train.inputSize, limits);
       if (data.train.y.length > most) {
         this.host.clamped(`only the first ${most} of ${data.train.y.length} training points are used`);
         data = { ...data, train: head(data.train, most) };
@@ -123,6 +130,8 @@ export class Runtime {
   /** A new network from the settings, with fresh weights. */
   async rebuildNetwork(): Promise<void> {
     const { settings: s, device } = this.host;
+    // New features: the same points, expanded again (a CSV's too).
+    if (this.data && (this.data.features ?? []).join() !== s.features.join()) this.data = null;
     const data = this.data ?? (this.data = this.loadData());
     this.disposeTraining();
     const spec = networkSpec(s, data.full);
@@ -176,7 +185,7 @@ export class Runtime {
     let gridSize = Math.max(2, Math.round(s.gridSize));
     let maxPoints = Math.max(1, Math.round(s.maxPoints));
     if (limits) {
-      const fits = maxGridSize(spec, limits, gridSize);
+      const fits = maxGridSize(spec, limits, gridSize, data.full.inputSize);
       if (fits < gridSize) {
         this.host.clamped(`grid density ${gridSize} is lowered to ${fits}`);
         gridSize = fits;
@@ -194,14 +203,19 @@ export class Runtime {
       this.host.dispatch({ type: 'fitGrid', gridSize });
     }
     const bounds = datasetBounds(data.full);
-    const grid = makeGrid(padBounds(bounds, 0.08), spec.inputSize, gridSize);
+    // The lattice spans the coordinates; its vertices are expanded by the features once, here.
+    const features = data.features ?? [];
+    const lattice = makeGrid(padBounds(bounds, 0.08), data.full.inputSize, gridSize);
+    const grid: GridGeometry = features.length
+      ? { ...lattice, inputs: expandPoints(features, lattice.points, lattice.count) }
+      : lattice;
     this.grid = grid;
     const points = pointsOnDisplay(data.train, data.test, maxPoints);
     this.pointCount = points.count;
     let gpuLayers = null;
     if (trainer instanceof GpuTrainer) {
       this.gridTransform = trainer.gridTransform(grid.count);
-      this.gridTransform.setPoints(grid.points, grid.count);
+      this.gridTransform.setPoints(gridInputs(grid), grid.count);
       this.pointTransform = trainer.gridTransform(points.count);
       this.pointTransform.setPoints(points.coords, points.count);
       gpuLayers = {
@@ -225,6 +239,7 @@ export class Runtime {
         classes: data.full.classes,
         valueRange: [bounds.yMin, bounds.yMax],
         gpu: gpuLayers,
+        inputNames: inputLabels(features),
       },
       cells,
     );

@@ -9,7 +9,7 @@ import { layerNames } from '../runtime/layerNames';
 function describeRep(spec: NetworkSpec, path: DisplayPath, r: number): string {
   const w = path.repWidth[r];
   const units = `${w} unit${w === 1 ? '' : 's'}`;
-  if (r === 0) return `${units}`;
+  if (r === 0) return path.inputNames && w <= 3 ? path.inputNames.join(', ') : `${units}`;
   return `${units}, ${spec.layers[r - 1].activation}`;
 }
 
@@ -17,6 +17,8 @@ function axes(path: DisplayPath, r: number): string {
   const w = path.repWidth[r];
   const labels = path.axisLabels(r);
   if (w <= 3 && labels.every((l, i) => l === `unit ${i + 1}`)) return '';
+  // Feature inputs in their own order are named already (describeRep).
+  if (r === 0 && w <= 3 && labels.every((l, i) => l === path.inputNames?.[i])) return '';
   const how = w > 3 ? ` (${projectionName(path, r)} view of ${w} units)` : '';
   return ` · axes: ${labels.join(', ')}${how}`;
 }

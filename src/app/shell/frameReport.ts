@@ -105,14 +105,16 @@ export class FrameReport {
     const app = this.app;
     const chosen = Math.round(app.settings.chosenGrid);
     const units = spec.layers.reduce((n, l) => n + l.units, 0);
+    // The lattice spans the data's own coordinates (feature inputs widen the network, not the grid).
+    const dims = app.data?.full.inputSize ?? spec.inputSize;
     const key = `${spec.inputSize}:${spec.layers.map((l) => l.units).join('-')}@${chosen}`;
     if (key === this.costKey) return grid;
     this.costKey = key;
-    const next = gridForCost(spec.inputSize, grid, units);
+    const next = gridForCost(dims, grid, units);
     if (next >= grid) return grid;
     this.bannerUp = true;
     const layers = spec.layers.length;
-    const work = gridWork(spec.inputSize, grid, units);
+    const work = gridWork(dims, grid, units);
     app.notice.info(
       `Drawing this network (${layers} layers, ${units} units) on a grid of density ${Math.round(grid)} moves ` +
         `${(work / 1e6).toFixed(1)} million vertex-units a frame, too slow to watch: the grid density is ` +

@@ -71,6 +71,9 @@ export class DisplayPath {
    */
   preActivation = false;
 
+  /** Names of the input's units where they are not plain units (x₁, x₂, r² with feature inputs); else null. */
+  inputNames: readonly string[] | null = null;
+
   constructor(spec: NetworkSpec, classification = true) {
     this.spec = spec;
     this.classification = classification;
@@ -168,7 +171,8 @@ export class DisplayPath {
     const dims = this.basisDims[r];
     if (p.kind === 'pca') return p.labels ?? Array.from({ length: dims }, (_, i) => `PC${i + 1}`);
     const units = this.shownUnits(r);
-    return units.map((u) => `unit ${u + 1}`);
+    const names = r === 0 ? this.inputNames : null;
+    return units.map((u) => names?.[u] ?? `unit ${u + 1}`);
   }
 
   /** The natural units on the display axes of representation r (units projection). */

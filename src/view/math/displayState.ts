@@ -13,7 +13,7 @@ import { DisplayPath, inverseActivation } from './displayPath';
 import { createCoefficients, evaluate, type Coefficients } from './coefficients';
 import { clampToData, FramingTable } from './framingTable';
 import { forwardInto, layerLayout } from './forward';
-import { probeVertices, type GridGeometry } from './grid';
+import { gridInputs, probeVertices, type GridGeometry } from './grid';
 import { PcaTracker } from './pcaTracker';
 import { setBox, type Box } from './cameraFit';
 
@@ -31,6 +31,8 @@ export interface DisplayData {
   /** The target (regression) or class index per point. */
   pointValues: Float32Array;
   classes: number;
+  /** Names of the input's units (feature inputs: x₁, x₂, r²…); absent: plain units. */
+  inputNames?: readonly string[] | null;
 }
 
 /** How wide layers are projected (the views' settings). */
@@ -80,6 +82,7 @@ export class DisplayState {
     this.data = data;
     const spec = data.spec;
     const path = new DisplayPath(spec, data.classes > 0);
+    path.inputNames = data.inputNames ?? null;
     this.path = path;
     this.pcas = path.repWidth.map((w) => (w > 3 ? new PcaTracker(w) : null));
     this.decisions = path.repWidth.map((w) => (w > 3 ? new DecisionTracker(w) : null));
@@ -96,9 +99,10 @@ export class DisplayState {
       for (let c = 0; c < inSize; c++)
         this.probeCoords[i * inSize + c] = data.pointCoords[i * stride * inSize + c];
     }
+    const inputs = gridInputs(data.grid);
     gridIndices.forEach((g, i) => {
       for (let c = 0; c < inSize; c++)
-        this.probeCoords[(pointProbes + i) * inSize + c] = data.grid.points[g * inSize + c];
+        this.probeCoords[(pointProbes + i) * inSize + c] = inputs[g * inSize + c];
     });
     this.probeLabels = new Float64Array(pointProbes);
     for (let i = 0; i < pointProbes; i++) this.probeLabels[i] = data.pointValues[i * stride];
@@ -134,9 +138,10 @@ export class DisplayState {
     const stride = Math.max(1, Math.floor(grid.count / count));
     const inSize = spec.inputSize;
     const coords = new Float32Array(count * inSize);
+    const inputs = gridInputs(grid);
     for (let i = 0; i < count; i++) {
       const v = Math.min(grid.count - 1, i * stride);
-      for (let c = 0; c < inSize; c++) coords[i * inSize + c] = grid.points[v * inSize + c];
+      for (let c = 0; c < inSize; c++) coords[i * inSize + c] = inputs[v * inSize + c];
     }
     const layout = layerLayout(spec, count);
     const data = new Float32Array(layout.totalFloats);

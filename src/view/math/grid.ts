@@ -20,6 +20,16 @@ export interface GridGeometry {
   lines: Uint32Array;
   /** Triples of vertex indices (2-D input only; empty otherwise). */
   triangles: Uint32Array;
+  /**
+   * The network's input at each vertex when feature inputs extend the coordinates (src/data/features.ts):
+   * (count, inputSize + features) floats. Absent: the coordinates are the input (`gridInputs`).
+   */
+  inputs?: Float32Array;
+}
+
+/** What the network takes at each grid vertex: the expanded inputs where features are on, else the points. */
+export function gridInputs(grid: GridGeometry): Float32Array {
+  return grid.inputs ?? grid.points;
 }
 
 /** The lattice size of a 3-D input for a 2-D density G: about as many line vertices as the G x G grid. */
