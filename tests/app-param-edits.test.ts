@@ -9,6 +9,7 @@ import { EditStack, FRESH_MOMENTS_TEXT, ParamEdits } from '../src/app/shell/para
 import { reduce, type Command } from '../src/state/commands';
 import { defaultRunStatus } from '../src/state/runStatus';
 import { freshSettings } from '../src/state/settings';
+import { undoKey } from '../src/ui/keyboard';
 import { fakeNotice } from './helpers/appHosts';
 
 const bits = (x: number): number => new Uint32Array(Float32Array.of(x).buffer)[0];
@@ -189,5 +190,29 @@ describe('hand edits in the app', () => {
     expect(edits.canUndo).toBe(true);
     host.trainer = { ...trainer };
     expect(edits.canUndo).toBe(false);
+  });
+});
+
+describe('the undo keys', () => {
+  const key = (key: string, mods: Partial<KeyboardEvent> = {}, tagName = 'CANVAS') =>
+    ({
+      key,
+      ctrlKey: false,
+      metaKey: false,
+      altKey: false,
+      shiftKey: false,
+      target: { tagName },
+      ...mods,
+    }) as unknown as KeyboardEvent;
+
+  it('Ctrl+Z undoes, Ctrl+Shift+Z and Ctrl+Y redo (⌘ too); never while typing in a field', () => {
+    expect(undoKey(key('z', { ctrlKey: true }))).toBe(-1);
+    expect(undoKey(key('Z', { ctrlKey: true, shiftKey: true }))).toBe(1);
+    expect(undoKey(key('y', { ctrlKey: true }))).toBe(1);
+    expect(undoKey(key('z', { metaKey: true }))).toBe(-1);
+    expect(undoKey(key('z'))).toBe(0);
+    expect(undoKey(key('z', { ctrlKey: true }, 'INPUT'))).toBe(0);
+    expect(undoKey(key('z', { ctrlKey: true }, 'TEXTAREA'))).toBe(0);
+    expect(undoKey(key('z', { ctrlKey: true, altKey: true }))).toBe(0);
   });
 });

@@ -1,0 +1,51 @@
+// Planted bugs in setting weights by hand: each is caught by the test file named.
+export const MUTANTS = [
+  {
+    name: 'edit-redo-survives-new-edit',
+    why: 'a new edit keeps what was undone, so Redo puts back a value from another history',
+    file: 'src/app/shell/paramEdits.ts',
+    find: '    if (this.done.length > MAX_UNDO) this.done.shift();\n    this.undone.length = 0;\n',
+    replace: '    if (this.done.length > MAX_UNDO) this.done.shift();\n',
+    test: 'tests/app-param-edits.test.ts',
+  },
+  {
+    name: 'edit-gesture-starts-at-each-move',
+    why: 'every move of a drag restarts the gesture, so Undo goes back to the last move, not to the start',
+    file: 'src/app/shell/paramEdits.ts',
+    find: 'this.gesture ??= { index, before: Math.fround(current), last: 0 };',
+    replace: 'this.gesture = { index, before: Math.fround(current), last: 0 };',
+    test: 'tests/app-param-edits.test.ts',
+  },
+  {
+    name: 'edit-moments-reset-every-play',
+    why: 'Play resets the moments every time, not only after an edit',
+    file: 'src/state/commands.ts',
+    find: "  if (!run.handEdited) return 'none';\n  run.handEdited = false;\n",
+    replace: '  run.handEdited = false;\n',
+    test: 'tests/app-param-edits.test.ts',
+  },
+  {
+    name: 'edit-undo-key-while-typing',
+    why: 'Ctrl+Z in a text field undoes a weight instead of the typing',
+    file: 'src/ui/keyboard.ts',
+    find: "if (target && (target.tagName === 'INPUT' ||",
+    replace: "if (target && (target.tagName === 'SELECT' ||",
+    test: 'tests/app-param-edits.test.ts',
+  },
+  {
+    name: 'edit-write-offset-in-floats',
+    why: 'one parameter written at its index in bytes, not floats: another parameter changes',
+    file: 'src/engine/engine.ts',
+    find: 'write(this.device, this.paramBuffer, params, (at ?? 0) * 4);',
+    replace: 'write(this.device, this.paramBuffer, params, (at ?? 0) & ~3);',
+    test: 'tests/gpu-param-edit.test.ts',
+  },
+  {
+    name: 'edit-stale-stats-not-measured-again',
+    why: 'a measurement of the old weights in flight at an edit is dropped and none asked again: no accuracy',
+    file: 'src/app/runtime/trainer.ts',
+    find: 'if (generation !== this.generation) return this.refreshStats();',
+    replace: 'if (generation !== this.generation) return;',
+    test: 'tests/gpu-param-edit.test.ts',
+  },
+];
