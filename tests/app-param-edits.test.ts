@@ -126,6 +126,8 @@ function fakeApp() {
     chart: { cut: -1, truncate: (step: number) => (host.chart.cut = step) },
     notice: fakeNotice(),
     store: { subscribe: () => () => {} },
+    exportOptions: { includeWeights: false },
+    panel: { updateDisplay: () => {} },
     dispatch: (c: Command) => {
       if (reduce(settings, c, 2, run).effect === 'edit') edits.apply(c);
     },
@@ -152,6 +154,7 @@ describe('hand edits in the app', () => {
     expect(host.loop.dirty).toBe(true);
     expect(host.views.drawn).toBe(2);
     expect(host.chart.cut).toBe(39);
+    expect(host.exportOptions.includeWeights).toBe(true);
     expect(edits.value(ref)).toBe(Math.fround(0.45));
     // Measured before the write: not shown as the new weights' accuracy.
     expect(edits.measured()).toBeNull();

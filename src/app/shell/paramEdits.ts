@@ -113,6 +113,9 @@ export interface ParamEditsHost {
   /** The chart keeps one sample a step: the new measurement at this step replaces the old. */
   readonly chart: { truncate(step: number): void };
   readonly notice: Pick<Notice, 'info'>;
+  /** Links carry the weights once any is set by hand (else a link would lose the edit); the panel shows it. */
+  readonly exportOptions: { includeWeights: boolean };
+  readonly panel: { updateDisplay(): void };
   dispatch(c: Command): void;
 }
 
@@ -228,5 +231,9 @@ export class ParamEdits implements ParamEditHost, EditPanelModel {
     views.setParams(trainer.params);
     loop.dirty = true;
     chart.truncate(trainer.step - 1);
+    if (!this.host.exportOptions.includeWeights) {
+      this.host.exportOptions.includeWeights = true;
+      this.host.panel.updateDisplay();
+    }
   }
 }

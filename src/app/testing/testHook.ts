@@ -217,8 +217,9 @@ export interface DebugHook {
   redoEdit(): void;
   /** The value the hand edits know for a parameter (null: none yet), and whether undo and redo can act. */
   editState(ref: ParamRef): { value: number | null; canUndo: boolean; canRedo: boolean; depth: number };
-  /** The engine's (or the CPU trainer's) parameters, read back now. */
+  /** The engine's (or the CPU trainer's) parameters, read back now; and its optimiser moments (null: unread). */
   readParams(): Promise<number[] | null>;
+  readMoments(): Promise<number[] | null>;
   /** The accuracy the edit panel shows, and the chart's latest (train, test; null: not shown). */
   shownAccuracy(): {
     panel: { train: number | null; test: number | null } | null;
@@ -431,6 +432,10 @@ export function installDebugHook(app: App): void {
       depth: app.edits.stack.depth,
     }),
     readParams: async () => (app.trainer ? Array.from((await app.trainer.readNow()).params) : null),
+    readMoments: async () => {
+      const moments = app.trainer ? (await app.trainer.readNow()).moments : null;
+      return moments ? Array.from(moments) : null;
+    },
     shownAccuracy: () => ({
       panel: app.edits.panel?.shown ?? null,
       chart: { train: app.chart.latest('trainAcc'), test: app.chart.latest('testAcc') },
