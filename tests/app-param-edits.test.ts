@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { paramIndex, type ParamRef } from '../src/engine/paramRef';
 import type { NetworkSpec } from '../src/engine/spec';
+import type { Stats } from '../src/engine/types';
 import { EditStack, FRESH_MOMENTS_TEXT, ParamEdits } from '../src/app/shell/paramEdits';
 import { reduce, type Command } from '../src/state/commands';
 import { defaultRunStatus } from '../src/state/runStatus';
@@ -106,7 +107,7 @@ function fakeApp() {
     params: Float32Array.from({ length: 13 }, (_, i) => i / 7),
     paramsVersion: 1,
     step: 40,
-    stats: null,
+    stats: { train: { loss: 0.2, accuracy: 0.9 }, test: null } as unknown as Stats | null,
     statsVersion: 3,
     moments: 1,
     writeParam(index: number, value: number) {
@@ -156,8 +157,10 @@ describe('hand edits in the app', () => {
     expect(host.chart.cut).toBe(39);
     expect(host.exportOptions.includeWeights).toBe(true);
     expect(edits.value(ref)).toBe(Math.fround(0.45));
-    // Measured before the write: not shown as the new weights' accuracy.
+    // Measured before the write: not shown as the new weights' accuracy, until a new measurement lands.
     expect(edits.measured()).toBeNull();
+    trainer.statsVersion++;
+    expect(edits.measured()).toEqual({ trainLoss: 0.2, train: 0.9, test: null });
     expect(edits.stack.depth).toBe(1);
     edits.undo();
     expect(bits(trainer.params[index])).toBe(bits(before));

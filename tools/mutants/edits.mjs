@@ -48,4 +48,20 @@ export const MUTANTS = [
     replace: 'if (generation !== this.generation) return;',
     test: 'tests/gpu-param-edit.test.ts',
   },
+  {
+    name: 'edit-chart-keeps-old-measurement',
+    why: 'the chart keeps one sample a step, so the measurement of the edited weights at the same step is dropped',
+    file: 'src/app/shell/paramEdits.ts',
+    find: '    chart.truncate(trainer.step - 1);\n',
+    replace: '',
+    test: 'tests/app-param-edits.test.ts',
+  },
+  {
+    name: 'edit-shows-old-accuracy',
+    why: "the accuracy measured before the edit is shown as the new weights' accuracy",
+    file: 'src/app/shell/paramEdits.ts',
+    find: '    this.statsAtWrite = trainer.statsVersion;\n',
+    replace: '',
+    test: 'tests/app-param-edits.test.ts',
+  },
 ];
