@@ -5,6 +5,7 @@
  * piece of work left for the app (a rebuild, the trainer). Nothing else writes the settings or emits a topic.
  */
 import type { ParamRef } from '../engine/paramRef';
+import { HAND_EDIT } from '../story/handStory';
 import { defaultRunStatus, type ExportRecord, type Recording, type RunStatus } from './runStatus';
 import {
   MAX_STEPS_PER_FRAME,
@@ -300,6 +301,7 @@ function afterEdits(run: RunStatus): Effect {
 
 /** Why a command takes the network away from the story it was in (null: it does not). */
 export function storyLeavingReason(c: Command): string | null {
+  if (c.type === 'editParam' || c.type === 'undoEdit' || c.type === 'redoEdit') return HAND_EDIT;
   if (c.type === 'setLearningRate') return c.keepStory ? null : 'The learning rate changed';
   if (c.type === 'pickDataset') return 'The data changed';
   if (c.type === 'setArchitecture') return 'The network changed';
