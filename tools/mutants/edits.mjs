@@ -64,4 +64,28 @@ export const MUTANTS = [
     replace: '',
     test: 'tests/app-param-edits.test.ts',
   },
+  {
+    name: 'hand-story-two-lines-pass',
+    why: 'the story by hand passes at 80 %, which two lines reach without closing a triangle',
+    file: 'src/story/handStory.ts',
+    find: '    doneAt: 0.95,',
+    replace: '    doneAt: 0.8,',
+    test: 'tests/story-hand.test.ts',
+  },
+  {
+    name: 'hand-story-trains',
+    why: "the story by hand runs the preset's epochs, so training sets the weights instead of the person",
+    file: 'src/story/storyMode.ts',
+    find: 'steps: isHandStory(story) ? 0 : storyLength(presetId).steps,',
+    replace: 'steps: storyLength(presetId).steps,',
+    test: 'tests/story-hand.test.ts',
+  },
+  {
+    name: 'hand-story-left-by-edit',
+    why: 'setting a weight by hand leaves the story that asks for it',
+    file: 'src/story/storyMode.ts',
+    find: 'if (!this.run || (why === HAND_EDIT && isHandStory(this.run.story))) return false;',
+    replace: 'if (!this.run) return false;',
+    test: 'tests/story-hand.test.ts',
+  },
 ];
