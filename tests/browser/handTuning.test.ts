@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { paramIndex } from '../../src/engine/paramRef';
 import { buildSpec } from '../../src/engine/spec';
+import { importModel } from '../../src/share/modelImport';
 import { holdFrames, launch, nextNotice, openApp, serve, shootPage, waitFor, type Served } from './harness';
 
 const LINK = 'dataset=rings&arch=2-3-1&act=tanh&loss=mse&opt=adam&lr=0.1&batch=16&seed=4&grid=12';
@@ -133,7 +134,7 @@ describe('hand tuning in the page', () => {
     expect((await readParams())![BIAS]).toBe(20);
   });
 
-  it('a link of the edited network reopens with exactly its weights', async () => {
+  it('the model file holds the edited weights, and a link of the edited network reopens with exactly them', async () => {
     await page.evaluate(() =>
       window.__detangle!.editParam({ kind: 'weight', layer: 0, to: 1, from: 0 }, -2.75, true),
     );
@@ -142,6 +143,9 @@ describe('hand tuning in the page', () => {
     // The first edit switched on the weights in links (the panel's checkbox shows it).
     const box = page.locator('.lil-controller', { hasText: 'link with weights' }).locator('input');
     expect(await box.isChecked()).toBe(true);
+    // The model file carries them like trained ones.
+    const model = importModel((await page.evaluate(() => window.__detangle!.exportModel()))!);
+    expect(Array.from(model.params)).toEqual(edited);
     const link = await page.evaluate(() => window.__detangle!.copyLink(true));
     expect(link).toMatch(/&w=f32\./);
     expect(await page.evaluate((h) => window.__detangle!.openLink(h), link!.split('#')[1])).toBe(true);
