@@ -72,10 +72,12 @@ async function main(): Promise<void> {
   );
   byId('reset-camera').addEventListener('click', () => app.dispatch({ type: 'resetCamera' }));
   const dispatch = (c: Parameters<typeof app.dispatch>[0]): void => app.dispatch(c);
+  app.edits.mount(byId('training-bar'), byId('gui'));
   bindKeyboard(dispatch, {
     get presenting() {
       return app.run.presenting;
     },
+    edits: app.edits,
   });
   bindMenusBlur();
   bindPresenting(byId<HTMLButtonElement>('present'), dispatch, {

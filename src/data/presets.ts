@@ -428,6 +428,25 @@ export const PRESETS: Preset[] = [
     seed: 1,
   },
   {
+    id: 'rings-by-hand',
+    title: 'Rings by hand: three lines make a triangle',
+    watch:
+      'Training is off: set the weights of the three tanh units by hand until their lines make a triangle ' +
+      'around the inner ring (story mode says when the test accuracy reaches 95 %).',
+    source: `${PLAYGROUND}: weights set by hand as the playground lets one, on the rings of the 001 seed (2,000 points)`,
+    dataset: 'rings',
+    params: { ...RINGS },
+    arch: [2, 3, 1],
+    activation: 'tanh',
+    loss: 'mse',
+    optimizer: 'sgd',
+    learningRate: 0.5,
+    batchSize: 32,
+    epochs: 40,
+    testSplit: 0.2,
+    seed: 1,
+  },
+  {
     id: 'gauss-line',
     title: 'Two Gaussians: a single unit',
     watch: 'Two clouds that a line already separates: a lone sigmoid unit finds it in a few epochs.',

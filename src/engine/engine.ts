@@ -29,9 +29,8 @@ const RESULT_BYTES = 16; // two vec2<f32>: (loss sum, correct) of train and test
 const STAGING_RING = 4;
 
 function checkBatchSize(batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > LIMITS.maxBatch) {
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > LIMITS.maxBatch)
     throw new Error(`batch size must be an integer from 1 to ${LIMITS.maxBatch}; got ${batchSize}`);
-  }
 }
 
 export class Engine {
@@ -67,6 +66,8 @@ export class Engine {
   private subgroupSize: number | null;
   private queued = 0;
   private disposed = false;
+  /** Whether the data has class labels (accuracy is then reported). */
+  private classification = true;
   kernel: KernelKind = 'fused';
 
   private constructor(device: GPUDevice, config: EngineConfig, subgroupSize: number | null) {
@@ -417,9 +418,6 @@ export class Engine {
     if (this.disposed) throw new Error(`Engine.${what}: the network was replaced before this read ran`);
   }
 
-  /** Whether the data has class labels (accuracy is then reported). */
-  private classification = true;
-
   /** A snapshot of the parameters and optimiser moments (for export, and to survive a lost device). */
   async readState(): Promise<{ params: Float32Array; moments: Float32Array; step: number }> {
     const P = this.paramCount;
@@ -443,11 +441,13 @@ export class Engine {
     return (await this.readState()).params;
   }
 
-  writeParams(params: Float32Array): void {
-    if (params.length !== this.paramCount) {
-      throw new Error(`expected ${this.paramCount} parameters for this network; got ${params.length}`);
-    }
-    write(this.device, this.paramBuffer, params);
+  /** All the parameters; or, from index `at`, as many as given, in place (a hand edit writes 4 bytes). */
+  writeParams(params: Float32Array, at?: number): void {
+    const n = params.length;
+    const fits =
+      at === undefined ? n === this.paramCount : Number.isInteger(at) && at >= 0 && at + n <= this.paramCount;
+    if (!fits) throw new Error(`expected ${this.paramCount} parameters for this network; got ${n}`);
+    write(this.device, this.paramBuffer, params, (at ?? 0) * 4);
     // The backup no longer precedes these weights.
     this.device.queue.writeBuffer(this.stateBuffer, 16, new Uint32Array([NONE]));
   }
@@ -461,6 +461,11 @@ export class Engine {
     write(this.device, this.momentBuffer, moments);
     this.queued = snapshot.step;
     this.writeState(snapshot.step);
+  }
+
+  /** Zero optimiser moments (training goes on from hand-set weights); the weights and step stay. */
+  resetMoments(): void {
+    write(this.device, this.momentBuffer, new Float32Array(2 * this.paramCount));
   }
 
   /** Clears a divergence so training can go on (for example after lowering the learning rate). */

@@ -434,6 +434,12 @@ export class TwinTrainer {
     this.backup = null;
   }
 
+  /** Zero optimiser moments (training goes on from hand-set weights); the weights and step stay. */
+  resetMoments(): void {
+    this.state.fill(0);
+    this.backup = null;
+  }
+
   train(steps: number): void {
     const data = this.trainSet;
     if (!data) throw new Error('TwinTrainer.train: no data; call setData first');

@@ -4,6 +4,8 @@
  * `reduce` applies the part that is only settings (pure, DOM-free), names the topics it touched and the one
  * piece of work left for the app (a rebuild, the trainer). Nothing else writes the settings or emits a topic.
  */
+import type { ParamRef } from '../engine/paramRef';
+import { HAND_EDIT } from '../story/handStory';
 import { defaultRunStatus, type ExportRecord, type Recording, type RunStatus } from './runStatus';
 import {
   MAX_STEPS_PER_FRAME,
@@ -95,7 +97,12 @@ export type Command =
   /** The run moved on or its status changed (step, epoch, speeds; playing, diverged, busy; a new network). */
   | { type: 'runChanged'; topics: Topic[] }
   /** Feature inputs on or off (the Features toggles): the data is expanded again, a new network. */
-  | { type: 'setFeatures'; features: FeatureName[] };
+  | { type: 'setFeatures'; features: FeatureName[] }
+  // Hand edits (app/shell/paramEdits.ts): each pauses training; the next Play resets the optimiser's moments.
+  /** One parameter set by hand; `final`: the gesture (a drag) ends, making one undo entry. */
+  | { type: 'editParam'; ref: ParamRef; value: number; final: boolean }
+  | { type: 'undoEdit' }
+  | { type: 'redoEdit' };
 
 export type Dispatch = (command: Command) => void;
 
@@ -116,7 +123,9 @@ export type Effect =
   | 'viewSettings'
   | 'projection'
   /** The panel shows settings replaced whole. */
-  | 'refreshPanel';
+  | 'refreshPanel'
+  /** A hand edit, its undo or redo; or training goes on after one, with fresh optimiser moments. */
+  | 'edit';
 
 /** What each panel change leaves for the app. */
 const CHANGE_EFFECT: Record<Change, Effect> = {
@@ -150,14 +159,14 @@ export function reduce(
   switch (c.type) {
     case 'togglePlay':
       s.playing = !s.playing;
-      return { topics: ['playing'], effect: 'none' };
+      return { topics: ['playing'], effect: s.playing ? afterEdits(run) : 'none' };
     case 'setPlaying':
       if (s.playing === c.playing) return { topics: [], effect: 'none' };
       s.playing = c.playing;
-      return { topics: ['playing'], effect: 'none' };
+      return { topics: ['playing'], effect: s.playing ? afterEdits(run) : 'none' };
     case 'step':
       s.playing = false;
-      return { topics: ['playing'], effect: 'step' };
+      return { topics: ['playing'], effect: run.handEdited ? afterEdits(run) : 'step' };
     case 'resetWeights':
       return { topics: [], effect: 'resetWeights' };
     case 'setSpeed':
@@ -270,6 +279,8 @@ export function reduce(
       run.presenting = c.on;
       return { topics: ['presenting'], effect: 'none' };
     case 'runChanged':
+      // A new network has no hand-set weights.
+      if (c.topics.includes('network')) run.handEdited = false;
       return { topics: c.topics, effect: 'none' };
     case 'setFeatures': {
       const features = orderFeatures(c.features);
@@ -280,11 +291,32 @@ export function reduce(
       s.preset = '';
       return { topics: ['settings'], effect: 'newNetwork' };
     }
+    case 'editParam':
+      if (!Number.isFinite(c.value)) return { topics: [], effect: 'none' };
+      return handEdit(s, run);
+    case 'undoEdit':
+    case 'redoEdit':
+      return handEdit(s, run);
   }
+}
+
+/** A hand edit pauses training; the next Play resets the optimiser's moments. */
+function handEdit(s: Settings, run: RunStatus): Reduced {
+  s.playing = false;
+  run.handEdited = true;
+  return { topics: ['playing', 'edits'], effect: 'edit' };
+}
+
+/** Training goes on: after hand edits, from fresh optimiser moments (once). */
+function afterEdits(run: RunStatus): Effect {
+  if (!run.handEdited) return 'none';
+  run.handEdited = false;
+  return 'edit';
 }
 
 /** Why a command takes the network away from the story it was in (null: it does not). */
 export function storyLeavingReason(c: Command): string | null {
+  if (c.type === 'editParam' || c.type === 'undoEdit' || c.type === 'redoEdit') return HAND_EDIT;
   if (c.type === 'setLearningRate') return c.keepStory ? null : 'The learning rate changed';
   if (c.type === 'pickDataset') return 'The data changed';
   if (c.type === 'setArchitecture') return 'The network changed';

@@ -36,6 +36,8 @@ export interface RunStatus {
   lastExport: ExportRecord | null;
   /** Presenting: the main view fills the screen, the caption and the story's outcome over it in large type. */
   presenting: boolean;
+  /** Weights were set by hand since training last ran: the next Play resets the optimiser's moments. */
+  handEdited: boolean;
 }
 
 export function defaultRunStatus(): RunStatus {
@@ -48,6 +50,7 @@ export function defaultRunStatus(): RunStatus {
     lastLink: null,
     lastExport: null,
     presenting: false,
+    handEdited: false,
   };
 }
 

@@ -14,7 +14,8 @@ export type Topic =
   | 'settings' // anything in the settings (the panel refreshes)
   | 'progress' // step, epoch, speeds (a few times a second)
   | 'story' // story mode started, ended or left
-  | 'presenting'; // presenting mode on or off
+  | 'presenting' // presenting mode on or off
+  | 'edits'; // a parameter set by hand, undone or redone
 
 export type Listener<S> = (state: S, topics: ReadonlySet<Topic>) => void;
 

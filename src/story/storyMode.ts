@@ -6,6 +6,7 @@
 import type { Stats } from '../engine/types';
 import type { Claim } from './claim';
 import { claimFor } from './claims';
+import { HAND_EDIT, handOutcome, handStoryFor, isHandStory } from './handStory';
 import { figuresOf, storyOutcome } from './outcome';
 import { endingOf, storyFor, storyLength, type Story, type StoryEnding } from './stories';
 
@@ -34,7 +35,8 @@ export class StoryMode {
 
   /** Starts the story of a preset, if it has one; returns it. */
   start(presetId: string): StoryRun | null {
-    const story = storyFor(presetId);
+    // A story by hand keeps training off (zero steps) until its check passes.
+    const story = storyFor(presetId) ?? handStoryFor(presetId);
     this.left = null;
     if (!story) {
       this.run = null;
@@ -43,7 +45,7 @@ export class StoryMode {
     this.run = {
       story,
       claim: claimFor(presetId) ?? null,
-      steps: storyLength(presetId).steps,
+      steps: isHandStory(story) ? 0 : storyLength(presetId).steps,
       status: 'running',
       outcome: null,
     };
@@ -66,6 +68,12 @@ export class StoryMode {
   statsArrived(stats: Stats): boolean {
     const run = this.run;
     if (!run || run.status !== 'running' || stats.step < run.steps) return false;
+    if (isHandStory(run.story)) {
+      const { done, text } = handOutcome(run.story, stats);
+      run.outcome = { text, shown: done };
+      if (done) run.status = 'ended';
+      return done;
+    }
     run.status = 'ended';
     const figures = figuresOf(stats);
     run.outcome = run.claim
@@ -84,7 +92,7 @@ export class StoryMode {
 
   /** The network changed: the story no longer describes it. Returns whether a story was left. */
   leave(why: string): boolean {
-    if (!this.run) return false;
+    if (!this.run || (why === HAND_EDIT && isHandStory(this.run.story))) return false;
     this.left = { story: this.run.story, why };
     this.run = null;
     return true;

@@ -2,8 +2,8 @@
  * Keyboard: space plays or pauses training; left/right move the slider a tenth of a layer (shift: a
  * fiftieth), up/down jump a whole layer; R resets the camera. The timeline (bindTimelineKeys): , and .
  * step to the previous and next kept moment (< and >: ten at a time), P plays or stops the history, L
- * goes live. F presents (the picture fills the screen), Esc leaves it. Keys typed into a field are left
- * alone; a menu gives the keys back to the page once a choice is made (bindMenusBlur).
+ * goes live. F presents (the picture fills the screen), Esc leaves it. Ctrl+Z (⌘Z) undoes a weight set by
+ * hand, Ctrl+Shift+Z or Ctrl+Y redoes it. Keys typed into a field are left alone; a menu gives the keys back to the page once a choice is made (bindMenusBlur).
  */
 import type { Dispatch } from '../state/commands';
 
@@ -21,15 +21,34 @@ function forShortcuts(e: KeyboardEvent): boolean {
   return !(e.ctrlKey || e.metaKey || e.altKey);
 }
 
-/** What the keyboard reads of the app: whether it is presenting (F toggles it). */
+/** What the keyboard reads of the app: whether it is presenting (F toggles it); the hand edits' undo. */
 export interface KeyboardState {
   readonly presenting: boolean;
+  readonly edits?: { undo(): void; redo(): void };
+}
+
+/** Undo (-1), redo (1) or neither (0): Ctrl+Z, Ctrl+Shift+Z, Ctrl+Y (⌘ on a Mac), never while typing. */
+export function undoKey(e: KeyboardEvent): -1 | 0 | 1 {
+  if (!(e.ctrlKey || e.metaKey) || e.altKey) return 0;
+  const target = e.target as HTMLElement | null;
+  if (target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA' || target.isContentEditable))
+    return 0;
+  const key = e.key.toLowerCase();
+  if (key === 'z') return e.shiftKey ? 1 : -1;
+  return key === 'y' && !e.shiftKey ? 1 : 0;
 }
 
 export function bindKeyboard(dispatch: Dispatch, state: KeyboardState): () => void {
   const onKey = (e: KeyboardEvent): void => {
     if (e.key === 'Escape' && state.presenting) {
       dispatch({ type: 'setPresenting', on: false });
+      e.preventDefault();
+      return;
+    }
+    const undo = state.edits ? undoKey(e) : 0;
+    if (undo !== 0) {
+      if (undo < 0) state.edits?.undo();
+      else state.edits?.redo();
       e.preventDefault();
       return;
     }

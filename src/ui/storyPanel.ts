@@ -6,6 +6,7 @@
  * presenting) repeats the title and the outcome in large type.
  */
 import type { StoryView } from '../story/storyMode';
+import { HAND_STORIES, isHandStory } from '../story/handStory';
 import { STORIES } from '../story/stories';
 
 export interface StoryActions {
@@ -40,7 +41,8 @@ export class StoryPanel {
       title: 'Run an experiment from the write-ups, with its story',
     });
     this.select.append(el('option', { value: '', textContent: 'Stories from the write-ups…' }));
-    for (const s of STORIES) this.select.append(el('option', { value: s.preset, textContent: s.title }));
+    for (const s of [...STORIES, ...HAND_STORIES])
+      this.select.append(el('option', { value: s.preset, textContent: s.title }));
     this.select.addEventListener('change', () => {
       if (this.select.value) actions.open(this.select.value);
       // The arrow keys go back to the picture (they move the layer), not to the menu.
@@ -96,7 +98,10 @@ export class StoryPanel {
     more.addEventListener('toggle', () => (this.moreOpen = more.open));
     const rows: Node[] = [el('p', { className: 'story-title' }, el('b', { textContent: story.title }))];
     let state: Node;
-    if (status === 'running') {
+    if (status === 'running' && isHandStory(story)) {
+      state = el('p', { className: 'story-progress', id: 'story-outcome' }, outcome?.text ?? '');
+      rows.push(el('p', { className: 'story-text', textContent: story.task }), state);
+    } else if (status === 'running') {
       const at = Math.min(v.step, steps);
       state = el(
         'p',

@@ -77,4 +77,21 @@ describe('without WebGPU', () => {
     await shootPage(page, 'fallback-page');
     expect(errors).toEqual([]);
   });
+
+  it('sets a weight by hand on the CPU trainer too, and undoes it bit for bit', async () => {
+    const { before, edited, undone } = await page.evaluate(async () => {
+      const h = window.__detangle!;
+      h.setPlaying(false);
+      await h.runFrames(3);
+      const before = (await h.readParams())!;
+      h.editParam({ kind: 'bias', layer: 0, to: 0 }, 1.5, true);
+      const edited = (await h.readParams())!;
+      h.undoEdit();
+      return { before, edited, undone: (await h.readParams())! };
+    });
+    const changed = edited.flatMap((v, i) => (Object.is(v, before[i]) ? [] : [[i, v]]));
+    expect(changed).toEqual([[changed[0]?.[0], 1.5]]);
+    expect(undone).toEqual(before);
+    expect(errors).toEqual([]);
+  });
 });

@@ -13,6 +13,9 @@ export type WorkerRequest =
   | { type: 'optimizer'; optimizer: OptimizerSpec }
   | { type: 'batch'; batchSize: number }
   | { type: 'restore'; params: Float32Array; step: number }
+  /** One parameter set by hand (the others keep their float64 values); `resetMoments`: zero moments. */
+  | { type: 'setParam'; index: number; value: number }
+  | { type: 'resetMoments' }
   | { type: 'train'; steps: number; stats: boolean; generation: number };
 
 export type WorkerReply =
@@ -48,6 +51,16 @@ function handle(message: WorkerRequest): WorkerReply | null {
       trainer.setParams(message.params);
       trainer.step = message.step;
       trainer.divergedAtStep = null;
+      return null;
+    case 'setParam': {
+      if (!trainer) return null;
+      const params = Float32Array.from(trainer.params);
+      params[message.index] = message.value;
+      trainer.setParams(params);
+      return null;
+    }
+    case 'resetMoments':
+      trainer?.resetMoments();
       return null;
     case 'train': {
       if (!trainer) return { type: 'error', message: 'the training worker has no network yet' };

@@ -53,6 +53,13 @@ export interface Trainer {
   restore(state: TrainerState): void;
   /** Lets training go on from `step` with the current weights after a divergence. */
   clearDivergence(step: number): void;
+  /**
+   * Sets one parameter in place (a hand edit; nothing is rebuilt): `params` follows at once, reads asked
+   * for before it are dropped, and the statistics are measured afresh.
+   */
+  writeParam(index: number, value: number): void;
+  /** Zero optimiser moments: training goes on from hand-set weights as from a fresh start. */
+  resetMoments(): void;
   /** The state after every step asked for so far (a read of its own, never one already in flight). */
   readNow(): Promise<TrainerState>;
   dispose(): void;
@@ -200,7 +207,9 @@ export class GpuTrainer implements Trainer {
     this.engine.stats().then(
       (s) => {
         this.statsPending = false;
-        if (this.disposed || generation !== this.generation) return;
+        if (this.disposed) return;
+        // Measured before a restore or an edit: measure again.
+        if (generation !== this.generation) return this.refreshStats();
         this.stats = s;
         this.statsVersion++;
       },
@@ -228,6 +237,21 @@ export class GpuTrainer implements Trainer {
     this.stats = null;
     this.refreshParams();
     this.refreshStats();
+  }
+
+  writeParam(index: number, value: number): void {
+    this.engine.writeParams(Float32Array.of(value), index);
+    this.generation++;
+    this.params[index] = value;
+    if (this.state) this.state.params[index] = value;
+    this.paramsVersion++;
+    this.refreshParams();
+    this.refreshStats();
+  }
+
+  resetMoments(): void {
+    this.engine.resetMoments();
+    if (this.state?.moments) this.state.moments.fill(0);
   }
 
   private afterRestore(state: TrainerState): void {
@@ -378,6 +402,22 @@ export class WorkerTrainer implements Trainer {
 
   clearDivergence(step: number): void {
     this.restore({ params: this.params, moments: null, step });
+  }
+
+  /** The worker is told first; a reply already on its way (the old weights) is dropped. */
+  writeParam(index: number, value: number): void {
+    this.generation++;
+    this.params[index] = value;
+    if (this.state) this.state.params[index] = value;
+    this.paramsVersion++;
+    this.post({ type: 'setParam', index, value });
+    this.busy = true;
+    this.sentSteps = 0;
+    this.post({ type: 'train', steps: 0, stats: true, generation: this.generation });
+  }
+
+  resetMoments(): void {
+    this.post({ type: 'resetMoments' });
   }
 
   dispose(): void {

@@ -4,7 +4,7 @@
  * to the topics they draw (controls.ts). Each helper declares the narrow host it needs and the app
  * implements them all: the frame loop (FrameHost), the report after it (ReportHost), the runtime
  * (RuntimeHost), opening links and files (OpenHost), Share & export (ExportHost), faults (RecoveryHost),
- * the timeline (TimelineHost), selection and links (SelectionHost, LinkHost).
+ * the timeline (TimelineHost), selection and links (SelectionHost, LinkHost), hand edits (ParamEditsHost).
  */
 import { findPreset } from '../../data/presets';
 import type { Experiment } from '../../experiment/experiment';
@@ -38,6 +38,7 @@ import { CaptionBar } from './captionBar';
 import { Controls } from './controls';
 import { FrameLoop } from './frameLoop';
 import { FrameReport } from './frameReport';
+import { ParamEdits } from './paramEdits';
 import { SpeedMeter } from './pace';
 import { bindSelection, showSelection } from './selection';
 import { RebuildQueue } from './rebuildQueue';
@@ -81,6 +82,7 @@ export class App implements Shareable {
   readonly recorder = new HistoryRecorder();
   /** The timeline under the views: scrubbing, playing, marks, keys (timelineWiring.ts). */
   readonly timeline: TimelineWiring;
+  readonly edits: ParamEdits = new ParamEdits(this);
   readonly exportOptions: ExportOptions = {
     includeWeights: false,
     videoSize: '1280x720',
@@ -153,9 +155,7 @@ export class App implements Shareable {
     bindSelection(this, dom.mainCanvas);
     this.timeline = new TimelineWiring(this);
     this.timeline.onRecord = (mode) => void recordHistoryVideo(this, mode);
-    this.recorder.onError = (e) => {
-      if (this.trainer) this.trainerError(this.trainer, e);
-    };
+    this.recorder.onError = (e) => this.trainer && this.trainerError(this.trainer, e);
   }
 
   // The run's status, read (changed only by commands).
@@ -275,6 +275,8 @@ export class App implements Shareable {
         return;
       case 'refreshPanel':
         return this.panel.refresh();
+      case 'edit':
+        return this.edits.apply(c);
     }
   }
 
@@ -440,12 +442,10 @@ export class App implements Shareable {
     this.loop.restart();
   }
 
-  /** Frees the trainer and the grid transforms. */
   disposeTraining(): void {
     this.runtime.disposeTraining();
   }
 
-  /** Follows one point through every layer (−1: none). */
   select(index: number): void {
     showSelection(this, index);
   }

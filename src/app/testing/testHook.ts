@@ -13,6 +13,9 @@ import { continueAfterDivergence } from '../runtime/recovery';
 import { bufferCount, liveBuffers } from './bufferCounter';
 import { foldShares } from '../../view/math/foldShares';
 import { layerBadges } from '../../view/math/layerBadges';
+import { evaluate } from '../../engine/twin';
+import type { ParamRef } from '../../engine/paramRef';
+import type { SetStats } from '../../engine/types';
 
 export interface DebugHook {
   /** Which backend draws and trains; whether three.js really runs on WebGPU. */
@@ -208,6 +211,22 @@ export interface DebugHook {
     /** The data's bounding box: x0, y0, x1, y1. */
     box: number[];
   } | null;
+  /** Hand edits through the app's door (as the diagram and the edit panel make them). */
+  editParam(ref: ParamRef, value: number, final: boolean): void;
+  undoEdit(): void;
+  redoEdit(): void;
+  /** The value the hand edits know for a parameter (null: none yet), and whether undo and redo can act. */
+  editState(ref: ParamRef): { value: number | null; canUndo: boolean; canRedo: boolean; depth: number };
+  /** The engine's (or the CPU trainer's) parameters, read back now; and its optimiser moments (null: unread). */
+  readParams(): Promise<number[] | null>;
+  readMoments(): Promise<number[] | null>;
+  /** The accuracy the edit panel shows, and the chart's latest (train, test; null: not shown). */
+  shownAccuracy(): {
+    panel: { train: number | null; test: number | null } | null;
+    chart: { train: number; test: number };
+  };
+  /** The twin's loss and accuracy over the training and test sets on `params`. */
+  twinStats(params: number[]): { train: SetStats; test: SetStats | null } | null;
 }
 
 declare global {
@@ -401,6 +420,34 @@ export function installDebugHook(app: App): void {
         cells: r.cells,
         labels,
         box: r.box,
+      };
+    },
+    editParam: (ref, value, final) => app.edits.edit(ref, value, final),
+    undoEdit: () => app.edits.undo(),
+    redoEdit: () => app.edits.redo(),
+    editState: (ref) => ({
+      value: app.edits.value(ref),
+      canUndo: app.edits.canUndo,
+      canRedo: app.edits.canRedo,
+      depth: app.edits.stack.depth,
+    }),
+    readParams: async () => (app.trainer ? Array.from((await app.trainer.readNow()).params) : null),
+    readMoments: async () => {
+      const moments = app.trainer ? (await app.trainer.readNow()).moments : null;
+      return moments ? Array.from(moments) : null;
+    },
+    shownAccuracy: () => ({
+      panel: app.edits.panel?.shown ?? null,
+      chart: { train: app.chart.latest('trainAcc'), test: app.chart.latest('testAcc') },
+    }),
+    twinStats: (params) => {
+      const spec = app.spec;
+      const data = app.data;
+      if (!spec || !data) return null;
+      const classification = data.train.classes > 0;
+      return {
+        train: evaluate(spec, params, data.train, classification),
+        test: data.test ? evaluate(spec, params, data.test, classification) : null,
       };
     },
     viewOption: (name, value) => {
