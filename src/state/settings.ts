@@ -37,6 +37,9 @@ export interface OutputLayer {
 }
 
 export type Projection = 'units' | 'pca' | 'decision';
+/** What shows the network beside the main view: the strip of layer views, the diagram, or both. */
+export type NetworkView = 'strip' | 'diagram' | 'both';
+export const NETWORK_VIEWS: readonly NetworkView[] = ['strip', 'diagram', 'both'];
 
 export interface Settings {
   preset: string;
@@ -95,6 +98,8 @@ export interface Settings {
   functionView: boolean;
   /** Every layer drawn by its pre-activation z instead of its activation a. */
   preActivation: boolean;
+  /** The strip of layer views, the network diagram, or both (settings saved before it lack it: the strip). */
+  networkView?: NetworkView;
 }
 
 /** Bounds of the steps per frame a person (or the pace rule) can set. */
@@ -135,6 +140,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     showFolds: false,
     functionView: true,
     preActivation: false,
+    networkView: base.networkView ?? 'strip',
     stepsPerFrame: 4,
     fullSpeed: false,
     playing: true,
