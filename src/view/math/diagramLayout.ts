@@ -2,7 +2,7 @@
  * Where the network diagram puts its nodes: one column per representation (the input, then every layer),
  * one square node per unit, edges between neighbouring columns. Pure: sizes in CSS pixels of the box the
  * diagram is drawn in, y downwards. Columns wider than COMPACT_UNITS units take the compact form: their
- * nodes in two sub-columns, so twelve layers of 32 still fit a laptop's strip and a phone.
+ * nodes in two to four sub-columns, so twelve layers of 32 still fit a laptop's strip and a phone.
  */
 
 /** Beyond this many units a column takes the compact form (two sub-columns). */
@@ -38,9 +38,18 @@ export interface DiagramLayout {
   compact: boolean[];
 }
 
-/** The gap between neighbouring nodes of a column, for a node side `size`. */
+/** The gap between neighbouring nodes of a column. */
 function gapFor(compact: boolean): number {
   return compact ? 2 : 4;
+}
+
+/** The side of a column's nodes with `n` units in `sub` sub-columns. */
+function nodeSide(n: number, sub: number, gap: number, pitch: number, available: number): number {
+  const rows = Math.max(1, Math.ceil(n / sub));
+  // Edges need room between columns: the nodes take at most 55 % of a column's width.
+  const byWidth = (pitch * 0.55 - (sub - 1) * gap) / sub;
+  const byHeight = (available - (rows - 1) * gap) / rows;
+  return Math.max(1, Math.floor(Math.min(MAX_NODE, byWidth, byHeight)));
 }
 
 /**
@@ -58,13 +67,15 @@ export function diagramLayout(widths: readonly number[], box: DiagramBox): Diagr
   for (let r = 0; r < R; r++) {
     const n = Math.max(0, Math.floor(widths[r]));
     const isCompact = n > COMPACT_UNITS;
-    const sub = isCompact ? 2 : 1;
-    const rows = Math.max(1, Math.ceil(n / sub));
     const gap = gapFor(isCompact);
-    // Edges need room between columns: the nodes take at most 55 % of a column's width.
-    const byWidth = (pitch * 0.55 - (sub - 1) * gap) / sub;
-    const byHeight = (available - (rows - 1) * gap) / rows;
-    const size = Math.max(1, Math.floor(Math.min(MAX_NODE, byWidth, byHeight)));
+    // The compact form takes as many sub-columns (2 to 4) as give the largest nodes.
+    let sub = 1;
+    let size = 0;
+    for (const k of isCompact ? [2, 3, 4] : [1]) {
+      const s = nodeSide(n, k, gap, pitch, available);
+      if (s > size) [sub, size] = [k, s];
+    }
+    const rows = Math.max(1, Math.ceil(n / sub));
     const centre = PAD + pitch * (r + 0.5);
     const blockW = sub * size + (sub - 1) * gap;
     const blockH = rows * size + (rows - 1) * gap;
