@@ -46,4 +46,13 @@ export const MUTANTS = [
     test: 'tests/diagram-layout.test.ts',
     filter: 'drag',
   },
+  {
+    name: 'diagram-colour-sign-gpu',
+    why: 'the heatmap shader swaps the signs: positive activations drawn orange',
+    file: 'src/view/diagram/diagramScene.ts',
+    find: '.select(vec3(...POSITIVE_RGB), vec3(...NEGATIVE_RGB));',
+    replace: '.select(vec3(...NEGATIVE_RGB), vec3(...POSITIVE_RGB));',
+    test: 'tests/browser/diagram.test.ts',
+    filter: 'heatmaps',
+  },
 ];

@@ -159,7 +159,11 @@ export class DiagramGestures {
     input.setAttribute('aria-label', describe(ref, value).split(' = ')[0]);
     input.style.left = `${Math.round(x)}px`;
     input.style.top = `${Math.round(y)}px`;
+    let open = true;
     const close = (): void => {
+      // Enter closes it, and the blur its removal causes would again.
+      if (!open) return;
+      open = false;
       input.remove();
       if (this.input === input) this.input = null;
     };
