@@ -359,6 +359,7 @@ export class Views {
       const gridData = drawer.gpu ? null : drawer.gridData;
       const { references, settings, cameras } = this;
       const aspect = this.mainAspect();
+      this.diagram?.hideAxisNames();
       this.functionView.draw(
         this.main,
         t,
@@ -379,6 +380,13 @@ export class Views {
       // The straight boundary is drawn at a layer (a whole slider position) only.
       const layer = Number.isInteger(t) ? t : null;
       drawer.draw(this.main, scene, path, c, layer, camera, box, height, this.selected);
+      this.diagram?.nameAxes(
+        this.main.domElement,
+        camera,
+        box,
+        this.settings.showReferences ? path : null,
+        t,
+      );
     }
     this.stripViews.draw(this.paramsVersion, state, this.cameras, drawer, this.selected);
     this.diagram?.draw(this.paramsVersion, fresh);

@@ -139,7 +139,12 @@ describe('the network diagram', () => {
   });
 
   it('drags an edge by a known number of pixels into exactly that parameter’s edit', async () => {
-    await page.evaluate(() => window.__detangle!.diagram.recordEdits());
+    await page.evaluate(() => {
+      const h = window.__detangle!;
+      h.diagram.show('both');
+      h.diagram.recordEdits();
+      return h.runFrames(3);
+    });
     const probe = (await page.evaluate(() => window.__detangle!.diagram.probe()))!;
     const spec = (await page.evaluate(() => window.__detangle!.diagram.spec()))!;
     const params = (await page.evaluate(() => window.__detangle!.readWeights()))!;
@@ -162,6 +167,18 @@ describe('the network diagram', () => {
     const last = edits[edits.length - 1];
     expect(last.final).toBe(true);
     expect(last.value).toBeCloseTo(start + 37 * DRAG_STEP, 5);
+
+    // Hovering a node highlights its unit's axis name in the main view, at the layer it belongs to;
+    // clicking a name selects its unit.
+    await page.evaluate(() => {
+      window.__detangle!.setPosition(1);
+      return window.__detangle!.runFrames(2);
+    });
+    const hovered = probe.nodes.find((n) => n.rep === 1 && n.unit === 2)!;
+    await page.mouse.move(hovered.x + hovered.size * 0.6, hovered.y + hovered.size * 0.3);
+    expect(await page.locator('.axis-name.hot').textContent()).toBe('h1.3');
+    await page.locator('.axis-name', { hasText: 'h1.1' }).click();
+    expect(await page.locator('.axis-name.selected').textContent()).toBe('h1.1');
 
     // A click on a bias handle opens a box; the typed value is the edit.
     const node = probe.nodes.find((n) => n.rep === 2 && n.unit === 0)!;

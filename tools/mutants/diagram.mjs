@@ -55,4 +55,13 @@ export const MUTANTS = [
     test: 'tests/browser/diagram.test.ts',
     filter: 'heatmaps',
   },
+  {
+    name: 'diagram-hover-names-neighbour',
+    why: 'hovering a node names the next unit: the wrong axis lights up in the main view',
+    file: 'src/view/diagram/diagramGestures.ts',
+    find: "const unit = hit?.kind === 'node' ? { rep: hit.rep, unit: hit.unit } : null;",
+    replace: "const unit = hit?.kind === 'node' ? { rep: hit.rep, unit: (hit.unit + 1) % 3 } : null;",
+    test: 'tests/browser/diagram.test.ts',
+    filter: 'drags an edge',
+  },
 ];

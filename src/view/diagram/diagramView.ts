@@ -15,7 +15,9 @@ import type { N } from '../draw/displayNodes';
 import { diagramLayout, type DiagramLayout } from '../math/diagramLayout';
 import { forwardInto, layerLayout } from '../math/forward';
 import type { GridGeometry } from '../math/grid';
+import { AxisNames, axisUnits } from './axisNames';
 import { DiagramGestures, type GestureTarget } from './diagramGestures';
+import type { DisplayPath } from '../math/displayPath';
 import type { ParamEditHost } from './diagramHost';
 import { drawOverlay, paintHeatmaps, type OverlayMarks, type UnitRef } from './diagramOverlay';
 import { DiagramScene, type HeatNode } from './diagramScene';
@@ -52,6 +54,8 @@ export class DiagramView implements GestureTarget {
   private readonly note: HTMLElement;
   private readonly gestures: DiagramGestures;
   private readonly resizes: ResizeObserver | null;
+  /** The main view's axes named by their units (axisNames.ts). */
+  private readonly axes = new AxisNames();
   private readonly slice: HTMLInputElement;
   private model: DiagramModel | null = null;
   private scene: DiagramScene | null = null;
@@ -86,6 +90,7 @@ export class DiagramView implements GestureTarget {
     this.gestures = new DiagramGestures(this.overlay, this);
     this.resizes = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.invalidate()) : null;
     this.resizes?.observe(root);
+    this.axes.onSelect = (unit) => this.setSelected(unit);
   }
 
   /**
@@ -182,6 +187,7 @@ export class DiagramView implements GestureTarget {
   /** The unit selected in the layer view (framed in the diagram), or null. */
   setSelected(unit: UnitRef | null): void {
     this.marks.selected = unit;
+    this.axes.mark(this.marks);
     this.overlayDirty = true;
     this.overlayAt = -Infinity;
   }
@@ -206,7 +212,30 @@ export class DiagramView implements GestureTarget {
   }
 
   unitTouched(unit: UnitRef | null): void {
+    this.marks.unit = unit;
+    this.axes.mark(this.marks);
     this.onUnit?.(unit);
+  }
+
+  /** No names on the main view's axes (its curves over the input have axes of their own). */
+  hideAxisNames(): void {
+    this.axes.hide();
+  }
+
+  /**
+   * Names the main view's axes by their units where it shows a whole representation by its units at t
+   * (`path` null: no names, as in the function view or with the axes hidden).
+   */
+  nameAxes(
+    canvas: HTMLCanvasElement,
+    camera: THREE.Camera,
+    box: THREE.Box3,
+    path: DisplayPath | null,
+    t: number,
+  ): void {
+    const on = path ? axisUnits(path, t) : null;
+    if (!on || !path) return this.axes.hide();
+    this.axes.place(canvas, camera, box, { ...on, layers: path.layers }, this.marks);
   }
 
   /** Called every frame; `version` counts the weights read, `fresh` says the GPU's layers changed. */
@@ -330,6 +359,7 @@ export class DiagramView implements GestureTarget {
     this.scene = null;
     this.renderer?.dispose();
     this.resizes?.disconnect();
+    this.axes.dispose();
     this.overlay.remove();
     this.note.remove();
     this.slice.remove();
