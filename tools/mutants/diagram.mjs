@@ -64,4 +64,13 @@ export const MUTANTS = [
     test: 'tests/browser/diagram.test.ts',
     filter: 'drags an edge',
   },
+  {
+    name: 'diagram-link-view-dropped',
+    why: 'a link that names the diagram opens on the strip',
+    file: 'src/app/io/experimentLink.ts',
+    find: "networkView: view.network ?? 'strip',",
+    replace: "networkView: 'strip',",
+    test: 'tests/app-link.test.ts',
+    filter: 'network diagram',
+  },
 ];
