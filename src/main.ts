@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 
   const mainCanvas = byId<HTMLCanvasElement>('main-canvas');
   const stripCanvas = byId<HTMLCanvasElement>('strip-canvas');
-  const views = await Views.create(mainCanvas, stripCanvas, device);
+  const views = await Views.create(mainCanvas, stripCanvas, device, document.getElementById('diagram'));
   const app = new App(
     {
       mainCanvas,

@@ -131,6 +131,17 @@ describe('the app writes links that read back as the same settings', () => {
     expect(sameNetwork(networkSpec(back, data), networkSpec(s, data))).toBe(true);
   });
 
+  it('carries the network diagram in the link, the strip by default, and refuses other words', async () => {
+    const s = { ...defaultSettings(true), networkView: 'both' as const };
+    expect(viewOf(s, 3).network).toBe('both');
+    expect(viewOf({ ...s, networkView: 'strip' }, 3).network).toBeUndefined();
+    const shared = await parseExperimentQuery('#dataset=rings&arch=2-3-2-1&net=diagram');
+    expect(settingsFromShared(s, shared, { gridGiven: false }).networkView).toBe('diagram');
+    const plain = await parseExperimentQuery('#dataset=rings&arch=2-3-2-1');
+    expect(settingsFromShared(s, plain, { gridGiven: false }).networkView).toBe('strip');
+    await expect(parseExperimentQuery('#dataset=rings&arch=2-3-2-1&net=sideways')).rejects.toThrow(/net/);
+  });
+
   it('clamps the view to what a link holds, and the grid only when the link names one', async () => {
     const s = { ...defaultSettings(true), gridSize: 1024, chosenGrid: 1024, position: 9 };
     expect(viewOf(s, 3)).toEqual({ layer: -1, slider: 3, grid: 256, projection: s.projection });

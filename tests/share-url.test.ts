@@ -80,9 +80,15 @@ describe('links: round trips', () => {
   });
 
   it('keeps the view settings and leaves defaults out of the link', async () => {
-    const view = { layer: 3, slider: 1.25, grid: 96, projection: 'units' as const };
+    const view = {
+      layer: 3,
+      slider: 1.25,
+      grid: 96,
+      projection: 'units' as const,
+      network: 'diagram' as const,
+    };
     const text = experimentQuery(DEFAULT_EXPERIMENT, view).toString();
-    expect(text).toContain('layer=3&t=1.25&grid=96&proj=units');
+    expect(text).toContain('layer=3&t=1.25&grid=96&proj=units&net=diagram');
     expect((await parseExperimentQuery(text)).view).toEqual(view);
     expect(experimentQuery(DEFAULT_EXPERIMENT, DEFAULT_VIEW).toString()).toBe(link());
   });

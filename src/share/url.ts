@@ -249,6 +249,8 @@ export function parseExperimentFields(
   }
   const projection = get(VIEW_KEYS.projection);
   if (projection !== null) view.projection = projection as Projection;
+  const network = get(VIEW_KEYS.network);
+  if (network !== null) view.network = network as ViewSettings['network'];
   checkView(view, spec.layers.length);
 
   return { experiment: cleanExperiment(exp), spec, view, weightsText: get(WEIGHTS_KEY) };

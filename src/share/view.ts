@@ -8,6 +8,10 @@ export const PROJECTIONS = ['decision', 'pca', 'units'] as const;
 /** How representations wider than 3 are drawn: principal components, or three chosen units. */
 export type Projection = (typeof PROJECTIONS)[number];
 
+/** What shows the network beside the main view. */
+export const NETWORK_VIEWS = ['strip', 'diagram', 'both'] as const;
+export type NetworkViewName = (typeof NETWORK_VIEWS)[number];
+
 export interface ViewSettings {
   /** The representation picked in the strip: 0 the input, L the output of an L-layer network; -1 none. */
   layer: number;
@@ -16,6 +20,8 @@ export interface ViewSettings {
   /** Grid density G: a G x G grid of a 2-D input (4G points on a line, a coarser lattice in 3-D). */
   grid: number;
   projection: Projection;
+  /** Beside the main view: the strip of layer views (when absent), the network diagram, or both. */
+  network?: NetworkViewName;
 }
 
 export const DEFAULT_VIEW: Readonly<ViewSettings> = Object.freeze({
@@ -34,6 +40,7 @@ export const VIEW_KEYS: Readonly<Record<keyof ViewSettings, string>> = Object.fr
   slider: 't',
   grid: 'grid',
   projection: 'proj',
+  network: 'net',
 });
 
 /**
@@ -45,7 +52,7 @@ export function checkView(
   layerCount: number,
   names: Readonly<Record<keyof ViewSettings, string>> = VIEW_KEYS,
 ): void {
-  const { layer, slider, grid, projection } = view;
+  const { layer, slider, grid, projection, network } = view;
   if (typeof layer !== 'number' || !Number.isInteger(layer) || layer < -1 || layer > layerCount) {
     throw new ShareError(
       `must be a whole number from -1 (none) to ${layerCount} (the output); got ${show(layer)}`,
@@ -63,6 +70,9 @@ export function checkView(
       `must be a whole number from ${GRID_MIN} to ${GRID_MAX}; got ${show(grid)}`,
       names.grid,
     );
+  }
+  if (network !== undefined && !(NETWORK_VIEWS as readonly unknown[]).includes(network)) {
+    throw new ShareError(`must be one of ${NETWORK_VIEWS.join(', ')}; got ${show(network)}`, names.network);
   }
   if (!(PROJECTIONS as readonly unknown[]).includes(projection)) {
     throw new ShareError(

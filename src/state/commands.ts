@@ -11,6 +11,7 @@ import {
   MAX_STEPS_PER_FRAME,
   MIN_STEPS_PER_FRAME,
   type HiddenLayer,
+  type NetworkView,
   type Projection,
   type Settings,
 } from './settings';
@@ -92,6 +93,8 @@ export type Command =
   | { type: 'exported'; file: ExportRecord }
   /** How layers wider than 3 are drawn, and in how many dimensions (a story's end picture chooses them). */
   | { type: 'setProjection'; projection?: Projection; wideDims?: 2 | 3 }
+  /** The strip of layer views, the network diagram, or both. */
+  | { type: 'setNetworkView'; view: NetworkView }
   /** Presenting mode on or off (a button, F and Esc, `present=1` in a link). */
   | { type: 'setPresenting'; on: boolean }
   /** The run moved on or its status changed (step, epoch, speeds; playing, diverged, busy; a new network). */
@@ -274,6 +277,10 @@ export function reduce(
       if (c.projection !== undefined) s.projection = c.projection;
       if (c.wideDims !== undefined) s.wideDims = c.wideDims;
       return { topics: ['settings'], effect: 'projection' };
+    case 'setNetworkView':
+      if (!['strip', 'diagram', 'both'].includes(c.view)) return { topics: [], effect: 'none' };
+      s.networkView = c.view;
+      return { topics: ['settings'], effect: 'viewSettings' };
     case 'setPresenting':
       if (run.presenting === c.on) return { topics: [], effect: 'none' };
       run.presenting = c.on;

@@ -38,6 +38,9 @@ export interface OutputLayer {
 }
 
 export type Projection = 'units' | 'pca' | 'decision';
+/** What shows the network beside the main view: the strip of layer views, the diagram, or both. */
+export type NetworkView = 'strip' | 'diagram' | 'both';
+export const NETWORK_VIEWS: readonly NetworkView[] = ['strip', 'diagram', 'both'];
 
 export interface Settings {
   preset: string;
@@ -101,6 +104,8 @@ export interface Settings {
    * fixed order: the data the network sees (and its input layer) has 2 + features.length dimensions.
    */
   features: FeatureName[];
+  /** The strip of layer views, the network diagram, or both (settings saved before it lack it: the strip). */
+  networkView?: NetworkView;
 }
 
 /** Bounds of the steps per frame a person (or the pace rule) can set. */
@@ -141,6 +146,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     showFolds: false,
     functionView: true,
     preActivation: false,
+    networkView: base.networkView ?? 'strip',
     stepsPerFrame: 4,
     fullSpeed: false,
     playing: true,

@@ -9,7 +9,7 @@ import { DATASET_NAMES, getDataset } from '../data/registry';
 import { PRESETS } from '../data/presets';
 import { FEATURES, FEATURE_LABELS, type FeatureName } from '../data/features';
 import type { Dispatch } from '../state/commands';
-import type { Settings } from '../state/settings';
+import type { NetworkView, Settings } from '../state/settings';
 
 /** Choices of the Share & export folder (not part of the experiment). */
 export interface ExportOptions {
@@ -212,6 +212,12 @@ export class ControlPanel {
       .add(settings, 'showTest')
       .name('test points')
       .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
+    // The strip of layer views, the network diagram, or both under the main view.
+    settings.networkView ??= 'strip';
+    view
+      .add(settings, 'networkView', { 'layer strip': 'strip', 'network diagram': 'diagram', both: 'both' })
+      .name('network shown as')
+      .onChange((v: NetworkView) => handlers.dispatch({ type: 'setNetworkView', view: v }));
     view.add({ reset: () => handlers.dispatch({ type: 'resetCamera' }) }, 'reset').name('Reset camera (R)');
 
     // Share, export, import.

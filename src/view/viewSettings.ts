@@ -33,6 +33,8 @@ export interface ViewSettings {
   readonly projection: ProjectionMode;
   /** Display dimensions of wide layers (2 or 3). */
   readonly wideDims: number;
+  /** Beside the main view: the strip of layer views, the network diagram, or both. */
+  readonly networkView?: 'strip' | 'diagram' | 'both';
 }
 
 /** What the views show before the app says otherwise. */
@@ -48,4 +50,5 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   functionView: false,
   projection: 'decision',
   wideDims: 3,
+  networkView: 'strip',
 };

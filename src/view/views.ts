@@ -18,6 +18,7 @@ import { FunctionView } from './functionView';
 import { LayerDrawer } from './layerDrawer';
 import { type DisplayPath } from './math/displayPath';
 import { createCoefficients } from './math/coefficients';
+import { DiagramView } from './diagram/diagramView';
 import { DisplayState, type ProjectionSettings } from './math/displayState';
 import { MistakeTracker, type MistakeCount } from './math/mistakeTracker';
 import { rangeFrameAt } from './math/phases';
@@ -44,6 +45,8 @@ export class Views {
   readonly unitPicks = new Map<number, number[]>();
   private readonly cameras: Cameras;
   private readonly stripViews: StripViews;
+  /** The network as a diagram (diagram/diagramView.ts), where the page has a place for it. */
+  readonly diagram: DiagramView | null;
   private readonly references = new References();
   private readonly locator = new PointLocator();
   /** What the person chose to see (see show). */
@@ -75,9 +78,11 @@ export class Views {
     main: THREE.WebGPURenderer,
     strip: THREE.WebGPURenderer,
     mainCanvas: HTMLCanvasElement,
+    diagram: DiagramView | null,
   ) {
     this.main = main;
     this.strip = strip;
+    this.diagram = diagram;
     this.stripViews = new StripViews(strip);
     const reducedMotion =
       typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
@@ -90,10 +95,12 @@ export class Views {
     mainCanvas: HTMLCanvasElement,
     stripCanvas: HTMLCanvasElement,
     device: GPUDevice | null,
+    diagramRoot: HTMLElement | null = null,
   ): Promise<Views> {
     const main = await createRenderer(mainCanvas, device);
     const strip = await createRenderer(stripCanvas, device);
-    const views = new Views(main, strip, mainCanvas);
+    const diagram = diagramRoot ? await DiagramView.create(diagramRoot, device) : null;
+    const views = new Views(main, strip, mainCanvas, diagram);
     views.resize();
     return views;
   }
@@ -191,6 +198,7 @@ export class Views {
       });
     }
     this.readback.attach(model, path, drawer, this.mistakeTracker);
+    this.diagram?.build(model, drawer);
     this.mainScenes = spec.layers.map(() => null);
     path.preActivation = this.settings.preActivation;
     this.buildStrip(cells);
@@ -209,6 +217,9 @@ export class Views {
     this.changes++;
     this.settings = { ...settings };
     this.applyVisibility();
+    // The strip, the diagram or both beside the main view.
+    if (this.diagram?.place(settings.networkView, this.strip.domElement.parentElement))
+      this.stripViews.invalidate();
   }
 
   /** Reads back which points the shader marks as misclassified; see probe().marked. */
@@ -316,6 +327,7 @@ export class Views {
       if (this.mistakeAttribute) this.mistakeAttribute.needsUpdate = true;
     }
     this.stripViews.follow(state.path);
+    this.diagram?.setParams(params);
     this.paramsVersion++;
   }
 
@@ -348,6 +360,7 @@ export class Views {
       const gridData = drawer.gpu ? null : drawer.gridData;
       const { references, settings, cameras } = this;
       const aspect = this.mainAspect();
+      this.diagram?.hideAxisNames();
       this.functionView.draw(
         this.main,
         t,
@@ -368,8 +381,16 @@ export class Views {
       // The straight boundary is drawn at a layer (a whole slider position) only.
       const layer = Number.isInteger(t) ? t : null;
       drawer.draw(this.main, scene, path, c, layer, camera, box, height, this.selected);
+      this.diagram?.nameAxes(
+        this.main.domElement,
+        camera,
+        box,
+        this.settings.showReferences ? path : null,
+        t,
+      );
     }
     this.stripViews.draw(this.paramsVersion, state, this.cameras, drawer, this.selected);
+    this.diagram?.draw(this.paramsVersion, fresh);
     return true;
   }
 
@@ -494,5 +515,6 @@ export class Views {
     this.references.dispose();
     this.main.dispose();
     this.strip.dispose();
+    this.diagram?.dispose();
   }
 }

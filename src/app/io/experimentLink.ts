@@ -77,6 +77,8 @@ export function viewOf(s: Settings, layers: number): ViewSettings {
     slider: Math.min(layers, Math.max(0, Math.round(s.position * 1000) / 1000)),
     grid: Math.min(GRID_MAX, Math.max(GRID_MIN, Math.round(s.chosenGrid))),
     projection: s.projection,
+    // The strip is what a link without a word on it shows.
+    ...(s.networkView && s.networkView !== 'strip' ? { network: s.networkView } : {}),
   };
 }
 
@@ -175,6 +177,7 @@ export function settingsFromShared(
     features: [...(exp.features ?? [])],
     position: view.slider > 0 ? view.slider : Math.max(0, view.layer),
     projection: view.projection,
+    networkView: view.network ?? 'strip',
     gridSize: options.gridGiven ? view.grid : base.gridSize,
     chosenGrid: options.gridGiven ? view.grid : base.chosenGrid,
   };

@@ -194,7 +194,9 @@ async function replaceDevice(app: RecoveryHost, info: GPUDeviceLostInfo): Promis
     app.device = gpu.device;
     app.adapter = gpu.adapter;
     watchDevice(app, gpu.device);
-    const views = await Views.create(app.dom.mainCanvas, app.dom.stripCanvas, gpu.device);
+    const diagram = app.views.diagram;
+    const views = await Views.create(app.dom.mainCanvas, app.dom.stripCanvas, gpu.device, diagram?.root);
+    if (views.diagram) views.diagram.host = diagram?.host ?? null;
     for (const [r, p] of picks) views.unitPicks.set(r, p);
     quietRenderers(views);
     app.views = views;

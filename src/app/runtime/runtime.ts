@@ -294,6 +294,7 @@ export class Runtime {
       functionView: s.functionView,
       projection: s.projection,
       wideDims: Number(s.wideDims),
+      networkView: s.networkView ?? 'strip',
     });
   }
 

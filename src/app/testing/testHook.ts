@@ -11,6 +11,7 @@ import { exportModelWithHistory, importModelTextWithHistory } from '../timeline/
 import { recordHistoryVideo } from '../timeline/historyVideo';
 import { continueAfterDivergence } from '../runtime/recovery';
 import { bufferCount, liveBuffers } from './bufferCounter';
+import { diagramHook, type DiagramHook } from './diagramHook';
 import { foldShares } from '../../view/math/foldShares';
 import { layerBadges } from '../../view/math/layerBadges';
 import { evaluate } from '../../engine/twin';
@@ -18,6 +19,8 @@ import type { ParamRef } from '../../engine/paramRef';
 import type { SetStats } from '../../engine/types';
 
 export interface DebugHook {
+  /** The network diagram (diagramHook.ts). */
+  diagram: DiagramHook;
   /** Which backend draws and trains; whether three.js really runs on WebGPU. */
   state(): {
     backend: 'webgpu' | 'webgl2';
@@ -237,6 +240,7 @@ declare global {
 
 export function installDebugHook(app: App): void {
   const hook: DebugHook = {
+    diagram: diagramHook(app),
     state: () => ({
       backend: app.device ? 'webgpu' : 'webgl2',
       rendererWebGPU:

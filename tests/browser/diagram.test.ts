@@ -1,0 +1,193 @@
+/**
+ * The network diagram in the built app on WebGPU (one page): its heatmaps show what the twin computes at
+ * the input points under the pixels, it adds no read-back from the GPU, and dragging an edge or typing a
+ * bias's value asks the edit host for exactly that parameter and value.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { paramIndex, type ParamRef } from '../../src/engine/paramRef';
+import { forward } from '../../src/engine/twin';
+import type { NetworkSpec } from '../../src/engine/spec';
+import { heatColor, srgb8 } from '../../src/view/diagram/diagramColors';
+import { DRAG_STEP } from '../../src/view/diagram/diagramGestures';
+import { holdFrames, launch, serve, shoot, testUrl, waitReady, type Served } from './harness';
+
+let server: Served;
+let browser: Browser;
+let page: Page;
+const errors: string[] = [];
+
+type Probe = NonNullable<ReturnType<NonNullable<Window['__detangle']>['diagram']['probe']>>;
+
+beforeAll(async () => {
+  server = await serve();
+  browser = await launch(true);
+  page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
+  // Every read-back from the GPU maps a buffer: count them.
+  await page.addInitScript(() => {
+    const w = window as unknown as { __maps: number };
+    w.__maps = 0;
+    if (typeof GPUBuffer === 'undefined') return;
+    const map = GPUBuffer.prototype.mapAsync;
+    GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<GPUBuffer['mapAsync']>) {
+      w.__maps++;
+      return map.apply(this, args);
+    };
+  });
+  await page.goto(testUrl(server.url));
+  await waitReady(page);
+  await page.evaluate(async () => {
+    const h = window.__detangle!;
+    h.setPlaying(false);
+    await h.runFrames(6);
+  });
+  await holdFrames(page);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** Read-backs while `frames` frames are drawn, each with the slider moved and the diagram to redraw. */
+function readBacksOver(frames: number): Promise<number> {
+  return page.evaluate(async (n) => {
+    const h = window.__detangle!;
+    const w = window as unknown as { __maps: number };
+    const before = w.__maps;
+    for (let i = 0; i < n; i++) {
+      h.setPosition(0.5 + 0.01 * i);
+      h.diagram.setSlice(0);
+      await h.runFrames(1);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    return w.__maps - before;
+  }, frames);
+}
+
+/** The value the twin gives unit `unit` of representation `rep` at the input under a pixel. */
+function twinAt(
+  spec: NetworkSpec,
+  params: number[],
+  probe: Probe,
+  rep: number,
+  unit: number,
+  x: number,
+  y: number,
+) {
+  const node = probe.nodes.find((n) => n.rep === rep && n.unit === unit)!;
+  const u = (x + 0.5 - node.x) / node.size;
+  const v = 1 - (y + 0.5 - node.y) / node.size;
+  const input = [
+    probe.min[0] + u * (probe.max[0] - probe.min[0]),
+    probe.min[1] + v * (probe.max[1] - probe.min[1]),
+  ];
+  return forward(spec, params, input).post[rep][unit];
+}
+
+describe('the network diagram', () => {
+  it('adds no read-back from the GPU, and its heatmaps show the twin’s activations', async () => {
+    // The paused app still reads its weights now and then (a snapshot on a clock, and after the views
+    // change size): wait for two quiet windows first.
+    const settle = async (): Promise<void> => {
+      for (let i = 0, quiet = 0; i < 10 && quiet < 2; i++)
+        quiet = (await readBacksOver(4)) === 0 ? quiet + 1 : 0;
+    };
+    await settle();
+    const without = await readBacksOver(8);
+    await page.evaluate(() => window.__detangle!.diagram.show('both'));
+    await settle();
+    const withDiagram = await readBacksOver(8);
+    expect(withDiagram).toBe(without);
+
+    const probe = (await page.evaluate(() => window.__detangle!.diagram.probe()))!;
+    expect(probe.gpu).toBe(true);
+    const spec = (await page.evaluate(() => window.__detangle!.diagram.spec()))!;
+    const params = (await page.evaluate(() => window.__detangle!.readWeights()))!;
+    const img = await shoot(page, 'body', 'diagram-heatmaps');
+    // Two units: one of the first hidden layer, one of the input.
+    let strong = 0;
+    const misses: string[] = [];
+    for (const [rep, unit] of [
+      [1, 0],
+      [0, 1],
+    ]) {
+      const node = probe.nodes.find((n) => n.rep === rep && n.unit === unit)!;
+      for (const fx of [0.35, 0.5, 0.65, 0.8, 0.92])
+        for (const fy of [0.08, 0.25, 0.4, 0.55, 0.68]) {
+          const x = Math.floor(node.x + fx * node.size);
+          const y = Math.floor(node.y + fy * node.size);
+          const value = twinAt(spec, params, probe, rep, unit, x, y);
+          const t = (value - probe.centres[rep]) / probe.scales[rep];
+          if (Math.abs(t) > 0.3) strong++;
+          const want = srgb8(heatColor(value, probe.scales[rep], probe.centres[rep]));
+          const p = 4 * (y * img.width + x);
+          const got = [img.data[p], img.data[p + 1], img.data[p + 2]];
+          if (got.some((c, i) => Math.abs(c - want[i]) > 14))
+            misses.push(
+              `unit ${rep}.${unit} at (${x}, ${y}): value ${value.toFixed(3)} wants ${want}, shows ${got}`,
+            );
+        }
+    }
+    expect(misses).toEqual([]);
+    // Enough pixels far from neutral that a sign error shows.
+    expect(strong).toBeGreaterThan(10);
+  });
+
+  it('drags an edge by a known number of pixels into exactly that parameter’s edit', async () => {
+    await page.evaluate(() => {
+      const h = window.__detangle!;
+      h.diagram.show('both');
+      h.diagram.recordEdits();
+      return h.runFrames(3);
+    });
+    const probe = (await page.evaluate(() => window.__detangle!.diagram.probe()))!;
+    const spec = (await page.evaluate(() => window.__detangle!.diagram.spec()))!;
+    const params = (await page.evaluate(() => window.__detangle!.readWeights()))!;
+    const a = probe.nodes.find((n) => n.rep === 0 && n.unit === 0)!;
+    const b = probe.nodes.find((n) => n.rep === 1 && n.unit === 1)!;
+    const [x0, y0, x1, y1] = [a.x + a.size, a.y + a.size / 2, b.x, b.y + b.size / 2];
+    // A quarter of the way along: clear of the edges that cross it further on.
+    const [x, y] = [x0 + 0.25 * (x1 - x0), y0 + 0.25 * (y1 - y0)];
+    const ref: ParamRef = { kind: 'weight', layer: 0, to: 1, from: 0 };
+    const start = params[paramIndex(spec, ref)];
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x, y - 20, { steps: 4 });
+    await page.mouse.move(x, y - 37, { steps: 3 });
+    await page.mouse.up();
+    const edits = await page.evaluate(() => window.__detangle!.diagram.edits());
+    expect(edits.length).toBeGreaterThan(1);
+    for (const e of edits) expect(e.ref).toEqual(ref);
+    expect(edits.slice(0, -1).every((e) => !e.final)).toBe(true);
+    const last = edits[edits.length - 1];
+    expect(last.final).toBe(true);
+    expect(last.value).toBeCloseTo(start + 37 * DRAG_STEP, 5);
+
+    // Hovering a node highlights its unit's axis name in the main view, at the layer it belongs to;
+    // clicking a name selects its unit.
+    await page.evaluate(() => {
+      window.__detangle!.setPosition(1);
+      return window.__detangle!.runFrames(2);
+    });
+    const hovered = probe.nodes.find((n) => n.rep === 1 && n.unit === 2)!;
+    await page.mouse.move(hovered.x + hovered.size * 0.6, hovered.y + hovered.size * 0.3);
+    expect(await page.locator('.axis-name.hot').textContent()).toBe('h1.3');
+    await page.locator('.axis-name', { hasText: 'h1.1' }).click();
+    expect(await page.locator('.axis-name.selected').textContent()).toBe('h1.1');
+
+    // A click on a bias handle opens a box; the typed value is the edit.
+    const node = probe.nodes.find((n) => n.rep === 2 && n.unit === 0)!;
+    await page.mouse.click(node.x + 3, node.y + node.size - 3);
+    const input = page.locator('#diagram .diagram-input');
+    await input.fill('0.25');
+    await input.press('Enter');
+    const typed = (await page.evaluate(() => window.__detangle!.diagram.edits())).pop();
+    expect(typed).toEqual({ ref: { kind: 'bias', layer: 1, to: 0 }, value: 0.25, final: true });
+    expect(errors).toEqual([]);
+  });
+});
