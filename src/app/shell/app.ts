@@ -112,6 +112,8 @@ export class App implements Shareable {
   constructor(dom: AppDom, views: Views, device: GPUDevice | null, adapter: string, notice: Notice) {
     this.dom = dom;
     this.views = views;
+    // The diagram's drags and typed values set parameters through the hand edits.
+    if (views.diagram) views.diagram.host = this.edits;
     this.device = device;
     this.adapter = adapter;
     this.notice = notice;
