@@ -7,7 +7,7 @@ import { ACTIVATIONS, LOSSES, OPTIMIZERS } from '../engine/spec';
 import { LIMITS } from '../engine/limits';
 import { DATASET_NAMES, getDataset } from '../data/registry';
 import { PRESETS } from '../data/presets';
-import { FEATURES, FEATURE_LABELS, type FeatureName } from '../data/features';
+import { addFeatureToggles, type FeatureToggles } from './featureToggles';
 import type { Dispatch } from '../state/commands';
 import type { NetworkView, Settings } from '../state/settings';
 
@@ -58,6 +58,7 @@ export class ControlPanel {
   private readonly fileInput: HTMLInputElement;
   private readonly modelInput: HTMLInputElement;
   private readonly dataFolder: GUI;
+  private readonly features: FeatureToggles;
   private readonly recordController: Controller;
   private layerNames: string[] = [];
 
@@ -92,7 +93,7 @@ export class ControlPanel {
       .onChange(() => {
         handlers.dispatch({ type: 'pickDataset' });
         this.buildDataParams();
-        this.showFeatures();
+        this.features.refresh();
         this.custom();
       });
     this.fileInput = fileInput(container, 'csv-file', '.csv,text/csv,text/plain', (f) =>
@@ -115,7 +116,7 @@ export class ControlPanel {
       .name('points shown')
       .onFinishChange(() => handlers.dispatch({ type: 'changed', what: 'points' }));
     this.buildDataParams();
-    this.buildFeatures();
+    this.features = addFeatureToggles(data, settings, handlers.dispatch, () => this.custom());
 
     this.buildNetwork();
 
@@ -314,37 +315,6 @@ export class ControlPanel {
     this.dataParams = folder;
   }
 
-  private readonly featureState = Object.fromEntries(FEATURES.map((f) => [f, false])) as Record<
-    FeatureName,
-    boolean
-  >;
-  private featureFolder: GUI | null = null;
-
-  /** Features: one toggle per feature input (2-D data only), in their fixed order. */
-  private buildFeatures(): void {
-    const folder = this.dataFolder.addFolder('Features');
-    folder.domElement.classList.add('features');
-    for (const f of FEATURES) {
-      folder
-        .add(this.featureState, f)
-        .name(FEATURE_LABELS[f])
-        .onChange(() => {
-          this.custom();
-          const features = FEATURES.filter((g) => this.featureState[g]);
-          this.handlers.dispatch({ type: 'setFeatures', features });
-        });
-    }
-    this.featureFolder = folder;
-    this.showFeatures();
-  }
-
-  /** The toggles follow the settings; they are off and disabled for data that is not 2-D. */
-  private showFeatures(): void {
-    const twoD = getDataset(this.settings.dataset).inputSize === 2;
-    for (const f of FEATURES) this.featureState[f] = this.settings.features.includes(f);
-    this.featureFolder?.controllers.forEach((c) => c.enable(twoD).updateDisplay());
-  }
-
   /** Architecture: one row per hidden layer (units, activation), add/remove, loss. */
   buildNetwork(): void {
     this.network?.destroy();
@@ -440,7 +410,7 @@ export class ControlPanel {
   refresh(): void {
     this.presetState.preset = this.settings.preset;
     this.buildDataParams();
-    this.showFeatures();
+    this.features.refresh();
     this.buildNetwork();
     this.gui.controllersRecursive().forEach((c) => c.updateDisplay());
   }
