@@ -97,6 +97,19 @@ export class EditPanel {
     for (const s of [this.to, this.from]) s.addEventListener('change', () => this.show(true));
   }
 
+  /** Opens the panel on one parameter, its value ready to type over (the diagram's click-to-type). */
+  select(ref: ParamRef): void {
+    this.show();
+    this.layer.value = String(ref.layer);
+    this.fillUnits();
+    this.to.value = String(ref.to);
+    this.from.value = String(ref.kind === 'bias' ? -1 : ref.from);
+    this.show(true);
+    this.root.open = true;
+    this.input.focus();
+    this.input.select();
+  }
+
   /** The parameter the menus name. */
   ref(): ParamRef {
     return refOf(Number(this.layer.value), Number(this.to.value), Number(this.from.value));
@@ -125,7 +138,8 @@ export class EditPanel {
     this.root.classList.toggle('disabled', !can);
     const value = can ? m.value(this.ref()) : null;
     this.current.textContent = value === null ? 'now –' : `now ${value.toPrecision(6)}`;
-    if ((fresh || this.input.value === '') && value !== null && document.activeElement !== this.input)
+    // Another parameter chosen: its value to type over; else the field keeps what is being typed.
+    if (value !== null && (fresh || (this.input.value === '' && document.activeElement !== this.input)))
       this.input.value = String(Number(value.toPrecision(7)));
     const measured = can ? m.measured() : null;
     this.shown = measured ? { train: measured.train, test: measured.test } : null;

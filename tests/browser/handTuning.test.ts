@@ -88,7 +88,16 @@ describe('hand tuning in the page', () => {
     trained = (await readParams())!;
     expect(trained).toHaveLength(13);
 
-    await page.click('#edit-panel summary');
+    // The diagram's click opens the editor on a parameter; the menus then choose another.
+    await page.evaluate(() => window.__detangle!.chooseParam({ kind: 'weight', layer: 0, to: 2, from: 1 }));
+    expect(
+      await page.evaluate(() => (document.getElementById('edit-panel') as HTMLDetailsElement).open),
+    ).toBe(true);
+    expect([
+      await page.inputValue('#edit-layer'),
+      await page.inputValue('#edit-to'),
+      await page.inputValue('#edit-from'),
+    ]).toEqual(['0', '2', '1']);
     await page.selectOption('#edit-layer', '1');
     await page.selectOption('#edit-to', '0');
     await page.selectOption('#edit-from', '-1');

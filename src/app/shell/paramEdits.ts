@@ -138,6 +138,11 @@ export class ParamEdits implements ParamEditHost, EditPanelModel {
     return (this.panel = panel);
   }
 
+  /** Opens the typed editor on one parameter (a click on a node or an edge in the diagram). */
+  choose(ref: ParamRef): void {
+    this.panel?.select(ref);
+  }
+
   canEdit(): boolean {
     const t = this.host.trainer;
     if (t !== this.owner) {

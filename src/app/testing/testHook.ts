@@ -218,6 +218,8 @@ export interface DebugHook {
   editParam(ref: ParamRef, value: number, final: boolean): void;
   undoEdit(): void;
   redoEdit(): void;
+  /** Opens the typed editor on a parameter (as a click in the diagram will). */
+  chooseParam(ref: ParamRef): void;
   /** The value the hand edits know for a parameter (null: none yet), and whether undo and redo can act. */
   editState(ref: ParamRef): { value: number | null; canUndo: boolean; canRedo: boolean; depth: number };
   /** The engine's (or the CPU trainer's) parameters, read back now; and its optimiser moments (null: unread). */
@@ -429,6 +431,7 @@ export function installDebugHook(app: App): void {
     editParam: (ref, value, final) => app.edits.edit(ref, value, final),
     undoEdit: () => app.edits.undo(),
     redoEdit: () => app.edits.redo(),
+    chooseParam: (ref) => app.edits.choose(ref),
     editState: (ref) => ({
       value: app.edits.value(ref),
       canUndo: app.edits.canUndo,
