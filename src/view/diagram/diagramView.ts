@@ -143,6 +143,8 @@ export class DiagramView implements GestureTarget {
     this.scene = null;
     this.model = model;
     this.params = null;
+    // Laid out afresh for the new widths at the next draw.
+    this.diagram = null;
     const widths = model.layout.width.filter((_, i) => i === 0 || i % 2 === 0);
     this.scales = widths.map(() => 1);
     this.centres = columnCentres(model.spec);
@@ -307,13 +309,17 @@ export class DiagramView implements GestureTarget {
     if (!ctx) return;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    if (!this.scene && model.cpuData && this.params) {
-      const form = model.grid.inputSize === 1 ? 'curve' : 'plane';
-      const g = form === 'curve' ? model.grid.count : model.grid.size;
-      const shades = { scales: this.scales, centres: this.centres };
-      paintHeatmaps(ctx, diagram, model.layout, model.cpuData, g, form, shades, this.sliceIndex ?? 0);
-    }
-    drawOverlay(ctx, diagram, model.spec, this.params, this.marks);
+    const cpuData = model.cpuData;
+    const paint =
+      !this.scene && cpuData && this.params
+        ? () => {
+            const form = model.grid.inputSize === 1 ? 'curve' : 'plane';
+            const g = form === 'curve' ? model.grid.count : model.grid.size;
+            const shades = { scales: this.scales, centres: this.centres };
+            paintHeatmaps(ctx, diagram, model.layout, cpuData, g, form, shades, this.sliceIndex ?? 0);
+          }
+        : undefined;
+    drawOverlay(ctx, diagram, model.spec, this.params, this.marks, paint);
   }
 
   /**
