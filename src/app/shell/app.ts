@@ -16,6 +16,7 @@ import type { Notice } from '../../ui/notice';
 import { StatusLine } from '../../ui/status';
 import { formatRate } from '../../ui/trainingBar';
 import type { Views } from '../../view/views';
+import type { ParamEditHost } from '../../view/diagram/diagramHost';
 import { copyLink, exportPng, recordVideo } from '../io/exports';
 import { LinkSource } from '../io/linkSource';
 import { startFresh, uploadCsv } from '../io/openExperiment';
@@ -99,6 +100,8 @@ export class App implements Shareable {
   pacedByProbe = true;
   /** After each rebuild the speed probe checks once whether the grid is too dense for this adapter. */
   gridProbe = true;
+  /** Who sets parameters by hand for the network diagram (null: the diagram only shows them). */
+  readonly paramEditHost: ParamEditHost | null = null;
   /** Keep the address and the saved state up to date (set by main). */
   hashSync: HashSync | null = null;
   saver: Saver | null = null;
@@ -151,6 +154,8 @@ export class App implements Shareable {
     quietRenderers(views);
     if (device) watchDevice(this, device);
     bindSelection(this, dom.mainCanvas);
+    // The diagram edits parameters through this host (paramEdits.ts); without one it is read-only.
+    if (views.diagram) views.diagram.host = this.paramEditHost;
     this.timeline = new TimelineWiring(this);
     this.timeline.onRecord = (mode) => void recordHistoryVideo(this, mode);
     this.recorder.onError = (e) => {
