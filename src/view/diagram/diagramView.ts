@@ -63,6 +63,7 @@ export class DiagramView implements GestureTarget {
   private params: Float32Array | null = null;
   private scales: number[] = [];
   private centres: number[] = [];
+  private scalesDirty = false;
   private readonly size = new THREE.Vector2();
   private heatVersion = -1;
   private heatFrames = 0;
@@ -180,8 +181,8 @@ export class DiagramView implements GestureTarget {
   /** New weights read back: the edges, the biases and the heatmaps' colour scales follow. */
   setParams(params: Float32Array): void {
     this.params = params;
-    const m = this.model;
-    if (m) this.scales = measureScales(m.spec, params, m.grid, this.centres);
+    // Measured when next drawn: a hidden diagram costs nothing.
+    this.scalesDirty = true;
     this.heatDirty = true;
     this.overlayDirty = true;
   }
@@ -254,6 +255,10 @@ export class DiagramView implements GestureTarget {
       this.invalidate();
     }
     this.heatFrames++;
+    if (this.scalesDirty && this.params) {
+      this.scalesDirty = false;
+      this.scales = measureScales(model.spec, this.params, model.grid, this.centres);
+    }
     const scene = this.scene;
     const renderer = this.renderer;
     if (scene && renderer) {
