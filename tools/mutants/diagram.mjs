@@ -73,4 +73,12 @@ export const MUTANTS = [
     test: 'tests/app-link.test.ts',
     filter: 'network diagram',
   },
+  {
+    name: 'diagram-fallback-unpainted',
+    why: 'without WebGPU the heatmaps are never painted: empty nodes',
+    file: 'src/view/diagram/diagramView.ts',
+    find: 'paintHeatmaps(ctx, diagram, model.layout, cpuData, g, form, shades, this.sliceIndex ?? 0);',
+    replace: 'void [g, form, shades];',
+    test: 'tests/browser/fallback.test.ts',
+  },
 ];
