@@ -32,7 +32,8 @@ export interface ReadbackHost {
   readonly main: THREE.WebGPURenderer;
   readonly mistakes: MistakeCount;
   mainCamera(t: number): THREE.PerspectiveCamera;
-  cpuPositions(t: number, count: number, weights: Float32Array): number[];
+  /** Where everything is drawn, on the CPU (null before build). */
+  readonly state: { gridPositions(t: number, count: number, weights: Float32Array): number[] } | null;
 }
 
 export class ViewReadback {
@@ -128,7 +129,7 @@ export class ViewReadback {
     const path = this.drawn?.path;
     if (!path) return null;
     const host = this.host;
-    const positions = host.cpuPositions(t, count, weights);
+    const positions = host.state?.gridPositions(t, count, weights) ?? [];
     const camera = host.mainCamera(t);
     const rect = host.main.domElement.getBoundingClientRect();
     const points: number[] = [];

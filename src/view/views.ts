@@ -24,7 +24,7 @@ import { MistakeTracker, type MistakeCount } from './math/mistakeTracker';
 import { rangeFrameAt } from './math/phases';
 import { PointLocator, describePoint } from './pointLocator';
 import { StripViews } from './stripViews';
-import { ViewReadback, type ViewProbe } from './viewReadback';
+import { ViewReadback } from './viewReadback';
 import { DEFAULT_VIEW_SETTINGS, type ViewSettings } from './viewSettings';
 import type { ViewModel } from './viewModel';
 
@@ -68,7 +68,8 @@ export class Views {
   private readonly size2 = new THREE.Vector2();
   /** Counts the weights drawn: the strip and the function view redraw when it moves. */
   private paramsVersion = 0;
-  private readonly readback = new ViewReadback(this);
+  /** Reads back what the shaders drew, for tests: marks, vertex positions, probes (viewReadback.ts). */
+  readonly readback = new ViewReadback(this);
   /** Counts what changed the picture besides the slider and the training (settings, weights, input). */
   private changes = 0;
   /** What the last drawn frame showed, and when it was drawn (see render). */
@@ -451,32 +452,9 @@ export class Views {
     return model && index >= 0 ? describePoint(model, index, weights) : [];
   }
 
-  /** The points the point shader marks as misclassified (viewReadback.ts). */
-  readMarks(): Promise<number[]> {
-    return this.readback.readMarks();
-  }
-
-  /** What the main view's vertex stage computes for `count` grid vertices at t (viewReadback.ts). */
-  readPositions(t: number, count: number): Promise<number[]> {
-    return this.readback.readPositions(t, count);
-  }
-
-  /**
-   * The fold map as the main view's vertex stage computes it at grid vertices `vertices` and slider
-   * position t, with the vertices' input coordinates; null without a GPU grid (foldReadback.ts).
-   */
+  /** The fold map as the main view's vertex stage computes it at grid vertices (foldReadback.ts). */
   readFolds(t: number, vertices: readonly number[]): Promise<(FoldReading & { input: number[] }) | null> {
     return readFoldStage(this, this.drawer?.gridStorage ?? null, t, vertices);
-  }
-
-  /** The same vertices as readPositions, by the CPU formula from the given weights (for comparison). */
-  cpuPositions(t: number, count: number, weights: Float32Array): number[] {
-    return this.state?.gridPositions(t, count, weights) ?? [];
-  }
-
-  /** For tests: the main camera at t and where `count` grid vertices are drawn (viewReadback.ts). */
-  probe(count: number, t: number, weights: Float32Array): ViewProbe | null {
-    return this.readback.probe(count, t, weights);
   }
 
   resetCamera(): void {

@@ -190,4 +190,44 @@ describe('the network diagram', () => {
     expect(typed).toEqual({ ref: { kind: 'bias', layer: 1, to: 0 }, value: 0.25, final: true });
     expect(errors).toEqual([]);
   });
+
+  it('a real drag sets exactly that weight in the engine, the accuracy shown is the twin’s, Undo restores it bit for bit', async () => {
+    await page.evaluate(() => {
+      const h = window.__detangle!;
+      h.diagram.useAppEdits();
+      h.setPosition(0);
+      return h.runFrames(3);
+    });
+    const probe = (await page.evaluate(() => window.__detangle!.diagram.probe()))!;
+    const spec = (await page.evaluate(() => window.__detangle!.diagram.spec()))!;
+    const before = (await page.evaluate(() => window.__detangle!.readParams()))!;
+    const a = probe.nodes.find((n) => n.rep === 0 && n.unit === 0)!;
+    const b = probe.nodes.find((n) => n.rep === 1 && n.unit === 1)!;
+    const [x0, y0, x1, y1] = [a.x + a.size, a.y + a.size / 2, b.x, b.y + b.size / 2];
+    const [x, y] = [x0 + 0.25 * (x1 - x0), y0 + 0.25 * (y1 - y0)];
+    const index = paramIndex(spec, { kind: 'weight', layer: 0, to: 1, from: 0 });
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    await page.mouse.move(x, y - 20, { steps: 4 });
+    await page.mouse.move(x, y - 37, { steps: 3 });
+    await page.mouse.up();
+    const after = (await page.evaluate(() => window.__detangle!.readParams()))!;
+    // That one weight moved by 37 px of the drag's step (in float32); nothing else changed, not a bit.
+    expect(after[index]).toBeCloseTo(before[index] + 37 * DRAG_STEP, 5);
+    expect(after[index]).not.toBe(before[index]);
+    expect(after.filter((v, i) => i !== index)).toEqual(before.filter((v, i) => i !== index));
+    expect((await page.evaluate(() => window.__detangle!.state())).playing).toBe(false);
+    // The accuracy shown once the edited weights are measured is the twin's on them.
+    let shown: { train: number | null; test: number | null } | null = null;
+    for (let i = 0; i < 60 && !shown; i++) {
+      shown = (await page.evaluate(() => window.__detangle!.shownAccuracy())).panel;
+      if (!shown) await page.evaluate(() => window.__detangle!.runFrames(2));
+    }
+    const twin = (await page.evaluate((p) => window.__detangle!.twinStats(p), after))!;
+    expect(shown).toEqual({ train: twin.train.accuracy, test: twin.test!.accuracy });
+    // Undo (the training bar's button): the weights as they were, bit for bit.
+    await page.click('#edit-undo');
+    expect(await page.evaluate(() => window.__detangle!.readParams())).toEqual(before);
+    expect(errors).toEqual([]);
+  });
 });

@@ -75,6 +75,27 @@ describe('without WebGPU', () => {
     for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
     expect(worst).toBeLessThan(0.1);
     await shootPage(page, 'fallback-page');
+
+    // The network diagram paints its heatmaps on the CPU from the twin's values, and says so.
+    await page.evaluate(() => {
+      window.__detangle!.diagram.show('diagram');
+      return window.__detangle!.runFrames(4);
+    });
+    const note = page.locator('#diagram .diagram-note');
+    expect(await note.isVisible()).toBe(true);
+    expect(await note.textContent()).toMatch(/CPU.*no WebGPU/);
+    const probe = await page.evaluate(() => window.__detangle!.diagram.probe());
+    expect(probe?.gpu).toBe(false);
+    const img = await shoot(page, 'body', 'fallback-diagram');
+    // The input's first unit (x) runs from orange on the left of its node to blue on the right.
+    const x = probe!.nodes.find((n) => n.rep === 0 && n.unit === 0)!;
+    const at = (fx: number): number[] => {
+      const p = 4 * (Math.floor(x.y + 0.3 * x.size) * img.width + Math.floor(x.x + fx * x.size));
+      return [img.data[p], img.data[p + 1], img.data[p + 2]];
+    };
+    const [left, right] = [at(0.15), at(0.85)];
+    expect(left[0] - left[2], `left of x: ${left}`).toBeGreaterThan(60);
+    expect(right[2] - right[0], `right of x: ${right}`).toBeGreaterThan(60);
     expect(errors).toEqual([]);
   });
 

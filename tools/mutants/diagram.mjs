@@ -73,4 +73,21 @@ export const MUTANTS = [
     test: 'tests/app-link.test.ts',
     filter: 'network diagram',
   },
+  {
+    name: 'diagram-fallback-unpainted',
+    why: 'without WebGPU the heatmaps are never painted: empty nodes',
+    file: 'src/view/diagram/diagramView.ts',
+    find: 'paintHeatmaps(ctx, diagram, model.layout, cpuData, g, form, shades, this.sliceIndex ?? 0);',
+    replace: 'void [g, form, shades];',
+    test: 'tests/browser/fallback.test.ts',
+  },
+  {
+    name: 'diagram-drag-value-scaled',
+    why: "the diagram's edits reach the engine 1 % off the dragged value",
+    file: 'src/app/shell/paramEdits.ts',
+    find: "this.host.dispatch({ type: 'editParam', ref, value, final });",
+    replace: "this.host.dispatch({ type: 'editParam', ref, value: value * 1.01, final });",
+    test: 'tests/browser/diagram.test.ts',
+    filter: 'real drag',
+  },
 ];

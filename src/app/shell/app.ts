@@ -95,8 +95,7 @@ export class App implements Shareable {
   adapter: string;
   /** Grows whenever new weights arrive (for the saved state). */
   weightsVersion = 0;
-  /** Set once the app is torn down. */
-  disposed = false;
+  disposed = false; // set once the app is torn down
   /** The pace follows the speed probe until a person sets the speed. */
   pacedByProbe = true;
   /** After each rebuild the speed probe checks once whether the grid is too dense for this adapter. */
@@ -112,8 +111,7 @@ export class App implements Shareable {
   constructor(dom: AppDom, views: Views, device: GPUDevice | null, adapter: string, notice: Notice) {
     this.dom = dom;
     this.views = views;
-    // The diagram's drags and typed values set parameters through the hand edits.
-    if (views.diagram) views.diagram.host = this.edits;
+    if (views.diagram) views.diagram.host = this.edits; // the diagram's drags and typed values
     this.device = device;
     this.adapter = adapter;
     this.notice = notice;

@@ -14,6 +14,8 @@ import type { Command } from '../../state/commands';
 export interface DiagramHookHost {
   readonly views: { readonly diagram: DiagramView | null };
   readonly spec: NetworkSpec | null;
+  /** The app's hand edits: the diagram's own edit host. */
+  readonly edits: ParamEditHost;
   dispatch(c: Command): void;
 }
 
@@ -34,6 +36,8 @@ export interface DiagramHook {
   recordEdits(): void;
   /** The edits recorded since recordEdits. */
   edits(): EditRecord[];
+  /** Gives the diagram back the app's hand edits as its host (after recordEdits). */
+  useAppEdits(): void;
   /** 3-D input: shows slice k. */
   setSlice(k: number): void;
 }
@@ -56,6 +60,9 @@ export function diagramHook(app: DiagramHookHost): DiagramHook {
       diagram.host = host;
     },
     edits: () => edits.slice(),
+    useAppEdits: () => {
+      if (app.views.diagram) app.views.diagram.host = app.edits;
+    },
     setSlice: (k) => app.views.diagram?.setSlice(k),
   };
 }

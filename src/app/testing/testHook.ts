@@ -328,8 +328,9 @@ export function installDebugHook(app: App): void {
       app.runtime.limitOverride = limits;
     },
     rebuild: () => app.queue(() => app.rebuildNetwork()),
-    readPositions: (t, count) => app.views.readPositions(t, count),
-    cpuPositions: (t, count) => (app.trainer ? app.views.cpuPositions(t, count, app.trainer.params) : []),
+    readPositions: (t, count) => app.views.readback.readPositions(t, count),
+    cpuPositions: (t, count) =>
+      app.trainer ? (app.views.state?.gridPositions(t, count, app.trainer.params) ?? []) : [],
     pointOnScreen: (index) =>
       app.trainer ? app.views.screenPosition(index, app.settings.position, app.trainer.params) : null,
     camera: () => app.views.mainRig.camera.position.toArray(),
@@ -374,12 +375,8 @@ export function installDebugHook(app: App): void {
       const state = await app.freshState();
       return state ? Array.from(state.params) : null;
     },
-    probe: (count) => {
-      const views = app.views as unknown as { probe?: (c: number, t: number, w: Float32Array) => unknown };
-      return views.probe && app.trainer
-        ? views.probe(count, app.settings.position, app.trainer.params)
-        : null;
-    },
+    probe: (count) =>
+      app.trainer ? app.views.readback.probe(count, app.settings.position, app.trainer.params) : null,
     timeline: () => ({
       steps: app.recorder.history.entries.map((e) => e.step),
       level: app.recorder.history.level,

@@ -11,7 +11,9 @@ import { fitsFused } from '../../engine/codegen';
 import { Engine } from '../../engine/engine';
 import { buildSpec, defaultOptimizer } from '../../engine/spec';
 import { initParams } from '../../engine/twin';
-import { makeGrid } from '../../view/math/grid';
+import { makeGrid, type GridGeometry } from '../../view/math/grid';
+import { diagramLayout } from '../../view/math/diagramLayout';
+import { DiagramScene } from '../../view/diagram/diagramScene';
 import { bindExternalBuffer, createRenderer } from '../../view/draw/renderer';
 import { GRID_TOLERANCE, compare } from '../check';
 import { DetangleGridRunner } from '../gpuGrid';
@@ -37,6 +39,8 @@ export interface FrameOptions {
   network?: number[];
   /** Only the whole frame with its drawing, not also the frame without drawing. */
   drawOnly?: boolean;
+  /** Also the whole frame with the app's network diagram drawn (its heatmaps on the GPU, diagramScene.ts). */
+  diagram?: boolean;
 }
 
 /** The workload id of the whole frame through a network, e.g. "frame-rings-2-3-2-1". */
@@ -112,25 +116,34 @@ export class ThreeFrameBench implements FrameBench {
     };
     const grid = new DetangleGridRunner(engine, c, { parts: [geometry.count], bytes: 0 }, kernel);
     const drawing = new GridLines(this.renderer, grid, geometry.lines);
+    const diagram = this.options.diagram
+      ? new DiagramHeat(this.renderer, grid, geometry, this.network)
+      : null;
     try {
       await grid.prepare();
       drawing.bind();
-      const frame = (draw: boolean) => async (frames: number) => {
-        for (let f = 0; f < frames; f++) {
-          engine.train(STEPS_PER_FRAME);
-          grid.submit();
-          if (draw) this.renderer.render(drawing.scene, drawing.camera);
-        }
-        await this.device.queue.onSubmittedWorkDone();
-      };
+      diagram?.bind();
+      const frame =
+        (draw: boolean, withDiagram = false) =>
+        async (frames: number) => {
+          for (let f = 0; f < frames; f++) {
+            engine.train(STEPS_PER_FRAME);
+            grid.submit();
+            if (draw) this.renderer.render(drawing.scene, drawing.camera);
+            if (withDiagram && diagram) diagram.render();
+          }
+          await this.device.queue.onSubmittedWorkDone();
+        };
       const results: Measurement[] = [];
-      const variants = [
-        ['detangle-frame', true],
-        ['detangle-frame-nodraw', false],
-      ] as const;
-      for (const [impl, draw] of this.options.drawOnly ? variants.slice(0, 1) : variants) {
-        await frame(draw)(1);
-        const timing = await measure(frame(draw), { minSeconds });
+      const variants: [string, boolean, boolean][] = [
+        ['detangle-frame', true, false],
+        ['detangle-frame-nodraw', false, false],
+      ];
+      const chosen = this.options.drawOnly ? variants.slice(0, 1) : variants;
+      if (diagram) chosen.push(['detangle-frame-diagram', true, true]);
+      for (const [impl, draw, withDiagram] of chosen) {
+        await frame(draw, withDiagram)(1);
+        const timing = await measure(frame(draw, withDiagram), { minSeconds });
         const vertices = sampleVertices(c.vertices);
         const reached: GridCase = { ...c, params: await engine.readParams() };
         const check = compare(
@@ -162,6 +175,7 @@ export class ThreeFrameBench implements FrameBench {
       }
       return results;
     } finally {
+      diagram?.dispose();
       drawing.dispose();
       grid.dispose();
       engine.dispose();
@@ -211,5 +225,49 @@ class GridLines {
   dispose(): void {
     this.geometry.dispose();
     this.material.dispose();
+  }
+}
+
+/**
+ * The app's network diagram over the same frame: one heatmap per unit read from the layer buffer
+ * (diagramScene.ts), laid out as the app lays out a 1366 × 230 diagram, drawn after the grid lines.
+ */
+class DiagramHeat {
+  private readonly attribute = new THREE.StorageBufferAttribute(new Float32Array(4), 1);
+  private scene: DiagramScene | null = null;
+
+  constructor(
+    private readonly renderer: THREE.WebGPURenderer,
+    private readonly grid: DetangleGridRunner,
+    private readonly geometry: GridGeometry,
+    private readonly network: number[],
+  ) {}
+
+  bind(): void {
+    const transform = this.grid.transforms[0];
+    const layout = transform.layout;
+    const box = { width: 1366, height: 230 };
+    const nodes = diagramLayout(this.network, box).nodes.flatMap((column, r) => {
+      const rep = r === 0 ? 0 : 2 * r;
+      return column.map((n) => ({
+        ...n,
+        offset: layout.offset[rep],
+        width: layout.width[rep],
+        scale: 1,
+        centre: 0,
+      }));
+    });
+    const layer: N = storage(this.attribute, 'float', layout.totalFloats).toReadOnly();
+    this.scene = new DiagramScene(this.geometry, layer, nodes.length);
+    this.scene.setNodes(nodes, box.width, box.height);
+    bindExternalBuffer(this.renderer, this.attribute, transform.layerBuffer);
+  }
+
+  render(): void {
+    if (this.scene) this.renderer.render(this.scene.scene, this.scene.camera);
+  }
+
+  dispose(): void {
+    this.scene?.dispose();
   }
 }

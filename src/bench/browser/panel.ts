@@ -299,7 +299,8 @@ export async function mountPanel(params: PanelParams): Promise<void> {
         device: gpu.device,
         bindingBytes,
         cases: plan,
-        frame: (network) => gpu.frame.with({ network, drawOnly: true }),
+        frame: (network) =>
+          gpu.frame.with({ network, drawOnly: true, diagram: network.join('-') === '2-3-2-1' }),
         minSeconds: MIN_SECONDS[range.id],
         maxFrameSeconds: MAX_FRAME_SECONDS[range.id],
         signal: abort.signal,
@@ -374,5 +375,6 @@ function renderRow(row: ResultRow): HTMLTableRowElement {
   for (const [text, className] of cells) tr.append(make('td', { className, text }));
   const mark = row.state === 'failed' ? ' ✗' : row.state === 'ok' ? ' ✓' : '';
   tr.append(make('td', { className: 'num check', text: `${row.check}${mark}` }));
+  tr.append(make('td', { className: 'num', text: row.diagramMs }));
   return tr;
 }

@@ -138,6 +138,9 @@ async function frameCase(options: PanelRunOptions, c: PanelCase): Promise<Measur
     const measured = await options.frame(c.network).run(c.side, options.minSeconds);
     m = measured.find((x) => x.impl === 'detangle-frame') ??
       measured[0] ?? { ...blank(c, 'detangle-frame'), failed: 'the frame workload measured nothing' };
+    // The same frame with the network diagram drawn, shown beside it.
+    const diagram = measured.find((x) => x.impl === 'detangle-frame-diagram')?.figures.time;
+    if (diagram && m.figures.time) m = { ...m, figures: { ...m.figures, diagramTime: diagram } };
   } catch (error) {
     m = { ...blank(c, 'detangle-frame'), failed: error instanceof Error ? error.message : String(error) };
   }

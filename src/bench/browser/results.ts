@@ -22,6 +22,8 @@ export interface ResultRow {
   throughput: string;
   frameMs: string;
   fps: string;
+  /** Milliseconds per whole frame with the network diagram drawn too (the default network only). */
+  diagramMs: string;
   /** Largest error against the twin over both workloads, e.g. "2.4e-7"; "—" before any check. */
   check: string;
   /** failed if any check failed or a case errored; running while a case runs; ok when both ran clean. */
@@ -87,6 +89,7 @@ export function resultRows(
           throughput: '',
           frameMs: '',
           fps: '',
+          diagramMs: '',
           check: '—',
           state: 'pending',
           notes: [],
@@ -111,6 +114,7 @@ export function resultRows(
     } else {
       entry.row.frameMs = figures?.time ? formatFigure(figures.time.value) : blank;
       entry.row.fps = figures?.rate ? formatFigure(figures.rate.value) : blank;
+      entry.row.diagramMs = figures?.diagramTime ? formatFigure(figures.diagramTime.value) : '';
     }
   }
   for (const { row, states, errors } of rows.values()) {

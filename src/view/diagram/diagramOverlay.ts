@@ -46,6 +46,7 @@ export function drawOverlay(
   spec: NetworkSpec,
   params: Float32Array | null,
   marks: OverlayMarks,
+  paintNodes?: () => void,
 ): void {
   const { width } = layout.box;
   const pl = paramLayout(spec);
@@ -74,6 +75,10 @@ export function drawOverlay(
       }
     }
   }
+  // Edges pass under the nodes: the heatmaps (drawn beneath this layer) show through.
+  for (const column of nodes) for (const node of column) ctx.clearRect(node.x, node.y, node.size, node.size);
+  // The fallback paints its heatmaps here, on this layer.
+  paintNodes?.();
   // Frames, biases.
   ctx.lineWidth = 1;
   for (let r = 0; r < nodes.length; r++) {

@@ -45,6 +45,15 @@ export function heatColorNode(value: N, scale: N): N {
   return mix(vec3(...NEUTRAL_RGB), side, abs(t));
 }
 
+/** The most lattice vertices a heatmap takes along a side (nodes are at most 72 px wide). */
+export const HEAT_SIDE = 40;
+
+/** Grid indices 0..g−1 thinned to at most `most`, evenly, both ends kept. */
+export function latticeAxis(g: number, most: number): number[] {
+  const n = Math.max(2, Math.min(g, most));
+  return Array.from(new Set(Array.from({ length: n }, (_, k) => Math.round((k * (g - 1)) / (n - 1)))));
+}
+
 /** What the diagram draws a node's unit over: a plane (2-D and 3-D inputs) or a line (1-D). */
 export type HeatForm = 'plane' | 'curve';
 
@@ -76,8 +85,11 @@ export class DiagramScene {
     const place: N = instancedBufferAttribute(this.place);
     const source: N = instancedBufferAttribute(this.source);
     const uv: N = attribute('position', 'vec3');
+    // A plane's vertices carry the grid vertex they show in z (a sparser lattice than the grid's: a node
+    // is at most MAX_NODE pixels wide); a curve's vertices are the grid's own.
+    const vertex: N = grid.inputSize === 1 ? vertexIndex : uint(uv.z);
     const index: N = uint(source.x)
-      .add(vertexIndex.add(this.sliceOffset).mul(uint(source.y)))
+      .add(vertex.add(this.sliceOffset).mul(uint(source.y)))
       .add(uint(source.z));
     const value: N = (storage as N).element(index).sub(place.w);
     if (this.form === 'curve') {
@@ -97,18 +109,19 @@ export class DiagramScene {
       this.material = m;
       this.mesh = new THREE.LineSegments(this.geometry, m);
     } else {
-      const positions = new Float32Array(3 * g * g);
-      for (let j = 0; j < g; j++)
-        for (let i = 0; i < g; i++) {
-          positions[3 * (j * g + i)] = i / (g - 1);
-          positions[3 * (j * g + i) + 1] = j / (g - 1);
+      const axis = latticeAxis(g, HEAT_SIDE);
+      const n = axis.length;
+      const positions = new Float32Array(3 * n * n);
+      for (let j = 0; j < n; j++)
+        for (let i = 0; i < n; i++) {
+          positions.set([axis[i] / (g - 1), axis[j] / (g - 1), axis[j] * g + axis[i]], 3 * (j * n + i));
         }
-      const triangles = new Uint32Array(6 * (g - 1) * (g - 1));
+      const triangles = new Uint32Array(6 * (n - 1) * (n - 1));
       let p = 0;
-      for (let j = 0; j < g - 1; j++)
-        for (let i = 0; i < g - 1; i++) {
-          const a = j * g + i;
-          triangles.set([a, a + 1, a + g, a + 1, a + g + 1, a + g], p);
+      for (let j = 0; j < n - 1; j++)
+        for (let i = 0; i < n - 1; i++) {
+          const a = j * n + i;
+          triangles.set([a, a + 1, a + n, a + 1, a + n + 1, a + n], p);
           p += 6;
         }
       this.geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));

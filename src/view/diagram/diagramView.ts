@@ -63,6 +63,7 @@ export class DiagramView implements GestureTarget {
   private params: Float32Array | null = null;
   private scales: number[] = [];
   private centres: number[] = [];
+  private scalesDirty = false;
   private readonly size = new THREE.Vector2();
   private heatVersion = -1;
   private heatFrames = 0;
@@ -143,6 +144,8 @@ export class DiagramView implements GestureTarget {
     this.scene = null;
     this.model = model;
     this.params = null;
+    // Laid out afresh for the new widths at the next draw.
+    this.diagram = null;
     const widths = model.layout.width.filter((_, i) => i === 0 || i % 2 === 0);
     this.scales = widths.map(() => 1);
     this.centres = columnCentres(model.spec);
@@ -178,8 +181,8 @@ export class DiagramView implements GestureTarget {
   /** New weights read back: the edges, the biases and the heatmaps' colour scales follow. */
   setParams(params: Float32Array): void {
     this.params = params;
-    const m = this.model;
-    if (m) this.scales = measureScales(m.spec, params, m.grid, this.centres);
+    // Measured when next drawn: a hidden diagram costs nothing.
+    this.scalesDirty = true;
     this.heatDirty = true;
     this.overlayDirty = true;
   }
@@ -252,6 +255,10 @@ export class DiagramView implements GestureTarget {
       this.invalidate();
     }
     this.heatFrames++;
+    if (this.scalesDirty && this.params) {
+      this.scalesDirty = false;
+      this.scales = measureScales(model.spec, this.params, model.grid, this.centres);
+    }
     const scene = this.scene;
     const renderer = this.renderer;
     if (scene && renderer) {
@@ -307,13 +314,17 @@ export class DiagramView implements GestureTarget {
     if (!ctx) return;
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, width, height);
-    if (!this.scene && model.cpuData && this.params) {
-      const form = model.grid.inputSize === 1 ? 'curve' : 'plane';
-      const g = form === 'curve' ? model.grid.count : model.grid.size;
-      const shades = { scales: this.scales, centres: this.centres };
-      paintHeatmaps(ctx, diagram, model.layout, model.cpuData, g, form, shades, this.sliceIndex ?? 0);
-    }
-    drawOverlay(ctx, diagram, model.spec, this.params, this.marks);
+    const cpuData = model.cpuData;
+    const paint =
+      !this.scene && cpuData && this.params
+        ? () => {
+            const form = model.grid.inputSize === 1 ? 'curve' : 'plane';
+            const g = form === 'curve' ? model.grid.count : model.grid.size;
+            const shades = { scales: this.scales, centres: this.centres };
+            paintHeatmaps(ctx, diagram, model.layout, cpuData, g, form, shades, this.sliceIndex ?? 0);
+          }
+        : undefined;
+    drawOverlay(ctx, diagram, model.spec, this.params, this.marks, paint);
   }
 
   /**
