@@ -28,6 +28,12 @@ import type { ViewModel } from '../viewModel';
 const SCALE_SAMPLES = 256;
 /** While training, the edges are drawn again at most this often (ms). */
 const OVERLAY_MS = 100;
+/**
+ * While training, the heatmaps are drawn again at most this often (ms): ten pictures a second follow the
+ * training, and the frames between them cost the diagram nothing. Anything else (a resize, a new network,
+ * a hand edit while paused) draws at once.
+ */
+const HEAT_MS = 100;
 
 /** What the diagram draws: the network, the grid, and where the grid's layers live. */
 export interface DiagramModel {
@@ -66,6 +72,7 @@ export class DiagramView implements GestureTarget {
   private scalesDirty = false;
   private readonly size = new THREE.Vector2();
   private heatVersion = -1;
+  private heatAt = -Infinity;
   private heatFrames = 0;
   private heatDirty = true;
   private overlayDirty = true;
@@ -263,11 +270,17 @@ export class DiagramView implements GestureTarget {
     const renderer = this.renderer;
     if (scene && renderer) {
       const resized = fitCanvas(renderer, this.size);
+      const now = performance.now();
+      const trained = fresh && (this.heatFrames % 2 === 0 || version !== this.heatVersion);
       const due =
-        this.heatDirty || resized || (fresh && this.heatFrames % 2 === 0) || version !== this.heatVersion;
+        this.heatDirty ||
+        resized ||
+        (!fresh && version !== this.heatVersion) ||
+        (trained && now - this.heatAt >= HEAT_MS);
       if (due) {
         this.heatDirty = false;
         this.heatVersion = version;
+        this.heatAt = now;
         scene.setNodes(this.heatNodes(), w, h);
         renderer.render(scene.scene, scene.camera);
       }
