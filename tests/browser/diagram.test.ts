@@ -97,11 +97,18 @@ describe('the network diagram', () => {
       for (let i = 0, quiet = 0; i < 10 && quiet < 2; i++)
         quiet = (await readBacksOver(4)) === 0 ? quiet + 1 : 0;
     };
+    // The fewest over three windows of 8 frames: a read-back the diagram added to its frames would show in
+    // every window, the paused app's snapshot clock in one now and then (more often on a busy machine).
+    const fewest = async (): Promise<number> => {
+      const counts: number[] = [];
+      for (let k = 0; k < 3; k++) counts.push(await readBacksOver(8));
+      return Math.min(...counts);
+    };
     await settle();
-    const without = await readBacksOver(8);
+    const without = await fewest();
     await page.evaluate(() => window.__detangle!.diagram.show('both'));
     await settle();
-    const withDiagram = await readBacksOver(8);
+    const withDiagram = await fewest();
     expect(withDiagram).toBe(without);
 
     const probe = (await page.evaluate(() => window.__detangle!.diagram.probe()))!;
