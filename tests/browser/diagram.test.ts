@@ -69,6 +69,22 @@ function readBacksOver(frames: number): Promise<number> {
   }, frames);
 }
 
+/**
+ * A real mouse drag, 37 px upwards in two moves, on the edge from input unit 0 to hidden-1 unit 1 (the weight
+ * { layer 0, to 1, from 0 }), grabbed a quarter of the way along: clear of the edges that cross it further on.
+ */
+async function dragEdgeUp(probe: Probe): Promise<void> {
+  const a = probe.nodes.find((n) => n.rep === 0 && n.unit === 0)!;
+  const b = probe.nodes.find((n) => n.rep === 1 && n.unit === 1)!;
+  const [x0, y0, x1, y1] = [a.x + a.size, a.y + a.size / 2, b.x, b.y + b.size / 2];
+  const [x, y] = [x0 + 0.25 * (x1 - x0), y0 + 0.25 * (y1 - y0)];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x, y - 20, { steps: 4 });
+  await page.mouse.move(x, y - 37, { steps: 3 });
+  await page.mouse.up();
+}
+
 /** The value the twin gives unit `unit` of representation `rep` at the input under a pixel. */
 function twinAt(
   spec: NetworkSpec,
@@ -155,18 +171,9 @@ describe('the network diagram', () => {
     const probe = (await page.evaluate(() => window.__detangle!.diagram.probe()))!;
     const spec = (await page.evaluate(() => window.__detangle!.diagram.spec()))!;
     const params = (await page.evaluate(() => window.__detangle!.readWeights()))!;
-    const a = probe.nodes.find((n) => n.rep === 0 && n.unit === 0)!;
-    const b = probe.nodes.find((n) => n.rep === 1 && n.unit === 1)!;
-    const [x0, y0, x1, y1] = [a.x + a.size, a.y + a.size / 2, b.x, b.y + b.size / 2];
-    // A quarter of the way along: clear of the edges that cross it further on.
-    const [x, y] = [x0 + 0.25 * (x1 - x0), y0 + 0.25 * (y1 - y0)];
     const ref: ParamRef = { kind: 'weight', layer: 0, to: 1, from: 0 };
     const start = params[paramIndex(spec, ref)];
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    await page.mouse.move(x, y - 20, { steps: 4 });
-    await page.mouse.move(x, y - 37, { steps: 3 });
-    await page.mouse.up();
+    await dragEdgeUp(probe);
     const edits = await page.evaluate(() => window.__detangle!.diagram.edits());
     expect(edits.length).toBeGreaterThan(1);
     for (const e of edits) expect(e.ref).toEqual(ref);
@@ -208,16 +215,8 @@ describe('the network diagram', () => {
     const probe = (await page.evaluate(() => window.__detangle!.diagram.probe()))!;
     const spec = (await page.evaluate(() => window.__detangle!.diagram.spec()))!;
     const before = (await page.evaluate(() => window.__detangle!.readParams()))!;
-    const a = probe.nodes.find((n) => n.rep === 0 && n.unit === 0)!;
-    const b = probe.nodes.find((n) => n.rep === 1 && n.unit === 1)!;
-    const [x0, y0, x1, y1] = [a.x + a.size, a.y + a.size / 2, b.x, b.y + b.size / 2];
-    const [x, y] = [x0 + 0.25 * (x1 - x0), y0 + 0.25 * (y1 - y0)];
     const index = paramIndex(spec, { kind: 'weight', layer: 0, to: 1, from: 0 });
-    await page.mouse.move(x, y);
-    await page.mouse.down();
-    await page.mouse.move(x, y - 20, { steps: 4 });
-    await page.mouse.move(x, y - 37, { steps: 3 });
-    await page.mouse.up();
+    await dragEdgeUp(probe);
     const after = (await page.evaluate(() => window.__detangle!.readParams()))!;
     // That one weight moved by 37 px of the drag's step (in float32); nothing else changed, not a bit.
     expect(after[index]).toBeCloseTo(before[index] + 37 * DRAG_STEP, 5);
