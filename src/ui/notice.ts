@@ -1,6 +1,8 @@
 /**
  * The banner under the title: the WebGPU fallback, errors and what to do about them. It holds a few
- * messages, newest first, each with optional buttons and a close button. A message with a `topic`
+ * messages, each with optional buttons and a close button, newest first, except that a message asking for
+ * a decision (one with buttons: training diverged, the device is gone) stays above those that only tell:
+ * a routine message (the grid made coarser for speed, a link copied) never pushes a question down or out. A message with a `topic`
  * replaces the earlier one of that topic (a new link error replaces the last link error). Text is only
  * ever set as text, never as HTML, so what a link or file says cannot become markup.
  */
@@ -28,7 +30,15 @@ const MAX_TEXT = 600;
 const SUCCESS_MS = 8000;
 
 export class Notice {
-  private readonly rows: { element: HTMLElement; topic: string | undefined; text: string }[] = [];
+  private readonly rows: {
+    element: HTMLElement;
+    /** It has buttons: it asks for a decision and stays above the messages that only tell. */
+    asks: boolean;
+    /** `shown` when it was shown: the largest is the newest. */
+    order: number;
+    topic: string | undefined;
+    text: string;
+  }[] = [];
   /** Messages shown so far (grows by one with each). */
   shown = 0;
 
@@ -85,22 +95,28 @@ export class Notice {
     close.setAttribute('aria-label', 'Dismiss this message');
     close.addEventListener('click', () => this.remove(row));
     row.appendChild(close);
-    this.element.prepend(row);
+    // Questions stay on top: a new one goes first, a message that only tells below the questions shown.
+    const asks = (options.actions?.length ?? 0) > 0;
+    const at = asks ? 0 : this.rows.filter((r) => r.asks).length;
+    const before = this.rows[at]?.element ?? null;
+    this.element.insertBefore(row, before);
     this.shown++;
     const hideAfter =
       options.hideAfterMs ?? (kind === 'success' && !options.actions?.length ? SUCCESS_MS : 0);
     if (hideAfter > 0) setTimeout(() => this.remove(row), hideAfter);
-    this.rows.unshift({ element: row, topic: options.topic, text: clipped });
-    while (this.rows.length > MAX_ROWS) this.rows.pop()!.element.remove();
+    this.rows.splice(at, 0, { element: row, asks, order: this.shown, topic: options.topic, text: clipped });
+    while (this.rows.length > MAX_ROWS) this.dropOldest(row);
     this.element.hidden = false;
   }
 
-  /** The newest message's text, or null when none is shown. */
+  /** The newest message's text wherever it stands, or null when none is shown. */
   get latest(): string | null {
-    return this.rows[0]?.text ?? null;
+    let newest: (typeof this.rows)[number] | undefined;
+    for (const r of this.rows) if (!newest || r.order > newest.order) newest = r;
+    return newest?.text ?? null;
   }
 
-  /** Every message shown, newest first. */
+  /** Every message shown, top first. */
   get messages(): string[] {
     return this.rows.map((r) => r.text);
   }
@@ -109,6 +125,16 @@ export class Notice {
   clear(topic?: string): void {
     for (const row of [...this.rows])
       if (topic === undefined || row.topic === topic) this.remove(row.element);
+  }
+
+  /**
+   * Drops the bottom message (the oldest that only tells, or the oldest question when all ask), never the
+   * one just shown: a message shown under full rows of questions takes the oldest question's place.
+   */
+  private dropOldest(fresh: HTMLElement): void {
+    const last = this.rows.length - 1;
+    const i = this.rows[last]!.element === fresh ? last - 1 : last;
+    this.remove(this.rows[i]!.element);
   }
 
   private remove(element: HTMLElement): void {

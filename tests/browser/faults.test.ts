@@ -42,7 +42,8 @@ describe('faults', () => {
     await page.evaluate(() => window.__detangle!.setLearningRate(3));
     const s = await waitFor(page, (t) => t.divergedAt !== null, 30_000);
     expect(s.playing).toBe(false);
-    expect(s.notice).toMatch(/^Training diverged at step \d+: the loss became NaN or infinite/);
+    // On top of the banner, whatever routine message (a coarser grid for slow frames) came after it.
+    expect(s.notices[0]).toMatch(/^Training diverged at step \d+: the loss became NaN or infinite/);
     const banner = page.locator('#notice');
     const lower = banner.getByRole('button', {
       name: /Lower the learning rate ×0.1 \(to 0.3\) and continue/,
