@@ -41,9 +41,9 @@ trap 'rm -f SwiftShader.ini' EXIT
 # The browser files (one at a time) start as soon as the app is built; beside them, at a lower priority,
 # the type-check and lint, then the Node files (two at a time). A browser file leaves much of a core idle
 # while its page waits on frames and read-backs, and the rest fills it; the pages keep the pace they have
-# alone. The shortest browser files (LATE) wait for the Node files to end and then run beside the other
-# browser files, which would otherwise finish alone on a half-idle machine. The browser files' logs follow
-# the Node files'.
+# alone. The shortest browser files (LATE) wait until the Node files or the other browser files are done,
+# and then run beside whichever is still going, instead of after it on a half-idle machine. The browser
+# files' logs follow the Node files'.
 LATE=(
   tests/browser/fallback.test.ts
   tests/browser/bench-panel.test.ts
@@ -64,9 +64,11 @@ if [ $# = 0 ]; then
 else
   early=("$@")
 fi
+# Each run's exit status lands in a file: the runs end in any order.
+rc=$(mktemp -d)
 # In a session of its own, so that stopping it stops its workers and browsers too.
-setsid npx vitest run --project browser "${common[@]}" --outputFile.json=artifacts/vitest-browser.json "${early[@]}" \
-  >artifacts/browser-tests.log 2>&1 &
+setsid bash -c 'npx vitest run --project browser "$@"; echo $? >"'"$rc"'/browser"' run \
+  "${common[@]}" --outputFile.json=artifacts/vitest-browser.json "${early[@]}" >artifacts/browser-tests.log 2>&1 &
 browser_pid=$!
 stop_browser_tests() { kill -- "-$browser_pid" 2>/dev/null || true; }
 trap 'stop_browser_tests; exit 130' INT TERM
@@ -89,17 +91,31 @@ if [ "$tsc_status" != 0 ] || [ "$lint_status" != 0 ]; then
 fi
 
 echo "== Node tests"
-nice -n 10 npx vitest run --project node "${common[@]}" --outputFile.json=artifacts/vitest-node.json "$@" || status=$?
+(
+  nice -n 10 npx vitest run --project node "${common[@]}" --outputFile.json=artifacts/vitest-node.json "$@"
+  echo $? >"$rc/node"
+) &
+node_pid=$!
 reports=(artifacts/vitest-node.json artifacts/vitest-browser.json)
 if [ ${#late[@]} -gt 0 ]; then
-  echo "== the shortest browser files, beside the others"
+  # Whichever of the two runs ends first, the shortest browser files start then.
+  wait -n "$node_pid" "$browser_pid" || true
   npx vitest run --project browser "${common[@]}" --outputFile.json=artifacts/vitest-browser-late.json "${late[@]}" \
-    || status=$?
+    >artifacts/browser-tests-late.log 2>&1
+  echo $? >"$rc/late"
   reports+=(artifacts/vitest-browser-late.json)
 fi
+wait "$node_pid" || true
+wait "$browser_pid" || true
 echo "== browser tests"
-wait "$browser_pid" || status=$?
 cat artifacts/browser-tests.log
+if [ ${#late[@]} -gt 0 ]; then
+  echo "== the shortest browser files"
+  cat artifacts/browser-tests-late.log
+fi
+for run in "$rc"/*; do [ "$(cat "$run")" = 0 ] || status=1; done
+[ -f "$rc/node" ] && [ -f "$rc/browser" ] || status=1
+rm -rf "$rc"
 node tools/mergeReports.mjs artifacts/vitest.json "${reports[@]}" || status=1
 node tools/slowest.mjs || true
 node -e '
