@@ -8,7 +8,7 @@ import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
 import { LOSSES, MAX_CONTRACTIVE, OPTIMIZERS } from '../engine/spec';
 import type { Experiment, PreparedRun } from '../experiment/experiment';
-import { DEFAULT_EXPERIMENT, experimentFromPreset, parseArchText, prepare } from '../experiment/experiment';
+import { DEFAULT_EXPERIMENT, experimentFromPreset, parseArchLayers, prepare } from '../experiment/experiment';
 import { CSV_DATASET } from '../share/validate';
 import type { ParsedFlags } from '../flags';
 import { UsageError, choiceFlag, numberFlag } from '../flags';
@@ -143,7 +143,10 @@ export function experimentFromFlags(flags: ParsedFlags, context: FlagsContext = 
   const arch = flags.values.get('arch');
   if (arch !== undefined) {
     try {
-      exp.arch = parseArchText(arch);
+      const layers = parseArchLayers(arch);
+      exp.arch = layers.arch;
+      if (layers.fields) exp.fields = layers.fields;
+      else delete exp.fields;
     } catch (e) {
       throw new UsageError(`--arch: ${(e as Error).message}`);
     }

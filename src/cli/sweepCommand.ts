@@ -189,8 +189,8 @@ async function sweep(argv: string[], io: CliIo, pacing: SweepPacing): Promise<nu
   if (layer > hidden) {
     throw new UsageError(
       hidden < 1
-        ? `--layer: ${archText(exp.arch)} has no hidden layer to vary`
-        : `--layer must be a hidden layer of ${archText(exp.arch)}, 1 to ${hidden}; got ${layer}`,
+        ? `--layer: ${archText(exp.arch, exp.fields)} has no hidden layer to vary`
+        : `--layer must be a hidden layer of ${archText(exp.arch, exp.fields)}, 1 to ${hidden}; got ${layer}`,
     );
   }
   const configs = (widths?.length ?? 1) * (rates?.length ?? 1);
@@ -263,7 +263,7 @@ async function sweep(argv: string[], io: CliIo, pacing: SweepPacing): Promise<nu
     title,
     dataset: exp.dataset,
     dataSeed: result.dataSeed,
-    arch: archText(exp.arch),
+    arch: archText(exp.arch, exp.fields),
     ...(exp.features?.length ? { features: featuresText(exp.features) } : {}),
     layer,
     target,

@@ -273,7 +273,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   }
   const summary = {
     dataset: exp.dataset,
-    arch: archText(exp.arch),
+    arch: archText(exp.arch, exp.fields),
     ...(exp.features?.length ? { features: featuresText(exp.features) } : {}),
     activation: exp.activation,
     loss: exp.loss,
@@ -304,7 +304,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     io.out(JSON.stringify(summary));
   } else {
     io.out(
-      `${exp.dataset} ${archText(exp.arch)}${exp.features?.length ? ` +${featuresText(exp.features)}` : ''} ${exp.activation} ${exp.loss} ${exp.optimizer}: ` +
+      `${exp.dataset} ${archText(exp.arch, exp.fields)}${exp.features?.length ? ` +${featuresText(exp.features)}` : ''} ${exp.activation} ${exp.loss} ${exp.optimizer}: ` +
         `train loss ${fmt(s.train.loss)} acc ${fmt(s.train.accuracy, 3)}` +
         (s.test ? `, test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '') +
         `\n${countText(result.steps, 'step')} in ${result.seconds.toFixed(2)} s: ${Math.round(result.stepsPerSecond)} steps/s, ` +

@@ -11,11 +11,13 @@ import type { Loss, NetworkSpec, Optimizer, OptimizerSpec } from '../engine/spec
 import {
   DEFAULT_SLOPE,
   LOSSES,
+  MAX_ANCHORS,
   OPTIMIZERS,
   SpecError,
   buildSpec,
   checkSpec,
   defaultOptimizer,
+  hasField,
   outputUnits,
 } from '../engine/spec';
 
@@ -23,8 +25,13 @@ export interface Experiment {
   dataset: string;
   /** Dataset parameters that differ from its defaults. */
   params: Record<string, number>;
-  /** Layer sizes, input first, e.g. [2, 3, 2, 1]. */
+  /** Layer sizes, input first, e.g. [2, 3, 2, 1]; a vector-field layer's is its input's. */
   arch: number[];
+  /**
+   * Anchors of each layer that is a vector-field layer, one entry per layer (`arch.length − 1`), 0 for a
+   * dense layer; absent = every layer dense. `2-vf16-1` is arch [2, 2, 1], fields [16, 0].
+   */
+  fields?: number[];
   /** One activation for the hidden layers, or a comma-separated list, one per layer, output included. */
   activation: string;
   loss: Loss;
@@ -125,8 +132,17 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
       `the data has ${plural(all.inputSize)} but the architecture starts with ${exp.arch[0]}`,
     );
   }
-  const arch = features.length ? [exp.arch[0] + features.length, ...exp.arch.slice(1)] : exp.arch;
-  spec ??= buildSpec(arch, exp.activation, exp.loss, { regression, slope: exp.slope });
+  const arch = networkSizes(exp.arch, exp.fields, features.length);
+  spec ??= buildSpec(arch, exp.activation, exp.loss, {
+    regression,
+    slope: exp.slope,
+    ...(exp.fields ? { fields: exp.fields } : {}),
+  });
+  if (hasField(spec) && exp.contractive) {
+    throw new SpecError(
+      'the contractive penalty is for dense layers only; this network has a vector-field layer',
+    );
+  }
   const expanded = expandDataset(features, all);
   if (spec.inputSize !== expanded.inputSize) {
     throw new SpecError(
@@ -162,28 +178,93 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
 }
 
 /**
- * Reads layer sizes written as text: whole numbers from input to output, each pair joined by one `-`
- * (or one `x` or `,`), spaces allowed around them: "2-3-2-1". An empty size between two separators
- * ("2-x-1", "2--1") is refused, not skipped. Throws a SpecError that says what is wrong.
+ * The network's sizes from an experiment's: the input widened by `features` inputs, and with it every
+ * vector-field layer right after the input (they keep its width).
  */
-export function parseArchText(text: string): number[] {
+export function networkSizes(
+  arch: readonly number[],
+  fields: readonly number[] | undefined,
+  features: number,
+): number[] {
+  const sizes = [...arch];
+  if (features === 0) return sizes;
+  sizes[0] += features;
+  for (let i = 1; i < sizes.length && (fields?.[i - 1] ?? 0) > 0; i++) sizes[i] += features;
+  return sizes;
+}
+
+/** Layers read from text: the sizes, input first, and which layers are vector-field layers. */
+export interface ArchLayers {
+  arch: number[];
+  /** Anchors per layer (0 = dense); absent when every layer is dense. */
+  fields?: number[];
+}
+
+/**
+ * Reads layers written as text, the one parser of `--arch`, links and sweeps: whole numbers from input to
+ * output, each pair joined by one `-` (or one `x` or `,`), spaces allowed around them: "2-3-2-1". A hidden
+ * token `vfK` is a vector-field layer with K anchors (1 to MAX_ANCHORS), as wide as the layer before it:
+ * "2-vf16-vf16-1". An empty size between two separators ("2-x-1", "2--1") is refused, not skipped. Throws a
+ * SpecError that says what is wrong, in one line.
+ */
+export function parseArchLayers(text: string): ArchLayers {
   const show = JSON.stringify(text.length > 40 ? `${text.slice(0, 37)}...` : text);
   const rule = 'must be sizes from input to output joined by dashes, e.g. 2-3-2-1';
   const parts = text.trim().split(/\s*[-x,]\s*/);
   if (parts.length < 2) throw new SpecError(`architecture ${show} ${rule}`);
   const sizes: number[] = [];
+  const fields: number[] = [];
   for (let i = 0; i < parts.length; i++) {
     const p = parts[i];
     if (p === '') throw new SpecError(`architecture ${show} ${rule}; size ${i + 1} is empty`);
+    const field = /^vf(\d+)$/i.exec(p);
+    if (field) {
+      const k = Number(field[1]);
+      const where = `architecture ${show}: size ${i + 1} (${JSON.stringify(p.slice(0, 12))})`;
+      if (i === 0) throw new SpecError(`${where} is a vector-field layer; the first size is the input`);
+      if (i === parts.length - 1) {
+        throw new SpecError(
+          `${where} is a vector-field layer; the output layer must be dense, e.g. 2-vf16-1`,
+        );
+      }
+      if (k < 1 || k > MAX_ANCHORS) {
+        throw new SpecError(`${where}: a vector-field layer has 1 to ${MAX_ANCHORS} anchors; got ${k}`);
+      }
+      sizes.push(sizes[i - 1]);
+      fields.push(k);
+      continue;
+    }
     if (!/^\d+$/.test(p) || Number(p) < 1) {
       throw new SpecError(`architecture ${show} ${rule}; size ${i + 1} is ${JSON.stringify(p.slice(0, 12))}`);
     }
     sizes.push(Number(p));
+    if (i > 0) fields.push(0);
   }
-  return sizes;
+  return fields.some((k) => k > 0) ? { arch: sizes, fields } : { arch: sizes };
 }
 
-/** "2-3-2-1". */
-export function archText(arch: number[]): string {
-  return arch.join('-');
+/**
+ * Reads dense layer sizes written as text (parseArchLayers without vector-field layers, which it refuses:
+ * sizes alone cannot hold them).
+ */
+export function parseArchText(text: string): number[] {
+  const layers = parseArchLayers(text);
+  if (layers.fields) {
+    throw new SpecError(
+      `architecture ${JSON.stringify(text)} has a vector-field layer; read it with its fields`,
+    );
+  }
+  return layers.arch;
+}
+
+/** "2-3-2-1"; with fields, "2-vf16-1". */
+export function archText(arch: number[], fields?: readonly number[]): string {
+  return arch
+    .map((w, i) => (i > 0 && fields && fields[i - 1] > 0 ? `vf${fields[i - 1]}` : String(w)))
+    .join('-');
+}
+
+/** The experiment's layers as text (archText of its arch and fields). */
+export function experimentArchText(exp: Pick<Experiment, 'arch' | 'fields'>): string {
+  return archText(exp.arch, exp.fields);
 }

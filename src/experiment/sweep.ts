@@ -161,8 +161,8 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
   if (!Number.isInteger(layer) || layer < 1 || layer > hidden) {
     throw new SpecError(
       hidden < 1
-        ? `${archText(exp.arch)} has no hidden layer to vary`
-        : `layer must be a hidden layer of ${archText(exp.arch)}, 1 to ${hidden}; got ${layer}`,
+        ? `${archText(exp.arch, exp.fields)} has no hidden layer to vary`
+        : `layer must be a hidden layer of ${archText(exp.arch, exp.fields)}, 1 to ${hidden}; got ${layer}`,
     );
   }
   const widths = options.widths ?? [exp.arch[layer]];

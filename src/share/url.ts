@@ -14,7 +14,7 @@ import { featuresText, type FeatureName } from '../data/features';
 import type { NetworkSpec } from '../engine/spec';
 import { MAX_CONTRACTIVE } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
-import { DEFAULT_EXPERIMENT, archText, parseArchText } from '../experiment/experiment';
+import { DEFAULT_EXPERIMENT, archText, parseArchLayers } from '../experiment/experiment';
 import { ShareError, messageOf } from './errors';
 import { decimalValue } from './numberText';
 import type { FieldNames } from './validate';
@@ -37,6 +37,8 @@ export const URL_FIELDS: Readonly<FieldNames> = Object.freeze({
   dataset: 'dataset',
   params: 'd',
   arch: 'arch',
+  // Vector-field layers are tokens of the arch (`2-vf16-1`).
+  fields: 'arch',
   activation: 'act',
   loss: 'loss',
   optimizer: 'opt',
@@ -73,7 +75,7 @@ export function experimentQuery(exp: Experiment, view?: Partial<ViewSettings>): 
   const q = new URLSearchParams();
   q.set('dataset', exp.dataset);
   for (const [k, v] of Object.entries(exp.params)) q.set(`d.${k}`, String(v));
-  q.set('arch', archText(exp.arch));
+  q.set('arch', archText(exp.arch, exp.fields));
   q.set('act', exp.activation);
   q.set('loss', exp.loss);
   q.set('opt', exp.optimizer);
@@ -208,7 +210,9 @@ export function parseExperimentFields(
   const arch = get(URL_FIELDS.arch);
   if (arch !== null) {
     try {
-      exp.arch = parseArchText(arch);
+      const layers = parseArchLayers(arch);
+      exp.arch = layers.arch;
+      if (layers.fields) exp.fields = layers.fields;
     } catch (e) {
       throw new ShareError(messageOf(e), URL_FIELDS.arch);
     }

@@ -10,9 +10,9 @@ import { DATASETS, DATASET_NAMES, datasetParams, getDataset, makeDataset } from 
 import { MAX_TEST_FRACTION } from '../data/split';
 import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
-import { LOSSES, MAX_CONTRACTIVE, OPTIMIZERS, SpecError, buildSpec } from '../engine/spec';
+import { LOSSES, MAX_ANCHORS, MAX_CONTRACTIVE, OPTIMIZERS, SpecError, buildSpec } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
-import { prepare } from '../experiment/experiment';
+import { networkSizes, prepare } from '../experiment/experiment';
 import { ShareError, messageOf, show } from './errors';
 
 /** The dataset name of an experiment trained on a CSV file: its points travel in no link. */
@@ -38,6 +38,7 @@ export const EXPERIMENT_KEYS: readonly ExperimentKey[] = [
   'dataset',
   'params',
   'arch',
+  'fields',
   'activation',
   'loss',
   'optimizer',
@@ -164,14 +165,17 @@ export function checkExperiment(
       names.activation,
     );
   }
+  const fields = checkFields(exp.fields, arch.length - 1, names.fields);
   const features = checkFeatures(exp.features, names.features);
   const regression = !csv && getDataset(name).classes === 0;
-  const netArch = features.length
-    ? [(arch[0] as number) + features.length, ...(arch.slice(1) as number[])]
-    : arch;
+  const netArch = networkSizes(arch as number[], fields, features.length);
   let spec: NetworkSpec;
   try {
-    spec = buildSpec(netArch as number[], exp.activation, exp.loss, { regression, slope: exp.slope });
+    spec = buildSpec(netArch, exp.activation, exp.loss, {
+      regression,
+      slope: exp.slope,
+      ...(fields ? { fields } : {}),
+    });
   } catch (e) {
     if (e instanceof SpecError) throw new ShareError(e.message, specField(e.message, names));
     throw e;
@@ -189,6 +193,26 @@ export function checkExperiment(
     }
   }
   return spec;
+}
+
+/** Checks the anchors per layer from outside (whole numbers, 0 for a dense layer, one per layer). */
+export function checkFields(value: unknown, layers: number, field: string): number[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length !== layers) {
+    throw new ShareError(
+      `must be ${layers} anchor counts, one per layer (0 for a dense layer); got ${show(value)}`,
+      field,
+    );
+  }
+  value.forEach((k: unknown, i) => {
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k > MAX_ANCHORS) {
+      throw new ShareError(
+        `layer ${i + 1}: anchors must be a whole number from 0 to ${MAX_ANCHORS}; got ${show(k)}`,
+        field,
+      );
+    }
+  });
+  return (value as number[]).some((k) => k > 0) ? (value as number[]) : undefined;
 }
 
 /** Checks a list of feature names from outside (known, none twice) and returns it in the fixed order. */
@@ -222,6 +246,7 @@ export function cleanExperiment(exp: Experiment): Experiment {
     dataset: exp.dataset,
     params,
     arch: exp.arch.map((n) => n + 0),
+    ...(exp.fields?.some((k) => k > 0) ? { fields: exp.fields.map((k) => k + 0) } : {}),
     activation: exp.activation,
     loss: exp.loss,
     optimizer: exp.optimizer,
