@@ -60,9 +60,14 @@ fn forward_backward(@builtin(global_invocation_id) id: vec3<u32>) {
     if (l == 0) { break; }
     let below = net.layers[l - 1];
     var next: array<f32, 32>;
+    // A field layer's dL/dx (field_input_grad); a dense layer's is sum_j W_ji dz_j, below.
+    var through: array<f32, 32>;
+    let field = layer.act == FIELD_ACT;
+    if (field) { through = field_input_grad(layer, &post, &dz); }
     for (var i = 0u; i < layer.inputs; i++) {
       var sum = 0.0;
-      for (var j = 0u; j < layer.units; j++) {
+      if (field) { sum = through[i]; }
+      for (var j = 0u; j < select(layer.units, 0u, field); j++) {
         sum += params[layer.weight + j * layer.inputs + i] * dz[j];
       }
       let k = below.out_offset + i;
@@ -82,22 +87,82 @@ fn forward_backward(@builtin(global_invocation_id) id: vec3<u32>) {
   }
 }
 
-// Which layer owns parameter p, and whether it is a weight.
-struct ParamRole { layer: u32, is_weight: bool, unit: u32, input: u32 }
+// dL/dx of a field layer at its input x, given delta = dL/df (twin: fieldBackward):
+// delta - sum_i (delta . v_i) g_i(x) (x - c_i) / sigma^2.
+fn field_input_grad(layer: Layer, post: ptr<function, array<f32, MAX_VALUES>>,
+                    delta: ptr<function, array<f32, 32>>) -> array<f32, 32> {
+  var x: array<f32, 32>;
+  for (var u = 0u; u < layer.inputs; u++) { x[u] = (*post)[layer.in_offset + u]; }
+  var out = *delta;
+  let sigma = field_sigma(layer);
+  for (var i = 0u; i < field_anchors(layer); i++) {
+    var dv = 0.0;
+    for (var u = 0u; u < layer.inputs; u++) { dv += (*delta)[u] * params[layer.weight + i * layer.inputs + u]; }
+    let s = dv * field_gauss(layer, i, &x) / (sigma * sigma);
+    let c = layer.bias + i * layer.inputs;
+    for (var u = 0u; u < layer.inputs; u++) { out[u] -= s * (x[u] - params[c + u]); }
+  }
+  return out;
+}
+
+// Which layer owns parameter p, and whether it is a weight. In a field layer, `unit` is the anchor i
+// and `input` the component u of v_i (is_weight) or of c_i (field_centre); sigma is neither.
+struct ParamRole { layer: u32, is_weight: bool, unit: u32, input: u32, field_centre: bool }
 
 fn role_of(p: u32) -> ParamRole {
-  var role = ParamRole(0u, false, 0u, 0u);
+  var role = ParamRole(0u, false, 0u, 0u, false);
   for (var l = 0u; l < net.layer_count; l++) {
     let layer = net.layers[l];
+    if (layer.act == FIELD_ACT) {
+      let block = field_anchors(layer) * layer.inputs;
+      if (p >= layer.weight && p < layer.bias) {
+        let k = p - layer.weight;
+        return ParamRole(l, true, k / layer.inputs, k % layer.inputs, false);
+      }
+      if (p >= layer.bias && p < layer.bias + block) {
+        let k = p - layer.bias;
+        return ParamRole(l, false, k / layer.inputs, k % layer.inputs, true);
+      }
+      if (p == layer.bias + block) { return ParamRole(l, false, 0u, 0u, false); }
+      continue;
+    }
     if (p >= layer.weight && p < layer.bias) {
       let k = p - layer.weight;
-      return ParamRole(l, true, k / layer.inputs, k % layer.inputs);
+      return ParamRole(l, true, k / layer.inputs, k % layer.inputs, false);
     }
     if (p >= layer.bias && p < layer.bias + layer.units) {
-      return ParamRole(l, false, p - layer.bias, 0u);
+      return ParamRole(l, false, p - layer.bias, 0u, false);
     }
   }
   return role;
+}
+
+// The sum over slots [first, last) of dL/dp for a parameter of a field layer (twin: fieldBackward):
+// v_iu: delta_u g_i(x); c_iu (learned centres only): (delta . v_i) g_i(x) (x_u - c_iu) / sigma^2; sigma: 0.
+fn field_gradient(role: ParamRole, first: u32, last: u32, st: u32) -> f32 {
+  let layer = net.layers[role.layer];
+  let learned = (net.learned_centres >> role.layer) & 1u;
+  if (!role.is_weight && !(role.field_centre && learned == 1u)) { return 0.0; }
+  let deltas = net.value_count + layer.out_offset - net.input_size;
+  let i = role.unit;
+  let u = role.input;
+  let sigma = field_sigma(layer);
+  var sum = 0.0;
+  for (var s = first; s < last; s++) {
+    var x: array<f32, 32>;
+    for (var k = 0u; k < layer.inputs; k++) { x[k] = scratch[s * st + layer.in_offset + k]; }
+    let g = field_gauss(layer, i, &x);
+    if (role.is_weight) {
+      sum += scratch[s * st + deltas + u] * g;
+    } else {
+      var dv = 0.0;
+      for (var k = 0u; k < layer.inputs; k++) {
+        dv += scratch[s * st + deltas + k] * params[layer.weight + i * layer.inputs + k];
+      }
+      sum += dv * g * (x[u] - params[layer.bias + i * layer.inputs + u]) / (sigma * sigma);
+    }
+  }
+  return sum;
 }
 
 // partials[c][p] = Σ over the chunk's slots of dL/dp; partials[c][P] = Σ of the slots' losses.
@@ -114,6 +179,8 @@ fn gradient(@builtin(global_invocation_id) id: vec3<u32>) {
   var sum = 0.0;
   if (p == P) {
     for (var s = first; s < last; s++) { sum += scratch[s * st + net.value_count + net.unit_count]; }
+  } else if (net.layers[role_of(p).layer].act == FIELD_ACT) {
+    sum = field_gradient(role_of(p), first, last, st);
   } else {
     let role = role_of(p);
     let layer = net.layers[role.layer];

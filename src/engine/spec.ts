@@ -74,8 +74,16 @@ export function contractiveOf(o: OptimizerSpec): number {
   return o.contractive ?? 0;
 }
 
-/** Throws a SpecError when the contractive weight is not a finite number in [0, MAX_CONTRACTIVE]. */
-export function checkOptimizer(o: OptimizerSpec): void {
+/**
+ * Throws a SpecError when the contractive weight is not a finite number in [0, MAX_CONTRACTIVE], or is on
+ * for a network (when given) with a vector-field layer: the penalty is defined for dense layers only.
+ */
+export function checkOptimizer(o: OptimizerSpec, spec?: NetworkSpec): void {
+  if (spec && contractiveOf(o) > 0 && hasField(spec)) {
+    throw new SpecError(
+      'the contractive penalty is for dense layers only; this network has a vector-field layer',
+    );
+  }
   const c = o.contractive;
   if (c !== undefined && !(typeof c === 'number' && Number.isFinite(c) && c >= 0 && c <= MAX_CONTRACTIVE)) {
     throw new SpecError(

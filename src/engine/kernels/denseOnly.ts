@@ -1,0 +1,12 @@
+/**
+ * The refusal of a kernel that trains dense layers only, where the network has a vector-field layer: the
+ * general path (and its grid transform) is the one that takes such a layer.
+ */
+import type { NetworkSpec } from '../spec';
+
+export function denseOnly(kind: string, spec: NetworkSpec): string | null {
+  const l = spec.layers.findIndex((layer) => layer.field !== undefined);
+  return l < 0
+    ? null
+    : `the ${kind} kernel trains dense layers only; layer ${l + 1} is a vector-field layer: choose the general kernel, or auto`;
+}
