@@ -28,7 +28,6 @@ export const FUSED_ARRAYS_MAX_VALUES = 9000;
 /** Workgroup memory budget of the fused kernel's reduction, in floats (16 KiB, WebGPU's minimum limit). */
 const REDUCTION_FLOATS = 4096;
 
-/** Whether the fused grid and evaluation kernels take the network (dense layers only, few parameters). */
 export function fitsFused(spec: NetworkSpec): boolean {
   return !hasField(spec) && paramLayout(spec).count <= FUSED_MAX_PARAMS;
 }

@@ -264,6 +264,14 @@ export function archText(arch: number[], fields?: readonly number[]): string {
     .join('-');
 }
 
+/** A network's layers as text: its widths, vector-field layers as `vfK` ("2-vf16-1"). */
+export function specArchText(spec: NetworkSpec): string {
+  return archText(
+    [spec.inputSize, ...spec.layers.map((l) => l.units)],
+    spec.layers.map((l) => l.field?.anchors ?? 0),
+  );
+}
+
 /** The experiment's layers as text (archText of its arch and fields). */
 export function experimentArchText(exp: Pick<Experiment, 'arch' | 'fields'>): string {
   return archText(exp.arch, exp.fields);

@@ -8,9 +8,10 @@
 import type { MemberStats, PopulationMember } from '../engine/population';
 import { Population } from '../engine/population';
 import { stepsPerEpoch } from '../engine/permutation';
-import { SpecError } from '../engine/spec';
+import { SpecError, hasField } from '../engine/spec';
 import type { Experiment } from './experiment';
 import { archText, prepare } from './experiment';
+import { sweepMemberByMember } from './memberSweep';
 
 export interface SweepOptions {
   /** The experiment; its `seed` is the data seed, its `learningRate` and arch the defaults. */
@@ -168,6 +169,15 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
   const widths = options.widths ?? [exp.arch[layer]];
   const rates = options.learningRates ?? [exp.learningRate];
   const { configs, members } = sweepPlan(widths, rates, options.seeds);
+  if (hasField(run.spec)) {
+    // The population kernel takes dense layers only: member by member on the general path.
+    const start = performance.now();
+    const { final, params } = await sweepMemberByMember(device, exp, members, layer, {
+      keepParams: options.keepParams,
+    });
+    const seconds = (performance.now() - start) / 1000;
+    return sweepResult(exp, { seeds: options.seeds, widths, configs, layer, target }, final, params, seconds);
+  }
   const population = await Population.create(device, {
     spec: run.spec,
     optimizer: run.optimizer,
@@ -280,7 +290,7 @@ export function sweepResult(
     return {
       width,
       lr,
-      arch: archText(arch),
+      arch: archText(arch, exp.fields),
       members: group,
       reached,
       fractionReached: reached / group.length,
