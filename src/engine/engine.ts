@@ -18,7 +18,8 @@ import { LIMITS, checkBatchSize, checkTrainSet } from './limits';
 import { Readback } from './readback';
 import { stepsPerEpoch } from './permutation';
 import type { NetworkSpec, OptimizerSpec } from './spec';
-import { checkOptimizer, checkSpec, contractiveOf, hasField, paramLayout } from './spec';
+import { SpecError, checkOptimizer, checkSpec, contractiveOf, hasField, paramLayout } from './spec';
+import { knnRefusal } from './kernels/denseOnly';
 import { NET_BYTES, TRAIN_UNIFORM_BYTES, biasTable, netTable, trainUniforms } from './tables';
 import { initParams } from './twin';
 import type { EngineConfig, KernelKind, KernelTimings, SetStats, Stats, TrainOptions } from './types';
@@ -69,6 +70,7 @@ export class Engine {
 
   private constructor(device: GPUDevice, config: EngineConfig, subgroupSize: number | null) {
     checkSpec(config.spec);
+    if (config.spec.knn) throw new SpecError(knnRefusal(config.spec)!);
     checkOptimizer(config.optimizer, config.spec);
     this.device = device;
     this.kernels = new KernelSelection(device);

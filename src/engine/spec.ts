@@ -41,11 +41,28 @@ export function hasField(spec: NetworkSpec): boolean {
   return spec.layers.some((l) => l.field !== undefined);
 }
 
-/** A dense network: `layers[l]` maps the previous representation (the input for l = 0) to `units` values. */
+/**
+ * colah's k-nearest-neighbour output, instead of a softmax: the last layer's values are a representation;
+ * in training each batch element is classified by the other elements of its batch, weighted by
+ * 1/(distance + ε), with cross-entropy on those normalised votes (loss `ce`); at test time by its `k`
+ * nearest training points' representations (src/engine/knnTwin.ts).
+ */
+export interface KnnSpec {
+  k: number;
+  epsilon: number;
+}
+
+export const DEFAULT_KNN: KnnSpec = { k: 8, epsilon: 1e-3 };
+/** Most neighbours a k-NN output counts at test time. */
+export const MAX_KNN_K = 64;
+
+/** A network: `layers[l]` maps the previous representation (the input for l = 0) to `units` values. */
 export interface NetworkSpec {
   inputSize: number;
   layers: LayerSpec[];
   loss: Loss;
+  /** Present when the output is a k-NN classifier over the last layer's values (loss `ce`). */
+  knn?: KnnSpec;
 }
 
 export interface OptimizerSpec {
@@ -84,6 +101,9 @@ export function checkOptimizer(o: OptimizerSpec, spec?: NetworkSpec): void {
       'the contractive penalty is for dense layers only; this network has a vector-field layer',
     );
   }
+  if (spec?.knn && contractiveOf(o) > 0) {
+    throw new SpecError('the contractive penalty is not defined with the k-NN output');
+  }
   const c = o.contractive;
   if (c !== undefined && !(typeof c === 'number' && Number.isFinite(c) && c >= 0 && c <= MAX_CONTRACTIVE)) {
     throw new SpecError(
@@ -114,7 +134,8 @@ export class SpecError extends Error {
 
 /** The output activation a loss implies when none is given: sigmoid for BCE, softmax for CE,
  *  sigmoid for MSE on 0/1 labels (as the seeds do), linear for regression. */
-export function outputActivationFor(loss: Loss, regression: boolean): OutputActivation {
+export function outputActivationFor(loss: Loss, regression: boolean, knn = false): OutputActivation {
+  if (knn) return 'linear';
   if (loss === 'ce') return 'softmax';
   if (loss === 'bce') return 'sigmoid';
   return regression ? 'linear' : 'sigmoid';
@@ -144,10 +165,11 @@ export function buildSpec(
   sizes: number[],
   activations: string | string[],
   loss: Loss,
-  options: { regression?: boolean; slope?: number; fields?: readonly number[] } = {},
+  options: { regression?: boolean; slope?: number; fields?: readonly number[]; knn?: KnnSpec } = {},
 ): NetworkSpec {
   const fields = options.fields ?? [];
-  if (fields.some((k) => k > 0)) return buildFieldSpec(sizes, activations, loss, options, fields);
+  if (fields.some((k) => k > 0) || options.knn)
+    return buildFieldSpec(sizes, activations, loss, options, fields);
   const layerCount = sizes.length - 1;
   const list = typeof activations === 'string' ? activations.split(',').map((s) => s.trim()) : activations;
   if (list.length !== 1 && list.length !== layerCount) {
@@ -174,18 +196,19 @@ export function buildSpec(
 }
 
 /**
- * buildSpec with vector-field layers: `fields[l]` > 0 makes layer l a field layer of that many anchors
- * (its width is its input's). The activation list names the dense layers only (one for all hidden dense
- * layers, or one per dense layer, output included).
+ * buildSpec with vector-field layers or a k-NN output: `fields[l]` > 0 makes layer l a field layer of that
+ * many anchors (its width is its input's). The activation list names the dense layers only (one for all
+ * hidden dense layers, or one per dense layer, output included); a k-NN output is linear unless named.
  */
 function buildFieldSpec(
   sizes: number[],
   activations: string | string[],
   loss: Loss,
-  options: { regression?: boolean; slope?: number },
-  fields: readonly number[],
+  options: { regression?: boolean; slope?: number; knn?: KnnSpec },
+  given: readonly number[],
 ): NetworkSpec {
   const layerCount = sizes.length - 1;
+  const fields = given.length ? given : new Array<number>(layerCount).fill(0);
   if (fields.length !== layerCount) {
     throw new SpecError(`fields: one anchor count per layer (${layerCount}); got ${fields.length}`);
   }
@@ -210,11 +233,16 @@ function buildFieldSpec(
     const act = perLayer
       ? list[dense.indexOf(l)]
       : last
-        ? outputActivationFor(loss, options.regression ?? false)
+        ? outputActivationFor(loss, options.regression ?? false, options.knn !== undefined)
         : list[0];
     layers.push({ units: sizes[l + 1], activation: act as OutputActivation, slope });
   }
-  const spec = { inputSize: sizes[0], layers, loss };
+  const spec: NetworkSpec = {
+    inputSize: sizes[0],
+    layers,
+    loss,
+    ...(options.knn ? { knn: options.knn } : {}),
+  };
   checkSpec(spec);
   return spec;
 }
@@ -222,6 +250,8 @@ function buildFieldSpec(
 /** Throws a SpecError naming the first thing outside the limits or inconsistent. */
 export function checkSpec(spec: NetworkSpec): void {
   const { inputSize, layers, loss } = spec;
+  if (spec.knn) checkKnn(spec.knn, loss, layers[layers.length - 1]);
+  const knn = spec.knn !== undefined;
   if (!Number.isInteger(inputSize) || inputSize < LIMITS.minInput || inputSize > LIMITS.maxInput) {
     throw new SpecError(`input size must be ${LIMITS.minInput} to ${LIMITS.maxInput}; got ${inputSize}`);
   }
@@ -242,13 +272,13 @@ export function checkSpec(spec: NetworkSpec): void {
         `layer ${l + 1}: unknown activation "${layer.activation}"; use one of ${ACTIVATIONS.join(', ')}`,
       );
     }
-    if (softmax && !(last && loss === 'ce')) {
+    if (softmax && !(last && loss === 'ce' && !knn)) {
       throw new SpecError('softmax is only the output of cross-entropy (loss ce)');
     }
-    if (last && loss === 'ce' && !softmax) {
+    if (last && loss === 'ce' && !softmax && !knn) {
       throw new SpecError('cross-entropy (loss ce) needs a softmax output');
     }
-    if (last && loss === 'ce' && layer.units < 2) {
+    if (last && loss === 'ce' && layer.units < 2 && !knn) {
       throw new SpecError('cross-entropy (loss ce) needs at least 2 output units; use bce for one');
     }
     if (last && loss === 'bce' && (layer.activation !== 'sigmoid' || layer.units !== 1)) {
@@ -259,6 +289,20 @@ export function checkSpec(spec: NetworkSpec): void {
     }
     if (layer.field !== undefined) checkField(layer, l, last, l === 0 ? inputSize : layers[l - 1].units);
   });
+}
+
+function checkKnn(knn: KnnSpec, loss: Loss, out: LayerSpec | undefined): void {
+  if (loss !== 'ce') {
+    throw new SpecError(`the k-NN output trains with cross-entropy on its votes: use loss ce; got ${loss}`);
+  }
+  if (!Number.isInteger(knn.k) || knn.k < 1 || knn.k > MAX_KNN_K) {
+    throw new SpecError(`the k-NN output counts 1 to ${MAX_KNN_K} neighbours; got k = ${knn.k}`);
+  }
+  if (!(Number.isFinite(knn.epsilon) && knn.epsilon > 0 && knn.epsilon <= 1)) {
+    throw new SpecError(`the k-NN output's ε must be a number in (0, 1]; got ${knn.epsilon}`);
+  }
+  if (out?.field)
+    throw new SpecError('the k-NN output reads a dense layer; the last layer is a vector-field layer');
 }
 
 function checkField(layer: LayerSpec, l: number, last: boolean, inputs: number): void {

@@ -8,20 +8,18 @@ import { Random } from '../random';
 import { ACTIVATION_FNS } from './activations';
 import { batchOfStep, epochKey, indexBits, permute, stepsPerEpoch } from './permutation';
 import type { Activation, LayerSpec, NetworkSpec, OptimizerSpec } from './spec';
-import { hasField, outputUnits, paramLayout, widths } from './spec';
+import { hasField, paramLayout, widths } from './spec';
 import type { EngineConfig, LayerBufferLayout, SetStats, Stats } from './types';
 import { fieldBackward, fieldForward, placeAnchors } from './fieldTwin';
+import { knnBatchLoss, knnSetStats } from './knnTwin';
+import type { ForwardTrace } from './lossTwin';
+import { isCorrect, sampleLoss } from './lossTwin';
 import { applyOptimizer, createOptimizerState } from './optimizerTwin';
 
-export { applyOptimizer, createOptimizerState };
+export { applyOptimizer, createOptimizerState, isCorrect, sampleLoss };
+export type { ForwardTrace };
 
 type Vec = Float64Array;
-
-/** Every representation of one sample: `pre[l]` = z_l, `post[l]` = a_l; post[0] is the input. */
-export interface ForwardTrace {
-  pre: Vec[];
-  post: Vec[];
-}
 
 function activate(layer: LayerSpec, z: Vec): Vec {
   const a = new Float64Array(z.length);
@@ -68,61 +66,6 @@ export function forward(
     post.push(activate(layer, z));
   });
   return { pre, post };
-}
-
-/** The regression or one-hot target vector of a label. */
-function targetVector(spec: NetworkSpec, label: number): Vec {
-  const k = outputUnits(spec);
-  if (k === 1) return Float64Array.of(label);
-  const t = new Float64Array(k);
-  t[Math.round(label)] = 1;
-  return t;
-}
-
-const softplus = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-
-/**
- * Loss of one sample and dL/dz of the output layer.
- *  mse: ½ Σ_k (a_k − t_k)²        dL/dz_k = (a_k − t_k) f'(z_k)
- *  bce: softplus(z) − y z          dL/dz = σ(z) − y     (= −y log σ(z) − (1−y) log(1−σ(z)), computed stably)
- *  ce:  logsumexp(z) − z_y         dL/dz_k = softmax(z)_k − [k = y]
- */
-export function sampleLoss(spec: NetworkSpec, trace: ForwardTrace, label: number): { loss: number; dz: Vec } {
-  const L = spec.layers.length;
-  const z = trace.pre[L];
-  const a = trace.post[L];
-  const out = spec.layers[L - 1];
-  const dz = new Float64Array(z.length);
-  if (spec.loss === 'mse') {
-    const t = targetVector(spec, label);
-    let loss = 0;
-    for (let k = 0; k < z.length; k++) {
-      const e = a[k] - t[k];
-      loss += 0.5 * e * e;
-      if (out.activation === 'softmax') throw new Error('mse with softmax output is not supported');
-      dz[k] = e * ACTIVATION_FNS[out.activation].derivative(z[k], a[k], out.slope);
-    }
-    return { loss, dz };
-  }
-  if (spec.loss === 'bce') {
-    dz[0] = a[0] - label;
-    return { loss: softplus(z[0]) - label * z[0], dz };
-  }
-  const y = Math.round(label);
-  let max = -Infinity;
-  for (const v of z) max = Math.max(max, v);
-  let sum = 0;
-  for (const v of z) sum += Math.exp(v - max);
-  for (let k = 0; k < z.length; k++) dz[k] = a[k] - (k === y ? 1 : 0);
-  return { loss: max + Math.log(sum) - z[y], dz };
-}
-
-/** Whether the prediction matches the class label: a > ½ for one output, argmax otherwise. */
-export function isCorrect(spec: NetworkSpec, output: Vec, label: number): boolean {
-  if (output.length === 1) return (output[0] > 0.5 ? 1 : 0) === Math.round(label);
-  let best = 0;
-  for (let k = 1; k < output.length; k++) if (output[k] > output[best]) best = k;
-  return best === Math.round(label);
 }
 
 /** c_j = Σ_i W_ji², the squared norm of each row of layer l's weights. */
@@ -254,12 +197,29 @@ export function batchGradient(
       'the contractive penalty is defined for dense layers only; this network has a vector-field layer',
     );
   }
-  for (let s = 0; s < n; s++) {
-    const idx = indices[s];
-    const trace = forward(spec, params, data.x.subarray(idx * inSize, idx * inSize + inSize));
-    const { loss: l, dz } = sampleLoss(spec, trace, data.y[idx]);
+  const traces = Array.from(indices, (i) =>
+    forward(spec, params, data.x.subarray(i * inSize, (i + 1) * inSize)),
+  );
+  if (spec.knn) {
+    // The k-NN loss is already a mean over the batch: times n, as the division below expects sums.
+    const L = spec.layers.length;
+    const out = spec.layers[L - 1];
+    const f = ACTIVATION_FNS[out.activation as Activation];
+    const knn = knnBatchLoss(
+      traces.map((t) => t.post[L]),
+      Array.from(indices, (i) => data.y[i]),
+      spec.knn.epsilon,
+    );
+    loss = knn.loss * n;
+    traces.forEach((t, s) => {
+      const dz = knn.grads[s].map((g, u) => n * g * f.derivative(t.pre[L][u], t.post[L][u], out.slope));
+      backward(spec, params, t, dz, grad);
+    });
+  }
+  for (let s = 0; s < (spec.knn ? 0 : n); s++) {
+    const { loss: l, dz } = sampleLoss(spec, traces[s], data.y[indices[s]]);
     loss += l;
-    backward(spec, params, trace, dz, grad, contractive);
+    backward(spec, params, traces[s], dz, grad, contractive);
   }
   for (let p = 0; p < grad.length; p++) grad[p] /= n;
   if (penalty.l1 !== 0 || penalty.l2 !== 0) {
@@ -311,11 +271,26 @@ export function evaluate(
   params: ArrayLike<number>,
   data: Dataset,
   classification: boolean,
+  reference: Dataset = data,
 ): SetStats {
   const n = data.y.length;
   let loss = 0;
   let correct = 0;
   const inSize = spec.inputSize;
+  if (spec.knn) {
+    // Each point classified by its k nearest points of the reference (training) set's representations.
+    const reps = (d: Dataset) =>
+      Array.from(
+        d.y,
+        (_, s) => forward(spec, params, d.x.subarray(s * inSize, (s + 1) * inSize)).post[spec.layers.length],
+      );
+    const options = {
+      ...spec.knn,
+      classes: Math.max(2, data.classes, reference.classes),
+      sameSet: reference === data,
+    };
+    return knnSetStats(reps(data), data.y, reps(reference), reference.y, options);
+  }
   for (let s = 0; s < n; s++) {
     const trace = forward(spec, params, data.x.subarray(s * inSize, s * inSize + inSize));
     loss += sampleLoss(spec, trace, data.y[s]).loss;
@@ -472,7 +447,9 @@ export class TwinTrainer {
       step: this.step,
       epoch: this.epoch,
       train: evaluate(this.spec, this.params64, this.trainSet, classification),
-      test: this.testSet ? evaluate(this.spec, this.params64, this.testSet, classification) : null,
+      test: this.testSet
+        ? evaluate(this.spec, this.params64, this.testSet, classification, this.trainSet)
+        : null,
       divergedAtStep: this.divergedAtStep,
     };
   }
