@@ -11,6 +11,8 @@
 // CONTRACTIVE is set by the engine when the contractive penalty is on (src/engine/engine.ts); off, the
 // compiler drops every line that reads it.
 const CONTRACTIVE: bool = false;
+// KNN is set by the engine for a k-NN output (shaders/knn_step.wgsl): two more floats per slot.
+const KNN: bool = false;
 
 @group(0) @binding(0) var<uniform> net: Net;
 @group(0) @binding(1) var<uniform> u: TrainUniforms;
@@ -32,7 +34,9 @@ fn current_batch() -> BatchRange {
   return BatchRange(lo, min(u.n_train, lo + u.batch) - lo);
 }
 
-fn stride() -> u32 { return net.value_count + net.unit_count * select(1u, 2u, CONTRACTIVE) + 1u; }
+fn stride() -> u32 {
+  return net.value_count + net.unit_count * select(1u, 2u, CONTRACTIVE) + 1u + select(0u, 2u, KNN);
+}
 
 // Where the f'(z)² of unit `unit` (counted over all layers' units) lives in a slot.
 fn curvature_slot(unit: u32) -> u32 { return net.value_count + net.unit_count + 1u + unit; }
@@ -52,26 +56,32 @@ fn forward_backward(@builtin(global_invocation_id) id: vec3<u32>) {
   let base = slot * stride();
   for (var k = 0u; k < net.value_count; k++) { scratch[base + k] = post[k]; }
   scratch[base + net.value_count + net.unit_count] = loss;
+  backprop(base, &pre, &post, &dz);
+}
+
+// Writes dL/dz of every layer's units into the slot at `base`, from the output layer's (in `dz`) down.
+fn backprop(base: u32, pre: ptr<function, array<f32, MAX_VALUES>>, post: ptr<function, array<f32, MAX_VALUES>>,
+            dz: ptr<function, array<f32, 32>>) {
   let deltas = base + net.value_count;
   for (var l = i32(net.layer_count) - 1; l >= 0; l--) {
     let layer = net.layers[l];
     let unit_offset = layer.out_offset - net.input_size;
-    for (var j = 0u; j < layer.units; j++) { scratch[deltas + unit_offset + j] = dz[j]; }
+    for (var j = 0u; j < layer.units; j++) { scratch[deltas + unit_offset + j] = (*dz)[j]; }
     if (l == 0) { break; }
     let below = net.layers[l - 1];
     var next: array<f32, 32>;
     // A field layer's dL/dx (field_input_grad); a dense layer's is sum_j W_ji dz_j, below.
     var through: array<f32, 32>;
     let field = layer.act == FIELD_ACT;
-    if (field) { through = field_input_grad(layer, &post, &dz); }
+    if (field) { through = field_input_grad(layer, post, dz); }
     for (var i = 0u; i < layer.inputs; i++) {
       var sum = 0.0;
       if (field) { sum = through[i]; }
       for (var j = 0u; j < select(layer.units, 0u, field); j++) {
-        sum += params[layer.weight + j * layer.inputs + i] * dz[j];
+        sum += params[layer.weight + j * layer.inputs + i] * (*dz)[j];
       }
       let k = below.out_offset + i;
-      let d = activate_grad(below.act, pre[k], post[k], below.slope);
+      let d = activate_grad(below.act, (*pre)[k], (*post)[k], below.slope);
       next[i] = sum * d;
       if (CONTRACTIVE) {
         // The contractive penalty's source at this hidden unit, 2λ·c·f'·f'' (c = Σ W², its row's),
@@ -79,11 +89,11 @@ fn forward_backward(@builtin(global_invocation_id) id: vec3<u32>) {
         let row = below.weight + i * below.inputs;
         var c = 0.0;
         for (var m = 0u; m < below.inputs; m++) { let v = params[row + m]; c += v * v; }
-        next[i] += 2.0 * u.contractive * c * d * activate_curvature(below.act, post[k], d);
+        next[i] += 2.0 * u.contractive * c * d * activate_curvature(below.act, (*post)[k], d);
         scratch[base + curvature_slot(k - net.input_size)] = d * d;
       }
     }
-    dz = next;
+    *dz = next;
   }
 }
 
@@ -195,7 +205,8 @@ fn gradient(@builtin(global_invocation_id) id: vec3<u32>) {
         for (var s = first; s < last; s++) { squares += scratch[s * st + q]; }
         sum += 2.0 * u.contractive * params[p] * squares;
       }
-    } else {
+    } else if (!(KNN && role.layer + 1u == net.layer_count && layer.act == 0u)) {
+      // (A linear k-NN output's biases get 0: distances ignore a shift of every output; twin: batchGradient.)
       for (var s = first; s < last; s++) { sum += scratch[s * st + delta]; }
     }
   }

@@ -169,7 +169,7 @@ describe('k-NN output: training and the spec', () => {
     expect(() => checkOptimizer({ ...defaultOptimizer('sgd', 0.1), contractive: 0.1 }, spec)).toThrow(
       /not defined with the k-NN output/,
     );
-    expect(knnRefusal(spec)).toMatch(/^the k-NN output is not on the GPU yet/);
+    expect(knnRefusal(spec)).toMatch(/^the population kernel has no k-NN output/);
     expect(() =>
       checkSpec({ ...specOf('2-3-2'), layers: [{ units: 2, activation: 'softmax', slope: 0.01 }] }),
     ).toThrow(/softmax/);

@@ -29,7 +29,7 @@ export const FUSED_ARRAYS_MAX_VALUES = 9000;
 const REDUCTION_FLOATS = 4096;
 
 export function fitsFused(spec: NetworkSpec): boolean {
-  return !hasField(spec) && paramLayout(spec).count <= FUSED_MAX_PARAMS;
+  return !hasField(spec) && !spec.knn && paramLayout(spec).count <= FUSED_MAX_PARAMS;
 }
 
 /** The largest network the fused training kernel takes with this optimiser, in either layout. */

@@ -18,8 +18,8 @@ import { LIMITS, checkBatchSize, checkTrainSet } from './limits';
 import { Readback } from './readback';
 import { stepsPerEpoch } from './permutation';
 import type { NetworkSpec, OptimizerSpec } from './spec';
-import { SpecError, checkOptimizer, checkSpec, contractiveOf, hasField, paramLayout } from './spec';
-import { knnRefusal } from './kernels/denseOnly';
+import { checkOptimizer, checkSpec, contractiveOf, hasField, paramLayout } from './spec';
+import { knnStats } from './knnStats';
 import { NET_BYTES, TRAIN_UNIFORM_BYTES, biasTable, netTable, trainUniforms } from './tables';
 import { initParams } from './twin';
 import type { EngineConfig, KernelKind, KernelTimings, SetStats, Stats, TrainOptions } from './types';
@@ -51,6 +51,8 @@ export class Engine {
   /** The evaluation of the training and test sets (their buffers, pipelines and bind groups). */
   private readonly evaluation: Evaluation;
   private trainData: DataBuffers | null = null;
+  /** The sets as given (a k-NN output's statistics vote on the CPU). */
+  private sets: [Dataset, Dataset | null] | null = null;
   private testData: DataBuffers | null = null;
   /** The training kernel that runs, prepared, and the state the kernels share on this engine. */
   private readonly kernels: KernelSelection;
@@ -70,7 +72,6 @@ export class Engine {
 
   private constructor(device: GPUDevice, config: EngineConfig, subgroupSize: number | null) {
     checkSpec(config.spec);
-    if (config.spec.knn) throw new SpecError(knnRefusal(config.spec)!);
     checkOptimizer(config.optimizer, config.spec);
     this.device = device;
     this.kernels = new KernelSelection(device);
@@ -211,6 +212,7 @@ export class Engine {
     checkTrainSet(train.inputSize, this.spec.inputSize, train.y.length);
     this.destroyData();
     this.classification = train.classes > 0;
+    this.sets = [train, test];
     this.trainData = this.evaluation.upload('train', train, 0);
     this.testData = test && test.y.length > 0 ? this.evaluation.upload('test', test, 1) : null;
     if (this.seedWeights && hasField(this.spec))
@@ -240,10 +242,7 @@ export class Engine {
     this.device.queue.writeBuffer(this.stateBuffer, 0, new Uint32Array([step, step, NONE, 0, NONE, 0, 0, 0]));
   }
 
-  /**
-   * Measured seconds per step of the registered kernels for this shape and batch (a speed probe's
-   * results); `auto` then runs the fastest where the fused kernel's scalar layout does not fit.
-   */
+  /** A speed probe's seconds per step of the kernels for this shape and batch: `auto` takes the fastest. */
   setKernelTimings(timings: KernelTimings): void {
     this.options.timings = { ...timings };
     this.selectKernel();
@@ -366,6 +365,7 @@ export class Engine {
   stats(): Promise<Stats> {
     const train = this.trainData;
     if (!train) return Promise.reject(new Error('Engine.stats: no data; call setData first'));
+    if (this.spec.knn) return knnStats(this, ...this.sets!);
     const test = this.testData;
     const classification = this.classification;
     const encode = (encoder: GPUCommandEncoder, target: GPUBuffer): void => {

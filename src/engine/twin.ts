@@ -215,6 +215,10 @@ export function batchGradient(
       const dz = knn.grads[s].map((g, u) => n * g * f.derivative(t.pre[L][u], t.post[L][u], out.slope));
       backward(spec, params, t, dz, grad);
     });
+    // Distances ignore a shift of every h: a linear output's biases get exactly 0 (their rounding noise
+    // would otherwise walk them by ±lr under Adam and RMSprop).
+    const b = paramLayout(spec).bias[L - 1];
+    if (out.activation === 'linear') grad.fill(0, b, b + out.units);
   }
   for (let s = 0; s < (spec.knn ? 0 : n); s++) {
     const { loss: l, dz } = sampleLoss(spec, traces[s], data.y[indices[s]]);

@@ -6,14 +6,15 @@ import type { NetworkSpec } from '../spec';
 
 export function denseOnly(kind: string, spec: NetworkSpec): string | null {
   const l = spec.layers.findIndex((layer) => layer.field !== undefined);
-  return l < 0
-    ? null
-    : `the ${kind} kernel trains dense layers only; layer ${l + 1} is a vector-field layer: choose the general kernel, or auto`;
+  if (l >= 0) {
+    return `the ${kind} kernel trains dense layers only; layer ${l + 1} is a vector-field layer: choose the general kernel, or auto`;
+  }
+  return spec.knn ? `the ${kind} kernel has no k-NN output: choose the general kernel, or auto` : null;
 }
 
-/** Why no GPU kernel takes the network yet, or null: the k-NN output trains in the twin only so far. */
+/** Why the population cannot train the network, or null: it has no k-NN output (the general path has). */
 export function knnRefusal(spec: NetworkSpec): string | null {
   return spec.knn
-    ? 'the k-NN output is not on the GPU yet: its batch loss and votes run in the twin (src/engine/knnTwin.ts)'
+    ? 'the population kernel has no k-NN output: train each seed with the general kernel'
     : null;
 }
