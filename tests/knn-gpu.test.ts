@@ -5,10 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../src/engine/engine';
+import { GridTransform } from '../src/engine/grid';
+import { KnnGrid } from '../src/engine/knnGrid';
+import { knnClass, knnVotes } from '../src/engine/knnTwin';
 import { KERNEL_REGISTRY } from '../src/engine/kernels/registry';
 import type { NetworkSpec, Optimizer, OptimizerSpec } from '../src/engine/spec';
 import { DEFAULT_KNN, buildSpec, defaultOptimizer } from '../src/engine/spec';
-import { TwinTrainer } from '../src/engine/twin';
+import { TwinTrainer, forward } from '../src/engine/twin';
 import type { EngineConfig } from '../src/engine/types';
 import { parseArchLayers } from '../src/experiment/experiment';
 import { worstRatio } from './helpers/compare';
@@ -71,6 +74,53 @@ describe.skipIf(!gpu)('k-NN output: the general path against the twin', () => {
         // The last batch's k-NN loss, as the twin computes it for that batch.
         expect(stats.lastBatchLoss).toBeGreaterThan(0);
       } finally {
+        engine.dispose();
+      }
+    });
+  });
+});
+
+describe.skipIf(!gpu)('k-NN output: the regions over the grid', () => {
+  it('each vertex takes the class of its k nearest training points, as the twin votes', async () => {
+    const spec = specOf('2-6-2');
+    const data = blobs(60, 3, 7);
+    const config: EngineConfig = {
+      spec,
+      optimizer: defaultOptimizer('adam', 0.02),
+      train: { seed: 4, batchSize: 12 },
+    };
+    await gpuScope(gpu!.device, async () => {
+      const engine = await Engine.create(gpu!.device, config);
+      const count = 144;
+      const grid = new GridTransform(engine, count);
+      const regions = new KnnGrid(engine, grid, data);
+      try {
+        engine.setData(data, null);
+        engine.train(20);
+        const params = Float64Array.from(await engine.readParams());
+        const pts = new Float32Array(2 * count).map((_, i) =>
+          i % 2 ? Math.floor(i / 24) / 3 - 2 : ((i >> 1) % 12) / 3 - 2,
+        );
+        grid.setPoints(pts, count);
+        regions.run(count);
+        const got = await regions.read(count);
+        const rep = (x: ArrayLike<number>) => forward(spec, params, x).post[2];
+        const refs = Array.from(data.y, (_, j) => rep(data.x.subarray(2 * j, 2 * j + 2)));
+        let checked = 0;
+        for (let v = 0; v < count; v++) {
+          const votes = knnVotes(rep(pts.subarray(2 * v, 2 * v + 2)), refs, data.y, 3, 8, 1e-3);
+          const total = votes.reduce((a, b) => a + b, 0);
+          const sorted = [...votes].sort((a, b) => b - a);
+          if ((sorted[0] - sorted[1]) / total < 1e-3) continue; // a near tie: float32 may go either way
+          expect(got[2 * v], `vertex ${v}`).toBe(knnClass(votes));
+          expect(got[2 * v + 1]).toBeCloseTo(sorted[0] / total, 4);
+          checked++;
+        }
+        expect(checked).toBeGreaterThan(count * 0.9);
+        expect(new Set(Array.from({ length: count }, (_, v) => got[2 * v])).size).toBe(3);
+      } finally {
+        regions.dispose();
+        grid.dispose();
         engine.dispose();
       }
     });

@@ -20,6 +20,7 @@ export const EXPERIMENT_FLAGS = [
   'csv',
   'arch',
   'activation',
+  'output',
   'loss',
   'optimizer',
   'lr',
@@ -46,7 +47,7 @@ export const DATASET_FLAGS: string[] = [
 ];
 
 /** The flags that decide the network itself (fixed by a model file given with --load). */
-export const NETWORK_FLAGS = ['preset', 'arch', 'activation', 'loss', 'slope', 'features'] as const;
+export const NETWORK_FLAGS = ['preset', 'arch', 'activation', 'output', 'loss', 'slope', 'features'] as const;
 
 export interface FlagsContext {
   /** Settings to start from instead of the default experiment or a preset (a loaded model's). */
@@ -153,6 +154,11 @@ export function experimentFromFlags(flags: ParsedFlags, context: FlagsContext = 
   }
   exp.activation = flags.values.get('activation') ?? exp.activation;
   exp.loss = choiceFlag(flags, 'loss', LOSSES) ?? exp.loss;
+  const output = choiceFlag(flags, 'output', ['knn', 'loss'] as const);
+  // The k-NN output trains with cross-entropy on its votes: ce unless --loss says otherwise.
+  if (output === 'knn' && !flags.values.has('loss')) exp.loss = 'ce';
+  if (output === 'knn') exp.output = 'knn';
+  else if (output === 'loss') delete exp.output;
   exp.optimizer = choiceFlag(flags, 'optimizer', OPTIMIZERS) ?? exp.optimizer;
   exp.learningRate = numberFlag(flags, 'lr', { min: 1e-12, max: 1e6 }) ?? exp.learningRate;
   exp.batchSize =

@@ -84,6 +84,7 @@ function sameSpec(a: NetworkSpec, b: NetworkSpec): boolean {
   return (
     a.inputSize === b.inputSize &&
     a.loss === b.loss &&
+    JSON.stringify(a.knn) === JSON.stringify(b.knn) &&
     a.layers.length === b.layers.length &&
     a.layers.every(
       (l, i) =>
@@ -108,6 +109,8 @@ function loadedBase(model: ImportedModel): Experiment {
   for (let i = 1; i < base.arch.length && fields[i - 1] > 0; i++) base.arch[i] -= features;
   if (fields.some((k) => k > 0)) base.fields = fields;
   else delete base.fields;
+  if (model.spec.knn) base.output = 'knn';
+  else delete base.output;
   base.activation = activationText(model.spec);
   base.loss = model.spec.loss;
   base.slope = model.spec.layers.find((l) => l.activation === 'leaky_relu')?.slope ?? base.slope;

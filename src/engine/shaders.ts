@@ -6,6 +6,7 @@ import evaluateFused from '../../shaders/evaluate_fused.wgsl?raw';
 import reduceStats from '../../shaders/reduce_stats.wgsl?raw';
 import gridGeneral from '../../shaders/grid_general.wgsl?raw';
 import gridFused from '../../shaders/grid_fused.wgsl?raw';
+import gridKnn from '../../shaders/grid_knn.wgsl?raw';
 import generalStep from '../../shaders/general_step.wgsl?raw';
 import knnStep from '../../shaders/knn_step.wgsl?raw';
 import trainFused from '../../shaders/train_fused.wgsl?raw';
@@ -20,6 +21,8 @@ export const SHADERS = {
   reduceStats,
   gridGeneral,
   gridFused,
+  /** The k-NN output's regions over the grid (knnGrid.ts). */
+  gridKnn,
   generalStep,
   /** colah's k-NN output, appended to the general step (codegenGeneral.ts). */
   knnStep,

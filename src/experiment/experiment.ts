@@ -9,6 +9,7 @@ import type { Dataset } from '../data/types';
 import type { Preset } from '../data/presets';
 import type { Loss, NetworkSpec, Optimizer, OptimizerSpec } from '../engine/spec';
 import {
+  DEFAULT_KNN,
   DEFAULT_SLOPE,
   LOSSES,
   MAX_ANCHORS,
@@ -34,6 +35,11 @@ export interface Experiment {
   fields?: number[];
   /** One activation for the hidden layers, or a comma-separated list, one per layer, output included. */
   activation: string;
+  /**
+   * `knn`: colah's k-NN output (k = 8, ε = 1e-3) instead of the loss's sigmoid or softmax; the last layer is
+   * a representation, linear unless named, trained with loss `ce`. Absent = the loss's output.
+   */
+  output?: 'knn';
   loss: Loss;
   optimizer: Optimizer;
   learningRate: number;
@@ -133,10 +139,21 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
     );
   }
   const arch = networkSizes(exp.arch, exp.fields, features.length);
+  if (exp.output !== undefined && exp.output !== 'knn') {
+    throw new SpecError(`output must be knn (or absent: the loss's own); got ${JSON.stringify(exp.output)}`);
+  }
+  const knn = exp.output === 'knn';
+  if (knn && exp.loss !== 'ce') {
+    throw new SpecError(
+      `the k-NN output trains with cross-entropy on its votes: use loss ce; got ${exp.loss}`,
+    );
+  }
+  if (knn && regression) throw new SpecError('the k-NN output classifies: regression data has no classes');
   spec ??= buildSpec(arch, exp.activation, exp.loss, {
     regression,
     slope: exp.slope,
     ...(exp.fields ? { fields: exp.fields } : {}),
+    ...(knn ? { knn: DEFAULT_KNN } : {}),
   });
   if (hasField(spec) && exp.contractive) {
     throw new SpecError(
@@ -160,10 +177,10 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
         : 'regression data needs the mse loss',
     );
   }
-  if (!regression && outputs === 1 && all.classes > 2) {
+  if (!regression && !spec.knn && outputs === 1 && all.classes > 2) {
     throw new SpecError(`the data has ${all.classes} classes: use ${all.classes} outputs and loss ce`);
   }
-  if (!regression && outputs > 1 && outputs < all.classes) {
+  if (!regression && !spec.knn && outputs > 1 && outputs < all.classes) {
     throw new SpecError(`the data has ${all.classes} classes but the network has ${outputs} outputs`);
   }
   const { train, test } =

@@ -151,9 +151,12 @@ export function exportModel(
   });
   const parts = [
     `  "format": ${JSON.stringify(MODEL_FORMAT)}`,
-    `  "version": ${hasField(spec) ? FIELD_VERSION : DENSE_VERSION}`,
+    `  "version": ${hasField(spec) || spec.knn ? FIELD_VERSION : DENSE_VERSION}`,
     `  "inputSize": ${spec.inputSize}`,
     `  "loss": ${JSON.stringify(spec.loss)}`,
+    ...(spec.knn
+      ? [`  "output": { "kind": "knn", "k": ${spec.knn.k}, "epsilon": ${spec.knn.epsilon} }`]
+      : []),
     `  "layers": [\n${layers.join(',\n')}\n  ]`,
   ];
   if (experiment) parts.push(`  "experiment": ${JSON.stringify(cleanExperiment(experiment))}`);

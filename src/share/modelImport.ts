@@ -5,11 +5,20 @@
  */
 import { formatBytes } from '../data/csv';
 import { LIMITS } from '../engine/limits';
-import type { Activation, FieldLayout, LayerSpec, Loss, NetworkSpec, OutputActivation } from '../engine/spec';
+import type {
+  Activation,
+  FieldLayout,
+  KnnSpec,
+  LayerSpec,
+  Loss,
+  NetworkSpec,
+  OutputActivation,
+} from '../engine/spec';
 import {
   DEFAULT_SLOPE,
   LOSSES,
   MAX_ANCHORS,
+  MAX_KNN_K,
   SpecError,
   checkSpec,
   paramLayout,
@@ -91,6 +100,25 @@ function layerKind(obj: JsonObject, version: number, path: string): 'dense' | 'f
   );
 }
 
+/** The root's `output` (version 3 on): absent, or colah's k-NN output with its k and ε. */
+function outputAt(v: unknown, version: number): KnnSpec | null {
+  if (v === undefined) return null;
+  if (version < FIELD_VERSION) {
+    throw new ShareError(
+      `came with version ${FIELD_VERSION}: a version ${version} file has no k-NN output`,
+      'output',
+    );
+  }
+  const obj = objectAt(v, 'output');
+  if (own(obj, 'kind') !== 'knn')
+    throw new ShareError(`must be "knn"; got ${show(own(obj, 'kind'))}`, 'output.kind');
+  const k = integerAt(own(obj, 'k'), 1, MAX_KNN_K, 'output.k');
+  const epsilon = floatAt(own(obj, 'epsilon'), 'output.epsilon');
+  if (!(epsilon > 0 && epsilon <= 1))
+    throw new ShareError(`must be in (0, 1]; got ${epsilon}`, 'output.epsilon');
+  return { k, epsilon };
+}
+
 function fieldLayerAt(obj: JsonObject, path: string): LayerSpec {
   const units = integerAt(own(obj, 'units'), 1, LIMITS.maxWidth, `${path}.units`);
   const anchors = integerAt(own(obj, 'anchors'), 1, MAX_ANCHORS, `${path}.anchors`);
@@ -143,6 +171,12 @@ function experimentAt(v: unknown, spec: NetworkSpec): Experiment {
     throw new ShareError(
       `is ${specArchText(expSpec)} but the layers make ${specArchText(spec)}`,
       'experiment.arch',
+    );
+  }
+  if (Boolean(expSpec.knn) !== Boolean(spec.knn)) {
+    throw new ShareError(
+      `is ${show(exp.output)} but the model's output is ${spec.knn ? 'knn' : "its loss's"}`,
+      'experiment.output',
     );
   }
   if (expSpec.loss !== spec.loss) {
@@ -218,7 +252,8 @@ export function importModel(text: string, options: { maxBytes?: number } = {}): 
     const slope = rawSlope === undefined ? DEFAULT_SLOPE : floatAt(rawSlope, `${path}.slope`);
     return { units, activation, slope };
   });
-  const spec: NetworkSpec = { inputSize, layers, loss: loss as Loss };
+  const knn = outputAt(own(root, 'output'), version);
+  const spec: NetworkSpec = { inputSize, layers, loss: loss as Loss, ...(knn ? { knn } : {}) };
   try {
     checkSpec(spec);
   } catch (e) {

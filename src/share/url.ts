@@ -40,6 +40,7 @@ export const URL_FIELDS: Readonly<FieldNames> = Object.freeze({
   // Vector-field layers are tokens of the arch (`2-vf16-1`).
   fields: 'arch',
   activation: 'act',
+  output: 'out',
   loss: 'loss',
   optimizer: 'opt',
   learningRate: 'lr',
@@ -77,6 +78,7 @@ export function experimentQuery(exp: Experiment, view?: Partial<ViewSettings>): 
   for (const [k, v] of Object.entries(exp.params)) q.set(`d.${k}`, String(v));
   q.set('arch', archText(exp.arch, exp.fields));
   q.set('act', exp.activation);
+  if (exp.output) q.set('out', exp.output);
   q.set('loss', exp.loss);
   q.set('opt', exp.optimizer);
   q.set('lr', String(exp.learningRate));
@@ -219,6 +221,8 @@ export function parseExperimentFields(
   }
   const act = get(URL_FIELDS.activation);
   if (act !== null) exp.activation = act;
+  const output = get(URL_FIELDS.output);
+  if (output !== null) exp.output = output as Experiment['output'];
   const loss = get(URL_FIELDS.loss);
   if (loss !== null) exp.loss = loss as Experiment['loss'];
   const opt = get(URL_FIELDS.optimizer);

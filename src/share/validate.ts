@@ -10,7 +10,15 @@ import { DATASETS, DATASET_NAMES, datasetParams, getDataset, makeDataset } from 
 import { MAX_TEST_FRACTION } from '../data/split';
 import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
-import { LOSSES, MAX_ANCHORS, MAX_CONTRACTIVE, OPTIMIZERS, SpecError, buildSpec } from '../engine/spec';
+import {
+  DEFAULT_KNN,
+  LOSSES,
+  MAX_ANCHORS,
+  MAX_CONTRACTIVE,
+  OPTIMIZERS,
+  SpecError,
+  buildSpec,
+} from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
 import { networkSizes, prepare } from '../experiment/experiment';
 import { ShareError, messageOf, show } from './errors';
@@ -40,6 +48,7 @@ export const EXPERIMENT_KEYS: readonly ExperimentKey[] = [
   'arch',
   'fields',
   'activation',
+  'output',
   'loss',
   'optimizer',
   'learningRate',
@@ -166,6 +175,9 @@ export function checkExperiment(
     );
   }
   const fields = checkFields(exp.fields, arch.length - 1, names.fields);
+  if (exp.output !== undefined && exp.output !== 'knn') {
+    throw new ShareError(`must be knn or absent; got ${show(exp.output)}`, names.output);
+  }
   const features = checkFeatures(exp.features, names.features);
   const regression = !csv && getDataset(name).classes === 0;
   const netArch = networkSizes(arch as number[], fields, features.length);
@@ -175,6 +187,7 @@ export function checkExperiment(
       regression,
       slope: exp.slope,
       ...(fields ? { fields } : {}),
+      ...(exp.output === 'knn' ? { knn: DEFAULT_KNN } : {}),
     });
   } catch (e) {
     if (e instanceof SpecError) throw new ShareError(e.message, specField(e.message, names));
@@ -248,6 +261,7 @@ export function cleanExperiment(exp: Experiment): Experiment {
     arch: exp.arch.map((n) => n + 0),
     ...(exp.fields?.some((k) => k > 0) ? { fields: exp.fields.map((k) => k + 0) } : {}),
     activation: exp.activation,
+    ...(exp.output === 'knn' ? { output: 'knn' as const } : {}),
     loss: exp.loss,
     optimizer: exp.optimizer,
     learningRate: exp.learningRate + 0,
@@ -270,6 +284,7 @@ export function cleanExperiment(exp: Experiment): Experiment {
  */
 export function notShownYet(spec: NetworkSpec): string | null {
   const l = spec.layers.findIndex((layer) => layer.field !== undefined);
+  if (l < 0 && spec.knn) return 'its k-NN output is not shown yet: train it with npm run train (docs/cli.md)';
   if (l < 0) return null;
   return `its layer ${l + 1} is a vector-field layer, which is not shown yet: train it with npm run train (docs/cli.md)`;
 }
