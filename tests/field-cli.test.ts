@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runSweepCommand } from '../src/cli/sweepCommand';
 import { runTrain } from '../src/cli/trainCommand';
+import { paramLayout } from '../src/engine/spec';
 import { importModel } from '../src/share/modelImport';
 import { parseExperimentQuery } from '../src/share/url';
 import { captureIo, type Ran } from './helpers/cli';
@@ -53,6 +54,37 @@ describe.skipIf(!gpu)('vector-field layers from the CLI', () => {
     const shared = await parseExperimentQuery(link);
     expect(shared.experiment.fields).toEqual([8, 0, 0]);
     expect(shared.weights!.length).toBe(model.params.length);
+  });
+
+  it('--learn-centres moves the anchors, writes lc=1 in the link and the flag in the model file', async () => {
+    const path = join(dir, 'lc.json');
+    const args = [...NET, '--arch', '2-vf8-1', '--epochs', '2', '--learn-centres', '--save', path];
+    const ran = await train(...args, '--url', '--with-weights', '--quiet');
+    expect(ran.code, ran.stderr).toBe(0);
+    const model = importModel(readFileSync(path, 'utf8'));
+    expect(model.spec.layers[0].field).toEqual({ anchors: 8, learnCentres: true });
+    const shared = await parseExperimentQuery(ran.stdout.split('\n').find((l) => l.includes('#dataset='))!);
+    expect(shared.experiment.learnCentres).toBe(true);
+    expect(shared.spec.layers[0].field?.learnCentres).toBe(true);
+    // The anchors moved from where they were placed (σ, not trained, did not).
+    const fixed = await train(
+      ...NET,
+      '--arch',
+      '2-vf8-1',
+      '--epochs',
+      '2',
+      '--save',
+      join(dir, 'fixed.json'),
+    );
+    expect(fixed.code, fixed.stderr).toBe(0);
+    const still = importModel(readFileSync(join(dir, 'fixed.json'), 'utf8'));
+    const f = paramLayout(model.spec).field[0]!;
+    const moved = model.params.subarray(f.centres, f.sigma);
+    expect(moved).not.toEqual(still.params.subarray(f.centres, f.sigma));
+    expect(model.params[f.sigma]).toBe(still.params[f.sigma]);
+    const none = await train(...NET, '--arch', '2-3-1', '--learn-centres', '--epochs', '1');
+    expect(none.code).not.toBe(0);
+    expect(none.stderr).toMatch(/learned centres need a vector-field layer/);
   });
 
   it('refuses a kernel that takes dense layers only, and the contractive penalty, in one line', async () => {

@@ -39,7 +39,7 @@ export const EXPERIMENT_FLAGS = [
 ] as const;
 
 /** Switches shared by `train` and `experiment`. */
-export const EXPERIMENT_SWITCHES = ['classes'] as const;
+export const EXPERIMENT_SWITCHES = ['classes', 'learn-centres'] as const;
 
 /** Every parameter name of every dataset (`--samples`, `--noise`, `--factor`, ...). */
 export const DATASET_FLAGS: string[] = [
@@ -154,6 +154,7 @@ export function experimentFromFlags(flags: ParsedFlags, context: FlagsContext = 
   }
   exp.activation = flags.values.get('activation') ?? exp.activation;
   exp.loss = choiceFlag(flags, 'loss', LOSSES) ?? exp.loss;
+  if (flags.switches.has('learn-centres')) exp.learnCentres = true;
   const output = choiceFlag(flags, 'output', ['knn', 'loss'] as const);
   // The k-NN output trains with cross-entropy on its votes: ce unless --loss says otherwise.
   if (output === 'knn' && !flags.values.has('loss')) exp.loss = 'ce';

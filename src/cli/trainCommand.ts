@@ -109,6 +109,8 @@ function loadedBase(model: ImportedModel): Experiment {
   for (let i = 1; i < base.arch.length && fields[i - 1] > 0; i++) base.arch[i] -= features;
   if (fields.some((k) => k > 0)) base.fields = fields;
   else delete base.fields;
+  if (model.spec.layers.some((l) => l.field?.learnCentres)) base.learnCentres = true;
+  else delete base.learnCentres;
   if (model.spec.knn) base.output = 'knn';
   else delete base.output;
   base.activation = activationText(model.spec);

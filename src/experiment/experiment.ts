@@ -33,6 +33,8 @@ export interface Experiment {
    * dense layer; absent = every layer dense. `2-vf16-1` is arch [2, 2, 1], fields [16, 0].
    */
   fields?: number[];
+  /** Whether the vector-field layers' anchors are trained too (their gradient applied); absent = fixed. */
+  learnCentres?: boolean;
   /** One activation for the hidden layers, or a comma-separated list, one per layer, output included. */
   activation: string;
   /**
@@ -149,12 +151,15 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
     );
   }
   if (knn && regression) throw new SpecError('the k-NN output classifies: regression data has no classes');
-  spec ??= buildSpec(arch, exp.activation, exp.loss, {
-    regression,
-    slope: exp.slope,
-    ...(exp.fields ? { fields: exp.fields } : {}),
-    ...(knn ? { knn: DEFAULT_KNN } : {}),
-  });
+  spec ??= learnedCentres(
+    buildSpec(arch, exp.activation, exp.loss, {
+      regression,
+      slope: exp.slope,
+      ...(exp.fields ? { fields: exp.fields } : {}),
+      ...(knn ? { knn: DEFAULT_KNN } : {}),
+    }),
+    exp.learnCentres === true,
+  );
   if (hasField(spec) && exp.contractive) {
     throw new SpecError(
       'the contractive penalty is for dense layers only; this network has a vector-field layer',
@@ -192,6 +197,14 @@ export function prepare(exp: Experiment, data?: Dataset, spec?: NetworkSpec): Pr
     ...(exp.contractive ? { contractive: exp.contractive } : {}),
   };
   return { spec, optimizer, train, test, regression };
+}
+
+/** The spec with every vector-field layer's anchors trained, when `learn`; refused without such a layer. */
+export function learnedCentres(spec: NetworkSpec, learn: boolean): NetworkSpec {
+  if (!learn) return spec;
+  if (!hasField(spec)) throw new SpecError('learned centres need a vector-field layer (vfK in the arch)');
+  for (const layer of spec.layers) if (layer.field) layer.field.learnCentres = true;
+  return spec;
 }
 
 /**

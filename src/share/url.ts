@@ -41,6 +41,7 @@ export const URL_FIELDS: Readonly<FieldNames> = Object.freeze({
   fields: 'arch',
   activation: 'act',
   output: 'out',
+  learnCentres: 'lc',
   loss: 'loss',
   optimizer: 'opt',
   learningRate: 'lr',
@@ -79,6 +80,7 @@ export function experimentQuery(exp: Experiment, view?: Partial<ViewSettings>): 
   q.set('arch', archText(exp.arch, exp.fields));
   q.set('act', exp.activation);
   if (exp.output) q.set('out', exp.output);
+  if (exp.learnCentres) q.set('lc', '1');
   q.set('loss', exp.loss);
   q.set('opt', exp.optimizer);
   q.set('lr', String(exp.learningRate));
@@ -221,6 +223,12 @@ export function parseExperimentFields(
   }
   const act = get(URL_FIELDS.activation);
   if (act !== null) exp.activation = act;
+  const lc = get(URL_FIELDS.learnCentres);
+  if (lc !== null) {
+    if (lc !== '1' && lc !== '0')
+      throw new ShareError(`must be 1 or 0; got ${JSON.stringify(clip(lc))}`, 'lc');
+    if (lc === '1') exp.learnCentres = true;
+  }
   const output = get(URL_FIELDS.output);
   if (output !== null) exp.output = output as Experiment['output'];
   const loss = get(URL_FIELDS.loss);

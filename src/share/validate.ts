@@ -20,7 +20,7 @@ import {
   buildSpec,
 } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
-import { networkSizes, prepare } from '../experiment/experiment';
+import { learnedCentres, networkSizes, prepare } from '../experiment/experiment';
 import { ShareError, messageOf, show } from './errors';
 
 /** The dataset name of an experiment trained on a CSV file: its points travel in no link. */
@@ -47,6 +47,7 @@ export const EXPERIMENT_KEYS: readonly ExperimentKey[] = [
   'params',
   'arch',
   'fields',
+  'learnCentres',
   'activation',
   'output',
   'loss',
@@ -178,6 +179,9 @@ export function checkExperiment(
   if (exp.output !== undefined && exp.output !== 'knn') {
     throw new ShareError(`must be knn or absent; got ${show(exp.output)}`, names.output);
   }
+  if (exp.learnCentres !== undefined && typeof exp.learnCentres !== 'boolean') {
+    throw new ShareError(`must be true or false; got ${show(exp.learnCentres)}`, names.learnCentres);
+  }
   const features = checkFeatures(exp.features, names.features);
   const regression = !csv && getDataset(name).classes === 0;
   const netArch = networkSizes(arch as number[], fields, features.length);
@@ -189,6 +193,7 @@ export function checkExperiment(
       ...(fields ? { fields } : {}),
       ...(exp.output === 'knn' ? { knn: DEFAULT_KNN } : {}),
     });
+    spec = learnedCentres(spec, exp.learnCentres === true);
   } catch (e) {
     if (e instanceof SpecError) throw new ShareError(e.message, specField(e.message, names));
     throw e;
@@ -260,6 +265,7 @@ export function cleanExperiment(exp: Experiment): Experiment {
     params,
     arch: exp.arch.map((n) => n + 0),
     ...(exp.fields?.some((k) => k > 0) ? { fields: exp.fields.map((k) => k + 0) } : {}),
+    ...(exp.learnCentres ? { learnCentres: true } : {}),
     activation: exp.activation,
     ...(exp.output === 'knn' ? { output: 'knn' as const } : {}),
     loss: exp.loss,

@@ -110,4 +110,13 @@ export const MUTANTS = [
       'async function applyShared(app: OpenHost, shared: Shared, gridGiven: boolean): Promise<void> {\n  const unshown = null;\n  if (unshown) throw new Error(unshown);',
     test: 'tests/field-app.test.ts',
   },
+  {
+    name: 'field-link-drops-learned-centres',
+    why: 'a link leaves lc=1 out: it opens the network with its anchors fixed',
+    file: 'src/share/url.ts',
+    find: "if (exp.learnCentres) q.set('lc', '1');",
+    replace: '',
+    test: 'tests/field-cli.test.ts',
+    filter: 'learn-centres',
+  },
 ];
