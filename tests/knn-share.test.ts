@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { importModelText, openLink, type OpenHost } from '../src/app/io/openExperiment';
+import { runSweepCommand } from '../src/cli/sweepCommand';
 import { runTrain } from '../src/cli/trainCommand';
 import { initParams } from '../src/engine/twin';
 import type { Experiment } from '../src/experiment/experiment';
@@ -121,6 +122,27 @@ describe.skipIf(!gpu)('--output knn from the CLI', () => {
     expect(result.kernel).toBe('general');
     expect(result.loss).toBe('ce');
     expect(result.test.accuracy).toBeGreaterThan(0.5);
+    const sweep = captureIo(gpu);
+    const swept = [
+      '--preset',
+      'spiral-slight-4-layers',
+      '--arch',
+      '2-4-2',
+      '--output',
+      'knn',
+      '--loss',
+      'ce',
+    ];
+    expect(
+      await runSweepCommand(
+        [...swept, '--widths', '3,4', '--seeds', '2', '--epochs', '2', '--json'],
+        sweep.io,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(sweep.out.join('\n')).rows.map((r: { arch: string }) => r.arch)).toEqual([
+      '2-3-2',
+      '2-4-2',
+    ]);
     const bad = captureIo(gpu);
     expect(await runTrain([...args, '--kernel', 'cooperative', '--epochs', '1'], bad.io)).toBe(2);
     expect(bad.err.join('\n')).toMatch(/cooperative kernel has no k-NN output/);

@@ -21,7 +21,7 @@ import { EXIT_OK, errorLine, exitCodeOf } from './exitCodes';
 import { DATASET_FLAGS, experimentFromFlags, prepareFromFlags } from './experimentFlags';
 
 export const SWEEP_HELP = `usage: npm run sweep -- --preset ID [--seeds N] [--widths 1-8 | 1,2,4] [--layer L]
-  [--lr X,Y,...] [--target X] [--arch 2-3-vf16-1] [--epochs N] [--batch N] [--optimizer NAME] [--data-seed N]
+  [--lr X,Y,...] [--target X] [--arch 2-3-vf16-1] [--output knn] [--epochs N] [--batch N] [--optimizer NAME] [--data-seed N]
   [--features x1sq,x2sq,x1x2,sinx1,sinx2,r2] [--steps-per-dispatch N] [--json] [--quiet] [dataset parameters as --NAME VALUE]
 Trains seeds 1..N of every configuration (width of hidden layer L x learning rate) at once on the GPU and
 prints the distribution of test accuracy per configuration (training accuracy with --test-split 0), with
@@ -30,6 +30,7 @@ progress on stderr. See docs/population.md.`;
 /** Preset settings a sweep may override, besides the dataset's own parameters. */
 const OVERRIDES = [
   'arch',
+  'output',
   'epochs',
   'batch',
   'optimizer',

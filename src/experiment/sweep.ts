@@ -169,8 +169,8 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
   const widths = options.widths ?? [exp.arch[layer]];
   const rates = options.learningRates ?? [exp.learningRate];
   const { configs, members } = sweepPlan(widths, rates, options.seeds);
-  if (hasField(run.spec)) {
-    // The population kernel takes dense layers only: member by member on the general path.
+  if (hasField(run.spec) || run.spec.knn) {
+    // The population kernel takes dense layers and the loss's outputs only: member by member on the general path.
     const start = performance.now();
     const { final, params } = await sweepMemberByMember(device, exp, members, layer, {
       keepParams: options.keepParams,

@@ -100,4 +100,13 @@ export const MUTANTS = [
     test: 'tests/knn-gpu.test.ts',
     filter: 'regions',
   },
+  {
+    name: 'knn-sweep-through-population',
+    why: 'a k-NN sweep is sent to the population kernel, which refuses it',
+    file: 'src/experiment/sweep.ts',
+    find: 'if (hasField(run.spec) || run.spec.knn) {',
+    replace: 'if (hasField(run.spec)) {',
+    test: 'tests/knn-share.test.ts',
+    filter: 'CLI',
+  },
 ];
