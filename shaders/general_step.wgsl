@@ -11,6 +11,8 @@
 // CONTRACTIVE is set by the engine when the contractive penalty is on (src/engine/engine.ts); off, the
 // compiler drops every line that reads it.
 const CONTRACTIVE: bool = false;
+// KNN is set by the engine for a k-NN output (shaders/knn_step.wgsl): two more floats per slot.
+const KNN: bool = false;
 
 @group(0) @binding(0) var<uniform> net: Net;
 @group(0) @binding(1) var<uniform> u: TrainUniforms;
@@ -32,7 +34,9 @@ fn current_batch() -> BatchRange {
   return BatchRange(lo, min(u.n_train, lo + u.batch) - lo);
 }
 
-fn stride() -> u32 { return net.value_count + net.unit_count * select(1u, 2u, CONTRACTIVE) + 1u; }
+fn stride() -> u32 {
+  return net.value_count + net.unit_count * select(1u, 2u, CONTRACTIVE) + 1u + select(0u, 2u, KNN);
+}
 
 // Where the f'(z)² of unit `unit` (counted over all layers' units) lives in a slot.
 fn curvature_slot(unit: u32) -> u32 { return net.value_count + net.unit_count + 1u + unit; }
@@ -52,21 +56,32 @@ fn forward_backward(@builtin(global_invocation_id) id: vec3<u32>) {
   let base = slot * stride();
   for (var k = 0u; k < net.value_count; k++) { scratch[base + k] = post[k]; }
   scratch[base + net.value_count + net.unit_count] = loss;
+  backprop(base, &pre, &post, &dz);
+}
+
+// Writes dL/dz of every layer's units into the slot at `base`, from the output layer's (in `dz`) down.
+fn backprop(base: u32, pre: ptr<function, array<f32, MAX_VALUES>>, post: ptr<function, array<f32, MAX_VALUES>>,
+            dz: ptr<function, array<f32, 32>>) {
   let deltas = base + net.value_count;
   for (var l = i32(net.layer_count) - 1; l >= 0; l--) {
     let layer = net.layers[l];
     let unit_offset = layer.out_offset - net.input_size;
-    for (var j = 0u; j < layer.units; j++) { scratch[deltas + unit_offset + j] = dz[j]; }
+    for (var j = 0u; j < layer.units; j++) { scratch[deltas + unit_offset + j] = (*dz)[j]; }
     if (l == 0) { break; }
     let below = net.layers[l - 1];
     var next: array<f32, 32>;
+    // A field layer's dL/dx (field_input_grad); a dense layer's is sum_j W_ji dz_j, below.
+    var through: array<f32, 32>;
+    let field = layer.act == FIELD_ACT;
+    if (field) { through = field_input_grad(layer, post, dz); }
     for (var i = 0u; i < layer.inputs; i++) {
       var sum = 0.0;
-      for (var j = 0u; j < layer.units; j++) {
-        sum += params[layer.weight + j * layer.inputs + i] * dz[j];
+      if (field) { sum = through[i]; }
+      for (var j = 0u; j < select(layer.units, 0u, field); j++) {
+        sum += params[layer.weight + j * layer.inputs + i] * (*dz)[j];
       }
       let k = below.out_offset + i;
-      let d = activate_grad(below.act, pre[k], post[k], below.slope);
+      let d = activate_grad(below.act, (*pre)[k], (*post)[k], below.slope);
       next[i] = sum * d;
       if (CONTRACTIVE) {
         // The contractive penalty's source at this hidden unit, 2λ·c·f'·f'' (c = Σ W², its row's),
@@ -74,30 +89,90 @@ fn forward_backward(@builtin(global_invocation_id) id: vec3<u32>) {
         let row = below.weight + i * below.inputs;
         var c = 0.0;
         for (var m = 0u; m < below.inputs; m++) { let v = params[row + m]; c += v * v; }
-        next[i] += 2.0 * u.contractive * c * d * activate_curvature(below.act, post[k], d);
+        next[i] += 2.0 * u.contractive * c * d * activate_curvature(below.act, (*post)[k], d);
         scratch[base + curvature_slot(k - net.input_size)] = d * d;
       }
     }
-    dz = next;
+    *dz = next;
   }
 }
 
-// Which layer owns parameter p, and whether it is a weight.
-struct ParamRole { layer: u32, is_weight: bool, unit: u32, input: u32 }
+// dL/dx of a field layer at its input x, given delta = dL/df (twin: fieldBackward):
+// delta - sum_i (delta . v_i) g_i(x) (x - c_i) / sigma^2.
+fn field_input_grad(layer: Layer, post: ptr<function, array<f32, MAX_VALUES>>,
+                    delta: ptr<function, array<f32, 32>>) -> array<f32, 32> {
+  var x: array<f32, 32>;
+  for (var u = 0u; u < layer.inputs; u++) { x[u] = (*post)[layer.in_offset + u]; }
+  var out = *delta;
+  let sigma = field_sigma(layer);
+  for (var i = 0u; i < field_anchors(layer); i++) {
+    var dv = 0.0;
+    for (var u = 0u; u < layer.inputs; u++) { dv += (*delta)[u] * params[layer.weight + i * layer.inputs + u]; }
+    let s = dv * field_gauss(layer, i, &x) / (sigma * sigma);
+    let c = layer.bias + i * layer.inputs;
+    for (var u = 0u; u < layer.inputs; u++) { out[u] -= s * (x[u] - params[c + u]); }
+  }
+  return out;
+}
+
+// Which layer owns parameter p, and whether it is a weight. In a field layer, `unit` is the anchor i
+// and `input` the component u of v_i (is_weight) or of c_i (field_centre); sigma is neither.
+struct ParamRole { layer: u32, is_weight: bool, unit: u32, input: u32, field_centre: bool }
 
 fn role_of(p: u32) -> ParamRole {
-  var role = ParamRole(0u, false, 0u, 0u);
+  var role = ParamRole(0u, false, 0u, 0u, false);
   for (var l = 0u; l < net.layer_count; l++) {
     let layer = net.layers[l];
+    if (layer.act == FIELD_ACT) {
+      let block = field_anchors(layer) * layer.inputs;
+      if (p >= layer.weight && p < layer.bias) {
+        let k = p - layer.weight;
+        return ParamRole(l, true, k / layer.inputs, k % layer.inputs, false);
+      }
+      if (p >= layer.bias && p < layer.bias + block) {
+        let k = p - layer.bias;
+        return ParamRole(l, false, k / layer.inputs, k % layer.inputs, true);
+      }
+      if (p == layer.bias + block) { return ParamRole(l, false, 0u, 0u, false); }
+      continue;
+    }
     if (p >= layer.weight && p < layer.bias) {
       let k = p - layer.weight;
-      return ParamRole(l, true, k / layer.inputs, k % layer.inputs);
+      return ParamRole(l, true, k / layer.inputs, k % layer.inputs, false);
     }
     if (p >= layer.bias && p < layer.bias + layer.units) {
-      return ParamRole(l, false, p - layer.bias, 0u);
+      return ParamRole(l, false, p - layer.bias, 0u, false);
     }
   }
   return role;
+}
+
+// The sum over slots [first, last) of dL/dp for a parameter of a field layer (twin: fieldBackward):
+// v_iu: delta_u g_i(x); c_iu (learned centres only): (delta . v_i) g_i(x) (x_u - c_iu) / sigma^2; sigma: 0.
+fn field_gradient(role: ParamRole, first: u32, last: u32, st: u32) -> f32 {
+  let layer = net.layers[role.layer];
+  let learned = (net.learned_centres >> role.layer) & 1u;
+  if (!role.is_weight && !(role.field_centre && learned == 1u)) { return 0.0; }
+  let deltas = net.value_count + layer.out_offset - net.input_size;
+  let i = role.unit;
+  let u = role.input;
+  let sigma = field_sigma(layer);
+  var sum = 0.0;
+  for (var s = first; s < last; s++) {
+    var x: array<f32, 32>;
+    for (var k = 0u; k < layer.inputs; k++) { x[k] = scratch[s * st + layer.in_offset + k]; }
+    let g = field_gauss(layer, i, &x);
+    if (role.is_weight) {
+      sum += scratch[s * st + deltas + u] * g;
+    } else {
+      var dv = 0.0;
+      for (var k = 0u; k < layer.inputs; k++) {
+        dv += scratch[s * st + deltas + k] * params[layer.weight + i * layer.inputs + k];
+      }
+      sum += dv * g * (x[u] - params[layer.bias + i * layer.inputs + u]) / (sigma * sigma);
+    }
+  }
+  return sum;
 }
 
 // partials[c][p] = Σ over the chunk's slots of dL/dp; partials[c][P] = Σ of the slots' losses.
@@ -114,6 +189,8 @@ fn gradient(@builtin(global_invocation_id) id: vec3<u32>) {
   var sum = 0.0;
   if (p == P) {
     for (var s = first; s < last; s++) { sum += scratch[s * st + net.value_count + net.unit_count]; }
+  } else if (net.layers[role_of(p).layer].act == FIELD_ACT) {
+    sum = field_gradient(role_of(p), first, last, st);
   } else {
     let role = role_of(p);
     let layer = net.layers[role.layer];
@@ -128,7 +205,8 @@ fn gradient(@builtin(global_invocation_id) id: vec3<u32>) {
         for (var s = first; s < last; s++) { squares += scratch[s * st + q]; }
         sum += 2.0 * u.contractive * params[p] * squares;
       }
-    } else {
+    } else if (!(KNN && role.layer + 1u == net.layer_count && layer.act == 0u)) {
+      // (A linear k-NN output's biases get 0: distances ignore a shift of every output; twin: batchGradient.)
       for (var s = first; s < last; s++) { sum += scratch[s * st + delta]; }
     }
   }

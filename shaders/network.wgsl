@@ -10,8 +10,8 @@ struct Layer {
   units: u32,
   act: u32,
   slope: f32,
-  weight: u32,      // offset of W (units, inputs) in params
-  bias: u32,        // offset of b (units) in params
+  weight: u32,      // offset of W (units, inputs) in params; a field layer's vectors v (K, inputs)
+  bias: u32,        // offset of b (units) in params; a field layer's anchors c (K, inputs), then sigma
   in_offset: u32,   // where this layer's input starts in the per-sample value array
   out_offset: u32,  // where its output starts
 }
@@ -24,8 +24,25 @@ struct Net {
   param_count: u32,
   value_count: u32, // values per sample (sum of all widths)
   unit_count: u32,  // units per sample (sum of layer widths, input excluded)
-  _pad: u32,
+  learned_centres: u32, // bit l: layer l is a field layer whose anchors are trained
   layers: array<Layer, MAX_LAYERS>,
+}
+
+// A vector-field layer's `act` (src/engine/tables.ts FIELD_CODE): f(x) = x + sum_i v_i g_i(x),
+// g_i(x) = exp(-|x - c_i|^2 / (2 sigma^2)) (twin: src/engine/fieldTwin.ts).
+const FIELD_ACT: u32 = 7u;
+
+fn field_anchors(layer: Layer) -> u32 { return (layer.bias - layer.weight) / layer.inputs; }
+
+fn field_sigma(layer: Layer) -> f32 { return params[layer.bias + field_anchors(layer) * layer.inputs]; }
+
+// g_i(x) of anchor i at the point x (one representation, `inputs` values).
+fn field_gauss(layer: Layer, i: u32, x: ptr<function, array<f32, 32>>) -> f32 {
+  let sigma = field_sigma(layer);
+  let c = layer.bias + i * layer.inputs;
+  var d2 = 0.0;
+  for (var u = 0u; u < layer.inputs; u++) { let d = (*x)[u] - params[c + u]; d2 += d * d; }
+  return exp(-d2 / (2.0 * sigma * sigma));
 }
 
 // Forward pass of one sample; fills pre (z) and post (a) for all layers.
@@ -37,6 +54,20 @@ fn forward_values(x_offset: u32, pre: ptr<function, array<f32, MAX_VALUES>>,
   }
   for (var l = 0u; l < net.layer_count; l++) {
     let layer = net.layers[l];
+    if (layer.act == FIELD_ACT) {
+      var x: array<f32, 32>;
+      for (var u = 0u; u < layer.inputs; u++) { x[u] = (*post)[layer.in_offset + u]; }
+      var f = x;
+      for (var i = 0u; i < field_anchors(layer); i++) {
+        let g = field_gauss(layer, i, &x);
+        for (var u = 0u; u < layer.inputs; u++) { f[u] += params[layer.weight + i * layer.inputs + u] * g; }
+      }
+      for (var u = 0u; u < layer.inputs; u++) {
+        (*pre)[layer.out_offset + u] = f[u];
+        (*post)[layer.out_offset + u] = f[u];
+      }
+      continue;
+    }
     for (var j = 0u; j < layer.units; j++) {
       var z = params[layer.bias + j];
       let row = layer.weight + j * layer.inputs;

@@ -215,7 +215,7 @@ describe('model files: errors give the JSON path', () => {
     ['[1, 2]', 'a model file is a JSON object; got an array'],
     [file((m) => delete m.format), 'format must be "detangle-model"; got undefined'],
     [file((m) => (m.format = 'keras')), 'format must be "detangle-model"; got "keras"'],
-    [file((m) => (m.version = 3)), 'version: 3 is not supported; this app reads versions 1 to 2'],
+    [file((m) => (m.version = 4)), 'version: 4 is not supported; this app reads versions 1 to 3'],
     [file((m) => (m.inputSize = 9)), `inputSize must be a whole number from 1 to ${LIMITS.maxInput}; got 9`],
     [file((m) => (m.inputSize = '2')), 'inputSize must be a whole number from 1 to 8; got "2"'],
     [file((m) => (m.loss = 'hinge')), 'loss must be one of mse, bce, ce; got "hinge"'],

@@ -108,7 +108,7 @@ async function experiment(argv: string[], io: CliIo): Promise<number> {
     preset: presetId,
     title,
     dataset: base.dataset,
-    arch: archText(base.arch),
+    arch: archText(base.arch, base.fields),
     adapter: gpu.adapterName,
     rows,
     diverged: rows.filter((r) => r.diverged).length,
@@ -121,7 +121,9 @@ async function experiment(argv: string[], io: CliIo): Promise<number> {
   if (flags.switches.has('json')) {
     io.out(JSON.stringify(summary));
   } else {
-    io.out(`### ${title} (\`${presetId}\`, ${base.dataset} ${archText(base.arch)}, ${gpu.adapterName})\n`);
+    io.out(
+      `### ${title} (\`${presetId}\`, ${base.dataset} ${archText(base.arch, base.fields)}, ${gpu.adapterName})\n`,
+    );
     io.out('| seed | test loss | test accuracy | train accuracy | seconds |');
     io.out('|---:|---:|---:|---:|---:|');
     for (const r of rows) {

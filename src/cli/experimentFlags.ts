@@ -8,7 +8,7 @@ import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
 import { LOSSES, MAX_CONTRACTIVE, OPTIMIZERS } from '../engine/spec';
 import type { Experiment, PreparedRun } from '../experiment/experiment';
-import { DEFAULT_EXPERIMENT, experimentFromPreset, parseArchText, prepare } from '../experiment/experiment';
+import { DEFAULT_EXPERIMENT, experimentFromPreset, parseArchLayers, prepare } from '../experiment/experiment';
 import { CSV_DATASET } from '../share/validate';
 import type { ParsedFlags } from '../flags';
 import { UsageError, choiceFlag, numberFlag } from '../flags';
@@ -20,6 +20,7 @@ export const EXPERIMENT_FLAGS = [
   'csv',
   'arch',
   'activation',
+  'output',
   'loss',
   'optimizer',
   'lr',
@@ -38,7 +39,7 @@ export const EXPERIMENT_FLAGS = [
 ] as const;
 
 /** Switches shared by `train` and `experiment`. */
-export const EXPERIMENT_SWITCHES = ['classes'] as const;
+export const EXPERIMENT_SWITCHES = ['classes', 'learn-centres'] as const;
 
 /** Every parameter name of every dataset (`--samples`, `--noise`, `--factor`, ...). */
 export const DATASET_FLAGS: string[] = [
@@ -46,7 +47,7 @@ export const DATASET_FLAGS: string[] = [
 ];
 
 /** The flags that decide the network itself (fixed by a model file given with --load). */
-export const NETWORK_FLAGS = ['preset', 'arch', 'activation', 'loss', 'slope', 'features'] as const;
+export const NETWORK_FLAGS = ['preset', 'arch', 'activation', 'output', 'loss', 'slope', 'features'] as const;
 
 export interface FlagsContext {
   /** Settings to start from instead of the default experiment or a preset (a loaded model's). */
@@ -143,13 +144,22 @@ export function experimentFromFlags(flags: ParsedFlags, context: FlagsContext = 
   const arch = flags.values.get('arch');
   if (arch !== undefined) {
     try {
-      exp.arch = parseArchText(arch);
+      const layers = parseArchLayers(arch);
+      exp.arch = layers.arch;
+      if (layers.fields) exp.fields = layers.fields;
+      else delete exp.fields;
     } catch (e) {
       throw new UsageError(`--arch: ${(e as Error).message}`);
     }
   }
   exp.activation = flags.values.get('activation') ?? exp.activation;
   exp.loss = choiceFlag(flags, 'loss', LOSSES) ?? exp.loss;
+  if (flags.switches.has('learn-centres')) exp.learnCentres = true;
+  const output = choiceFlag(flags, 'output', ['knn', 'loss'] as const);
+  // The k-NN output trains with cross-entropy on its votes: ce unless --loss says otherwise.
+  if (output === 'knn' && !flags.values.has('loss')) exp.loss = 'ce';
+  if (output === 'knn') exp.output = 'knn';
+  else if (output === 'loss') delete exp.output;
   exp.optimizer = choiceFlag(flags, 'optimizer', OPTIMIZERS) ?? exp.optimizer;
   exp.learningRate = numberFlag(flags, 'lr', { min: 1e-12, max: 1e6 }) ?? exp.learningRate;
   exp.batchSize =

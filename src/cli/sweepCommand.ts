@@ -21,14 +21,24 @@ import { EXIT_OK, errorLine, exitCodeOf } from './exitCodes';
 import { DATASET_FLAGS, experimentFromFlags, prepareFromFlags } from './experimentFlags';
 
 export const SWEEP_HELP = `usage: npm run sweep -- --preset ID [--seeds N] [--widths 1-8 | 1,2,4] [--layer L]
-  [--lr X,Y,...] [--target X] [--epochs N] [--batch N] [--optimizer NAME] [--data-seed N]
+  [--lr X,Y,...] [--target X] [--arch 2-3-vf16-1] [--output knn] [--epochs N] [--batch N] [--optimizer NAME] [--data-seed N]
   [--features x1sq,x2sq,x1x2,sinx1,sinx2,r2] [--steps-per-dispatch N] [--json] [--quiet] [dataset parameters as --NAME VALUE]
 Trains seeds 1..N of every configuration (width of hidden layer L x learning rate) at once on the GPU and
 prints the distribution of test accuracy per configuration (training accuracy with --test-split 0), with
 progress on stderr. See docs/population.md.`;
 
 /** Preset settings a sweep may override, besides the dataset's own parameters. */
-const OVERRIDES = ['epochs', 'batch', 'optimizer', 'test-split', 'activation', 'loss', 'features'] as const;
+const OVERRIDES = [
+  'arch',
+  'output',
+  'epochs',
+  'batch',
+  'optimizer',
+  'test-split',
+  'activation',
+  'loss',
+  'features',
+] as const;
 /** Most members in one sweep (configurations x seeds). */
 export const MAX_MEMBERS = 65536;
 
@@ -189,8 +199,8 @@ async function sweep(argv: string[], io: CliIo, pacing: SweepPacing): Promise<nu
   if (layer > hidden) {
     throw new UsageError(
       hidden < 1
-        ? `--layer: ${archText(exp.arch)} has no hidden layer to vary`
-        : `--layer must be a hidden layer of ${archText(exp.arch)}, 1 to ${hidden}; got ${layer}`,
+        ? `--layer: ${archText(exp.arch, exp.fields)} has no hidden layer to vary`
+        : `--layer must be a hidden layer of ${archText(exp.arch, exp.fields)}, 1 to ${hidden}; got ${layer}`,
     );
   }
   const configs = (widths?.length ?? 1) * (rates?.length ?? 1);
@@ -263,7 +273,7 @@ async function sweep(argv: string[], io: CliIo, pacing: SweepPacing): Promise<nu
     title,
     dataset: exp.dataset,
     dataSeed: result.dataSeed,
-    arch: archText(exp.arch),
+    arch: archText(exp.arch, exp.fields),
     ...(exp.features?.length ? { features: featuresText(exp.features) } : {}),
     layer,
     target,

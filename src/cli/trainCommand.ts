@@ -8,6 +8,7 @@ import { CSV_MAX_CLASSES } from '../data/csv';
 import type { NetworkSpec } from '../engine/spec';
 import { fitsFusedTraining, fusedTrainingMaxParams } from '../engine/codegen';
 import { paramLayout, widths } from '../engine/spec';
+import { denseOnly } from '../engine/kernels/denseOnly';
 import { kernelKinds } from '../engine/kernels/registry';
 import type { KernelKind } from '../engine/types';
 import type { Experiment } from '../experiment/experiment';
@@ -71,20 +72,26 @@ function fmt(x: number | null | undefined, digits = 4): string {
   return x === null || x === undefined ? '-' : x.toFixed(digits);
 }
 
-/** The activation text that rebuilds a spec's layers exactly: one name per layer, output included. */
+/** The activation text that rebuilds a spec's layers exactly: one name per dense layer, output included. */
 function activationText(spec: NetworkSpec): string {
-  return spec.layers.map((l) => l.activation).join(',');
+  return spec.layers
+    .filter((l) => !l.field)
+    .map((l) => l.activation)
+    .join(',');
 }
 
 function sameSpec(a: NetworkSpec, b: NetworkSpec): boolean {
   return (
     a.inputSize === b.inputSize &&
     a.loss === b.loss &&
+    JSON.stringify(a.knn) === JSON.stringify(b.knn) &&
     a.layers.length === b.layers.length &&
     a.layers.every(
       (l, i) =>
         l.units === b.layers[i].units &&
         l.activation === b.layers[i].activation &&
+        (l.field?.anchors ?? 0) === (b.layers[i].field?.anchors ?? 0) &&
+        Boolean(l.field?.learnCentres) === Boolean(b.layers[i].field?.learnCentres) &&
         (l.activation !== 'leaky_relu' || l.slope === b.layers[i].slope),
     )
   );
@@ -94,8 +101,18 @@ function sameSpec(a: NetworkSpec, b: NetworkSpec): boolean {
 function loadedBase(model: ImportedModel): Experiment {
   const base = structuredClone(model.experiment ?? DEFAULT_EXPERIMENT);
   base.arch = widths(model.spec);
-  // The arch names the data's own dimension; the model's features make up the rest of its input.
-  base.arch[0] -= base.features?.length ?? 0;
+  // The arch names the data's own dimension; the model's features make up the rest of its input (and
+  // of the vector-field layers right after it, which keep its width).
+  const features = base.features?.length ?? 0;
+  const fields = model.spec.layers.map((l) => l.field?.anchors ?? 0);
+  base.arch[0] -= features;
+  for (let i = 1; i < base.arch.length && fields[i - 1] > 0; i++) base.arch[i] -= features;
+  if (fields.some((k) => k > 0)) base.fields = fields;
+  else delete base.fields;
+  if (model.spec.layers.some((l) => l.field?.learnCentres)) base.learnCentres = true;
+  else delete base.learnCentres;
+  if (model.spec.knn) base.output = 'knn';
+  else delete base.output;
   base.activation = activationText(model.spec);
   base.loss = model.spec.loss;
   base.slope = model.spec.layers.find((l) => l.activation === 'leaky_relu')?.slope ?? base.slope;
@@ -166,6 +183,9 @@ async function train(argv: string[], io: CliIo): Promise<number> {
         'use --kernel cooperative, layered, chunked, general or auto',
     );
   }
+  const denseOnlyRefusal = kernel && kernel !== 'auto' ? denseOnly(kernel, run.spec) : null;
+  if (kernel !== 'general' && denseOnlyRefusal)
+    throw new UsageError(`--kernel ${kernel}: ${denseOnlyRefusal}`);
   if ((kernel === 'layered' || kernel === 'chunked') && (exp.contractive ?? 0) > 0) {
     throw new UsageError(
       `--kernel ${kernel}: the ${kernel} kernel has no contractive penalty; use --kernel cooperative, general or auto`,
@@ -273,7 +293,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
   }
   const summary = {
     dataset: exp.dataset,
-    arch: archText(exp.arch),
+    arch: archText(exp.arch, exp.fields),
     ...(exp.features?.length ? { features: featuresText(exp.features) } : {}),
     activation: exp.activation,
     loss: exp.loss,
@@ -304,7 +324,7 @@ async function train(argv: string[], io: CliIo): Promise<number> {
     io.out(JSON.stringify(summary));
   } else {
     io.out(
-      `${exp.dataset} ${archText(exp.arch)}${exp.features?.length ? ` +${featuresText(exp.features)}` : ''} ${exp.activation} ${exp.loss} ${exp.optimizer}: ` +
+      `${exp.dataset} ${archText(exp.arch, exp.fields)}${exp.features?.length ? ` +${featuresText(exp.features)}` : ''} ${exp.activation} ${exp.loss} ${exp.optimizer}: ` +
         `train loss ${fmt(s.train.loss)} acc ${fmt(s.train.accuracy, 3)}` +
         (s.test ? `, test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '') +
         `\n${countText(result.steps, 'step')} in ${result.seconds.toFixed(2)} s: ${Math.round(result.stepsPerSecond)} steps/s, ` +

@@ -15,7 +15,7 @@ import { KERNEL_REGISTRY, kernelKinds, kernelNamed } from '../engine/kernels/reg
 import { SHADERS } from '../engine/shaders';
 import { OPTIMIZERS, LOSSES, buildSpec, defaultOptimizer, paramLayout } from '../engine/spec';
 import type { KernelKind } from '../engine/types';
-import { parseArchText } from '../experiment/experiment';
+import { parseArchLayers } from '../experiment/experiment';
 import { UsageError, choiceFlag, numberFlag, parseFlags } from '../flags';
 
 /** The kernels that are not training kernels: the fused grid transform and the fused evaluation. */
@@ -70,9 +70,11 @@ export function wgslFromArgs(argv: string[]): WgslResult {
       `--regression needs --loss mse (regression trains on the mean squared error); got --loss ${loss}`,
     );
   }
-  const spec = buildSpec(parseArchText(arch), flags.values.get('activation') ?? 'tanh', loss, {
+  const layers = parseArchLayers(arch);
+  const spec = buildSpec(layers.arch, flags.values.get('activation') ?? 'tanh', loss, {
     regression: flags.switches.has('regression'),
     slope,
+    ...(layers.fields ? { fields: layers.fields } : {}),
   });
   const count = paramLayout(spec).count;
   if (kernel === 'grid' || kernel === 'evaluate') {

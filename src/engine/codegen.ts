@@ -7,7 +7,7 @@
  * a<l>_<j> / z<l>_<j> activation / pre-activation of unit j of layer l (a0 is the input), d<l>_<j> dL/dz.
  */
 import type { Activation, LayerSpec, NetworkSpec, Optimizer } from './spec';
-import { paramLayout, widths } from './spec';
+import { hasField, paramLayout, widths } from './spec';
 
 /** Vertices each invocation of the fused grid kernel transforms (VERTICES_PER_INVOCATION in grid_fused.wgsl). */
 export const GRID_VERTICES_PER_INVOCATION = 8;
@@ -29,7 +29,7 @@ export const FUSED_ARRAYS_MAX_VALUES = 9000;
 const REDUCTION_FLOATS = 4096;
 
 export function fitsFused(spec: NetworkSpec): boolean {
-  return paramLayout(spec).count <= FUSED_MAX_PARAMS;
+  return !hasField(spec) && !spec.knn && paramLayout(spec).count <= FUSED_MAX_PARAMS;
 }
 
 /** The largest network the fused training kernel takes with this optimiser, in either layout. */

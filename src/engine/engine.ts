@@ -14,11 +14,12 @@ import { checked, storageBuffer, uniformBuffer, write } from './gpuUtil';
 import type { KernelHost, KernelRun } from './kernels/kernel';
 import { kernelNamed } from './kernels/registry';
 import { KernelSelection, checkPinned, chunkSizeOf, selectedKernel } from './kernelSelection';
-import { LIMITS } from './limits';
+import { LIMITS, checkBatchSize, checkTrainSet } from './limits';
 import { Readback } from './readback';
 import { stepsPerEpoch } from './permutation';
 import type { NetworkSpec, OptimizerSpec } from './spec';
-import { checkOptimizer, checkSpec, contractiveOf, paramLayout } from './spec';
+import { checkOptimizer, checkSpec, contractiveOf, hasField, paramLayout } from './spec';
+import { knnStats } from './knnStats';
 import { NET_BYTES, TRAIN_UNIFORM_BYTES, biasTable, netTable, trainUniforms } from './tables';
 import { initParams } from './twin';
 import type { EngineConfig, KernelKind, KernelTimings, SetStats, Stats, TrainOptions } from './types';
@@ -27,11 +28,6 @@ const NONE = 0xffffffff;
 const STATE_BYTES = 32;
 const RESULT_BYTES = 16; // two vec2<f32>: (loss sum, correct) of train and test
 const STAGING_RING = 4;
-
-function checkBatchSize(batchSize: number): void {
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > LIMITS.maxBatch)
-    throw new Error(`batch size must be an integer from 1 to ${LIMITS.maxBatch}; got ${batchSize}`);
-}
 
 export class Engine {
   readonly device: GPUDevice;
@@ -55,6 +51,8 @@ export class Engine {
   /** The evaluation of the training and test sets (their buffers, pipelines and bind groups). */
   private readonly evaluation: Evaluation;
   private trainData: DataBuffers | null = null;
+  /** The sets as given (a k-NN output's statistics vote on the CPU). */
+  private sets: [Dataset, Dataset | null] | null = null;
   private testData: DataBuffers | null = null;
   /** The training kernel that runs, prepared, and the state the kernels share on this engine. */
   private readonly kernels: KernelSelection;
@@ -68,11 +66,13 @@ export class Engine {
   private disposed = false;
   /** Whether the data has class labels (accuracy is then reported). */
   private classification = true;
+  /** Whether the weights are the seed's (a field layer's anchors are then placed from the data). */
+  private seedWeights = true;
   kernel: KernelKind = 'fused';
 
   private constructor(device: GPUDevice, config: EngineConfig, subgroupSize: number | null) {
     checkSpec(config.spec);
-    checkOptimizer(config.optimizer);
+    checkOptimizer(config.optimizer, config.spec);
     this.device = device;
     this.kernels = new KernelSelection(device);
     this.softwareAdapter = isSoftwareAdapter(deviceAdapterInfo(device));
@@ -200,6 +200,7 @@ export class Engine {
   reset(seed: number): void {
     this.options.seed = seed;
     write(this.device, this.paramBuffer, initParams(this.spec, seed));
+    this.seedWeights = true;
     this.device.queue.writeBuffer(this.momentBuffer, 0, new Float32Array(2 * this.paramCount));
     this.queued = 0;
     this.writeState(0);
@@ -208,21 +209,19 @@ export class Engine {
 
   /** Uploads the data once; every batch is then drawn on the GPU. */
   setData(train: Dataset, test: Dataset | null): void {
-    if (train.inputSize !== this.spec.inputSize) {
-      throw new Error(`data has ${train.inputSize} inputs but the network takes ${this.spec.inputSize}`);
-    }
-    const n = train.y.length;
-    if (n < 1) throw new Error('the training set is empty');
-    if (n > LIMITS.maxSamples) throw new Error(`at most ${LIMITS.maxSamples} training samples; got ${n}`);
+    checkTrainSet(train.inputSize, this.spec.inputSize, train.y.length);
     this.destroyData();
     this.classification = train.classes > 0;
+    this.sets = [train, test];
     this.trainData = this.evaluation.upload('train', train, 0);
     this.testData = test && test.y.length > 0 ? this.evaluation.upload('test', test, 1) : null;
+    if (this.seedWeights && hasField(this.spec))
+      write(this.device, this.paramBuffer, initParams(this.spec, this.options.seed, train));
     this.selectKernel();
   }
 
   setOptimizer(optimizer: OptimizerSpec): void {
-    checkOptimizer(optimizer);
+    checkOptimizer(optimizer, this.spec);
     this.checkPinned(this.options.kernel, optimizer);
     const kindChanged =
       optimizer.kind !== this.optimizer.kind || contractiveOf(optimizer) > 0 !== this.contractive;
@@ -243,10 +242,7 @@ export class Engine {
     this.device.queue.writeBuffer(this.stateBuffer, 0, new Uint32Array([step, step, NONE, 0, NONE, 0, 0, 0]));
   }
 
-  /**
-   * Measured seconds per step of the registered kernels for this shape and batch (a speed probe's
-   * results); `auto` then runs the fastest where the fused kernel's scalar layout does not fit.
-   */
+  /** A speed probe's seconds per step of the kernels for this shape and batch: `auto` takes the fastest. */
   setKernelTimings(timings: KernelTimings): void {
     this.options.timings = { ...timings };
     this.selectKernel();
@@ -350,6 +346,7 @@ export class Engine {
     if (!Number.isFinite(steps)) throw new Error(`Engine.train: steps must be a finite number; got ${steps}`);
     steps = Math.floor(steps);
     if (steps <= 0) return;
+    this.seedWeights = false;
     this.queued += steps;
     this.device.queue.writeBuffer(this.stateBuffer, 4, new Uint32Array([this.queued]));
     const encoder = this.device.createCommandEncoder({ label: 'Engine.train' });
@@ -368,6 +365,7 @@ export class Engine {
   stats(): Promise<Stats> {
     const train = this.trainData;
     if (!train) return Promise.reject(new Error('Engine.stats: no data; call setData first'));
+    if (this.spec.knn) return knnStats(this, ...this.sets!);
     const test = this.testData;
     const classification = this.classification;
     const encode = (encoder: GPUCommandEncoder, target: GPUBuffer): void => {
@@ -448,6 +446,7 @@ export class Engine {
       at === undefined ? n === this.paramCount : Number.isInteger(at) && at >= 0 && at + n <= this.paramCount;
     if (!fits) throw new Error(`expected ${this.paramCount} parameters for this network; got ${n}`);
     write(this.device, this.paramBuffer, params, (at ?? 0) * 4);
+    this.seedWeights = false;
     // The backup no longer precedes these weights.
     this.device.queue.writeBuffer(this.stateBuffer, 16, new Uint32Array([NONE]));
   }

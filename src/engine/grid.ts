@@ -8,6 +8,7 @@ import type { Engine } from './engine';
 import { dispatchSize, storageBuffer, uniformBuffer, write } from './gpuUtil';
 import { cachedPipelines } from './pipelineCache';
 import { SHADERS, withNetwork } from './shaders';
+import { hasField } from './spec';
 import { layerBufferLayout } from './twin';
 import type { LayerBufferLayout } from './types';
 
@@ -31,6 +32,11 @@ export class GridTransform {
     const device = engine.device;
     this.device = device;
     const spec = engine.spec;
+    if (options.kernel === 'fused' && hasField(spec)) {
+      throw new Error(
+        'the fused grid kernel takes dense layers only; this network has a vector-field layer: use general',
+      );
+    }
     this.inputSize = spec.inputSize;
     this.layout = layerBufferLayout(spec, capacity);
     const bytes = this.layout.totalFloats * 4;

@@ -49,6 +49,8 @@ export function chooseKernel(
     return measured.reduce((best, k) => (timings[k]! < timings[best]! ? k : best));
   }
   if (fits.layered && fits.software && batch >= LAYERED_MIN_BATCH) return 'layered';
+  // The general path takes every run; the cooperative kernel not a vector-field layer.
+  if (fits.cooperative === false) return 'general';
   if (batch > COOPERATIVE_MAX_BATCH && params > COOPERATIVE_MAX_PARAMS) return 'general';
   return 'cooperative';
 }

@@ -7,6 +7,7 @@ import { FUSED_MAX_PARAMS } from './codegen';
 import { FUSED_MAX_BATCH } from './kernels/fused';
 import { LIMITS } from './limits';
 import type { NetworkSpec } from './spec';
+import { denseOnly, knnRefusal } from './kernels/denseOnly';
 import { SpecError, checkOptimizer, checkSpec, paramLayout } from './spec';
 import type { OptimizerSpec } from './spec';
 import type { SetStats } from './types';
@@ -59,6 +60,8 @@ export function memberSpec(spec: NetworkSpec, layer: number, width: number | und
 export function checkConfig(config: PopulationConfig, layer: number): void {
   checkSpec(config.spec);
   checkOptimizer(config.optimizer);
+  const dense = denseOnly('population', config.spec) ?? knnRefusal(config.spec);
+  if (dense) throw new SpecError(dense);
   const hidden = config.spec.layers.length - 1;
   const { batchSize, members } = config;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > FUSED_MAX_BATCH) {

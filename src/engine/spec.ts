@@ -11,18 +11,58 @@ export type Loss = (typeof LOSSES)[number];
 export const OPTIMIZERS = ['sgd', 'momentum', 'rmsprop', 'adam'] as const;
 export type Optimizer = (typeof OPTIMIZERS)[number];
 
+/**
+ * A vector-field layer (same width in and out): f(x) = x + Σᵢ vᵢ·gᵢ(x), gᵢ(x) = exp(−‖x − cᵢ‖² / (2σ²)).
+ * Its anchors cᵢ and σ are not in the spec: they live in the parameter array beside the vᵢ (see
+ * paramLayout and docs/engine.md), placed from the training data when the weights are first made.
+ */
+export interface FieldSpec {
+  /** K, the number of anchors (Gaussians). */
+  anchors: number;
+  /** Whether the anchors move with training (their gradient is applied); absent = fixed. */
+  learnCentres?: boolean;
+}
+
 export interface LayerSpec {
   units: number;
   activation: OutputActivation;
   /** Negative slope of leaky_relu. */
   slope: number;
+  /** Present on a vector-field layer (its activation is then 'linear' and its units its input's width). */
+  field?: FieldSpec;
 }
 
-/** A dense network: `layers[l]` maps the previous representation (the input for l = 0) to `units` values. */
+/** Anchors of a vector-field layer: at least 1, at most this. */
+export const MAX_ANCHORS = 64;
+export const DEFAULT_ANCHORS = 16;
+
+/** Whether any layer of the network is a vector-field layer. */
+export function hasField(spec: NetworkSpec): boolean {
+  return spec.layers.some((l) => l.field !== undefined);
+}
+
+/**
+ * colah's k-nearest-neighbour output, instead of a softmax: the last layer's values are a representation;
+ * in training each batch element is classified by the other elements of its batch, weighted by
+ * 1/(distance + ε), with cross-entropy on those normalised votes (loss `ce`); at test time by its `k`
+ * nearest training points' representations (src/engine/knnTwin.ts).
+ */
+export interface KnnSpec {
+  k: number;
+  epsilon: number;
+}
+
+export const DEFAULT_KNN: KnnSpec = { k: 8, epsilon: 1e-3 };
+/** Most neighbours a k-NN output counts at test time. */
+export const MAX_KNN_K = 64;
+
+/** A network: `layers[l]` maps the previous representation (the input for l = 0) to `units` values. */
 export interface NetworkSpec {
   inputSize: number;
   layers: LayerSpec[];
   loss: Loss;
+  /** Present when the output is a k-NN classifier over the last layer's values (loss `ce`). */
+  knn?: KnnSpec;
 }
 
 export interface OptimizerSpec {
@@ -51,8 +91,19 @@ export function contractiveOf(o: OptimizerSpec): number {
   return o.contractive ?? 0;
 }
 
-/** Throws a SpecError when the contractive weight is not a finite number in [0, MAX_CONTRACTIVE]. */
-export function checkOptimizer(o: OptimizerSpec): void {
+/**
+ * Throws a SpecError when the contractive weight is not a finite number in [0, MAX_CONTRACTIVE], or is on
+ * for a network (when given) with a vector-field layer: the penalty is defined for dense layers only.
+ */
+export function checkOptimizer(o: OptimizerSpec, spec?: NetworkSpec): void {
+  if (spec && contractiveOf(o) > 0 && hasField(spec)) {
+    throw new SpecError(
+      'the contractive penalty is for dense layers only; this network has a vector-field layer',
+    );
+  }
+  if (spec?.knn && contractiveOf(o) > 0) {
+    throw new SpecError('the contractive penalty is not defined with the k-NN output');
+  }
   const c = o.contractive;
   if (c !== undefined && !(typeof c === 'number' && Number.isFinite(c) && c >= 0 && c <= MAX_CONTRACTIVE)) {
     throw new SpecError(
@@ -83,13 +134,14 @@ export class SpecError extends Error {
 
 /** The output activation a loss implies when none is given: sigmoid for BCE, softmax for CE,
  *  sigmoid for MSE on 0/1 labels (as the seeds do), linear for regression. */
-export function outputActivationFor(loss: Loss, regression: boolean): OutputActivation {
+export function outputActivationFor(loss: Loss, regression: boolean, knn = false): OutputActivation {
+  if (knn) return 'linear';
   if (loss === 'ce') return 'softmax';
   if (loss === 'bce') return 'sigmoid';
   return regression ? 'linear' : 'sigmoid';
 }
 
-/** Parses "2-3-2-1" into unit counts, input first. */
+/** Parses "2-3-2-1" into unit counts, input first (dense layers only: see archTokens for `vf16`). */
 export function parseArch(text: string): number[] {
   const parts = text.trim().split(/[-x,\s]+/);
   const sizes = parts.map((p) => (/^\d+$/.test(p) ? Number(p) : NaN));
@@ -113,8 +165,11 @@ export function buildSpec(
   sizes: number[],
   activations: string | string[],
   loss: Loss,
-  options: { regression?: boolean; slope?: number } = {},
+  options: { regression?: boolean; slope?: number; fields?: readonly number[]; knn?: KnnSpec } = {},
 ): NetworkSpec {
+  const fields = options.fields ?? [];
+  if (fields.some((k) => k > 0) || options.knn)
+    return buildFieldSpec(sizes, activations, loss, options, fields);
   const layerCount = sizes.length - 1;
   const list = typeof activations === 'string' ? activations.split(',').map((s) => s.trim()) : activations;
   if (list.length !== 1 && list.length !== layerCount) {
@@ -140,9 +195,63 @@ export function buildSpec(
   return spec;
 }
 
+/**
+ * buildSpec with vector-field layers or a k-NN output: `fields[l]` > 0 makes layer l a field layer of that
+ * many anchors (its width is its input's). The activation list names the dense layers only (one for all
+ * hidden dense layers, or one per dense layer, output included); a k-NN output is linear unless named.
+ */
+function buildFieldSpec(
+  sizes: number[],
+  activations: string | string[],
+  loss: Loss,
+  options: { regression?: boolean; slope?: number; knn?: KnnSpec },
+  given: readonly number[],
+): NetworkSpec {
+  const layerCount = sizes.length - 1;
+  const fields = given.length ? given : new Array<number>(layerCount).fill(0);
+  if (fields.length !== layerCount) {
+    throw new SpecError(`fields: one anchor count per layer (${layerCount}); got ${fields.length}`);
+  }
+  const dense: number[] = [];
+  for (let l = 0; l < layerCount; l++) if (!(fields[l] > 0)) dense.push(l);
+  const list = typeof activations === 'string' ? activations.split(',').map((s) => s.trim()) : activations;
+  const perLayer = list.length === dense.length && !(list.length === 1 && typeof activations === 'string');
+  if (list.length !== 1 && !perLayer) {
+    throw new SpecError(
+      `activation: give one name for the hidden layers or ${dense.length} (one per dense layer, output included); got ${list.length}`,
+    );
+  }
+  const slope = options.slope ?? DEFAULT_SLOPE;
+  const layers: LayerSpec[] = [];
+  for (let l = 0; l < layerCount; l++) {
+    const k = fields[l];
+    if (k > 0) {
+      layers.push({ units: sizes[l], activation: 'linear', slope, field: { anchors: k } });
+      continue;
+    }
+    const last = l === layerCount - 1;
+    const act = perLayer
+      ? list[dense.indexOf(l)]
+      : last
+        ? outputActivationFor(loss, options.regression ?? false, options.knn !== undefined)
+        : list[0];
+    layers.push({ units: sizes[l + 1], activation: act as OutputActivation, slope });
+  }
+  const spec: NetworkSpec = {
+    inputSize: sizes[0],
+    layers,
+    loss,
+    ...(options.knn ? { knn: options.knn } : {}),
+  };
+  checkSpec(spec);
+  return spec;
+}
+
 /** Throws a SpecError naming the first thing outside the limits or inconsistent. */
 export function checkSpec(spec: NetworkSpec): void {
   const { inputSize, layers, loss } = spec;
+  if (spec.knn) checkKnn(spec.knn, loss, layers[layers.length - 1]);
+  const knn = spec.knn !== undefined;
   if (!Number.isInteger(inputSize) || inputSize < LIMITS.minInput || inputSize > LIMITS.maxInput) {
     throw new SpecError(`input size must be ${LIMITS.minInput} to ${LIMITS.maxInput}; got ${inputSize}`);
   }
@@ -163,13 +272,13 @@ export function checkSpec(spec: NetworkSpec): void {
         `layer ${l + 1}: unknown activation "${layer.activation}"; use one of ${ACTIVATIONS.join(', ')}`,
       );
     }
-    if (softmax && !(last && loss === 'ce')) {
+    if (softmax && !(last && loss === 'ce' && !knn)) {
       throw new SpecError('softmax is only the output of cross-entropy (loss ce)');
     }
-    if (last && loss === 'ce' && !softmax) {
+    if (last && loss === 'ce' && !softmax && !knn) {
       throw new SpecError('cross-entropy (loss ce) needs a softmax output');
     }
-    if (last && loss === 'ce' && layer.units < 2) {
+    if (last && loss === 'ce' && layer.units < 2 && !knn) {
       throw new SpecError('cross-entropy (loss ce) needs at least 2 output units; use bce for one');
     }
     if (last && loss === 'bce' && (layer.activation !== 'sigmoid' || layer.units !== 1)) {
@@ -178,7 +287,42 @@ export function checkSpec(spec: NetworkSpec): void {
     if (!Number.isFinite(layer.slope) || layer.slope < 0 || layer.slope >= 1) {
       throw new SpecError(`layer ${l + 1}: leaky_relu slope must be in [0, 1); got ${layer.slope}`);
     }
+    if (layer.field !== undefined) checkField(layer, l, last, l === 0 ? inputSize : layers[l - 1].units);
   });
+}
+
+function checkKnn(knn: KnnSpec, loss: Loss, out: LayerSpec | undefined): void {
+  if (loss !== 'ce') {
+    throw new SpecError(`the k-NN output trains with cross-entropy on its votes: use loss ce; got ${loss}`);
+  }
+  if (!Number.isInteger(knn.k) || knn.k < 1 || knn.k > MAX_KNN_K) {
+    throw new SpecError(`the k-NN output counts 1 to ${MAX_KNN_K} neighbours; got k = ${knn.k}`);
+  }
+  if (!(Number.isFinite(knn.epsilon) && knn.epsilon > 0 && knn.epsilon <= 1)) {
+    throw new SpecError(`the k-NN output's ε must be a number in (0, 1]; got ${knn.epsilon}`);
+  }
+  if (out?.field)
+    throw new SpecError('the k-NN output reads a dense layer; the last layer is a vector-field layer');
+}
+
+function checkField(layer: LayerSpec, l: number, last: boolean, inputs: number): void {
+  const k = layer.field!.anchors;
+  if (last) {
+    throw new SpecError(
+      `layer ${l + 1}: a vector-field layer cannot be the output layer; end with a dense one`,
+    );
+  }
+  if (!Number.isInteger(k) || k < 1 || k > MAX_ANCHORS) {
+    throw new SpecError(`layer ${l + 1}: a vector-field layer has 1 to ${MAX_ANCHORS} anchors; got ${k}`);
+  }
+  if (layer.units !== inputs) {
+    throw new SpecError(
+      `layer ${l + 1}: a vector-field layer keeps its input's width (${inputs}); got ${layer.units}`,
+    );
+  }
+  if (layer.activation !== 'linear') {
+    throw new SpecError(`layer ${l + 1}: a vector-field layer has no activation; got "${layer.activation}"`);
+  }
 }
 
 /** Widths of every representation, the input first. */
@@ -190,10 +334,28 @@ export function outputUnits(spec: NetworkSpec): number {
   return spec.layers[spec.layers.length - 1].units;
 }
 
-/** Offsets of each layer's W (units x inputs, row-major) and b in the flat parameter array. */
+/**
+ * Where a vector-field layer's numbers sit in the parameter array: its K vectors vᵢ (K × width,
+ * anchor-major: vᵢ at v + i·width), its K anchors cᵢ (the same shape), then σ (one number).
+ * The anchors and σ are not trained (unless learned centres) but travel with the weights.
+ */
+export interface FieldLayout {
+  anchors: number;
+  width: number;
+  v: number;
+  centres: number;
+  sigma: number;
+}
+
+/**
+ * Offsets of each layer's W (units x inputs, row-major) and b in the flat parameter array. For a
+ * vector-field layer, `weight` is the offset of its vectors and `bias` of its anchors, and `field[l]`
+ * says where each block is (null for a dense layer).
+ */
 export interface ParamLayout {
   weight: number[];
   bias: number[];
+  field: (FieldLayout | null)[];
   count: number;
 }
 
@@ -201,12 +363,30 @@ export function paramLayout(spec: NetworkSpec): ParamLayout {
   const w = widths(spec);
   const weight: number[] = [];
   const bias: number[] = [];
+  const field: (FieldLayout | null)[] = [];
   let offset = 0;
   for (let l = 0; l < spec.layers.length; l++) {
+    const f = spec.layers[l].field;
+    if (f) {
+      const block = f.anchors * w[l];
+      const entry = {
+        anchors: f.anchors,
+        width: w[l],
+        v: offset,
+        centres: offset + block,
+        sigma: offset + 2 * block,
+      };
+      weight.push(entry.v);
+      bias.push(entry.centres);
+      field.push(entry);
+      offset += 2 * block + 1;
+      continue;
+    }
     weight.push(offset);
     offset += w[l + 1] * w[l];
     bias.push(offset);
     offset += w[l + 1];
+    field.push(null);
   }
-  return { weight, bias, count: offset };
+  return { weight, bias, field, count: offset };
 }

@@ -4,6 +4,9 @@ import { indexBits, stepsPerEpoch } from './permutation';
 import type { NetworkSpec, OptimizerSpec } from './spec';
 import { LOSSES, OPTIMIZERS, contractiveOf, paramLayout, widths } from './spec';
 
+/** The `act` of a vector-field layer in the table (FIELD_ACT in shaders/network.wgsl). */
+export const FIELD_CODE = 7;
+
 /** `Net` in shaders/network.wgsl: 8 header words, then 12 layers of 8 words. */
 export const NET_BYTES = 32 + 12 * 32;
 
@@ -23,12 +26,13 @@ export function netTable(spec: NetworkSpec): ArrayBuffer {
     valueCount,
   ]);
   u[6] = valueCount - spec.inputSize;
+  u[7] = spec.layers.reduce((bits, layer, l) => (layer.field?.learnCentres ? bits | (1 << l) : bits), 0);
   let offset = 0;
   spec.layers.forEach((layer, l) => {
     const base = 8 + l * 8;
     u[base] = w[l];
     u[base + 1] = w[l + 1];
-    u[base + 2] = ACTIVATION_CODE[layer.activation];
+    u[base + 2] = layer.field ? FIELD_CODE : ACTIVATION_CODE[layer.activation];
     f[base + 3] = layer.slope;
     u[base + 4] = layout.weight[l];
     u[base + 5] = layout.bias[l];

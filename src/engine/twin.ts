@@ -8,16 +8,18 @@ import { Random } from '../random';
 import { ACTIVATION_FNS } from './activations';
 import { batchOfStep, epochKey, indexBits, permute, stepsPerEpoch } from './permutation';
 import type { Activation, LayerSpec, NetworkSpec, OptimizerSpec } from './spec';
-import { outputUnits, paramLayout, widths } from './spec';
+import { hasField, paramLayout, widths } from './spec';
 import type { EngineConfig, LayerBufferLayout, SetStats, Stats } from './types';
+import { fieldBackward, fieldForward, placeAnchors } from './fieldTwin';
+import { knnBatchLoss, knnSetStats } from './knnTwin';
+import type { ForwardTrace } from './lossTwin';
+import { isCorrect, sampleLoss } from './lossTwin';
+import { applyOptimizer, createOptimizerState } from './optimizerTwin';
+
+export { applyOptimizer, createOptimizerState, isCorrect, sampleLoss };
+export type { ForwardTrace };
 
 type Vec = Float64Array;
-
-/** Every representation of one sample: `pre[l]` = z_l, `post[l]` = a_l; post[0] is the input. */
-export interface ForwardTrace {
-  pre: Vec[];
-  post: Vec[];
-}
 
 function activate(layer: LayerSpec, z: Vec): Vec {
   const a = new Float64Array(z.length);
@@ -46,6 +48,13 @@ export function forward(
   const pre: Vec[] = [Float64Array.from(input)];
   spec.layers.forEach((layer, l) => {
     const inputs = post[l];
+    const field = layout.field[l];
+    if (field) {
+      const f = fieldForward(field, params, inputs);
+      pre.push(f);
+      post.push(f);
+      return;
+    }
     const z = new Float64Array(w[l + 1]);
     for (let j = 0; j < z.length; j++) {
       let sum = params[layout.bias[l] + j];
@@ -57,61 +66,6 @@ export function forward(
     post.push(activate(layer, z));
   });
   return { pre, post };
-}
-
-/** The regression or one-hot target vector of a label. */
-function targetVector(spec: NetworkSpec, label: number): Vec {
-  const k = outputUnits(spec);
-  if (k === 1) return Float64Array.of(label);
-  const t = new Float64Array(k);
-  t[Math.round(label)] = 1;
-  return t;
-}
-
-const softplus = (z: number): number => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-
-/**
- * Loss of one sample and dL/dz of the output layer.
- *  mse: ½ Σ_k (a_k − t_k)²        dL/dz_k = (a_k − t_k) f'(z_k)
- *  bce: softplus(z) − y z          dL/dz = σ(z) − y     (= −y log σ(z) − (1−y) log(1−σ(z)), computed stably)
- *  ce:  logsumexp(z) − z_y         dL/dz_k = softmax(z)_k − [k = y]
- */
-export function sampleLoss(spec: NetworkSpec, trace: ForwardTrace, label: number): { loss: number; dz: Vec } {
-  const L = spec.layers.length;
-  const z = trace.pre[L];
-  const a = trace.post[L];
-  const out = spec.layers[L - 1];
-  const dz = new Float64Array(z.length);
-  if (spec.loss === 'mse') {
-    const t = targetVector(spec, label);
-    let loss = 0;
-    for (let k = 0; k < z.length; k++) {
-      const e = a[k] - t[k];
-      loss += 0.5 * e * e;
-      if (out.activation === 'softmax') throw new Error('mse with softmax output is not supported');
-      dz[k] = e * ACTIVATION_FNS[out.activation].derivative(z[k], a[k], out.slope);
-    }
-    return { loss, dz };
-  }
-  if (spec.loss === 'bce') {
-    dz[0] = a[0] - label;
-    return { loss: softplus(z[0]) - label * z[0], dz };
-  }
-  const y = Math.round(label);
-  let max = -Infinity;
-  for (const v of z) max = Math.max(max, v);
-  let sum = 0;
-  for (const v of z) sum += Math.exp(v - max);
-  for (let k = 0; k < z.length; k++) dz[k] = a[k] - (k === y ? 1 : 0);
-  return { loss: max + Math.log(sum) - z[y], dz };
-}
-
-/** Whether the prediction matches the class label: a > ½ for one output, argmax otherwise. */
-export function isCorrect(spec: NetworkSpec, output: Vec, label: number): boolean {
-  if (output.length === 1) return (output[0] > 0.5 ? 1 : 0) === Math.round(label);
-  let best = 0;
-  for (let k = 1; k < output.length; k++) if (output[k] > output[best]) best = k;
-  return best === Math.round(label);
 }
 
 /** c_j = Σ_i W_ji², the squared norm of each row of layer l's weights. */
@@ -177,7 +131,12 @@ export function backward(
     const inputs = trace.post[l];
     const hidden = contractive !== 0 && l < spec.layers.length - 1;
     const own = spec.layers[l];
-    for (let j = 0; j < w[l + 1]; j++) {
+    const field = layout.field[l];
+    // A field layer's dL/dx; a dense layer's is Σ_j W_ji dz_j, below.
+    const dInput = field
+      ? fieldBackward(field, params, inputs, dz, grad, own.field!.learnCentres === true)
+      : null;
+    for (let j = 0; j < (field ? 0 : w[l + 1]); j++) {
       grad[layout.bias[l] + j] += dz[j];
       const row = layout.weight[l] + j * w[l];
       for (let i = 0; i < w[l]; i++) grad[row + i] += dz[j] * inputs[i];
@@ -196,8 +155,9 @@ export function backward(
     const c = contractive !== 0 ? rowNorms(spec, params, l - 1) : null;
     const next = new Float64Array(w[l]);
     for (let i = 0; i < w[l]; i++) {
-      let sum = 0;
-      for (let j = 0; j < w[l + 1]; j++) sum += params[layout.weight[l] + j * w[l] + i] * dz[j];
+      let sum = dInput ? dInput[i] : 0;
+      for (let j = 0; j < (dInput ? 0 : w[l + 1]); j++)
+        sum += params[layout.weight[l] + j * w[l] + i] * dz[j];
       const d = f!.derivative(trace.pre[l][i], trace.post[l][i], below.slope);
       next[i] = sum * d;
       if (c) next[i] += 2 * contractive * c[i] * d * f!.curvature(trace.post[l][i], d);
@@ -232,12 +192,38 @@ export function batchGradient(
   let loss = 0;
   const inSize = spec.inputSize;
   const contractive = penalty.contractive ?? 0;
-  for (let s = 0; s < n; s++) {
-    const idx = indices[s];
-    const trace = forward(spec, params, data.x.subarray(idx * inSize, idx * inSize + inSize));
-    const { loss: l, dz } = sampleLoss(spec, trace, data.y[idx]);
+  if (contractive !== 0 && hasField(spec)) {
+    throw new Error(
+      'the contractive penalty is defined for dense layers only; this network has a vector-field layer',
+    );
+  }
+  const traces = Array.from(indices, (i) =>
+    forward(spec, params, data.x.subarray(i * inSize, (i + 1) * inSize)),
+  );
+  if (spec.knn) {
+    // The k-NN loss is already a mean over the batch: times n, as the division below expects sums.
+    const L = spec.layers.length;
+    const out = spec.layers[L - 1];
+    const f = ACTIVATION_FNS[out.activation as Activation];
+    const knn = knnBatchLoss(
+      traces.map((t) => t.post[L]),
+      Array.from(indices, (i) => data.y[i]),
+      spec.knn.epsilon,
+    );
+    loss = knn.loss * n;
+    traces.forEach((t, s) => {
+      const dz = knn.grads[s].map((g, u) => n * g * f.derivative(t.pre[L][u], t.post[L][u], out.slope));
+      backward(spec, params, t, dz, grad);
+    });
+    // Distances ignore a shift of every h: a linear output's biases get exactly 0 (their rounding noise
+    // would otherwise walk them by ±lr under Adam and RMSprop).
+    const b = paramLayout(spec).bias[L - 1];
+    if (out.activation === 'linear') grad.fill(0, b, b + out.units);
+  }
+  for (let s = 0; s < (spec.knn ? 0 : n); s++) {
+    const { loss: l, dz } = sampleLoss(spec, traces[s], data.y[indices[s]]);
     loss += l;
-    backward(spec, params, trace, dz, grad, contractive);
+    backward(spec, params, traces[s], dz, grad, contractive);
   }
   for (let p = 0; p < grad.length; p++) grad[p] /= n;
   if (penalty.l1 !== 0 || penalty.l2 !== 0) {
@@ -252,74 +238,34 @@ export function forEachWeight(spec: NetworkSpec, visit: (index: number) => void)
   const layout = paramLayout(spec);
   const w = widths(spec);
   for (let l = 0; l < spec.layers.length; l++) {
-    for (let p = layout.weight[l]; p < layout.weight[l] + w[l] * w[l + 1]; p++) visit(p);
-  }
-}
-
-/** Optimiser state: two slots per parameter (velocity / mean square / Adam's m and v). */
-export function createOptimizerState(paramCount: number): Float64Array {
-  return new Float64Array(2 * paramCount);
-}
-
-/**
- * One optimiser update; `step` counts from 0 (Adam's bias correction uses step + 1).
- *  sgd:      w −= lr·g
- *  momentum: v = μ·v + g;  w −= lr·v
- *  rmsprop:  s = ρ·s + (1−ρ)·g²;  w −= lr·g / (√s + ε)
- *  adam:     m = β1·m + (1−β1)·g;  v = β2·v + (1−β2)·g²;  w −= lr·m̂ / (√v̂ + ε),  m̂ = m/(1−β1^t), v̂ = v/(1−β2^t)
- */
-export function applyOptimizer(
-  opt: OptimizerSpec,
-  params: Float64Array | Float32Array,
-  grad: ArrayLike<number>,
-  state: Float64Array,
-  step: number,
-): void {
-  const n = params.length;
-  const lr = opt.learningRate;
-  for (let p = 0; p < n; p++) {
-    const g = grad[p];
-    switch (opt.kind) {
-      case 'sgd':
-        params[p] -= lr * g;
-        break;
-      case 'momentum':
-        state[p] = opt.momentum * state[p] + g;
-        params[p] -= lr * state[p];
-        break;
-      case 'rmsprop':
-        state[n + p] = opt.rho * state[n + p] + (1 - opt.rho) * g * g;
-        params[p] -= (lr * g) / (Math.sqrt(state[n + p]) + opt.epsilon);
-        break;
-      case 'adam': {
-        const t = step + 1;
-        state[p] = opt.beta1 * state[p] + (1 - opt.beta1) * g;
-        state[n + p] = opt.beta2 * state[n + p] + (1 - opt.beta2) * g * g;
-        const mHat = state[p] / (1 - opt.beta1 ** t);
-        const vHat = state[n + p] / (1 - opt.beta2 ** t);
-        params[p] -= (lr * mHat) / (Math.sqrt(vHat) + opt.epsilon);
-        break;
-      }
-    }
+    // A field layer's vectors vᵢ count as weights (K × width of them); its anchors and σ do not.
+    const size = layout.field[l] ? layout.field[l]!.anchors * w[l] : w[l] * w[l + 1];
+    for (let p = layout.weight[l]; p < layout.weight[l] + size; p++) visit(p);
   }
 }
 
 /**
  * Initial weights from a seeded stream: Glorot uniform (±√(6/(fan_in+fan_out))) for saturating and linear
- * units, He uniform (±√(6/fan_in)) for relu and leaky_relu; biases zero.
+ * units, He uniform (±√(6/fan_in)) for relu and leaky_relu; biases zero. A vector-field layer starts as
+ * the identity (its vectors 0) and draws nothing from the stream; its anchors are placed from `data` (the
+ * training set) when given (placeAnchors), else left at 0 with σ = 1 until the data is known.
  */
-export function initParams(spec: NetworkSpec, seed: number): Float32Array {
+export function initParams(spec: NetworkSpec, seed: number, data?: Dataset): Float32Array {
   const layout = paramLayout(spec);
   const w = widths(spec);
   const params = new Float32Array(layout.count);
   const random = new Random(seed);
+  for (const f of layout.field) if (f) params[f.sigma] = 1;
   spec.layers.forEach((layer, l) => {
+    if (layer.field) return;
     const fanIn = w[l];
     const fanOut = w[l + 1];
     const he = layer.activation === 'relu' || layer.activation === 'leaky_relu';
     const limit = he ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
     for (let k = 0; k < fanIn * fanOut; k++) params[layout.weight[l] + k] = random.uniform(-limit, limit);
   });
+  if (data && hasField(spec))
+    placeAnchors(spec, params, data, seed, (p, x, l) => forward(spec, p, x).post[l]);
   return params;
 }
 
@@ -329,11 +275,26 @@ export function evaluate(
   params: ArrayLike<number>,
   data: Dataset,
   classification: boolean,
+  reference: Dataset = data,
 ): SetStats {
   const n = data.y.length;
   let loss = 0;
   let correct = 0;
   const inSize = spec.inputSize;
+  if (spec.knn) {
+    // Each point classified by its k nearest points of the reference (training) set's representations.
+    const reps = (d: Dataset) =>
+      Array.from(
+        d.y,
+        (_, s) => forward(spec, params, d.x.subarray(s * inSize, (s + 1) * inSize)).post[spec.layers.length],
+      );
+    const options = {
+      ...spec.knn,
+      classes: Math.max(2, data.classes, reference.classes),
+      sameSet: reference === data,
+    };
+    return knnSetStats(reps(data), data.y, reps(reference), reference.y, options);
+  }
   for (let s = 0; s < n; s++) {
     const trace = forward(spec, params, data.x.subarray(s * inSize, s * inSize + inSize));
     loss += sampleLoss(spec, trace, data.y[s]).loss;
@@ -404,6 +365,8 @@ export class TwinTrainer {
   private backup: { step: number; params: Float64Array; state: Float64Array } | null = null;
   private trainSet: Dataset | null = null;
   private testSet: Dataset | null = null;
+  /** Whether the weights are still the seed's, before any data, training or weights given. */
+  private untouched = true;
 
   constructor(config: EngineConfig) {
     this.spec = config.spec;
@@ -418,6 +381,9 @@ export class TwinTrainer {
   setData(train: Dataset, test: Dataset | null): void {
     this.trainSet = train;
     this.testSet = test;
+    // A field layer's anchors come from the training data: placed now unless weights were given.
+    if (this.untouched && hasField(this.spec)) this.setParams(initParams(this.spec, this.seed, train));
+    this.untouched = this.untouched && !hasField(this.spec);
   }
 
   setOptimizer(optimizer: OptimizerSpec): void {
@@ -429,6 +395,7 @@ export class TwinTrainer {
   }
 
   setParams(params: Float32Array): void {
+    this.untouched = false;
     this.params = Float32Array.from(params);
     this.params64 = Float64Array.from(params);
     this.backup = null;
@@ -441,6 +408,7 @@ export class TwinTrainer {
   }
 
   train(steps: number): void {
+    this.untouched = false;
     const data = this.trainSet;
     if (!data) throw new Error('TwinTrainer.train: no data; call setData first');
     const n = data.y.length;
@@ -483,7 +451,9 @@ export class TwinTrainer {
       step: this.step,
       epoch: this.epoch,
       train: evaluate(this.spec, this.params64, this.trainSet, classification),
-      test: this.testSet ? evaluate(this.spec, this.params64, this.testSet, classification) : null,
+      test: this.testSet
+        ? evaluate(this.spec, this.params64, this.testSet, classification, this.trainSet)
+        : null,
       divergedAtStep: this.divergedAtStep,
     };
   }

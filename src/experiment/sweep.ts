@@ -8,9 +8,10 @@
 import type { MemberStats, PopulationMember } from '../engine/population';
 import { Population } from '../engine/population';
 import { stepsPerEpoch } from '../engine/permutation';
-import { SpecError } from '../engine/spec';
+import { SpecError, hasField } from '../engine/spec';
 import type { Experiment } from './experiment';
 import { archText, prepare } from './experiment';
+import { sweepMemberByMember } from './memberSweep';
 
 export interface SweepOptions {
   /** The experiment; its `seed` is the data seed, its `learningRate` and arch the defaults. */
@@ -161,13 +162,22 @@ export async function runSweep(device: GPUDevice, options: SweepOptions): Promis
   if (!Number.isInteger(layer) || layer < 1 || layer > hidden) {
     throw new SpecError(
       hidden < 1
-        ? `${archText(exp.arch)} has no hidden layer to vary`
-        : `layer must be a hidden layer of ${archText(exp.arch)}, 1 to ${hidden}; got ${layer}`,
+        ? `${archText(exp.arch, exp.fields)} has no hidden layer to vary`
+        : `layer must be a hidden layer of ${archText(exp.arch, exp.fields)}, 1 to ${hidden}; got ${layer}`,
     );
   }
   const widths = options.widths ?? [exp.arch[layer]];
   const rates = options.learningRates ?? [exp.learningRate];
   const { configs, members } = sweepPlan(widths, rates, options.seeds);
+  if (hasField(run.spec) || run.spec.knn) {
+    // The population kernel takes dense layers and the loss's outputs only: member by member on the general path.
+    const start = performance.now();
+    const { final, params } = await sweepMemberByMember(device, exp, members, layer, {
+      keepParams: options.keepParams,
+    });
+    const seconds = (performance.now() - start) / 1000;
+    return sweepResult(exp, { seeds: options.seeds, widths, configs, layer, target }, final, params, seconds);
+  }
   const population = await Population.create(device, {
     spec: run.spec,
     optimizer: run.optimizer,
@@ -280,7 +290,7 @@ export function sweepResult(
     return {
       width,
       lr,
-      arch: archText(arch),
+      arch: archText(arch, exp.fields),
       members: group,
       reached,
       fractionReached: reached / group.length,

@@ -3,8 +3,8 @@
  * float32, the history's weights in base64. Refuses, with a ShareError, what it could not read back.
  */
 import { formatBytes } from '../data/csv';
-import type { NetworkSpec } from '../engine/spec';
-import { DEFAULT_SLOPE, checkSpec, paramLayout, widths } from '../engine/spec';
+import type { FieldLayout, NetworkSpec } from '../engine/spec';
+import { DEFAULT_SLOPE, checkSpec, hasField, paramLayout, widths } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
 import { ShareError, messageOf } from './errors';
 import { floatsToBase64 } from './float32Base64';
@@ -14,8 +14,9 @@ import {
   HISTORY_MAX_BYTES,
   HISTORY_MAX_MOMENTS,
   MAX_STEP,
+  DENSE_VERSION,
+  FIELD_VERSION,
   MODEL_FORMAT,
-  MODEL_VERSION,
   checkMomentStep,
   checkOptimizerState,
 } from './modelFormat';
@@ -89,6 +90,28 @@ function historyText(
   return `[\n${lines.join(',\n')}\n  ]`;
 }
 
+/** A vector-field layer's entry: its K vectors, its K anchors (one row each) and σ. */
+function fieldLayerText(f: FieldLayout, params: Float32Array, learnCentres: boolean): string {
+  const rows = (from: number): string[] => {
+    const out: string[] = [];
+    for (let i = 0; i < f.anchors; i++)
+      out.push(`        ${numberList(params, from + i * f.width, f.width)}`);
+    return out;
+  };
+  return [
+    `    {`,
+    `      "kind": "field", "units": ${f.width}, "anchors": ${f.anchors}${learnCentres ? ', "learnCentres": true' : ''},`,
+    `      "vectors": [`,
+    rows(f.v).join(',\n'),
+    `      ],`,
+    `      "centres": [`,
+    rows(f.centres).join(',\n'),
+    `      ],`,
+    `      "sigma": ${float32Text(params[f.sigma])}`,
+    `    }`,
+  ].join('\n');
+}
+
 /**
  * The network as a model file. `experiment`, `optimizerState` and `history` are included when given.
  * Throws a ShareError when the parameters or state do not fit the network or are not finite (a diverged
@@ -110,6 +133,8 @@ export function exportModel(
   const layout = paramLayout(spec);
   const w = widths(spec);
   const layers = spec.layers.map((layer, l) => {
+    const field = layout.field[l];
+    if (field) return fieldLayerText(field, params, layer.field?.learnCentres === true);
     const rows: string[] = [];
     for (let u = 0; u < layer.units; u++) rows.push(numberList(params, layout.weight[l] + u * w[l], w[l]));
     const slope =
@@ -126,9 +151,12 @@ export function exportModel(
   });
   const parts = [
     `  "format": ${JSON.stringify(MODEL_FORMAT)}`,
-    `  "version": ${MODEL_VERSION}`,
+    `  "version": ${hasField(spec) || spec.knn ? FIELD_VERSION : DENSE_VERSION}`,
     `  "inputSize": ${spec.inputSize}`,
     `  "loss": ${JSON.stringify(spec.loss)}`,
+    ...(spec.knn
+      ? [`  "output": { "kind": "knn", "k": ${spec.knn.k}, "epsilon": ${spec.knn.epsilon} }`]
+      : []),
     `  "layers": [\n${layers.join(',\n')}\n  ]`,
   ];
   if (experiment) parts.push(`  "experiment": ${JSON.stringify(cleanExperiment(experiment))}`);

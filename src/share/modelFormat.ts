@@ -10,6 +10,11 @@
  *       { "units": 3, "activation": "tanh", "slope": 0.01,   // slope: leaky_relu only, optional
  *         "weights": [[w00, w01], [w10, w11], [w20, w21]],  // one row per unit, one number per input
  *         "bias": [b0, b1, b2] },
+ *       { "kind": "field", "units": 2, "anchors": 16,       // a vector-field layer (version 3)
+ *         "learnCentres": true,                              // optional: the anchors are trained
+ *         "vectors": [[v00, v01], ...],                      // one row per anchor: v_i (units numbers)
+ *         "centres": [[c00, c01], ...],                      // one row per anchor: c_i
+ *         "sigma": 0.71 },                                   // the Gaussians' width
  *       ...
  *     ],
  *     "experiment": { ...the settings of the run... },     // optional; "features": ["r2"] (version 2)
@@ -33,8 +38,13 @@ import { floatAt, integerAt } from './jsonReaders';
 
 export const MODEL_FORMAT = 'detangle-model';
 /** Version 2 adds `experiment.features` (the network's input is the data's coordinates and those
- *  features); version 1 files, which have none, still load. */
-export const MODEL_VERSION = 2;
+ *  features); version 3 adds vector-field layers (`"kind": "field"`, `experiment.fields`). A file is
+ *  written with the lowest version that holds it (2 without a field layer), and versions 1 and 2 still
+ *  load. */
+export const MODEL_VERSION = 3;
+/** The version that first holds vector-field layers, and the one a file without them is written with. */
+export const FIELD_VERSION = 3;
+export const DENSE_VERSION = 2;
 /** The oldest version read. */
 export const MODEL_MIN_VERSION = 1;
 /** Most moments a model file's history holds (the app's recorder keeps as many). */

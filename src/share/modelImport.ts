@@ -5,10 +5,27 @@
  */
 import { formatBytes } from '../data/csv';
 import { LIMITS } from '../engine/limits';
-import type { Activation, LayerSpec, Loss, NetworkSpec, OutputActivation } from '../engine/spec';
-import { DEFAULT_SLOPE, LOSSES, SpecError, checkSpec, paramLayout, widths } from '../engine/spec';
+import type {
+  Activation,
+  FieldLayout,
+  KnnSpec,
+  LayerSpec,
+  Loss,
+  NetworkSpec,
+  OutputActivation,
+} from '../engine/spec';
+import {
+  DEFAULT_SLOPE,
+  LOSSES,
+  MAX_ANCHORS,
+  MAX_KNN_K,
+  SpecError,
+  checkSpec,
+  paramLayout,
+  widths,
+} from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
-import { DEFAULT_EXPERIMENT, archText } from '../experiment/experiment';
+import { DEFAULT_EXPERIMENT, specArchText } from '../experiment/experiment';
 import { ShareError, messageOf, show } from './errors';
 import { floatsFromBase64 } from './float32Base64';
 import type { JsonObject } from './jsonReaders';
@@ -22,6 +39,7 @@ import {
   MODEL_MAX_BYTES,
   MODEL_MIN_VERSION,
   MODEL_VERSION,
+  FIELD_VERSION,
   checkMomentStep,
 } from './modelFormat';
 import type { FieldNames } from './validate';
@@ -60,6 +78,78 @@ function activationAt(v: unknown, path: string): OutputActivation {
   return act;
 }
 
+/**
+ * A layer's kind: `dense` (absent) or `field` (version 3 on). Keras and PyTorch layers other than Dense
+ * and Linear have no Detangle kind, and a vector-field layer has no Keras or PyTorch equivalent.
+ */
+function layerKind(obj: JsonObject, version: number, path: string): 'dense' | 'field' {
+  const kind = own(obj, 'kind');
+  if (kind === undefined || kind === 'dense') return 'dense';
+  if (kind === 'field') {
+    if (version < FIELD_VERSION) {
+      throw new ShareError(
+        `came with version ${FIELD_VERSION}: a version ${version} file has no vector-field layers`,
+        `${path}.kind`,
+      );
+    }
+    return 'field';
+  }
+  throw new ShareError(
+    `unknown layer kind ${show(kind)}; a model file holds "dense" and "field" (vector-field) layers, and only Keras Dense or PyTorch Linear layers convert to it`,
+    `${path}.kind`,
+  );
+}
+
+/** The root's `output` (version 3 on): absent, or colah's k-NN output with its k and ε. */
+function outputAt(v: unknown, version: number): KnnSpec | null {
+  if (v === undefined) return null;
+  if (version < FIELD_VERSION) {
+    throw new ShareError(
+      `came with version ${FIELD_VERSION}: a version ${version} file has no k-NN output`,
+      'output',
+    );
+  }
+  const obj = objectAt(v, 'output');
+  if (own(obj, 'kind') !== 'knn')
+    throw new ShareError(`must be "knn"; got ${show(own(obj, 'kind'))}`, 'output.kind');
+  const k = integerAt(own(obj, 'k'), 1, MAX_KNN_K, 'output.k');
+  const epsilon = floatAt(own(obj, 'epsilon'), 'output.epsilon');
+  if (!(epsilon > 0 && epsilon <= 1))
+    throw new ShareError(`must be in (0, 1]; got ${epsilon}`, 'output.epsilon');
+  return { k, epsilon };
+}
+
+function fieldLayerAt(obj: JsonObject, path: string): LayerSpec {
+  const units = integerAt(own(obj, 'units'), 1, LIMITS.maxWidth, `${path}.units`);
+  const anchors = integerAt(own(obj, 'anchors'), 1, MAX_ANCHORS, `${path}.anchors`);
+  const learn = own(obj, 'learnCentres');
+  if (learn !== undefined && typeof learn !== 'boolean') {
+    throw new ShareError(`must be true or false; got ${show(learn)}`, `${path}.learnCentres`);
+  }
+  return {
+    units,
+    activation: 'linear',
+    slope: DEFAULT_SLOPE,
+    field: { anchors, ...(learn ? { learnCentres: true } : {}) },
+  };
+}
+
+/** A field layer's vectors, anchors (one row each per anchor) and σ (a positive number) into `params`. */
+function fieldParamsAt(obj: JsonObject, f: FieldLayout, params: Float32Array, path: string): void {
+  for (const [key, at] of [
+    ['vectors', f.v],
+    ['centres', f.centres],
+  ] as const) {
+    const rows = arrayAt(own(obj, key), f.anchors, 'rows (one per anchor)', `${path}.${key}`);
+    rows.forEach((row, i) =>
+      floatsInto(row, params, at + i * f.width, f.width, 'numbers (one per unit)', `${path}.${key}[${i}]`),
+    );
+  }
+  const sigma = floatAt(own(obj, 'sigma'), `${path}.sigma`);
+  if (!(sigma > 0)) throw new ShareError(`must be a positive number; got ${sigma}`, `${path}.sigma`);
+  params[f.sigma] = sigma;
+}
+
 function specPath(message: string): string {
   const m = /^layer (\d+)/.exec(message);
   if (m) return `layers[${Number(m[1]) - 1}]`;
@@ -77,11 +167,16 @@ function experimentAt(v: unknown, spec: NetworkSpec): Experiment {
     if (value !== undefined && key !== 'dataset') (exp as unknown as JsonObject)[key] = value;
   }
   const expSpec = checkExperiment(exp, JSON_FIELDS, { allowCsv: true });
-  const arch = widths(spec);
-  if (archText(widths(expSpec)) !== archText(arch)) {
+  if (specArchText(expSpec) !== specArchText(spec)) {
     throw new ShareError(
-      `is ${archText(widths(expSpec))} but the layers make ${archText(arch)}`,
+      `is ${specArchText(expSpec)} but the layers make ${specArchText(spec)}`,
       'experiment.arch',
+    );
+  }
+  if (Boolean(expSpec.knn) !== Boolean(spec.knn)) {
+    throw new ShareError(
+      `is ${show(exp.output)} but the model's output is ${spec.knn ? 'knn' : "its loss's"}`,
+      'experiment.output',
     );
   }
   if (expSpec.loss !== spec.loss) {
@@ -150,13 +245,15 @@ export function importModel(text: string, options: { maxBytes?: number } = {}): 
   const layerObjects = rawLayers.map((v, l) => objectAt(v, `layers[${l}]`));
   const layers: LayerSpec[] = layerObjects.map((obj, l) => {
     const path = `layers[${l}]`;
+    if (layerKind(obj, version, path) === 'field') return fieldLayerAt(obj, path);
     const units = integerAt(own(obj, 'units'), 1, LIMITS.maxWidth, `${path}.units`);
     const activation = activationAt(own(obj, 'activation'), `${path}.activation`);
     const rawSlope = own(obj, 'slope');
     const slope = rawSlope === undefined ? DEFAULT_SLOPE : floatAt(rawSlope, `${path}.slope`);
     return { units, activation, slope };
   });
-  const spec: NetworkSpec = { inputSize, layers, loss: loss as Loss };
+  const knn = outputAt(own(root, 'output'), version);
+  const spec: NetworkSpec = { inputSize, layers, loss: loss as Loss, ...(knn ? { knn } : {}) };
   try {
     checkSpec(spec);
   } catch (e) {
@@ -168,6 +265,11 @@ export function importModel(text: string, options: { maxBytes?: number } = {}): 
   const params = new Float32Array(layout.count);
   layerObjects.forEach((obj, l) => {
     const path = `layers[${l}]`;
+    const field = layout.field[l];
+    if (field) {
+      fieldParamsAt(obj, field, params, path);
+      return;
+    }
     const rows = arrayAt(own(obj, 'weights'), w[l + 1], 'rows (one per unit)', `${path}.weights`);
     rows.forEach((row, u) => {
       const at = `${path}.weights[${u}]`;

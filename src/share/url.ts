@@ -14,7 +14,7 @@ import { featuresText, type FeatureName } from '../data/features';
 import type { NetworkSpec } from '../engine/spec';
 import { MAX_CONTRACTIVE } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
-import { DEFAULT_EXPERIMENT, archText, parseArchText } from '../experiment/experiment';
+import { DEFAULT_EXPERIMENT, archText, parseArchLayers } from '../experiment/experiment';
 import { ShareError, messageOf } from './errors';
 import { decimalValue } from './numberText';
 import type { FieldNames } from './validate';
@@ -37,7 +37,11 @@ export const URL_FIELDS: Readonly<FieldNames> = Object.freeze({
   dataset: 'dataset',
   params: 'd',
   arch: 'arch',
+  // Vector-field layers are tokens of the arch (`2-vf16-1`).
+  fields: 'arch',
   activation: 'act',
+  output: 'out',
+  learnCentres: 'lc',
   loss: 'loss',
   optimizer: 'opt',
   learningRate: 'lr',
@@ -73,8 +77,10 @@ export function experimentQuery(exp: Experiment, view?: Partial<ViewSettings>): 
   const q = new URLSearchParams();
   q.set('dataset', exp.dataset);
   for (const [k, v] of Object.entries(exp.params)) q.set(`d.${k}`, String(v));
-  q.set('arch', archText(exp.arch));
+  q.set('arch', archText(exp.arch, exp.fields));
   q.set('act', exp.activation);
+  if (exp.output) q.set('out', exp.output);
+  if (exp.learnCentres) q.set('lc', '1');
   q.set('loss', exp.loss);
   q.set('opt', exp.optimizer);
   q.set('lr', String(exp.learningRate));
@@ -208,13 +214,23 @@ export function parseExperimentFields(
   const arch = get(URL_FIELDS.arch);
   if (arch !== null) {
     try {
-      exp.arch = parseArchText(arch);
+      const layers = parseArchLayers(arch);
+      exp.arch = layers.arch;
+      if (layers.fields) exp.fields = layers.fields;
     } catch (e) {
       throw new ShareError(messageOf(e), URL_FIELDS.arch);
     }
   }
   const act = get(URL_FIELDS.activation);
   if (act !== null) exp.activation = act;
+  const lc = get(URL_FIELDS.learnCentres);
+  if (lc !== null) {
+    if (lc !== '1' && lc !== '0')
+      throw new ShareError(`must be 1 or 0; got ${JSON.stringify(clip(lc))}`, 'lc');
+    if (lc === '1') exp.learnCentres = true;
+  }
+  const output = get(URL_FIELDS.output);
+  if (output !== null) exp.output = output as Experiment['output'];
   const loss = get(URL_FIELDS.loss);
   if (loss !== null) exp.loss = loss as Experiment['loss'];
   const opt = get(URL_FIELDS.optimizer);

@@ -10,9 +10,17 @@ import { DATASETS, DATASET_NAMES, datasetParams, getDataset, makeDataset } from 
 import { MAX_TEST_FRACTION } from '../data/split';
 import { LIMITS } from '../engine/limits';
 import type { NetworkSpec } from '../engine/spec';
-import { LOSSES, MAX_CONTRACTIVE, OPTIMIZERS, SpecError, buildSpec } from '../engine/spec';
+import {
+  DEFAULT_KNN,
+  LOSSES,
+  MAX_ANCHORS,
+  MAX_CONTRACTIVE,
+  OPTIMIZERS,
+  SpecError,
+  buildSpec,
+} from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
-import { prepare } from '../experiment/experiment';
+import { learnedCentres, networkSizes, prepare } from '../experiment/experiment';
 import { ShareError, messageOf, show } from './errors';
 
 /** The dataset name of an experiment trained on a CSV file: its points travel in no link. */
@@ -38,7 +46,10 @@ export const EXPERIMENT_KEYS: readonly ExperimentKey[] = [
   'dataset',
   'params',
   'arch',
+  'fields',
+  'learnCentres',
   'activation',
+  'output',
   'loss',
   'optimizer',
   'learningRate',
@@ -164,14 +175,25 @@ export function checkExperiment(
       names.activation,
     );
   }
+  const fields = checkFields(exp.fields, arch.length - 1, names.fields);
+  if (exp.output !== undefined && exp.output !== 'knn') {
+    throw new ShareError(`must be knn or absent; got ${show(exp.output)}`, names.output);
+  }
+  if (exp.learnCentres !== undefined && typeof exp.learnCentres !== 'boolean') {
+    throw new ShareError(`must be true or false; got ${show(exp.learnCentres)}`, names.learnCentres);
+  }
   const features = checkFeatures(exp.features, names.features);
   const regression = !csv && getDataset(name).classes === 0;
-  const netArch = features.length
-    ? [(arch[0] as number) + features.length, ...(arch.slice(1) as number[])]
-    : arch;
+  const netArch = networkSizes(arch as number[], fields, features.length);
   let spec: NetworkSpec;
   try {
-    spec = buildSpec(netArch as number[], exp.activation, exp.loss, { regression, slope: exp.slope });
+    spec = buildSpec(netArch, exp.activation, exp.loss, {
+      regression,
+      slope: exp.slope,
+      ...(fields ? { fields } : {}),
+      ...(exp.output === 'knn' ? { knn: DEFAULT_KNN } : {}),
+    });
+    spec = learnedCentres(spec, exp.learnCentres === true);
   } catch (e) {
     if (e instanceof SpecError) throw new ShareError(e.message, specField(e.message, names));
     throw e;
@@ -189,6 +211,26 @@ export function checkExperiment(
     }
   }
   return spec;
+}
+
+/** Checks the anchors per layer from outside (whole numbers, 0 for a dense layer, one per layer). */
+export function checkFields(value: unknown, layers: number, field: string): number[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length !== layers) {
+    throw new ShareError(
+      `must be ${layers} anchor counts, one per layer (0 for a dense layer); got ${show(value)}`,
+      field,
+    );
+  }
+  value.forEach((k: unknown, i) => {
+    if (typeof k !== 'number' || !Number.isInteger(k) || k < 0 || k > MAX_ANCHORS) {
+      throw new ShareError(
+        `layer ${i + 1}: anchors must be a whole number from 0 to ${MAX_ANCHORS}; got ${show(k)}`,
+        field,
+      );
+    }
+  });
+  return (value as number[]).some((k) => k > 0) ? (value as number[]) : undefined;
 }
 
 /** Checks a list of feature names from outside (known, none twice) and returns it in the fixed order. */
@@ -222,7 +264,10 @@ export function cleanExperiment(exp: Experiment): Experiment {
     dataset: exp.dataset,
     params,
     arch: exp.arch.map((n) => n + 0),
+    ...(exp.fields?.some((k) => k > 0) ? { fields: exp.fields.map((k) => k + 0) } : {}),
+    ...(exp.learnCentres ? { learnCentres: true } : {}),
     activation: exp.activation,
+    ...(exp.output === 'knn' ? { output: 'knn' as const } : {}),
     loss: exp.loss,
     optimizer: exp.optimizer,
     learningRate: exp.learningRate + 0,
@@ -236,4 +281,16 @@ export function cleanExperiment(exp: Experiment): Experiment {
     slope: exp.slope + 0,
     ...(exp.features?.length ? { features: orderFeatures(exp.features) } : {}),
   };
+}
+
+/**
+ * Why the app cannot show this network yet (its views draw dense layers only), or null: the CLI trains
+ * and saves vector-field networks, and the app refuses to open them with this sentence rather than
+ * draw them wrong.
+ */
+export function notShownYet(spec: NetworkSpec): string | null {
+  const l = spec.layers.findIndex((layer) => layer.field !== undefined);
+  if (l < 0 && spec.knn) return 'its k-NN output is not shown yet: train it with npm run train (docs/cli.md)';
+  if (l < 0) return null;
+  return `its layer ${l + 1} is a vector-field layer, which is not shown yet: train it with npm run train (docs/cli.md)`;
 }

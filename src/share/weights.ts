@@ -17,12 +17,20 @@ import { ShareError, messageOf } from './errors';
 export const WEIGHT_PRECISIONS = ['f32', 'q16', 'q8'] as const;
 export type WeightPrecision = (typeof WEIGHT_PRECISIONS)[number];
 
-/** [offset, length] of every tensor in the flat array: W then b for each layer. */
+/**
+ * [offset, length] of every tensor in the flat array: W then b for each dense layer; the vectors, the
+ * anchors and σ for each vector-field layer.
+ */
 function tensors(spec: NetworkSpec): [number, number][] {
   const layout = paramLayout(spec);
   const w = widths(spec);
   const out: [number, number][] = [];
   for (let l = 0; l < spec.layers.length; l++) {
+    const f = layout.field[l];
+    if (f) {
+      out.push([f.v, f.anchors * f.width], [f.centres, f.anchors * f.width], [f.sigma, 1]);
+      continue;
+    }
     out.push([layout.weight[l], w[l + 1] * w[l]]);
     out.push([layout.bias[l], w[l + 1]]);
   }
@@ -48,6 +56,14 @@ export function checkParams(spec: NetworkSpec, params: ArrayLike<number>, field:
       throw new ShareError(`parameter ${i} is ${v}; only finite 32-bit floats are allowed`, field);
     }
   }
+  paramLayout(spec).field.forEach((f, l) => {
+    if (f && !(params[f.sigma] > 0)) {
+      throw new ShareError(
+        `layer ${l + 1}'s σ (parameter ${f.sigma}) is ${params[f.sigma]}; it must be positive`,
+        field,
+      );
+    }
+  });
 }
 
 /** The uncompressed payload. */

@@ -12,6 +12,7 @@ import { MODEL_MAX_BYTES } from '../../share/modelFormat';
 import { importModel } from '../../share/modelImport';
 import { parseExperimentQuery } from '../../share/url';
 import { VIEW_KEYS } from '../../share/view';
+import { notShownYet } from '../../share/validate';
 import type { NetworkSpec } from '../../engine/spec';
 import type { Notice } from '../../ui/notice';
 import type { DataState } from '../runtime/runtime';
@@ -105,6 +106,8 @@ async function queued(
 
 /** Applies a shared experiment (inside `queue`); throws before changing anything when it does not fit. */
 async function applyShared(app: OpenHost, shared: Shared, gridGiven: boolean): Promise<void> {
+  const unshown = notShownYet(shared.spec);
+  if (unshown) throw new Error(unshown);
   const next = settingsFromShared(app.settings, shared, { gridGiven });
   const data = app.loadData(next, null);
   const settings = normalizeOutput(next, data.full);
@@ -194,6 +197,8 @@ export async function importModelFile(app: OpenHost, file: File): Promise<boolea
 }
 
 async function applyModel(app: OpenHost, model: ImportedModel): Promise<void> {
+  const unshown = notShownYet(model.spec);
+  if (unshown) throw new Error(unshown);
   const { settings: next, data: source } = settingsForModel(app.settings, model);
   const csv = source === 'current' ? app.csv : null;
   const data = app.loadData(next, csv);

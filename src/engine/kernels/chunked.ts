@@ -8,6 +8,7 @@ import { LAYERED_LANES, chunkedTrainWgsl, chunkedWorkgroupBytes } from '../codeg
 import { pipelines } from '../gpuUtil';
 import { SHADERS } from '../shaders';
 import type { NetworkSpec } from '../spec';
+import { denseOnly } from './denseOnly';
 import type { Kernel, KernelRun, KernelWgslOptions } from './kernel';
 import { noContractive } from './layered';
 import { generalLayout } from './sharedScratch';
@@ -38,8 +39,11 @@ function wgsl(spec: NetworkSpec, o: KernelWgslOptions): string {
 
 export const chunked: Kernel = {
   kind: 'chunked',
-  fits: (run) => noContractive('chunked', run) === null && memoryRefusal(run) === null,
-  refusal: (run) => noContractive('chunked', run) ?? memoryRefusal(run),
+  fits: (run) =>
+    denseOnly('chunked', run.spec) === null &&
+    noContractive('chunked', run) === null &&
+    memoryRefusal(run) === null,
+  refusal: (run) => denseOnly('chunked', run.spec) ?? noContractive('chunked', run) ?? memoryRefusal(run),
   competes: (fits) => Boolean(fits.chunked),
   oneWorkgroup: false,
   tieRank: 2,

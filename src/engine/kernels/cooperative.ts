@@ -7,6 +7,7 @@ import { cooperativeStages, cooperativeTrainWgsl } from '../codegenCooperative';
 import { pipelines } from '../gpuUtil';
 import { SHADERS } from '../shaders';
 import type { NetworkSpec } from '../spec';
+import { denseOnly } from './denseOnly';
 import type { Kernel, KernelWgslOptions } from './kernel';
 import { generalLayout } from './sharedScratch';
 
@@ -29,9 +30,9 @@ function wgsl(spec: NetworkSpec, o: KernelWgslOptions): string {
 
 export const cooperative: Kernel = {
   kind: 'cooperative',
-  fits: () => true,
-  refusal: () => null,
-  competes: () => true,
+  fits: (run) => denseOnly('cooperative', run.spec) === null,
+  refusal: (run) => denseOnly('cooperative', run.spec),
+  competes: (fits) => fits.cooperative !== false,
   oneWorkgroup: true,
   tieRank: 1,
   probe: 'always',

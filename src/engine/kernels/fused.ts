@@ -9,6 +9,7 @@ import { SHADERS } from '../shaders';
 import { paramLayout } from '../spec';
 import type { NetworkSpec } from '../spec';
 import type { BindLayout } from './bindLayouts';
+import { denseOnly } from './denseOnly';
 import type { Kernel, KernelHost, KernelRun, KernelWgslOptions } from './kernel';
 
 /** Largest batch the fused kernel takes: one workgroup does the whole batch. */
@@ -42,8 +43,13 @@ function wgsl(spec: NetworkSpec, o: KernelWgslOptions): string {
 
 export const fused: Kernel = {
   kind: 'fused',
-  fits: (run) => fitsFusedTraining(run.spec, run.optimizer.kind) && run.batch <= FUSED_MAX_BATCH,
+  fits: (run) =>
+    denseOnly('fused', run.spec) === null &&
+    fitsFusedTraining(run.spec, run.optimizer.kind) &&
+    run.batch <= FUSED_MAX_BATCH,
   refusal(run) {
+    const dense = denseOnly('fused', run.spec);
+    if (dense) return dense;
     const kind = run.optimizer.kind;
     if (fitsFusedTraining(run.spec, kind)) return null;
     return `the fused kernel takes networks of at most ${fusedTrainingMaxParams(kind)} parameters with ${kind}; this one has ${paramLayout(run.spec).count}`;

@@ -16,7 +16,7 @@ export const general: Kernel = {
   tieRank: 3,
   probe: 'always',
   sharedScratch: true,
-  wgsl: (_spec, o) => generalWgsl(o.contractive),
+  wgsl: (spec, o) => generalWgsl(o.contractive, spec.knn),
   create() {
     return {
       prepare(host) {
@@ -26,9 +26,16 @@ export const general: Kernel = {
             pass.setBindGroup(0, host.shared.group);
             const batch = host.batchSize;
             const paramGroups = Math.ceil((host.paramCount + 1) / 64);
+            const slots = Math.ceil(batch / 64);
+            // A k-NN output's loss needs the whole batch's outputs first: four passes instead of one.
+            const first = p.knn_forward
+              ? [p.knn_forward, p.knn_sums!, p.knn_delta!, p.knn_backward!]
+              : [p.forward_backward];
             for (let s = 0; s < steps; s++) {
-              pass.setPipeline(p.forward_backward);
-              pass.dispatchWorkgroups(Math.ceil(batch / 64));
+              for (const pipeline of first) {
+                pass.setPipeline(pipeline);
+                pass.dispatchWorkgroups(slots);
+              }
               pass.setPipeline(p.gradient);
               pass.dispatchWorkgroups(paramGroups, host.shared.chunks);
               pass.setPipeline(p.update);

@@ -58,7 +58,8 @@ export interface KernelWgslOptions {
 export type GeneralPipelines = Record<
   'forward_backward' | 'gradient' | 'update' | 'advance',
   GPUComputePipeline
->;
+> &
+  Partial<Record<'knn_forward' | 'knn_sums' | 'knn_delta' | 'knn_backward', GPUComputePipeline>>;
 
 /** The looped kernels' shared working set as the kernels read it (made and owned by SharedScratch). */
 export interface SharedWorkspace {

@@ -9,6 +9,7 @@ import { pipelines } from '../gpuUtil';
 import { SHADERS } from '../shaders';
 import { contractiveOf } from '../spec';
 import type { NetworkSpec } from '../spec';
+import { denseOnly } from './denseOnly';
 import type { Kernel, KernelRun, KernelWgslOptions } from './kernel';
 import { generalLayout } from './sharedScratch';
 
@@ -30,8 +31,8 @@ function wgsl(spec: NetworkSpec, o: KernelWgslOptions): string {
 
 export const layered: Kernel = {
   kind: 'layered',
-  fits: (run) => noContractive('layered', run) === null,
-  refusal: (run) => noContractive('layered', run),
+  fits: (run) => noContractive('layered', run) === null && denseOnly('layered', run.spec) === null,
+  refusal: (run) => denseOnly('layered', run.spec) ?? noContractive('layered', run),
   competes: (fits) => Boolean(fits.layered),
   oneWorkgroup: true,
   tieRank: 0,

@@ -6,19 +6,23 @@
  * `advance`; the chunked kernel ends each step with `advance`). The cooperative, layered, chunked and
  * general kernels declare `sharedScratch: true`; the engine prepares this before them.
  */
-import { generalStepWgsl } from '../codegenGeneral';
+import { generalStepWgsl, knnStepWgsl } from '../codegenGeneral';
 import { LAYERED_LANES, layeredLayerFloats } from '../codegenLayered';
 import { pipelines, storageBuffer } from '../gpuUtil';
 import { SHADERS, withNetwork } from '../shaders';
+import type { KnnSpec } from '../spec';
 import { widths } from '../spec';
 import type { BindLayout } from './bindLayouts';
 import type { GeneralPipelines, KernelHost, SharedWorkspace } from './kernel';
 
 export const GENERAL_ENTRY_POINTS = ['forward_backward', 'gradient', 'update', 'advance'] as const;
+/** The k-NN output's passes, which replace `forward_backward` (shaders/knn_step.wgsl). */
+export const KNN_ENTRY_POINTS = ['knn_forward', 'knn_sums', 'knn_delta', 'knn_backward'] as const;
 
-/** The general step's WGSL, with or without the contractive penalty. */
-export function generalWgsl(contractive: boolean): string {
-  return withNetwork(generalStepWgsl(SHADERS.generalStep, contractive));
+/** The general step's WGSL, with or without the contractive penalty; with the k-NN passes for such a network. */
+export function generalWgsl(contractive: boolean, knn?: KnnSpec): string {
+  const step = generalStepWgsl(SHADERS.generalStep, contractive);
+  return withNetwork(knn ? knnStepWgsl(step, SHADERS.knnStep, knn.epsilon) : step);
 }
 
 /** The one bind group layout of the looped kernels (the general path's bindings). */
@@ -68,11 +72,12 @@ export class SharedScratch implements SharedWorkspace {
    */
   prepare(host: KernelHost): void {
     if (!this.pipelinesByPenalty.has(host.contractive)) {
-      const code = generalWgsl(host.contractive);
+      const code = generalWgsl(host.contractive, host.spec.knn);
       const layout = generalLayout(host).pipeline;
+      const entries = host.spec.knn ? [...GENERAL_ENTRY_POINTS, ...KNN_ENTRY_POINTS] : GENERAL_ENTRY_POINTS;
       this.pipelinesByPenalty.set(
         host.contractive,
-        pipelines(host.device, 'Engine.general', code, layout, GENERAL_ENTRY_POINTS),
+        pipelines(host.device, 'Engine.general', code, layout, entries) as GeneralPipelines,
       );
     }
     const data = host.trainData;
@@ -81,9 +86,9 @@ export class SharedScratch implements SharedWorkspace {
     const w = widths(spec);
     const values = w.reduce((a, b) => a + b, 0);
     const units = values - spec.inputSize;
-    // The general path's slot (values, deltas, loss, and f'² per unit with the contractive penalty) or the
-    // cooperative one's (values, z, deltas).
-    const stride = values + 2 * units + 1;
+    // The general path's slot (values, deltas, loss, and f'² per unit with the contractive penalty, or
+    // S_all and S_same with the k-NN output) or the cooperative one's (values, z, deltas).
+    const stride = Math.max(values + 2 * units + 1, values + units + 3);
     const batch = host.batchSize;
     const chunks = Math.ceil(batch / host.chunkSize);
     const scratchBytes = batch * stride * 4;
