@@ -184,6 +184,9 @@ describe('with WebGPU', () => {
     }
     await page.evaluate(() => window.__detangle!.setPlaying(false));
     await holdFrames(page, false);
+    // Paused, the last weights come back within a second: the picture below is of them, not of older ones
+    // (on a busy machine the read-back of the last steps can land after a few frames).
+    await waitFor(page, (t) => t.snapshotStep === t.step, 15_000);
     s = await state();
     expect(s.step).toBeGreaterThan(2_000);
     expect(s.chartSamples).toBeGreaterThanOrEqual(2);
