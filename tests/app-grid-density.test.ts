@@ -106,6 +106,22 @@ describe('the density governor', () => {
     expect(g.windowMs()).toBe(16);
   });
 
+  it('leaves out the time after a frame that drew nothing: an idle page never reads as quick', () => {
+    const g = new DensityGovernor();
+    // Paused and still: frames come quickly but draw nothing, so no window fills.
+    let t = 0;
+    for (let i = 0; i < 3 * WINDOW_FRAMES; i++) g.frame((t += 16), false, false);
+    expect(g.windowMs()).toBeNull();
+    // Slow drawn frames (300 ms each) between idle ones: only the drawn frames' times count.
+    for (let i = 0; i < WINDOW_FRAMES; i++) {
+      g.frame((t += 16), false, true);
+      g.frame((t += 300), false, false);
+    }
+    expect(g.windowMs()).toBe(300);
+    // Nothing quick from idle frames reaches the rule: the density is lowered, not raised.
+    expect(g.decide(t, 64, 64)).toBeLessThan(64);
+  });
+
   it('lowers, then does not raise back to the slow density until CEILING_MS has passed', () => {
     const g = new DensityGovernor();
     let t = frames(g, 0, WINDOW_FRAMES + 1, 400);

@@ -304,7 +304,14 @@ describe('faults', () => {
       'holes-relu',
       'tori-wide-layer-separates',
     ]) {
-      await page.evaluate((p) => window.__detangle!.applyPreset(p), id);
+      await page.evaluate(async (p) => {
+        const h = window.__detangle!;
+        await h.applyPreset(p);
+        // Training a step a frame, every frame draws (a still frame draws nothing and measures nothing).
+        h.setFullSpeed(false);
+        h.setStepsPerFrame(1);
+        h.setPlaying(true);
+      }, id);
       // 300 ms a frame: too slow to watch. The speed probe measures 8 frames after the rebuild.
       await page.evaluate(() => window.__detangle!.runFrames(10, 300));
       for (let i = 0; i < 30 && (await state()).gridSize >= grid; i++) {
@@ -317,7 +324,13 @@ describe('faults', () => {
     }
     await shootPage(page, 'fault-grid-lowered');
     // A light story whose frames take 16 ms: the person's density again, and no word about it.
-    await page.evaluate(() => window.__detangle!.applyPreset('rings-2-units-fail'));
+    await page.evaluate(async () => {
+      const h = window.__detangle!;
+      await h.applyPreset('rings-2-units-fail');
+      h.setFullSpeed(false);
+      h.setStepsPerFrame(1);
+      h.setPlaying(true);
+    });
     await page.evaluate(() => window.__detangle!.runFrames(12, 16));
     for (let i = 0; i < 40 && (await state()).gridSize < 64; i++) {
       await page.evaluate(() => window.__detangle!.runFrames(4, 16));

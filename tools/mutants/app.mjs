@@ -27,6 +27,15 @@ export const MUTANTS = [
     filter: 'cost',
   },
   {
+    name: 'density-counts-idle-frames',
+    why: 'the quick frames of a paused page count as drawing, so the density is raised (a rebuild) while nobody watches',
+    file: 'src/app/shell/gridDensity.ts',
+    find: 'if (this.last !== null && this.lastDrew) {',
+    replace: 'if (this.last !== null) {',
+    test: 'tests/app-grid-density.test.ts',
+    filter: 'idle page',
+  },
+  {
     name: 'grid-cost-undoes-raises',
     why: 'the cost rule looks at every rebuild of the views, so a raise the frames allowed is lowered again',
     file: 'src/app/shell/frameReport.ts',

@@ -485,8 +485,8 @@ export class App implements Shareable {
     trainerError(this, trainer, e);
   }
 
-  afterDraw(now: number, t: number): void {
-    this.report.afterDraw(now, t);
+  afterDraw(now: number, t: number, drew: boolean): void {
+    this.report.afterDraw(now, t, drew);
     this.timeline.frame(now);
   }
 

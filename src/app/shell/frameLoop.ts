@@ -35,7 +35,8 @@ export interface FrameHost {
   /** The slider moved by itself to `t` (playing, or a video of the interpolation). */
   sliderMoved(t: number): void;
   /** After drawing: captions, address, saved state, status. */
-  afterDraw(now: number, t: number): void;
+  /** After each frame; `drew`: it drew the views (a still frame may draw nothing). */
+  afterDraw(now: number, t: number, drew: boolean): void;
   /** The chart draws every frame, also while rebuilding. */
   drawChart(): void;
   /** How many of `wanted` steps may be taken from `step` (a story stops at its length). */
@@ -159,7 +160,7 @@ export class FrameLoop {
       host.sliderMoved(t > rt.layers ? 0 : t);
     }
     const t = s.position;
-    host.views.render(t, fresh || rec !== null);
+    const drew = host.views.render(t, fresh || rec !== null);
 
     // Frame rate and training speed, over windows of a second.
     this.frames++;
@@ -171,6 +172,6 @@ export class FrameLoop {
       this.stepsPerSecond = Math.max(0, ((trainer.step - w.step) * 1000) / (now - w.start));
       Object.assign(w, { start: now, frames: this.frames, step: trainer.step });
     }
-    host.afterDraw(now, t);
+    host.afterDraw(now, t, drew);
   }
 }

@@ -135,9 +135,9 @@ export class FrameReport {
    * after each rebuild, then from every window of frames (gridDensity.ts): lowered while frames are too
    * slow to watch, raised back towards the person's density when they allow, said in the banner.
    */
-  private applyProbe(now: number): void {
+  private applyProbe(now: number, drew: boolean): void {
     const app = this.app;
-    this.density.frame(now, app.isBusy);
+    this.density.frame(now, app.isBusy, drew);
     if (app.pacedByProbe || app.gridProbe) {
       const probe = app.speed.probe();
       if (probe && app.pacedByProbe) {
@@ -218,7 +218,8 @@ export class FrameReport {
     }
   }
 
-  afterDraw(now: number, t: number): void {
+  /** After a frame at `now`, slider position t; `drew`: the frame drew the views (a still one may not). */
+  afterDraw(now: number, t: number, drew = true): void {
     const app = this.app;
     const spec = app.spec;
     const path = app.views.path;
@@ -233,7 +234,7 @@ export class FrameReport {
     }
     app.hashSync?.tick(now);
     app.saver?.tick(now);
-    this.applyProbe(now);
+    this.applyProbe(now, drew);
     if (now - this.statusAt > 500) {
       this.statusAt = now;
       const trainer = app.trainer;

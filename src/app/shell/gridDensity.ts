@@ -83,6 +83,8 @@ export function densityFor(i: DensityInput): number {
  */
 export class DensityGovernor {
   private last: number | null = null;
+  /** Whether the frame at `last` drew: only then does the time to the next frame measure drawing. */
+  private lastDrew = true;
   private intervals: number[] = [];
   private ceiling: { grid: number; until: number } | null = null;
 
@@ -98,14 +100,20 @@ export class DensityGovernor {
     this.intervals = [];
   }
 
-  /** A frame was drawn at `now` (ms); `busy`: a rebuild is under way and the frame says nothing. */
-  frame(now: number, busy = false): void {
+  /**
+   * A frame at `now` (ms); `busy`: a rebuild is under way and the frame says nothing; `drew`: it drew the
+   * views. The time from a frame that drew to the next frame is what drawing costs; the time after a frame
+   * that drew nothing (paused, nothing changed) says nothing of it and is left out, so an idle page never
+   * reads as quick and never raises the density (a rebuild) while nobody watches.
+   */
+  frame(now: number, busy = false, drew = true): void {
     if (busy) return this.restart();
-    if (this.last !== null) {
+    if (this.last !== null && this.lastDrew) {
       const ms = now - this.last;
       if (ms > 0 && ms <= MAX_FRAME_GAP_MS) this.intervals.push(ms);
     }
     this.last = now;
+    this.lastDrew = drew;
   }
 
   /** The median frame time of the window, once it is full; else null. */
