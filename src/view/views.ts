@@ -6,6 +6,7 @@
  * (`show`). Each frame, `render(t)` asks the cameras (camera/cameras.ts) for the pose at t and draws with
  * the render step (layerDrawer.ts); the pure maths lives in math/, the three.js drawing in draw/.
  */
+import { IDLE_REDRAW_MS } from './math/idleRedraw';
 import * as THREE from 'three/webgpu';
 import { Cameras } from './camera/cameras';
 import type { SliderCamera } from './camera/sliderCamera';
@@ -33,8 +34,6 @@ export type { ViewProbe } from './viewReadback';
 export type { ProjectionMode, ViewSettings } from './viewSettings';
 
 const NO_MISTAKES: MistakeCount = { train: 0, test: 0 };
-/** While nothing changes, the views are drawn again at most this often (ms): a still picture costs nothing. */
-export const IDLE_REDRAW_MS = 1000;
 /** Input on a canvas that may move a camera or a highlight: the next frame is drawn. */
 const CANVAS_INPUT = ['pointerdown', 'pointermove', 'pointerup', 'wheel', 'dblclick'] as const;
 
@@ -344,14 +343,14 @@ export class Views {
   /**
    * Draws everything at slider position t; returns whether it drew. With `fresh` false (no training, no
    * new weights) only when something shown changed (the slider, a setting, a size, input on a canvas), and
-   * at least every IDLE_REDRAW_MS, so anything read back later still reaches the screen.
+   * at least every `idleMs`, so anything read back later still reaches the screen.
    */
-  render(t: number, fresh = true): boolean {
+  render(t: number, fresh = true, idleMs = IDLE_REDRAW_MS): boolean {
     const { state, drawer } = this;
     if (!state || !drawer || !this.sceneOptions) return false;
     const now = performance.now();
     const key = this.frameKey(t);
-    if (!fresh && key === this.drawn.key && now - this.drawn.at < IDLE_REDRAW_MS) return false;
+    if (!fresh && key === this.drawn.key && now - this.drawn.at < idleMs) return false;
     this.drawn = { key, at: now };
     const path = state.path;
     // Segment k and local parameter u at t, once: the picture's coefficients and the range frame read them.

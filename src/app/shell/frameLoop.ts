@@ -4,6 +4,7 @@
  * only runs; what it learns (stats, speed, a divergence) it hands to the host, which updates the state.
  */
 import type { Views } from '../../view/views';
+import { idleRedrawMs } from '../../view/math/idleRedraw';
 import { FULL_SPEED_TRAIN_SHARE, fullSpeedSteps, type SpeedMeter } from './pace';
 import type { Runtime } from '../runtime/runtime';
 import type { Settings } from '../../state/settings';
@@ -57,6 +58,9 @@ export class FrameLoop {
   stepsPerSecond = 0;
   private adaptiveSteps = 16;
   private frameMsAverage = 16;
+  /** The time from a frame that drew to the next (ms, averaged): what drawing a picture costs here. */
+  private drawMsAverage = 16;
+  private lastDrew = false;
   private lastFrame = 0;
   private window = { start: 0, frames: 0, step: 0 };
   /** The fraction of a step the set pace has not yet trained. */
@@ -80,6 +84,8 @@ export class FrameLoop {
     const frameMs = this.lastFrame ? now - this.lastFrame : 16;
     this.lastFrame = now;
     this.frameMsAverage += (Math.min(frameMs, 2000) - this.frameMsAverage) * 0.1;
+    if (this.lastDrew) this.drawMsAverage += (Math.min(frameMs, 2000) - this.drawMsAverage) * 0.2;
+    this.lastDrew = false;
     host.drawChart();
     if (host.paused) return;
     if (!host.recording) host.views.resize();
@@ -160,7 +166,8 @@ export class FrameLoop {
       host.sliderMoved(t > rt.layers ? 0 : t);
     }
     const t = s.position;
-    const drew = host.views.render(t, fresh || rec !== null);
+    const drew = host.views.render(t, fresh || rec !== null, idleRedrawMs(this.drawMsAverage));
+    this.lastDrew = drew;
 
     // Frame rate and training speed, over windows of a second.
     this.frames++;
