@@ -9,7 +9,8 @@ import { Engine } from '../src/engine/engine';
 import { GridTransform } from '../src/engine/grid';
 import { KERNEL_REGISTRY } from '../src/engine/kernels/registry';
 import { checkConfig } from '../src/engine/populationConfig';
-import type { NetworkSpec, Optimizer, OptimizerSpec } from '../src/engine/spec';
+import type { NetworkSpec, Optimizer } from '../src/engine/spec';
+import { unusual } from './helpers/kernel-cases';
 import { buildSpec, defaultOptimizer } from '../src/engine/spec';
 import { TwinTrainer, initParams, transformPoints } from '../src/engine/twin';
 import type { EngineConfig } from '../src/engine/types';
@@ -25,18 +26,6 @@ function specOf(arch: string, loss: 'mse' | 'bce' | 'ce', learnCentres = false):
   const spec = buildSpec(sizes, 'tanh', loss, { fields });
   for (const l of spec.layers) if (l.field && learnCentres) l.field.learnCentres = true;
   return spec;
-}
-
-/** Every coefficient distinct and none at a default (0.9 / 0.999). */
-function unusual(kind: Optimizer, learningRate: number): OptimizerSpec {
-  return {
-    ...defaultOptimizer(kind, learningRate),
-    momentum: 0.8,
-    rho: 0.85,
-    beta1: 0.7,
-    beta2: 0.95,
-    epsilon: 1e-6,
-  };
 }
 
 const RATE: Record<Optimizer, number> = { sgd: 0.3, momentum: 0.1, rmsprop: 0.02, adam: 0.03 };

@@ -9,7 +9,8 @@ import { GridTransform } from '../src/engine/grid';
 import { KnnGrid } from '../src/engine/knnGrid';
 import { knnClass, knnVotes } from '../src/engine/knnTwin';
 import { KERNEL_REGISTRY } from '../src/engine/kernels/registry';
-import type { NetworkSpec, Optimizer, OptimizerSpec } from '../src/engine/spec';
+import type { NetworkSpec, Optimizer } from '../src/engine/spec';
+import { unusual } from './helpers/kernel-cases';
 import { DEFAULT_KNN, buildSpec, defaultOptimizer } from '../src/engine/spec';
 import { TwinTrainer, forward } from '../src/engine/twin';
 import type { EngineConfig } from '../src/engine/types';
@@ -23,17 +24,6 @@ const gpu = await openTestGpu();
 function specOf(arch: string, activation = 'tanh', epsilon = 1e-3): NetworkSpec {
   const { arch: sizes, fields } = parseArchLayers(arch);
   return buildSpec(sizes, activation, 'ce', { fields, knn: { k: 8, epsilon } });
-}
-
-function unusual(kind: Optimizer, learningRate: number): OptimizerSpec {
-  return {
-    ...defaultOptimizer(kind, learningRate),
-    momentum: 0.8,
-    rho: 0.85,
-    beta1: 0.7,
-    beta2: 0.95,
-    epsilon: 1e-6,
-  };
 }
 
 const RATE: Record<Optimizer, number> = { sgd: 0.1, momentum: 0.03, rmsprop: 0.005, adam: 0.01 };

@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import { Engine } from '../../src/engine/engine';
 import {
   buildSpec,
+  defaultOptimizer,
   paramLayout,
   type NetworkSpec,
   type Optimizer,
@@ -91,4 +92,16 @@ export async function againstTwin(
       engine.dispose();
     }
   });
+}
+
+/** An optimiser with every coefficient distinct and none at a default (0.9 / 0.999): a mix-up shows. */
+export function unusual(kind: Optimizer, learningRate: number): OptimizerSpec {
+  return {
+    ...defaultOptimizer(kind, learningRate),
+    momentum: 0.8,
+    rho: 0.85,
+    beta1: 0.7,
+    beta2: 0.95,
+    epsilon: 1e-6,
+  };
 }
