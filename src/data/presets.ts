@@ -46,6 +46,10 @@ export interface Preset {
   seed: number;
   /** Feature inputs appended to the 2-D coordinates (src/data/features.ts); absent = none. */
   features?: FeatureName[];
+  /** Anchors of each hidden layer that is a vector-field layer (0 = dense), as `Experiment.fields`; absent = all dense. */
+  fields?: number[];
+  /** `knn`: colah's k-NN output instead of the loss's own (`Experiment.output`); absent = the loss's output. */
+  output?: 'knn';
 }
 
 const ROME = 'Scott Rome, Visualizing the learning of a neural network geometrically (Keras)';

@@ -96,6 +96,8 @@ export function experimentFromPreset(preset: Preset): Experiment {
     testSplit: preset.testSplit,
     seed: preset.seed,
     ...(preset.features?.length ? { features: [...preset.features] } : {}),
+    ...(preset.fields?.some((k) => k > 0) ? { fields: [...preset.fields] } : {}),
+    ...(preset.output ? { output: preset.output } : {}),
   };
 }
 
