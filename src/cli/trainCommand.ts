@@ -250,13 +250,15 @@ async function train(argv: string[], io: CliIo): Promise<number> {
       keepState: savePath !== undefined || flags.switches.has('with-weights'),
       keep: historyCapacity(paramLayout(run.spec).count, true),
       from: model?.history,
-      onEpoch: (s, epochs) => {
-        if (quiet) return;
-        const test = s.test ? `  test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '';
-        io.err(
-          `epoch ${s.epoch}/${epochs}  step ${s.step}  loss ${fmt(s.train.loss)} acc ${fmt(s.train.accuracy, 3)}${test}`,
-        );
-      },
+      // Quiet, nobody reads the epochs: statistics are read at the end only, which is cheaper.
+      onEpoch: quiet
+        ? undefined
+        : (s, epochs) => {
+            const test = s.test ? `  test loss ${fmt(s.test.loss)} acc ${fmt(s.test.accuracy, 3)}` : '';
+            io.err(
+              `epoch ${s.epoch}/${epochs}  step ${s.step}  loss ${fmt(s.train.loss)} acc ${fmt(s.train.accuracy, 3)}${test}`,
+            );
+          },
     });
   } finally {
     gpu.close();

@@ -32,6 +32,7 @@ export async function runSeed(device: GPUDevice, exp: Experiment, longer = 1): P
     onEpoch: (stats) => {
       if (stats.epoch === exp.epochs) atEnd = figuresOf(stats);
     },
+    statsAfter: (epoch) => epoch === exp.epochs,
   });
   const final = figuresOf(result.final);
   const missing: RunFigures = { testLoss: NaN, testAccuracy: NaN };

@@ -2,6 +2,14 @@
 // test file. See tools/mutants/README.md.
 export const MUTANTS = [
   {
+    name: 'run-reads-epoch-before',
+    why: 'statistics are read one epoch early: the claims would judge the figures of the wrong epoch',
+    file: 'src/experiment/run.ts',
+    find: 'if (epoch + 1 < exp.epochs && !readAfter(epoch + 1)) continue;',
+    replace: 'if (epoch + 1 < exp.epochs && !readAfter(epoch)) continue;',
+    test: 'tests/experiment-run.test.ts',
+  },
+  {
     name: 'cli-history-last-kept-moment-dropped',
     why: 'the planned steps stop before the last step, so a run that ends on a kept step loses that moment',
     file: 'src/cli/historyRun.ts',
