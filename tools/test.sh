@@ -92,7 +92,7 @@ fi
 
 echo "== Node tests"
 (
-  nice -n 10 npx vitest run --project node "${common[@]}" --outputFile.json=artifacts/vitest-node.json "$@"
+  nice -n 10 npx vitest run --project node --project node-isolated "${common[@]}" --outputFile.json=artifacts/vitest-node.json "$@"
   echo $? >"$rc/node"
 ) &
 node_pid=$!

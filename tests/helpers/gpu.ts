@@ -1,11 +1,10 @@
 /**
- * WebGPU for the GPU test files: one Node device (Dawn) per file, and a scope that fails a test on any
+ * WebGPU for the GPU test files: one Node device (Dawn) per worker, and a scope that fails a test on any
  * validation or out-of-memory error and on any buffer it created but did not destroy.
  *
  * Where no adapter is found, the GPU suites are skipped with a message, unless WebGPU is expected
  * (DETANGLE_REQUIRE_GPU or CI set): then opening the GPU throws and the file fails. It never skips silently.
  */
-import { afterAll } from 'vitest';
 import { openNodeGpu } from '../../src/cli/nodeGpu';
 import { kernelKinds, kernelNamed } from '../../src/engine/kernels/registry';
 import { buildSpec, defaultOptimizer } from '../../src/engine/spec';
@@ -24,11 +23,20 @@ export function gpuRequired(): boolean {
 }
 
 /**
- * Opens the GPU once for the calling test file (call it at the top level: `const gpu = await openTestGpu()`)
- * and destroys the device after the file's tests. Returns null, after saying why, where there is no adapter
- * and none is required; use it as `describe.skipIf(!gpu)`.
+ * The GPU for the calling test file (call it at the top level: `const gpu = await openTestGpu()`): one Node
+ * device per worker process, opened by the first file and kept for the next ones, which run in the same
+ * module graph (the `node` project does not isolate its files), so the engine's pipeline cache serves them
+ * all. Returns null, after saying why, where there is no adapter and none is required; use it as
+ * `describe.skipIf(!gpu)`. A file must not destroy or lose this device.
  */
-export async function openTestGpu(): Promise<TestGpu | null> {
+export function openTestGpu(): Promise<TestGpu | null> {
+  shared ??= openOnce();
+  return shared;
+}
+
+let shared: Promise<TestGpu | null> | null = null;
+
+async function openOnce(): Promise<TestGpu | null> {
   let opened: Awaited<ReturnType<typeof openNodeGpu>>;
   try {
     opened = await openNodeGpu();
@@ -48,7 +56,6 @@ export async function openTestGpu(): Promise<TestGpu | null> {
   device.addEventListener('uncapturederror', (event) => {
     uncaptured.push((event as GPUUncapturedErrorEvent).error.message);
   });
-  afterAll(() => device.destroy());
   const info = device.adapterInfo;
   const subgroupSize =
     device.features.has('subgroups') && info && info.subgroupMinSize === info.subgroupMaxSize
