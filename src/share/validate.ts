@@ -284,13 +284,11 @@ export function cleanExperiment(exp: Experiment): Experiment {
 }
 
 /**
- * Why the app cannot show this network yet (its views draw dense layers only), or null: the CLI trains
- * and saves vector-field networks, and the app refuses to open them with this sentence rather than
+ * Why the app cannot show this network yet (its views draw dense and vector-field layers), or null: the
+ * CLI trains and saves k-NN networks, and the app refuses to open them with this sentence rather than
  * draw them wrong.
  */
 export function notShownYet(spec: NetworkSpec): string | null {
-  const l = spec.layers.findIndex((layer) => layer.field !== undefined);
-  if (l < 0 && spec.knn) return 'its k-NN output is not shown yet: train it with npm run train (docs/cli.md)';
-  if (l < 0) return null;
-  return `its layer ${l + 1} is a vector-field layer, which is not shown yet: train it with npm run train (docs/cli.md)`;
+  if (spec.knn) return 'its k-NN output is not shown yet: train it with npm run train (docs/cli.md)';
+  return null;
 }
