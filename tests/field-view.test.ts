@@ -13,6 +13,7 @@ import {
   lipschitzBound,
 } from '../src/view/math/fieldMath';
 import { forwardInto, layerLayout } from '../src/view/math/forward';
+import { makeGrid } from '../src/view/math/grid';
 import { layerBadgesOver } from '../src/view/math/layerBadges';
 
 /** Field networks with anchors spread over the plane and vectors large enough to bend it. */
@@ -198,6 +199,36 @@ describe('when a vector-field layer stops being one-to-one', () => {
       params.set([norm * dir[0], norm * dir[1]], g.v);
       expect(lipschitzBound(g, params)).toBeCloseTo(factor, 5);
       expect(fieldFoldShare(g, params, at, 0, 1)).toBe(folds ? 1 : 0);
+    }
+  });
+
+  it('below the bound every picture along the flow keeps each grid cell’s orientation (s·Λ < 1)', () => {
+    const grid = makeGrid({ min: [-2, -2], max: [2, 2] }, 2, 24);
+    for (let seed = 1; seed <= 4; seed++) {
+      const params = fieldParams(spec, seed, 1);
+      const bound = lipschitzBound(f, params);
+      for (let i = 0; i < f.anchors * 2; i++) params[f.v + i] *= 0.98 / bound;
+      const path = new DisplayPath(spec);
+      path.setParams(params);
+      const layout = layerLayout(spec, grid.count);
+      const data = new Float32Array(layout.totalFloats);
+      forwardInto(spec, params, grid.points, grid.count, layout, data);
+      const c = createCoefficients();
+      const pos = new Float32Array(3 * grid.count);
+      for (let step = 1; step <= 20; step++) {
+        path.coefficientsAt(step / 20, c);
+        for (let v = 0; v < grid.count; v++) evaluate(c, layout, data, v, 0, pos, 3 * v);
+        for (let j = 0; j + 1 < grid.size; j++) {
+          for (let i = 0; i + 1 < grid.size; i++) {
+            const o = j * grid.size + i;
+            const ax = pos[3 * (o + 1)] - pos[3 * o];
+            const ay = pos[3 * (o + 1) + 1] - pos[3 * o + 1];
+            const bx = pos[3 * (o + grid.size)] - pos[3 * o];
+            const by = pos[3 * (o + grid.size) + 1] - pos[3 * o + 1];
+            expect(ax * by - ay * bx).toBeGreaterThan(0);
+          }
+        }
+      }
     }
   });
 

@@ -169,6 +169,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     showReferences: true,
     showMistakes: true,
     showFolds: false,
+    showField: true,
     functionView: true,
     preActivation: false,
     networkView: base.networkView ?? 'strip',

@@ -290,6 +290,7 @@ export class Runtime {
       showReferences: s.showReferences,
       showMistakes: s.showMistakes,
       showFolds: s.showFolds,
+      showField: s.showField ?? true,
       preActivation: s.preActivation,
       functionView: s.functionView,
       projection: s.projection,

@@ -12,6 +12,7 @@
  */
 import type { FieldLayout, NetworkSpec } from '../../engine/spec';
 import { paramLayout } from '../../engine/spec';
+import { forwardInto, layerLayout } from './forward';
 import { det } from './linalg';
 
 /** V(x) into out (width d). */
@@ -155,4 +156,81 @@ export function fieldArrows(
 /** The field layout of layer l, or null for a dense layer. */
 export function fieldOf(spec: NetworkSpec, l: number): FieldLayout | null {
   return paramLayout(spec).field[l] ?? null;
+}
+
+/** Arrows per side of the lattice the main view draws over a field layer's input. */
+export const ARROW_LATTICE = 16;
+
+/** What the main view draws over a field layer: its arrows and anchors in display coordinates. */
+export interface FieldPicture {
+  /** The field layer (segment) drawn. */
+  layer: number;
+  /** Per arrow: tail x, y, z, head x, y, z (display coordinates of the layer's input). */
+  arrows: Float32Array;
+  arrowCount: number;
+  /** Per anchor: x, y, z. */
+  anchors: Float32Array;
+  anchorCount: number;
+}
+
+/**
+ * The field of layer k (a field layer) drawn over the plane: a lattice of n x n vertices of the input grid
+ * (G x G vertices, the network's inputs in `inputs`, `inputSize` each) goes through the network; each arrow
+ * runs from the vertex's representation entering the layer, a_k, to where the layer sends it,
+ * a_k + V(a_k) = a_{k+1}, both through representation k's display basis (3 x w, natural unit order); the
+ * anchors cᵢ through the same basis.
+ */
+export function fieldPicture(
+  spec: NetworkSpec,
+  params: ArrayLike<number>,
+  k: number,
+  basis: ArrayLike<number>,
+  inputs: ArrayLike<number>,
+  gridSize: number,
+  n = ARROW_LATTICE,
+): FieldPicture | null {
+  const f = paramLayout(spec).field[k];
+  if (!f || gridSize < 2) return null;
+  const side = Math.min(n, gridSize);
+  const size = spec.inputSize;
+  const count = side * side;
+  const lattice = new Float32Array(count * size);
+  for (let j = 0; j < side; j++) {
+    for (let i = 0; i < side; i++) {
+      const gi = Math.round(((i + 0.5) / side) * (gridSize - 1));
+      const gj = Math.round(((j + 0.5) / side) * (gridSize - 1));
+      const v = gj * gridSize + gi;
+      for (let u = 0; u < size; u++) lattice[(j * side + i) * size + u] = inputs[v * size + u];
+    }
+  }
+  const layout = layerLayout(spec, count);
+  const data = new Float32Array(layout.totalFloats);
+  forwardInto(spec, params, lattice, count, layout, data);
+  const d = f.width;
+  const project = (src: ArrayLike<number>, at: number, out: Float32Array, o: number): void => {
+    for (let r = 0; r < 3; r++) {
+      let sum = 0;
+      for (let u = 0; u < d; u++) sum += basis[r * d + u] * src[at + u];
+      out[o + r] = sum;
+    }
+  };
+  const arrows = new Float32Array(6 * count);
+  for (let v = 0; v < count; v++) {
+    project(data, layout.offset[2 * k] + v * d, arrows, 6 * v);
+    project(data, layout.offset[2 * k + 2] + v * d, arrows, 6 * v + 3);
+  }
+  const anchors = new Float32Array(3 * f.anchors);
+  for (let i = 0; i < f.anchors; i++) project(params, f.centres + i * d, anchors, 3 * i);
+  return { layer: k, arrows, arrowCount: count, anchors, anchorCount: f.anchors };
+}
+
+/**
+ * The field layer whose arrows show at path position x (DisplayPath.pathPosition): the one whose segment
+ * holds x, ends included (at its input and at its output; the later one where two meet), or −1.
+ */
+export function fieldShownAt(spec: NetworkSpec, x: number): number {
+  // At a layer between two field layers, the one about to flow.
+  for (let k = spec.layers.length - 1; k >= 0; k--)
+    if (spec.layers[k].field && x >= k && x <= k + 1) return k;
+  return -1;
 }
