@@ -16,6 +16,7 @@ import {
   isActivation,
   outputActivationFor,
   type Activation,
+  type KnnSpec,
   type LayerSpec,
   type Loss,
   type NetworkSpec,
@@ -114,7 +115,7 @@ export interface Settings {
   /** The strip of layer views, the network diagram, or both (settings saved before it lack it: the strip). */
   networkView?: NetworkView;
   /** colah's k-NN output instead of the loss's (loss ce; the last layer a linear representation). */
-  knn?: boolean;
+  knn?: KnnSpec | null;
   /** The vector-field layers' anchors move with training. */
   learnCentres?: boolean;
   /** The vector field drawn as arrows over the plane, its anchors marked (while the slider is at a field layer). */
@@ -194,7 +195,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     slope: DEFAULT_SLOPE,
     output: preset.output === 'knn' ? knnOutput : null,
     features: [...(preset.features ?? [])],
-    knn: preset.output === 'knn',
+    knn: preset.output === 'knn' ? { ...DEFAULT_KNN } : null,
     learnCentres: false,
   };
 }
@@ -251,7 +252,7 @@ export function impliedOutput(data: DataShape, loss: Loss): { units: number; act
  * network's input beyond them). Throws a SpecError when it breaks a rule or a limit.
  */
 export function networkSpec(s: Settings, data: DataShape): NetworkSpec {
-  const knn = s.knn === true;
+  const knn = s.knn ? { k: s.knn.k, epsilon: s.knn.epsilon } : null;
   const loss = knn ? 'ce' : effectiveLoss(data.classes, s.loss);
   const output = s.output ?? (knn ? { units: 2, activation: 'linear' as const } : impliedOutput(data, loss));
   const slope = s.slope;
@@ -272,7 +273,7 @@ export function networkSpec(s: Settings, data: DataShape): NetworkSpec {
       { units: output.units, activation: output.activation, slope: s.output?.slope ?? slope },
     ],
     loss,
-    ...(knn ? { knn: { ...DEFAULT_KNN } } : {}),
+    ...(knn ? { knn } : {}),
   };
   checkSpec(spec);
   return spec;

@@ -169,10 +169,12 @@ export class Views {
             model.pointCoords.subarray(0, model.pointCount * spec.inputSize),
             model.pointValues.subarray(0, model.pointCount),
             model.pointInfo,
+            model.knnReference,
           )
         : null;
+    // The shader's rule reads the outputs; a k-NN output's marks come from the CPU's vote instead.
     this.mistakeAttribute =
-      this.mistakeTracker && !model.gpu
+      this.mistakeTracker && (!model.gpu || spec.knn)
         ? new THREE.InstancedBufferAttribute(this.mistakeTracker.flags, 1)
         : null;
     this.mistakeAttribute?.setUsage(THREE.DynamicDrawUsage);

@@ -8,7 +8,7 @@
 import { PRESETS } from '../../data/presets';
 import { datasetParams, getDataset } from '../../data/registry';
 import { MAX_TEST_FRACTION } from '../../data/split';
-import type { Activation, NetworkSpec } from '../../engine/spec';
+import type { Activation, KnnSpec, NetworkSpec } from '../../engine/spec';
 import { DEFAULT_SLOPE, outputActivationFor, widths } from '../../engine/spec';
 import type { Experiment } from '../../experiment/experiment';
 import { experimentFromPreset } from '../../experiment/experiment';
@@ -144,14 +144,14 @@ export function matchPreset(exp: Experiment): string {
 function layersOf(
   spec: NetworkSpec,
   slope: number,
-): { hidden: HiddenLayer[]; output: OutputLayer; knn: boolean; learnCentres: boolean } {
+): { hidden: HiddenLayer[]; output: OutputLayer; knn: KnnSpec | null; learnCentres: boolean } {
   const withSlope = <T extends object>(base: T, s: number): T => (s === slope ? base : { ...base, slope: s });
   const hidden = spec.layers.slice(0, -1).map((l) => {
     const layer: HiddenLayer = { units: l.units, activation: l.activation as Activation };
     if (l.field) layer.anchors = l.field.anchors;
     return withSlope(layer, l.slope);
   });
-  const knn = spec.knn !== undefined;
+  const knn = spec.knn ? { ...spec.knn } : null;
   const learnCentres = spec.layers.some((l) => l.field?.learnCentres === true);
   const last = spec.layers[spec.layers.length - 1];
   const output = withSlope({ units: last.units, activation: last.activation }, last.slope);
@@ -280,7 +280,8 @@ export function sameNetwork(a: NetworkSpec, b: NetworkSpec): boolean {
     a.inputSize === b.inputSize &&
     a.loss === b.loss &&
     a.layers.length === b.layers.length &&
-    (a.knn === undefined) === (b.knn === undefined) &&
+    a.knn?.k === b.knn?.k &&
+    a.knn?.epsilon === b.knn?.epsilon &&
     a.layers.every((l, i) => {
       const m = b.layers[i];
       const sameField =

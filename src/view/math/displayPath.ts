@@ -419,6 +419,8 @@ export class DisplayPath {
    */
   linearBoundary(r: number): LinearBoundary | null {
     const out = this.spec.layers[this.layers - 1];
+    // A k-NN output has no boundary of its own units: its regions are drawn on the surface instead.
+    if (this.spec.knn) return null;
     if (this.preActivation) {
       // Layers shown by z: the output's threshold is f⁻¹(½) on its one axis; a hidden layer's boundary
       // was found in a, which z is not (the activation bends it).
