@@ -31,6 +31,7 @@ export const DISPLAY_OPTIONS = [
   'showReferences',
   'showMistakes',
   'showFolds',
+  'showField',
   'preActivation',
   'functionView',
 ] as const;
@@ -206,7 +207,7 @@ export function reduce(
       return { topics: [], effect: 'applyPreset' };
     case 'changed':
       // New data names its own output layer again.
-      if (c.what === 'data') s.output = null;
+      if (c.what === 'data' && !s.knn) s.output = null;
       // The View controls set the density the person chooses.
       if (c.what === 'grid') s.chosenGrid = s.gridSize;
       return { topics: ['settings'], effect: CHANGE_EFFECT[c.what] };

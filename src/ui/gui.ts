@@ -192,6 +192,11 @@ export class ControlPanel {
       .add(settings, 'showFolds')
       .name('fold & stretch map')
       .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
+    settings.showField ??= true;
+    view
+      .add(settings, 'showField')
+      .name('vector field arrows')
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
     view
       .add(settings, 'showMistakes')
       .name('mark mistakes')
