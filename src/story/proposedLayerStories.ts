@@ -37,7 +37,7 @@ export const PROPOSED_LAYER_STORIES: readonly Story[] = [
     happens:
       'No one-to-one deformation of the plane can take the inner ring out of the outer one, which is why 2-unit ' +
       'layers fail; a vector-field layer is meant as a deformation, but nothing keeps its arrows small. ' +
-      'Trained, one layer of 6 anchors separates the rings on every seed tried, where 2-2-2-1 with as many ' +
+      'Trained, one layer of 6 anchors separates the rings (97 to 100 % on every seed tried), where 2-2-2-1 with as many ' +
       'parameters stays below 90 %. It does it by folding: its Jacobian’s determinant turns negative over about ' +
       'half of the plane around the rings, and the inner ring is carried across the outer one.',
     lookFor:
@@ -63,12 +63,12 @@ export const PROPOSED_LAYER_STORIES: readonly Story[] = [
       'already does about as well, since on these thin arms nearest neighbours share a class however the ' +
       'layers place them.',
     lookFor:
-      'At the output the k-NN regions follow the arms instead of a straight line: each arm lies in a region of its own colour.',
+      'At the output no line separates the arms, and none is needed: the k-NN regions follow the points patch by patch.',
     open: { layer: 3, t: 3 },
     end: {
       t: 3,
       shows:
-        'The output representation with its k-NN regions: each arm sits in a region of its own colour, the boundary winding between them.',
+        'The output representation with its k-NN regions: the arms lie in patches that no line could part, each patch in a region of its own colour.',
     },
   },
   {
