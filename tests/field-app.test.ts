@@ -17,6 +17,8 @@ import {
 } from '../src/experiment/experiment';
 import { exportModel } from '../src/share/modelExport';
 import { experimentQuery } from '../src/share/url';
+import { reduce } from '../src/state/commands';
+import { hiddenText, parseHidden } from '../src/state/hiddenText';
 import { networkSpec, settingsFromPreset, split, type Settings } from '../src/state/settings';
 import { fakeDoor, fakeNotice } from './helpers/appHosts';
 
@@ -104,5 +106,43 @@ describe('a vector-field network in the app', () => {
     expect(exp.fields).toEqual(cli.fields);
     expect(exp.arch).toEqual(cli.arch);
     expect(prepare(exp).spec).toEqual(prepare(cli).spec);
+  });
+});
+
+describe('the Network controls’ text and output choice', () => {
+  it('hidden layers read and write vfK tokens, keeping each dense layer’s activation', () => {
+    const before = [
+      { units: 3, activation: 'relu' as const },
+      { units: 4, activation: 'sigmoid' as const },
+    ];
+    const hidden = parseHidden('vf16 - 5-vf4', before);
+    expect(hidden).toEqual([
+      { units: 2, activation: 'linear', anchors: 16 },
+      { units: 5, activation: 'sigmoid' },
+      { units: 5, activation: 'linear', anchors: 4 },
+    ]);
+    expect(hiddenText(hidden)).toBe('vf16-5-vf4');
+    expect(parseHidden('', before)).toEqual([]);
+    expect(() => parseHidden('vf65', before)).toThrow(/1 to 64 anchors; got 65/);
+    expect(() => parseHidden('3-q', before)).toThrow(/layer 2: "q" is neither/);
+    expect(() => parseHidden('3--4', before)).toThrow(/layer 2 is empty/);
+    const s = settingsFromPreset(findPreset('rings-3-units-separate')!);
+    s.hidden = parseHidden('vf8-3', s.hidden);
+    expect(networkSpec(s, { inputSize: 2, classes: 2 }).layers.map((l) => l.field?.anchors ?? 0)).toEqual([
+      8, 0, 0,
+    ]);
+  });
+
+  it('setOutput: k-NN over the last layer’s units with loss ce, and back to the loss’s own output', () => {
+    const s = settingsFromPreset(findPreset('rings-3-units-separate')!);
+    reduce(s, { type: 'setOutput', loss: 'ce', knn: { k: 5, epsilon: 1e-3 }, units: 3 }, 2);
+    let spec = networkSpec(s, { inputSize: 2, classes: 2 });
+    expect(spec.knn).toEqual({ k: 5, epsilon: 1e-3 });
+    expect(spec.loss).toBe('ce');
+    expect(spec.layers.at(-1)).toMatchObject({ units: 3, activation: 'linear' });
+    reduce(s, { type: 'setOutput', loss: 'bce', knn: null }, 2);
+    spec = networkSpec(s, { inputSize: 2, classes: 2 });
+    expect(spec.knn).toBeUndefined();
+    expect(spec.layers.at(-1)).toMatchObject({ units: 1, activation: 'sigmoid' });
   });
 });
