@@ -107,7 +107,8 @@ describe('the app writes links that read back as the same settings', () => {
       expect(back[key], key).toEqual(s[key]);
     }
     expect(back.hidden).toEqual(s.hidden);
-    expect(back.output).toBeNull();
+    // A k-NN preset's last layer is its representation (linear), kept as an explicit output layer.
+    expect(back.output).toEqual(preset.output === 'knn' ? s.output : null);
     expect(matchPreset(shared.experiment)).toBe(preset.id);
   });
 

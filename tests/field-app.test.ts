@@ -1,14 +1,32 @@
 /**
- * The app before its views know the vector-field layer: a link or a model file with one is refused with
- * a clear notice ("… is not shown yet"), and nothing changes (against a fake host, DOM-free).
+ * The app opens a vector-field network: a link or a model file with one becomes settings that carry the
+ * field layers (and build the same network again), against a fake host, DOM-free.
  */
 import { describe, expect, it } from 'vitest';
+import type { DataState } from '../src/app/runtime/runtime';
+import { experimentOf } from '../src/app/io/experimentLink';
 import { importModelText, openLink, type OpenHost } from '../src/app/io/openExperiment';
+import { findPreset, type Preset } from '../src/data/presets';
+import { makeDataset } from '../src/data/registry';
 import { initParams } from '../src/engine/twin';
-import { DEFAULT_EXPERIMENT, prepare, type Experiment } from '../src/experiment/experiment';
+import {
+  DEFAULT_EXPERIMENT,
+  experimentFromPreset,
+  prepare,
+  type Experiment,
+} from '../src/experiment/experiment';
 import { exportModel } from '../src/share/modelExport';
 import { experimentQuery } from '../src/share/url';
+import { reduce } from '../src/state/commands';
+import { hiddenText, parseHidden } from '../src/state/hiddenText';
+import { networkSpec, settingsFromPreset, split, type Settings } from '../src/state/settings';
 import { fakeDoor, fakeNotice } from './helpers/appHosts';
+
+function loadData(s: Settings): DataState {
+  const full = makeDataset(s.dataset, s.datasetParams, s.seed);
+  const { train, test } = split(s, full);
+  return { name: s.dataset, full, train, test, labelNames: null, features: [] };
+}
 
 function host() {
   const door = fakeDoor();
@@ -30,9 +48,7 @@ function host() {
     },
     leaveStory: (why) => calls.push(`left: ${why}`),
     linkQuery: () => 'q',
-    loadData: () => {
-      throw new Error('no data is loaded for a network that is refused');
-    },
+    loadData,
     loadState: () => calls.push('state loaded'),
     rebuildAll: async () => void calls.push('rebuilt'),
     rebuildNetwork: async () => void calls.push('rebuilt'),
@@ -44,31 +60,89 @@ const EXP: Experiment = {
   ...DEFAULT_EXPERIMENT,
   dataset: 'rings',
   params: { samples: 200 },
-  arch: [2, 2, 1],
-  fields: [8, 0],
+  arch: [2, 2, 3, 1],
+  fields: [8, 0, 0],
 };
 
-describe('a vector-field network in the app, before its views', () => {
-  it('a link is refused with a notice that says it is not shown yet; nothing changes', async () => {
+describe('a vector-field network in the app', () => {
+  it('a link opens: the settings carry the field layer and build the same network', async () => {
     const { h, door, notice } = host();
-    const before = structuredClone(door.settings);
-    expect(await openLink(h, `#${experimentQuery(EXP).toString()}`)).toBe(false);
-    expect(notice.shown.at(-1)?.kind).toBe('error');
-    expect(notice.shown.at(-1)?.text).toBe(
-      'This link cannot be opened: its layer 1 is a vector-field layer, which is not shown yet: train it with npm run train (docs/cli.md). The current experiment is kept.',
-    );
-    expect(door.settings).toEqual(before);
+    expect(await openLink(h, `#${experimentQuery(EXP).toString()}`)).toBe(true);
+    expect(notice.shown.filter((n) => n.kind === 'error')).toEqual([]);
+    const s = door.settings;
+    expect(s.hidden.map((l) => l.anchors)).toEqual([8, undefined]);
+    const spec = networkSpec(s, { inputSize: 2, classes: 2 });
+    expect(spec.layers.map((l) => l.field?.anchors ?? 0)).toEqual([8, 0, 0]);
+    expect(spec.layers.map((l) => l.units)).toEqual([2, 3, 1]);
+    // And back into a link: the same experiment.
+    const back = experimentOf(s, { inputSize: 2, classes: 2 }, false);
+    expect(back.fields).toEqual([8, 0, 0]);
+    expect(back.arch).toEqual([2, 2, 3, 1]);
   });
 
-  it('a model file too', async () => {
-    const { h, door, notice } = host();
-    const before = structuredClone(door.settings);
+  it('a model file too, with its weights', async () => {
+    const { h, door, notice, calls } = host();
     const run = prepare(EXP);
     const text = exportModel(run.spec, initParams(run.spec, 1, run.train), EXP);
-    expect(await importModelText(h, text, 'vf.json')).toBe(false);
-    expect(notice.shown.at(-1)?.text).toMatch(
-      /^vf\.json cannot be imported: .*vector-field layer, which is not shown yet/,
-    );
-    expect(door.settings).toEqual(before);
+    expect(await importModelText(h, text, 'vf.json')).toBe(true);
+    expect(notice.shown.filter((n) => n.kind === 'error')).toEqual([]);
+    expect(door.settings.hidden[0].anchors).toBe(8);
+    expect(calls).toContain('state loaded');
+  });
+
+  it('a preset with fields becomes settings whose network and experiment are the preset’s', () => {
+    const preset: Preset = {
+      ...findPreset('rings-3-units-separate')!,
+      id: 'test-field',
+      arch: [2, 2, 2, 1],
+      activation: 'tanh',
+      fields: [16, 16, 0],
+    };
+    const s = settingsFromPreset(preset);
+    const spec = networkSpec(s, { inputSize: 2, classes: 2 });
+    expect(spec.layers.map((l) => l.field?.anchors ?? 0)).toEqual([16, 16, 0]);
+    const exp = experimentOf(s, { inputSize: 2, classes: 2 }, false);
+    const cli = experimentFromPreset(preset);
+    expect(exp.fields).toEqual(cli.fields);
+    expect(exp.arch).toEqual(cli.arch);
+    expect(prepare(exp).spec).toEqual(prepare(cli).spec);
+  });
+});
+
+describe('the Network controls’ text and output choice', () => {
+  it('hidden layers read and write vfK tokens, keeping each dense layer’s activation', () => {
+    const before = [
+      { units: 3, activation: 'relu' as const },
+      { units: 4, activation: 'sigmoid' as const },
+    ];
+    const hidden = parseHidden('vf16 - 5-vf4', before);
+    expect(hidden).toEqual([
+      { units: 2, activation: 'linear', anchors: 16 },
+      { units: 5, activation: 'sigmoid' },
+      { units: 5, activation: 'linear', anchors: 4 },
+    ]);
+    expect(hiddenText(hidden)).toBe('vf16-5-vf4');
+    expect(parseHidden('', before)).toEqual([]);
+    expect(() => parseHidden('vf65', before)).toThrow(/1 to 64 anchors; got 65/);
+    expect(() => parseHidden('3-q', before)).toThrow(/layer 2: "q" is neither/);
+    expect(() => parseHidden('3--4', before)).toThrow(/layer 2 is empty/);
+    const s = settingsFromPreset(findPreset('rings-3-units-separate')!);
+    s.hidden = parseHidden('vf8-3', s.hidden);
+    expect(networkSpec(s, { inputSize: 2, classes: 2 }).layers.map((l) => l.field?.anchors ?? 0)).toEqual([
+      8, 0, 0,
+    ]);
+  });
+
+  it('setOutput: k-NN over the last layer’s units with loss ce, and back to the loss’s own output', () => {
+    const s = settingsFromPreset(findPreset('rings-3-units-separate')!);
+    reduce(s, { type: 'setOutput', loss: 'ce', knn: { k: 5, epsilon: 1e-3 }, units: 3 }, 2);
+    let spec = networkSpec(s, { inputSize: 2, classes: 2 });
+    expect(spec.knn).toEqual({ k: 5, epsilon: 1e-3 });
+    expect(spec.loss).toBe('ce');
+    expect(spec.layers.at(-1)).toMatchObject({ units: 3, activation: 'linear' });
+    reduce(s, { type: 'setOutput', loss: 'bce', knn: null }, 2);
+    spec = networkSpec(s, { inputSize: 2, classes: 2 });
+    expect(spec.knn).toBeUndefined();
+    expect(spec.layers.at(-1)).toMatchObject({ units: 1, activation: 'sigmoid' });
   });
 });

@@ -1,9 +1,8 @@
 /**
  * The k-NN output through links (`out=knn`), model files (`"output": {"kind": "knn", ...}`, version 3),
- * the CLI's `--output knn` (on the shared test GPU), and the app, which says it is not shown yet.
+ * and the CLI's `--output knn` (on the shared test GPU); the app opens them (tests/knn-view.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { importModelText, openLink, type OpenHost } from '../src/app/io/openExperiment';
 import { runSweepCommand } from '../src/cli/sweepCommand';
 import { runTrain } from '../src/cli/trainCommand';
 import { initParams } from '../src/engine/twin';
@@ -13,7 +12,6 @@ import { ShareError } from '../src/share/errors';
 import { exportModel } from '../src/share/modelExport';
 import { importModel } from '../src/share/modelImport';
 import { experimentQuery, parseExperimentQuery } from '../src/share/url';
-import { fakeDoor, fakeNotice } from './helpers/appHosts';
 import { captureIo } from './helpers/cli';
 import { openTestGpu } from './helpers/gpu';
 
@@ -63,49 +61,6 @@ describe('the k-NN output in links and model files', () => {
     expect(refused(text.replace('"version": 3', '"version": 2')).field).toBe('output');
     expect(refused(text.replace('"k": 5', '"k": 65')).field).toBe('output.k');
     expect(refused(text.replace('"output":"knn",', '')).field).toBe('experiment.output');
-  });
-});
-
-describe('the k-NN output in the app, before its views', () => {
-  it('a link is refused with a notice that says it is not shown yet', async () => {
-    const door = fakeDoor();
-    const notice = fakeNotice();
-    const before = structuredClone(door.settings);
-    const h: OpenHost = {
-      settings: door.settings,
-      spec: null,
-      trainer: null,
-      data: null,
-      csv: null,
-      device: null,
-      notice,
-      hashSync: { write: () => undefined, adopt: () => undefined },
-      saver: { clear: () => undefined },
-      dispatch: door.dispatch,
-      queue: async (task) => {
-        await task();
-      },
-      leaveStory: () => undefined,
-      linkQuery: () => 'q',
-      loadData: () => {
-        throw new Error('no data is loaded for a network that is refused');
-      },
-      loadState: () => undefined,
-      rebuildAll: async () => undefined,
-      rebuildNetwork: async () => undefined,
-    };
-    expect(await openLink(h, `#${experimentQuery(EXP).toString()}`)).toBe(false);
-    expect(notice.shown.at(-1)?.text).toMatch(
-      /^This link cannot be opened: its k-NN output is not shown yet/,
-    );
-    const run = prepare(EXP);
-    expect(await importModelText(h, exportModel(run.spec, initParams(run.spec, 1), EXP), 'k.json')).toBe(
-      false,
-    );
-    expect(notice.shown.at(-1)?.text).toMatch(
-      /^k\.json cannot be imported: its k-NN output is not shown yet/,
-    );
-    expect(door.settings).toEqual(before);
   });
 });
 

@@ -23,8 +23,9 @@ const SEED_PRESETS = PRESETS.filter((p) => !p.source.startsWith('TensorFlow play
 
 describe('stories and claims', () => {
   it('cover every preset from the write-ups, once each', () => {
-    // The 23 of the write-ups and the 2 of the feature inputs (rings with r², with x₁² and x₂²).
-    expect(SEED_PRESETS.length).toBe(25);
+    // The 23 of the write-ups, the 2 of the feature inputs (rings with r², with x₁² and x₂²) and the 4 of
+    // colah's proposed layers (a vector field and a k-NN output, each on the slight spiral and the rings).
+    expect(SEED_PRESETS.length).toBe(29);
     expect(STORIES.map((s) => s.preset).sort()).toEqual(SEED_PRESETS.map((p) => p.id).sort());
     expect(CLAIMS.map((c) => c.preset).sort()).toEqual(SEED_PRESETS.map((p) => p.id).sort());
   });
@@ -226,6 +227,10 @@ describe('every bound of a claim, on both sides', () => {
       'holes-relu': 'test accuracy ≥ 0.95 on every seed',
       'rings-r2-plane': 'test accuracy ≥ 0.99 on every seed',
       'rings-squares-plane': 'test accuracy ≥ 0.99 on every seed',
+      'spiral-slight-vector-field': 'test accuracy ≥ 0.95 on most seeds',
+      'rings-vector-field-folds': 'test accuracy ≥ 0.93 on every seed',
+      'spiral-knn-output': 'test accuracy ≥ 0.95 on most seeds',
+      'rings-knn-output': 'test accuracy ≥ 0.9 on most seeds',
     });
   });
 

@@ -543,6 +543,98 @@ export const PRESETS: Preset[] = [
     seed: 1,
     features: ['x1sq', 'x2sq'],
   },
+  // colah's two proposed layers ("Better Layers for Manipulating Manifolds?", "K-Nearest Neighbor
+  // Layers"), each beside the network it is compared with; settings chosen on seeds 1–3.
+  {
+    id: 'spiral-slight-vector-field',
+    title: 'Slightly entangled spirals: two vector-field layers',
+    watch:
+      'Each layer moves every point along a learned field, x + Σ vᵢ gᵢ(x), and never leaves the plane. Watch ' +
+      'the arms slide apart in two dimensions; then look where the grid turns over: the field folds the plane.',
+    source:
+      `${COLAH}, "Better Layers for Manipulating Manifolds?": his proposed vector-field layer, two of them with ` +
+      '6 Gaussian anchors each (27 parameters, as many as the four 2-unit layers of spiral-slight-4-layers), on ' +
+      'the same spirals; Adam lr 0.03, batch 64, 40 epochs',
+    dataset: 'spiral',
+    params: { turns: 0.9 },
+    arch: [2, 2, 2, 1],
+    fields: [6, 6, 0],
+    activation: 'tanh',
+    loss: 'bce',
+    optimizer: 'adam',
+    learningRate: 0.03,
+    batchSize: 64,
+    epochs: 40,
+    testSplit: 0.2,
+    seed: 1,
+  },
+  {
+    id: 'rings-vector-field-folds',
+    title: 'Rings: a vector-field layer pulls the inner ring out by folding the plane',
+    watch:
+      'A one-to-one deformation of the plane cannot take the inner ring out of the outer one. The field layer ' +
+      'does take it out: its arrows grow until the plane folds over itself, and a line then separates the rings.',
+    source:
+      `${COLAH}, "Better Layers for Manipulating Manifolds?": one vector-field layer of 6 anchors (15 parameters, ` +
+      'as many as 2-2-2-1) on the rings of rings-2-units-fail, 800 points; Adam lr 0.03 on cross-entropy, batch 64, 40 epochs',
+    dataset: 'rings',
+    params: { samples: 800 },
+    arch: [2, 2, 1],
+    fields: [6, 0],
+    activation: 'tanh',
+    loss: 'bce',
+    optimizer: 'adam',
+    learningRate: 0.03,
+    batchSize: 64,
+    epochs: 40,
+    testSplit: 0.2,
+    seed: 1,
+  },
+  {
+    id: 'spiral-knn-output',
+    title: 'Two spirals: a k-NN output instead of softmax',
+    watch:
+      'The last layer is a 2-D representation classified by its nearest training points, not cut by a line: ' +
+      'the network only has to bring each point near its own class. The last view shows the k-NN regions.',
+    source:
+      `${COLAH}, "K-Nearest Neighbor Layers": each batch element classified by the others weighted by ` +
+      '1/distance, cross-entropy on those votes, 8 nearest training points at test time; the hidden layers of ' +
+      'spiral-softmax (2-8-8-2, tanh) on 400 points, Adam lr 0.02, batch 32, 20 epochs',
+    dataset: 'spiral',
+    params: { samples: 400 },
+    arch: [2, 8, 8, 2],
+    output: 'knn',
+    activation: 'tanh',
+    loss: 'ce',
+    optimizer: 'adam',
+    learningRate: 0.02,
+    batchSize: 32,
+    epochs: 20,
+    testSplit: 0.2,
+    seed: 1,
+  },
+  {
+    id: 'rings-knn-output',
+    title: 'Rings: a k-NN output needs no line between them',
+    watch:
+      'Two 2-unit layers cannot unnest the rings, and with a k-NN output they need not: a point is classified ' +
+      'by its neighbours, so rings that stay nested are told apart. The last view shows the k-NN regions.',
+    source:
+      `${COLAH}, "K-Nearest Neighbor Layers", on the 2-unit hidden layers of rings-2-units-fail (2-2-2 and a ` +
+      '2-D representation) with 400 points; Adam lr 0.02, batch 32, 10 epochs',
+    dataset: 'rings',
+    params: { samples: 400 },
+    arch: [2, 2, 2, 2],
+    output: 'knn',
+    activation: 'tanh',
+    loss: 'ce',
+    optimizer: 'adam',
+    learningRate: 0.02,
+    batchSize: 32,
+    epochs: 10,
+    testSplit: 0.2,
+    seed: 1,
+  },
 ];
 
 /** The 002 seed's six polynomial fits: tanh hidden layers, linear output, MSE, batch 32. */

@@ -284,13 +284,11 @@ export function cleanExperiment(exp: Experiment): Experiment {
 }
 
 /**
- * Why the app cannot show this network yet (its views draw dense layers only), or null: the CLI trains
- * and saves vector-field networks, and the app refuses to open them with this sentence rather than
- * draw them wrong.
+ * Why the app cannot show this network yet, or null. Its views draw dense layers, vector-field layers and
+ * the k-NN output, so every network that validates is shown; this stays the one place where a layer kind
+ * the views do not draw yet would be refused (openExperiment.ts asks it before opening a link or a file).
  */
 export function notShownYet(spec: NetworkSpec): string | null {
-  const l = spec.layers.findIndex((layer) => layer.field !== undefined);
-  if (l < 0 && spec.knn) return 'its k-NN output is not shown yet: train it with npm run train (docs/cli.md)';
-  if (l < 0) return null;
-  return `its layer ${l + 1} is a vector-field layer, which is not shown yet: train it with npm run train (docs/cli.md)`;
+  void spec;
+  return null;
 }

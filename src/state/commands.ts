@@ -5,6 +5,7 @@
  * piece of work left for the app (a rebuild, the trainer). Nothing else writes the settings or emits a topic.
  */
 import type { ParamRef } from '../engine/paramRef';
+import type { KnnSpec, Loss } from '../engine/spec';
 import { HAND_EDIT } from '../story/handStory';
 import { defaultRunStatus, type ExportRecord, type Recording, type RunStatus } from './runStatus';
 import {
@@ -31,6 +32,7 @@ export const DISPLAY_OPTIONS = [
   'showReferences',
   'showMistakes',
   'showFolds',
+  'showField',
   'preActivation',
   'functionView',
 ] as const;
@@ -68,6 +70,11 @@ export type Command =
   | { type: 'replaceSettings'; settings: Settings }
   /** Hidden layers set by hand (the preset no longer describes them); rebuilds the network. */
   | { type: 'setArchitecture'; hidden: HiddenLayer[] }
+  /**
+   * The loss and the output it implies (`knn` null), or colah's k-NN output over `units` linear units
+   * (loss ce); rebuilds the network.
+   */
+  | { type: 'setOutput'; loss: Loss; knn: KnnSpec | null; units?: number }
   /** One display option on or off (as its checkbox in the panel does). */
   | { type: 'setDisplay'; option: DisplayOption; on: boolean }
   /** Grid density (the person's choice) and points shown; rebuilds the views. */
@@ -206,7 +213,7 @@ export function reduce(
       return { topics: [], effect: 'applyPreset' };
     case 'changed':
       // New data names its own output layer again.
-      if (c.what === 'data') s.output = null;
+      if (c.what === 'data' && !s.knn) s.output = null;
       // The View controls set the density the person chooses.
       if (c.what === 'grid') s.chosenGrid = s.gridSize;
       return { topics: ['settings'], effect: CHANGE_EFFECT[c.what] };
@@ -229,6 +236,14 @@ export function reduce(
       return { topics: ['settings'], effect: 'refreshPanel' };
     case 'setArchitecture':
       s.hidden = c.hidden;
+      s.preset = '';
+      return { topics: ['settings'], effect: 'newNetwork' };
+    case 'setOutput':
+      s.loss = c.knn ? 'ce' : c.loss;
+      s.knn = c.knn ? { k: c.knn.k, epsilon: c.knn.epsilon } : null;
+      s.output = c.knn
+        ? { units: Math.max(1, Math.round(c.units ?? s.output?.units ?? 2)), activation: 'linear' }
+        : null;
       s.preset = '';
       return { topics: ['settings'], effect: 'newNetwork' };
     case 'setDisplay':
@@ -326,7 +341,7 @@ export function storyLeavingReason(c: Command): string | null {
   if (c.type === 'editParam' || c.type === 'undoEdit' || c.type === 'redoEdit') return HAND_EDIT;
   if (c.type === 'setLearningRate') return c.keepStory ? null : 'The learning rate changed';
   if (c.type === 'pickDataset') return 'The data changed';
-  if (c.type === 'setArchitecture') return 'The network changed';
+  if (c.type === 'setArchitecture' || c.type === 'setOutput') return 'The network changed';
   if (c.type === 'setFeatures') return 'The feature inputs changed';
   if (c.type === 'changed' && ['data', 'network', 'optimizer', 'batch'].includes(c.what)) {
     return c.what === 'data'

@@ -9,12 +9,15 @@ import { splitDataset } from '../data/split';
 import type { Dataset } from '../data/types';
 import { LIMITS } from '../engine/limits';
 import {
+  DEFAULT_KNN,
   DEFAULT_SLOPE,
   checkSpec,
   defaultOptimizer,
   isActivation,
   outputActivationFor,
   type Activation,
+  type KnnSpec,
+  type LayerSpec,
   type Loss,
   type NetworkSpec,
   type Optimizer,
@@ -28,6 +31,11 @@ export interface HiddenLayer {
   activation: Activation;
   /** Negative slope of leaky_relu when it differs from the settings' `slope` (an imported model). */
   slope?: number;
+  /**
+   * Present (≥ 1): a vector-field layer with this many anchors (engine/spec.ts FieldSpec); its width is its
+   * input's and its activation none, whatever `units` and `activation` say.
+   */
+  anchors?: number;
 }
 
 /** The output layer when it is not the one the data and loss imply (from a link or an imported model). */
@@ -106,6 +114,12 @@ export interface Settings {
   features: FeatureName[];
   /** The strip of layer views, the network diagram, or both (settings saved before it lack it: the strip). */
   networkView?: NetworkView;
+  /** colah's k-NN output instead of the loss's (loss ce; the last layer a linear representation). */
+  knn?: KnnSpec | null;
+  /** The vector-field layers' anchors move with training. */
+  learnCentres?: boolean;
+  /** The vector field drawn as arrows over the plane, its anchors marked (while the slider is at a field layer). */
+  showField?: boolean;
 }
 
 /** Bounds of the steps per frame a person (or the pace rule) can set. */
@@ -124,10 +138,22 @@ export function defaultView(gpu: boolean): Pick<Settings, 'gridSize' | 'chosenGr
 export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {}): Settings {
   const hiddenSizes = preset.arch.slice(1, -1);
   const acts = preset.activation.split(',').map((s) => s.trim());
-  const hidden = hiddenSizes.map((units, i) => {
-    const name = acts.length === hiddenSizes.length + 1 ? acts[i] : acts[0];
+  // The activation list names the dense layers only where some layers are vector-field layers.
+  const fields = preset.fields ?? [];
+  const dense = hiddenSizes.filter((_, i) => !(fields[i] > 0)).length;
+  let d = 0;
+  const hidden = hiddenSizes.map((units, i): HiddenLayer => {
+    if (fields[i] > 0) return { units, activation: 'linear', anchors: fields[i] };
+    const name = acts.length === dense + 1 ? acts[d] : acts[0];
+    d++;
     return { units, activation: (isActivation(name) ? name : 'tanh') as Activation };
   });
+  const last = preset.arch[preset.arch.length - 1];
+  const lastAct = acts.length === dense + 1 ? acts[dense] : 'linear';
+  const knnOutput: OutputLayer = {
+    units: last,
+    activation: (isActivation(lastAct) ? lastAct : 'linear') as Activation,
+  };
   return {
     gridSize: 64,
     chosenGrid: 64,
@@ -144,6 +170,7 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     showReferences: true,
     showMistakes: true,
     showFolds: false,
+    showField: true,
     functionView: true,
     preActivation: false,
     networkView: base.networkView ?? 'strip',
@@ -166,8 +193,10 @@ export function settingsFromPreset(preset: Preset, base: Partial<Settings> = {})
     l2: 0,
     contractive: 0,
     slope: DEFAULT_SLOPE,
-    output: null,
+    output: preset.output === 'knn' ? knnOutput : null,
     features: [...(preset.features ?? [])],
+    knn: preset.output === 'knn' ? { ...DEFAULT_KNN } : null,
+    learnCentres: false,
   };
 }
 
@@ -223,19 +252,36 @@ export function impliedOutput(data: DataShape, loss: Loss): { units: number; act
  * network's input beyond them). Throws a SpecError when it breaks a rule or a limit.
  */
 export function networkSpec(s: Settings, data: DataShape): NetworkSpec {
-  const loss = effectiveLoss(data.classes, s.loss);
-  const output = s.output ?? impliedOutput(data, loss);
+  const knn = s.knn ? { k: s.knn.k, epsilon: s.knn.epsilon } : null;
+  const loss = knn ? 'ce' : effectiveLoss(data.classes, s.loss);
+  const output = s.output ?? (knn ? { units: 2, activation: 'linear' as const } : impliedOutput(data, loss));
   const slope = s.slope;
+  const inputSize = data.inputSize + (s.features?.length ?? 0);
+  let width = inputSize;
+  const hidden = s.hidden.map((h): LayerSpec => {
+    if (h.anchors !== undefined && h.anchors > 0) {
+      const field = { anchors: h.anchors, ...(s.learnCentres ? { learnCentres: true } : {}) };
+      return { units: width, activation: 'linear', slope: h.slope ?? slope, field };
+    }
+    width = h.units;
+    return { units: h.units, activation: h.activation, slope: h.slope ?? slope };
+  });
   const spec: NetworkSpec = {
-    inputSize: data.inputSize + (s.features?.length ?? 0),
+    inputSize,
     layers: [
-      ...s.hidden.map((h) => ({ units: h.units, activation: h.activation, slope: h.slope ?? slope })),
+      ...hidden,
       { units: output.units, activation: output.activation, slope: s.output?.slope ?? slope },
     ],
     loss,
+    ...(knn ? { knn } : {}),
   };
   checkSpec(spec);
   return spec;
+}
+
+/** Whether the settings' network has a vector-field layer. */
+export function hasFieldLayer(s: Settings): boolean {
+  return s.hidden.some((h) => h.anchors !== undefined && h.anchors > 0);
 }
 
 export function optimizerSpec(s: Settings): OptimizerSpec {

@@ -6,47 +6,11 @@ import { findPreset, type Preset } from '../data/presets';
 import { makeDataset } from '../data/registry';
 import { splitDataset } from '../data/split';
 import { stepsPerEpoch } from '../engine/permutation';
-import { CIRCLES_NOTEBOOK, COLAH, JOHNSON, MARSHALL, ROME, type Writeup } from './sources';
+import { PROPOSED_LAYER_STORIES } from './proposedLayerStories';
+import { CIRCLES_NOTEBOOK, COLAH, JOHNSON, MARSHALL, ROME } from './sources';
+import { at, type Story, type StoryEnding } from './storyTypes';
 
-export interface StorySource extends Writeup {
-  /** Which figure, section or cell of the write-up. */
-  where: string;
-}
-
-/** The picture to open on: a representation (0 = input, L = output, L = number of dense layers) and the slider. */
-export interface StoryOpening {
-  /** Representation to show and name in the caption: 0 input, l the output of dense layer l. */
-  layer: number;
-  /** Slider position, 0..L; fractions show a layer half-applied. */
-  t: number;
-}
-
-export interface Story {
-  /** The preset this story runs. */
-  preset: string;
-  title: string;
-  source: StorySource;
-  /** Two or three sentences: what the network does on this data. */
-  happens: string;
-  /** One sentence: where to look and what to see. */
-  lookFor: string;
-  open: StoryOpening;
-  /**
-   * The picture the story ends on, when it is not the opening one: for a claim that something cannot be
-   * done, the picture where the failure shows (never one where the points are squashed onto a line or
-   * the edges of the activation's box). Checked for every story by tests/story-pictures.test.ts.
-   */
-  end?: StoryEnding;
-}
-
-/** The slider position a story ends on, and a sentence that says what that picture shows. */
-export interface StoryEnding {
-  t: number;
-  /** Layers wider than 3 drawn in 2 dimensions (the decision axis across) instead of 3. */
-  wideDims?: 2 | 3;
-  /** "The input plane with the trained network's boundary: it cuts through both rings." */
-  shows: string;
-}
+export type { Story, StoryEnding, StoryOpening, StorySource } from './storyTypes';
 
 /** The picture a story ends on: its own ending, else the one it opened on. */
 export function endingOf(story: Story): StoryEnding {
@@ -58,8 +22,6 @@ export interface StoryLength {
   epochs: number;
   steps: number;
 }
-
-const at = (w: Writeup, where: string): StorySource => ({ ...w, where });
 
 export const STORIES: readonly Story[] = [
   // Rings: Scott Rome's tutorial and Alex Marshall's notebook.
@@ -379,6 +341,9 @@ export const STORIES: readonly Story[] = [
     lookFor: 'The input plane: the boundary is a circle between the two rings.',
     open: { layer: 0, t: 0 },
   },
+
+  // colah's two proposed layers, each beside the network it is compared with.
+  ...PROPOSED_LAYER_STORIES,
 ];
 
 /** The story of a preset, or undefined where it has none (the playground presets). */

@@ -4,6 +4,7 @@
  * figures at the preset's epochs on the way, so both stages cost one run.
  */
 import { findPreset } from '../data/presets';
+import type { NetworkSpec } from '../engine/spec';
 import type { Experiment } from '../experiment/experiment';
 import { experimentFromPreset } from '../experiment/experiment';
 import { runExperiment } from '../experiment/run';
@@ -17,18 +18,25 @@ import {
   type SeedFigures,
 } from './claim';
 
+/** One seed's figures, and the network it ended with (to look inside it: tests/claims.test.ts). */
+export interface SeedRun extends SeedFigures {
+  spec: NetworkSpec;
+  params: Float32Array;
+}
+
 export interface ClaimRun {
   claim: Claim;
-  runs: SeedFigures[];
+  runs: SeedRun[];
   verdict: ClaimVerdict;
   seconds: number;
 }
 
 /** Trains one seed; `longer` > 1 also returns the figures after that many times the epochs. */
-export async function runSeed(device: GPUDevice, exp: Experiment, longer = 1): Promise<SeedFigures> {
+export async function runSeed(device: GPUDevice, exp: Experiment, longer = 1): Promise<SeedRun> {
   let atEnd: RunFigures | null = null;
   const run = { ...exp, epochs: exp.epochs * longer };
   const result = await runExperiment(device, run, {
+    keepState: true,
     onEpoch: (stats) => {
       if (stats.epoch === exp.epochs) atEnd = figuresOf(stats);
     },
@@ -36,8 +44,9 @@ export async function runSeed(device: GPUDevice, exp: Experiment, longer = 1): P
   });
   const final = figuresOf(result.final);
   const missing: RunFigures = { testLoss: NaN, testAccuracy: NaN };
-  if (longer === 1) return { seed: exp.seed, atEnd: final, longer: null };
-  return { seed: exp.seed, atEnd: atEnd ?? missing, longer: final };
+  const net = { spec: result.spec, params: result.state!.params };
+  if (longer === 1) return { seed: exp.seed, atEnd: final, longer: null, ...net };
+  return { seed: exp.seed, atEnd: atEnd ?? missing, longer: final, ...net };
 }
 
 /**

@@ -3,11 +3,11 @@
  * in place and tells the app what changed; the app decides what to rebuild.
  */
 import GUI, { type Controller } from 'lil-gui';
-import { ACTIVATIONS, LOSSES, OPTIMIZERS } from '../engine/spec';
-import { LIMITS } from '../engine/limits';
+import { OPTIMIZERS } from '../engine/spec';
 import { DATASET_NAMES, getDataset } from '../data/registry';
 import { PRESETS } from '../data/presets';
 import { addFeatureToggles, type FeatureToggles } from './featureToggles';
+import { buildNetworkFolder } from './networkFolder';
 import type { Dispatch } from '../state/commands';
 import type { NetworkView, Settings } from '../state/settings';
 
@@ -192,6 +192,11 @@ export class ControlPanel {
       .add(settings, 'showFolds')
       .name('fold & stretch map')
       .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
+    settings.showField ??= true;
+    view
+      .add(settings, 'showField')
+      .name('vector field arrows')
+      .onChange(() => handlers.dispatch({ type: 'changed', what: 'view' }));
     view
       .add(settings, 'showMistakes')
       .name('mark mistakes')
@@ -315,88 +320,19 @@ export class ControlPanel {
     this.dataParams = folder;
   }
 
-  /** Architecture: one row per hidden layer (units, activation), add/remove, loss. */
+  /** The Network folder (networkFolder.ts): the hidden layers, the loss and the output. */
   buildNetwork(): void {
     this.network?.destroy();
     const folder = this.gui.addFolder('Network');
     // Keep the folder order: after Data.
     this.dataFolder.domElement.after(folder.domElement);
-    const s = this.settings;
-    s.hidden.forEach((layer, i) => {
-      folder
-        .add(layer, 'units', 1, LIMITS.maxWidth, 1)
-        .name(`hidden ${i + 1} units`)
-        .onFinishChange(() => this.custom() || this.handlers.dispatch({ type: 'changed', what: 'network' }));
-      folder
-        .add(layer, 'activation', [...ACTIVATIONS])
-        .name(`hidden ${i + 1} activation`)
-        .onChange(() => {
-          this.custom();
-          // The slope control shows only with leaky_relu layers.
-          if (this.slopeShown !== this.needsSlope()) this.buildNetwork();
-          this.handlers.dispatch({ type: 'changed', what: 'network' });
-        });
-    });
-    if (s.hidden.length < LIMITS.maxLayers - 1) {
-      folder
-        .add(
-          {
-            add: () => {
-              const last = s.hidden[s.hidden.length - 1];
-              s.hidden.push({ units: last?.units ?? 2, activation: last?.activation ?? 'tanh' });
-              this.buildNetwork();
-              this.custom();
-              this.handlers.dispatch({ type: 'changed', what: 'network' });
-            },
-          },
-          'add',
-        )
-        .name('+ add hidden layer');
-    }
-    if (s.hidden.length > 0) {
-      folder
-        .add(
-          {
-            remove: () => {
-              s.hidden.pop();
-              this.buildNetwork();
-              this.custom();
-              this.handlers.dispatch({ type: 'changed', what: 'network' });
-            },
-          },
-          'remove',
-        )
-        .name('− remove last hidden layer');
-    }
-    this.slopeShown = this.needsSlope();
-    if (this.slopeShown) {
-      folder
-        .add(s, 'slope', 0, 0.5, 0.01)
-        .name('leaky slope')
-        .onFinishChange(() => this.custom() || this.handlers.dispatch({ type: 'changed', what: 'network' }));
-    }
-    folder
-      .add(s, 'loss', [...LOSSES])
-      .name('loss')
-      .onChange(() => {
-        s.output = null;
-        this.custom();
-        this.handlers.dispatch({ type: 'changed', what: 'network' });
-      });
-    if (s.output) {
-      const out = s.output;
-      folder
-        .add({ text: `${out.units} × ${out.activation}` }, 'text')
-        .name('output (imported)')
-        .disable();
-    }
     this.network = folder;
-  }
-
-  private slopeShown = false;
-
-  private needsSlope(): boolean {
-    return this.settings.hidden.some((h) => h.activation === 'leaky_relu');
+    buildNetworkFolder(folder, {
+      settings: this.settings,
+      dispatch: this.handlers.dispatch,
+      custom: () => this.custom(),
+      rebuild: () => this.buildNetwork(),
+    });
   }
 
   /** Marks the settings as no longer a preset. Returns false so it can be chained with ||. */

@@ -14,6 +14,7 @@ import { evaluate, type Coefficients } from './math/coefficients';
 import { foldColor, foldMap, type FoldMap } from './math/foldMap';
 import { forwardInto, layerLayout } from './math/forward';
 import { gridInputs } from './math/grid';
+import { KnnRegions } from './math/knnRegions';
 import { shade } from './theme';
 import type { ViewModel } from './viewModel';
 
@@ -27,6 +28,10 @@ export class LayerDrawer {
   /** WebGPU: storage nodes over the engine's buffers and the output's offsets in them; null on the CPU. */
   readonly gpu: GpuSources | null;
   private readonly shadeOut = new Float32Array(3);
+  /** CPU path, k-NN output: (class, share) per grid vertex from the latest weights, and who computes it. */
+  readonly regions: Float32Array | null;
+  private readonly knn: KnnRegions | null;
+  private readonly votes: Float32Array;
   private foldScratch: FoldMap | null = null;
 
   /** `renderers`: every renderer that draws these layers (the engine's buffers are bound to each). */
@@ -46,7 +51,14 @@ export class LayerDrawer {
         points: layerStorage(pointAttr, model.gpu.pointLayout.totalFloats),
         gridOutputOffset: uniform(last(model.gpu.gridLayout), 'uint'),
         pointOutputOffset: uniform(last(model.gpu.pointLayout), 'uint'),
+        regions: null,
       };
+      const regions = model.gpu.regions;
+      if (regions) {
+        const attr = new THREE.StorageBufferAttribute(new Float32Array(2), 1);
+        for (const r of renderers) bindExternalBuffer(r, attr, regions);
+        this.gpu.regions = layerStorage(attr, 2 * model.grid.count);
+      }
       this.gridLayout = model.gpu.gridLayout;
       this.pointLayout = model.gpu.pointLayout;
       this.gridData = new Float32Array(0);
@@ -58,6 +70,10 @@ export class LayerDrawer {
       this.gridData = new Float32Array(this.gridLayout.totalFloats);
       this.pointData = new Float32Array(this.pointLayout.totalFloats);
     }
+    const ref = model.knnReference;
+    this.knn = !model.gpu && spec.knn && ref ? new KnnRegions(spec, ref) : null;
+    this.regions = this.knn ? new Float32Array(2 * model.grid.count) : null;
+    this.votes = new Float32Array(Math.max(2, model.knnReference?.classes ?? 2));
   }
 
   /** The grid's storage node on WebGPU (null on the CPU path). */
@@ -71,6 +87,9 @@ export class LayerDrawer {
     if (model.gpu) return;
     forwardInto(model.spec, params, gridInputs(model.grid), model.grid.count, this.gridLayout, this.gridData);
     forwardInto(model.spec, params, model.pointCoords, model.pointCount, this.pointLayout, this.pointData);
+    if (this.knn && this.regions) {
+      this.knn.compute(params, this.gridData, this.gridLayout, model.grid.count, this.regions);
+    }
   }
 
   /**
@@ -105,6 +124,17 @@ export class LayerDrawer {
     renderer.render(scene.scene, camera);
   }
 
+  /**
+   * A k-NN region's colour (class, share of the votes) as `shade` colours several outputs: the class
+   * holds its share, the others split the rest (exact with two classes). Returns the margin.
+   */
+  private shadeRegion(cls: number, share: number, out: Float32Array, o: number): number {
+    const votes = this.votes;
+    votes.fill((1 - share) / Math.max(1, votes.length - 1));
+    votes[Math.round(cls)] = share;
+    return shade(votes, 0, votes.length, out, o);
+  }
+
   /** CPU path: positions and colours into the scene's attributes. */
   private fillCpu(scene: LayerScene, c: Coefficients, selected: number): void {
     const cpu = scene.cpu;
@@ -119,7 +149,9 @@ export class LayerDrawer {
     const [low, high] = model.valueRange;
     for (let v = 0; v < model.grid.count; v++) {
       evaluate(c, this.gridLayout, this.gridData, v, 0, gp, 3 * v);
-      if (model.classes === 0) {
+      if (this.regions) {
+        gm[v] = this.shadeRegion(this.regions[2 * v], this.regions[2 * v + 1], gc, 3 * v);
+      } else if (model.classes === 0) {
         this.shadeOut[0] = (this.gridData[outOffset + v] - low) / Math.max(1e-6, high - low);
         gm[v] = shade(this.shadeOut, 0, 1, gc, 3 * v) + 10;
       } else {

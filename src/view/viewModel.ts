@@ -2,6 +2,7 @@
 import type { NetworkSpec } from '../engine/spec';
 import type { LayerBufferLayout } from '../engine/types';
 import type { GridGeometry } from './math/grid';
+import type { KnnReference } from './math/knnRegions';
 
 /** The engine's layer buffers of the grid and the points (WebGPU): the views read them in place. */
 export interface GpuLayers {
@@ -9,6 +10,8 @@ export interface GpuLayers {
   gridLayout: LayerBufferLayout;
   points: GPUBuffer;
   pointLayout: LayerBufferLayout;
+  /** A k-NN output's regions over the grid (engine/knnGrid.ts): (class, share) per vertex. */
+  regions?: GPUBuffer | null;
 }
 
 export interface ViewModel {
@@ -26,4 +29,6 @@ export interface ViewModel {
   gpu: GpuLayers | null;
   /** Names of the input's units where feature inputs extend the coordinates (x₁, x₂, r²…). */
   inputNames?: readonly string[] | null;
+  /** A k-NN output: the training points it votes with (the CPU's regions and every mistake mark). */
+  knnReference?: KnnReference | null;
 }

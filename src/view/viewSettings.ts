@@ -25,6 +25,8 @@ export interface ViewSettings {
    * how much the map from the input plane to the picture changes area there, folds in their own colour.
    */
   readonly showFolds: boolean;
+  /** A vector-field layer's field as arrows over the plane, its anchors marked (main view; absent: on). */
+  readonly showField?: boolean;
   /** Every layer shown by its pre-activation z instead of its activation a (DisplayPath.preActivation). */
   readonly preActivation: boolean;
   /** 1-D input: the main view as curves over the input (functionScene.ts). */
@@ -46,6 +48,7 @@ export const DEFAULT_VIEW_SETTINGS: ViewSettings = {
   showReferences: true,
   showMistakes: true,
   showFolds: false,
+  showField: true,
   preActivation: false,
   functionView: false,
   projection: 'decision',

@@ -12,7 +12,8 @@ import { Cameras } from './camera/cameras';
 import type { SliderCamera } from './camera/sliderCamera';
 import { readFoldStage, type FoldReading } from './draw/foldReadback';
 import { LayerScene, type LayerSceneOptions } from './draw/layerScene';
-import { References, activationRange } from './draw/references';
+import { References } from './draw/references';
+import { FieldArrows } from './draw/fieldArrows';
 import { fitCanvas } from './canvasSize';
 import { createRenderer } from './draw/renderer';
 import { FunctionView } from './functionView';
@@ -22,7 +23,6 @@ import { createCoefficients } from './math/coefficients';
 import { DiagramView } from './diagram/diagramView';
 import { DisplayState, type ProjectionSettings } from './math/displayState';
 import { MistakeTracker, type MistakeCount } from './math/mistakeTracker';
-import { rangeFrameAt } from './math/phases';
 import { PointLocator, describePoint } from './pointLocator';
 import { StripViews } from './stripViews';
 import { ViewReadback } from './viewReadback';
@@ -47,6 +47,8 @@ export class Views {
   /** The network as a diagram (diagram/diagramView.ts), where the page has a place for it. */
   readonly diagram: DiagramView | null;
   private readonly references = new References();
+  /** A vector-field layer's arrows and anchors while the slider is at or inside it. */
+  private readonly fieldArrows = new FieldArrows();
   private readonly locator = new PointLocator();
   /** What the person chose to see (see show). */
   private settings: ViewSettings = DEFAULT_VIEW_SETTINGS;
@@ -167,10 +169,12 @@ export class Views {
             model.pointCoords.subarray(0, model.pointCount * spec.inputSize),
             model.pointValues.subarray(0, model.pointCount),
             model.pointInfo,
+            model.knnReference,
           )
         : null;
+    // The shader's rule reads the outputs; a k-NN output's marks come from the CPU's vote instead.
     this.mistakeAttribute =
-      this.mistakeTracker && !model.gpu
+      this.mistakeTracker && (!model.gpu || spec.knn)
         ? new THREE.InstancedBufferAttribute(this.mistakeTracker.flags, 1)
         : null;
     this.mistakeAttribute?.setUsage(THREE.DynamicDrawUsage);
@@ -376,7 +380,10 @@ export class Views {
       const camera = this.cameras.mainAt(t, state, this.mainAspect());
       const box = state.framing.boxAt(t, this.box);
       const scene = this.mainScene(c.segment);
-      this.placeReferences(scene, path, k, u, box);
+      const shown = this.settings;
+      this.references.place(scene.scene, path, k, u, box, shown.showReferences, c.dims);
+      const grid = this.model?.grid ?? null;
+      this.fieldArrows.follow(scene.scene, path, grid, t, box, this.paramsVersion, shown.showField !== false);
       const height = this.main.getSize(this.size2).y;
       // The straight boundary is drawn at a layer (a whole slider position) only.
       const layer = Number.isInteger(t) ? t : null;
@@ -399,24 +406,6 @@ export class Views {
     const [w, h] = this.main.getSize(this.size2).toArray();
     const strip = this.strip.getSize(this.size2);
     return `${t} ${this.changes} ${w}x${h}@${this.main.getPixelRatio()} ${strip.x}x${strip.y}@${this.strip.getPixelRatio()}`;
-  }
-
-  /**
-   * Axes for the picture at segment k, local parameter u, and the range frame of the activation being
-   * applied (phases.ts, rangeFrameAt). Only where the representation is shown by its units.
-   */
-  private placeReferences(scene: LayerScene, path: DisplayPath, k: number, u: number, box: THREE.Box3): void {
-    const group = this.references.group;
-    group.visible = this.settings.showReferences;
-    if (group.parent !== scene.scene) scene.scene.add(group);
-    if (!this.settings.showReferences) return;
-    const { layer, opacity } = rangeFrameAt(k, u);
-    let range: [number, number] | null = null;
-    const r = layer + 1;
-    if (layer >= 0 && (path.repWidth[r] <= 3 || path.getProjection(r).kind === 'units')) {
-      range = activationRange(path.spec.layers[layer].activation);
-    }
-    this.references.update(box, this.mainCoefficients.dims, range, opacity);
   }
 
   /** The main camera posed for slider position t (a pure function of t, the framing and the orbit). */

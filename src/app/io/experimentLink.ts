@@ -8,7 +8,7 @@
 import { PRESETS } from '../../data/presets';
 import { datasetParams, getDataset } from '../../data/registry';
 import { MAX_TEST_FRACTION } from '../../data/split';
-import type { Activation, NetworkSpec } from '../../engine/spec';
+import type { Activation, KnnSpec, NetworkSpec } from '../../engine/spec';
 import { DEFAULT_SLOPE, outputActivationFor, widths } from '../../engine/spec';
 import type { Experiment } from '../../experiment/experiment';
 import { experimentFromPreset } from '../../experiment/experiment';
@@ -21,15 +21,17 @@ import { impliedOutput, networkSpec, settingsFromPreset } from '../../state/sett
 
 /** One activation name when the hidden layers share it and the output follows the loss, else one per layer. */
 function activationText(spec: NetworkSpec, data: DataShape, csv: boolean): string {
-  const hidden = spec.layers.slice(0, -1);
+  // Vector-field layers have no activation: the list names the dense layers only.
+  const dense = spec.layers.filter((l) => !l.field);
+  const hidden = dense.slice(0, -1);
   const out = spec.layers[spec.layers.length - 1];
-  const implied = outputActivationFor(spec.loss, data.classes === 0);
+  const implied = outputActivationFor(spec.loss, data.classes === 0, spec.knn !== undefined);
   const shared = hidden.every((l) => l.activation === hidden[0].activation);
   // A CSV's experiment is read without its data (as classification): spell every layer out.
   if (hidden.length === 0 || (shared && out.activation === implied && !csv)) {
     return hidden[0]?.activation ?? 'tanh';
   }
-  return spec.layers.map((l) => l.activation).join(',');
+  return dense.map((l) => l.activation).join(',');
 }
 
 /** Dataset parameters that differ from the dataset's defaults, in the dataset's order. */
@@ -49,8 +51,9 @@ export function experimentOf(s: Settings, data: DataShape, csv: boolean): Experi
   return {
     dataset: csv ? CSV_DATASET : s.dataset,
     params: csv ? {} : changedParams(s.dataset, s.datasetParams),
-    // The arch names the data's own dimension; the features widen the network's input beyond it.
-    arch: widths(spec).map((w, i) => (i === 0 ? w - s.features.length : w)),
+    // The arch names the data's own dimension; the features widen the network's input beyond it (and
+    // the vector-field layers that keep the input's width).
+    arch: widths(spec).map((w, i) => (i === 0 || inputWide(spec, i) ? w - s.features.length : w)),
     activation: activationText(spec, data, csv),
     loss: spec.loss,
     optimizer: s.optimizer,
@@ -64,7 +67,16 @@ export function experimentOf(s: Settings, data: DataShape, csv: boolean): Experi
     ...(s.contractive ? { contractive: s.contractive } : {}),
     slope: s.slope,
     ...(s.features.length ? { features: [...s.features] } : {}),
+    ...(spec.layers.some((l) => l.field) ? { fields: spec.layers.map((l) => l.field?.anchors ?? 0) } : {}),
+    ...(spec.layers.some((l) => l.field?.learnCentres) ? { learnCentres: true } : {}),
+    ...(spec.knn ? { output: 'knn' as const } : {}),
   };
+}
+
+/** Representation i (> 0) is a vector-field layer's in the run of them that starts at the input. */
+function inputWide(spec: NetworkSpec, i: number): boolean {
+  for (let l = 0; l < i; l++) if (!spec.layers[l].field) return false;
+  return true;
 }
 
 /**
@@ -104,6 +116,9 @@ function experimentKey(e: Experiment): string {
     e.contractive ?? 0,
     e.slope,
     e.features ?? [],
+    e.fields ?? [],
+    e.learnCentres ?? false,
+    e.output ?? '',
   ]);
 }
 
@@ -126,19 +141,28 @@ export function matchPreset(exp: Experiment): string {
 }
 
 /** The hidden layers and output of a network, as settings (slopes kept where they differ from `slope`). */
-function layersOf(spec: NetworkSpec, slope: number): { hidden: HiddenLayer[]; output: OutputLayer } {
+function layersOf(
+  spec: NetworkSpec,
+  slope: number,
+): { hidden: HiddenLayer[]; output: OutputLayer; knn: KnnSpec | null; learnCentres: boolean } {
   const withSlope = <T extends object>(base: T, s: number): T => (s === slope ? base : { ...base, slope: s });
-  const hidden = spec.layers
-    .slice(0, -1)
-    .map((l) => withSlope({ units: l.units, activation: l.activation as Activation }, l.slope));
+  const hidden = spec.layers.slice(0, -1).map((l) => {
+    const layer: HiddenLayer = { units: l.units, activation: l.activation as Activation };
+    if (l.field) layer.anchors = l.field.anchors;
+    return withSlope(layer, l.slope);
+  });
+  const knn = spec.knn ? { ...spec.knn } : null;
+  const learnCentres = spec.layers.some((l) => l.field?.learnCentres === true);
   const last = spec.layers[spec.layers.length - 1];
-  return { hidden, output: withSlope({ units: last.units, activation: last.activation }, last.slope) };
+  const output = withSlope({ units: last.units, activation: last.activation }, last.slope);
+  return { hidden, output, knn, learnCentres };
 }
 
 /** Drops an explicit output layer that is the one the data and loss imply anyway. */
 export function normalizeOutput(s: Settings, data: DataShape): Settings {
   const out = s.output;
-  if (!out) return s;
+  // A k-NN output's last layer is a representation of its own width: it stays explicit.
+  if (!out || s.knn) return s;
   const implied = impliedOutput(data, s.loss);
   const sameSlope = out.slope === undefined || out.slope === s.slope;
   if (out.units === implied.units && out.activation === implied.activation && sameSlope) {
@@ -154,7 +178,7 @@ export function settingsFromShared(
   options: { gridGiven: boolean },
 ): Settings {
   const exp = shared.experiment;
-  const { hidden, output } = layersOf(shared.spec, exp.slope);
+  const { hidden, output, knn, learnCentres } = layersOf(shared.spec, exp.slope);
   const view = shared.view;
   return {
     ...base,
@@ -166,6 +190,8 @@ export function settingsFromShared(
     hidden,
     loss: shared.spec.loss,
     output,
+    knn,
+    learnCentres,
     optimizer: exp.optimizer,
     learningRate: exp.learningRate,
     batchSize: exp.batchSize,
@@ -194,12 +220,14 @@ export function settingsForModel(
 ): { settings: Settings; data: 'experiment' | 'current' } {
   const exp = model.experiment;
   const slope = exp?.slope ?? model.spec.layers[0]?.slope ?? DEFAULT_SLOPE;
-  const { hidden, output } = layersOf(model.spec, slope);
+  const { hidden, output, knn, learnCentres } = layersOf(model.spec, slope);
   const next: Settings = {
     ...base,
     preset: '',
     hidden,
     output,
+    knn,
+    learnCentres,
     loss: model.spec.loss,
     slope,
     features: [...(exp?.features ?? [])],
@@ -252,9 +280,14 @@ export function sameNetwork(a: NetworkSpec, b: NetworkSpec): boolean {
     a.inputSize === b.inputSize &&
     a.loss === b.loss &&
     a.layers.length === b.layers.length &&
+    a.knn?.k === b.knn?.k &&
+    a.knn?.epsilon === b.knn?.epsilon &&
     a.layers.every((l, i) => {
       const m = b.layers[i];
-      return l.units === m.units && l.activation === m.activation && l.slope === m.slope;
+      const sameField =
+        l.field?.anchors === m.field?.anchors &&
+        (l.field?.learnCentres === true) === (m.field?.learnCentres === true);
+      return l.units === m.units && l.activation === m.activation && l.slope === m.slope && sameField;
     })
   );
 }

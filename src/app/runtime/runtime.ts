@@ -10,6 +10,8 @@ import { makeDataset } from '../../data/registry';
 import { datasetBounds } from '../../data/split';
 import type { Dataset } from '../../data/types';
 import type { GridTransform } from '../../engine/grid';
+import type { KnnGrid } from '../../engine/knnGrid';
+import type { KnnReference } from '../../view/math/knnRegions';
 import { LIMITS } from '../../engine/limits';
 import type { NetworkSpec } from '../../engine/spec';
 import { initParams } from '../../engine/twin';
@@ -86,6 +88,8 @@ export class Runtime {
   csv: DataState | null = null;
   gridTransform: GridTransform | null = null;
   pointTransform: GridTransform | null = null;
+  /** A k-NN output's regions over the grid, voted on the GPU after each grid transform. */
+  knnGrid: KnnGrid | null = null;
   pointCount = 0;
   /** Buffer limits to clamp against instead of the device's (tests of the clamping). */
   limitOverride: BufferLimits | null = null;
@@ -218,7 +222,9 @@ export class Runtime {
       this.gridTransform.setPoints(gridInputs(grid), grid.count);
       this.pointTransform = trainer.gridTransform(points.count);
       this.pointTransform.setPoints(points.coords, points.count);
+      if (spec.knn) this.knnGrid = trainer.knnGrid(this.gridTransform, data.train);
       gpuLayers = {
+        regions: this.knnGrid?.regionBuffer ?? null,
         grid: this.gridTransform.layerBuffer,
         gridLayout: this.gridTransform.layout,
         points: this.pointTransform.layerBuffer,
@@ -240,6 +246,7 @@ export class Runtime {
         valueRange: [bounds.yMin, bounds.yMax],
         gpu: gpuLayers,
         inputNames: inputLabels(features),
+        knnReference: spec.knn ? knnReference(data.train) : null,
       },
       cells,
     );
@@ -290,6 +297,7 @@ export class Runtime {
       showReferences: s.showReferences,
       showMistakes: s.showMistakes,
       showFolds: s.showFolds,
+      showField: s.showField ?? true,
       preActivation: s.preActivation,
       functionView: s.functionView,
       projection: s.projection,
@@ -304,15 +312,17 @@ export class Runtime {
     if (!device || !this.gridTransform || !this.pointTransform) return false;
     const encoder = device.createCommandEncoder({ label: 'App.transform' });
     this.gridTransform.encode(encoder, this.grid?.count ?? 0);
+    this.knnGrid?.encode(encoder, this.grid?.count ?? 0);
     this.pointTransform.encode(encoder, this.pointCount);
     device.queue.submit([encoder.finish()]);
     return true;
   }
 
   private disposeTransforms(): void {
+    this.knnGrid?.dispose();
     this.gridTransform?.dispose();
     this.pointTransform?.dispose();
-    this.gridTransform = this.pointTransform = null;
+    this.gridTransform = this.pointTransform = this.knnGrid = null;
   }
 
   /** Frees the trainer and the grid transforms. */
@@ -321,4 +331,9 @@ export class Runtime {
     this.trainer?.dispose();
     this.trainer = null;
   }
+}
+
+/** The training points a k-NN output votes with, as the views take them. */
+function knnReference(train: Dataset): KnnReference {
+  return { x: train.x, y: train.y, count: train.y.length, classes: train.classes };
 }

@@ -5,6 +5,7 @@
  */
 import { Engine } from '../../engine/engine';
 import { GridTransform } from '../../engine/grid';
+import { KnnGrid } from '../../engine/knnGrid';
 import { probeKernels } from '../../engine/kernelProbe';
 import type { NetworkSpec, OptimizerSpec } from '../../engine/spec';
 import type { EngineConfig, KernelTimings, Stats } from '../../engine/types';
@@ -109,6 +110,11 @@ export class GpuTrainer implements Trainer {
   /** A grid transform on the engine's device, reading its parameters on the GPU. */
   gridTransform(capacity: number): GridTransform {
     return new GridTransform(this.engine, Math.max(1, capacity));
+  }
+
+  /** A k-NN output's regions over the grid of `grid`, voted by the training points `train`. */
+  knnGrid(grid: GridTransform, train: Dataset): KnnGrid {
+    return new KnnGrid(this.engine, grid, train);
   }
 
   setData(train: Dataset, test: Dataset | null): void {

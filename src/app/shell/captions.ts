@@ -2,7 +2,6 @@
 import type { NetworkSpec } from '../../engine/spec';
 import type { DisplayPath } from '../../view/math/displayPath';
 import { invertibleMap, projectionName, unitSwapShown } from '../../view/math/captionFacts';
-import { phaseAt } from '../../view/math/phases';
 import { escapeHtml } from '../../ui/status';
 import { layerNames } from '../runtime/layerNames';
 
@@ -69,7 +68,7 @@ export function sub(n: number): string {
     .join('');
 }
 
-const PHASE_WORDS = { linear: 'linear map', bias: 'bias', activation: 'activation' } as const;
+const PHASE_WORDS = { linear: 'linear map', bias: 'bias', activation: 'activation', flow: 'flow' } as const;
 
 export interface PositionText {
   title: string;
@@ -92,14 +91,16 @@ export function describePosition(spec: NetworkSpec, path: DisplayPath, t: number
     };
   }
   const { k, u } = path.phaseOf(t);
-  const c = phaseAt(u);
+  const c = path.phaseIn(k, u);
   const layer = spec.layers[k];
   const what =
-    c.phase === 'linear'
-      ? `applying W${sub(k + 1)} (${path.repWidth[k]}→${path.repWidth[k + 1]}, ${invertibleMap(path, k) ? 'invertible path' : 'straight path'})`
-      : c.phase === 'bias'
-        ? `adding b${sub(k + 1)}`
-        : `applying ${layer.activation} pointwise`;
+    c.phase === 'flow'
+      ? `flowing along the vector field x + s·V(x) (${layer.field?.anchors ?? 0} anchors)`
+      : c.phase === 'linear'
+        ? `applying W${sub(k + 1)} (${path.repWidth[k]}→${path.repWidth[k + 1]}, ${invertibleMap(path, k) ? 'invertible path' : 'straight path'})`
+        : c.phase === 'bias'
+          ? `adding b${sub(k + 1)}`
+          : `applying ${layer.activation} pointwise`;
   // Pre-activations shown: a layer's activation is the first move after its whole number on the slider.
   const zToA = path.preActivation && c.phase === 'activation';
   return {

@@ -220,6 +220,8 @@ export class ParamEdits implements ParamEditHost, EditPanelModel {
 
   private indexOf(ref: ParamRef): number | null {
     if (!this.canEdit()) return null;
+    // A vector-field layer's block holds its vectors and anchors, not a W and b: not edited by hand.
+    if (this.host.spec!.layers[ref.layer]?.field) return null;
     try {
       return paramIndex(this.host.spec!, ref);
     } catch {

@@ -10,6 +10,9 @@ import { openLink } from '../io/openExperiment';
 import { exportModelWithHistory, importModelTextWithHistory } from '../timeline/historyFiles';
 import { recordHistoryVideo } from '../timeline/historyVideo';
 import { continueAfterDivergence } from '../runtime/recovery';
+import { forwardInto, layerLayout } from '../../view/math/forward';
+import { gridInputs } from '../../view/math/grid';
+import { KnnRegions } from '../../view/math/knnRegions';
 import { bufferCount, liveBuffers } from './bufferCounter';
 import { diagramHook, type DiagramHook } from './diagramHook';
 import { foldShares } from '../../view/math/foldShares';
@@ -114,6 +117,11 @@ export interface DebugHook {
   readPositions(t: number, count: number): Promise<number[]>;
   /** The same vertices by the CPU formula from the latest weights read back (for comparison). */
   cpuPositions(t: number, count: number): number[];
+  /**
+   * A k-NN output's regions, (class, share) per grid vertex: the GPU's buffer the shader colours from, and
+   * the CPU's vote (view/math/knnRegions.ts) from the weights read back; null without a k-NN output.
+   */
+  knnRegions(): Promise<{ gpu: number[]; cpu: number[] } | null>;
   /** Where a data point is drawn in the main view (client pixels), or null. */
   pointOnScreen(index: number): [number, number] | null;
   /** Main camera position (changes when the person orbits). */
@@ -331,6 +339,7 @@ export function installDebugHook(app: App): void {
     readPositions: (t, count) => app.views.readback.readPositions(t, count),
     cpuPositions: (t, count) =>
       app.trainer ? (app.views.state?.gridPositions(t, count, app.trainer.params) ?? []) : [],
+    knnRegions: () => knnRegionsOf(app),
     pointOnScreen: (index) =>
       app.trainer ? app.views.screenPosition(index, app.settings.position, app.trainer.params) : null,
     camera: () => app.views.mainRig.camera.position.toArray(),
@@ -462,4 +471,20 @@ export function installDebugHook(app: App): void {
     },
   };
   window.__detangle = hook;
+}
+
+/** The GPU's k-NN regions over the grid and the CPU's vote from the same weights (see knnRegions). */
+async function knnRegionsOf(app: App): Promise<{ gpu: number[]; cpu: number[] } | null> {
+  const model = app.views.model;
+  const grid = app.runtime.knnGrid;
+  const ref = model?.knnReference;
+  if (!model || !grid || !ref || !app.trainer) return null;
+  const state = await app.trainer.readNow();
+  const gpu = await grid.read(model.grid.count);
+  const layout = layerLayout(model.spec, model.grid.count);
+  const data = new Float32Array(layout.totalFloats);
+  forwardInto(model.spec, state.params, gridInputs(model.grid), model.grid.count, layout, data);
+  const cpu = new Float32Array(2 * model.grid.count);
+  new KnnRegions(model.spec, ref).compute(state.params, data, layout, model.grid.count, cpu);
+  return { gpu: Array.from(gpu), cpu: Array.from(cpu) };
 }

@@ -57,6 +57,19 @@ export function drawOverlay(
       const n = nodes[l].length;
       const m = nodes[l + 1].length;
       const base = pl.weight[l];
+      if (pl.field[l]) {
+        // A vector-field layer keeps each unit (x + V(x)): one neutral edge per unit, no weights to show.
+        for (let i = 0; i < Math.min(n, m); i++) {
+          const [x0, y0, x1, y1] = edgeEnds(layout, l, i, i);
+          ctx.beginPath();
+          ctx.moveTo(x0, y0);
+          ctx.lineTo(x1, y1);
+          ctx.lineWidth = 1.5;
+          ctx.strokeStyle = 'rgba(200, 210, 220, 0.6)';
+          ctx.stroke();
+        }
+        continue;
+      }
       let largest = 0;
       for (let i = 0; i < n * m; i++) largest = Math.max(largest, Math.abs(params[base + i]));
       const compact = layout.compact[l] || layout.compact[l + 1];
@@ -85,7 +98,8 @@ export function drawOverlay(
     for (const node of nodes[r]) {
       ctx.strokeStyle = 'rgba(223, 230, 238, 0.35)';
       ctx.strokeRect(node.x - 0.5, node.y - 0.5, node.size + 1, node.size + 1);
-      if (r > 0 && params && node.size >= 6) {
+      // A vector-field layer has no biases (its block holds the anchors).
+      if (r > 0 && params && node.size >= 6 && !pl.field[r - 1]) {
         const b = params[pl.bias[r - 1] + node.unit];
         const [bx, by, side] = biasHandle(node);
         ctx.fillStyle = signColor(b, 0.35 + 0.65 * Math.min(1, Math.abs(b)));

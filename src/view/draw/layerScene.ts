@@ -44,6 +44,8 @@ export interface GpuSources {
   points: N;
   gridOutputOffset: N;
   pointOutputOffset: N;
+  /** A k-NN output's regions, (class, share) per grid vertex (engine/knnGrid.ts); null otherwise. */
+  regions: N;
 }
 
 export interface LayerSceneOptions {
@@ -130,13 +132,9 @@ export class LayerScene {
 
     if (gpu) {
       gridPos = displayPosition(this.gridUniforms, gpu.grid, vertexIndex, float(0));
-      const shaded = this.shadeFromOutput(
-        gpu.grid,
-        gpu.gridOutputOffset,
-        vertexIndex,
-        o.outputUnits,
-        o.classes,
-      );
+      const shaded = gpu.regions
+        ? this.shadeFromRegions(gpu.regions, vertexIndex, o.classes)
+        : this.shadeFromOutput(gpu.grid, gpu.gridOutputOffset, vertexIndex, o.outputUnits, o.classes);
       gridColor = shaded.color;
       gridMargin = shaded.margin;
       pointPos = displayPosition(this.pointUniforms, gpu.points, instanceIndex, info.z);
@@ -279,10 +277,10 @@ export class LayerScene {
     const wrong: N =
       o.classes === 0
         ? float(0)
-        : gpu
-          ? mistakeNode(gpu.points, gpu.pointOutputOffset, instanceIndex, o.outputUnits, info.x)
-          : o.mistakes
-            ? instancedBufferAttribute(o.mistakes)
+        : o.mistakes
+          ? instancedBufferAttribute(o.mistakes)
+          : gpu
+            ? mistakeNode(gpu.points, gpu.pointOutputOffset, instanceIndex, o.outputUnits, info.x)
             : float(0);
     const marked: N = varying(wrong.mul(this.mistakesOn));
     pointMaterial.sizeNode = this.pointSize
@@ -403,6 +401,29 @@ export class LayerScene {
     }
     const margin: N = best.sub(second);
     return { color: mix(base, side, amountOf(clamp(margin.mul(2), 0, 1))), margin };
+  }
+
+  /**
+   * Colour and margin of a grid vertex from its k-NN region (class, share of the votes), as shadeFromOutput
+   * colours several outputs where the class holds its share and the others split the rest (layerDrawer's
+   * shadeRegion on the CPU): margin = share − (1 − share)/(C − 1), exactly best − second with two classes.
+   */
+  private shadeFromRegions(regions: N, index: N, classes: number): { color: N; margin: N } {
+    const base = vec3(...rgb(THEME.neutral));
+    const cls: N = regions.element(uint(index).mul(uint(2)));
+    const share: N = regions.element(uint(index).mul(uint(2)).add(uint(1)));
+    const c = Math.max(2, classes);
+    let side: N = vec3(...rgb(CLASS_COLORS[0]));
+    for (let k = 1; k < c; k++) {
+      side = cls.greaterThan(k - 0.5).select(vec3(...rgb(CLASS_COLORS[k % CLASS_COLORS.length])), side);
+    }
+    const margin: N = share.sub(
+      float(1)
+        .sub(share)
+        .div(c - 1),
+    );
+    const amount: N = pow(clamp(margin.mul(2), 0, 1), float(SHADE.gamma)).mul(SHADE.strength);
+    return { color: mix(base, side, amount), margin };
   }
 
   /** Shows the straight boundary normal · x = level within a box (2-D: a line; 3-D: a plane). */

@@ -7,6 +7,8 @@
 import * as THREE from 'three/webgpu';
 import { attribute, float, max, min, step, uniform } from 'three/tsl';
 import type { N } from './displayNodes';
+import type { DisplayPath } from '../math/displayPath';
+import { rangeFrameAt } from '../math/phases';
 
 const TICKS = 12;
 
@@ -134,6 +136,31 @@ export class References {
    * Axes long enough for the box (and the origin), ticks at a round spacing, z only for 3-D pictures;
    * the frame of `range` in `dims` dimensions at `opacity` (0 hides it).
    */
+  /**
+   * Axes for the picture at segment k, local parameter u, in `scene`, and the range frame of the activation
+   * being applied (phases.ts, rangeFrameAt). Only where the representation is shown by its units.
+   */
+  place(
+    scene: THREE.Scene,
+    path: DisplayPath,
+    k: number,
+    u: number,
+    box: THREE.Box3,
+    shown: boolean,
+    dims: number,
+  ): void {
+    this.group.visible = shown;
+    if (this.group.parent !== scene) scene.add(this.group);
+    if (!shown) return;
+    const { layer, opacity } = rangeFrameAt(k, u);
+    let range: [number, number] | null = null;
+    const r = layer + 1;
+    if (layer >= 0 && (path.repWidth[r] <= 3 || path.getProjection(r).kind === 'units')) {
+      range = activationRange(path.spec.layers[layer].activation);
+    }
+    this.update(box, dims, range, opacity);
+  }
+
   update(
     box: THREE.Box3,
     dims: number,

@@ -13,7 +13,7 @@ import { paramLayout } from '../../engine/spec';
 export function invertibleMap(path: DisplayPath, k: number): boolean {
   const n = path.repWidth[k];
   const m = path.repWidth[k + 1];
-  if (n !== m) return false;
+  if (n !== m || path.isField(k)) return false;
   if (path.linearPath(k).kind !== 'polar') return false;
   const off = paramLayout(path.spec).weight[k];
   const w = Float64Array.from(path.currentParams.subarray(off, off + n * n));

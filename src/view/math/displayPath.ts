@@ -17,7 +17,7 @@ import type { NetworkSpec } from '../../engine/spec';
 import { paramLayout, widths } from '../../engine/spec';
 import { MAX_UNITS, type Coefficients } from './coefficients';
 import { LinearPath, chooseOutputOrder, permuteWeights } from './linearPath';
-import { PHASE_ENDS, phaseAt } from './phases';
+import { PHASE_ENDS, flowAt, phaseAt, type Phase } from './phases';
 
 /** How a representation is projected for display. */
 export type RepProjection =
@@ -118,6 +118,13 @@ export class DisplayPath {
   setParams(params: ArrayLike<number>): void {
     this.params.set(params);
     for (let k = 0; k < this.layers; k++) {
+      this.paths[k] = null;
+      if (this.isField(k)) {
+        // A vector-field layer moves every point by V(x): its units stay the input's, in the same order.
+        this.order[k + 1].set(this.order[k]);
+        this.swapped[k] = false;
+        continue;
+      }
       const m = this.repWidth[k + 1];
       const n = this.repWidth[k];
       const w = this.params.subarray(this.layout.weight[k], this.layout.weight[k] + m * n);
@@ -183,6 +190,16 @@ export class DisplayPath {
     return p.units;
   }
 
+  /** Layer k + 1 (segment k) is a vector-field layer. */
+  isField(k: number): boolean {
+    return this.spec.layers[k]?.field !== undefined;
+  }
+
+  /** The phase and the progress inside it at local parameter u of segment k (the flow of a field layer). */
+  phaseIn(k: number, u: number): { phase: Phase; s: number } {
+    return this.isField(k) ? flowAt(u, this.preActivation) : phaseAt(u);
+  }
+
   /** The linear path of segment k (built on demand from the current weights). */
   linearPath(k: number): LinearPath {
     let path = this.paths[k];
@@ -234,6 +251,7 @@ export class DisplayPath {
 
   /** Fills `out` for segment k at local parameter u in [0, 1]. */
   coefficientsInSegment(k: number, u: number, out: Coefficients): Coefficients {
+    if (this.isField(k)) return this.flowCoefficients(k, u, out);
     const at = phaseAt(u);
     const phase = at.phase;
     const s = this.paced(k, phase === 'linear' ? 0 : phase === 'bias' ? 1 : 2, at.s);
@@ -286,6 +304,46 @@ export class DisplayPath {
         C[r * m + j] = s * disOut[r * m + j];
       }
     }
+    return out;
+  }
+
+  /**
+   * A vector-field layer's segment: the plane flows along the field in a straight line per point,
+   * x + s·V(x) = (1 − s)·x + s·f(x) with V(x) = f(x) − x = Σᵢ vᵢ gᵢ(x), so the picture is
+   * (1 − s) Dis_k a_k + s Dis_{k+1} a_{k+1}: affine in what the engine wrote, exactly the layer at s = 1
+   * and continuous in s (docs/views.md, "The vector-field layer on the slider").
+   */
+  private flowCoefficients(k: number, u: number, out: Coefficients): Coefficients {
+    const { s } = flowAt(u, this.preActivation);
+    const n = this.repWidth[k];
+    out.segment = k;
+    out.phase = 'flow';
+    out.s = s;
+    out.source[0] = 2 * k;
+    out.source[1] = 2 * k + 1;
+    out.source[2] = 2 * k + 2;
+    out.width[0] = n;
+    out.width[1] = n;
+    out.width[2] = n;
+    const [A, B, C] = out.matrix;
+    A.fill(0);
+    B.fill(0);
+    C.fill(0);
+    out.offset.fill(0);
+    out.dims =
+      s <= 0 && u <= 0
+        ? this.basisDims[k]
+        : u >= 1 || s >= 1
+          ? this.basisDims[k + 1]
+          : Math.max(this.basisDims[k], this.basisDims[k + 1]);
+    const disIn = this.basis[k];
+    const disOut = this.basis[k + 1];
+    for (let i = 0; i < 3 * n; i++) {
+      A[i] = (1 - s) * disIn[i];
+      C[i] = s * disOut[i];
+    }
+    out.jitter = (1 - s) * this.jitterAmp[k] * (this.basisDims[k] === 1 ? 1 : 0);
+    out.jitter += s * this.jitterAmp[k + 1] * (this.basisDims[k + 1] === 1 ? 1 : 0);
     return out;
   }
 
@@ -361,6 +419,8 @@ export class DisplayPath {
    */
   linearBoundary(r: number): LinearBoundary | null {
     const out = this.spec.layers[this.layers - 1];
+    // A k-NN output has no boundary of its own units: its regions are drawn on the surface instead.
+    if (this.spec.knn) return null;
     if (this.preActivation) {
       // Layers shown by z: the output's threshold is f⁻¹(½) on its one axis; a hidden layer's boundary
       // was found in a, which z is not (the activation bends it).

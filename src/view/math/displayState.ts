@@ -204,6 +204,7 @@ export class DisplayState {
     const path = this.path;
     const layout = this.probeLayout;
     const { classes } = this.data;
+    const knn = path.spec.knn !== undefined;
     for (let r = 0; r < path.repWidth.length; r++) {
       const w = path.repWidth[r];
       const rep = 2 * r;
@@ -228,8 +229,9 @@ export class DisplayState {
           count: this.pointProbeCount,
           labels: this.probeLabels,
           classes,
-          predictions: classes === 2 ? this.probePredictions : null,
-          output: r === path.layers - 1 ? this.outputLayer(w) : null,
+          // A k-NN output's last layer is a representation, not a classifier's units: labels alone.
+          predictions: classes === 2 && !knn ? this.probePredictions : null,
+          output: r === path.layers - 1 && !knn ? this.outputLayer(w) : null,
         });
         path.setProjection(r, {
           kind: 'pca',

@@ -5,7 +5,7 @@
  */
 import { ACTIVATION_FNS } from '../../engine/activations';
 import type { Activation, NetworkSpec } from '../../engine/spec';
-import { paramLayout, widths } from '../../engine/spec';
+import { paramLayout, widths, type FieldLayout } from '../../engine/spec';
 import type { LayerBufferLayout } from '../../engine/types';
 
 /** The layout of `capacity` points (the engine's own). */
@@ -36,6 +36,11 @@ export function forwardInto(
     const bOff = pl.bias[l];
     const softmax = layer.activation === 'softmax';
     const f = softmax ? null : ACTIVATION_FNS[layer.activation as Activation];
+    const field = pl.field[l];
+    if (field) {
+      fieldInto(field, params, out, count, inOff, zOff, aOff);
+      continue;
+    }
     for (let v = 0; v < count; v++) {
       const a = inOff + v * n;
       let max = -Infinity;
@@ -53,5 +58,34 @@ export function forwardInto(
         for (let j = 0; j < m; j++) out[aOff + v * m + j] /= total;
       }
     }
+  }
+}
+
+/** A vector-field layer: z = a = x + Σᵢ vᵢ gᵢ(x) (engine/fieldTwin.ts), for points 0..count−1. */
+function fieldInto(
+  f: FieldLayout,
+  params: ArrayLike<number>,
+  out: Float32Array,
+  count: number,
+  inOff: number,
+  zOff: number,
+  aOff: number,
+): void {
+  const d = f.width;
+  const sigma = params[f.sigma];
+  const scale = 1 / (2 * sigma * sigma);
+  for (let v = 0; v < count; v++) {
+    const x = inOff + v * d;
+    for (let u = 0; u < d; u++) out[zOff + v * d + u] = out[x + u];
+    for (let i = 0; i < f.anchors; i++) {
+      let d2 = 0;
+      for (let u = 0; u < d; u++) {
+        const diff = out[x + u] - params[f.centres + i * d + u];
+        d2 += diff * diff;
+      }
+      const g = Math.exp(-d2 * scale);
+      for (let u = 0; u < d; u++) out[zOff + v * d + u] += params[f.v + i * d + u] * g;
+    }
+    for (let u = 0; u < d; u++) out[aOff + v * d + u] = out[zOff + v * d + u];
   }
 }

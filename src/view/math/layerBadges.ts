@@ -9,7 +9,9 @@
  */
 import type { LayerSpec, NetworkSpec } from '../../engine/spec';
 import { paramLayout, widths } from '../../engine/spec';
+import { fieldFoldShare, lipschitzBound } from './fieldMath';
 import { foldShares } from './foldShares';
+import { forwardInto, layerLayout } from './forward';
 import { det, frobenius, symmetricEigen } from './linalg';
 
 export type BadgeKind = 'homeomorphism' | 'folds' | 'unfolded' | 'collapses';
@@ -149,6 +151,8 @@ export function layerBadge(
   const n = w[l];
   const m = w[l + 1];
   const layer = spec.layers[l];
+  const field = paramLayout(spec).field[l];
+  if (field) return fieldBadge(lipschitzBound(field, params), foldedShare);
   const offset = paramLayout(spec).weight[l];
   const W = Array.from({ length: m * n }, (_, i) => params[offset + i]);
   const badge = (kind: BadgeKind, why: string): LayerBadge => ({ kind, label: BADGE_LABELS[kind], why });
@@ -216,6 +220,39 @@ export function layerBadge(
   );
 }
 
+/**
+ * The badge of a vector-field layer x + V(x) from Λ, the bound on V's Lipschitz constant (fieldMath.ts),
+ * and, when known, the share of the data's points where the layer's own Jacobian I + Σ vᵢ∇gᵢᵀ has
+ * det ≤ 0 (it turns space over or flattens it there).
+ */
+export function fieldBadge(bound: number, foldedShare?: number): LayerBadge {
+  const badge = (kind: BadgeKind, label: string, why: string): LayerBadge => ({ kind, label, why });
+  if (bound < 1) {
+    return badge(
+      'homeomorphism',
+      BADGE_LABELS.homeomorphism,
+      `x + V(x) with V's Lipschitz bound Σ‖vᵢ‖e^(−½)/σ = ${fmt(bound)} < 1: the field never pushes two points onto each other, so the layer is one-to-one everywhere`,
+    );
+  }
+  const could = `V's Lipschitz bound Σ‖vᵢ‖e^(−½)/σ = ${fmt(bound)} ≥ 1: the field is strong enough to fold`;
+  if (foldedShare === undefined || !Number.isFinite(foldedShare)) {
+    return badge('folds', 'may fold', `${could}; where det(I + Σ vᵢ∇gᵢᵀ) ≤ 0 it does`);
+  }
+  if (!(foldedShare > 0)) {
+    return badge(
+      'unfolded',
+      BADGE_LABELS.unfolded,
+      `${could}, but det(I + Σ vᵢ∇gᵢᵀ) > 0 at every data point: over the data the layer stays one-to-one`,
+    );
+  }
+  const pct = percent(foldedShare);
+  return badge(
+    'folds',
+    `${BADGE_LABELS.folds} (${pct} of the data's points)`,
+    `${could}; det(I + Σ vᵢ∇gᵢᵀ) ≤ 0 at ${pct} of the data's points: there the field turns the space over, and the layer is no longer one-to-one`,
+  );
+}
+
 /** Badges of every layer. */
 export function layerBadges(
   spec: NetworkSpec,
@@ -236,5 +273,17 @@ export function layerBadgesOver(
   points: Float32Array | null,
 ): LayerBadge[] {
   const shares = points ? foldShares(spec, params, points) : null;
-  return layerBadges(spec, params, shares?.share);
+  const share = shares?.share.slice();
+  const fields = paramLayout(spec).field;
+  if (share && points && fields.some((f) => f)) {
+    // A field layer's own folds: det of its Jacobian at the data's representations entering it.
+    const count = points.length / 2;
+    const layout = layerLayout(spec, count);
+    const data = new Float32Array(layout.totalFloats);
+    forwardInto(spec, params, points, count, layout, data);
+    fields.forEach((f, l) => {
+      if (f) share[l] = fieldFoldShare(f, params, data, layout.offset[2 * l], count);
+    });
+  }
+  return layerBadges(spec, params, share);
 }

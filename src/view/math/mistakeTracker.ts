@@ -9,6 +9,7 @@
 import type { NetworkSpec } from '../../engine/spec';
 import type { LayerBufferLayout } from '../../engine/types';
 import { forwardInto, layerLayout } from './forward';
+import { KnnRegions, type KnnReference } from './knnRegions';
 
 /** The predicted class from `units` outputs at data[at..at+units−1]. */
 export function predictedClass(data: ArrayLike<number>, at: number, units: number): number {
@@ -34,12 +35,21 @@ export class MistakeTracker {
   private readonly test: Uint8Array;
   private readonly layout: LayerBufferLayout;
   private readonly data: Float32Array;
+  /** A k-NN output: each point classified by its k nearest training points (knnRegions.ts). */
+  private readonly knn: { regions: KnnRegions; out: Float32Array } | null;
 
   /**
    * @param labels class index per point
    * @param info per point (class, test flag, jitter, 0), as the views get it
+   * @param knn a k-NN output's training points, which classify the points instead of the outputs
    */
-  constructor(spec: NetworkSpec, coords: Float32Array, labels: ArrayLike<number>, info: Float32Array) {
+  constructor(
+    spec: NetworkSpec,
+    coords: Float32Array,
+    labels: ArrayLike<number>,
+    info: Float32Array,
+    knn: KnnReference | null = null,
+  ) {
     const n = labels.length;
     this.spec = spec;
     this.coords = coords;
@@ -49,6 +59,10 @@ export class MistakeTracker {
     for (let i = 0; i < n; i++) this.test[i] = info[4 * i + 1] > 0.5 ? 1 : 0;
     this.layout = layerLayout(spec, n);
     this.data = new Float32Array(this.layout.totalFloats);
+    this.knn =
+      spec.knn && knn
+        ? { regions: new KnnRegions(spec, knn), out: new Float32Array(2 * Math.max(1, n)) }
+        : null;
   }
 
   /** New weights: forward the drawn points once and mark the misclassified ones. */
@@ -60,8 +74,11 @@ export class MistakeTracker {
     const base = this.layout.offset[out];
     this.count.train = 0;
     this.count.test = 0;
+    const knn = this.knn;
+    if (knn) knn.regions.compute(params, this.data, this.layout, n, knn.out);
     for (let v = 0; v < n; v++) {
-      const wrong = predictedClass(this.data, base + v * units, units) !== Math.round(this.labels[v]);
+      const predicted = knn ? knn.out[2 * v] : predictedClass(this.data, base + v * units, units);
+      const wrong = predicted !== Math.round(this.labels[v]);
       this.flags[v] = wrong ? 1 : 0;
       if (wrong) {
         if (this.test[v]) this.count.test++;
