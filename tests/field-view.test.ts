@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { describePosition } from '../src/app/shell/captions';
 import { buildSpec, paramLayout, type NetworkSpec } from '../src/engine/spec';
 import { initParams, transformPoints } from '../src/engine/twin';
 import { Random } from '../src/random';
@@ -243,5 +244,18 @@ describe('when a vector-field layer stops being one-to-one', () => {
       expect(arrows.segments[4 * a + 3]).toBeCloseTo(y[1], 5);
     }
     expect(Array.from(arrows.anchors)).toEqual(Array.from(params.subarray(f.centres, f.centres + 12)));
+  });
+});
+
+describe('the captions of a field layer and a k-NN output', () => {
+  it('say the flow, the field’s anchors and the k-NN regions', () => {
+    const spec = buildSpec([2, 2, 3, 2], 'tanh', 'ce', { fields: [8, 0, 0], knn: { k: 5, epsilon: 1e-3 } });
+    const path = new DisplayPath(spec);
+    path.setParams(fieldParams(spec, 2));
+    const mid = describePosition(spec, path, 0.5);
+    expect(mid.detail).toContain('flowing along the vector field x + s·V(x) (8 anchors)');
+    expect(mid.phase).toMatch(/^flow 50 %|^flow 50%/);
+    expect(describePosition(spec, path, 1).detail).toContain('2 units, vector field of 8 anchors');
+    expect(describePosition(spec, path, 3).detail).toContain('coloured by its k-NN regions (k = 5)');
   });
 });

@@ -9,7 +9,11 @@ function describeRep(spec: NetworkSpec, path: DisplayPath, r: number): string {
   const w = path.repWidth[r];
   const units = `${w} unit${w === 1 ? '' : 's'}`;
   if (r === 0) return path.inputNames && w <= 3 ? path.inputNames.join(', ') : `${units}`;
-  return `${units}, ${spec.layers[r - 1].activation}`;
+  const layer = spec.layers[r - 1];
+  if (layer.field) return `${units}, vector field of ${layer.field.anchors} anchors`;
+  const knn =
+    spec.knn && r === spec.layers.length ? ` · coloured by its k-NN regions (k = ${spec.knn.k})` : '';
+  return `${units}, ${layer.activation}${knn}`;
 }
 
 function axes(path: DisplayPath, r: number): string {
