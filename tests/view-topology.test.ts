@@ -194,6 +194,10 @@ describe('topology hints', () => {
       expect(topologyHint(name, spec([2, 2, 3, 1]))).toBeNull();
       expect(topologyHint(name, spec([2, 1]))).toMatch(/without a hidden layer/);
       expect(topologyHint(name, spec([2, 1, 2, 1]))).toMatch(/with 2 units per layer/);
+      // A vector-field layer folds the plane where its field is strong: no "cannot", but how it can.
+      const field = buildSpec([2, 2, 1], 'tanh', 'bce', { fields: [6, 0] });
+      expect(topologyHint(name, field)).toMatch(/stays one-to-one cannot untangle this .*only by folding/);
+      expect(topologyHint(name, field)).not.toMatch(/whatever the depth/);
       // Squashed onto a line before the wide layer: lost.
       expect(topologyHint(name, spec([2, 1, 3, 1]))).toMatch(/1-unit layer flattens the plane/);
       expect(topologyHint(name, spec([2, 2, 1, 3, 1]))).toMatch(/flattens/);

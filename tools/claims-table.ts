@@ -6,6 +6,7 @@
  */
 import { openNodeGpu } from '../src/cli/nodeGpu';
 import { findPreset } from '../src/data/presets';
+import { archText } from '../src/experiment/experiment';
 import { CLAIM_SEEDS, LONGER, conditionText, formatMetric } from '../src/story/claim';
 import { CLAIMS } from '../src/story/claims';
 import { claimMetric, metricOf } from '../src/story/claim';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
     });
     const p = findPreset(claim.preset);
     console.log(
-      `| \`${claim.preset}\` | ${p.arch.join('-')}${p.features?.length ? `+${p.features.join(',')}` : ''}, ${p.epochs} epochs | ${claim.who}: ${claim.says} | ` +
+      `| \`${claim.preset}\` | ${archText(p.arch, p.fields)}${p.output ? ` (${p.output})` : ''}${p.features?.length ? `+${p.features.join(',')}` : ''}, ${p.epochs} epochs | ${claim.who}: ${claim.says} | ` +
         `${conditionText(claim)} | ${cells.join(', ')} | ${r.verdict.holds ? 'yes' : claim.reproduces === false ? 'no (recorded)' : '**no**'} |`,
     );
     if (claim.note) notes.push(`- \`${claim.preset}\`: ${claim.note}`);

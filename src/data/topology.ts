@@ -50,7 +50,8 @@ export function describeTopology(t: DatasetTopology): string {
 const INVERTIBLE = new Set(['tanh', 'sigmoid', 'softplus', 'linear']);
 
 /**
- * The warning for a network that cannot untangle the dataset whatever its weights, or null. Two cases:
+ * The warning for a network that cannot untangle the dataset whatever its weights, or null (for a network with a
+ * vector-field layer: that it can only by folding the plane). Two cases:
  *  - no hidden layer reaches the units needed (with tanh the layers are homeomorphisms, which keep the
  *    enclosure; with ReLU width-n networks still cannot carve a bounded region out of n-D space);
  *  - an enclosed class squashed onto a line: a hidden layer narrower than the input that only invertible
@@ -63,6 +64,11 @@ export function topologyHint(dataset: string, spec: NetworkSpec): string | null 
   const hidden = spec.layers.slice(0, -1);
   const widest = hidden.reduce((w, l) => Math.max(w, l.units), 0);
   const what = describeTopology(t);
+  if (widest < need && hidden.some((l) => l.field !== undefined)) {
+    // A vector-field layer is one-to-one only while its field is gentle: past that it folds the plane,
+    // and folded, the rings do come apart.
+    return `colah: a deformation of the plane that stays one-to-one cannot untangle this (${what}); a vector-field layer can only by folding the plane`;
+  }
   if (widest < need) {
     const layers =
       hidden.length === 0
