@@ -1,6 +1,6 @@
 /**
- * The experiment path reads statistics only after the epochs someone asked for: a read waits for the GPU,
- * so the claims and story checks read once where they used to read every epoch. Reading less must change
+ * The experiment path reads statistics only after the epochs someone asked for: a read evaluates the whole
+ * training and test sets, so the claims and story checks read once where they used to read every epoch. Reading less must change
  * nothing but the cost: the same weights, the same figures, the same divergence step.
  */
 import { describe, expect, it } from 'vitest';
