@@ -198,6 +198,12 @@ describe('topology hints', () => {
       const field = buildSpec([2, 2, 1], 'tanh', 'bce', { fields: [6, 0] });
       expect(topologyHint(name, field)).toMatch(/stays one-to-one cannot untangle this .*only by folding/);
       expect(topologyHint(name, field)).not.toMatch(/whatever the depth/);
+      // A k-NN output votes by distance: the rings stay nested, yet it may classify them.
+      const knn = buildSpec([2, 2, 2, 2], 'tanh', 'ce', { knn: { k: 8, epsilon: 1e-3 } });
+      expect(topologyHint(name, knn)).toMatch(
+        /2 units per layer this cannot be untangled.*k-NN output can still tell/,
+      );
+      expect(topologyHint(name, spec([2, 2, 2, 1]))).not.toMatch(/k-NN/);
       // Squashed onto a line before the wide layer: lost.
       expect(topologyHint(name, spec([2, 1, 3, 1]))).toMatch(/1-unit layer flattens the plane/);
       expect(topologyHint(name, spec([2, 2, 1, 3, 1]))).toMatch(/flattens/);

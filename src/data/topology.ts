@@ -74,7 +74,9 @@ export function topologyHint(dataset: string, spec: NetworkSpec): string | null 
       hidden.length === 0
         ? 'without a hidden layer'
         : `with ${widest} unit${widest === 1 ? '' : 's'} per layer`;
-    return `colah: ${layers} this cannot be untangled, whatever the depth (${what}; a layer of ${need} units can)`;
+    const hint = `colah: ${layers} this cannot be untangled, whatever the depth (${what}; a layer of ${need} units can)`;
+    // A k-NN output needs no line between the classes: it can classify them still tangled.
+    return spec.knn ? `${hint}; a k-NN output can still tell the classes apart, tangled` : hint;
   }
   if (t.relation !== 'encloses') return null;
   for (const l of hidden) {
