@@ -102,12 +102,11 @@ export const MUTANTS = [
     filter: 'links',
   },
   {
-    name: 'field-app-opens-unshown',
-    why: 'the app tries to open a vector-field network its views cannot draw',
-    file: 'src/app/io/openExperiment.ts',
-    find: 'async function applyShared(app: OpenHost, shared: Shared, gridGiven: boolean): Promise<void> {\n  const unshown = notShownYet(shared.spec);\n  if (unshown) throw new Error(unshown);',
-    replace:
-      'async function applyShared(app: OpenHost, shared: Shared, gridGiven: boolean): Promise<void> {\n  const unshown = null;\n  if (unshown) throw new Error(unshown);',
+    name: 'field-app-refuses-field-network',
+    why: 'the app still refuses a link or model file with a vector-field layer, as before its views drew one',
+    file: 'src/share/validate.ts',
+    find: '  void spec;\n  return null;',
+    replace: "  return spec.layers.some((l) => l.field) ? 'a vector-field layer is not shown yet' : null;",
     test: 'tests/field-app.test.ts',
   },
   {
