@@ -13,35 +13,15 @@ import {
   type OpenHost,
 } from '../src/app/io/openExperiment';
 import { MODEL_MAX_BYTES } from '../src/share/modelFormat';
-import { fakeDoor, fakeNotice } from './helpers/appHosts';
+import { fakeOpenHost } from './helpers/appHosts';
 
 function host(options: { failRebuild?: boolean } = {}) {
-  const door = fakeDoor();
-  const notice = fakeNotice();
-  const calls: string[] = [];
   const csvData = (_s: OpenHost['settings'], csv: DataState | null): DataState => {
     if (!csv) throw new Error('only CSV data in these tests');
     return csv;
   };
   let rebuilds = 0;
-  const h: OpenHost & { rebuilds: () => number } = {
-    settings: door.settings,
-    spec: null,
-    trainer: null,
-    data: null,
-    csv: null,
-    device: null,
-    notice,
-    hashSync: { write: (q) => calls.push(`write ${q}`), adopt: (q) => calls.push(`adopt ${q}`) },
-    saver: { clear: () => calls.push('saver cleared') },
-    dispatch: door.dispatch,
-    queue: async (task) => {
-      await task();
-    },
-    leaveStory: (why) => calls.push(`left: ${why}`),
-    linkQuery: () => 'q',
-    loadData: csvData,
-    loadState: () => calls.push('state loaded'),
+  const made = fakeOpenHost(csvData, {
     rebuildAll: async () => {
       rebuilds++;
     },
@@ -49,9 +29,8 @@ function host(options: { failRebuild?: boolean } = {}) {
       rebuilds++;
       if (options.failRebuild && rebuilds === 1) throw new Error('no device');
     },
-    rebuilds: () => rebuilds,
-  };
-  return { h, door, notice, calls };
+  });
+  return { ...made, h: Object.assign(made.h, { rebuilds: () => rebuilds }) };
 }
 
 const CSV = 'x,y,label\n0.5,1,0\n-1,0.25,1\n3,4,1\n0,0,0\n';

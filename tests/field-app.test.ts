@@ -3,11 +3,9 @@
  * field layers (and build the same network again), against a fake host, DOM-free.
  */
 import { describe, expect, it } from 'vitest';
-import type { DataState } from '../src/app/runtime/runtime';
 import { experimentOf } from '../src/app/io/experimentLink';
-import { importModelText, openLink, type OpenHost } from '../src/app/io/openExperiment';
+import { importModelText, openLink } from '../src/app/io/openExperiment';
 import { findPreset, type Preset } from '../src/data/presets';
-import { makeDataset } from '../src/data/registry';
 import { initParams } from '../src/engine/twin';
 import {
   DEFAULT_EXPERIMENT,
@@ -19,42 +17,10 @@ import { exportModel } from '../src/share/modelExport';
 import { experimentQuery } from '../src/share/url';
 import { reduce } from '../src/state/commands';
 import { hiddenText, parseHidden } from '../src/state/hiddenText';
-import { networkSpec, settingsFromPreset, split, type Settings } from '../src/state/settings';
-import { fakeDoor, fakeNotice } from './helpers/appHosts';
+import { networkSpec, settingsFromPreset } from '../src/state/settings';
+import { fakeOpenHost } from './helpers/appHosts';
 
-function loadData(s: Settings): DataState {
-  const full = makeDataset(s.dataset, s.datasetParams, s.seed);
-  const { train, test } = split(s, full);
-  return { name: s.dataset, full, train, test, labelNames: null, features: [] };
-}
-
-function host() {
-  const door = fakeDoor();
-  const notice = fakeNotice();
-  const calls: string[] = [];
-  const h: OpenHost = {
-    settings: door.settings,
-    spec: null,
-    trainer: null,
-    data: null,
-    csv: null,
-    device: null,
-    notice,
-    hashSync: { write: (q) => calls.push(`write ${q}`), adopt: (q) => calls.push(`adopt ${q}`) },
-    saver: { clear: () => calls.push('saver cleared') },
-    dispatch: door.dispatch,
-    queue: async (task) => {
-      await task();
-    },
-    leaveStory: (why) => calls.push(`left: ${why}`),
-    linkQuery: () => 'q',
-    loadData,
-    loadState: () => calls.push('state loaded'),
-    rebuildAll: async () => void calls.push('rebuilt'),
-    rebuildNetwork: async () => void calls.push('rebuilt'),
-  };
-  return { h, door, notice, calls };
-}
+const host = () => fakeOpenHost();
 
 const EXP: Experiment = {
   ...DEFAULT_EXPERIMENT,

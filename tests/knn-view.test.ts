@@ -4,22 +4,20 @@
  * link or model file with a k-NN output opens in the app with its k and ε.
  */
 import { describe, expect, it } from 'vitest';
-import type { DataState } from '../src/app/runtime/runtime';
 import { experimentOf } from '../src/app/io/experimentLink';
-import { importModelText, openLink, type OpenHost } from '../src/app/io/openExperiment';
-import { makeDataset } from '../src/data/registry';
+import { importModelText, openLink } from '../src/app/io/openExperiment';
 import { knnClass, knnVotes } from '../src/engine/knnTwin';
 import { initParams, forward } from '../src/engine/twin';
 import { DEFAULT_EXPERIMENT, prepare, type Experiment } from '../src/experiment/experiment';
 import { exportModel } from '../src/share/modelExport';
 import { experimentQuery } from '../src/share/url';
-import { networkSpec, split, type Settings } from '../src/state/settings';
+import { networkSpec } from '../src/state/settings';
 import { DisplayPath } from '../src/view/math/displayPath';
 import { forwardInto, layerLayout } from '../src/view/math/forward';
 import { makeGrid } from '../src/view/math/grid';
 import { KnnRegions } from '../src/view/math/knnRegions';
 import { MistakeTracker } from '../src/view/math/mistakeTracker';
-import { fakeDoor, fakeNotice } from './helpers/appHosts';
+import { fakeOpenHost } from './helpers/appHosts';
 
 const EXP: Experiment = {
   ...DEFAULT_EXPERIMENT,
@@ -106,39 +104,7 @@ describe('the k-NN regions in the views', () => {
   });
 });
 
-function loadData(s: Settings): DataState {
-  const full = makeDataset(s.dataset, s.datasetParams, s.seed);
-  const { train, test } = split(s, full);
-  return { name: s.dataset, full, train, test, labelNames: null, features: [] };
-}
-
-function host() {
-  const door = fakeDoor();
-  const notice = fakeNotice();
-  const calls: string[] = [];
-  const h: OpenHost = {
-    settings: door.settings,
-    spec: null,
-    trainer: null,
-    data: null,
-    csv: null,
-    device: null,
-    notice,
-    hashSync: { write: () => undefined, adopt: () => undefined },
-    saver: { clear: () => undefined },
-    dispatch: door.dispatch,
-    queue: async (task) => {
-      await task();
-    },
-    leaveStory: () => undefined,
-    linkQuery: () => 'q',
-    loadData,
-    loadState: () => calls.push('state loaded'),
-    rebuildAll: async () => undefined,
-    rebuildNetwork: async () => undefined,
-  };
-  return { h, door, notice, calls };
-}
+const host = () => fakeOpenHost();
 
 describe('a k-NN network in the app', () => {
   it('a link opens, and the settings build the same network and link again', async () => {

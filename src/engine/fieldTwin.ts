@@ -10,20 +10,55 @@ import { paramLayout } from './spec';
 
 type Vec = Float64Array;
 
+/** gᵢ(x) of anchor i, x read from `xOffset` of `x`. */
+export function fieldWeight(
+  f: FieldLayout,
+  params: ArrayLike<number>,
+  x: ArrayLike<number>,
+  i: number,
+  xOffset = 0,
+): number {
+  const sigma = params[f.sigma];
+  let d2 = 0;
+  for (let u = 0; u < f.width; u++) {
+    const d = x[xOffset + u] - params[f.centres + i * f.width + u];
+    d2 += d * d;
+  }
+  return Math.exp(-d2 * (1 / (2 * sigma * sigma)));
+}
+
 /** gᵢ(x) for every anchor i. */
 export function fieldWeights(f: FieldLayout, params: ArrayLike<number>, x: ArrayLike<number>): Vec {
   const g = new Float64Array(f.anchors);
-  const sigma = params[f.sigma];
-  const scale = 1 / (2 * sigma * sigma);
-  for (let i = 0; i < f.anchors; i++) {
-    let d2 = 0;
-    for (let u = 0; u < f.width; u++) {
-      const d = x[u] - params[f.centres + i * f.width + u];
-      d2 += d * d;
-    }
-    g[i] = Math.exp(-d2 * scale);
-  }
+  for (let i = 0; i < f.anchors; i++) g[i] = fieldWeight(f, params, x, i);
   return g;
+}
+
+/**
+ * The layer's Jacobian J(x) = I + Σᵢ vᵢ ∇gᵢ(x)ᵀ, ∇gᵢ(x) = −gᵢ(x) (x − cᵢ) / σ², into out (width × width,
+ * row-major), x read from `xOffset`: where det J ≤ 0 the layer turns space over or flattens it.
+ */
+export function fieldJacobian(
+  f: FieldLayout,
+  params: ArrayLike<number>,
+  x: ArrayLike<number>,
+  out: Float64Array,
+  xOffset = 0,
+): Float64Array {
+  const d = f.width;
+  const sigma = params[f.sigma];
+  const inv = 1 / (sigma * sigma);
+  out.fill(0, 0, d * d);
+  for (let u = 0; u < d; u++) out[u * d + u] = 1;
+  for (let i = 0; i < f.anchors; i++) {
+    const g = fieldWeight(f, params, x, i, xOffset);
+    for (let r = 0; r < d; r++) {
+      const vr = params[f.v + i * d + r] * g * inv;
+      if (vr === 0) continue;
+      for (let c = 0; c < d; c++) out[r * d + c] -= vr * (x[xOffset + c] - params[f.centres + i * d + c]);
+    }
+  }
+  return out;
 }
 
 /** f(x) = x + Σᵢ vᵢ gᵢ(x). */

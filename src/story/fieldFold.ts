@@ -4,30 +4,13 @@
  * determinant that changes sign inside the square means the layer folds the plane there (two points land
  * on one), which is how a field can unnest the rings that no one-to-one deformation can. Pure; 2-D only.
  */
-import { fieldWeights } from '../engine/fieldTwin';
+import { fieldJacobian } from '../engine/fieldTwin';
 import { paramLayout, type FieldLayout, type NetworkSpec } from '../engine/spec';
 
 /** det J(x) of a 2-wide field layer at x. */
 export function fieldJacobianDet(f: FieldLayout, params: ArrayLike<number>, x: ArrayLike<number>): number {
   if (f.width !== 2) throw new Error(`fieldJacobianDet: the layer is ${f.width} wide, not 2`);
-  const g = fieldWeights(f, params, x);
-  const inv = 1 / (params[f.sigma] * params[f.sigma]);
-  let a = 1;
-  let b = 0;
-  let c = 0;
-  let d = 1;
-  for (let i = 0; i < f.anchors; i++) {
-    const row = i * 2;
-    const s = -g[i] * inv;
-    const gx = s * (x[0] - params[f.centres + row]);
-    const gy = s * (x[1] - params[f.centres + row + 1]);
-    const vx = params[f.v + row];
-    const vy = params[f.v + row + 1];
-    a += vx * gx;
-    b += vx * gy;
-    c += vy * gx;
-    d += vy * gy;
-  }
+  const [a, b, c, d] = fieldJacobian(f, params, x, new Float64Array(4));
   return a * d - b * c;
 }
 

@@ -22,7 +22,7 @@ export const MUTANTS = [
   {
     name: 'fieldview-jacobian-sign',
     why: 'the field’s Jacobian adds vᵢ gᵢ (x − cᵢ)ᵀ/σ² instead of subtracting it: folds found where there are none',
-    file: 'src/view/math/fieldMath.ts',
+    file: 'src/engine/fieldTwin.ts',
     find: 'for (let c = 0; c < d; c++) out[r * d + c] -= vr',
     replace: 'for (let c = 0; c < d; c++) out[r * d + c] += vr',
     test: 'tests/field-view.test.ts',

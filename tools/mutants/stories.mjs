@@ -4,10 +4,10 @@
 export const MUTANTS = [
   {
     name: 'stories-fold-det-drops-a-term',
-    why: 'det J of a field layer loses vx·∂g/∂y: a fold can be missed or invented',
+    why: 'det J of a field layer loses its off-diagonal product: a fold can be missed or invented',
     file: 'src/story/fieldFold.ts',
-    find: '    b += vx * gy;',
-    replace: '    b += 0 * gy;',
+    find: 'return a * d - b * c;',
+    replace: 'return a * d;',
     test: 'tests/story-field-fold.test.ts',
   },
   {

@@ -255,22 +255,8 @@ export class DisplayPath {
     const at = phaseAt(u);
     const phase = at.phase;
     const s = this.paced(k, phase === 'linear' ? 0 : phase === 'bias' ? 1 : 2, at.s);
-    const n = this.repWidth[k];
     const m = this.repWidth[k + 1];
-    out.segment = k;
-    out.phase = phase;
-    out.s = s;
-    out.source[0] = 2 * k;
-    out.source[1] = 2 * k + 1;
-    out.source[2] = 2 * k + 2;
-    out.width[0] = n;
-    out.width[1] = m;
-    out.width[2] = m;
-    const [A, B, C] = out.matrix;
-    A.fill(0);
-    B.fill(0);
-    C.fill(0);
-    out.offset.fill(0);
+    const [A, B, C] = this.startSegment(out, k, phase, s, m);
     out.dims =
       u <= 0
         ? this.basisDims[k]
@@ -308,6 +294,31 @@ export class DisplayPath {
   }
 
   /**
+   * Starts `out` on segment k: its phase and progress, its sources (the input a_k, then the layer's z_{k+1}
+   * and a_{k+1}, `outWidth` wide) and every matrix and offset at 0; returns the matrices A, B, C.
+   */
+  private startSegment(
+    out: Coefficients,
+    k: number,
+    phase: Coefficients['phase'],
+    s: number,
+    outWidth: number,
+  ): Coefficients['matrix'] {
+    out.segment = k;
+    out.phase = phase;
+    out.s = s;
+    out.source[0] = 2 * k;
+    out.source[1] = 2 * k + 1;
+    out.source[2] = 2 * k + 2;
+    out.width[0] = this.repWidth[k];
+    out.width[1] = outWidth;
+    out.width[2] = outWidth;
+    for (const matrix of out.matrix) matrix.fill(0);
+    out.offset.fill(0);
+    return out.matrix;
+  }
+
+  /**
    * A vector-field layer's segment: the plane flows along the field in a straight line per point,
    * x + s·V(x) = (1 − s)·x + s·f(x) with V(x) = f(x) − x = Σᵢ vᵢ gᵢ(x), so the picture is
    * (1 − s) Dis_k a_k + s Dis_{k+1} a_{k+1}: affine in what the engine wrote, exactly the layer at s = 1
@@ -316,20 +327,7 @@ export class DisplayPath {
   private flowCoefficients(k: number, u: number, out: Coefficients): Coefficients {
     const { s } = flowAt(u, this.preActivation);
     const n = this.repWidth[k];
-    out.segment = k;
-    out.phase = 'flow';
-    out.s = s;
-    out.source[0] = 2 * k;
-    out.source[1] = 2 * k + 1;
-    out.source[2] = 2 * k + 2;
-    out.width[0] = n;
-    out.width[1] = n;
-    out.width[2] = n;
-    const [A, B, C] = out.matrix;
-    A.fill(0);
-    B.fill(0);
-    C.fill(0);
-    out.offset.fill(0);
+    const [A, , C] = this.startSegment(out, k, 'flow', s, n);
     out.dims =
       s <= 0 && u <= 0
         ? this.basisDims[k]

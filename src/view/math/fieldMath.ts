@@ -10,12 +10,13 @@
  * is a homeomorphism of the whole space. At or above it, it may fold: det J(x) ≤ 0 at a point says it does
  * there (the map turns space over, or flattens it).
  */
+import { fieldJacobian, fieldWeight } from '../../engine/fieldTwin';
 import type { FieldLayout, NetworkSpec } from '../../engine/spec';
 import { paramLayout } from '../../engine/spec';
 import { forwardInto, layerLayout } from './forward';
 import { det } from './linalg';
 
-/** V(x) into out (width d). */
+/** V(x) into out (width d), x read from `xOffset`. */
 export function fieldVector(
   f: FieldLayout,
   params: ArrayLike<number>,
@@ -24,49 +25,15 @@ export function fieldVector(
   xOffset = 0,
 ): Float64Array {
   const d = f.width;
-  const sigma = params[f.sigma];
-  const scale = 1 / (2 * sigma * sigma);
   out.fill(0, 0, d);
   for (let i = 0; i < f.anchors; i++) {
-    let d2 = 0;
-    for (let u = 0; u < d; u++) {
-      const diff = x[xOffset + u] - params[f.centres + i * d + u];
-      d2 += diff * diff;
-    }
-    const g = Math.exp(-d2 * scale);
+    const g = fieldWeight(f, params, x, i, xOffset);
     for (let u = 0; u < d; u++) out[u] += params[f.v + i * d + u] * g;
   }
   return out;
 }
 
-/** J(x) = I + Σᵢ vᵢ ∇gᵢ(x)ᵀ into out (d x d, row-major). */
-export function fieldJacobian(
-  f: FieldLayout,
-  params: ArrayLike<number>,
-  x: ArrayLike<number>,
-  out: Float64Array,
-  xOffset = 0,
-): Float64Array {
-  const d = f.width;
-  const sigma = params[f.sigma];
-  const inv = 1 / (sigma * sigma);
-  out.fill(0, 0, d * d);
-  for (let u = 0; u < d; u++) out[u * d + u] = 1;
-  for (let i = 0; i < f.anchors; i++) {
-    let d2 = 0;
-    for (let u = 0; u < d; u++) {
-      const diff = x[xOffset + u] - params[f.centres + i * d + u];
-      d2 += diff * diff;
-    }
-    const g = Math.exp(-d2 * inv * 0.5);
-    for (let r = 0; r < d; r++) {
-      const vr = params[f.v + i * d + r] * g * inv;
-      if (vr === 0) continue;
-      for (let c = 0; c < d; c++) out[r * d + c] -= vr * (x[xOffset + c] - params[f.centres + i * d + c]);
-    }
-  }
-  return out;
-}
+export { fieldJacobian };
 
 /** Λ = Σᵢ ‖vᵢ‖ e^(−½) / σ: a bound on V's Lipschitz constant; below 1 the layer is one-to-one everywhere. */
 export function lipschitzBound(f: FieldLayout, params: ArrayLike<number>): number {

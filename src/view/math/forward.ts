@@ -4,6 +4,7 @@
  * framing the camera and PCA; it allocates nothing once its output exists.
  */
 import { ACTIVATION_FNS } from '../../engine/activations';
+import { fieldWeight } from '../../engine/fieldTwin';
 import type { Activation, NetworkSpec } from '../../engine/spec';
 import { paramLayout, widths, type FieldLayout } from '../../engine/spec';
 import type { LayerBufferLayout } from '../../engine/types';
@@ -72,18 +73,11 @@ function fieldInto(
   aOff: number,
 ): void {
   const d = f.width;
-  const sigma = params[f.sigma];
-  const scale = 1 / (2 * sigma * sigma);
   for (let v = 0; v < count; v++) {
     const x = inOff + v * d;
     for (let u = 0; u < d; u++) out[zOff + v * d + u] = out[x + u];
     for (let i = 0; i < f.anchors; i++) {
-      let d2 = 0;
-      for (let u = 0; u < d; u++) {
-        const diff = out[x + u] - params[f.centres + i * d + u];
-        d2 += diff * diff;
-      }
-      const g = Math.exp(-d2 * scale);
+      const g = fieldWeight(f, params, out, i, x);
       for (let u = 0; u < d; u++) out[zOff + v * d + u] += params[f.v + i * d + u] * g;
     }
     for (let u = 0; u < d; u++) out[aOff + v * d + u] = out[zOff + v * d + u];
