@@ -262,8 +262,18 @@ describe('the shell', () => {
         const opened = await state();
         expect(opened.story?.preset).toBe(id);
         expect(opened.story?.status).toBe('running');
-        // What to look for is the caption over the picture.
-        expect(await page.textContent('#caption')).toContain(STORIES.find((t) => t.preset === id)!.lookFor);
+        // What to look for is the caption over the picture (written on the story's first frame).
+        const lookFor = STORIES.find((t) => t.preset === id)!.lookFor;
+        await page
+          .waitForFunction(
+            (text) => document.querySelector('#caption')?.textContent?.includes(text),
+            lookFor,
+            {
+              timeout: 10_000,
+            },
+          )
+          .catch(() => undefined);
+        expect(await page.textContent('#caption')).toContain(lookFor);
         // Full speed from a pace of 1,000 steps a frame, the least it then takes: the frames stepped here
         // are 16 ms of fake time, in which the measured speed alone would give a few steps each.
         await page.evaluate(() => {
