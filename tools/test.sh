@@ -119,6 +119,16 @@ node tools/mergeReports.mjs artifacts/vitest.json "${reports[@]}" || status=1
 node tools/slowest.mjs || true
 node -e '
 const r = require("./artifacts/vitest.json");
+// What failed, last, with the first lines of its message: a log read from its tail names it.
+for (const f of r.testResults ?? []) {
+  const file = f.name.slice(Math.max(0, f.name.lastIndexOf("/tests/") + 1));
+  const failed = (f.assertionResults ?? []).filter((t) => t.status === "failed");
+  if (f.status === "failed" && failed.length === 0) console.log(`FAILED ${file}: ${String(f.message ?? "").split("\n").slice(0, 4).join(" | ")}`);
+  for (const t of failed) {
+    const why = (t.failureMessages ?? []).join("\n").split("\n").filter((l) => l.trim()).slice(0, 4).join(" | ");
+    console.log(`FAILED ${file} > ${t.fullName}: ${why.slice(0, 600)}`);
+  }
+}
 console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
 ' || true
 exit $status
