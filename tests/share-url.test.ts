@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { PRESETS } from '../src/data/presets';
 import { paramLayout } from '../src/engine/spec';
 import type { Experiment } from '../src/experiment/experiment';
@@ -267,9 +267,34 @@ describe('links: errors name the field', () => {
   it('stops inflating a deflate bomb at the expected size', async () => {
     const bomb = toBase64url(await deflateRaw(new Uint8Array(50_000_000)));
     expect(bomb.length).toBeLessThan(MAX_LINK_CHARS);
-    const start = performance.now();
-    expect((await errorOf(`${link()}&w=f32.${bomb}`)).message).toContain('unpacks to more than the 80 bytes');
-    expect(performance.now() - start).toBeLessThan(2000);
+    // Counts the bytes the decompressor hands out: the reader must cancel it within a chunk or so of the
+    // 80 bytes, not unpack the 50 MB.
+    const Real = globalThis.DecompressionStream;
+    let unpacked = 0;
+    function CountingDecompression(
+      format: CompressionFormat,
+    ): ReadableWritablePair<Uint8Array, BufferSource> {
+      const inner = new Real(format);
+      const count = new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, out) {
+          unpacked += chunk.length;
+          out.enqueue(chunk);
+        },
+      });
+      inner.readable.pipeTo(count.writable).catch(() => undefined);
+      return { writable: inner.writable, readable: count.readable };
+    }
+    vi.stubGlobal('DecompressionStream', CountingDecompression);
+    try {
+      expect((await errorOf(`${link()}&w=f32.${bomb}`)).message).toContain(
+        'unpacks to more than the 80 bytes',
+      );
+    } finally {
+      vi.unstubAllGlobals();
+    }
+    expect(globalThis.DecompressionStream).toBe(Real);
+    expect(unpacked).toBeGreaterThan(80);
+    expect(unpacked).toBeLessThan(1_000_000);
   });
 
   it('rejects NaN and infinite weights in a link', async () => {
