@@ -82,6 +82,15 @@ export const MUTANTS = [
     filter: 'size limit',
   },
   {
+    name: 'link-inflate-unbounded',
+    why: "a link's deflate bomb is unpacked whole before its size is checked",
+    file: 'src/share/weights.ts',
+    find: '      if (total > maxBytes) {',
+    replace: '      if (total > maxBytes * 1e9) {',
+    test: 'tests/share-url.test.ts',
+    filter: 'deflate bomb',
+  },
+  {
     name: 'train-diverged-step-of-nan',
     why: 'a diverged run reports the step that diverged for the weights of the step before',
     file: 'src/cli/trainCommand.ts',
