@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Dataset } from '../src/data/types';
-import { knnBatchLoss, knnClass, knnVotes } from '../src/engine/knnTwin';
+import { KnnVoter, knnBatchLoss, knnClass, knnSetStats, knnVotes } from '../src/engine/knnTwin';
 import type { NetworkSpec } from '../src/engine/spec';
 import { knnRefusal } from '../src/engine/kernels/denseOnly';
 import {
@@ -116,6 +116,51 @@ describe('k-NN output: the loss and the votes', () => {
     // Reference 2 leaving itself out: its nearest 2 are 0.1 and 0 (class 0).
     expect(knnClass(knnVotes(refs[2], refs, labels, 2, 2, 1e-3, 2))).toBe(0);
     expect(knnClass(knnVotes(refs[2], refs, labels, 2, 2, 1e-3))).toBe(1);
+  });
+
+  it('the many-query voter gives the sorting vote bit for bit, ties in distance and duplicates included', () => {
+    const random = new Random(11);
+    // Coordinates on a lattice of quarters: many equal distances and repeated points.
+    const grid = () => Math.round((random.next() - 0.5) * 8) / 4;
+    for (const width of [1, 2, 3]) {
+      const refs = Array.from({ length: 60 }, () => Float64Array.from({ length: width }, grid));
+      const labels = refs.map(() => Math.floor(random.next() * 3));
+      const queries = [
+        ...refs.slice(0, 10),
+        ...Array.from({ length: 30 }, () => Float64Array.from({ length: width }, grid)),
+      ];
+      for (const k of [1, 2, 5, 8, 64]) {
+        const voter = new KnnVoter(refs, labels, 3, k, 1e-3);
+        queries.forEach((q, i) => {
+          const skip = i < 10 ? i : -1;
+          const fast = Array.from(voter.vote(q, skip));
+          expect(fast, `width ${width}, k ${k}, query ${i}`).toEqual(
+            Array.from(knnVotes(q, refs, labels, 3, k, 1e-3, skip)),
+          );
+        });
+      }
+      // The set's statistics are the sorting vote's, leaving each point of the reference set out.
+      const slow = (reps: Float64Array[], ys: number[], sameSet: boolean) => {
+        let loss = 0;
+        let correct = 0;
+        reps.forEach((h, i) => {
+          const votes = knnVotes(h, refs, labels, 3, 5, 1e-3, sameSet ? i : -1);
+          const total = votes.reduce((a, b) => a + b, 0);
+          loss -= Math.log(Math.max(total > 0 ? votes[ys[i]] / total : 0, 1e-6));
+          if (knnClass(votes) === ys[i]) correct++;
+        });
+        return { loss: loss / reps.length, accuracy: correct / reps.length, count: reps.length };
+      };
+      const options = { classes: 3, k: 5, epsilon: 1e-3 };
+      expect(knnSetStats(refs, labels, refs, labels, { ...options, sameSet: true })).toEqual(
+        slow(refs, labels, true),
+      );
+      const others = queries.slice(10);
+      const otherLabels = others.map((_, i) => i % 3);
+      expect(knnSetStats(others, otherLabels, refs, labels, { ...options, sameSet: false })).toEqual(
+        slow(others, otherLabels, false),
+      );
+    }
   });
 
   it('evaluate classifies each point by its k nearest training points; the training set leaves each point out', () => {

@@ -9,7 +9,10 @@ type Vec = Float64Array;
 
 function distance(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
-  for (let u = 0; u < a.length; u++) s += (a[u] - b[u]) ** 2;
+  for (let u = 0; u < a.length; u++) {
+    const d = a[u] - b[u];
+    s += d * d;
+  }
   return Math.sqrt(s);
 }
 
@@ -93,6 +96,65 @@ export function knnClass(votes: ArrayLike<number>): number {
 }
 
 /**
+ * knnVotes for many queries against one reference set, with the same arithmetic and the same order (so
+ * bit for bit the same votes): the k nearest kept in a sorted list of k while the references are scanned,
+ * instead of sorting them all per query, and no allocation per query. O(references × (width + k)) a
+ * query: at 4,000 points a set's statistics take tens of milliseconds instead of seconds.
+ */
+export class KnnVoter {
+  private readonly refs: Float64Array;
+  private readonly width: number;
+  private readonly nearD: Float64Array;
+  private readonly nearJ: Int32Array;
+  private readonly votes: Float64Array;
+
+  constructor(
+    refs: readonly Vec[],
+    private readonly refLabels: ArrayLike<number>,
+    classes: number,
+    private readonly k: number,
+    private readonly epsilon: number,
+  ) {
+    this.width = refs.length ? refs[0].length : 0;
+    this.refs = new Float64Array(refs.length * this.width);
+    refs.forEach((r, j) => this.refs.set(r, j * this.width));
+    this.nearD = new Float64Array(k);
+    this.nearJ = new Int32Array(k);
+    this.votes = new Float64Array(classes);
+  }
+
+  /** The votes per class of h's k nearest references, `skip` left out; the array is reused by the next call. */
+  vote(h: ArrayLike<number>, skip = -1): Float64Array {
+    const { refs, width, nearD, nearJ, votes, k } = this;
+    const n = refs.length / Math.max(1, width);
+    let found = 0;
+    for (let j = 0; j < n; j++) {
+      if (j === skip) continue;
+      let s = 0;
+      for (let u = 0, at = j * width; u < width; u++) {
+        const d = h[u] - refs[at + u];
+        s += d * d;
+      }
+      const d = Math.sqrt(s);
+      if (found === k && d >= nearD[k - 1]) continue;
+      // Sorted by distance, the lower index first on a tie: insert after every equal one.
+      let i = found === k ? k - 1 : found++;
+      while (i > 0 && nearD[i - 1] > d) {
+        nearD[i] = nearD[i - 1];
+        nearJ[i] = nearJ[i - 1];
+        i--;
+      }
+      nearD[i] = d;
+      nearJ[i] = j;
+    }
+    votes.fill(0);
+    for (let i = 0; i < found; i++)
+      votes[Math.round(this.refLabels[nearJ[i]])] += 1 / (nearD[i] + this.epsilon);
+    return votes;
+  }
+}
+
+/**
  * Loss and accuracy of a set at test time: each point classified by its k nearest reference points
  * (the training set's representations; a point of the reference set itself leaves itself out). The loss
  * is −log of the true class's share of the votes, the share floored at 1e-6 (a point none of whose
@@ -108,16 +170,9 @@ export function knnSetStats(
   const n = reps.length;
   let loss = 0;
   let correct = 0;
+  const voter = new KnnVoter(refs, refLabels, options.classes, options.k, options.epsilon);
   for (let i = 0; i < n; i++) {
-    const votes = knnVotes(
-      reps[i],
-      refs,
-      refLabels,
-      options.classes,
-      options.k,
-      options.epsilon,
-      options.sameSet ? i : -1,
-    );
+    const votes = voter.vote(reps[i], options.sameSet ? i : -1);
     const total = votes.reduce((a, b) => a + b, 0);
     const y = Math.round(labels[i]);
     loss -= Math.log(Math.max(total > 0 ? votes[y] / total : 0, 1e-6));

@@ -72,4 +72,22 @@ export const MUTANTS = [
     test: 'tests/field-app.test.ts',
     filter: 'setOutput',
   },
+  {
+    name: 'knn-voter-later-point-first-on-tie',
+    why: "the statistics' voter puts the later training point first on a tie in distance",
+    file: 'src/engine/knnTwin.ts',
+    find: '      while (i > 0 && nearD[i - 1] > d) {',
+    replace: '      while (i > 0 && nearD[i - 1] >= d) {',
+    test: 'tests/knn-twin.test.ts',
+    filter: 'many-query voter',
+  },
+  {
+    name: 'knn-voter-keeps-own-point',
+    why: "the statistics' voter counts a training point as its own neighbour",
+    file: 'src/engine/knnTwin.ts',
+    find: '      if (j === skip) continue;',
+    replace: '      if (j === skip - 1) continue;',
+    test: 'tests/knn-twin.test.ts',
+    filter: 'many-query voter',
+  },
 ];
