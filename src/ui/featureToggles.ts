@@ -1,11 +1,11 @@
 /**
  * The Features folder of the control panel: one toggle per feature input (TensorFlow Playground's x₁², x₂²,
  * x₁x₂, sin x₁, sin x₂ and r²), in their fixed order. The toggles dispatch `setFeatures`; they follow the
- * settings on `refresh`, off and disabled for data that is not 2-D.
+ * settings on `refresh`, off and disabled for data that is not 2-D (the points trained on: a CSV file's
+ * when one is loaded, whatever dataset the menu still names).
  */
 import type GUI from 'lil-gui';
 import { FEATURES, FEATURE_LABELS, type FeatureName } from '../data/features';
-import { getDataset } from '../data/registry';
 import type { Dispatch } from '../state/commands';
 import type { Settings } from '../state/settings';
 
@@ -20,6 +20,7 @@ export function addFeatureToggles(
   settings: Settings,
   dispatch: Dispatch,
   changed: () => void,
+  inputSize: () => number,
 ): FeatureToggles {
   const state = Object.fromEntries(FEATURES.map((f) => [f, false])) as Record<FeatureName, boolean>;
   const folder = parent.addFolder('Features');
@@ -34,7 +35,7 @@ export function addFeatureToggles(
       });
   }
   const refresh = (): void => {
-    const twoD = getDataset(settings.dataset).inputSize === 2;
+    const twoD = inputSize() === 2;
     for (const f of FEATURES) state[f] = settings.features.includes(f);
     folder.controllers.forEach((c) => c.enable(twoD).updateDisplay());
   };

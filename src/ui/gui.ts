@@ -33,6 +33,8 @@ export interface GuiHandlers {
   /** Named changes (commands.ts): settings changed here, presets, the slider, the camera. */
   dispatch: Dispatch;
   uploadCsv(file: File): void;
+  /** The coordinates of the points trained on: a loaded CSV file's, else the dataset's. */
+  dataInputSize(): number;
   importModel(file: File): void;
   copyLink(): void;
   startFresh(): void;
@@ -116,7 +118,13 @@ export class ControlPanel {
       .name('points shown')
       .onFinishChange(() => handlers.dispatch({ type: 'changed', what: 'points' }));
     this.buildDataParams();
-    this.features = addFeatureToggles(data, settings, handlers.dispatch, () => this.custom());
+    this.features = addFeatureToggles(
+      data,
+      settings,
+      handlers.dispatch,
+      () => this.custom(),
+      () => handlers.dataInputSize(),
+    );
 
     this.buildNetwork();
 

@@ -308,6 +308,21 @@ describe('files', () => {
     await shootPage(page, 'csv-long-class-names');
     await holdFrames(page, false);
 
+    // The Features toggles follow the points trained on, not the dataset the menu still names: off for a
+    // 3-D file while a 2-D dataset is named, on again for a 2-D file.
+    const toggles = () =>
+      page.evaluate(() => {
+        const all = Array.from(document.querySelectorAll('.features .lil-controller'));
+        return { count: all.length, disabled: all.filter((c) => c.classList.contains('lil-disabled')).length };
+      });
+    expect(await toggles()).toEqual({ count: 6, disabled: 0 });
+    const solid = ['x,y,z,label'];
+    for (let i = 0; i < 60; i++) solid.push(`${Math.cos(i)},${Math.sin(i)},${(i % 7) / 7},${i % 2}`);
+    expect(
+      await nextNotice(page, () => csvInput().setInputFiles(file('solid.csv', solid.join('\n')))),
+    ).toMatch(/^Loaded solid\.csv: 60 points, 3 inputs, 2 classes\./);
+    expect(await toggles()).toEqual({ count: 6, disabled: 6 });
+
     const rows = ['x,y,label'];
     for (let i = 0; i < 300; i++) {
       const a = (i / 300) * 2 * Math.PI;
@@ -320,6 +335,7 @@ describe('files', () => {
       csvInput().setInputFiles(file('points.csv', rows.join('\n'))),
     );
     expect(message).toMatch(/^Loaded points\.csv: 300 points, 2 inputs, 2 classes\./);
+    expect(await toggles()).toEqual({ count: 6, disabled: 0 });
     const s = await state();
     expect(s.dataset).toBe('points');
     expect(s.link).toBeNull();

@@ -7,6 +7,7 @@
  * the timeline (TimelineHost), selection and links (SelectionHost, LinkHost), hand edits (ParamEditsHost).
  */
 import { findPreset } from '../../data/presets';
+import { getDataset } from '../../data/registry';
 import type { Experiment } from '../../experiment/experiment';
 import { messageOf } from '../../share/errors';
 import type { ViewSettings } from '../../share/view';
@@ -132,6 +133,10 @@ export class App implements Shareable {
       this,
       {
         uploadCsv: (file) => void uploadCsv(this, file),
+        // The panel asks once before the runtime exists (no CSV then), and after every change of data.
+        dataInputSize: () =>
+          (this.runtime as Runtime | undefined)?.csv?.full.inputSize ??
+          getDataset(this.settings.dataset).inputSize,
         importModel: (file) => void importModelFileWithHistory(this, file),
         copyLink: () => void copyLink(this),
         startFresh: () => void startFresh(this),
