@@ -7,7 +7,6 @@
  * the timeline (TimelineHost), selection and links (SelectionHost, LinkHost), hand edits (ParamEditsHost).
  */
 import { findPreset } from '../../data/presets';
-import { getDataset } from '../../data/registry';
 import type { Experiment } from '../../experiment/experiment';
 import { messageOf } from '../../share/errors';
 import type { ViewSettings } from '../../share/view';
@@ -133,10 +132,6 @@ export class App implements Shareable {
       this,
       {
         uploadCsv: (file) => void uploadCsv(this, file),
-        // The panel asks once before the runtime exists (no CSV then), and after every change of data.
-        dataInputSize: () =>
-          (this.runtime as Runtime | undefined)?.csv?.full.inputSize ??
-          getDataset(this.settings.dataset).inputSize,
         importModel: (file) => void importModelFileWithHistory(this, file),
         copyLink: () => void copyLink(this),
         startFresh: () => void startFresh(this),
@@ -317,7 +312,7 @@ export class App implements Shareable {
     this.runtime.data = d;
   }
   get csv(): DataState | null {
-    return this.runtime.csv;
+    return this.runtime?.csv ?? null; // the panel asks while the app is built, before the runtime
   }
   set csv(d: DataState | null) {
     this.runtime.csv = d;

@@ -3,6 +3,7 @@
  * the loss chart and the progress bar. Each dispatches commands and draws from the state: they subscribe
  * to the store's topics here, so no caller has to remember to tell them.
  */
+import { getDataset } from '../../data/registry';
 import type { StoryMode } from '../../story/storyMode';
 import { ControlPanel, type ExportOptions, type GuiHandlers } from '../../ui/gui';
 import { LossChart } from '../../ui/lossChart';
@@ -34,6 +35,8 @@ export interface ControlsHost {
   readonly store: Pick<Store<AppState>, 'subscribe'>;
   readonly stories: Pick<StoryMode, 'trainOn' | 'view'>;
   readonly divergedAt: number | null;
+  /** The CSV file trained on, or null. */
+  readonly csv: { readonly full: { readonly inputSize: number } } | null;
   readonly trainer: { readonly step: number; readonly stats: Pick<Stats, 'epoch'> | null } | null;
   dispatch(c: Command): void;
 }
@@ -49,7 +52,7 @@ export class Controls {
   constructor(
     dom: ControlsDom,
     private readonly host: ControlsHost,
-    files: Omit<GuiHandlers, 'dispatch'>,
+    files: Omit<GuiHandlers, 'dispatch' | 'dataInputSize'>,
     exportOptions: ExportOptions,
   ) {
     const dispatch = (c: Command): void => host.dispatch(c);
@@ -69,7 +72,15 @@ export class Controls {
       },
       dom.presentStory ?? null,
     );
-    this.panel = new ControlPanel(dom.gui, host.settings, { dispatch, ...files }, exportOptions);
+    // The Features toggles follow the points trained on: a CSV file's, else the dataset's.
+    const dataInputSize = (): number =>
+      host.csv?.full.inputSize ?? getDataset(host.settings.dataset).inputSize;
+    this.panel = new ControlPanel(
+      dom.gui,
+      host.settings,
+      { dispatch, dataInputSize, ...files },
+      exportOptions,
+    );
     this.subscribe();
   }
 
