@@ -126,32 +126,70 @@ export class KnnVoter {
   /** The votes per class of h's k nearest references, `skip` left out; the array is reused by the next call. */
   vote(h: ArrayLike<number>, skip = -1): Float64Array {
     const { refs, width, nearD, nearJ, votes, k } = this;
-    const n = refs.length / Math.max(1, width);
-    let found = 0;
-    for (let j = 0; j < n; j++) {
-      if (j === skip) continue;
-      let s = 0;
-      for (let u = 0, at = j * width; u < width; u++) {
-        const d = h[u] - refs[at + u];
-        s += d * d;
-      }
-      const d = Math.sqrt(s);
-      if (found === k && d >= nearD[k - 1]) continue;
-      // Sorted by distance, the lower index first on a tie: insert after every equal one.
-      let i = found === k ? k - 1 : found++;
-      while (i > 0 && nearD[i - 1] > d) {
-        nearD[i] = nearD[i - 1];
-        nearJ[i] = nearJ[i - 1];
-        i--;
-      }
-      nearD[i] = d;
-      nearJ[i] = j;
-    }
-    votes.fill(0);
-    for (let i = 0; i < found; i++)
-      votes[Math.round(this.refLabels[nearJ[i]])] += 1 / (nearD[i] + this.epsilon);
+    const found = kNearest(h, 0, refs, 0, refs.length / Math.max(1, width), width, k, skip, nearD, nearJ);
+    nearestVotes(found, nearD, nearJ, this.refLabels, this.epsilon, votes);
     return votes;
   }
+}
+
+/**
+ * The k nearest of `count` reference points (flat, `width` values each from `refAt`) to the point at `at`
+ * of `query`, `skip` left out: their distances and indices into nearD and nearJ, nearest first and the
+ * lower index first on a tie (knnVotes' order), kept in a sorted list of k while the references are
+ * scanned. Returns how many were found (k, or fewer where there are fewer references).
+ */
+export function kNearest(
+  query: ArrayLike<number>,
+  at: number,
+  refs: ArrayLike<number>,
+  refAt: number,
+  count: number,
+  width: number,
+  k: number,
+  skip: number,
+  nearD: Float64Array,
+  nearJ: Int32Array,
+): number {
+  let found = 0;
+  for (let j = 0; j < count; j++) {
+    if (j === skip) continue;
+    let s = 0;
+    for (let u = 0, r = refAt + j * width; u < width; u++) {
+      const d = query[at + u] - refs[r + u];
+      s += d * d;
+    }
+    const d = Math.sqrt(s);
+    if (found === k && d >= nearD[k - 1]) continue;
+    // Insert after every equal one: the earlier point stays first on a tie.
+    let i = found === k ? k - 1 : found++;
+    while (i > 0 && nearD[i - 1] > d) {
+      nearD[i] = nearD[i - 1];
+      nearJ[i] = nearJ[i - 1];
+      i--;
+    }
+    nearD[i] = d;
+    nearJ[i] = j;
+  }
+  return found;
+}
+
+/** The votes of the `found` nearest per class, 1/(distance + ε) each, into `votes` (zeroed first); returns their sum. */
+export function nearestVotes(
+  found: number,
+  nearD: Float64Array,
+  nearJ: Int32Array,
+  labels: ArrayLike<number>,
+  epsilon: number,
+  votes: Float64Array,
+): number {
+  votes.fill(0);
+  let total = 0;
+  for (let i = 0; i < found; i++) {
+    const w = 1 / (nearD[i] + epsilon);
+    votes[Math.round(labels[nearJ[i]])] += w;
+    total += w;
+  }
+  return total;
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import type { NetworkSpec } from '../../engine/spec';
 import type { LayerBufferLayout } from '../../engine/types';
+import { kNearest, knnClass, nearestVotes } from '../../engine/knnTwin';
 import { forwardInto, layerLayout } from './forward';
 
 /** The training points a k-NN view votes with: inputs as the network takes them, and their classes. */
@@ -56,34 +57,9 @@ export class KnnRegions {
     const trainAt = this.layout.offset[last];
     const n = ref.count;
     for (let v = 0; v < count; v++) {
-      let found = 0;
-      for (let j = 0; j < n; j++) {
-        let s = 0;
-        for (let u = 0; u < width; u++) {
-          const d = layers[at + v * width + u] - data[trainAt + j * width + u];
-          s += d * d;
-        }
-        const d = Math.sqrt(s);
-        if (found === k && d >= nearD[k - 1]) continue;
-        // Sorted by distance, the earlier point first on a tie: insert after every equal one.
-        let i = found === k ? k - 1 : found++;
-        while (i > 0 && nearD[i - 1] > d) {
-          nearD[i] = nearD[i - 1];
-          nearJ[i] = nearJ[i - 1];
-          i--;
-        }
-        nearD[i] = d;
-        nearJ[i] = j;
-      }
-      votes.fill(0);
-      let total = 0;
-      for (let i = 0; i < found; i++) {
-        const w = 1 / (nearD[i] + epsilon);
-        votes[Math.round(ref.y[nearJ[i]])] += w;
-        total += w;
-      }
-      let best = 0;
-      for (let c = 1; c < votes.length; c++) if (votes[c] > votes[best]) best = c;
+      const found = kNearest(layers, at + v * width, data, trainAt, n, width, k, -1, nearD, nearJ);
+      const total = nearestVotes(found, nearD, nearJ, ref.y, epsilon, votes);
+      const best = knnClass(votes);
       out[2 * v] = best;
       out[2 * v + 1] = total > 0 ? votes[best] / total : 0;
     }
