@@ -313,7 +313,10 @@ describe('files', () => {
     const toggles = () =>
       page.evaluate(() => {
         const all = Array.from(document.querySelectorAll('.features .lil-controller'));
-        return { count: all.length, disabled: all.filter((c) => c.classList.contains('lil-disabled')).length };
+        return {
+          count: all.length,
+          disabled: all.filter((c) => c.classList.contains('lil-disabled')).length,
+        };
       });
     expect(await toggles()).toEqual({ count: 6, disabled: 0 });
     const solid = ['x,y,z,label'];
