@@ -131,4 +131,7 @@ for (const f of r.testResults ?? []) {
 }
 console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (r.numPendingTests ? `, ${r.numPendingTests} skipped` : ""));
 ' || true
+# The checks beside the tests fail the run too: say so on the last line, not only above the file table.
+[ "$tsc_status" = 0 ] || echo "FAILED the type-check (its log is above)"
+[ "$lint_status" = 0 ] || echo "FAILED the lint (its log is above; npm run format mends formatting)"
 exit $status
