@@ -24,7 +24,6 @@ import {
   pow,
   smoothstep,
   uniform,
-  uniformArray,
   uint,
   uv,
   varying,
@@ -261,10 +260,6 @@ export class LayerScene {
     this.materials.push(boundaryMaterial, planeMaterial);
 
     // Data points: instanced sprites; class colour; test points hollow; the followed point ringed in white.
-    const palette: N = uniformArray(
-      CLASS_COLORS.map((c) => new THREE.Color(...rgb(c))),
-      'color',
-    );
     const pointMaterial = new THREE.PointsNodeMaterial({
       transparent: true,
       depthWrite: false,
@@ -286,7 +281,13 @@ export class LayerScene {
     pointMaterial.sizeNode = this.pointSize
       .mul(isSelected.select(float(1.6), float(1)))
       .mul(wrong.mul(this.mistakesOn).mul(0.6).add(1));
+    // The class colour as constants chosen in turn, not a uniform array indexed per point: read through an
+    // index, the palette intermittently gave class 0's colour for every class in one view of a network.
     const classIndex = int(info.x).mod(int(CLASS_COLORS.length));
+    let classColor: N = vec3(...rgb(CLASS_COLORS[0]));
+    for (let k = 1; k < Math.min(CLASS_COLORS.length, Math.max(2, o.classes)); k++) {
+      classColor = classIndex.equal(int(k)).select(vec3(...rgb(CLASS_COLORS[k])), classColor);
+    }
     const regression = o.classes === 0;
     pointMaterial.colorNode = Fn(() => {
       const d = length(uv().sub(0.5)).mul(2);
@@ -295,7 +296,7 @@ export class LayerScene {
       // Test points: a ring. Train points: a disc with a dark rim.
       const ringInner = smoothstep(float(0.4), float(0.55), d);
       const rim = smoothstep(float(0.68), float(0.8), d);
-      const base = regression ? vec3(...rgb(THEME.gridLine)) : palette.element(classIndex).xyz;
+      const base = regression ? vec3(...rgb(THEME.gridLine)) : classColor;
       const dark = vec3(...rgb(THEME.pointOutline));
       const filled = mix(base, dark, rim.mul(0.85));
       const color = isSelected.select(
