@@ -93,6 +93,15 @@ describe('the story by hand', () => {
     expect(mode.statsArrived(stats(triangle()))).toBe(true);
     expect(r.status).toBe('ended');
     expect(r.outcome?.shown).toBe(true);
+    // The next measurement after an Undo: back to "not yet", training off again, no end picture to go to.
+    expect(mode.statsArrived(stats(initParams(SPEC, PRESET.seed)))).toBe(false);
+    expect(r.status).toBe('running');
+    expect(r.outcome).toEqual({ text: expect.stringMatching(/^Not yet/), shown: false });
+    expect(mode.allowed(0, 50)).toBe(0);
+    // Done again (Redo); a second measurement of the same weights does not end it twice.
+    expect(mode.statsArrived(stats(triangle()))).toBe(true);
+    expect(mode.statsArrived(stats(triangle()))).toBe(false);
+    expect(r.status).toBe('ended');
     mode.trainOn();
     expect(mode.allowed(0, 50)).toBe(50);
     const other = new StoryMode();

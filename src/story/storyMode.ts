@@ -6,7 +6,7 @@
 import type { Stats } from '../engine/types';
 import type { Claim } from './claim';
 import { claimFor } from './claims';
-import { HAND_EDIT, handOutcome, handStoryFor, isHandStory } from './handStory';
+import { HAND_EDIT, handOutcome, handStoryFor, isHandStory, type HandStory } from './handStory';
 import { figuresOf, storyOutcome } from './outcome';
 import { endingOf, storyFor, storyLength, type Story, type StoryEnding } from './stories';
 
@@ -27,6 +27,20 @@ export type StoryView =
   | { kind: 'none' }
   | { kind: 'run'; run: StoryRun; step: number }
   | { kind: 'left'; story: Story; why: string };
+
+/**
+ * A story by hand checked at a measurement: at every one, also after the check passed (an Undo or another
+ * edit can take it back, and the panel must not go on saying "Done"), until the person trains on. Returns
+ * whether the check passed at this one after failing before.
+ */
+function handChecked(run: StoryRun, story: HandStory, stats: Stats): boolean {
+  if (run.status === 'trainedOn') return false;
+  const { done, text } = handOutcome(story, stats);
+  run.outcome = { text, shown: done };
+  const was = run.status;
+  run.status = done ? 'ended' : 'running';
+  return done && was === 'running';
+}
 
 export class StoryMode {
   run: StoryRun | null = null;
@@ -67,13 +81,8 @@ export class StoryMode {
   /** Statistics arrived: at the story's length they end it with the outcome from this run. */
   statsArrived(stats: Stats): boolean {
     const run = this.run;
+    if (run && isHandStory(run.story)) return handChecked(run, run.story, stats);
     if (!run || run.status !== 'running' || stats.step < run.steps) return false;
-    if (isHandStory(run.story)) {
-      const { done, text } = handOutcome(run.story, stats);
-      run.outcome = { text, shown: done };
-      if (done) run.status = 'ended';
-      return done;
-    }
     run.status = 'ended';
     const figures = figuresOf(stats);
     run.outcome = run.claim

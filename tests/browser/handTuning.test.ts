@@ -162,7 +162,7 @@ describe('hand tuning in the page', () => {
     expect(errors).toEqual([]);
   });
 
-  it('the story by hand says “not yet”, then “done” once three lines make a triangle', async () => {
+  it('the story by hand says “not yet”, then “done” once three lines make a triangle, and “not yet” after an Undo', async () => {
     await page.evaluate(() => window.__detangle!.openStory('rings-by-hand'));
     const story = async () => (await page.evaluate(() => window.__detangle!.state())).story;
     for (let i = 0; i < 40 && !(await story())?.outcome; i++) await frames(2);
@@ -174,6 +174,14 @@ describe('hand tuning in the page', () => {
     expect(await story()).toMatchObject({ status: 'ended', shown: true });
     expect(await page.textContent('#story-outcome')).toMatch(/^Done: test accuracy/);
     await shootPage(page, 'hand-tuning-story');
+    // Undo the edits one by one, each measured: once the triangle is gone the check fails again, and says so.
+    for (let undone = 0; undone < 13 && (await story())?.status !== 'running'; undone++) {
+      await page.evaluate(() => window.__detangle!.undoEdit());
+      await measured();
+      await frames(4);
+    }
+    expect(await story()).toMatchObject({ status: 'running', shown: false });
+    expect(await page.textContent('#story-outcome')).toMatch(/^Not yet: test accuracy/);
     expect(errors).toEqual([]);
   });
 });
