@@ -88,4 +88,12 @@ export const MUTANTS = [
     replace: 'if (!this.run) return false;',
     test: 'tests/story-hand.test.ts',
   },
+  {
+    name: 'hand-story-done-sticks',
+    why: 'the story by hand stops checking once it said Done: an Undo that breaks the triangle leaves Done on screen',
+    file: 'src/story/storyMode.ts',
+    find: "  if (run.status === 'trainedOn') return false;",
+    replace: "  if (run.status !== 'running') return false;",
+    test: 'tests/story-hand.test.ts',
+  },
 ];
