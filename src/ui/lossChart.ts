@@ -11,6 +11,7 @@ import { CLASS_COLORS, cssColor } from '../view/theme';
 const CAPACITY = 2048;
 /** Losses are drawn on a log scale; smaller ones (and exact zeros) sit on this floor. */
 const LOSS_FLOOR = 1e-7;
+const CLICK_TITLE = 'Click to see the network at that step (the nearest kept moment)';
 const SERIES = ['trainRaw', 'trainSmooth', 'testRaw', 'testSmooth', 'trainAcc', 'testAcc'] as const;
 type Series = (typeof SERIES)[number];
 
@@ -41,6 +42,9 @@ export class LossChart {
   /** Called with the step under a click on the plot (null: clicks do nothing). */
   onSeek: ((step: number) => void) | null = null;
 
+  /** With a k-NN output: k (the train and test lines are the vote's loss, not the batch objective's). */
+  private knnK: number | null = null;
+
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
     const ctx = canvas.getContext('2d');
@@ -51,7 +55,7 @@ export class LossChart {
       Float64Array
     >;
     canvas.style.cursor = 'pointer';
-    canvas.title = 'Click to see the network at that step (the nearest kept moment)';
+    canvas.title = CLICK_TITLE;
     canvas.addEventListener('click', (e) => {
       const step = this.stepAt(e.clientX - canvas.getBoundingClientRect().left);
       if (step !== null) this.onSeek?.(step);
@@ -59,6 +63,24 @@ export class LossChart {
   }
 
   /** The step under x (CSS pixels from the canvas's left), or null off the plot or before a draw. */
+  /**
+   * Says which losses the lines are. With a k-NN output (k given) the batch line is the objective training
+   * lowers (each point of a batch voted by the rest, weighted by 1/distance) and the train and test lines
+   * the cross-entropy of the vote of the k nearest training points: they measure different things, and one
+   * can rise while the other falls, so the summary and the canvas's title say so.
+   */
+  describe(knnK: number | null): void {
+    if (knnK === this.knnK) return;
+    this.knnK = knnK;
+    this.canvas.title =
+      knnK === null
+        ? CLICK_TITLE
+        : `batch: the loss training lowers, each point of a batch voted by the rest (weighted by 1/distance). ` +
+          `train and test: the loss of the vote of each point's ${knnK} nearest training points, as the ` +
+          `accuracy is measured. They measure different things: one can rise while the other falls.\n${CLICK_TITLE}`;
+    this.dirty = true;
+  }
+
   stepAt(x: number): number | null {
     const a = this.axis;
     if (a.width <= 0 || x < a.left - 4 || x > a.left + a.width + 4) return null;
@@ -272,11 +294,12 @@ export class LossChart {
     }
     const acc = this.latest('trainAcc');
     const loss = this.latest('trainSmooth');
+    const lossName = this.knnK === null ? 'loss' : `${this.knnK}-NN vote loss`;
     ctx.textAlign = 'right';
     ctx.fillStyle = '#e6edf3';
     const summary = Number.isFinite(acc)
-      ? `loss ${formatLoss(loss)} · acc ${(acc * 100).toFixed(1)}%`
-      : `loss ${formatLoss(loss)}`;
+      ? `${lossName} ${formatLoss(loss)} · acc ${(acc * 100).toFixed(1)}%`
+      : `${lossName} ${formatLoss(loss)}`;
     ctx.fillText(summary, left + pw, ly + font * 1.3);
   }
 

@@ -355,7 +355,11 @@ describe('one continuous picture (WebGPU)', () => {
   }, 60_000);
 
   it('k-NN 2-6-2: the regions the shader colours are the CPU’s vote at the grid’s vertices', async () => {
+    const chartTitle = () => page.getAttribute('#loss-chart', 'title');
+    expect(await chartTitle()).not.toMatch(/nearest training points/);
     await loadText(page, knnModel(), 'knn.json');
+    // The chart says its train and test lines are the vote's loss, not the batch objective's.
+    expect(await chartTitle()).toMatch(/^batch: the loss training lowers.*8 nearest training points/s);
     const regions = await page.evaluate(() => window.__detangle!.knnRegions());
     expect(regions).not.toBeNull();
     const { gpu, cpu } = regions!;

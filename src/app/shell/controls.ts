@@ -102,6 +102,7 @@ export class Controls {
       this.panel.setAnimating(s.animate);
     });
     store.subscribe(['pace', 'settings'], () => this.panel.updateDisplay());
+    store.subscribe(['network'], () => this.chart.describe(s.knn ? s.knn.k : null));
     store.subscribe(['story', 'progress', 'network'], () =>
       this.storyPanel.show(this.host.stories.view(this.host.trainer?.step ?? 0)),
     );
