@@ -14,7 +14,16 @@ import {
   type DiagramLayout,
 } from '../src/view/math/diagramLayout';
 import { DRAG_STEP, draggedValue, refOf } from '../src/view/diagram/diagramGestures';
-import { NEGATIVE_RGB, NEUTRAL_RGB, POSITIVE_RGB, heatColor } from '../src/view/diagram/diagramColors';
+import {
+  NEGATIVE_RGB,
+  NEUTRAL_RGB,
+  POSITIVE_RGB,
+  classSigns,
+  columnCentres,
+  heatColor,
+} from '../src/view/diagram/diagramColors';
+import { buildSpec } from '../src/engine/spec';
+import { CLASS_COLORS, rgb } from '../src/view/theme';
 
 const LAPTOP = { width: 1366, height: 230 };
 const PHONE = { width: 390, height: 250 };
@@ -106,5 +115,31 @@ describe('diagram layout', () => {
     expect(heatColor(0.5, 0.5, 0.5)).toEqual(NEUTRAL_RGB);
     const half = heatColor(0.5, 1);
     for (let i = 0; i < 3; i++) expect(half[i]).toBeCloseTo((NEUTRAL_RGB[i] + POSITIVE_RGB[i]) / 2, 12);
+    // A negative scale swaps the sides.
+    expect(heatColor(0.9, -0.4, 0.5)).toEqual(NEGATIVE_RGB.map((v) => expect.closeTo(v, 12)));
+    expect(heatColor(0.1, -0.4, 0.5)).toEqual(POSITIVE_RGB.map((v) => expect.closeTo(v, 12)));
+  });
+
+  it('draws a classifier’s output in the colour of the class it speaks for, hidden units by sign', () => {
+    const classColor = (k: number) => rgb(CLASS_COLORS[k]).map((v) => expect.closeTo(v, 12));
+    // One tanh output unit of a classifier: neutral at its threshold ½, high values class 1's orange.
+    const one = buildSpec([2, 3, 1], ['tanh', 'tanh'], 'mse');
+    expect(one.layers[1].activation).toBe('tanh');
+    const centres = columnCentres(one, 2);
+    expect(centres).toEqual([0, 0, 0.5]);
+    const signs = classSigns(one, 2);
+    expect(signs).toEqual([[1, 1], [1, 1, 1], [-1]]);
+    expect(heatColor(0.95, signs[2][0] * 0.45, centres[2])).toEqual(classColor(1));
+    expect(heatColor(0.05, signs[2][0] * 0.45, centres[2])).toEqual(classColor(0));
+    // A regression's output: by sign, neutral at 0.
+    const regression = buildSpec([2, 3, 1], 'tanh', 'mse', { regression: true });
+    expect(columnCentres(regression, 0)).toEqual([0, 0, 0]);
+    expect(classSigns(regression, 0)[2]).toEqual([1]);
+    // A two-class softmax: unit k high in class k's colour.
+    const soft = buildSpec([2, 4, 2], 'relu', 'ce');
+    expect(columnCentres(soft, 2)[2]).toBe(0.5);
+    expect(classSigns(soft, 2)[2]).toEqual([1, -1]);
+    expect(heatColor(0.9, -0.4, 0.5)).toEqual(classColor(1));
+    expect(heatColor(0.9, 0.4, 0.5)).toEqual(classColor(0));
   });
 });

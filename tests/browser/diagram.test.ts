@@ -9,6 +9,7 @@ import { paramIndex, type ParamRef } from '../../src/engine/paramRef';
 import { forward } from '../../src/engine/twin';
 import type { NetworkSpec } from '../../src/engine/spec';
 import { heatColor, srgb8 } from '../../src/view/diagram/diagramColors';
+import { CLASS_COLORS, rgb } from '../../src/view/theme';
 import { DRAG_STEP } from '../../src/view/diagram/diagramGestures';
 import { holdFrames, launch, serve, shoot, testUrl, waitReady, type Served } from './harness';
 
@@ -132,12 +133,21 @@ describe('the network diagram', () => {
     const spec = (await page.evaluate(() => window.__detangle!.diagram.spec()))!;
     const params = (await page.evaluate(() => window.__detangle!.readWeights()))!;
     const img = await shoot(page, 'body', 'diagram-heatmaps');
-    // Two units: one of the first hidden layer, one of the input.
+    // Three units: one of the first hidden layer, one of the input, and the output, drawn in the colour of
+    // the class it speaks for (high: class 1, orange), as the points are.
+    const last = spec.layers.length;
+    const output = probe.nodes.find((n) => n.rep === last)!;
+    expect(output.centre).toBe(0.5);
+    expect(output.scale).toBeLessThan(0);
+    expect(srgb8(heatColor(0.5 + Math.abs(output.scale), output.scale, output.centre))).toEqual(
+      srgb8(rgb(CLASS_COLORS[1])),
+    );
     let strong = 0;
     const misses: string[] = [];
     for (const [rep, unit] of [
       [1, 0],
       [0, 1],
+      [last, 0],
     ]) {
       const node = probe.nodes.find((n) => n.rep === rep && n.unit === unit)!;
       for (const fx of [0.35, 0.5, 0.65, 0.8, 0.92])
@@ -145,9 +155,9 @@ describe('the network diagram', () => {
           const x = Math.floor(node.x + fx * node.size);
           const y = Math.floor(node.y + fy * node.size);
           const value = twinAt(spec, params, probe, rep, unit, x, y);
-          const t = (value - probe.centres[rep]) / probe.scales[rep];
+          const t = (value - node.centre) / node.scale;
           if (Math.abs(t) > 0.3) strong++;
-          const want = srgb8(heatColor(value, probe.scales[rep], probe.centres[rep]));
+          const want = srgb8(heatColor(value, node.scale, node.centre));
           const p = 4 * (y * img.width + x);
           const got = [img.data[p], img.data[p + 1], img.data[p + 2]];
           if (got.some((c, i) => Math.abs(c - want[i]) > 14))

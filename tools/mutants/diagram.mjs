@@ -90,4 +90,12 @@ export const MUTANTS = [
     test: 'tests/browser/diagram.test.ts',
     filter: 'real drag',
   },
+  {
+    name: 'diagram-output-colour-by-sign',
+    why: 'the heatmap shader drops the output unit’s swapped colours: class 1’s region shows blue in the diagram and orange in the views',
+    file: 'src/view/diagram/diagramScene.ts',
+    find: 'scale.lessThan(0).select(min(scale, float(-1e-6)), max(scale, float(1e-6)))',
+    replace: 'max(abs(scale), float(1e-6))',
+    test: 'tests/browser/diagram.test.ts',
+  },
 ];

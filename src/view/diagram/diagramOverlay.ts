@@ -171,7 +171,7 @@ export function paintHeatmaps(
   data: Float32Array,
   g: number,
   form: 'plane' | 'curve',
-  shades: { scales: readonly number[]; centres: readonly number[] },
+  shades: { scales: readonly number[]; centres: readonly number[]; signs: readonly (readonly number[])[] },
   slice = 0,
 ): void {
   const tile = document.createElement('canvas');
@@ -205,7 +205,11 @@ export function paintHeatmaps(
         for (let i = 0; i < g; i++) {
           const v = slice * g * g + j * g + i;
           const c = srgb8(
-            heatColor(data[offset + v * width + node.unit], shades.scales[r], shades.centres[r]),
+            heatColor(
+              data[offset + v * width + node.unit],
+              (shades.signs[r]?.[node.unit] ?? 1) * shades.scales[r],
+              shades.centres[r],
+            ),
           );
           // Image rows run downwards, the input's y upwards.
           const p = 4 * ((g - 1 - j) * g + i);

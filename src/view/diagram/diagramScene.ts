@@ -12,6 +12,7 @@ import {
   float,
   instancedBufferAttribute,
   max,
+  min,
   mix,
   uint,
   uniform,
@@ -32,15 +33,19 @@ export interface HeatNode {
   offset: number;
   width: number;
   unit: number;
-  /** Full colour at centre ± scale. */
+  /** Full colour at centre ± scale (negative: the colours swapped, see heatColor). */
   scale: number;
   /** The value shown neutral (0; ½ for a sigmoid's probabilities). */
   centre: number;
 }
 
-/** The TSL twin of heatColor (diagramColors.ts): neutral at 0, blue towards +scale, orange towards −scale. */
+/**
+ * The TSL twin of heatColor (diagramColors.ts): neutral at 0, blue towards +scale, orange towards −scale
+ * (a negative scale swaps them).
+ */
 export function heatColorNode(value: N, scale: N): N {
-  const t: N = clamp(value.div(max(scale, float(1e-6))), float(-1), float(1));
+  const signed: N = scale.lessThan(0).select(min(scale, float(-1e-6)), max(scale, float(1e-6)));
+  const t: N = clamp(value.div(signed), float(-1), float(1));
   const side: N = t.greaterThanEqual(0).select(vec3(...POSITIVE_RGB), vec3(...NEGATIVE_RGB));
   return mix(vec3(...NEUTRAL_RGB), side, abs(t));
 }
@@ -97,7 +102,8 @@ export class DiagramScene {
       for (let i = 0; i < grid.count; i++) positions[3 * i] = i / Math.max(1, grid.count - 1);
       this.geometry.setAttribute('position', new THREE.BufferAttribute(positions, 3));
       this.geometry.setIndex(new THREE.BufferAttribute(grid.lines, 1));
-      const t: N = clamp(value.div(max(source.w, float(1e-6))), float(-1), float(1));
+      // The curve's height reads the scale's size: a swapped colour does not turn the curve over.
+      const t: N = clamp(value.div(max(abs(source.w), float(1e-6))), float(-1), float(1));
       const local: N = vec3(
         place.x.add(uv.x.mul(place.z)),
         place.y.add(place.z.mul(float(0.5).sub(t.mul(0.45)))),

@@ -21,6 +21,7 @@ import type { DisplayPath } from '../math/displayPath';
 import type { ParamEditHost } from './diagramHost';
 import { drawOverlay, paintHeatmaps, type OverlayMarks, type UnitRef } from './diagramOverlay';
 import { DiagramScene, type HeatNode } from './diagramScene';
+import { classSigns, columnCentres } from './diagramColors';
 import type { LayerDrawer } from '../layerDrawer';
 import type { ViewModel } from '../viewModel';
 
@@ -69,6 +70,8 @@ export class DiagramView implements GestureTarget {
   private params: Float32Array | null = null;
   private scales: number[] = [];
   private centres: number[] = [];
+  /** Per column and unit: −1 where the unit's high values mean class 1 (drawn orange, as its points). */
+  private signs: number[][] = [];
   private scalesDirty = false;
   private readonly size = new THREE.Vector2();
   private heatVersion = -1;
@@ -155,7 +158,8 @@ export class DiagramView implements GestureTarget {
     this.diagram = null;
     const widths = model.layout.width.filter((_, i) => i === 0 || i % 2 === 0);
     this.scales = widths.map(() => 1);
-    this.centres = columnCentres(model.spec);
+    this.centres = columnCentres(model.spec, view.classes);
+    this.signs = classSigns(model.spec, view.classes);
     const count = widths.reduce((a, b) => a + b, 0);
     if (this.renderer && model.storage && view.gpu) {
       // The storage node's attribute stands for the engine's buffer in this renderer too.
@@ -303,7 +307,7 @@ export class DiagramView implements GestureTarget {
           offset: model.layout.offset[rep],
           width: model.layout.width[rep],
           unit: n.unit,
-          scale: this.scales[r] ?? 1,
+          scale: (this.signs[r]?.[n.unit] ?? 1) * (this.scales[r] ?? 1),
           centre: this.centres[r] ?? 0,
         });
       }
@@ -333,7 +337,7 @@ export class DiagramView implements GestureTarget {
         ? () => {
             const form = model.grid.inputSize === 1 ? 'curve' : 'plane';
             const g = form === 'curve' ? model.grid.count : model.grid.size;
-            const shades = { scales: this.scales, centres: this.centres };
+            const shades = { scales: this.scales, centres: this.centres, signs: this.signs };
             paintHeatmaps(ctx, diagram, model.layout, cpuData, g, form, shades, this.sliceIndex ?? 0);
           }
         : undefined;
@@ -345,7 +349,8 @@ export class DiagramView implements GestureTarget {
    * shown and whether the heatmaps are drawn on the GPU.
    */
   probe(): {
-    nodes: { rep: number; unit: number; x: number; y: number; size: number }[];
+    /** Each node, with the signed scale and the centre its heatmap is coloured by (see heatColor). */
+    nodes: { rep: number; unit: number; x: number; y: number; size: number; scale: number; centre: number }[];
     scales: number[];
     centres: number[];
     min: number[];
@@ -367,7 +372,15 @@ export class DiagramView implements GestureTarget {
         max[i] = Math.max(max[i], pts[v * d + i]);
       }
     return {
-      nodes: diagram.nodes.flat().map((n) => ({ ...n, x: n.x + rect.left, y: n.y + rect.top })),
+      nodes: diagram.nodes.flatMap((column, r) =>
+        column.map((n) => ({
+          ...n,
+          x: n.x + rect.left,
+          y: n.y + rect.top,
+          scale: (this.signs[r]?.[n.unit] ?? 1) * (this.scales[r] ?? 1),
+          centre: this.centres[r] ?? 0,
+        })),
+      ),
       scales: this.scales.slice(),
       centres: this.centres.slice(),
       min,
@@ -388,13 +401,6 @@ export class DiagramView implements GestureTarget {
     this.note.remove();
     this.slice.remove();
   }
-}
-
-/** The value each column shows neutral: ½ for a sigmoid, 1 / units for a softmax (even odds), else 0. */
-export function columnCentres(spec: NetworkSpec): number[] {
-  const centre = (l: NetworkSpec['layers'][number]): number =>
-    l.activation === 'sigmoid' ? 0.5 : l.activation === 'softmax' ? 1 / l.units : 0;
-  return [0, ...spec.layers.map(centre)];
 }
 
 /**
