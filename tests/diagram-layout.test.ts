@@ -20,6 +20,7 @@ import {
   POSITIVE_RGB,
   classSigns,
   columnCentres,
+  diagramKey,
   heatColor,
 } from '../src/view/diagram/diagramColors';
 import { buildSpec } from '../src/engine/spec';
@@ -141,5 +142,9 @@ describe('diagram layout', () => {
     expect(classSigns(soft, 2)[2]).toEqual([1, -1]);
     expect(heatColor(0.9, -0.4, 0.5)).toEqual(classColor(1));
     expect(heatColor(0.9, 0.4, 0.5)).toEqual(classColor(0));
+    // The key under the diagram says so only where it holds.
+    expect(diagramKey(one, 2)).toContain("the output in its class's colour");
+    expect(diagramKey(regression, 0)).not.toContain('class');
+    expect(diagramKey(buildSpec([3, 8, 1], 'tanh', 'mse'), 2)).toContain('a slice through the input');
   });
 });

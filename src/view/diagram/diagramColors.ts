@@ -74,3 +74,23 @@ export function classSigns(spec: NetworkSpec, classes = 0): number[][] {
     signs[signs.length - 1][out.units - 1] = -1;
   return signs;
 }
+
+/**
+ * The diagram's key, one line: what the lines' and the squares' colours mean for this network, and how to
+ * set a parameter by hand.
+ */
+export function diagramKey(spec: NetworkSpec, classes = 0): string {
+  const byClass = classSigns(spec, classes).some((column) => column.includes(-1));
+  const over =
+    spec.inputSize === 1
+      ? 'over the input line'
+      : spec.inputSize === 2
+        ? 'over the input plane'
+        : 'over a slice through the input (the slider)';
+  return [
+    'lines: weights, blue +, orange −, thicker = larger',
+    `squares: each unit ${over}, blue high, orange low`,
+    ...(byClass ? ["the output in its class's colour"] : []),
+    'drag a line or a bias □, or click one to type a value',
+  ].join(' · ');
+}

@@ -21,7 +21,7 @@ import type { DisplayPath } from '../math/displayPath';
 import type { ParamEditHost } from './diagramHost';
 import { drawOverlay, paintHeatmaps, type OverlayMarks, type UnitRef } from './diagramOverlay';
 import { DiagramScene, type HeatNode } from './diagramScene';
-import { classSigns, columnCentres } from './diagramColors';
+import { classSigns, columnCentres, diagramKey } from './diagramColors';
 import type { LayerDrawer } from '../layerDrawer';
 import type { ViewModel } from '../viewModel';
 
@@ -59,6 +59,9 @@ export class DiagramView implements GestureTarget {
   /** A unit hovered or tapped in the diagram (the layer view highlights it). */
   onUnit: ((unit: UnitRef | null) => void) | null = null;
   private readonly note: HTMLElement;
+  /** What the colours mean, under the nodes (with the note and a 3-D input's slice). */
+  private readonly key: HTMLElement;
+  private readonly foot: HTMLElement;
   private readonly gestures: DiagramGestures;
   private readonly resizes: ResizeObserver | null;
   /** The main view's axes named by their units (axisNames.ts). */
@@ -97,7 +100,12 @@ export class DiagramView implements GestureTarget {
     this.slice.hidden = true;
     this.slice.setAttribute('aria-label', 'Slice through the third input');
     this.slice.addEventListener('input', () => this.setSlice(Number(this.slice.value)));
-    root.append(this.overlay, this.note, this.slice);
+    this.key = doc.createElement('span');
+    this.key.className = 'diagram-key';
+    this.foot = doc.createElement('div');
+    this.foot.className = 'diagram-foot';
+    this.foot.append(this.slice, this.key, this.note);
+    root.append(this.overlay, this.foot);
     this.gestures = new DiagramGestures(this.overlay, this);
     this.resizes = typeof ResizeObserver === 'function' ? new ResizeObserver(() => this.invalidate()) : null;
     this.resizes?.observe(root);
@@ -178,6 +186,8 @@ export class DiagramView implements GestureTarget {
     const slice = model.grid.inputSize === 3 ? Math.floor(g / 2) : 0;
     this.slice.value = String(slice);
     this.setSlice(slice);
+    this.key.textContent = diagramKey(model.spec, view.classes);
+    this.key.title = this.key.textContent;
     this.note.hidden = this.scene !== null;
     this.note.textContent = 'Drawn on the CPU from the twin’s values: this browser has no WebGPU.';
     this.invalidate();
@@ -398,8 +408,7 @@ export class DiagramView implements GestureTarget {
     this.resizes?.disconnect();
     this.axes.dispose();
     this.overlay.remove();
-    this.note.remove();
-    this.slice.remove();
+    this.foot.remove();
   }
 }
 

@@ -13,6 +13,8 @@ export const MAX_NODE = 72;
 export const LABEL_BAND = 16;
 /** Space around the nodes (px). */
 export const PAD = 6;
+/** The band under the nodes that holds the key (and a 3-D input's slice) (px). */
+export const FOOT_BAND = 16;
 
 export interface DiagramBox {
   width: number;
@@ -60,7 +62,7 @@ export function diagramLayout(widths: readonly number[], box: DiagramBox): Diagr
   const R = widths.length;
   const pitch = (box.width - 2 * PAD) / Math.max(1, R);
   const top = LABEL_BAND + PAD;
-  const available = Math.max(1, box.height - top - PAD);
+  const available = Math.max(1, box.height - top - PAD - FOOT_BAND);
   const nodes: DiagramNode[][] = [];
   const columns: number[] = [];
   const compact: boolean[] = [];
