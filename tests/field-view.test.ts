@@ -10,6 +10,7 @@ import {
   fieldArrows,
   fieldFoldShare,
   fieldJacobian,
+  fieldShownAt,
   fieldVector,
   lipschitzBound,
 } from '../src/view/math/fieldMath';
@@ -231,6 +232,15 @@ describe('when a vector-field layer stops being one-to-one', () => {
         }
       }
     }
+  });
+
+  it('the arrows show from a field layer’s input up to, not at, its output; between two, the one about to flow', () => {
+    const two = buildSpec([2, 2, 2, 1], 'tanh', 'bce', { fields: [6, 6, 0] });
+    expect([0, 0.5, 0.999, 1, 1.5, 1.999, 2, 2.5, 3].map((x) => fieldShownAt(two, x))).toEqual([
+      0, 0, 0, 1, 1, 1, -1, -1, -1,
+    ]);
+    const one = buildSpec([2, 2, 3, 1], 'tanh', 'bce', { fields: [6, 0, 0] });
+    expect([0, 0.5, 1, 1.5, 3].map((x) => fieldShownAt(one, x))).toEqual([0, 0, -1, -1, -1]);
   });
 
   it('the arrows run from x to x + V(x), and the anchors are the layer’s', () => {

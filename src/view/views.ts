@@ -47,7 +47,7 @@ export class Views {
   /** The network as a diagram (diagram/diagramView.ts), where the page has a place for it. */
   readonly diagram: DiagramView | null;
   private readonly references = new References();
-  /** A vector-field layer's arrows and anchors while the slider is at or inside it. */
+  /** A vector-field layer's arrows and anchors while the slider is at its input or inside it. */
   private readonly fieldArrows = new FieldArrows();
   private readonly locator = new PointLocator();
   /** What the person chose to see (see show). */

@@ -90,4 +90,12 @@ export const MUTANTS = [
     test: 'tests/knn-twin.test.ts',
     filter: 'many-query voter',
   },
+  {
+    name: 'field-arrows-at-output',
+    why: 'the field’s arrows stay at the layer’s output, over where the plane was, cluttering the picture of what it did',
+    file: 'src/view/math/fieldMath.ts',
+    find: 'if (spec.layers[k].field && x >= k && x < k + 1) return k;',
+    replace: 'if (spec.layers[k].field && x >= k && x <= k + 1) return k;',
+    test: 'tests/field-view.test.ts',
+  },
 ];

@@ -52,7 +52,7 @@ export class FieldArrows {
   }
 
   /**
-   * The arrows of the field whose layer the slider (at t) is at or inside (fieldShownAt), over the layer's
+   * The arrows of the field layer the slider (at t) is at the input of or inside (fieldShownAt), over its
    * input, with its anchors; none elsewhere, when `on` is false, or for a grid that is not a plane.
    * `version` changes with the weights; the layer's display basis is part of what the picture is made from.
    */

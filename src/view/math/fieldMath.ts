@@ -193,11 +193,11 @@ export function fieldPicture(
 
 /**
  * The field layer whose arrows show at path position x (DisplayPath.pathPosition): the one whose segment
- * holds x, ends included (at its input and at its output; the later one where two meet), or −1.
+ * holds x, from its input up to but not at its output, or −1. The arrows stand on the layer's input, where
+ * the plane was before it flowed: at the layer's output the plane has moved away from them, and the picture
+ * that shows what the layer did is clearer without them (a story's end picture among them).
  */
 export function fieldShownAt(spec: NetworkSpec, x: number): number {
-  // At a layer between two field layers, the one about to flow.
-  for (let k = spec.layers.length - 1; k >= 0; k--)
-    if (spec.layers[k].field && x >= k && x <= k + 1) return k;
+  for (let k = 0; k < spec.layers.length; k++) if (spec.layers[k].field && x >= k && x < k + 1) return k;
   return -1;
 }
