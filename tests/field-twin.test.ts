@@ -225,8 +225,10 @@ describe('vector-field layer: --arch tokens', () => {
       ['2-3-vf4', /output layer must be dense/],
       ['2-vf0-1', /1 to 64 anchors; got 0/],
       ['2-vf65-1', /1 to 64 anchors; got 65/],
-      ['2-vf-1', /size 2 is "vf"/],
-      ['2-vfa-1', /size 2 is "vfa"/],
+      ['2-vf-1', /size 2 is "vf"; a vector-field layer is vfK with K its anchors, e\.g\. 2-vf16-1$/],
+      ['2-vfa-1', /size 2 is "vfa"; a vector-field layer is vfK/],
+      ['2-vfx-1', /size 2 is "vf"; a vector-field layer is vfK/],
+      ['2-a-1', /size 2 is "a"$/],
     ];
     for (const [text, message] of refused) {
       expect(() => parseArchLayers(text), text).toThrow(SpecError);

@@ -267,7 +267,11 @@ export function parseArchLayers(text: string): ArchLayers {
       continue;
     }
     if (!/^\d+$/.test(p) || Number(p) < 1) {
-      throw new SpecError(`architecture ${show} ${rule}; size ${i + 1} is ${JSON.stringify(p.slice(0, 12))}`);
+      // A field layer's token gone wrong: say how one is written.
+      const hint = /^vf/i.test(p) ? '; a vector-field layer is vfK with K its anchors, e.g. 2-vf16-1' : '';
+      throw new SpecError(
+        `architecture ${show} ${rule}; size ${i + 1} is ${JSON.stringify(p.slice(0, 12))}${hint}`,
+      );
     }
     sizes.push(Number(p));
     if (i > 0) fields.push(0);
