@@ -6,7 +6,7 @@ import { openLink, startFresh, startFrom } from './app/io/openExperiment';
 import { App } from './app/shell/app';
 import { installErrorHandlers } from './app/shell/faults';
 import { fallbackMessage, requestGpu, watchDevices } from './engine/browserGpu';
-import { linkPresents } from './app/io/linkSource';
+import { linkOfAddress, linkPresents } from './app/io/linkSource';
 import { HashSync, Saver, localStore, readStart, timeAgo } from './app/io/persistence';
 import { Notice } from './ui/notice';
 import { bindKeyboard, bindMenusBlur } from './ui/keyboard';
@@ -32,14 +32,23 @@ async function main(): Promise<void> {
   if (!gpu.device) notice.info(fallbackMessage(gpu.why), { topic: 'backend' });
   const device = gpu.device;
   const storage = localStore();
-  const plan = await readStart(location.hash, storage);
+  const address = linkOfAddress(location.search, location.hash);
+  const plan = await readStart(address.hash, storage);
   if (plan.linkError) {
     const instead = plan.source === 'saved' ? 'your last saved experiment' : 'the default experiment';
+    // The address is rewritten to the run shown: the link as it was stays here to be mended.
+    const was = address.hash.length > 160 ? `${address.hash.slice(0, 157)}...` : address.hash;
     notice.error(
-      `The link in the address cannot be opened: ${plan.linkError}. Started from ${instead} instead.`,
-      {
-        topic: 'link',
-      },
+      `The link in the address cannot be opened: ${plan.linkError}. Started from ${instead} instead. ` +
+        `The link was ${was}`,
+      { topic: 'link' },
+    );
+  }
+  if (address.unread) {
+    notice.info(
+      `The settings after ? in the address were not read (“?${address.unread.slice(0, 80)}”): a link's ` +
+        'settings go after #, and those were read.',
+      { topic: 'query' },
     );
   }
   if (plan.savedError)
@@ -89,7 +98,7 @@ async function main(): Promise<void> {
   bindPanelToggle(byId('panel-toggle'), byId('side'));
   if (testing) (await import('./app/testing/testHook')).installDebugHook(app);
   await startFrom(app, plan);
-  if (plan.source === 'link' && linkPresents(location.hash)) dispatch({ type: 'setPresenting', on: true });
+  if (plan.source === 'link' && linkPresents(address.hash)) dispatch({ type: 'setPresenting', on: true });
   if (plan.source === 'saved' && !notice.latest) {
     notice.info(`Restored your last experiment (saved ${timeAgo(plan.savedAt ?? Date.now())}).`, {
       topic: 'saved',
@@ -99,7 +108,10 @@ async function main(): Promise<void> {
 
   // The address always links to what is on screen; a link opened from a link keeps its text (and weights).
   const hashSync = new HashSync(app, window);
-  if (plan.source === 'link') hashSync.adopt(location.hash.slice(1));
+  const fromQuery = address.hash !== location.hash;
+  // Settings read from after ? move after #, where a reload reads them.
+  if (fromQuery) history.replaceState(history.state, '', `${location.pathname}${testing ? '?test' : ''}`);
+  if (plan.source === 'link' && !fromQuery) hashSync.adopt(location.hash.slice(1));
   else hashSync.write(app.linkQuery());
   app.hashSync = hashSync;
   // The link the person put in the address is the event's: the address may have been rewritten since.

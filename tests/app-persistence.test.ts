@@ -11,6 +11,7 @@ import { experimentQuery, shareQuery } from '../src/share/url';
 import { DEFAULT_VIEW, type ViewSettings } from '../src/share/view';
 import { HashSync, Saver, readStart, timeAgo, type Shareable } from '../src/app/io/persistence';
 import { Snapshots } from '../src/app/runtime/snapshots';
+import { linkOfAddress } from '../src/app/io/linkSource';
 
 class MemoryStorage implements StorageLike {
   readonly items = new Map<string, string>();
@@ -102,6 +103,24 @@ function fakeWindow() {
   };
   return { win: win as unknown as Window, calls };
 }
+
+describe('linkOfAddress', () => {
+  it('reads settings written after ? as the link when nothing follows #, and says so when something does', async () => {
+    expect(linkOfAddress('', '#arch=2-3-1')).toEqual({ hash: '#arch=2-3-1', unread: null });
+    expect(linkOfAddress('?test', '')).toEqual({ hash: '', unread: null });
+    expect(linkOfAddress('?test&dataset=spiral&arch=2-8-1', '')).toEqual({
+      hash: '#dataset=spiral&arch=2-8-1',
+      unread: null,
+    });
+    expect(linkOfAddress('?arch=2-8-1', '#dataset=rings')).toEqual({
+      hash: '#dataset=rings',
+      unread: 'arch=2-8-1',
+    });
+    const plan = await readStart(linkOfAddress('?dataset=spiral&arch=2-8-1', '').hash, null);
+    expect(plan.source).toBe('link');
+    expect(plan.shared?.experiment).toMatchObject({ dataset: 'spiral', arch: [2, 8, 1] });
+  });
+});
 
 describe('HashSync', () => {
   it('writes the settings into the hash when they change, at most every interval', () => {

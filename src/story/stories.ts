@@ -338,7 +338,8 @@ export const STORIES: readonly Story[] = [
     happens:
       'A circle x₁² + x₂² = c is a straight line in the coordinates x₁² and x₂². With them as inputs the ' +
       'output unit draws that line: in the plane it is a circle between the rings.',
-    lookFor: 'The input plane: the boundary is a circle between the two rings.',
+    lookFor:
+      'The input, lifted by x₁² and x₂² into a curved sheet (4 inputs, seen along the decision): the grey decision plane cuts it in a circle between the two rings.',
     open: { layer: 0, t: 0 },
   },
 

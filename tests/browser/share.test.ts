@@ -25,6 +25,7 @@ import {
   serve,
   shootPage,
   waitFor,
+  testUrl,
   waitReady,
   type Served,
 } from './harness';
@@ -236,6 +237,19 @@ describe('links', () => {
       );
       expect(s.backend).toBe('webgpu');
       expect(s.dataset).toBe('moons');
+      // The link as it was, shortened, to be mended (the address now links to the run shown).
+      const said = s.notices.find((n) => n.startsWith('The link in the address'))!;
+      expect(said).toMatch(/The link was #dataset=moons&arch=2-3-3-3-(3-)*\.\.\.$/);
+      expect(said.length).toBeLessThan(600);
+      // Settings written after ? (no #) are read as the link, and move after #.
+      await p.goto(`${testUrl(server.url)}&dataset=spiral&arch=2-5-1`);
+      await waitReady(p);
+      const q = await state(p);
+      expect([q.dataset, q.widths]).toEqual(['spiral', [2, 5, 1]]);
+      expect(await p.evaluate(() => [location.search, location.hash.includes('arch=2-5-1')])).toEqual([
+        '?test',
+        true,
+      ]);
       await p.close();
     });
   });

@@ -33,6 +33,20 @@ export function linkPresents(query: string): boolean {
   return new URLSearchParams(query.replace(/^#/, '')).get(PRESENT_KEY) === '1';
 }
 
+/**
+ * Where an address's link is: after `#`; settings written after `?` instead (`?arch=2-3-1`, as in many
+ * sites' links) are read as the link when nothing follows `#`, and said to be left unread when something
+ * does. `?test` alone is the tests' switch. `hash` is the link to read; `unread`, the query text not read.
+ */
+export function linkOfAddress(search: string, hash: string): { hash: string; unread: string | null } {
+  const params = new URLSearchParams(search);
+  params.delete('test');
+  const query = params.toString();
+  if (!query) return { hash, unread: null };
+  if (hash.replace(/^#/, '') === '') return { hash: `#${query}`, unread: null };
+  return { hash, unread: query };
+}
+
 export class LinkSource {
   private checkedQuery = '';
   private checkedOk = false;
