@@ -127,6 +127,14 @@ describe('the network diagram', () => {
     await settle();
     const withDiagram = await fewest();
     expect(withDiagram).toBe(without);
+    // Beside the strip on a laptop the diagram stays lower than the picture.
+    const heights = await page.evaluate(() =>
+      ['main-canvas', 'strip', 'diagram'].map(
+        (id) => document.getElementById(id)!.getBoundingClientRect().height,
+      ),
+    );
+    expect(heights[0]).toBeGreaterThan(heights[2] + 60);
+    expect(heights[0]).toBeGreaterThan(heights[1]);
 
     const probe = (await page.evaluate(() => window.__detangle!.diagram.probe()))!;
     expect(probe.gpu).toBe(true);
