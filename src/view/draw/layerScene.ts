@@ -281,9 +281,10 @@ export class LayerScene {
     pointMaterial.sizeNode = this.pointSize
       .mul(isSelected.select(float(1.6), float(1)))
       .mul(wrong.mul(this.mistakesOn).mul(0.6).add(1));
-    // The class colour as constants chosen in turn, not a uniform array indexed per point: read through an
-    // index, the palette intermittently gave class 0's colour for every class in one view of a network.
-    const classIndex = int(info.x).mod(int(CLASS_COLORS.length));
+    // The class reaches the fragment stage interpolated, which may leave 1 as 0.99999994 for some cameras:
+    // rounded, not truncated (truncated, every class-1 point of a view was drawn in class 0's blue, while
+    // its mistake mark, which rounds, stayed right). The colour is a constant chosen in turn.
+    const classIndex = int(info.x.add(0.5).floor()).mod(int(CLASS_COLORS.length));
     let classColor: N = vec3(...rgb(CLASS_COLORS[0]));
     for (let k = 1; k < Math.min(CLASS_COLORS.length, Math.max(2, o.classes)); k++) {
       classColor = classIndex.equal(int(k)).select(vec3(...rgb(CLASS_COLORS[k])), classColor);
