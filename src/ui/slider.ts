@@ -13,6 +13,8 @@ export class SliderBar {
   private tickElements: HTMLElement[] = [];
   private layers = 1;
   private lastText = '';
+  /** A pointer is dragging the handle: the handle is the person's until it lets go. */
+  private dragging = false;
 
   constructor(
     root: Document,
@@ -25,6 +27,12 @@ export class SliderBar {
     this.input.addEventListener('input', () =>
       dispatch({ type: 'setPosition', t: Number(this.input.value) }),
     );
+    this.input.addEventListener('pointerdown', () => (this.dragging = true));
+    const release = (): void => {
+      this.dragging = false;
+    };
+    root.defaultView?.addEventListener('pointerup', release);
+    root.defaultView?.addEventListener('pointercancel', release);
     this.play.addEventListener('click', () => dispatch({ type: 'toggleAnimation' }));
     this.setPlaying(false);
   }
@@ -50,7 +58,8 @@ export class SliderBar {
   }
 
   set(t: number, text: string): void {
-    if (document.activeElement !== this.input) this.input.value = String(t);
+    // Not while dragged; focused, it follows (the arrow keys move the layer through the app, not the input).
+    if (!this.dragging) this.input.value = String(t);
     if (text !== this.lastText) {
       this.phase.textContent = text;
       this.lastText = text;

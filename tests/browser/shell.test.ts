@@ -461,6 +461,14 @@ describe('the shell', () => {
         Math.min(chosen.layers, down + 0.1),
         5,
       );
+      // With the slider itself focused (clicked), the arrows move the layer and its handle follows.
+      await page.focus('#slider');
+      for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowLeft');
+      await page.evaluate(() => window.__detangle!.runFrames(2));
+      const handle = await state();
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('slider');
+      expect(Number(await page.inputValue('#slider')), 'the handle follows').toBeCloseTo(handle.position, 5);
+      expect(handle.position).toBeCloseTo(Math.max(0, moved.position - 0.3), 5);
     },
   );
 
