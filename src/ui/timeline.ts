@@ -1,7 +1,7 @@
 /**
  * The timeline under the views: a range over the kept moments of training, in log or linear time, with
  * marks (epochs, a divergence, a target accuracy reached) under it; ▶ plays the history, "Live" returns,
- * "Resume from here" trains on from the moment shown, and "WebM" records the history playing. It draws
+ * "Resume" trains on from the moment shown, and "WebM" records the history playing. It draws
  * what it is given and calls back; it changes nothing itself.
  */
 /** Marks under the range (timelineMarks.ts computes them from the history). */
@@ -199,8 +199,8 @@ export class TimelineBar {
     this.resume = el('button', {
       type: 'button',
       id: 'timeline-resume',
-      textContent: 'Resume from here',
-      title: 'Train on from this moment (the later history is dropped)',
+      textContent: 'Resume',
+      title: 'Resume training from this moment (the later history is dropped)',
     });
     this.resume.addEventListener('click', () => actions.resume());
     this.videoMode = el('select', {
@@ -253,8 +253,12 @@ export class TimelineBar {
       this.range.disabled = steps.length === 0;
       this.play.disabled = steps.length < 2;
       this.live.disabled = view.index === null;
-      this.resume.hidden = view.index === null;
+      // Live, the button keeps its place (invisible): leaving live must not shorten the track under the
+      // pointer that drags it.
+      this.resume.style.visibility = view.index === null ? 'hidden' : 'visible';
+      this.resume.disabled = view.index === null;
       this.label.textContent = view.text;
+      this.label.title = view.text;
       // While live, the thumb sits at the end; while scrubbing it stays where it was dragged, unless the
       // moment was chosen another way.
       if (steps.length > 0 && document.activeElement !== this.range) {

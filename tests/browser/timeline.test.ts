@@ -94,6 +94,10 @@ describe('the training timeline', () => {
     await frames(2);
     const buffers = (await hook()).gpuBuffers;
     const near = (step: number) => t.steps.findIndex((s) => s >= step);
+    // The track under the pointer keeps its length when the bar leaves live (Resume appears, the label
+    // names the moment): a drag must land where it was let go.
+    const trackWidth = () => page.evaluate(() => document.getElementById('timeline')!.clientWidth);
+    const liveTrack = await trackWidth();
     const shots = new Map([
       [0, 'timeline-step0'],
       [near(60), `timeline-step${t.steps[near(60)]}`],
@@ -117,6 +121,9 @@ describe('the training timeline', () => {
       }
     }
     const scrubbed = await hook();
+    expect(await trackWidth(), 'the track kept its length off live').toBe(liveTrack);
+    expect(liveTrack).toBeGreaterThan(180);
+    expect(await page.isVisible('#timeline-resume')).toBe(true);
     expect(scrubbed.gpuBuffers, 'scrubbing created GPU buffers').toBe(buffers);
     expect(scrubbed.step, 'training paused while scrubbing').toBe(live.step);
     expect(scrubbed.playing).toBe(false);

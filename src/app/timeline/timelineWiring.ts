@@ -62,9 +62,10 @@ const fmt = (v: number | null, digits: number): string => (v === null ? '–' : 
  */
 export function momentText(e: HistoryEntry): string {
   const other = e.statsStep !== null && e.statsStep !== e.step ? ` (at step ${e.statsStep})` : '';
+  // The most telling first: a narrow bar cuts the end of the line (the whole of it is the label's title).
   return (
-    `step ${e.step}${e.epoch !== null ? `, epoch ${e.epoch}` : ''} · loss ${fmt(e.trainLoss, 4)} · ` +
-    `accuracy ${e.trainAccuracy === null ? '–' : (100 * e.trainAccuracy).toFixed(1) + ' %'}${other}`
+    `step ${e.step} · accuracy ${e.trainAccuracy === null ? '–' : (100 * e.trainAccuracy).toFixed(1) + ' %'}` +
+    ` · loss ${fmt(e.trainLoss, 4)}${e.epoch !== null ? ` · epoch ${e.epoch}` : ''}${other}`
   );
 }
 
