@@ -77,12 +77,12 @@ describe('the outcome sentence', () => {
     const out = storyOutcome(disk, { testAccuracy: 0.8617, testLoss: 0.3 });
     expect(out.shown).toBe(true);
     expect(out.text).toBe(
-      'test accuracy 86.2 % on this seed, below the claim’s 90.0 % — colah: two hidden units cannot untangle a disk in an annulus',
+      'test accuracy 86.2 % on this seed, below 90.0 % as the claim says — colah: two hidden units cannot untangle a disk in an annulus',
     );
     // A cannot claim's figure names its bound, so 95.8 % never reads as a success; a can claim's does not.
     const tori = claimFor('tori-3-units-fail')!;
     expect(storyOutcome(tori, { testAccuracy: 0.958, testLoss: 0.1 }).text).toMatch(
-      /^test accuracy 95\.8 % on this seed, below the claim’s 98\.0 % — /,
+      /^test accuracy 95\.8 % on this seed, below 98\.0 % as the claim says — /,
     );
     expect(storyOutcome(polyFits, { testAccuracy: null, testLoss: 0.00412 }).text).not.toMatch(/claim’s/);
   });
@@ -255,7 +255,7 @@ describe('every bound of a claim, on both sides', () => {
           const inside = upward ? above : below;
           const out = storyOutcome(claim, figures(inside));
           expect(out.shown).toBe(true);
-          if (claim.kind === 'cannot') expect(out.text).toMatch(/the claim’s/);
+          if (claim.kind === 'cannot') expect(out.text).toMatch(/ as the claim says — /);
           expect(storyOutcome(claim, figures(upward ? below : above)).shown).toBe(false);
           expect(storyOutcome(claim, figures(c.value)).shown).toBe(inclusive);
         }

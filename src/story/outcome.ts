@@ -22,7 +22,7 @@ export function storyOutcome(claim: Claim, figures: RunFigures): StoryOutcome {
   // A cannot claim's figure says where the bound is: 95.8 % is a failure where separating takes 98 %.
   const bound = claim.kind === 'cannot' ? claim.conditions.find((c) => c.metric === metric) : undefined;
   if (bound && runMeets(claim, figures))
-    figure += `, ${BOUND_WORDS[bound.op]} the claim’s ${formatMetric(metric, bound.value)}`;
+    figure += `, ${BOUND_WORDS[bound.op]} ${formatMetric(metric, bound.value)} as the claim says`;
   const said = `${claim.who}: ${claim.says}`;
   const shown = runMeets(claim, figures);
   if (shown) return { shown, text: `${figure} — ${said}` };

@@ -308,7 +308,7 @@ export const STORIES: readonly Story[] = [
       'ReLU layer bends the plane along its units’ cuts without folding the data; the second folds it ' +
       'until every island lands on one side of a line.',
     lookFor:
-      'In hidden layer 2 (its first principal axes) the islands are gathered together away from the disk.',
+      'In hidden layer 2 (seen along the decision, then its principal axes) the islands are gathered together away from the disk.',
     open: { layer: 2, t: 2 },
   },
 
