@@ -194,6 +194,11 @@ export class LossChart {
       const fit = Math.min(font, (font * (cw - 8)) / Math.max(1, ctx.measureText(text).width));
       ctx.font = `${fit}px system-ui, sans-serif`;
       ctx.fillText(text, cw / 2, ch / 2);
+      // One measurement (an opened model, a weight set by hand): its figures, before any curve.
+      if (this.count === 1) {
+        ctx.fillStyle = '#e6edf3';
+        ctx.fillText(`step ${this.steps[0]}: ${this.summary()}`, cw / 2, ch / 2 - fit * 1.6);
+      }
       return;
     }
     const n = this.count;
@@ -292,15 +297,19 @@ export class LossChart {
       ctx.fillText(label, lx + font * 1.6, ly);
       lx += font * 1.9 + ctx.measureText(label).width + font;
     }
+    ctx.textAlign = 'right';
+    ctx.fillStyle = '#e6edf3';
+    ctx.fillText(this.summary(), left + pw, ly + font * 1.3);
+  }
+
+  /** The latest measurement in words: "loss 0.126 · acc 52.7%" (the k-NN vote's loss named so). */
+  private summary(): string {
     const acc = this.latest('trainAcc');
     const loss = this.latest('trainSmooth');
     const lossName = this.knnK === null ? 'loss' : `${this.knnK}-NN vote loss`;
-    ctx.textAlign = 'right';
-    ctx.fillStyle = '#e6edf3';
-    const summary = Number.isFinite(acc)
+    return Number.isFinite(acc)
       ? `${lossName} ${formatLoss(loss)} · acc ${(acc * 100).toFixed(1)}%`
       : `${lossName} ${formatLoss(loss)}`;
-    ctx.fillText(summary, left + pw, ly + font * 1.3);
   }
 
   private line(
