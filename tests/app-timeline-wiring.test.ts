@@ -119,7 +119,7 @@ describe("the timeline's label", () => {
     const own = evaluate(spec, weights(222), split.train, true);
     expect(own.accuracy).not.toBeCloseTo(0.554, 2);
     expect(wiring.text).toBe(
-      `step 222, epoch 3 · loss ${own.loss.toFixed(4)} · accuracy ${(100 * own.accuracy!).toFixed(1)} %`,
+      `step 222 · accuracy ${(100 * own.accuracy!).toFixed(1)} % · loss ${own.loss.toFixed(4)} · epoch 3`,
     );
     const e = h.recorder.history.entries[1];
     expect([e.statsStep, e.trainLoss, e.trainAccuracy]).toEqual([222, own.loss, own.accuracy]);
@@ -127,12 +127,12 @@ describe("the timeline's label", () => {
     // A moment that carries its own statistics keeps them.
     wiring.seek(0);
     wiring.frame(1);
-    expect(wiring.text).toBe('step 91, epoch 3 · loss 0.6931 · accuracy 55.4 %');
+    expect(wiring.text).toBe('step 91 · accuracy 55.4 % · loss 0.6931 · epoch 3');
     // Without data to measure on, the label says which step its figures are from.
     (h as { data: TimelineHost['data'] }).data = null;
     h.recorder.adopt([kept(91, 91), kept(222, 91)]);
     wiring.seek(1);
     wiring.frame(2);
-    expect(wiring.text).toBe('step 222, epoch 3 · loss 0.6931 · accuracy 55.4 % (at step 91)');
+    expect(wiring.text).toBe('step 222 · accuracy 55.4 % · loss 0.6931 (at step 91) · epoch 3');
   });
 });

@@ -65,7 +65,7 @@ export function momentText(e: HistoryEntry): string {
   // The most telling first: a narrow bar cuts the end of the line (the whole of it is the label's title).
   return (
     `step ${e.step} · accuracy ${e.trainAccuracy === null ? '–' : (100 * e.trainAccuracy).toFixed(1) + ' %'}` +
-    ` · loss ${fmt(e.trainLoss, 4)}${e.epoch !== null ? ` · epoch ${e.epoch}` : ''}${other}`
+    ` · loss ${fmt(e.trainLoss, 4)}${other}${e.epoch !== null ? ` · epoch ${e.epoch}` : ''}`
   );
 }
 
