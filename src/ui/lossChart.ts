@@ -62,7 +62,6 @@ export class LossChart {
     });
   }
 
-  /** The step under x (CSS pixels from the canvas's left), or null off the plot or before a draw. */
   /**
    * Says which losses the lines are. With a k-NN output (k given) the batch line is the objective training
    * lowers (each point of a batch voted by the rest, weighted by 1/distance) and the train and test lines
@@ -81,6 +80,7 @@ export class LossChart {
     this.dirty = true;
   }
 
+  /** The step under x (CSS pixels from the canvas's left), or null off the plot or before a draw. */
   stepAt(x: number): number | null {
     const a = this.axis;
     if (a.width <= 0 || x < a.left - 4 || x > a.left + a.width + 4) return null;

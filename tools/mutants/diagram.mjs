@@ -77,8 +77,8 @@ export const MUTANTS = [
     name: 'diagram-fallback-unpainted',
     why: 'without WebGPU the heatmaps are never painted: empty nodes',
     file: 'src/view/diagram/diagramView.ts',
-    find: 'paintHeatmaps(ctx, diagram, model.layout, cpuData, g, form, shades, this.sliceIndex ?? 0);',
-    replace: 'void [g, form, shades];',
+    find: 'paintHeatmaps(ctx, diagram, model.layout, cpuData, g, form, shade, this.sliceIndex ?? 0);',
+    replace: 'void [g, form, shade];',
     test: 'tests/browser/fallback.test.ts',
   },
   {

@@ -23,7 +23,7 @@ export function heatColor(value: number, scale: number, centre = 0): [number, nu
 }
 
 /** `scale` kept at least 1e-6 from zero, its sign kept. */
-export function signedScale(scale: number): number {
+function signedScale(scale: number): number {
   return scale < 0 ? Math.min(scale, -1e-6) : Math.max(scale, 1e-6);
 }
 

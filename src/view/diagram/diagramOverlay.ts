@@ -162,7 +162,8 @@ export function drawOverlay(
 
 /**
  * The no-WebGPU fallback: each node's heatmap painted from the CPU's layer values (`data`, laid out as
- * `layout`), for a `g` × `g` plane (`slice`: which one of a 3-D lattice) or a line of `g` points.
+ * `layout`), for a `g` × `g` plane (`slice`: which one of a 3-D lattice) or a line of `g` points, each
+ * unit coloured by `shade` (its signed scale and centre, as the GPU heatmaps).
  */
 export function paintHeatmaps(
   ctx: CanvasRenderingContext2D,
@@ -171,7 +172,7 @@ export function paintHeatmaps(
   data: Float32Array,
   g: number,
   form: 'plane' | 'curve',
-  shades: { scales: readonly number[]; centres: readonly number[]; signs: readonly (readonly number[])[] },
+  shade: (r: number, unit: number) => { scale: number; centre: number },
   slice = 0,
 ): void {
   const tile = document.createElement('canvas');
@@ -186,13 +187,15 @@ export function paintHeatmaps(
     const width = layout.width[rep];
     const offset = layout.offset[rep];
     for (const node of diagram.nodes[r]) {
+      // The curve's height reads the scale's size; a plane's colour its sign too (heatColor).
+      const { scale, centre } = shade(r, node.unit);
       if (form === 'curve') {
         ctx.strokeStyle = '#dfe6ee';
         ctx.lineWidth = 1.5;
         ctx.beginPath();
         for (let i = 0; i < g; i++) {
           const v = data[offset + i * width + node.unit];
-          const t = Math.max(-1, Math.min(1, (v - shades.centres[r]) / Math.max(1e-6, shades.scales[r])));
+          const t = Math.max(-1, Math.min(1, (v - centre) / Math.max(1e-6, Math.abs(scale))));
           const x = node.x + (node.size * i) / Math.max(1, g - 1);
           const y = node.y + node.size * (0.5 - 0.45 * t);
           if (i === 0) ctx.moveTo(x, y);
@@ -204,13 +207,7 @@ export function paintHeatmaps(
       for (let j = 0; j < g; j++)
         for (let i = 0; i < g; i++) {
           const v = slice * g * g + j * g + i;
-          const c = srgb8(
-            heatColor(
-              data[offset + v * width + node.unit],
-              (shades.signs[r]?.[node.unit] ?? 1) * shades.scales[r],
-              shades.centres[r],
-            ),
-          );
+          const c = srgb8(heatColor(data[offset + v * width + node.unit], scale, centre));
           // Image rows run downwards, the input's y upwards.
           const p = 4 * ((g - 1 - j) * g + i);
           image.data[p] = c[0];

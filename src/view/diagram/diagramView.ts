@@ -302,6 +302,11 @@ export class DiagramView implements GestureTarget {
     this.drawOverlay(performance.now());
   }
 
+  /** What unit `unit` of column r is coloured by: its column's scale signed by its side, and the centre. */
+  private shadeOf(r: number, unit: number): { scale: number; centre: number } {
+    return { scale: (this.signs[r]?.[unit] ?? 1) * (this.scales[r] ?? 1), centre: this.centres[r] ?? 0 };
+  }
+
   /** The heatmaps to draw, one per node. */
   private heatNodes(): HeatNode[] {
     const { diagram, model } = this;
@@ -317,8 +322,7 @@ export class DiagramView implements GestureTarget {
           offset: model.layout.offset[rep],
           width: model.layout.width[rep],
           unit: n.unit,
-          scale: (this.signs[r]?.[n.unit] ?? 1) * (this.scales[r] ?? 1),
-          centre: this.centres[r] ?? 0,
+          ...this.shadeOf(r, n.unit),
         });
       }
     });
@@ -347,8 +351,8 @@ export class DiagramView implements GestureTarget {
         ? () => {
             const form = model.grid.inputSize === 1 ? 'curve' : 'plane';
             const g = form === 'curve' ? model.grid.count : model.grid.size;
-            const shades = { scales: this.scales, centres: this.centres, signs: this.signs };
-            paintHeatmaps(ctx, diagram, model.layout, cpuData, g, form, shades, this.sliceIndex ?? 0);
+            const shade = (r: number, unit: number) => this.shadeOf(r, unit);
+            paintHeatmaps(ctx, diagram, model.layout, cpuData, g, form, shade, this.sliceIndex ?? 0);
           }
         : undefined;
     drawOverlay(ctx, diagram, model.spec, this.params, this.marks, paint);
@@ -387,8 +391,7 @@ export class DiagramView implements GestureTarget {
           ...n,
           x: n.x + rect.left,
           y: n.y + rect.top,
-          scale: (this.signs[r]?.[n.unit] ?? 1) * (this.scales[r] ?? 1),
-          centre: this.centres[r] ?? 0,
+          ...this.shadeOf(r, n.unit),
         })),
       ),
       scales: this.scales.slice(),

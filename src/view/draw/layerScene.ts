@@ -282,13 +282,9 @@ export class LayerScene {
       .mul(isSelected.select(float(1.6), float(1)))
       .mul(wrong.mul(this.mistakesOn).mul(0.6).add(1));
     // The class reaches the fragment stage interpolated, which may leave 1 as 0.99999994 for some cameras:
-    // rounded, not truncated (truncated, every class-1 point of a view was drawn in class 0's blue, while
-    // its mistake mark, which rounds, stayed right). The colour is a constant chosen in turn.
-    const classIndex = int(info.x.add(0.5).floor()).mod(int(CLASS_COLORS.length));
-    let classColor: N = vec3(...rgb(CLASS_COLORS[0]));
-    for (let k = 1; k < Math.min(CLASS_COLORS.length, Math.max(2, o.classes)); k++) {
-      classColor = classIndex.equal(int(k)).select(vec3(...rgb(CLASS_COLORS[k])), classColor);
-    }
+    // classColorNode rounds (truncated, every class-1 point of a view was drawn in class 0's blue, while
+    // its mistake mark, which rounds, stayed right).
+    const classColor = classColorNode(info.x, o.classes);
     const regression = o.classes === 0;
     pointMaterial.colorNode = Fn(() => {
       const d = length(uv().sub(0.5)).mul(2);
@@ -415,10 +411,7 @@ export class LayerScene {
     const cls: N = regions.element(uint(index).mul(uint(2)));
     const share: N = regions.element(uint(index).mul(uint(2)).add(uint(1)));
     const c = Math.max(2, classes);
-    let side: N = vec3(...rgb(CLASS_COLORS[0]));
-    for (let k = 1; k < c; k++) {
-      side = cls.greaterThan(k - 0.5).select(vec3(...rgb(CLASS_COLORS[k % CLASS_COLORS.length])), side);
-    }
+    const side = classColorNode(cls, classes);
     const margin: N = share.sub(
       float(1)
         .sub(share)
@@ -494,4 +487,16 @@ export class LayerScene {
     for (const m of this.materials) m.dispose();
     for (const g of this.geometries) g.dispose();
   }
+}
+
+/**
+ * The colour of class `cls` (a float holding a class number) among `classes`, as constants chosen in turn:
+ * the nearest class number wins, so a class read as 0.99999994 (interpolated) is class 1.
+ */
+function classColorNode(cls: N, classes: number): N {
+  let color: N = vec3(...rgb(CLASS_COLORS[0]));
+  for (let k = 1; k < Math.max(2, classes); k++) {
+    color = cls.greaterThan(k - 0.5).select(vec3(...rgb(CLASS_COLORS[k % CLASS_COLORS.length])), color);
+  }
+  return color;
 }
