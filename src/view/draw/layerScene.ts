@@ -35,6 +35,7 @@ import { CLASS_COLORS, SHADE, THEME, rgb } from '../theme';
 import { DisplayUniforms, clipPosition, displayPosition, type N } from './displayNodes';
 import type { GridGeometry } from '../math/grid';
 import { mistakeNode } from './mistakeNode';
+import { classColorNode } from './classColorNode';
 import { FoldUniforms, foldColorNode } from './foldNode';
 
 export interface GpuSources {
@@ -487,16 +488,4 @@ export class LayerScene {
     for (const m of this.materials) m.dispose();
     for (const g of this.geometries) g.dispose();
   }
-}
-
-/**
- * The colour of class `cls` (a float holding a class number) among `classes`, as constants chosen in turn:
- * the nearest class number wins, so a class read as 0.99999994 (interpolated) is class 1.
- */
-function classColorNode(cls: N, classes: number): N {
-  let color: N = vec3(...rgb(CLASS_COLORS[0]));
-  for (let k = 1; k < Math.max(2, classes); k++) {
-    color = cls.greaterThan(k - 0.5).select(vec3(...rgb(CLASS_COLORS[k % CLASS_COLORS.length])), color);
-  }
-  return color;
 }
